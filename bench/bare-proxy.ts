@@ -1,0 +1,38 @@
+import { createServer } from "node:http";
+import { pipeline } from "node:stream";
+import { Pool } from "undici";
+
+/**
+ * The floor: the least a Node proxy can do — node:http in, one undici Pool out, headers and body
+ * passed through, no routing, no ids. Portico is measured against this.
+ */
+const target = process.argv[2]!;
+const pool = new Pool(target, { pipelining: 1, keepAliveTimeout: 4_000 });
+const server = createServer(async (req, res) => {
+  try {
+    const upstream = await pool.request({
+      method: (req.method ?? "GET") as "GET",
+      path: req.url ?? "/",
+      headers: req.rawHeaders.filter((_, i, a) => {
+        const name = (i % 2 === 0 ? a[i] : a[i - 1])!.toLowerCase();
+        return name !== "host" && name !== "connection";
+      }),
+      body: req.headers["content-length"] || req.headers["transfer-encoding"] ? req : null,
+    });
+    const headers: string[] = [];
+    for (const [k, v] of Object.entries(upstream.headers)) {
+      if (k === "connection" || k === "keep-alive" || k === "transfer-encoding" || v === undefined) continue;
+      if (Array.isArray(v)) for (const x of v) headers.push(k, x);
+      else headers.push(k, v);
+    }
+    res.writeHead(upstream.statusCode, headers);
+    pipeline(upstream.body, res, () => undefined);
+  } catch {
+    res.writeHead(502).end();
+  }
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, "127.0.0.1", () => {
+  const address = server.address();
+  process.stdout.write(`listening ${typeof address === "object" && address ? address.port : 0}\n`);
+});

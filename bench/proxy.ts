@@ -1,0 +1,143 @@
+/**
+ * HTTP_PROXY benchmark: the same request through (1) the backend directly, (2) a bare Node proxy
+ * (node:http + undici, the floor) and (3) Portico, interleaved round by round in one run so machine
+ * noise hits all three alike. Prints req/s and p50/p99 latency per target and Portico's ratios.
+ *
+ *   npm run bench                       # 3 rounds × 5 s per target, 50 connections
+ *   npm run bench -- --rounds 5 --seconds 10 --connections 100
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    seconds: { type: "string", default: "5" },
+    connections: { type: "string", default: "50" },
+  },
+});
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const root = join(import.meta.dirname, "..");
+const children: ChildProcess[] = [];
+
+function startChild(args: string[], pattern: RegExp): Promise<number> {
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, PORTICO_LOG_LEVEL: "warn" } });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
+  });
+}
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string, host?: string): Promise<Sample> {
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers: host === undefined ? {} : { host },
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "portico-bench-"));
+  try {
+    const backendPort = await startChild([join(root, "bench/backend.ts")], /listening (\d+)/);
+    const backend = `http://127.0.0.1:${backendPort}`;
+    const floorPort = await startChild([join(root, "bench/bare-proxy.ts"), backend], /listening (\d+)/);
+    writeFileSync(
+      join(dir, "api.yaml"),
+      `openapi: "3.0.1"
+info: { title: Bench, version: "1" }
+paths:
+  /pets/{id}:
+    get:
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses: { "200": { description: ok } }
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        uri: "${backend}/pets/{id}"
+        requestParameters: { integration.request.path.id: method.request.path.id }
+`,
+    );
+    writeFileSync(join(dir, "portico.yaml"), `apis:\n  - openapi: api.yaml\n    id: benchapi01\n    stage: prod\n`);
+    const porticoPort = await startChild(
+      [join(root, "src/cli/main.ts"), "start", "--config", join(dir, "portico.yaml"), "--port", "0", "--admin-port", "0", "--host", "127.0.0.1"],
+      /data plane http:\/\/[^:]+:(\d+)/,
+    );
+    const targets = [
+      { name: "direct backend", url: `${backend}/pets/1`, host: undefined },
+      { name: "bare node proxy (floor)", url: `http://127.0.0.1:${floorPort}/pets/1`, host: undefined },
+      {
+        name: "portico HTTP_PROXY",
+        url: `http://127.0.0.1:${porticoPort}/prod/pets/1`,
+        host: "benchapi01.execute-api.us-east-1.localhost",
+      },
+    ].map((t) => ({ ...t, run: () => load(t.url, t.host) }));
+    // Warm every path (JIT, connection pools) before measuring.
+    for (const t of targets) {
+      await autocannon({ url: t.url, connections, duration: 1, headers: t.host ? { host: t.host } : {} });
+    }
+    const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+    for (let round = 1; round <= rounds; round++) {
+      for (const t of targets) {
+        const s = await t.run();
+        samples.get(t.name)!.push(s);
+        process.stderr.write(`round ${round} ${t.name}: ${Math.round(s.rps)} req/s p50 ${s.p50} ms p99 ${s.p99} ms\n`);
+      }
+    }
+    const summary = targets.map((t) => {
+      const xs = samples.get(t.name)!;
+      return {
+        name: t.name,
+        rps: median(xs.map((x) => x.rps)),
+        p50: median(xs.map((x) => x.p50)),
+        p99: median(xs.map((x) => x.p99)),
+        errors: xs.reduce((a, x) => a + x.errors, 0),
+      };
+    });
+    process.stdout.write(`\nHTTP_PROXY, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians)\n`);
+    process.stdout.write(`${"target".padEnd(26)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}\n`);
+    for (const s of summary) {
+      process.stdout.write(
+        `${s.name.padEnd(26)}${Math.round(s.rps).toString().padStart(10)}${s.p50.toFixed(0).padStart(9)}${s.p99.toFixed(0).padStart(9)}${String(s.errors).padStart(8)}\n`,
+      );
+    }
+    const [, floor, portico] = summary as [Sample & { name: string }, Sample & { name: string }, Sample & { name: string }];
+    process.stdout.write(
+      `\nportico / floor throughput: ${(portico.rps / floor.rps).toFixed(2)}×  (target ≥ 0.90)\n` +
+        `portico p99 added over floor: ${(portico.p99 - floor.p99).toFixed(1)} ms (target < 1 ms)\n`,
+    );
+  } finally {
+    for (const c of children) c.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,59 @@
+import { signRequest } from "../auth/sigv4/sign-request.ts";
+
+/** Where the CLI finds a running gateway's admin API, and how it signs its calls. */
+export interface AdminEndpoint {
+  url: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  region: string;
+}
+
+export function adminEndpointFromEnv(flagUrl: string | undefined, env: NodeJS.ProcessEnv): AdminEndpoint {
+  return {
+    url: (flagUrl ?? env.PORTICO_ADMIN_URL ?? "http://127.0.0.1:8081").replace(/\/$/, ""),
+    accessKeyId: env.AWS_ACCESS_KEY_ID ?? "test",
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? "test",
+    sessionToken: env.AWS_SESSION_TOKEN,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+  };
+}
+
+export class AdminCallError extends Error {
+  readonly status: number;
+  readonly type: string | undefined;
+
+  constructor(status: number, type: string | undefined, message: string) {
+    super(message);
+    this.status = status;
+    this.type = type;
+  }
+}
+
+/** One SigV4-signed admin call (service `apigateway`, as the AWS CLI signs it). */
+export async function callAdmin(endpoint: AdminEndpoint, method: string, path: string, body?: string): Promise<unknown> {
+  const url = `${endpoint.url}${path}`;
+  const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+  const signed = signRequest({
+    method,
+    url,
+    headers,
+    body,
+    credentials: endpoint,
+    region: endpoint.region,
+    service: "apigateway",
+  });
+  let response: Response;
+  try {
+    response = await fetch(url, { method, headers: { ...headers, ...signed }, body });
+  } catch (err) {
+    throw new AdminCallError(0, undefined, `cannot reach the admin API at ${endpoint.url}: ${(err as Error).cause ?? err}`);
+  }
+  const text = await response.text();
+  const parsed: unknown = text === "" ? undefined : JSON.parse(text);
+  if (!response.ok) {
+    const message = (parsed as { message?: string } | undefined)?.message ?? response.statusText;
+    throw new AdminCallError(response.status, response.headers.get("x-amzn-errortype") ?? undefined, message);
+  }
+  return parsed;
+}

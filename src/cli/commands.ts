@@ -1,0 +1,65 @@
+import { parseArgs } from "node:util";
+import { importCommand } from "./import-command.ts";
+import { routesCommand } from "./routes-command.ts";
+import { deployCommand } from "./deploy-command.ts";
+import { startCommand } from "./start-command.ts";
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[], env: NodeJS.ProcessEnv): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  start: startCommand,
+  import: importCommand,
+  deploy: deployCommand,
+  routes: routesCommand,
+};
+
+const HELP = `portico — a self-hosted Amazon API Gateway
+
+Usage: portico <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`)
+  .join("\n")}
+
+Run 'portico <command> --help' for a command's options.
+Client commands talk to a running gateway's admin API: --admin-url (PORTICO_ADMIN_URL, default
+http://127.0.0.1:8081), signed with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (default test/test).
+`;
+
+export async function runCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(HELP);
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`portico: unknown command '${name}'\n\n${HELP}`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(`${command.summary}\n\n${command.usage}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, env);
+  } catch (err) {
+    process.stderr.write(`portico ${name}: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+/** parseArgs with the strictness every command wants: unknown flags are errors. */
+export function parseFlags(
+  args: string[],
+  options: Record<string, { type: "string" | "boolean" }>,
+  allowPositionals = false,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  const parsed = parseArgs({ args, options, allowPositionals, strict: true });
+  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+}

@@ -1,0 +1,79 @@
+import { readFile } from "node:fs/promises";
+import { adminEndpointFromEnv, callAdmin } from "./admin-client.ts";
+import { type Command, parseFlags } from "./commands.ts";
+import { parseVariables } from "./variables.ts";
+
+export const importCommand: Command = {
+  summary: "Import an OpenAPI file (REST or HTTP API) into a running gateway, and deploy it",
+  usage: `Usage: portico import FILE [--type REST|HTTP] [--stage NAME] [--api-id ID] [--variables k=v,...]
+
+  FILE              OpenAPI 3.0 or Swagger 2.0, YAML or JSON, with x-amazon-apigateway-* extensions
+  --type            REST (default) or HTTP
+  --stage NAME      deploy to this stage after importing (HTTP APIs: default $default)
+  --api-id ID       overwrite this existing API instead of creating a new one
+  --variables k=v   stage variables for the deployment, comma-separated
+  --fail-on-warnings  refuse the import when AWS would warn
+  --admin-url URL   the gateway's admin API (PORTICO_ADMIN_URL, default http://127.0.0.1:8081)
+`,
+  async run(args, env) {
+    const { values, positionals } = parseFlags(
+      args,
+      {
+        type: { type: "string" },
+        stage: { type: "string" },
+        "api-id": { type: "string" },
+        variables: { type: "string" },
+        "fail-on-warnings": { type: "boolean" },
+        "admin-url": { type: "string" },
+      },
+      true,
+    );
+    const file = positionals[0];
+    if (file === undefined || positionals.length > 1) throw new Error("expected exactly one FILE (see --help)");
+    const type = String(values.type ?? "REST").toUpperCase();
+    if (type !== "REST" && type !== "HTTP") throw new Error(`--type must be REST or HTTP (got ${values.type})`);
+    const variables = parseVariables(values.variables as string | undefined);
+    const text = await readFile(file, "utf8");
+    const endpoint = adminEndpointFromEnv(values["admin-url"] as string | undefined, env);
+    const apiId = values["api-id"] as string | undefined;
+    const warn = values["fail-on-warnings"] ? "&failonwarnings=true" : "";
+    if (type === "REST") {
+      const api = (await (apiId === undefined
+        ? callAdmin(endpoint, "POST", `/restapis?mode=import${warn}`, text)
+        : callAdmin(endpoint, "PUT", `/restapis/${encodeURIComponent(apiId)}?mode=overwrite${warn}`, text))) as {
+        id: string;
+        name: string;
+        warnings?: string[];
+      };
+      for (const w of api.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+      process.stdout.write(`imported REST API ${api.id} (${api.name})\n`);
+      const stage = values.stage as string | undefined;
+      if (stage !== undefined) {
+        const body = JSON.stringify({ stageName: stage, variables });
+        const d = (await callAdmin(endpoint, "POST", `/restapis/${api.id}/deployments`, body)) as { id: string };
+        process.stdout.write(`deployed ${d.id} to stage ${stage}: http://${api.id}.execute-api.${endpoint.region}.localhost:8080/${stage}/\n`);
+      }
+      return 0;
+    }
+    const body = JSON.stringify({ body: text });
+    const api = (await (apiId === undefined
+      ? callAdmin(endpoint, "PUT", "/v2/apis", body)
+      : callAdmin(endpoint, "PUT", `/v2/apis/${encodeURIComponent(apiId)}`, body))) as {
+      apiId: string;
+      name: string;
+      warnings?: string[];
+    };
+    for (const w of api.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+    process.stdout.write(`imported HTTP API ${api.apiId} (${api.name})\n`);
+    const stage = (values.stage as string | undefined) ?? "$default";
+    await callAdmin(
+      endpoint,
+      "POST",
+      `/v2/apis/${api.apiId}/stages`,
+      JSON.stringify({ stageName: stage, autoDeploy: true, stageVariables: variables }),
+    );
+    const prefix = stage === "$default" ? "" : `${stage}/`;
+    process.stdout.write(`deployed to stage ${stage}: http://${api.apiId}.execute-api.${endpoint.region}.localhost:8080/${prefix}\n`);
+    return 0;
+  },
+};

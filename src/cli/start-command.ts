@@ -1,0 +1,59 @@
+import { loadConfigFile } from "../config/load-config.ts";
+import { resolveSettings } from "../config/settings.ts";
+import { createLogger } from "../observe/logger.ts";
+import { startPortico } from "../portico.ts";
+import { type Command, parseFlags } from "./commands.ts";
+
+export const startCommand: Command = {
+  summary: "Run the gateway (data plane and admin API)",
+  usage: `Usage: portico start [--config FILE] [--port N] [--admin-port N] [--data-dir DIR] [--redis URL]
+
+  --config FILE     YAML or JSON config (PORTICO_CONFIG); APIs listed under 'apis' are imported and deployed
+  --port N          data plane port (PORTICO_PORT, default 8080, all interfaces)
+  --host ADDR       data plane address (PORTICO_HOST, default 0.0.0.0)
+  --admin-port N    admin API port (PORTICO_ADMIN_PORT, default 8081)
+  --admin-host ADDR admin API address (PORTICO_ADMIN_HOST, default 127.0.0.1)
+  --data-dir DIR    durable state directory (PORTICO_DATA_DIR); in memory when unset
+  --redis URL       shared state for scale-out (PORTICO_REDIS) — not available yet
+  --region NAME     AWS region the gateway answers as (PORTICO_REGION, default us-east-1)
+
+Stops gracefully on SIGTERM or SIGINT: no new connections, in-flight requests finish, exit 0.
+`,
+  async run(args, env) {
+    const { values } = parseFlags(args, {
+      config: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      "admin-port": { type: "string" },
+      "admin-host": { type: "string" },
+      "data-dir": { type: "string" },
+      redis: { type: "string" },
+      region: { type: "string" },
+    });
+    const configPath = (values.config as string | undefined) ?? env.PORTICO_CONFIG;
+    const config = configPath === undefined ? undefined : loadConfigFile(configPath);
+    const settings = resolveSettings({ flags: values as Record<string, string | undefined>, env, config });
+    if (settings.redis !== undefined) throw new Error("--redis is not supported yet; run without it for the embedded store");
+    const log = createLogger();
+    const portico = await startPortico(settings, log);
+    log.info(
+      { port: portico.port, adminPort: portico.adminPort, dataDir: settings.dataDir ?? "(memory)" },
+      "portico started",
+    );
+    process.stdout.write(
+      `Portico listening: data plane http://${settings.host}:${portico.port}, admin http://${settings.adminHost}:${portico.adminPort}\n`,
+    );
+    await new Promise<void>((done) => {
+      const stop = (signal: string) => {
+        log.info({ signal }, "shutting down");
+        portico.close().then(done, (err: unknown) => {
+          log.error({ err }, "shutdown failed");
+          done();
+        });
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,57 @@
+import { backendSpec } from "../integrations/backend-target.ts";
+import { httpProxyIntegration } from "../integrations/http-proxy.ts";
+import { plainHttpIntegration } from "../integrations/http-plain.ts";
+import { compileResponseSelector } from "../integrations/integration-responses.ts";
+import { mockIntegration } from "../integrations/mock.ts";
+import { compileRequestParameters } from "../integrations/request-parameters.ts";
+import { compileUriTemplate } from "../integrations/uri-template.ts";
+import type { Upstreams } from "../integrations/upstreams.ts";
+import type { Integration } from "../model/rest-api.ts";
+import type { IntegrationHandler } from "./compiled.ts";
+import { sendGatewayResponse } from "./send.ts";
+
+/** Answers 500 for a method whose integration cannot run (missing, or a type not built yet). */
+export function configurationError(reason: string): IntegrationHandler {
+  const handler: IntegrationHandler = async (ctx) => {
+    sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
+  };
+  return Object.assign(handler, { reason });
+}
+
+/**
+ * Compiles a REST integration into its request handler. Problems found here become a per-method
+ * configuration error rather than failing the whole deployment, as a bad method does on AWS.
+ */
+export function compileRestIntegration(integration: Integration | undefined, upstreams: Upstreams): IntegrationHandler {
+  if (integration === undefined) return configurationError("No integration defined for method");
+  try {
+    switch (integration.type) {
+      case "MOCK":
+        return mockIntegration(integration.requestTemplates, compileResponseSelector(integration.integrationResponses));
+      case "HTTP_PROXY":
+      case "HTTP": {
+        if (integration.uri === undefined) return configurationError("Integration has no uri");
+        const spec = backendSpec(
+          compileUriTemplate(integration.uri),
+          integration.httpMethod,
+          compileRequestParameters(integration.requestParameters),
+          integration.timeoutInMillis ?? 29_000,
+        );
+        if (integration.type === "HTTP_PROXY") return httpProxyIntegration(spec, upstreams);
+        return plainHttpIntegration(
+          {
+            spec,
+            selector: compileResponseSelector(integration.integrationResponses),
+            passthroughBehavior: integration.passthroughBehavior ?? "WHEN_NO_MATCH",
+            requestTemplateTypes: new Set(Object.keys(integration.requestTemplates ?? {}).map((t) => t.toLowerCase())),
+          },
+          upstreams,
+        );
+      }
+      default:
+        return configurationError(`Integration type ${integration.type} is not supported yet`);
+    }
+  } catch (err) {
+    return configurationError((err as Error).message);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Upstreams } from "../integrations/upstreams.ts";
+import type { Deployment, Stage } from "../model/rest-api.ts";
+import type { CompiledRoute, CompiledStage } from "./compiled.ts";
+import { compileRestIntegration } from "./compile-integration.ts";
+import { REST_RESPONSES } from "./gateway-responses.ts";
+import { RouteTree } from "./route-tree.ts";
+
+/** Compiles a REST stage (its deployment's frozen snapshot plus stage settings) into a route table. */
+export function compileRestStage(stage: Stage, deployment: Deployment, upstreams: Upstreams): CompiledStage {
+  const routes = new RouteTree<CompiledRoute>();
+  for (const resource of Object.values(deployment.snapshot.resources)) {
+    for (const method of Object.values(resource.resourceMethods ?? {})) {
+      routes.add(method.httpMethod, resource.path, {
+        resourcePath: resource.path,
+        resourceId: resource.id,
+        httpMethod: method.httpMethod,
+        invoke: compileRestIntegration(method.methodIntegration, upstreams),
+      });
+    }
+  }
+  return {
+    apiId: stage.restApiId,
+    apiType: "REST",
+    stageName: stage.stageName,
+    deploymentId: deployment.id,
+    variables: Object.freeze({ ...(stage.variables ?? {}) }),
+    routes,
+    responses: REST_RESPONSES,
+  };
+}

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { GatewayResponse, GatewayResponseType } from "./gateway-responses.ts";
+import type { RouteTree } from "./route-tree.ts";
+
+/**
+ * What the data plane serves: deployments compiled into route tables once, at deploy time.
+ * Every object here is immutable after compilation; a redeploy builds new ones and swaps the
+ * table reference, so a request keeps the objects it started with.
+ */
+
+export type ApiType = "REST" | "HTTP";
+
+/** Handles one matched request to the end: writes the response or a gateway response. */
+export type IntegrationHandler = (ctx: RequestContext) => Promise<void>;
+
+export interface CompiledRoute {
+  /** `/pets/{id}` for REST resources; the route key for HTTP APIs. */
+  readonly resourcePath: string;
+  readonly resourceId: string;
+  readonly httpMethod: string;
+  readonly invoke: IntegrationHandler;
+}
+
+export interface CompiledStage {
+  readonly apiId: string;
+  readonly apiType: ApiType;
+  readonly stageName: string;
+  readonly deploymentId: string;
+  readonly variables: Readonly<Record<string, string>>;
+  readonly routes: RouteTree<CompiledRoute>;
+  /** HTTP APIs' `$default` route, tried when no other route matches. */
+  readonly defaultRoute?: CompiledRoute;
+  readonly responses: Readonly<Record<GatewayResponseType, GatewayResponse>>;
+}
+
+export interface CompiledApi {
+  readonly apiId: string;
+  readonly apiType: ApiType;
+  readonly stages: ReadonlyMap<string, CompiledStage>;
+}
+
+export interface ListenerInfo {
+  readonly protocol: "http" | "https";
+  readonly port: number;
+}
+
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+  readonly extendedRequestId: string;
+  readonly startMs: number;
+  readonly stage: CompiledStage;
+  readonly route: CompiledRoute;
+  /** The request path below the stage, as received (`/pets/1`). */
+  readonly path: string;
+  /** The query string without `?`; empty when there is none. */
+  readonly rawQuery: string;
+  readonly pathParams: Readonly<Record<string, string>>;
+  readonly clientIp: string;
+  readonly listener: ListenerInfo;
+}

@@ -1,0 +1,126 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { MAX_PAYLOAD_BYTES } from "../integrations/request-body.ts";
+import type { Logger } from "../observe/logger.ts";
+import type { CompiledApi, ListenerInfo, RequestContext } from "./compiled.ts";
+import { HTTP_API_RESPONSES, REST_RESPONSES } from "./gateway-responses.ts";
+import { newExtendedRequestId, newRequestId } from "./request-ids.ts";
+import { pathSegments, resolve } from "./resolve.ts";
+import { RoutingTable } from "./routing-table.ts";
+import { sendGatewayResponse } from "./send.ts";
+
+/**
+ * The data-plane listener: resolve → route → integration. Holds the current routing table by a
+ * single reference; `install`/`remove` swap it atomically.
+ */
+export class DataPlane {
+  private table: RoutingTable = RoutingTable.empty;
+  private server: Server | undefined;
+  private listener: ListenerInfo = { protocol: "http", port: 0 };
+  private inFlight = 0;
+  private drained: (() => void) | undefined;
+
+  private readonly log: Logger;
+
+  constructor(log: Logger) {
+    this.log = log;
+  }
+
+  get routingTable(): RoutingTable {
+    return this.table;
+  }
+
+  install(api: CompiledApi): void {
+    this.table = this.table.with(api);
+  }
+
+  remove(apiId: string): void {
+    this.table = this.table.without(apiId);
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, maxHeaderSize: 16 * 1024 }, (req, res) =>
+      this.handle(req, res),
+    );
+    server.on("clientError", (err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      else socket.destroy(err);
+    });
+    await new Promise<void>((ok, fail) => {
+      server.once("error", fail);
+      server.listen(port, host, () => ok());
+    });
+    this.server = server;
+    const bound = (server.address() as AddressInfo).port;
+    this.listener = { protocol: "http", port: bound };
+    return bound;
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes every socket. */
+  async close(graceMs = 30_000): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return;
+    this.server = undefined;
+    const closed = new Promise<void>((ok) => server.close(() => ok()));
+    server.closeIdleConnections();
+    if (this.inFlight > 0) {
+      await Promise.race([
+        new Promise<void>((ok) => {
+          this.drained = ok;
+        }),
+        new Promise<void>((ok) => setTimeout(ok, graceMs).unref()),
+      ]);
+    }
+    server.closeAllConnections();
+    await closed;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.inFlight++;
+    res.once("close", () => {
+      if (--this.inFlight === 0 && this.drained !== undefined) this.drained();
+      if (this.server === undefined) req.socket.end();
+    });
+    const ids = { requestId: newRequestId(), extendedRequestId: newExtendedRequestId() };
+    const found = resolve(this.table, req.headers.host, req.url ?? "/");
+    if (found.kind !== "found") {
+      const apiType = found.kind === "unknown-api" ? undefined : found.api.apiType;
+      const responses = apiType === "HTTP" ? HTTP_API_RESPONSES : REST_RESPONSES;
+      const type = found.kind === "unknown-api" ? "RESOURCE_NOT_FOUND" : "MISSING_AUTHENTICATION_TOKEN";
+      sendGatewayResponse(res, apiType, ids, responses[type]);
+      return;
+    }
+    const { stage } = found;
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > MAX_PAYLOAD_BYTES) {
+      sendGatewayResponse(res, stage.apiType, ids, stage.responses.REQUEST_TOO_LARGE, true);
+      return;
+    }
+    const method = req.method ?? "GET";
+    const match = stage.routes.match(method, pathSegments(found.path));
+    const route = match?.value ?? stage.defaultRoute;
+    if (route === undefined) {
+      sendGatewayResponse(res, stage.apiType, ids, stage.responses.MISSING_AUTHENTICATION_TOKEN);
+      return;
+    }
+    const remote = req.socket.remoteAddress ?? "";
+    const ctx: RequestContext = {
+      req,
+      res,
+      requestId: ids.requestId,
+      extendedRequestId: ids.extendedRequestId,
+      startMs: Date.now(),
+      stage,
+      route,
+      path: found.path,
+      rawQuery: found.rawQuery,
+      pathParams: match?.params ?? {},
+      clientIp: remote.startsWith("::ffff:") ? remote.slice(7) : remote,
+      listener: this.listener,
+    };
+    route.invoke(ctx).catch((err: unknown) => {
+      this.log.error({ err, requestId: ids.requestId }, "integration failed unexpectedly");
+      sendGatewayResponse(res, stage.apiType, ids, stage.responses.INTEGRATION_FAILURE);
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import type { CompiledApi, CompiledStage } from "./compiled.ts";
+import type { RoutingTable } from "./routing-table.ts";
+
+/**
+ * Host/path → API and stage (DESIGN.md: data plane addressing):
+ * - `Host: {api-id}.execute-api.{region}.amazonaws.com` or `….localhost`, path `/{stage}/…`;
+ * - path style `/restapis/{api-id}/{stage}/_user_request_/{path}` for clients that cannot set Host;
+ * - HTTP APIs: a first segment naming a stage selects it, otherwise the `$default` stage serves the
+ *   whole path.
+ */
+export type Resolution =
+  | { kind: "unknown-api" }
+  | { kind: "unknown-stage"; api: CompiledApi }
+  | { kind: "found"; api: CompiledApi; stage: CompiledStage; path: string; rawQuery: string };
+
+const EXECUTE_API = ".execute-api.";
+const PATH_STYLE = "/restapis/";
+const USER_REQUEST = "/_user_request_";
+
+function apiIdFromHost(host: string | undefined): string | undefined {
+  if (host === undefined) return undefined;
+  const at = host.indexOf(EXECUTE_API);
+  if (at !== 10) return undefined;
+  const lower = host.toLowerCase();
+  const rest = lower.slice(at + EXECUTE_API.length).replace(/:\d+$/, "");
+  const dot = rest.indexOf(".");
+  if (dot <= 0) return undefined;
+  const domain = rest.slice(dot + 1);
+  if (domain !== "amazonaws.com" && domain !== "localhost") return undefined;
+  return lower.slice(0, 10);
+}
+
+function selectStage(api: CompiledApi, path: string, rawQuery: string, pathStyle: boolean): Resolution {
+  // `//stage/x` is `/stage/x` on AWS: leading empty segments are ignored when picking the stage.
+  let start = 0;
+  while (path.charCodeAt(start) === 47 /* / */) start++;
+  const end = path.indexOf("/", start);
+  const first = end === -1 ? path.slice(start) : path.slice(start, end);
+  const rest = end === -1 ? "/" : path.slice(end);
+  const named = first === "" ? undefined : api.stages.get(first);
+  if (pathStyle) {
+    // Path style carries the stage and then `/_user_request_` before the resource path.
+    if (named === undefined) return { kind: "unknown-stage", api };
+    if (!rest.startsWith(USER_REQUEST)) return { kind: "unknown-stage", api };
+    const below = rest.slice(USER_REQUEST.length);
+    return { kind: "found", api, stage: named, path: below === "" ? "/" : below, rawQuery };
+  }
+  if (named !== undefined && named.stageName !== "$default") return { kind: "found", api, stage: named, path: rest, rawQuery };
+  if (api.apiType === "HTTP") {
+    const fallback = api.stages.get("$default");
+    if (fallback !== undefined) return { kind: "found", api, stage: fallback, path: path === "" ? "/" : path, rawQuery };
+  }
+  return { kind: "unknown-stage", api };
+}
+
+export function resolve(table: RoutingTable, host: string | undefined, url: string): Resolution {
+  const q = url.indexOf("?");
+  const path = q === -1 ? url : url.slice(0, q);
+  const rawQuery = q === -1 ? "" : url.slice(q + 1);
+  const hostApiId = apiIdFromHost(host);
+  if (hostApiId !== undefined) {
+    const api = table.apis.get(hostApiId);
+    return api === undefined ? { kind: "unknown-api" } : selectStage(api, path, rawQuery, false);
+  }
+  if (path.startsWith(PATH_STYLE)) {
+    const idEnd = path.indexOf("/", PATH_STYLE.length);
+    const apiId = path.slice(PATH_STYLE.length, idEnd === -1 ? undefined : idEnd);
+    const api = table.apis.get(apiId);
+    if (api === undefined) return { kind: "unknown-api" };
+    return selectStage(api, idEnd === -1 ? "" : path.slice(idEnd), rawQuery, true);
+  }
+  return { kind: "unknown-api" };
+}
+
+/** Non-empty path segments, raw. */
+export function pathSegments(path: string): string[] {
+  const out: string[] = [];
+  for (const s of path.split("/")) if (s !== "") out.push(s);
+  return out;
+}

@@ -1,0 +1,124 @@
+/**
+ * A path tree with AWS API Gateway's matching rules, shared by REST resources and HTTP API routes:
+ * a literal segment beats `{param}`, which beats greedy `{proxy+}`, whatever the creation order;
+ * an exact method beats `ANY`; and when a branch has no method for the verb the search backtracks,
+ * so a greedy sibling catches methods missing on a literal one (AWS-BEHAVIOUR.md §2.1).
+ * Built once per deployment; `match` allocates only the params object.
+ */
+
+interface MethodTable<T> {
+  byMethod: Map<string, T>;
+  any?: T;
+}
+
+interface TreeNode<T> {
+  literals: Map<string, TreeNode<T>>;
+  param?: { name: string; node: TreeNode<T> };
+  greedy?: { name: string; methods: MethodTable<T> };
+  methods?: MethodTable<T>;
+}
+
+export interface RouteMatch<T> {
+  value: T;
+  /** Raw (not URL-decoded) segment values, as AWS passes them on. */
+  params: Record<string, string>;
+}
+
+export class RouteConflictError extends Error {
+  readonly code = "ROUTE_CONFLICT";
+}
+
+const newNode = <T>(): TreeNode<T> => ({ literals: new Map() });
+
+function pick<T>(table: MethodTable<T> | undefined, method: string): T | undefined {
+  if (table === undefined) return undefined;
+  return table.byMethod.get(method) ?? table.any;
+}
+
+function addMethod<T>(table: MethodTable<T>, method: string, value: T, path: string): void {
+  if (method === "ANY") {
+    if (table.any !== undefined) throw new RouteConflictError(`Duplicate route: ANY ${path}`);
+    table.any = value;
+    return;
+  }
+  if (table.byMethod.has(method)) throw new RouteConflictError(`Duplicate route: ${method} ${path}`);
+  table.byMethod.set(method, value);
+}
+
+export class RouteTree<T> {
+  private readonly root: TreeNode<T> = newNode();
+
+  /** `path` is a resource path such as `/pets/{id}` or `/files/{proxy+}`; `method` is upper case or `ANY`. */
+  add(method: string, path: string, value: T): void {
+    const parts = path.split("/").filter((p) => p !== "");
+    let node = this.root;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      if (part.startsWith("{") && part.endsWith("+}")) {
+        if (i !== parts.length - 1) throw new RouteConflictError(`Greedy path variable must be last: ${path}`);
+        const name = part.slice(1, -2);
+        if (node.greedy !== undefined && node.greedy.name !== name) {
+          throw new RouteConflictError(`Conflicting greedy variables at ${path}`);
+        }
+        node.greedy ??= { name, methods: { byMethod: new Map() } };
+        addMethod(node.greedy.methods, method, value, path);
+        return;
+      }
+      if (part.startsWith("{") && part.endsWith("}")) {
+        const name = part.slice(1, -1);
+        if (node.param !== undefined && node.param.name !== name) {
+          throw new RouteConflictError(`Conflicting path variables {${node.param.name}} and {${name}} at ${path}`);
+        }
+        node.param ??= { name, node: newNode() };
+        node = node.param.node;
+        continue;
+      }
+      let next = node.literals.get(part);
+      if (next === undefined) {
+        next = newNode();
+        node.literals.set(part, next);
+      }
+      node = next;
+    }
+    node.methods ??= { byMethod: new Map() };
+    addMethod(node.methods, method, value, path);
+  }
+
+  /** `segments` are the request path's non-empty segments, raw. */
+  match(method: string, segments: readonly string[]): RouteMatch<T> | undefined {
+    const params: Record<string, string> = {};
+    const value = walk(this.root, segments, 0, method, params);
+    return value === undefined ? undefined : { value, params };
+  }
+}
+
+function walk<T>(
+  node: TreeNode<T>,
+  segments: readonly string[],
+  i: number,
+  method: string,
+  params: Record<string, string>,
+): T | undefined {
+  if (i === segments.length) return pick(node.methods, method);
+  const segment = segments[i]!;
+  const literal = node.literals.get(segment);
+  if (literal !== undefined) {
+    const found = walk(literal, segments, i + 1, method, params);
+    if (found !== undefined) return found;
+  }
+  if (node.param !== undefined) {
+    const found = walk(node.param.node, segments, i + 1, method, params);
+    if (found !== undefined) {
+      params[node.param.name] = segment;
+      return found;
+    }
+  }
+  if (node.greedy !== undefined) {
+    const found = pick(node.greedy.methods, method);
+    if (found !== undefined) {
+      params[node.greedy.name] = i === segments.length - 1 ? segment : segments.slice(i).join("/");
+      return found;
+    }
+  }
+  return undefined;
+}

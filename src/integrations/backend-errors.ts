@@ -1,0 +1,16 @@
+import type { GatewayResponseType } from "../gateway/gateway-responses.ts";
+
+/** undici error codes that mean the backend did not answer in time. */
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+
+export class PayloadTooLargeError extends Error {
+  readonly code = "PAYLOAD_TOO_LARGE";
+}
+
+/** Maps a failed backend call to the gateway response AWS gives for it. */
+export function gatewayResponseFor(err: unknown): GatewayResponseType {
+  if (err instanceof PayloadTooLargeError) return "REQUEST_TOO_LARGE";
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && TIMEOUT_CODES.has(code)) return "INTEGRATION_TIMEOUT";
+  return "INTEGRATION_FAILURE";
+}

@@ -1,0 +1,83 @@
+import type { RequestContext } from "../gateway/compiled.ts";
+import { encodeQueryPair, withoutNames } from "./query-string.ts";
+import type { CompiledMapping } from "./request-parameters.ts";
+import type { UriTemplate } from "./uri-template.ts";
+
+/** Where and how an HTTP integration calls its backend; compiled once per deployment. */
+export interface HttpBackendSpec {
+  readonly uri: UriTemplate;
+  /** Fixed backend method, or undefined to use the client's (`ANY`). */
+  readonly method: string | undefined;
+  readonly mappings: readonly CompiledMapping[];
+  readonly queryMappings: readonly CompiledMapping[];
+  readonly headerMappings: readonly CompiledMapping[];
+  readonly mappedQueryNames: ReadonlySet<string>;
+  readonly mappedHeaderNames: ReadonlySet<string>;
+  readonly timeoutMs: number;
+}
+
+export function backendSpec(
+  uri: UriTemplate,
+  method: string | undefined,
+  mappings: readonly CompiledMapping[],
+  timeoutMs: number,
+): HttpBackendSpec {
+  const queryMappings = mappings.filter((m) => m.location === "querystring");
+  const headerMappings = mappings.filter((m) => m.location === "header");
+  return {
+    uri,
+    method: method === undefined || method.toUpperCase() === "ANY" ? undefined : method.toUpperCase(),
+    mappings,
+    queryMappings,
+    headerMappings,
+    mappedQueryNames: new Set(queryMappings.map((m) => m.name)),
+    mappedHeaderNames: new Set(headerMappings.map((m) => m.name.toLowerCase())),
+    timeoutMs,
+  };
+}
+
+export interface ResolvedTarget {
+  origin: string;
+  path: string;
+}
+
+/**
+ * The backend URL for this request: path placeholders from `integration.request.path.*` mappings
+ * (falling back to the method's path parameter of the same name), the integration URI's own query,
+ * then the client's query (proxies only) with mapped names replaced by their mapped values.
+ */
+export function resolveTarget(ctx: RequestContext, spec: HttpBackendSpec, passClientQuery: boolean): ResolvedTarget {
+  const pathValue = (name: string): string | undefined => {
+    for (const m of spec.mappings) {
+      if (m.location === "path" && m.name === name) {
+        const v = m.get(ctx);
+        return Array.isArray(v) ? v.join(",") : v;
+      }
+    }
+    return ctx.pathParams[name];
+  };
+  const { origin, pathAndQuery } = spec.uri.render(pathValue, ctx.stage.variables);
+  const pairs: string[] = [];
+  if (passClientQuery) {
+    const client = withoutNames(ctx.rawQuery, spec.mappedQueryNames);
+    if (client !== "") pairs.push(client);
+  }
+  for (const m of spec.queryMappings) {
+    const v = m.get(ctx);
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const item of v) pairs.push(encodeQueryPair(m.name, item));
+    else pairs.push(encodeQueryPair(m.name, v));
+  }
+  if (pairs.length === 0) return { origin, path: pathAndQuery };
+  const joiner = pathAndQuery.includes("?") ? (pathAndQuery.endsWith("?") ? "" : "&") : "?";
+  return { origin, path: pathAndQuery + joiner + pairs.join("&") };
+}
+
+/** Appends mapped headers (`integration.request.header.*`) to a flat header list. */
+export function appendMappedHeaders(ctx: RequestContext, spec: HttpBackendSpec, out: string[]): void {
+  for (const m of spec.headerMappings) {
+    const v = m.get(ctx);
+    if (v === undefined) continue;
+    out.push(m.name, Array.isArray(v) ? v.join(",") : v);
+  }
+}

@@ -1,0 +1,45 @@
+import { pipeline } from "node:stream";
+import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
+import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { gatewayResponseFor } from "./backend-errors.ts";
+import { appendMappedHeaders, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
+import { addForwardedHeaders, passthroughHeaders } from "./forward-headers.ts";
+import { streamingBody } from "./request-body.ts";
+import { appendBackendHeaders } from "./response-headers.ts";
+import type { Upstreams } from "./upstreams.ts";
+
+/**
+ * HTTP_PROXY: the whole request goes to the backend and the whole response comes back, both
+ * streamed. REST APIs rename the backend's Connection/Date/Server/… headers (`x-amzn-Remapped-*`);
+ * HTTP APIs pass them through.
+ */
+export function httpProxyIntegration(spec: HttpBackendSpec, upstreams: Upstreams): IntegrationHandler {
+  return async (ctx: RequestContext) => {
+    const { req, res } = ctx;
+    const apiType = ctx.stage.apiType;
+    const target = resolveTarget(ctx, spec, true);
+    const headers = passthroughHeaders(ctx, spec.mappedHeaderNames);
+    addForwardedHeaders(ctx, headers);
+    appendMappedHeaders(ctx, spec, headers);
+    if (apiType === "REST") headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId);
+    try {
+      const response = await upstreams.pool(target.origin).request({
+        method: (spec.method ?? req.method ?? "GET") as "GET",
+        path: target.path,
+        headers,
+        body: streamingBody(req),
+        headersTimeout: spec.timeoutMs,
+        bodyTimeout: spec.timeoutMs,
+      });
+      const out = idHeaders(apiType, ctx);
+      appendBackendHeaders(response.headers, out, apiType === "REST");
+      res.writeHead(response.statusCode, out);
+      pipeline(response.body, res, (err) => {
+        if (err) res.destroy();
+      });
+    } catch (err) {
+      const type = gatewayResponseFor(err);
+      sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
+    }
+  };
+}

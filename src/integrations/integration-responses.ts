@@ -1,0 +1,60 @@
+import type { IntegrationResponse } from "../model/rest-api.ts";
+
+/**
+ * Integration-response selection, compiled once: each `selectionPattern` is a Java regex that must
+ * match the whole input (the backend status for HTTP, the Lambda errorMessage for AWS); the
+ * response without a pattern is the default.
+ */
+export interface CompiledIntegrationResponse {
+  readonly statusCode: number;
+  readonly response: IntegrationResponse;
+  /** Static `method.response.header.X` ← `'value'` mappings, resolved at compile time. */
+  readonly staticHeaders: readonly string[];
+  /** `method.response.header.X` ← `integration.response.header.Y` mappings. */
+  readonly headerCopies: readonly { to: string; from: string }[];
+}
+
+export interface ResponseSelector {
+  select(input: string): CompiledIntegrationResponse | undefined;
+}
+
+function compileOne(response: IntegrationResponse): CompiledIntegrationResponse {
+  const staticHeaders: string[] = [];
+  const headerCopies: { to: string; from: string }[] = [];
+  for (const [target, source] of Object.entries(response.responseParameters ?? {})) {
+    if (!target.startsWith("method.response.header.")) continue;
+    const name = target.slice("method.response.header.".length);
+    if (source.length >= 2 && source.startsWith("'") && source.endsWith("'")) {
+      staticHeaders.push(name, source.slice(1, -1));
+    } else if (source.startsWith("integration.response.header.")) {
+      headerCopies.push({ to: name, from: source.slice("integration.response.header.".length).toLowerCase() });
+    }
+  }
+  return { statusCode: Number(response.statusCode), response, staticHeaders, headerCopies };
+}
+
+export function compileResponseSelector(responses: Readonly<Record<string, IntegrationResponse>> | undefined): ResponseSelector {
+  const patterned: { regex: RegExp; compiled: CompiledIntegrationResponse }[] = [];
+  let fallback: CompiledIntegrationResponse | undefined;
+  for (const response of Object.values(responses ?? {})) {
+    const compiled = compileOne(response);
+    const pattern = response.selectionPattern;
+    if (pattern === undefined || pattern === "") {
+      fallback ??= compiled;
+      continue;
+    }
+    try {
+      // Java's String.matches is anchored at both ends; JS's `s` flag matches Java's DOTALL-less `.`
+      // closely enough for status codes and error messages.
+      patterned.push({ regex: new RegExp(`^(?:${pattern})$`), compiled });
+    } catch {
+      // An invalid pattern can never match; AWS rejects it at put time, imports may still carry one.
+    }
+  }
+  return {
+    select(input) {
+      for (const p of patterned) if (p.regex.test(input)) return p.compiled;
+      return fallback;
+    },
+  };
+}

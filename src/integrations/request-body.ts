@@ -1,0 +1,39 @@
+import type { IncomingMessage } from "node:http";
+import { Transform } from "node:stream";
+import { PayloadTooLargeError } from "./backend-errors.ts";
+
+/** AWS's payload limit: 10 MB (REQUEST_TOO_LARGE). */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The body to stream to the backend, or null when the request has none. A declared
+ * Content-Length was already checked against the limit; a chunked body is counted on the way
+ * through, and the stream fails with PayloadTooLargeError once it passes the limit.
+ */
+export function streamingBody(req: IncomingMessage): IncomingMessage | Transform | null {
+  const length = req.headers["content-length"];
+  if (length !== undefined) return length === "0" ? null : req;
+  if (req.headers["transfer-encoding"] === undefined) return null;
+  let seen = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > MAX_PAYLOAD_BYTES) done(new PayloadTooLargeError("Request Too Long"));
+      else done(null, chunk);
+    },
+  });
+  req.on("error", (err) => counter.destroy(err));
+  return req.pipe(counter);
+}
+
+/** Reads the whole body (non-proxy integrations need it), failing past the limit. */
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let seen = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    seen += chunk.length;
+    if (seen > MAX_PAYLOAD_BYTES) throw new PayloadTooLargeError("Request Too Long");
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}

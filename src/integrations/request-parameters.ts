@@ -1,0 +1,102 @@
+import type { RequestContext } from "../gateway/compiled.ts";
+import { queryValues } from "./query-string.ts";
+
+/**
+ * REST integration request parameters (`integration.request.{path|querystring|header}.NAME`
+ * ← `method.request.*`, `'static'`, `stageVariables.*`, `context.*`), compiled to getters once per
+ * deployment. A source that yields nothing leaves the target unset, as AWS does.
+ */
+
+type Getter = (ctx: RequestContext) => string | string[] | undefined;
+
+export interface CompiledMapping {
+  readonly location: "path" | "querystring" | "header";
+  readonly name: string;
+  readonly get: Getter;
+}
+
+export class MappingError extends Error {
+  readonly code = "INVALID_MAPPING_EXPRESSION";
+}
+
+function headerValues(ctx: RequestContext, name: string): string[] {
+  const raw = ctx.req.rawHeaders;
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) out.push(raw[i + 1]!);
+  return out;
+}
+
+const CONTEXT_GETTERS: Record<string, Getter> = {
+  requestId: (c) => c.requestId,
+  extendedRequestId: (c) => c.extendedRequestId,
+  apiId: (c) => c.stage.apiId,
+  stage: (c) => c.stage.stageName,
+  deploymentId: (c) => c.stage.deploymentId,
+  httpMethod: (c) => c.req.method,
+  resourcePath: (c) => c.route.resourcePath,
+  resourceId: (c) => c.route.resourceId,
+  path: (c) => `/${c.stage.stageName}${c.path}`,
+  protocol: (c) => `HTTP/${c.req.httpVersion}`,
+  domainName: (c) => c.req.headers.host,
+  requestTimeEpoch: (c) => String(c.startMs),
+  "identity.sourceIp": (c) => c.clientIp,
+  "identity.userAgent": (c) => c.req.headers["user-agent"],
+};
+
+/** Compiles one mapping source expression; throws MappingError for ones AWS would reject. */
+export function compileSource(expression: string): Getter {
+  if (expression.length >= 2 && expression.startsWith("'") && expression.endsWith("'")) {
+    const literal = expression.slice(1, -1);
+    return () => literal;
+  }
+  const dot = (prefix: string) => (expression.startsWith(prefix) ? expression.slice(prefix.length) : undefined);
+  let name: string | undefined;
+  if ((name = dot("method.request.path.")) !== undefined) {
+    const n = name;
+    return (c) => c.pathParams[n];
+  }
+  if ((name = dot("method.request.querystring.")) !== undefined) {
+    const n = name;
+    return (c) => queryValues(c.rawQuery, n).at(-1);
+  }
+  if ((name = dot("method.request.multivaluequerystring.")) !== undefined) {
+    const n = name;
+    return (c) => {
+      const v = queryValues(c.rawQuery, n);
+      return v.length === 0 ? undefined : v;
+    };
+  }
+  if ((name = dot("method.request.header.")) !== undefined) {
+    const n = name.toLowerCase();
+    return (c) => headerValues(c, n).at(-1);
+  }
+  if ((name = dot("method.request.multivalueheader.")) !== undefined) {
+    const n = name.toLowerCase();
+    return (c) => {
+      const v = headerValues(c, n);
+      return v.length === 0 ? undefined : v;
+    };
+  }
+  if ((name = dot("stageVariables.")) !== undefined) {
+    const n = name;
+    return (c) => c.stage.variables[n];
+  }
+  if ((name = dot("context.")) !== undefined) {
+    const getter = CONTEXT_GETTERS[name];
+    if (getter === undefined) throw new MappingError(`Unsupported context variable: ${expression}`);
+    return getter;
+  }
+  throw new MappingError(`Invalid mapping expression specified: ${expression}`);
+}
+
+const TARGET = /^integration\.request\.(path|querystring|header)\.(.+)$/;
+
+export function compileRequestParameters(parameters: Readonly<Record<string, string>> | undefined): CompiledMapping[] {
+  const out: CompiledMapping[] = [];
+  for (const [target, source] of Object.entries(parameters ?? {})) {
+    const m = TARGET.exec(target);
+    if (m === null) throw new MappingError(`Invalid mapping expression specified: ${target}`);
+    out.push({ location: m[1] as CompiledMapping["location"], name: m[2]!, get: compileSource(source) });
+  }
+  return out;
+}

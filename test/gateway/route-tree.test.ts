@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { RouteConflictError, RouteTree } from "../../src/gateway/route-tree.ts";
+
+test("{proxy+} needs at least one segment and captures the rest raw", () => {
+  const tree = new RouteTree<string>();
+  tree.add("ANY", "/files/{proxy+}", "greedy");
+  assert.equal(tree.match("GET", ["files"]), undefined);
+  assert.deepEqual(tree.match("GET", ["files", "a%20b", "c"]), { value: "greedy", params: { proxy: "a%20b/c" } });
+});
+
+test("a param branch that fails deeper backtracks to the greedy sibling", () => {
+  const tree = new RouteTree<string>();
+  tree.add("GET", "/{id}/details", "details");
+  tree.add("ANY", "/{proxy+}", "greedy");
+  assert.equal(tree.match("GET", ["7", "details"])?.value, "details");
+  assert.equal(tree.match("POST", ["7", "details"])?.value, "greedy");
+  assert.deepEqual(tree.match("POST", ["7", "details"])?.params, { proxy: "7/details" });
+});
+
+test("params set by a failed branch do not leak into the match", () => {
+  const tree = new RouteTree<string>();
+  tree.add("GET", "/{a}/x", "ax");
+  tree.add("GET", "/{a}/{b}/y", "aby");
+  assert.deepEqual(tree.match("GET", ["1", "2", "y"]), { value: "aby", params: { a: "1", b: "2" } });
+});
+
+test("duplicate routes and conflicting variable names are refused", () => {
+  const tree = new RouteTree<string>();
+  tree.add("GET", "/pets/{id}", "a");
+  assert.throws(() => tree.add("GET", "/pets/{id}", "b"), RouteConflictError);
+  assert.throws(() => tree.add("GET", "/pets/{petId}/x", "c"), RouteConflictError);
+  assert.throws(() => tree.add("GET", "/{proxy+}/x", "d"), RouteConflictError);
+});
