@@ -13,7 +13,11 @@ export async function startDemoBackend(port: number, host = "127.0.0.1"): Promis
   ];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+    try {
+      for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+    } catch {
+      return; // the client went away mid-upload
+    }
     const [path = "/", query = ""] = (req.url ?? "/").split("?");
     const reply = (status: number, body: unknown) => {
       const text = JSON.stringify(body);

@@ -1,7 +1,7 @@
 import { loadConfigFile } from "../config/load-config.ts";
-import { resolveSettings } from "../config/settings.ts";
+import { resolveSettings, type Settings } from "../config/settings.ts";
 import { createLogger } from "../observe/logger.ts";
-import { startPortico } from "../portico.ts";
+import { type Portico, startPortico } from "../portico.ts";
 import { type Command, parseFlags } from "./commands.ts";
 
 export const startCommand: Command = {
@@ -20,40 +20,50 @@ export const startCommand: Command = {
 Stops gracefully on SIGTERM or SIGINT: no new connections, in-flight requests finish, exit 0.
 `,
   async run(args, env) {
-    const { values } = parseFlags(args, {
-      config: { type: "string" },
-      port: { type: "string" },
-      host: { type: "string" },
-      "admin-port": { type: "string" },
-      "admin-host": { type: "string" },
-      "data-dir": { type: "string" },
-      redis: { type: "string" },
-      region: { type: "string" },
-    });
-    const configPath = (values.config as string | undefined) ?? env.PORTICO_CONFIG;
-    const config = configPath === undefined ? undefined : loadConfigFile(configPath);
-    const settings = resolveSettings({ flags: values as Record<string, string | undefined>, env, config });
-    if (settings.redis !== undefined) throw new Error("--redis is not supported yet; run without it for the embedded store");
-    const log = createLogger();
-    const portico = await startPortico(settings, log);
-    log.info(
-      { port: portico.port, adminPort: portico.adminPort, dataDir: settings.dataDir ?? "(memory)" },
-      "portico started",
-    );
-    process.stdout.write(
-      `Portico listening: data plane http://${settings.host}:${portico.port}, admin http://${settings.adminHost}:${portico.adminPort}\n`,
-    );
-    await new Promise<void>((done) => {
-      const stop = (signal: string) => {
-        log.info({ signal }, "shutting down");
-        portico.close().then(done, (err: unknown) => {
-          log.error({ err }, "shutdown failed");
-          done();
-        });
-      };
-      process.once("SIGTERM", () => stop("SIGTERM"));
-      process.once("SIGINT", () => stop("SIGINT"));
-    });
+    const running = await launch(args, env);
+    await running.untilStopped;
     return 0;
   },
 };
+
+/**
+ * Starts the gateway from CLI arguments; `untilStopped` settles after SIGTERM/SIGINT and a graceful
+ * shutdown. Exported for the demo runner, which prints its guide once the gateway listens.
+ */
+export async function launch(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ portico: Portico; settings: Settings; untilStopped: Promise<void> }> {
+  const { values } = parseFlags(args, {
+    config: { type: "string" },
+    port: { type: "string" },
+    host: { type: "string" },
+    "admin-port": { type: "string" },
+    "admin-host": { type: "string" },
+    "data-dir": { type: "string" },
+    redis: { type: "string" },
+    region: { type: "string" },
+  });
+  const configPath = (values.config as string | undefined) ?? env.PORTICO_CONFIG;
+  const config = configPath === undefined ? undefined : loadConfigFile(configPath);
+  const settings = resolveSettings({ flags: values as Record<string, string | undefined>, env, config });
+  if (settings.redis !== undefined) throw new Error("--redis is not supported yet; run without it for the embedded store");
+  const log = createLogger();
+  const portico = await startPortico(settings, log);
+  log.info({ port: portico.port, adminPort: portico.adminPort, dataDir: settings.dataDir ?? "(memory)" }, "portico started");
+  process.stdout.write(
+    `Portico listening: data plane http://${settings.host}:${portico.port}, admin http://${settings.adminHost}:${portico.adminPort}\n`,
+  );
+  const untilStopped = new Promise<void>((done) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, "shutting down");
+      portico.close().then(done, (err: unknown) => {
+        log.error({ err }, "shutdown failed");
+        done();
+      });
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  return { portico, settings, untilStopped };
+}

@@ -26,7 +26,11 @@ export interface EchoBackend {
 export async function startEchoBackend(): Promise<EchoBackend> {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+    try {
+      for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+    } catch {
+      return; // the client (the gateway) gave up on the upload
+    }
     const body = Buffer.concat(chunks);
     const path = (req.url ?? "/").split("?")[0]!;
     const slow = /^\/slow\/(\d+)/.exec(path);

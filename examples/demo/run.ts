@@ -1,0 +1,50 @@
+/**
+ * `npm start`: the bundled demo. Starts the demo backend on 127.0.0.1:9090, then Portico with
+ * examples/demo/portico.yaml, and prints what to try. Extra arguments go to `portico start`.
+ */
+import { join } from "node:path";
+import { launch } from "../../src/cli/start-command.ts";
+import { startDemoBackend } from "./backend.ts";
+
+const backendPort = Number(process.env.PORTICO_DEMO_BACKEND_PORT ?? 9090);
+const backend = await startDemoBackend(backendPort).catch((err: Error) => {
+  process.stderr.write(`demo backend: cannot listen on 127.0.0.1:${backendPort}: ${err.message}\n`);
+  process.exit(1);
+});
+
+const args = ["--config", join(import.meta.dirname, "portico.yaml"), ...process.argv.slice(2)];
+let running: Awaited<ReturnType<typeof launch>>;
+try {
+  running = await launch(args, process.env);
+} catch (err) {
+  process.stderr.write(`portico: ${(err as Error).message}\n`);
+  backend.server.close();
+  process.exit(1);
+}
+const port = running.portico.port;
+const rest = `http://petstore01.execute-api.us-east-1.localhost:${port}`;
+const http = `http://petshttp01.execute-api.us-east-1.localhost:${port}`;
+process.stdout.write(`
+Demo backend on http://127.0.0.1:${backend.port}. Try:
+
+  # REST API "PetStore", stage dev (HTTP_PROXY to the backend, stage variable \${stageVariables.backend})
+  curl ${rest}/dev/pets
+  curl ${rest}/dev/pets/2
+  curl -X POST ${rest}/dev/pets -H 'content-type: application/json' -d '{"type":"bird","price":9.5}'
+  curl ${rest}/dev/ping                      # MOCK integration, answered by the gateway
+  curl '${rest}/dev/echo/any/path?x=1'         # greedy {proxy+}, ANY method
+  curl -i ${rest}/dev/nope                   # 403 Missing Authentication Token, as AWS
+  curl http://localhost:${port}/restapis/petstore01/dev/_user_request_/pets   # path style
+
+  # HTTP API "PetsHttp", $default stage (no stage prefix)
+  curl ${http}/pets/1
+  curl -i ${http}/nope                       # 404 Not Found, as AWS
+
+  # the admin API (SigV4, credentials test/test)
+  ./bin/portico.js routes --admin-url http://127.0.0.1:${running.portico.adminPort}
+
+Stop with Ctrl-C.
+`);
+await running.untilStopped;
+backend.server.close();
+process.exit(0);

@@ -1,0 +1,156 @@
+import { existsSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { Ajv, type ErrorObject } from "ajv";
+import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument, type Node } from "yaml";
+import { ConfigError } from "./config-error.ts";
+import { CONFIG_SCHEMA, type PorticoConfig } from "./schema.ts";
+
+export interface LoadedConfig extends PorticoConfig {
+  /** Absolute path of the file it came from. */
+  file: string;
+}
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+
+/** `/apis/0/type` → `apis[0].type`. */
+function displayPath(segments: readonly (string | number)[]): string {
+  let out = "";
+  for (const s of segments) out += typeof s === "number" ? `[${s}]` : out === "" ? s : `.${s}`;
+  return out || "(top level)";
+}
+
+function segmentsOf(instancePath: string): (string | number)[] {
+  if (instancePath === "") return [];
+  return instancePath
+    .slice(1)
+    .split("/")
+    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** The source offset of a value (or of a key inside a map) for error positions. */
+function offsetOf(doc: Document, segments: readonly (string | number)[], key?: string): number | undefined {
+  const node = segments.length === 0 ? doc.contents : (doc.getIn(segments, true) as Node | undefined);
+  if (key !== undefined && isMap(node)) {
+    for (const item of node.items) {
+      if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return item.key.range?.[0];
+    }
+  }
+  return (node as Node | undefined)?.range?.[0];
+}
+
+function closest(word: string, options: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length]![b.length]!;
+  };
+  const best = options.map((o) => [o, distance(word, o)] as const).sort((x, y) => x[1] - y[1])[0];
+  return best !== undefined && best[1] <= 2 ? best[0] : undefined;
+}
+
+function describe(error: ErrorObject, value: unknown): { message: string; key?: string } {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = String(p.additionalProperty);
+      const known = Object.keys(((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
+      const hint = closest(key, known);
+      return { message: `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ""}`, key };
+    }
+    case "enum":
+      return { message: `must be one of ${(p.allowedValues as unknown[]).join(", ")} (got ${JSON.stringify(value)})` };
+    case "required":
+      return { message: `missing required key "${String(p.missingProperty)}"` };
+    case "propertyNames":
+      return { message: `invalid key "${String(p.propertyName)}"`, key: String(p.propertyName) };
+    case "pattern":
+      return { message: `invalid value ${JSON.stringify(value)}` };
+    default:
+      return { message: `${error.message ?? "is invalid"}${value !== undefined && typeof value !== "object" ? ` (got ${JSON.stringify(value)})` : ""}` };
+  }
+}
+
+function validCidr(cidr: string): boolean {
+  const [ip, bits, extra] = cidr.split("/");
+  if (ip === undefined || bits === undefined || extra !== undefined || !/^\d+$/.test(bits)) return false;
+  const family = isIP(ip);
+  return family !== 0 && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Reads, validates and normalises a config file. Every problem is reported at once, each as
+ * `file:line:col: path: what is wrong`; relative paths are resolved against the file's folder.
+ */
+export function loadConfigFile(path: string): LoadedConfig {
+  const file = resolve(path);
+  const shown = isAbsolute(path) ? path : relative(process.cwd(), file) || path;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError([`${shown}: cannot read the config file (${code === "ENOENT" ? "no such file" : code})`]);
+  }
+  if (text.trim() === "") throw new ConfigError([`${shown}: the config file is empty`]);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const at = (offset: number | undefined) => {
+    if (offset === undefined) return shown;
+    const { line, col } = lines.linePos(offset);
+    return `${shown}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => `${at(e.pos[0])}: invalid YAML: ${e.message.split("\n")[0]}`));
+  }
+  const config = doc.toJS() as unknown;
+  if (config === null || typeof config !== "object" || Array.isArray(config)) {
+    throw new ConfigError([`${shown}: the config file must be a mapping of keys (region, listen, apis, ...)`]);
+  }
+  const problems: string[] = [];
+  if (!validate(config)) {
+    for (const error of validate.errors ?? []) {
+      if (error.keyword === "if") continue;
+      const segments = segmentsOf(error.instancePath);
+      const value = segments.reduce<unknown>((v, s) => (v as Record<string | number, unknown> | undefined)?.[s], config);
+      const { message, key } = describe(error, value);
+      const where = key !== undefined ? [...segments, key] : segments;
+      problems.push(`${at(offsetOf(doc, segments, key))}: ${displayPath(where)}: ${message}`);
+    }
+  }
+  const c = config as PorticoConfig;
+  const base = dirname(file);
+  if (problems.length === 0) {
+    const ids = new Map<string, number>();
+    (c.apis ?? []).forEach((api, i) => {
+      const target = resolve(base, api.openapi);
+      if (!existsSync(target)) {
+        problems.push(`${at(offsetOf(doc, ["apis", i, "openapi"]))}: apis[${i}].openapi: no such file ${api.openapi}`);
+      }
+      if (api.id !== undefined) {
+        if (ids.has(api.id)) problems.push(`${at(offsetOf(doc, ["apis", i, "id"]))}: apis[${i}].id: duplicate api id ${api.id}`);
+        ids.set(api.id, i);
+      }
+    });
+    for (const [network, cidrs] of Object.entries(c.networks ?? {})) {
+      cidrs.forEach((cidr, i) => {
+        if (!validCidr(cidr)) problems.push(`${at(offsetOf(doc, ["networks", network, i]))}: networks.${network}[${i}]: invalid CIDR "${cidr}"`);
+      });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...c,
+    file,
+    dataDir: c.dataDir === undefined ? undefined : resolve(base, c.dataDir),
+    apis: c.apis?.map((a) => ({ ...a, openapi: resolve(base, a.openapi) })),
+    functions:
+      c.functions === undefined
+        ? undefined
+        : Object.fromEntries(Object.entries(c.functions).map(([n, f]) => [n, { ...f, handler: resolve(base, f.handler) }])),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The config file's JSON Schema. Every field carries a description so the docs (and a future console
+ * form) come from this one place. Unknown keys are errors everywhere.
+ */
+const stringMap = { type: "object", additionalProperties: { type: "string" } } as const;
+
+export const CONFIG_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    region: { type: "string", pattern: "^[a-z]{2}(-[a-z]+)+-\\d$", description: "AWS region the gateway answers as (default us-east-1)." },
+    accountId: { type: "string", pattern: "^\\d{12}$", description: "12-digit AWS account id used in ARNs (default 000000000000)." },
+    listen: {
+      type: "object",
+      additionalProperties: false,
+      description: "Where the listeners bind.",
+      properties: {
+        port: { type: "integer", minimum: 0, maximum: 65535, description: "Data-plane port (default 8080)." },
+        host: { type: "string", description: "Data-plane address (default 0.0.0.0)." },
+        adminPort: { type: "integer", minimum: 0, maximum: 65535, description: "Admin API port (default 8081)." },
+        adminHost: { type: "string", description: "Admin API address (default 127.0.0.1: loopback only)." },
+      },
+    },
+    dataDir: { type: "string", description: "Directory of the durable state store; relative to this file." },
+    redis: { type: "string", pattern: "^rediss?://", description: "Redis URL for shared scale-out state." },
+    credentials: {
+      type: "array",
+      description: "Access keys accepted by the admin API (and IAM auth); when present they replace test/test.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["accessKeyId", "secretAccessKey"],
+        properties: {
+          accessKeyId: { type: "string", minLength: 1, description: "The access key id." },
+          secretAccessKey: { type: "string", minLength: 1, description: "The secret access key." },
+          principal: { type: "string", pattern: "^arn:aws:(iam|sts)::", description: "IAM user or role ARN the key stands for." },
+          policies: { type: "array", items: { type: "object" }, description: "IAM identity policy documents." },
+          tags: { ...stringMap, description: "Principal tags (aws:PrincipalTag/*)." },
+        },
+      },
+    },
+    functions: {
+      type: "object",
+      description: "Lambda functions by name.",
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        required: ["handler"],
+        properties: {
+          handler: { type: "string", pattern: "^[^\\s]+\\.[A-Za-z_$][\\w$]*$", description: "path/file.exportName, relative to this file." },
+          timeout: { type: "integer", minimum: 1, maximum: 900, description: "Seconds (default 3)." },
+          memorySize: { type: "integer", minimum: 128, maximum: 10240, description: "MB (default 128)." },
+          environment: { ...stringMap, description: "Environment variables." },
+          runtime: { type: "string", description: "Runtime name, e.g. nodejs24.x." },
+          remote: {
+            type: "object",
+            additionalProperties: false,
+            required: ["endpoint"],
+            description: "Invoke a remote Lambda Invoke API instead of a local handler.",
+            properties: {
+              endpoint: { type: "string", description: "Lambda API endpoint URL." },
+              region: { type: "string", description: "Signing region." },
+              functionName: { type: "string", description: "Remote function name (default: this key)." },
+            },
+          },
+        },
+      },
+    },
+    networks: {
+      type: "object",
+      description: "Named VPCs and VPC endpoints: vpc-… or vpce-… id → CIDR list.",
+      propertyNames: { pattern: "^vpce?-[0-9a-zA-Z]+$" },
+      additionalProperties: { type: "array", items: { type: "string" } },
+    },
+    apis: {
+      type: "array",
+      description: "APIs imported and deployed at start.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["openapi"],
+        properties: {
+          openapi: { type: "string", description: "OpenAPI file, relative to this file." },
+          type: { enum: ["REST", "HTTP"], description: "REST (default) or HTTP." },
+          stage: { type: "string", pattern: "^([A-Za-z0-9_-]{1,128}|\\$default)$", description: "Stage to deploy to (REST default dev, HTTP default $default)." },
+          variables: {
+            type: "object",
+            description: "Stage variables.",
+            propertyNames: { pattern: "^[A-Za-z0-9_]{1,64}$" },
+            additionalProperties: { type: "string", pattern: "^[A-Za-z0-9\\-._~:/?#&=,]{0,512}$" },
+          },
+          id: { type: "string", pattern: "^[a-z0-9]{10}$", description: "Fixed API id (10 lower-case letters/digits)." },
+          description: { type: "string", description: "Deployment description." },
+        },
+      },
+    },
+  },
+} as const;
+
+export interface CredentialConfig {
+  accessKeyId: string;
+  secretAccessKey: string;
+  principal?: string;
+  policies?: Record<string, unknown>[];
+  tags?: Record<string, string>;
+}
+
+export interface FunctionConfig {
+  handler: string;
+  timeout?: number;
+  memorySize?: number;
+  environment?: Record<string, string>;
+  runtime?: string;
+  remote?: { endpoint: string; region?: string; functionName?: string };
+}
+
+export interface ApiConfig {
+  openapi: string;
+  type?: "REST" | "HTTP";
+  stage?: string;
+  variables?: Record<string, string>;
+  id?: string;
+  description?: string;
+}
+
+export interface PorticoConfig {
+  region?: string;
+  accountId?: string;
+  listen?: { port?: number; host?: string; adminPort?: number; adminHost?: string };
+  dataDir?: string;
+  redis?: string;
+  credentials?: CredentialConfig[];
+  functions?: Record<string, FunctionConfig>;
+  networks?: Record<string, string[]>;
+  apis?: ApiConfig[];
+}

@@ -1,0 +1,64 @@
+import type { DeclaredApi } from "../control/declared-apis.ts";
+import { ConfigError } from "./config-error.ts";
+import type { LoadedConfig } from "./load-config.ts";
+import type { CredentialConfig, FunctionConfig } from "./schema.ts";
+
+/** What the gateway runs with: flags over PORTICO_* environment over the config file over defaults. */
+export interface Settings {
+  port: number;
+  host: string;
+  adminPort: number;
+  adminHost: string;
+  dataDir?: string;
+  redis?: string;
+  region: string;
+  accountId: string;
+  credentials: CredentialConfig[];
+  functions: Record<string, FunctionConfig>;
+  networks: Record<string, string[]>;
+  apis: DeclaredApi[];
+  configFile?: string;
+}
+
+export interface SettingsInput {
+  flags: Readonly<Record<string, string | undefined>>;
+  env: Readonly<Record<string, string | undefined>>;
+  config?: LoadedConfig;
+}
+
+function port(value: string | number | undefined, source: string, problems: string[]): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === "number" ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    problems.push(`${source}: must be a port number 0–65535 (got "${value}")`);
+    return undefined;
+  }
+  return n;
+}
+
+export function resolveSettings({ flags, env, config }: SettingsInput): Settings {
+  const problems: string[] = [];
+  const pick = (flag: string, variable: string) => flags[flag] ?? env[variable];
+  const portOf = (flag: string, variable: string, fromFile: number | undefined, fallback: number) =>
+    port(flags[flag], `--${flag}`, problems) ?? port(env[variable], variable, problems) ?? fromFile ?? fallback;
+  const settings: Settings = {
+    port: portOf("port", "PORTICO_PORT", config?.listen?.port, 8080),
+    host: pick("host", "PORTICO_HOST") ?? config?.listen?.host ?? "0.0.0.0",
+    adminPort: portOf("admin-port", "PORTICO_ADMIN_PORT", config?.listen?.adminPort, 8081),
+    adminHost: pick("admin-host", "PORTICO_ADMIN_HOST") ?? config?.listen?.adminHost ?? "127.0.0.1",
+    dataDir: pick("data-dir", "PORTICO_DATA_DIR") ?? config?.dataDir,
+    redis: pick("redis", "PORTICO_REDIS") ?? config?.redis,
+    region: pick("region", "PORTICO_REGION") ?? config?.region ?? "us-east-1",
+    accountId: config?.accountId ?? "000000000000",
+    credentials: [],
+    functions: config?.functions ?? {},
+    networks: config?.networks ?? {},
+    apis: (config?.apis ?? []).map((a) => ({ ...a, type: a.type ?? "REST" })),
+    configFile: config?.file,
+  };
+  settings.credentials = config?.credentials ?? [
+    { accessKeyId: "test", secretAccessKey: "test", principal: `arn:aws:iam::${settings.accountId}:root` },
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return settings;
+}

@@ -1,0 +1,110 @@
+import type { HttpApi, HttpApiDefinition, HttpIntegration, HttpRoute } from "../model/http-api.ts";
+import { newApiId, newV2ChildId } from "../model/ids.ts";
+import { importError } from "./errors.ts";
+import { readIntegration } from "./integration-extension.ts";
+import { isObject, type OpenApiDocument } from "./parse-document.ts";
+import { pathParts } from "./path-parts.ts";
+import { deref } from "./resolve-refs.ts";
+
+const OPERATIONS: Record<string, string> = {
+  get: "GET",
+  put: "PUT",
+  post: "POST",
+  delete: "DELETE",
+  patch: "PATCH",
+  options: "OPTIONS",
+  head: "HEAD",
+  "x-amazon-apigateway-any-method": "ANY",
+};
+
+export interface HttpImportOptions {
+  existing?: HttpApiDefinition;
+  apiId?: string;
+  region?: string;
+  now?: number;
+}
+
+function integrationFor(doc: OpenApiDocument, x: unknown, where: string, id: string): HttpIntegration {
+  const raw = deref(doc.root, x);
+  const i = readIntegration(raw, where, 30_000);
+  const payload = isObject(raw) && raw.payloadFormatVersion !== undefined ? String(raw.payloadFormatVersion) : "1.0";
+  if (payload !== "1.0" && payload !== "2.0") throw importError(`Invalid OpenAPI input: ${where}.payloadFormatVersion must be 1.0 or 2.0`);
+  const out: HttpIntegration = {
+    integrationId: id,
+    integrationType: i.type,
+    integrationUri: i.uri,
+    integrationMethod: i.httpMethod,
+    payloadFormatVersion: payload,
+    timeoutInMillis: i.timeoutInMillis,
+  };
+  if (i.connectionType) out.connectionType = i.connectionType;
+  if (i.requestParameters) out.requestParameters = i.requestParameters;
+  if (isObject(raw) && isObject(raw.responseParameters)) {
+    out.responseParameters = raw.responseParameters as Record<string, Record<string, string>>;
+  }
+  return out;
+}
+
+/**
+ * ImportApi / ReimportApi for HTTP APIs: a route per (path, method) — `x-amazon-apigateway-any-method`
+ * gives `ANY`, a path `/$default` gives the `$default` route — each targeting its own integration.
+ */
+export function importHttpApi(doc: OpenApiDocument, options: HttpImportOptions = {}): { definition: HttpApiDefinition; warnings: string[] } {
+  const warnings = [...doc.warnings];
+  const { existing } = options;
+  const info = doc.root.info as Record<string, unknown>;
+  const apiId = existing?.api.apiId ?? options.apiId ?? newApiId();
+  const api: HttpApi = {
+    apiId,
+    name: String(info.title),
+    protocolType: "HTTP",
+    routeSelectionExpression: "$request.method $request.path",
+    apiKeySelectionExpression: "$request.header.x-api-key",
+    apiEndpoint: `https://${apiId}.execute-api.${options.region ?? "us-east-1"}.amazonaws.com`,
+    createdDate: existing?.api.createdDate ?? options.now ?? Date.now(),
+    disableExecuteApiEndpoint: false,
+  };
+  if (typeof info.description === "string") api.description = info.description;
+  if (info.version !== undefined) api.version = String(info.version);
+  if (isObject(doc.root["x-amazon-apigateway-cors"])) api.corsConfiguration = doc.root["x-amazon-apigateway-cors"];
+  const oldRoutes = new Map(Object.values(existing?.routes ?? {}).map((r) => [r.routeKey, r]));
+  const routes: Record<string, HttpRoute> = {};
+  const integrations: Record<string, HttpIntegration> = {};
+  const seen = new Set<string>();
+
+  for (const [path, rawItem] of Object.entries((doc.root.paths as Record<string, unknown> | undefined) ?? {})) {
+    const item = deref(doc.root, rawItem);
+    if (!isObject(item)) throw importError(`Invalid OpenAPI input: paths.${path} must be an object`);
+    const isDefault = path === "$default" || path === "/$default";
+    if (!isDefault) pathParts(path);
+    for (const [key, rawOp] of Object.entries(item)) {
+      const method = OPERATIONS[key];
+      if (method === undefined) continue;
+      const routeKey = isDefault ? "$default" : `${method} ${path}`;
+      if (seen.has(routeKey)) throw importError(`Invalid OpenAPI input: duplicate route ${routeKey}`);
+      seen.add(routeKey);
+      const where = `paths.${path}.${key}`;
+      const op = deref(doc.root, rawOp);
+      if (!isObject(op)) throw importError(`Invalid OpenAPI input: ${where} must be an object`);
+      const old = oldRoutes.get(routeKey);
+      const route: HttpRoute = {
+        routeId: old?.routeId ?? newV2ChildId(),
+        routeKey,
+        authorizationType: "NONE",
+        apiKeyRequired: false,
+      };
+      if (typeof op.operationId === "string") route.operationName = op.operationId;
+      const x = op["x-amazon-apigateway-integration"];
+      if (x !== undefined) {
+        const oldIntegration = old?.target?.replace("integrations/", "");
+        const integrationId = oldIntegration ?? newV2ChildId();
+        integrations[integrationId] = integrationFor(doc, x, `${where}.x-amazon-apigateway-integration`, integrationId);
+        route.target = `integrations/${integrationId}`;
+      } else {
+        warnings.push(`${where} has no x-amazon-apigateway-integration; the route has no target`);
+      }
+      routes[route.routeId] = route;
+    }
+  }
+  return { definition: { api, routes, integrations }, warnings };
+}

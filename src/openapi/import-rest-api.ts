@@ -1,0 +1,178 @@
+import { newApiId, newModelId, newResourceId } from "../model/ids.ts";
+import type { HttpMethod, Method, MethodResponse, Model, Resource, RestApi, RestApiDefinition } from "../model/rest-api.ts";
+import { importError } from "./errors.ts";
+import { readIntegration } from "./integration-extension.ts";
+import { isObject, type OpenApiDocument } from "./parse-document.ts";
+import { isVariable, pathParts } from "./path-parts.ts";
+import { deref } from "./resolve-refs.ts";
+import { applyRestApiExtensions } from "./rest-api-extensions.ts";
+
+const OPERATIONS: Record<string, HttpMethod> = {
+  get: "GET",
+  put: "PUT",
+  post: "POST",
+  delete: "DELETE",
+  patch: "PATCH",
+  options: "OPTIONS",
+  head: "HEAD",
+  "x-amazon-apigateway-any-method": "ANY",
+};
+const PATH_ITEM_KEYS = new Set(["parameters", "summary", "description", "servers", "$ref"]);
+const LOCATIONS: Record<string, string> = { path: "path", query: "querystring", header: "header" };
+
+export interface ImportOptions {
+  /** The API being overwritten: its id, root and resource ids (by path) are kept. */
+  existing?: RestApiDefinition;
+  /** A fixed id for a new API. */
+  apiId?: string;
+  now?: number;
+}
+
+function parameters(doc: OpenApiDocument, list: unknown, out: Record<string, boolean>, where: string): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) throw importError(`Invalid OpenAPI input: ${where}.parameters must be a list`);
+  for (const raw of list) {
+    const p = deref(doc.root, raw);
+    if (!isObject(p) || typeof p.name !== "string" || typeof p.in !== "string") {
+      throw importError(`Invalid OpenAPI input: ${where}: every parameter needs 'name' and 'in'`);
+    }
+    const location = LOCATIONS[p.in];
+    if (location === undefined) continue; // body/formData/cookie parameters are not request parameters
+    out[`method.request.${location}.${p.name}`] = p.in === "path" ? true : p.required === true;
+  }
+}
+
+function methodResponses(doc: OpenApiDocument, responses: unknown): Record<string, MethodResponse> | undefined {
+  if (!isObject(responses)) return undefined;
+  const out: Record<string, MethodResponse> = {};
+  for (const [code, raw] of Object.entries(responses)) {
+    if (!/^[1-5]\d\d$/.test(code)) continue;
+    const r = deref(doc.root, raw);
+    const response: MethodResponse = { statusCode: code };
+    if (isObject(r) && isObject(r.headers)) {
+      response.responseParameters = Object.fromEntries(
+        Object.keys(r.headers).map((h) => [`method.response.header.${h}`, false]),
+      );
+    }
+    out[code] = response;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function models(doc: OpenApiDocument, warnings: string[], existing?: RestApiDefinition): Record<string, Model> {
+  const byName = new Map(Object.values(existing?.models ?? {}).map((m) => [m.name, m.id]));
+  const out: Record<string, Model> = {};
+  const add = (name: string, schema: unknown, description?: string) => {
+    const id = byName.get(name) ?? newModelId();
+    out[id] = { id, name, contentType: "application/json", schema: JSON.stringify(schema), description };
+  };
+  add("Empty", { $schema: "http://json-schema.org/draft-04/schema#", title: "Empty Schema", type: "object" }, "This is a default empty schema model");
+  add(
+    "Error",
+    { $schema: "http://json-schema.org/draft-04/schema#", title: "Error Schema", type: "object", properties: { message: { type: "string" } } },
+    "This is a default error schema model",
+  );
+  const schemas = doc.version === "2.0" ? doc.root.definitions : isObject(doc.root.components) ? doc.root.components.schemas : undefined;
+  if (isObject(schemas)) {
+    for (const [name, schema] of Object.entries(schemas)) {
+      if (!/^[A-Za-z0-9]+$/.test(name)) {
+        warnings.push(`Model name '${name}' is not alphanumeric; the model was not imported`);
+        continue;
+      }
+      add(name, schema);
+    }
+  }
+  return out;
+}
+
+/**
+ * ImportRestApi / PutRestApi(overwrite): an OpenAPI 2.0/3.0 document → a REST API definition.
+ * Throws OpenApiImportError (BadRequestException) for what AWS refuses; returns warnings for what AWS
+ * ignores.
+ */
+export function importRestApi(doc: OpenApiDocument, options: ImportOptions = {}): { definition: RestApiDefinition; warnings: string[] } {
+  const warnings = [...doc.warnings];
+  const { existing } = options;
+  const info = doc.root.info as Record<string, unknown>;
+  const rootId = existing?.api.rootResourceId ?? newResourceId() + newResourceId().slice(0, 4);
+  const oldIds = new Map(Object.values(existing?.resources ?? {}).map((r) => [r.path, r.id]));
+  const api: RestApi = {
+    id: existing?.api.id ?? options.apiId ?? newApiId(),
+    name: String(info.title),
+    createdDate: existing?.api.createdDate ?? options.now ?? Date.now(),
+    apiKeySource: "HEADER",
+    endpointConfiguration: existing?.api.endpointConfiguration ?? { types: ["EDGE"] },
+    disableExecuteApiEndpoint: false,
+    rootResourceId: rootId,
+  };
+  if (typeof info.description === "string") api.description = info.description;
+  if (info.version !== undefined) api.version = String(info.version);
+  if (existing?.api.tags) api.tags = existing.api.tags;
+  applyRestApiExtensions(doc.root, api, warnings);
+
+  const resources: Record<string, Resource> = { [rootId]: { id: rootId, path: "/" } };
+  const byPath = new Map<string, Resource>([["/", resources[rootId]!]]);
+  const ensure = (parts: string[]): Resource => {
+    let parent = resources[rootId]!;
+    let path = "";
+    for (const part of parts) {
+      path += `/${part}`;
+      let resource = byPath.get(path);
+      if (resource === undefined) {
+        if (parent.pathPart?.endsWith("+}")) {
+          throw importError(`Invalid OpenAPI input: Cannot create a child of a resource with a greedy path variable: ${parent.pathPart}`);
+        }
+        if (isVariable(part)) {
+          const sibling = Object.values(resources).find(
+            (r) => r.parentId === parent.id && r.pathPart !== undefined && isVariable(r.pathPart) && r.pathPart !== part,
+          );
+          if (sibling) {
+            throw importError(
+              `Invalid OpenAPI input: A sibling (${sibling.pathPart}) of this resource already has a variable path part -- only one is allowed`,
+            );
+          }
+        }
+        const id = oldIds.get(path) ?? newResourceId();
+        resource = { id, parentId: parent.id, pathPart: part, path };
+        resources[id] = resource;
+        byPath.set(path, resource);
+      }
+      parent = resource;
+    }
+    return parent;
+  };
+
+  for (const [path, rawItem] of Object.entries((doc.root.paths as Record<string, unknown> | undefined) ?? {})) {
+    const item = deref(doc.root, rawItem);
+    if (!isObject(item)) throw importError(`Invalid OpenAPI input: paths.${path} must be an object`);
+    const resource = ensure(pathParts(path));
+    const shared: Record<string, boolean> = {};
+    parameters(doc, item.parameters, shared, `paths.${path}`);
+    for (const [key, rawOp] of Object.entries(item)) {
+      const httpMethod = OPERATIONS[key];
+      if (httpMethod === undefined) {
+        if (!PATH_ITEM_KEYS.has(key) && !key.startsWith("x-")) warnings.push(`paths.${path}.${key} is not an operation; ignored`);
+        continue;
+      }
+      const where = `paths.${path}.${key}`;
+      const op = deref(doc.root, rawOp);
+      if (!isObject(op)) throw importError(`Invalid OpenAPI input: ${where} must be an object`);
+      const requestParameters = { ...shared };
+      parameters(doc, op.parameters, requestParameters, where);
+      const method: Method = { httpMethod, authorizationType: "NONE", apiKeyRequired: false };
+      if (typeof op.operationId === "string") method.operationName = op.operationId;
+      if (Object.keys(requestParameters).length > 0) method.requestParameters = requestParameters;
+      const responses = methodResponses(doc, op.responses);
+      if (responses) method.methodResponses = responses;
+      const x = op["x-amazon-apigateway-integration"];
+      if (x !== undefined) {
+        method.methodIntegration = readIntegration(deref(doc.root, x), `${where}.x-amazon-apigateway-integration`);
+      } else {
+        warnings.push(`${where} has no x-amazon-apigateway-integration; it answers 500 until one is set`);
+      }
+      resource.resourceMethods ??= {};
+      resource.resourceMethods[httpMethod] = method;
+    }
+  }
+  return { definition: { api, resources, models: models(doc, warnings, existing) }, warnings };
+}

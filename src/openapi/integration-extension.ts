@@ -1,0 +1,106 @@
+import type { ContentHandling, Integration, IntegrationResponse, IntegrationType, PassthroughBehavior } from "../model/rest-api.ts";
+import { importError } from "./errors.ts";
+import { isObject } from "./parse-document.ts";
+
+const TYPES = new Set(["AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"]);
+const PASSTHROUGH = new Set(["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"]);
+const CONTENT_HANDLING = new Set(["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"]);
+
+function stringMap(value: unknown, where: string): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw importError(`Invalid OpenAPI input: ${where} must be an object`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== "string") throw importError(`Invalid OpenAPI input: ${where}.${k} must be a string`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/** An HTTP(S) URL, where `${stageVariables.x}` may stand for any part of it. */
+export function isHttpUri(uri: string): boolean {
+  const probe = uri.replace(/\$\{stageVariables\.[A-Za-z0-9_]+\}/g, "sv").replace(/\{[^}]+\}/g, "p");
+  try {
+    const url = new URL(probe);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `x-amazon-apigateway-integration` → Integration, for REST APIs. `maxTimeout` is 29 000 ms for REST
+ * and 30 000 ms for HTTP APIs (AWS's limits).
+ */
+export function readIntegration(x: unknown, where: string, maxTimeout = 29_000): Integration {
+  if (!isObject(x)) throw importError(`Invalid OpenAPI input: ${where} must be an object`);
+  const type = String(x.type ?? "").toUpperCase();
+  if (!TYPES.has(type)) {
+    throw importError(`Invalid OpenAPI input: ${where}.type must be one of aws, aws_proxy, http, http_proxy, mock (got '${String(x.type ?? "")}')`);
+  }
+  const uri = x.uri === undefined ? undefined : String(x.uri);
+  const httpMethod = x.httpMethod === undefined ? undefined : String(x.httpMethod).toUpperCase();
+  if (type !== "MOCK") {
+    if (httpMethod === undefined || httpMethod === "") {
+      throw importError(`Invalid OpenAPI input: ${where}: Enumeration value for HttpMethod must be non-empty`);
+    }
+    if (uri === undefined) throw importError(`Invalid OpenAPI input: ${where}: an integration of type ${type} needs a uri`);
+  }
+  if ((type === "HTTP" || type === "HTTP_PROXY") && !isHttpUri(uri!)) {
+    throw importError(`Invalid OpenAPI input: ${where}: Invalid HTTP endpoint specified for URI`);
+  }
+  if ((type === "AWS" || type === "AWS_PROXY") && !uri!.startsWith("arn:")) {
+    throw importError(`Invalid OpenAPI input: ${where}: Invalid ARN specified in the request`);
+  }
+  const timeout = x.timeoutInMillis === undefined ? maxTimeout : Number(x.timeoutInMillis);
+  if (!Number.isInteger(timeout) || timeout < 50 || timeout > maxTimeout) {
+    throw importError(`Invalid OpenAPI input: ${where}: Timeout should be between 50 ms and ${maxTimeout} ms`);
+  }
+  const passthrough = String(x.passthroughBehavior ?? "WHEN_NO_MATCH").toUpperCase();
+  if (!PASSTHROUGH.has(passthrough)) {
+    throw importError(`Invalid OpenAPI input: ${where}.passthroughBehavior must be when_no_match, when_no_templates or never`);
+  }
+  const contentHandling = x.contentHandling === undefined ? undefined : String(x.contentHandling).toUpperCase();
+  if (contentHandling !== undefined && !CONTENT_HANDLING.has(contentHandling)) {
+    throw importError(`Invalid OpenAPI input: ${where}.contentHandling must be CONVERT_TO_BINARY or CONVERT_TO_TEXT`);
+  }
+  const integration: Integration = {
+    type: type as IntegrationType,
+    httpMethod,
+    uri,
+    passthroughBehavior: passthrough as PassthroughBehavior,
+    timeoutInMillis: timeout,
+    cacheKeyParameters: Array.isArray(x.cacheKeyParameters) ? x.cacheKeyParameters.map(String) : [],
+  };
+  if (x.credentials !== undefined) integration.credentials = String(x.credentials);
+  const requestParameters = stringMap(x.requestParameters, `${where}.requestParameters`);
+  if (requestParameters) integration.requestParameters = requestParameters;
+  const requestTemplates = stringMap(x.requestTemplates, `${where}.requestTemplates`);
+  if (requestTemplates) integration.requestTemplates = requestTemplates;
+  if (contentHandling) integration.contentHandling = contentHandling as ContentHandling;
+  if (x.cacheNamespace !== undefined) integration.cacheNamespace = String(x.cacheNamespace);
+  if (x.connectionType !== undefined) integration.connectionType = String(x.connectionType).toUpperCase() as "INTERNET";
+  if (x.connectionId !== undefined) integration.connectionId = String(x.connectionId);
+  if (isObject(x.tlsConfig)) integration.tlsConfig = { insecureSkipVerification: x.tlsConfig.insecureSkipVerification === true };
+  if (x.responses !== undefined) {
+    if (!isObject(x.responses)) throw importError(`Invalid OpenAPI input: ${where}.responses must be an object`);
+    const responses: Record<string, IntegrationResponse> = {};
+    for (const [pattern, r] of Object.entries(x.responses)) {
+      if (!isObject(r) || r.statusCode === undefined) {
+        throw importError(`Invalid OpenAPI input: ${where}.responses.${pattern} needs a statusCode`);
+      }
+      const statusCode = String(r.statusCode);
+      if (!/^[1-5]\d\d$/.test(statusCode)) throw importError(`Invalid OpenAPI input: ${where}.responses.${pattern}: invalid statusCode ${statusCode}`);
+      const response: IntegrationResponse = { statusCode };
+      if (pattern !== "default") response.selectionPattern = pattern;
+      const params = stringMap(r.responseParameters, `${where}.responses.${pattern}.responseParameters`);
+      if (params) response.responseParameters = params;
+      const templates = stringMap(r.responseTemplates, `${where}.responses.${pattern}.responseTemplates`);
+      if (templates) response.responseTemplates = templates;
+      if (r.contentHandling !== undefined) response.contentHandling = String(r.contentHandling).toUpperCase() as ContentHandling;
+      responses[statusCode] = response;
+    }
+    integration.integrationResponses = responses;
+  }
+  return integration;
+}
