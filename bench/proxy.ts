@@ -27,7 +27,10 @@ const root = join(import.meta.dirname, "..");
 const children: ChildProcess[] = [];
 
 function startChild(args: string[], pattern: RegExp): Promise<number> {
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, PORTICO_LOG_LEVEL: "warn" } });
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, PORTICO_LOG_LEVEL: "warn" },
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = "";
@@ -86,9 +89,23 @@ paths:
         requestParameters: { integration.request.path.id: method.request.path.id }
 `,
     );
-    writeFileSync(join(dir, "portico.yaml"), `apis:\n  - openapi: api.yaml\n    id: benchapi01\n    stage: prod\n`);
+    writeFileSync(
+      join(dir, "portico.yaml"),
+      `apis:\n  - openapi: api.yaml\n    id: benchapi01\n    stage: prod\n`,
+    );
     const porticoPort = await startChild(
-      [join(root, "src/cli/main.ts"), "start", "--config", join(dir, "portico.yaml"), "--port", "0", "--admin-port", "0", "--host", "127.0.0.1"],
+      [
+        join(root, "src/cli/main.ts"),
+        "start",
+        "--config",
+        join(dir, "portico.yaml"),
+        "--port",
+        "0",
+        "--admin-port",
+        "0",
+        "--host",
+        "127.0.0.1",
+      ],
       /data plane http:\/\/[^:]+:(\d+)/,
     );
     const targets = [
@@ -109,7 +126,9 @@ paths:
       for (const t of targets) {
         const s = await t.run();
         samples.get(t.name)!.push(s);
-        process.stderr.write(`round ${round} ${t.name}: ${Math.round(s.rps)} req/s p50 ${s.p50} ms p99 ${s.p99} ms\n`);
+        process.stderr.write(
+          `round ${round} ${t.name}: ${Math.round(s.rps)} req/s p50 ${s.p50} ms p99 ${s.p99} ms\n`,
+        );
       }
     }
     const summary = targets.map((t) => {
@@ -122,14 +141,22 @@ paths:
         errors: xs.reduce((a, x) => a + x.errors, 0),
       };
     });
-    process.stdout.write(`\nHTTP_PROXY, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians)\n`);
-    process.stdout.write(`${"target".padEnd(26)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}\n`);
+    process.stdout.write(
+      `\nHTTP_PROXY, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians)\n`,
+    );
+    process.stdout.write(
+      `${"target".padEnd(26)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}\n`,
+    );
     for (const s of summary) {
       process.stdout.write(
         `${s.name.padEnd(26)}${Math.round(s.rps).toString().padStart(10)}${s.p50.toFixed(0).padStart(9)}${s.p99.toFixed(0).padStart(9)}${String(s.errors).padStart(8)}\n`,
       );
     }
-    const [, floor, portico] = summary as [Sample & { name: string }, Sample & { name: string }, Sample & { name: string }];
+    const [, floor, portico] = summary as [
+      Sample & { name: string },
+      Sample & { name: string },
+      Sample & { name: string },
+    ];
     process.stdout.write(
       `\nportico / floor throughput: ${(portico.rps / floor.rps).toFixed(2)}×  (target ≥ 0.90)\n` +
         `portico p99 added over floor: ${(portico.p99 - floor.p99).toFixed(1)} ms (target < 1 ms)\n`,

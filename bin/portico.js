@@ -15,6 +15,8 @@ if (process.features.typescript) {
     process.stderr.write("portico needs Node.js 24 or later (run npm ci to install it locally)\n");
     process.exit(1);
   }
-  const r = spawnSync(node24, [join(root, "src/cli/main.ts"), ...process.argv.slice(2)], { stdio: "inherit" });
+  const r = spawnSync(node24, [join(root, "src/cli/main.ts"), ...process.argv.slice(2)], {
+    stdio: "inherit",
+  });
   process.exit(r.status ?? 1);
 }

@@ -5,7 +5,10 @@ import type { AddressInfo } from "node:net";
  * The demo's backend: a tiny pet store over plain HTTP, the kind of service a gateway fronts.
  * `GET /pets`, `GET /pets/{id}`, `POST /pets`, and `GET /echo/...` which returns what it received.
  */
-export async function startDemoBackend(port: number, host = "127.0.0.1"): Promise<{ server: Server; port: number }> {
+export async function startDemoBackend(
+  port: number,
+  host = "127.0.0.1",
+): Promise<{ server: Server; port: number }> {
   const pets = [
     { id: 1, type: "dog", price: 249.99 },
     { id: 2, type: "cat", price: 124.99 },
@@ -21,11 +24,20 @@ export async function startDemoBackend(port: number, host = "127.0.0.1"): Promis
     const [path = "/", query = ""] = (req.url ?? "/").split("?");
     const reply = (status: number, body: unknown) => {
       const text = JSON.stringify(body);
-      res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+      res.writeHead(status, {
+        "Content-Type": "application/json",
+        "Content-Length": Buffer.byteLength(text),
+      });
       res.end(text);
     };
     if (path.startsWith("/echo")) {
-      reply(200, { method: req.method, path, query, headers: req.headers, body: Buffer.concat(chunks).toString() });
+      reply(200, {
+        method: req.method,
+        path,
+        query,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       return;
     }
     if (path === "/pets" && req.method === "GET") {
@@ -36,7 +48,11 @@ export async function startDemoBackend(port: number, host = "127.0.0.1"): Promis
     if (path === "/pets" && req.method === "POST") {
       try {
         const pet = JSON.parse(Buffer.concat(chunks).toString() || "{}") as { type?: string; price?: number };
-        const created = { id: pets.length + 1, type: String(pet.type ?? "unknown"), price: Number(pet.price ?? 0) };
+        const created = {
+          id: pets.length + 1,
+          type: String(pet.type ?? "unknown"),
+          price: Number(pet.price ?? 0),
+        };
         pets.push(created);
         reply(201, created);
       } catch {

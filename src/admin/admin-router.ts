@@ -41,7 +41,10 @@ export class AdminRouter {
   }
 
   /** The handler for a request, `"method-not-allowed"` when only the path is known, else undefined. */
-  find(method: string, path: string): { handler: AdminHandler; params: Record<string, string> } | "method-not-allowed" | undefined {
+  find(
+    method: string,
+    path: string,
+  ): { handler: AdminHandler; params: Record<string, string> } | "method-not-allowed" | undefined {
     let pathKnown = false;
     for (const entry of this.entries) {
       const m = entry.pattern.exec(path);

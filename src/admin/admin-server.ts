@@ -33,7 +33,8 @@ export class AdminServer {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         this.log.error({ err }, "admin request failed");
-        if (!res.headersSent) send(res, { status: 500, body: { message: "Internal server error" } }, "InternalFailure");
+        if (!res.headersSent)
+          send(res, { status: 500, body: { message: "Internal server error" } }, "InternalFailure");
         else res.destroy();
       });
     });
@@ -71,7 +72,11 @@ export class AdminServer {
     }
     const found = this.router.find(req.method ?? "GET", url.pathname);
     if (found === undefined || found === "method-not-allowed") {
-      send(res, { status: 404, body: { message: `Unknown operation: ${req.method} ${url.pathname}` } }, "NotFoundException");
+      send(
+        res,
+        { status: 404, body: { message: `Unknown operation: ${req.method} ${url.pathname}` } },
+        "NotFoundException",
+      );
       return;
     }
     try {

@@ -1,7 +1,7 @@
 import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, notFound } from "../control/errors.ts";
 import { importHttpApiDocument, importRestApiDocument } from "../control/import-document.ts";
-import { AdminRouter, type AdminRequest } from "./admin-router.ts";
+import { type AdminRequest, AdminRouter } from "./admin-router.ts";
 import {
   deploymentWire,
   httpApiWire,
@@ -15,7 +15,8 @@ function jsonBody(request: AdminRequest): Record<string, unknown> {
   if (request.body.length === 0) return {};
   try {
     const parsed: unknown = JSON.parse(request.body.toString("utf8"));
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      throw new Error("not an object");
     return parsed as Record<string, unknown>;
   } catch {
     throw badRequest("Could not parse request body into json: malformed JSON");
@@ -49,7 +50,8 @@ export function createAdminRouter(control: ControlPlane): AdminRouter {
 
   // ---- apigateway (REST APIs) ----
   router.add("POST", "/restapis", async (r) => {
-    if (r.query.get("mode") !== "import") throw badRequest("Only ImportRestApi (mode=import) is supported yet");
+    if (r.query.get("mode") !== "import")
+      throw badRequest("Only ImportRestApi (mode=import) is supported yet");
     const { definition, warnings } = await importRestApiDocument(control, r.body.toString("utf8"), {
       failOnWarnings: r.query.get("failonwarnings") === "true",
     });
@@ -137,7 +139,10 @@ export function createAdminRouter(control: ControlPlane): AdminRouter {
   });
 
   // ---- Portico additions ----
-  router.add("GET", "/_portico/routes", async () => ({ status: 200, body: { routes: await control.listRoutes() } }));
+  router.add("GET", "/_portico/routes", async () => ({
+    status: 200,
+    body: { routes: await control.listRoutes() },
+  }));
 
   return router;
 }

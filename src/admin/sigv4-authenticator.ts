@@ -13,11 +13,18 @@ export interface AdminCredential {
  * configured credentials (development default `test`/`test`). The region is not pinned, so a CLI
  * profile for any region works.
  */
-export function sigv4Authenticator(settings: { credentials: readonly AdminCredential[] }): AdminAuthenticator {
+export function sigv4Authenticator(settings: {
+  credentials: readonly AdminCredential[];
+}): AdminAuthenticator {
   const byKey = new Map(settings.credentials.map((c) => [c.accessKeyId, c]));
   return (req, body) => {
     const result = verifySigV4(
-      { method: req.method ?? "GET", rawPath: req.url ?? "/", headers: req.headers, bodySha256Hex: sha256Hex(body) },
+      {
+        method: req.method ?? "GET",
+        rawPath: req.url ?? "/",
+        headers: req.headers,
+        bodySha256Hex: sha256Hex(body),
+      },
       { service: "apigateway", lookup: (id) => byKey.get(id) },
     );
     if (result.ok) return { ok: true };

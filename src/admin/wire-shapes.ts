@@ -16,11 +16,20 @@ export function deploymentWire(d: Deployment): Record<string, unknown> {
 }
 
 export function stageWire(s: Stage): Record<string, unknown> {
-  return { ...s, restApiId: undefined, createdDate: seconds(s.createdDate), lastUpdatedDate: seconds(s.lastUpdatedDate) };
+  return {
+    ...s,
+    restApiId: undefined,
+    createdDate: seconds(s.createdDate),
+    lastUpdatedDate: seconds(s.lastUpdatedDate),
+  };
 }
 
 export function httpApiWire(api: HttpApi, warnings?: string[]): Record<string, unknown> {
-  return { ...api, createdDate: new Date(api.createdDate).toISOString(), ...(warnings?.length ? { warnings } : {}) };
+  return {
+    ...api,
+    createdDate: new Date(api.createdDate).toISOString(),
+    ...(warnings?.length ? { warnings } : {}),
+  };
 }
 
 export function httpDeploymentWire(d: HttpDeployment): Record<string, unknown> {

@@ -31,7 +31,12 @@ export class AdminCallError extends Error {
 }
 
 /** One SigV4-signed admin call (service `apigateway`, as the AWS CLI signs it). */
-export async function callAdmin(endpoint: AdminEndpoint, method: string, path: string, body?: string): Promise<unknown> {
+export async function callAdmin(
+  endpoint: AdminEndpoint,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<unknown> {
   const url = `${endpoint.url}${path}`;
   const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
   const signed = signRequest({
@@ -47,7 +52,11 @@ export async function callAdmin(endpoint: AdminEndpoint, method: string, path: s
   try {
     response = await fetch(url, { method, headers: { ...headers, ...signed }, body });
   } catch (err) {
-    throw new AdminCallError(0, undefined, `cannot reach the admin API at ${endpoint.url}: ${(err as Error).cause ?? err}`);
+    throw new AdminCallError(
+      0,
+      undefined,
+      `cannot reach the admin API at ${endpoint.url}: ${(err as Error).cause ?? err}`,
+    );
   }
   const text = await response.text();
   const parsed: unknown = text === "" ? undefined : JSON.parse(text);

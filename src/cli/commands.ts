@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
+import { deployCommand } from "./deploy-command.ts";
 import { importCommand } from "./import-command.ts";
 import { routesCommand } from "./routes-command.ts";
-import { deployCommand } from "./deploy-command.ts";
 import { startCommand } from "./start-command.ts";
 
 export interface Command {
@@ -61,5 +61,8 @@ export function parseFlags(
   allowPositionals = false,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   const parsed = parseArgs({ args, options, allowPositionals, strict: true });
-  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+  return {
+    values: parsed.values as Record<string, string | boolean | undefined>,
+    positionals: parsed.positionals,
+  };
 }

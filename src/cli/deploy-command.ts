@@ -19,11 +19,17 @@ export const deployCommand: Command = {
     });
     const apiId = values["api-id"] as string | undefined;
     const stage = values.stage as string | undefined;
-    if (apiId === undefined || stage === undefined) throw new Error("--api-id and --stage are required (see --help)");
+    if (apiId === undefined || stage === undefined)
+      throw new Error("--api-id and --stage are required (see --help)");
     const endpoint = adminEndpointFromEnv(values["admin-url"] as string | undefined, env);
     const type = String(values.type ?? "REST").toUpperCase();
     if (type === "HTTP") {
-      const d = (await callAdmin(endpoint, "POST", `/v2/apis/${apiId}/deployments`, JSON.stringify({ stageName: stage }))) as {
+      const d = (await callAdmin(
+        endpoint,
+        "POST",
+        `/v2/apis/${apiId}/deployments`,
+        JSON.stringify({ stageName: stage }),
+      )) as {
         deploymentId: string;
       };
       process.stdout.write(`deployed ${d.deploymentId} to ${apiId} stage ${stage}\n`);

@@ -29,9 +29,11 @@ export const importCommand: Command = {
       true,
     );
     const file = positionals[0];
-    if (file === undefined || positionals.length > 1) throw new Error("expected exactly one FILE (see --help)");
+    if (file === undefined || positionals.length > 1)
+      throw new Error("expected exactly one FILE (see --help)");
     const type = String(values.type ?? "REST").toUpperCase();
-    if (type !== "REST" && type !== "HTTP") throw new Error(`--type must be REST or HTTP (got ${values.type})`);
+    if (type !== "REST" && type !== "HTTP")
+      throw new Error(`--type must be REST or HTTP (got ${values.type})`);
     const variables = parseVariables(values.variables as string | undefined);
     const text = await readFile(file, "utf8");
     const endpoint = adminEndpointFromEnv(values["admin-url"] as string | undefined, env);
@@ -40,7 +42,12 @@ export const importCommand: Command = {
     if (type === "REST") {
       const api = (await (apiId === undefined
         ? callAdmin(endpoint, "POST", `/restapis?mode=import${warn}`, text)
-        : callAdmin(endpoint, "PUT", `/restapis/${encodeURIComponent(apiId)}?mode=overwrite${warn}`, text))) as {
+        : callAdmin(
+            endpoint,
+            "PUT",
+            `/restapis/${encodeURIComponent(apiId)}?mode=overwrite${warn}`,
+            text,
+          ))) as {
         id: string;
         name: string;
         warnings?: string[];
@@ -50,8 +57,12 @@ export const importCommand: Command = {
       const stage = values.stage as string | undefined;
       if (stage !== undefined) {
         const body = JSON.stringify({ stageName: stage, variables });
-        const d = (await callAdmin(endpoint, "POST", `/restapis/${api.id}/deployments`, body)) as { id: string };
-        process.stdout.write(`deployed ${d.id} to stage ${stage}: http://${api.id}.execute-api.${endpoint.region}.localhost:8080/${stage}/\n`);
+        const d = (await callAdmin(endpoint, "POST", `/restapis/${api.id}/deployments`, body)) as {
+          id: string;
+        };
+        process.stdout.write(
+          `deployed ${d.id} to stage ${stage}: http://${api.id}.execute-api.${endpoint.region}.localhost:8080/${stage}/\n`,
+        );
       }
       return 0;
     }
@@ -73,7 +84,9 @@ export const importCommand: Command = {
       JSON.stringify({ stageName: stage, autoDeploy: true, stageVariables: variables }),
     );
     const prefix = stage === "$default" ? "" : `${stage}/`;
-    process.stdout.write(`deployed to stage ${stage}: http://${api.apiId}.execute-api.${endpoint.region}.localhost:8080/${prefix}\n`);
+    process.stdout.write(
+      `deployed to stage ${stage}: http://${api.apiId}.execute-api.${endpoint.region}.localhost:8080/${prefix}\n`,
+    );
     return 0;
   },
 };

@@ -18,9 +18,16 @@ export const routesCommand: Command = {
       return 0;
     }
     const rows = [["API", "TYPE", "STAGE", "METHOD", "PATH", "INTEGRATION"]];
-    for (const r of routes) rows.push([`${r.apiId} (${r.apiName})`, r.apiType, r.stage, r.method, r.path, r.integration]);
+    for (const r of routes)
+      rows.push([`${r.apiId} (${r.apiName})`, r.apiType, r.stage, r.method, r.path, r.integration]);
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-    for (const row of rows) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()}\n`);
+    for (const row of rows)
+      process.stdout.write(
+        `${row
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join("  ")
+          .trimEnd()}\n`,
+      );
     if (routes.length === 0) process.stdout.write("(nothing deployed)\n");
     return 0;
   },

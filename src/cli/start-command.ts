@@ -47,13 +47,15 @@ export async function launch(
   const configPath = (values.config as string | undefined) ?? env.PORTICO_CONFIG;
   const config = configPath === undefined ? undefined : loadConfigFile(configPath);
   const settings = resolveSettings({ flags: values as Record<string, string | undefined>, env, config });
-  if (settings.redis !== undefined) throw new Error("--redis is not supported yet; run without it for the embedded store");
+  if (settings.redis !== undefined)
+    throw new Error("--redis is not supported yet; run without it for the embedded store");
   const log = createLogger();
   const portico = await startPortico(settings, log);
-  log.info({ port: portico.port, adminPort: portico.adminPort, dataDir: settings.dataDir ?? "(memory)" }, "portico started");
-  process.stdout.write(
-    `Portico listening: data plane http://${settings.host}:${portico.port}, admin http://${settings.adminHost}:${portico.adminPort}\n`,
+  log.info(
+    { port: portico.port, adminPort: portico.adminPort, dataDir: settings.dataDir ?? "(memory)" },
+    "portico started",
   );
+  // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
   const untilStopped = new Promise<void>((done) => {
     const stop = (signal: string) => {
       log.info({ signal }, "shutting down");
@@ -65,5 +67,8 @@ export async function launch(
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
+  process.stdout.write(
+    `Portico listening: data plane http://${settings.host}:${portico.port}, admin http://${settings.adminHost}:${portico.adminPort}\n`,
+  );
   return { portico, settings, untilStopped };
 }

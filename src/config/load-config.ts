@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
-import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument, type Node } from "yaml";
+import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import { ConfigError } from "./config-error.ts";
 import { CONFIG_SCHEMA, type PorticoConfig } from "./schema.ts";
 
@@ -46,7 +46,11 @@ function closest(word: string, options: readonly string[]): string | undefined {
     for (let j = 1; j <= b.length; j++) d[0]![j] = j;
     for (let i = 1; i <= a.length; i++)
       for (let j = 1; j <= b.length; j++)
-        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+        d[i]![j] = Math.min(
+          d[i - 1]![j]! + 1,
+          d[i]![j - 1]! + 1,
+          d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+        );
     return d[a.length]![b.length]!;
   };
   const best = options.map((o) => [o, distance(word, o)] as const).sort((x, y) => x[1] - y[1])[0];
@@ -58,12 +62,16 @@ function describe(error: ErrorObject, value: unknown): { message: string; key?: 
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(p.additionalProperty);
-      const known = Object.keys(((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
+      const known = Object.keys(
+        ((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object,
+      );
       const hint = closest(key, known);
       return { message: `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ""}`, key };
     }
     case "enum":
-      return { message: `must be one of ${(p.allowedValues as unknown[]).join(", ")} (got ${JSON.stringify(value)})` };
+      return {
+        message: `must be one of ${(p.allowedValues as unknown[]).join(", ")} (got ${JSON.stringify(value)})`,
+      };
     case "required":
       return { message: `missing required key "${String(p.missingProperty)}"` };
     case "propertyNames":
@@ -71,7 +79,9 @@ function describe(error: ErrorObject, value: unknown): { message: string; key?: 
     case "pattern":
       return { message: `invalid value ${JSON.stringify(value)}` };
     default:
-      return { message: `${error.message ?? "is invalid"}${value !== undefined && typeof value !== "object" ? ` (got ${JSON.stringify(value)})` : ""}` };
+      return {
+        message: `${error.message ?? "is invalid"}${value !== undefined && typeof value !== "object" ? ` (got ${JSON.stringify(value)})` : ""}`,
+      };
   }
 }
 
@@ -94,7 +104,9 @@ export function loadConfigFile(path: string): LoadedConfig {
     text = readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError([`${shown}: cannot read the config file (${code === "ENOENT" ? "no such file" : code})`]);
+    throw new ConfigError([
+      `${shown}: cannot read the config file (${code === "ENOENT" ? "no such file" : code})`,
+    ]);
   }
   if (text.trim() === "") throw new ConfigError([`${shown}: the config file is empty`]);
   const lines = new LineCounter();
@@ -105,18 +117,25 @@ export function loadConfigFile(path: string): LoadedConfig {
     return `${shown}:${line}:${col}`;
   };
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => `${at(e.pos[0])}: invalid YAML: ${e.message.split("\n")[0]}`));
+    throw new ConfigError(
+      doc.errors.map((e) => `${at(e.pos[0])}: invalid YAML: ${e.message.split("\n")[0]}`),
+    );
   }
   const config = doc.toJS() as unknown;
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
-    throw new ConfigError([`${shown}: the config file must be a mapping of keys (region, listen, apis, ...)`]);
+    throw new ConfigError([
+      `${shown}: the config file must be a mapping of keys (region, listen, apis, ...)`,
+    ]);
   }
   const problems: string[] = [];
   if (!validate(config)) {
     for (const error of validate.errors ?? []) {
       if (error.keyword === "if") continue;
       const segments = segmentsOf(error.instancePath);
-      const value = segments.reduce<unknown>((v, s) => (v as Record<string | number, unknown> | undefined)?.[s], config);
+      const value = segments.reduce<unknown>(
+        (v, s) => (v as Record<string | number, unknown> | undefined)?.[s],
+        config,
+      );
       const { message, key } = describe(error, value);
       const where = key !== undefined ? [...segments, key] : segments;
       problems.push(`${at(offsetOf(doc, segments, key))}: ${displayPath(where)}: ${message}`);
@@ -129,16 +148,22 @@ export function loadConfigFile(path: string): LoadedConfig {
     (c.apis ?? []).forEach((api, i) => {
       const target = resolve(base, api.openapi);
       if (!existsSync(target)) {
-        problems.push(`${at(offsetOf(doc, ["apis", i, "openapi"]))}: apis[${i}].openapi: no such file ${api.openapi}`);
+        problems.push(
+          `${at(offsetOf(doc, ["apis", i, "openapi"]))}: apis[${i}].openapi: no such file ${api.openapi}`,
+        );
       }
       if (api.id !== undefined) {
-        if (ids.has(api.id)) problems.push(`${at(offsetOf(doc, ["apis", i, "id"]))}: apis[${i}].id: duplicate api id ${api.id}`);
+        if (ids.has(api.id))
+          problems.push(`${at(offsetOf(doc, ["apis", i, "id"]))}: apis[${i}].id: duplicate api id ${api.id}`);
         ids.set(api.id, i);
       }
     });
     for (const [network, cidrs] of Object.entries(c.networks ?? {})) {
       cidrs.forEach((cidr, i) => {
-        if (!validCidr(cidr)) problems.push(`${at(offsetOf(doc, ["networks", network, i]))}: networks.${network}[${i}]: invalid CIDR "${cidr}"`);
+        if (!validCidr(cidr))
+          problems.push(
+            `${at(offsetOf(doc, ["networks", network, i]))}: networks.${network}[${i}]: invalid CIDR "${cidr}"`,
+          );
       });
     }
   }
@@ -151,6 +176,8 @@ export function loadConfigFile(path: string): LoadedConfig {
     functions:
       c.functions === undefined
         ? undefined
-        : Object.fromEntries(Object.entries(c.functions).map(([n, f]) => [n, { ...f, handler: resolve(base, f.handler) }])),
+        : Object.fromEntries(
+            Object.entries(c.functions).map(([n, f]) => [n, { ...f, handler: resolve(base, f.handler) }]),
+          ),
   };
 }

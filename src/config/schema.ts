@@ -8,8 +8,16 @@ export const CONFIG_SCHEMA = {
   type: "object",
   additionalProperties: false,
   properties: {
-    region: { type: "string", pattern: "^[a-z]{2}(-[a-z]+)+-\\d$", description: "AWS region the gateway answers as (default us-east-1)." },
-    accountId: { type: "string", pattern: "^\\d{12}$", description: "12-digit AWS account id used in ARNs (default 000000000000)." },
+    region: {
+      type: "string",
+      pattern: "^[a-z]{2}(-[a-z]+)+-\\d$",
+      description: "AWS region the gateway answers as (default us-east-1).",
+    },
+    accountId: {
+      type: "string",
+      pattern: "^\\d{12}$",
+      description: "12-digit AWS account id used in ARNs (default 000000000000).",
+    },
     listen: {
       type: "object",
       additionalProperties: false,
@@ -17,7 +25,12 @@ export const CONFIG_SCHEMA = {
       properties: {
         port: { type: "integer", minimum: 0, maximum: 65535, description: "Data-plane port (default 8080)." },
         host: { type: "string", description: "Data-plane address (default 0.0.0.0)." },
-        adminPort: { type: "integer", minimum: 0, maximum: 65535, description: "Admin API port (default 8081)." },
+        adminPort: {
+          type: "integer",
+          minimum: 0,
+          maximum: 65535,
+          description: "Admin API port (default 8081).",
+        },
         adminHost: { type: "string", description: "Admin API address (default 127.0.0.1: loopback only)." },
       },
     },
@@ -25,7 +38,8 @@ export const CONFIG_SCHEMA = {
     redis: { type: "string", pattern: "^rediss?://", description: "Redis URL for shared scale-out state." },
     credentials: {
       type: "array",
-      description: "Access keys accepted by the admin API (and IAM auth); when present they replace test/test.",
+      description:
+        "Access keys accepted by the admin API (and IAM auth); when present they replace test/test.",
       items: {
         type: "object",
         additionalProperties: false,
@@ -33,8 +47,16 @@ export const CONFIG_SCHEMA = {
         properties: {
           accessKeyId: { type: "string", minLength: 1, description: "The access key id." },
           secretAccessKey: { type: "string", minLength: 1, description: "The secret access key." },
-          principal: { type: "string", pattern: "^arn:aws:(iam|sts)::", description: "IAM user or role ARN the key stands for." },
-          policies: { type: "array", items: { type: "object" }, description: "IAM identity policy documents." },
+          principal: {
+            type: "string",
+            pattern: "^arn:aws:(iam|sts)::",
+            description: "IAM user or role ARN the key stands for.",
+          },
+          policies: {
+            type: "array",
+            items: { type: "object" },
+            description: "IAM identity policy documents.",
+          },
           tags: { ...stringMap, description: "Principal tags (aws:PrincipalTag/*)." },
         },
       },
@@ -47,7 +69,11 @@ export const CONFIG_SCHEMA = {
         additionalProperties: false,
         required: ["handler"],
         properties: {
-          handler: { type: "string", pattern: "^[^\\s]+\\.[A-Za-z_$][\\w$]*$", description: "path/file.exportName, relative to this file." },
+          handler: {
+            type: "string",
+            pattern: "^[^\\s]+\\.[A-Za-z_$][\\w$]*$",
+            description: "path/file.exportName, relative to this file.",
+          },
           timeout: { type: "integer", minimum: 1, maximum: 900, description: "Seconds (default 3)." },
           memorySize: { type: "integer", minimum: 128, maximum: 10240, description: "MB (default 128)." },
           environment: { ...stringMap, description: "Environment variables." },
@@ -82,14 +108,22 @@ export const CONFIG_SCHEMA = {
         properties: {
           openapi: { type: "string", description: "OpenAPI file, relative to this file." },
           type: { enum: ["REST", "HTTP"], description: "REST (default) or HTTP." },
-          stage: { type: "string", pattern: "^([A-Za-z0-9_-]{1,128}|\\$default)$", description: "Stage to deploy to (REST default dev, HTTP default $default)." },
+          stage: {
+            type: "string",
+            pattern: "^([A-Za-z0-9_-]{1,128}|\\$default)$",
+            description: "Stage to deploy to (REST default dev, HTTP default $default).",
+          },
           variables: {
             type: "object",
             description: "Stage variables.",
             propertyNames: { pattern: "^[A-Za-z0-9_]{1,64}$" },
             additionalProperties: { type: "string", pattern: "^[A-Za-z0-9\\-._~:/?#&=,]{0,512}$" },
           },
-          id: { type: "string", pattern: "^[a-z0-9]{10}$", description: "Fixed API id (10 lower-case letters/digits)." },
+          id: {
+            type: "string",
+            pattern: "^[a-z0-9]{10}$",
+            description: "Fixed API id (10 lower-case letters/digits).",
+          },
           description: { type: "string", description: "Deployment description." },
         },
       },

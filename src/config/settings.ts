@@ -40,7 +40,10 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
   const problems: string[] = [];
   const pick = (flag: string, variable: string) => flags[flag] ?? env[variable];
   const portOf = (flag: string, variable: string, fromFile: number | undefined, fallback: number) =>
-    port(flags[flag], `--${flag}`, problems) ?? port(env[variable], variable, problems) ?? fromFile ?? fallback;
+    port(flags[flag], `--${flag}`, problems) ??
+    port(env[variable], variable, problems) ??
+    fromFile ??
+    fallback;
   const settings: Settings = {
     port: portOf("port", "PORTICO_PORT", config?.listen?.port, 8080),
     host: pick("host", "PORTICO_HOST") ?? config?.listen?.host ?? "0.0.0.0",

@@ -44,7 +44,13 @@ export class ControlPlane {
   private readonly log: Logger;
   readonly region: string;
 
-  constructor(deps: { store: Store; dataPlane: DataPlane; upstreams: Upstreams; log: Logger; region: string }) {
+  constructor(deps: {
+    store: Store;
+    dataPlane: DataPlane;
+    upstreams: Upstreams;
+    log: Logger;
+    region: string;
+  }) {
     this.store = deps.store;
     this.dataPlane = deps.dataPlane;
     this.upstreams = deps.upstreams;
@@ -65,7 +71,9 @@ export class ControlPlane {
   /** Stores a whole definition (import or overwrite). Resolves once durable. */
   putRestApi(definition: RestApiDefinition): Promise<void> {
     return this.serial.run(async () => {
-      await this.store.commit([{ op: "put", collection: "restapis", key: definition.api.id, value: definition }]);
+      await this.store.commit([
+        { op: "put", collection: "restapis", key: definition.api.id, value: definition },
+      ]);
     });
   }
 
@@ -148,7 +156,12 @@ export class ControlPlane {
   /** Creates or updates a stage and deploys the current definition to it. */
   deployHttpApi(
     apiId: string,
-    options: { stageName: string; autoDeploy?: boolean; variables?: Record<string, string>; description?: string },
+    options: {
+      stageName: string;
+      autoDeploy?: boolean;
+      variables?: Record<string, string>;
+      description?: string;
+    },
   ): Promise<HttpDeployment> {
     return this.serial.run(async () => {
       const definition = await this.getHttpApi(apiId);
@@ -180,7 +193,9 @@ export class ControlPlane {
   }
 
   async getHttpDeployment(apiId: string, deploymentId: string): Promise<HttpDeployment | undefined> {
-    return (await this.store.get("httpdeployments", `${apiId}/${deploymentId}`)) as HttpDeployment | undefined;
+    return (await this.store.get("httpdeployments", `${apiId}/${deploymentId}`)) as
+      | HttpDeployment
+      | undefined;
   }
 
   private httpDeploymentOps(definition: HttpApiDefinition, stage: HttpStage, auto: boolean): WriteOp[] {
@@ -194,7 +209,12 @@ export class ControlPlane {
       snapshot: structuredClone(definition),
     };
     return [
-      { op: "put", collection: "httpdeployments", key: `${apiId}/${deployment.deploymentId}`, value: deployment },
+      {
+        op: "put",
+        collection: "httpdeployments",
+        key: `${apiId}/${deployment.deploymentId}`,
+        value: deployment,
+      },
       {
         op: "put",
         collection: "httpstages",
@@ -280,11 +300,17 @@ export class ControlPlane {
           stage: stage.stageName,
           method: space === -1 ? "*" : route.routeKey.slice(0, space),
           path: space === -1 ? route.routeKey : route.routeKey.slice(space + 1),
-          integration: i === undefined ? "-" : `${i.integrationType} ${i.integrationMethod ?? ""} ${i.integrationUri ?? ""}`,
+          integration:
+            i === undefined
+              ? "-"
+              : `${i.integrationType} ${i.integrationMethod ?? ""} ${i.integrationUri ?? ""}`,
         });
       }
     }
-    out.sort((a, b) => a.apiId.localeCompare(b.apiId) || a.stage.localeCompare(b.stage) || a.path.localeCompare(b.path));
+    out.sort(
+      (a, b) =>
+        a.apiId.localeCompare(b.apiId) || a.stage.localeCompare(b.stage) || a.path.localeCompare(b.path),
+    );
     return out;
   }
 }

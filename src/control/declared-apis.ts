@@ -42,13 +42,16 @@ export async function applyDeclaredApis(control: ControlPlane, apis: readonly De
       const { definition } = await importHttpApiDocument(control, text, { apiId });
       const stageName = api.stage ?? "$default";
       const stage = await control.getHttpStage(apiId, stageName);
-      const deployed = stage?.deploymentId ? await control.getHttpDeployment(apiId, stage.deploymentId) : undefined;
+      const deployed = stage?.deploymentId
+        ? await control.getHttpDeployment(apiId, stage.deploymentId)
+        : undefined;
       const unchanged =
         before !== undefined &&
         deployed !== undefined &&
         isDeepStrictEqual(withoutVolatile(deployed.snapshot), withoutVolatile(definition)) &&
         isDeepStrictEqual(stage?.stageVariables ?? {}, api.variables ?? {});
-      if (!unchanged) await control.deployHttpApi(apiId, { stageName, autoDeploy: true, variables: api.variables ?? {} });
+      if (!unchanged)
+        await control.deployHttpApi(apiId, { stageName, autoDeploy: true, variables: api.variables ?? {} });
       continue;
     }
     const { definition } = await importRestApiDocument(control, text, { apiId });

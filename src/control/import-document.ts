@@ -1,9 +1,9 @@
-import { importHttpApi } from "../openapi/import-http-api.ts";
-import { importRestApi } from "../openapi/import-rest-api.ts";
-import { OpenApiImportError } from "../openapi/errors.ts";
-import { parseDocument } from "../openapi/parse-document.ts";
 import type { HttpApiDefinition } from "../model/http-api.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
+import { OpenApiImportError } from "../openapi/errors.ts";
+import { importHttpApi } from "../openapi/import-http-api.ts";
+import { importRestApi } from "../openapi/import-rest-api.ts";
+import { parseDocument } from "../openapi/parse-document.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { badRequest, notFound } from "./errors.ts";
 
@@ -47,7 +47,8 @@ export async function importHttpApiDocument(
   options: { apiId?: string; mustExist?: boolean; failOnWarnings?: boolean } = {},
 ): Promise<ImportOutcome<HttpApiDefinition>> {
   const existing = options.apiId === undefined ? undefined : await control.getHttpApi(options.apiId);
-  if (options.mustExist && existing === undefined) throw notFound(`Invalid API identifier specified ${options.apiId}`);
+  if (options.mustExist && existing === undefined)
+    throw notFound(`Invalid API identifier specified ${options.apiId}`);
   let outcome: ImportOutcome<HttpApiDefinition>;
   try {
     outcome = importHttpApi(parseDocument(text), { existing, apiId: options.apiId, region: control.region });

@@ -1,33 +1,50 @@
 import { backendSpec } from "../integrations/backend-target.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";
-import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
+import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { HttpDeployment, HttpIntegration, HttpStage } from "../model/http-api.ts";
-import type { CompiledRoute, CompiledStage, IntegrationHandler } from "./compiled.ts";
 import { configurationError } from "./compile-integration.ts";
+import type { CompiledRoute, CompiledStage, IntegrationHandler } from "./compiled.ts";
 import { HTTP_API_RESPONSES } from "./gateway-responses.ts";
 import { RouteTree } from "./route-tree.ts";
 
-function compileHttpIntegration(integration: HttpIntegration | undefined, upstreams: Upstreams): IntegrationHandler {
+function compileHttpIntegration(
+  integration: HttpIntegration | undefined,
+  upstreams: Upstreams,
+): IntegrationHandler {
   if (integration === undefined) return configurationError("Route has no integration target");
   if (integration.integrationType !== "HTTP_PROXY" || integration.integrationUri === undefined) {
     return configurationError(`Integration type ${integration.integrationType} is not supported yet`);
   }
   // HTTP APIs substitute route path variables into the integration URI by name, with no mapping.
   return httpProxyIntegration(
-    backendSpec(compileUriTemplate(integration.integrationUri), integration.integrationMethod, [], integration.timeoutInMillis),
+    backendSpec(
+      compileUriTemplate(integration.integrationUri),
+      integration.integrationMethod,
+      [],
+      integration.timeoutInMillis,
+    ),
     upstreams,
   );
 }
 
 /** Compiles an HTTP API stage into a route table; `$default` becomes the fallback route. */
-export function compileHttpStage(stage: HttpStage, deployment: HttpDeployment, upstreams: Upstreams): CompiledStage {
+export function compileHttpStage(
+  stage: HttpStage,
+  deployment: HttpDeployment,
+  upstreams: Upstreams,
+): CompiledStage {
   const routes = new RouteTree<CompiledRoute>();
   let defaultRoute: CompiledRoute | undefined;
   const { integrations } = deployment.snapshot;
   for (const route of Object.values(deployment.snapshot.routes)) {
-    const integrationId = route.target?.startsWith("integrations/") ? route.target.slice("integrations/".length) : undefined;
-    const invoke = compileHttpIntegration(integrationId === undefined ? undefined : integrations[integrationId], upstreams);
+    const integrationId = route.target?.startsWith("integrations/")
+      ? route.target.slice("integrations/".length)
+      : undefined;
+    const invoke = compileHttpIntegration(
+      integrationId === undefined ? undefined : integrations[integrationId],
+      upstreams,
+    );
     if (route.routeKey === "$default") {
       defaultRoute = { resourcePath: "$default", resourceId: route.routeId, httpMethod: "ANY", invoke };
       continue;
@@ -35,7 +52,12 @@ export function compileHttpStage(stage: HttpStage, deployment: HttpDeployment, u
     const space = route.routeKey.indexOf(" ");
     const method = route.routeKey.slice(0, space).toUpperCase();
     const path = route.routeKey.slice(space + 1);
-    routes.add(method, path, { resourcePath: route.routeKey, resourceId: route.routeId, httpMethod: method, invoke });
+    routes.add(method, path, {
+      resourcePath: route.routeKey,
+      resourceId: route.routeId,
+      httpMethod: method,
+      invoke,
+    });
   }
   return {
     apiId: stage.apiId,

@@ -1,11 +1,11 @@
 import { backendSpec } from "../integrations/backend-target.ts";
-import { httpProxyIntegration } from "../integrations/http-proxy.ts";
 import { plainHttpIntegration } from "../integrations/http-plain.ts";
+import { httpProxyIntegration } from "../integrations/http-proxy.ts";
 import { compileResponseSelector } from "../integrations/integration-responses.ts";
 import { mockIntegration } from "../integrations/mock.ts";
 import { compileRequestParameters } from "../integrations/request-parameters.ts";
-import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
+import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { Integration } from "../model/rest-api.ts";
 import type { IntegrationHandler } from "./compiled.ts";
 import { sendGatewayResponse } from "./send.ts";
@@ -22,12 +22,18 @@ export function configurationError(reason: string): IntegrationHandler {
  * Compiles a REST integration into its request handler. Problems found here become a per-method
  * configuration error rather than failing the whole deployment, as a bad method does on AWS.
  */
-export function compileRestIntegration(integration: Integration | undefined, upstreams: Upstreams): IntegrationHandler {
+export function compileRestIntegration(
+  integration: Integration | undefined,
+  upstreams: Upstreams,
+): IntegrationHandler {
   if (integration === undefined) return configurationError("No integration defined for method");
   try {
     switch (integration.type) {
       case "MOCK":
-        return mockIntegration(integration.requestTemplates, compileResponseSelector(integration.integrationResponses));
+        return mockIntegration(
+          integration.requestTemplates,
+          compileResponseSelector(integration.integrationResponses),
+        );
       case "HTTP_PROXY":
       case "HTTP": {
         if (integration.uri === undefined) return configurationError("Integration has no uri");
@@ -43,7 +49,9 @@ export function compileRestIntegration(integration: Integration | undefined, ups
             spec,
             selector: compileResponseSelector(integration.integrationResponses),
             passthroughBehavior: integration.passthroughBehavior ?? "WHEN_NO_MATCH",
-            requestTemplateTypes: new Set(Object.keys(integration.requestTemplates ?? {}).map((t) => t.toLowerCase())),
+            requestTemplateTypes: new Set(
+              Object.keys(integration.requestTemplates ?? {}).map((t) => t.toLowerCase()),
+            ),
           },
           upstreams,
         );

@@ -1,7 +1,7 @@
 import type { Upstreams } from "../integrations/upstreams.ts";
 import type { Deployment, Stage } from "../model/rest-api.ts";
-import type { CompiledRoute, CompiledStage } from "./compiled.ts";
 import { compileRestIntegration } from "./compile-integration.ts";
+import type { CompiledRoute, CompiledStage } from "./compiled.ts";
 import { REST_RESPONSES } from "./gateway-responses.ts";
 import { RouteTree } from "./route-tree.ts";
 

@@ -39,11 +39,13 @@ export class DataPlane {
   }
 
   async listen(port: number, host: string): Promise<number> {
-    const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, maxHeaderSize: 16 * 1024 }, (req, res) =>
-      this.handle(req, res),
+    const server = createServer(
+      { keepAliveTimeout: 65_000, requestTimeout: 0, maxHeaderSize: 16 * 1024 },
+      (req, res) => this.handle(req, res),
     );
     server.on("clientError", (err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      if (socket.writable)
+        socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
       else socket.destroy(err);
     });
     await new Promise<void>((ok, fail) => {

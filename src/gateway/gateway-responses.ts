@@ -45,14 +45,22 @@ export const REST_RESPONSES: Record<GatewayResponseType, GatewayResponse> = {
     errorType: "InternalServerErrorException",
     body: '{"message": "Internal server error"}',
   },
-  REQUEST_TOO_LARGE: { statusCode: 413, errorType: "RequestTooLargeException", body: '{"message":"Request Too Long"}' },
+  REQUEST_TOO_LARGE: {
+    statusCode: 413,
+    errorType: "RequestTooLargeException",
+    body: '{"message":"Request Too Long"}',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     statusCode: 415,
     errorType: "UnsupportedMediaTypeException",
     body: '{"message":"Unsupported Media Type"}',
   },
   DEFAULT_4XX: { statusCode: 400, errorType: "BadRequestException", body: '{"message":"Bad Request"}' },
-  DEFAULT_5XX: { statusCode: 500, errorType: "InternalServerErrorException", body: '{"message":"Internal server error"}' },
+  DEFAULT_5XX: {
+    statusCode: 500,
+    errorType: "InternalServerErrorException",
+    body: '{"message":"Internal server error"}',
+  },
 };
 
 /**
@@ -61,8 +69,16 @@ export const REST_RESPONSES: Record<GatewayResponseType, GatewayResponse> = {
  */
 export const HTTP_API_RESPONSES: Record<GatewayResponseType, GatewayResponse> = {
   ...REST_RESPONSES,
-  MISSING_AUTHENTICATION_TOKEN: { statusCode: 404, errorType: "NotFoundException", body: '{"message":"Not Found"}' },
-  INTEGRATION_TIMEOUT: { statusCode: 503, errorType: "ServiceUnavailableException", body: '{"message":"Service Unavailable"}' },
+  MISSING_AUTHENTICATION_TOKEN: {
+    statusCode: 404,
+    errorType: "NotFoundException",
+    body: '{"message":"Not Found"}',
+  },
+  INTEGRATION_TIMEOUT: {
+    statusCode: 503,
+    errorType: "ServiceUnavailableException",
+    body: '{"message":"Service Unavailable"}',
+  },
   INTEGRATION_FAILURE: {
     statusCode: 500,
     errorType: "InternalServerErrorException",
@@ -73,5 +89,9 @@ export const HTTP_API_RESPONSES: Record<GatewayResponseType, GatewayResponse> = 
     errorType: "InternalServerErrorException",
     body: '{"message":"Internal Server Error"}',
   },
-  REQUEST_TOO_LARGE: { statusCode: 413, errorType: "RequestTooLargeException", body: '{"message":"Request Entity Too Large"}' },
+  REQUEST_TOO_LARGE: {
+    statusCode: 413,
+    errorType: "RequestTooLargeException",
+    body: '{"message":"Request Entity Too Large"}',
+  },
 };

@@ -45,10 +45,12 @@ function selectStage(api: CompiledApi, path: string, rawQuery: string, pathStyle
     const below = rest.slice(USER_REQUEST.length);
     return { kind: "found", api, stage: named, path: below === "" ? "/" : below, rawQuery };
   }
-  if (named !== undefined && named.stageName !== "$default") return { kind: "found", api, stage: named, path: rest, rawQuery };
+  if (named !== undefined && named.stageName !== "$default")
+    return { kind: "found", api, stage: named, path: rest, rawQuery };
   if (api.apiType === "HTTP") {
     const fallback = api.stages.get("$default");
-    if (fallback !== undefined) return { kind: "found", api, stage: fallback, path: path === "" ? "/" : path, rawQuery };
+    if (fallback !== undefined)
+      return { kind: "found", api, stage: fallback, path: path === "" ? "/" : path, rawQuery };
   }
   return { kind: "unknown-stage", api };
 }

@@ -55,7 +55,8 @@ export class RouteTree<T> {
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
       if (part.startsWith("{") && part.endsWith("+}")) {
-        if (i !== parts.length - 1) throw new RouteConflictError(`Greedy path variable must be last: ${path}`);
+        if (i !== parts.length - 1)
+          throw new RouteConflictError(`Greedy path variable must be last: ${path}`);
         const name = part.slice(1, -2);
         if (node.greedy !== undefined && node.greedy.name !== name) {
           throw new RouteConflictError(`Conflicting greedy variables at ${path}`);
@@ -67,7 +68,9 @@ export class RouteTree<T> {
       if (part.startsWith("{") && part.endsWith("}")) {
         const name = part.slice(1, -1);
         if (node.param !== undefined && node.param.name !== name) {
-          throw new RouteConflictError(`Conflicting path variables {${node.param.name}} and {${name}} at ${path}`);
+          throw new RouteConflictError(
+            `Conflicting path variables {${node.param.name}} and {${name}} at ${path}`,
+          );
         }
         node.param ??= { name, node: newNode() };
         node = node.param.node;

@@ -27,7 +27,12 @@ export function sendGatewayResponse(
     return;
   }
   const headers = idHeaders(apiType, ids);
-  headers.push("Content-Type", "application/json", "Content-Length", String(Buffer.byteLength(response.body)));
+  headers.push(
+    "Content-Type",
+    "application/json",
+    "Content-Length",
+    String(Buffer.byteLength(response.body)),
+  );
   if (response.errorType !== undefined) headers.push("x-amzn-ErrorType", response.errorType);
   if (closeConnection) headers.push("Connection", "close");
   res.writeHead(response.statusCode, headers);

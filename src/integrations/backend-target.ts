@@ -46,7 +46,11 @@ export interface ResolvedTarget {
  * (falling back to the method's path parameter of the same name), the integration URI's own query,
  * then the client's query (proxies only) with mapped names replaced by their mapped values.
  */
-export function resolveTarget(ctx: RequestContext, spec: HttpBackendSpec, passClientQuery: boolean): ResolvedTarget {
+export function resolveTarget(
+  ctx: RequestContext,
+  spec: HttpBackendSpec,
+  passClientQuery: boolean,
+): ResolvedTarget {
   const pathValue = (name: string): string | undefined => {
     for (const m of spec.mappings) {
       if (m.location === "path" && m.name === name) {

@@ -38,16 +38,20 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
   return async (ctx: RequestContext) => {
     const { req, res } = ctx;
     const apiType = ctx.stage.apiType;
-    if (!passesThrough(options.passthroughBehavior, options.requestTemplateTypes, req.headers["content-type"])) {
+    if (
+      !passesThrough(options.passthroughBehavior, options.requestTemplateTypes, req.headers["content-type"])
+    ) {
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.UNSUPPORTED_MEDIA_TYPE);
       return;
     }
     const target = resolveTarget(ctx, spec, false);
     const headers: string[] = [];
     if (!spec.mappedHeaderNames.has("accept")) headers.push("Accept", "application/json");
-    if (!spec.mappedHeaderNames.has("user-agent")) headers.push("User-Agent", `AmazonAPIGateway_${ctx.stage.apiId}`);
+    if (!spec.mappedHeaderNames.has("user-agent"))
+      headers.push("User-Agent", `AmazonAPIGateway_${ctx.stage.apiId}`);
     const contentType = req.headers["content-type"];
-    if (contentType !== undefined && !spec.mappedHeaderNames.has("content-type")) headers.push("Content-Type", contentType);
+    if (contentType !== undefined && !spec.mappedHeaderNames.has("content-type"))
+      headers.push("Content-Type", contentType);
     const length = req.headers["content-length"];
     if (length !== undefined) headers.push("Content-Length", length);
     headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId);

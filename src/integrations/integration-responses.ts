@@ -27,13 +27,18 @@ function compileOne(response: IntegrationResponse): CompiledIntegrationResponse 
     if (source.length >= 2 && source.startsWith("'") && source.endsWith("'")) {
       staticHeaders.push(name, source.slice(1, -1));
     } else if (source.startsWith("integration.response.header.")) {
-      headerCopies.push({ to: name, from: source.slice("integration.response.header.".length).toLowerCase() });
+      headerCopies.push({
+        to: name,
+        from: source.slice("integration.response.header.".length).toLowerCase(),
+      });
     }
   }
   return { statusCode: Number(response.statusCode), response, staticHeaders, headerCopies };
 }
 
-export function compileResponseSelector(responses: Readonly<Record<string, IntegrationResponse>> | undefined): ResponseSelector {
+export function compileResponseSelector(
+  responses: Readonly<Record<string, IntegrationResponse>> | undefined,
+): ResponseSelector {
   const patterned: { regex: RegExp; compiled: CompiledIntegrationResponse }[] = [];
   let fallback: CompiledIntegrationResponse | undefined;
   for (const response of Object.values(responses ?? {})) {

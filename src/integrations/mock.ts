@@ -16,9 +16,10 @@ export function mockIntegration(
   const chosen = selector.select(status);
   const templates = chosen?.response.responseTemplates;
   const body = templates?.["application/json"] ?? Object.values(templates ?? {})[0] ?? "";
-  const contentType = templates?.["application/json"] !== undefined || templates === undefined
-    ? "application/json"
-    : Object.keys(templates)[0]!;
+  const contentType =
+    templates?.["application/json"] !== undefined || templates === undefined
+      ? "application/json"
+      : Object.keys(templates)[0]!;
   return async (ctx) => {
     if (chosen === undefined) {
       sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);

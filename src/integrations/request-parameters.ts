@@ -43,55 +43,54 @@ const CONTEXT_GETTERS: Record<string, Getter> = {
   "identity.userAgent": (c) => c.req.headers["user-agent"],
 };
 
+/** Source prefixes and how each turns the name after the prefix into a getter. */
+const SOURCES: readonly (readonly [string, (name: string) => Getter])[] = [
+  ["method.request.path.", (n) => (c) => c.pathParams[n]],
+  ["method.request.querystring.", (n) => (c) => queryValues(c.rawQuery, n).at(-1)],
+  [
+    "method.request.multivaluequerystring.",
+    (n) => (c) => {
+      const v = queryValues(c.rawQuery, n);
+      return v.length === 0 ? undefined : v;
+    },
+  ],
+  ["method.request.header.", (n) => (c) => headerValues(c, n.toLowerCase()).at(-1)],
+  [
+    "method.request.multivalueheader.",
+    (n) => (c) => {
+      const v = headerValues(c, n.toLowerCase());
+      return v.length === 0 ? undefined : v;
+    },
+  ],
+  ["stageVariables.", (n) => (c) => c.stage.variables[n]],
+  [
+    "context.",
+    (n) => {
+      const getter = CONTEXT_GETTERS[n];
+      if (getter === undefined) throw new MappingError(`Unsupported context variable: context.${n}`);
+      return getter;
+    },
+  ],
+];
+
 /** Compiles one mapping source expression; throws MappingError for ones AWS would reject. */
 export function compileSource(expression: string): Getter {
   if (expression.length >= 2 && expression.startsWith("'") && expression.endsWith("'")) {
     const literal = expression.slice(1, -1);
     return () => literal;
   }
-  const dot = (prefix: string) => (expression.startsWith(prefix) ? expression.slice(prefix.length) : undefined);
-  let name: string | undefined;
-  if ((name = dot("method.request.path.")) !== undefined) {
-    const n = name;
-    return (c) => c.pathParams[n];
-  }
-  if ((name = dot("method.request.querystring.")) !== undefined) {
-    const n = name;
-    return (c) => queryValues(c.rawQuery, n).at(-1);
-  }
-  if ((name = dot("method.request.multivaluequerystring.")) !== undefined) {
-    const n = name;
-    return (c) => {
-      const v = queryValues(c.rawQuery, n);
-      return v.length === 0 ? undefined : v;
-    };
-  }
-  if ((name = dot("method.request.header.")) !== undefined) {
-    const n = name.toLowerCase();
-    return (c) => headerValues(c, n).at(-1);
-  }
-  if ((name = dot("method.request.multivalueheader.")) !== undefined) {
-    const n = name.toLowerCase();
-    return (c) => {
-      const v = headerValues(c, n);
-      return v.length === 0 ? undefined : v;
-    };
-  }
-  if ((name = dot("stageVariables.")) !== undefined) {
-    const n = name;
-    return (c) => c.stage.variables[n];
-  }
-  if ((name = dot("context.")) !== undefined) {
-    const getter = CONTEXT_GETTERS[name];
-    if (getter === undefined) throw new MappingError(`Unsupported context variable: ${expression}`);
-    return getter;
+  for (const [prefix, make] of SOURCES) {
+    if (expression.startsWith(prefix) && expression.length > prefix.length)
+      return make(expression.slice(prefix.length));
   }
   throw new MappingError(`Invalid mapping expression specified: ${expression}`);
 }
 
 const TARGET = /^integration\.request\.(path|querystring|header)\.(.+)$/;
 
-export function compileRequestParameters(parameters: Readonly<Record<string, string>> | undefined): CompiledMapping[] {
+export function compileRequestParameters(
+  parameters: Readonly<Record<string, string>> | undefined,
+): CompiledMapping[] {
   const out: CompiledMapping[] = [];
   for (const [target, source] of Object.entries(parameters ?? {})) {
     const m = TARGET.exec(target);

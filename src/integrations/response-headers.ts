@@ -13,17 +13,20 @@ const REMAPPED: Record<string, string> = {
 };
 
 /** Hop-by-hop headers that must not cross the proxy in either direction. */
-const HOP_BY_HOP = new Set(["keep-alive", "transfer-encoding", "proxy-connection", "upgrade", "trailer", "te"]);
+const HOP_BY_HOP = new Set([
+  "keep-alive",
+  "transfer-encoding",
+  "proxy-connection",
+  "upgrade",
+  "trailer",
+  "te",
+]);
 
 /**
  * Appends backend headers to `out` (a flat list) for a proxy response. The backend's
  * Content-Length is kept as ours too, because the body is passed through byte for byte.
  */
-export function appendBackendHeaders(
-  headers: IncomingHttpHeaders,
-  out: string[],
-  remap: boolean,
-): void {
+export function appendBackendHeaders(headers: IncomingHttpHeaders, out: string[], remap: boolean): void {
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name)) continue;

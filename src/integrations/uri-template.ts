@@ -16,7 +16,10 @@ export interface TargetUrl {
 export interface UriTemplate {
   readonly source: string;
   readonly pathNames: readonly string[];
-  render(pathValue: (name: string) => string | undefined, stageVariables: Readonly<Record<string, string>>): TargetUrl;
+  render(
+    pathValue: (name: string) => string | undefined,
+    stageVariables: Readonly<Record<string, string>>,
+  ): TargetUrl;
 }
 
 const PLACEHOLDER = /\$\{stageVariables\.([A-Za-z0-9_]+)\}|\{([A-Za-z0-9._-]+)\+?\}/g;

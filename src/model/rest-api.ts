@@ -5,7 +5,16 @@
  */
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "OPTIONS" | "HEAD" | "ANY";
-export const HTTP_METHODS: readonly HttpMethod[] = ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY"];
+export const HTTP_METHODS: readonly HttpMethod[] = [
+  "GET",
+  "PUT",
+  "POST",
+  "DELETE",
+  "PATCH",
+  "OPTIONS",
+  "HEAD",
+  "ANY",
+];
 
 export type IntegrationType = "HTTP" | "HTTP_PROXY" | "MOCK" | "AWS" | "AWS_PROXY";
 export type PassthroughBehavior = "WHEN_NO_MATCH" | "WHEN_NO_TEMPLATES" | "NEVER";

@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 /**
  * The gateway's operational log (NDJSON on stderr). Credentials and keys are redacted wherever they

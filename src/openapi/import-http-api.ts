@@ -27,8 +27,10 @@ export interface HttpImportOptions {
 function integrationFor(doc: OpenApiDocument, x: unknown, where: string, id: string): HttpIntegration {
   const raw = deref(doc.root, x);
   const i = readIntegration(raw, where, 30_000);
-  const payload = isObject(raw) && raw.payloadFormatVersion !== undefined ? String(raw.payloadFormatVersion) : "1.0";
-  if (payload !== "1.0" && payload !== "2.0") throw importError(`Invalid OpenAPI input: ${where}.payloadFormatVersion must be 1.0 or 2.0`);
+  const payload =
+    isObject(raw) && raw.payloadFormatVersion !== undefined ? String(raw.payloadFormatVersion) : "1.0";
+  if (payload !== "1.0" && payload !== "2.0")
+    throw importError(`Invalid OpenAPI input: ${where}.payloadFormatVersion must be 1.0 or 2.0`);
   const out: HttpIntegration = {
     integrationId: id,
     integrationType: i.type,
@@ -49,7 +51,10 @@ function integrationFor(doc: OpenApiDocument, x: unknown, where: string, id: str
  * ImportApi / ReimportApi for HTTP APIs: a route per (path, method) — `x-amazon-apigateway-any-method`
  * gives `ANY`, a path `/$default` gives the `$default` route — each targeting its own integration.
  */
-export function importHttpApi(doc: OpenApiDocument, options: HttpImportOptions = {}): { definition: HttpApiDefinition; warnings: string[] } {
+export function importHttpApi(
+  doc: OpenApiDocument,
+  options: HttpImportOptions = {},
+): { definition: HttpApiDefinition; warnings: string[] } {
   const warnings = [...doc.warnings];
   const { existing } = options;
   const info = doc.root.info as Record<string, unknown>;
@@ -66,13 +71,16 @@ export function importHttpApi(doc: OpenApiDocument, options: HttpImportOptions =
   };
   if (typeof info.description === "string") api.description = info.description;
   if (info.version !== undefined) api.version = String(info.version);
-  if (isObject(doc.root["x-amazon-apigateway-cors"])) api.corsConfiguration = doc.root["x-amazon-apigateway-cors"];
+  if (isObject(doc.root["x-amazon-apigateway-cors"]))
+    api.corsConfiguration = doc.root["x-amazon-apigateway-cors"];
   const oldRoutes = new Map(Object.values(existing?.routes ?? {}).map((r) => [r.routeKey, r]));
   const routes: Record<string, HttpRoute> = {};
   const integrations: Record<string, HttpIntegration> = {};
   const seen = new Set<string>();
 
-  for (const [path, rawItem] of Object.entries((doc.root.paths as Record<string, unknown> | undefined) ?? {})) {
+  for (const [path, rawItem] of Object.entries(
+    (doc.root.paths as Record<string, unknown> | undefined) ?? {},
+  )) {
     const item = deref(doc.root, rawItem);
     if (!isObject(item)) throw importError(`Invalid OpenAPI input: paths.${path} must be an object`);
     const isDefault = path === "$default" || path === "/$default";
@@ -98,7 +106,12 @@ export function importHttpApi(doc: OpenApiDocument, options: HttpImportOptions =
       if (x !== undefined) {
         const oldIntegration = old?.target?.replace("integrations/", "");
         const integrationId = oldIntegration ?? newV2ChildId();
-        integrations[integrationId] = integrationFor(doc, x, `${where}.x-amazon-apigateway-integration`, integrationId);
+        integrations[integrationId] = integrationFor(
+          doc,
+          x,
+          `${where}.x-amazon-apigateway-integration`,
+          integrationId,
+        );
         route.target = `integrations/${integrationId}`;
       } else {
         warnings.push(`${where} has no x-amazon-apigateway-integration; the route has no target`);

@@ -1,5 +1,13 @@
 import { newApiId, newModelId, newResourceId } from "../model/ids.ts";
-import type { HttpMethod, Method, MethodResponse, Model, Resource, RestApi, RestApiDefinition } from "../model/rest-api.ts";
+import type {
+  HttpMethod,
+  Method,
+  MethodResponse,
+  Model,
+  Resource,
+  RestApi,
+  RestApiDefinition,
+} from "../model/rest-api.ts";
 import { importError } from "./errors.ts";
 import { readIntegration } from "./integration-extension.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
@@ -42,7 +50,10 @@ function parameters(doc: OpenApiDocument, list: unknown, out: Record<string, boo
   }
 }
 
-function methodResponses(doc: OpenApiDocument, responses: unknown): Record<string, MethodResponse> | undefined {
+function methodResponses(
+  doc: OpenApiDocument,
+  responses: unknown,
+): Record<string, MethodResponse> | undefined {
   if (!isObject(responses)) return undefined;
   const out: Record<string, MethodResponse> = {};
   for (const [code, raw] of Object.entries(responses)) {
@@ -59,20 +70,38 @@ function methodResponses(doc: OpenApiDocument, responses: unknown): Record<strin
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function models(doc: OpenApiDocument, warnings: string[], existing?: RestApiDefinition): Record<string, Model> {
+function models(
+  doc: OpenApiDocument,
+  warnings: string[],
+  existing?: RestApiDefinition,
+): Record<string, Model> {
   const byName = new Map(Object.values(existing?.models ?? {}).map((m) => [m.name, m.id]));
   const out: Record<string, Model> = {};
   const add = (name: string, schema: unknown, description?: string) => {
     const id = byName.get(name) ?? newModelId();
     out[id] = { id, name, contentType: "application/json", schema: JSON.stringify(schema), description };
   };
-  add("Empty", { $schema: "http://json-schema.org/draft-04/schema#", title: "Empty Schema", type: "object" }, "This is a default empty schema model");
+  add(
+    "Empty",
+    { $schema: "http://json-schema.org/draft-04/schema#", title: "Empty Schema", type: "object" },
+    "This is a default empty schema model",
+  );
   add(
     "Error",
-    { $schema: "http://json-schema.org/draft-04/schema#", title: "Error Schema", type: "object", properties: { message: { type: "string" } } },
+    {
+      $schema: "http://json-schema.org/draft-04/schema#",
+      title: "Error Schema",
+      type: "object",
+      properties: { message: { type: "string" } },
+    },
     "This is a default error schema model",
   );
-  const schemas = doc.version === "2.0" ? doc.root.definitions : isObject(doc.root.components) ? doc.root.components.schemas : undefined;
+  const schemas =
+    doc.version === "2.0"
+      ? doc.root.definitions
+      : isObject(doc.root.components)
+        ? doc.root.components.schemas
+        : undefined;
   if (isObject(schemas)) {
     for (const [name, schema] of Object.entries(schemas)) {
       if (!/^[A-Za-z0-9]+$/.test(name)) {
@@ -90,7 +119,10 @@ function models(doc: OpenApiDocument, warnings: string[], existing?: RestApiDefi
  * Throws OpenApiImportError (BadRequestException) for what AWS refuses; returns warnings for what AWS
  * ignores.
  */
-export function importRestApi(doc: OpenApiDocument, options: ImportOptions = {}): { definition: RestApiDefinition; warnings: string[] } {
+export function importRestApi(
+  doc: OpenApiDocument,
+  options: ImportOptions = {},
+): { definition: RestApiDefinition; warnings: string[] } {
   const warnings = [...doc.warnings];
   const { existing } = options;
   const info = doc.root.info as Record<string, unknown>;
@@ -120,11 +152,17 @@ export function importRestApi(doc: OpenApiDocument, options: ImportOptions = {})
       let resource = byPath.get(path);
       if (resource === undefined) {
         if (parent.pathPart?.endsWith("+}")) {
-          throw importError(`Invalid OpenAPI input: Cannot create a child of a resource with a greedy path variable: ${parent.pathPart}`);
+          throw importError(
+            `Invalid OpenAPI input: Cannot create a child of a resource with a greedy path variable: ${parent.pathPart}`,
+          );
         }
         if (isVariable(part)) {
           const sibling = Object.values(resources).find(
-            (r) => r.parentId === parent.id && r.pathPart !== undefined && isVariable(r.pathPart) && r.pathPart !== part,
+            (r) =>
+              r.parentId === parent.id &&
+              r.pathPart !== undefined &&
+              isVariable(r.pathPart) &&
+              r.pathPart !== part,
           );
           if (sibling) {
             throw importError(
@@ -142,7 +180,9 @@ export function importRestApi(doc: OpenApiDocument, options: ImportOptions = {})
     return parent;
   };
 
-  for (const [path, rawItem] of Object.entries((doc.root.paths as Record<string, unknown> | undefined) ?? {})) {
+  for (const [path, rawItem] of Object.entries(
+    (doc.root.paths as Record<string, unknown> | undefined) ?? {},
+  )) {
     const item = deref(doc.root, rawItem);
     if (!isObject(item)) throw importError(`Invalid OpenAPI input: paths.${path} must be an object`);
     const resource = ensure(pathParts(path));
@@ -151,7 +191,8 @@ export function importRestApi(doc: OpenApiDocument, options: ImportOptions = {})
     for (const [key, rawOp] of Object.entries(item)) {
       const httpMethod = OPERATIONS[key];
       if (httpMethod === undefined) {
-        if (!PATH_ITEM_KEYS.has(key) && !key.startsWith("x-")) warnings.push(`paths.${path}.${key} is not an operation; ignored`);
+        if (!PATH_ITEM_KEYS.has(key) && !key.startsWith("x-"))
+          warnings.push(`paths.${path}.${key} is not an operation; ignored`);
         continue;
       }
       const where = `paths.${path}.${key}`;
@@ -166,7 +207,10 @@ export function importRestApi(doc: OpenApiDocument, options: ImportOptions = {})
       if (responses) method.methodResponses = responses;
       const x = op["x-amazon-apigateway-integration"];
       if (x !== undefined) {
-        method.methodIntegration = readIntegration(deref(doc.root, x), `${where}.x-amazon-apigateway-integration`);
+        method.methodIntegration = readIntegration(
+          deref(doc.root, x),
+          `${where}.x-amazon-apigateway-integration`,
+        );
       } else {
         warnings.push(`${where} has no x-amazon-apigateway-integration; it answers 500 until one is set`);
       }

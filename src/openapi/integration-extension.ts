@@ -1,4 +1,10 @@
-import type { ContentHandling, Integration, IntegrationResponse, IntegrationType, PassthroughBehavior } from "../model/rest-api.ts";
+import type {
+  ContentHandling,
+  Integration,
+  IntegrationResponse,
+  IntegrationType,
+  PassthroughBehavior,
+} from "../model/rest-api.ts";
 import { importError } from "./errors.ts";
 import { isObject } from "./parse-document.ts";
 
@@ -36,15 +42,20 @@ export function readIntegration(x: unknown, where: string, maxTimeout = 29_000):
   if (!isObject(x)) throw importError(`Invalid OpenAPI input: ${where} must be an object`);
   const type = String(x.type ?? "").toUpperCase();
   if (!TYPES.has(type)) {
-    throw importError(`Invalid OpenAPI input: ${where}.type must be one of aws, aws_proxy, http, http_proxy, mock (got '${String(x.type ?? "")}')`);
+    throw importError(
+      `Invalid OpenAPI input: ${where}.type must be one of aws, aws_proxy, http, http_proxy, mock (got '${String(x.type ?? "")}')`,
+    );
   }
   const uri = x.uri === undefined ? undefined : String(x.uri);
   const httpMethod = x.httpMethod === undefined ? undefined : String(x.httpMethod).toUpperCase();
   if (type !== "MOCK") {
     if (httpMethod === undefined || httpMethod === "") {
-      throw importError(`Invalid OpenAPI input: ${where}: Enumeration value for HttpMethod must be non-empty`);
+      throw importError(
+        `Invalid OpenAPI input: ${where}: Enumeration value for HttpMethod must be non-empty`,
+      );
     }
-    if (uri === undefined) throw importError(`Invalid OpenAPI input: ${where}: an integration of type ${type} needs a uri`);
+    if (uri === undefined)
+      throw importError(`Invalid OpenAPI input: ${where}: an integration of type ${type} needs a uri`);
   }
   if ((type === "HTTP" || type === "HTTP_PROXY") && !isHttpUri(uri!)) {
     throw importError(`Invalid OpenAPI input: ${where}: Invalid HTTP endpoint specified for URI`);
@@ -54,15 +65,22 @@ export function readIntegration(x: unknown, where: string, maxTimeout = 29_000):
   }
   const timeout = x.timeoutInMillis === undefined ? maxTimeout : Number(x.timeoutInMillis);
   if (!Number.isInteger(timeout) || timeout < 50 || timeout > maxTimeout) {
-    throw importError(`Invalid OpenAPI input: ${where}: Timeout should be between 50 ms and ${maxTimeout} ms`);
+    throw importError(
+      `Invalid OpenAPI input: ${where}: Timeout should be between 50 ms and ${maxTimeout} ms`,
+    );
   }
   const passthrough = String(x.passthroughBehavior ?? "WHEN_NO_MATCH").toUpperCase();
   if (!PASSTHROUGH.has(passthrough)) {
-    throw importError(`Invalid OpenAPI input: ${where}.passthroughBehavior must be when_no_match, when_no_templates or never`);
+    throw importError(
+      `Invalid OpenAPI input: ${where}.passthroughBehavior must be when_no_match, when_no_templates or never`,
+    );
   }
-  const contentHandling = x.contentHandling === undefined ? undefined : String(x.contentHandling).toUpperCase();
+  const contentHandling =
+    x.contentHandling === undefined ? undefined : String(x.contentHandling).toUpperCase();
   if (contentHandling !== undefined && !CONTENT_HANDLING.has(contentHandling)) {
-    throw importError(`Invalid OpenAPI input: ${where}.contentHandling must be CONVERT_TO_BINARY or CONVERT_TO_TEXT`);
+    throw importError(
+      `Invalid OpenAPI input: ${where}.contentHandling must be CONVERT_TO_BINARY or CONVERT_TO_TEXT`,
+    );
   }
   const integration: Integration = {
     type: type as IntegrationType,
@@ -79,25 +97,32 @@ export function readIntegration(x: unknown, where: string, maxTimeout = 29_000):
   if (requestTemplates) integration.requestTemplates = requestTemplates;
   if (contentHandling) integration.contentHandling = contentHandling as ContentHandling;
   if (x.cacheNamespace !== undefined) integration.cacheNamespace = String(x.cacheNamespace);
-  if (x.connectionType !== undefined) integration.connectionType = String(x.connectionType).toUpperCase() as "INTERNET";
+  if (x.connectionType !== undefined)
+    integration.connectionType = String(x.connectionType).toUpperCase() as "INTERNET";
   if (x.connectionId !== undefined) integration.connectionId = String(x.connectionId);
-  if (isObject(x.tlsConfig)) integration.tlsConfig = { insecureSkipVerification: x.tlsConfig.insecureSkipVerification === true };
+  if (isObject(x.tlsConfig))
+    integration.tlsConfig = { insecureSkipVerification: x.tlsConfig.insecureSkipVerification === true };
   if (x.responses !== undefined) {
-    if (!isObject(x.responses)) throw importError(`Invalid OpenAPI input: ${where}.responses must be an object`);
+    if (!isObject(x.responses))
+      throw importError(`Invalid OpenAPI input: ${where}.responses must be an object`);
     const responses: Record<string, IntegrationResponse> = {};
     for (const [pattern, r] of Object.entries(x.responses)) {
       if (!isObject(r) || r.statusCode === undefined) {
         throw importError(`Invalid OpenAPI input: ${where}.responses.${pattern} needs a statusCode`);
       }
       const statusCode = String(r.statusCode);
-      if (!/^[1-5]\d\d$/.test(statusCode)) throw importError(`Invalid OpenAPI input: ${where}.responses.${pattern}: invalid statusCode ${statusCode}`);
+      if (!/^[1-5]\d\d$/.test(statusCode))
+        throw importError(
+          `Invalid OpenAPI input: ${where}.responses.${pattern}: invalid statusCode ${statusCode}`,
+        );
       const response: IntegrationResponse = { statusCode };
       if (pattern !== "default") response.selectionPattern = pattern;
       const params = stringMap(r.responseParameters, `${where}.responses.${pattern}.responseParameters`);
       if (params) response.responseParameters = params;
       const templates = stringMap(r.responseTemplates, `${where}.responses.${pattern}.responseTemplates`);
       if (templates) response.responseTemplates = templates;
-      if (r.contentHandling !== undefined) response.contentHandling = String(r.contentHandling).toUpperCase() as ContentHandling;
+      if (r.contentHandling !== undefined)
+        response.contentHandling = String(r.contentHandling).toUpperCase() as ContentHandling;
       responses[statusCode] = response;
     }
     integration.integrationResponses = responses;

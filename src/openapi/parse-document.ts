@@ -24,14 +24,17 @@ export function parseDocument(text: string): OpenApiDocument {
   if (parsed.errors.length > 0) {
     const e = parsed.errors[0]!;
     const at = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";
-    throw importError(`Invalid OpenAPI input: the document is not valid JSON or YAML${at}: ${e.message.split("\n")[0]}`);
+    throw importError(
+      `Invalid OpenAPI input: the document is not valid JSON or YAML${at}: ${e.message.split("\n")[0]}`,
+    );
   }
   const root: unknown = parsed.toJS({ maxAliasCount: 100 });
   if (!isObject(root)) throw importError("Invalid OpenAPI input: the document must be an object");
   const warnings: string[] = [];
   let version: "2.0" | "3.0";
   if (root.swagger !== undefined) {
-    if (String(root.swagger) !== "2.0") throw importError(`Invalid OpenAPI input: unsupported swagger version ${String(root.swagger)}`);
+    if (String(root.swagger) !== "2.0")
+      throw importError(`Invalid OpenAPI input: unsupported swagger version ${String(root.swagger)}`);
     version = "2.0";
   } else if (root.openapi !== undefined) {
     const v = String(root.openapi);
@@ -41,11 +44,14 @@ export function parseDocument(text: string): OpenApiDocument {
       warnings.push(`OpenAPI ${v} is imported as 3.0; 3.1-only features are ignored`);
     } else throw importError(`Invalid OpenAPI input: unsupported openapi version ${v}`);
   } else {
-    throw importError("Invalid OpenAPI input: the document has neither a 'swagger' nor an 'openapi' version field");
+    throw importError(
+      "Invalid OpenAPI input: the document has neither a 'swagger' nor an 'openapi' version field",
+    );
   }
   if (!isObject(root.info) || typeof root.info.title !== "string" || root.info.title.trim() === "") {
     throw importError("Invalid OpenAPI input: info.title is required (it becomes the API name)");
   }
-  if (root.paths !== undefined && !isObject(root.paths)) throw importError("Invalid OpenAPI input: 'paths' must be an object");
+  if (root.paths !== undefined && !isObject(root.paths))
+    throw importError("Invalid OpenAPI input: 'paths' must be an object");
   return { version, root, warnings };
 }

@@ -1,6 +1,6 @@
 import { importError } from "./errors.ts";
 
-const PART = /^(?:[A-Za-z0-9._\-,:]+|\{[A-Za-z0-9._\-]+\+?\})$/;
+const PART = /^(?:[A-Za-z0-9._\-,:]+|\{[A-Za-z0-9._-]+\+?\})$/;
 
 /**
  * Splits and checks an OpenAPI path with AWS's resource rules: allowed characters, a greedy
@@ -16,7 +16,9 @@ export function pathParts(path: string): string[] {
       );
     }
     if (part.endsWith("+}") && i !== parts.length - 1) {
-      throw importError(`Invalid OpenAPI input: ${path}: Cannot create a child of a resource with a greedy path variable: ${part}`);
+      throw importError(
+        `Invalid OpenAPI input: ${path}: Cannot create a child of a resource with a greedy path variable: ${part}`,
+      );
     }
   });
   return parts;

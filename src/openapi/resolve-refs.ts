@@ -10,7 +10,8 @@ export function deref(root: Record<string, unknown>, value: unknown): unknown {
   const seen = new Set<string>();
   while (isObject(current) && typeof current.$ref === "string") {
     const ref = current.$ref;
-    if (!ref.startsWith("#/")) throw importError(`Invalid OpenAPI input: only local references are supported: ${ref}`);
+    if (!ref.startsWith("#/"))
+      throw importError(`Invalid OpenAPI input: only local references are supported: ${ref}`);
     if (seen.has(ref)) throw importError(`Invalid OpenAPI input: circular reference ${ref}`);
     seen.add(ref);
     let target: unknown = root;

@@ -11,38 +11,55 @@ type Handler = (value: unknown, api: RestApi) => void;
 const HANDLERS: Record<string, Handler> = {
   "x-amazon-apigateway-binary-media-types": (v, api) => {
     if (!Array.isArray(v) || v.some((t) => typeof t !== "string")) {
-      throw importError("Invalid OpenAPI input: x-amazon-apigateway-binary-media-types must be a list of media types");
+      throw importError(
+        "Invalid OpenAPI input: x-amazon-apigateway-binary-media-types must be a list of media types",
+      );
     }
     api.binaryMediaTypes = v as string[];
   },
   "x-amazon-apigateway-api-key-source": (v, api) => {
     const source = String(v).toUpperCase();
     if (source !== "HEADER" && source !== "AUTHORIZER") {
-      throw importError("Invalid OpenAPI input: x-amazon-apigateway-api-key-source must be HEADER or AUTHORIZER");
+      throw importError(
+        "Invalid OpenAPI input: x-amazon-apigateway-api-key-source must be HEADER or AUTHORIZER",
+      );
     }
     api.apiKeySource = source;
   },
   "x-amazon-apigateway-policy": (v, api) => {
-    if (!isObject(v)) throw importError("Invalid OpenAPI input: x-amazon-apigateway-policy must be a policy document");
+    if (!isObject(v))
+      throw importError("Invalid OpenAPI input: x-amazon-apigateway-policy must be a policy document");
     api.policy = JSON.stringify(v);
   },
   "x-amazon-apigateway-endpoint-configuration": (v, api) => {
-    if (!isObject(v)) throw importError("Invalid OpenAPI input: x-amazon-apigateway-endpoint-configuration must be an object");
-    if (Array.isArray(v.vpcEndpointIds)) api.endpointConfiguration.vpcEndpointIds = v.vpcEndpointIds.map(String);
-    if (Array.isArray(v.types)) api.endpointConfiguration.types = v.types.map((t) => String(t).toUpperCase() as EndpointType);
-    if (v.disableExecuteApiEndpoint !== undefined) api.disableExecuteApiEndpoint = v.disableExecuteApiEndpoint === true;
+    if (!isObject(v))
+      throw importError(
+        "Invalid OpenAPI input: x-amazon-apigateway-endpoint-configuration must be an object",
+      );
+    if (Array.isArray(v.vpcEndpointIds))
+      api.endpointConfiguration.vpcEndpointIds = v.vpcEndpointIds.map(String);
+    if (Array.isArray(v.types))
+      api.endpointConfiguration.types = v.types.map((t) => String(t).toUpperCase() as EndpointType);
+    if (v.disableExecuteApiEndpoint !== undefined)
+      api.disableExecuteApiEndpoint = v.disableExecuteApiEndpoint === true;
   },
   "x-amazon-apigateway-minimum-compression-size": (v, api) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 0 || n > 10_485_760) {
-      throw importError("Invalid OpenAPI input: x-amazon-apigateway-minimum-compression-size must be 0–10485760");
+      throw importError(
+        "Invalid OpenAPI input: x-amazon-apigateway-minimum-compression-size must be 0–10485760",
+      );
     }
     api.minimumCompressionSize = n;
   },
   "x-amazon-apigateway-importexport-version": () => undefined,
 };
 
-export function applyRestApiExtensions(root: Record<string, unknown>, api: RestApi, warnings: string[]): void {
+export function applyRestApiExtensions(
+  root: Record<string, unknown>,
+  api: RestApi,
+  warnings: string[],
+): void {
   for (const [key, value] of Object.entries(root)) {
     if (!key.startsWith("x-amazon-apigateway-")) continue;
     const handler = HANDLERS[key];

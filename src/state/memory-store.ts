@@ -37,7 +37,9 @@ export class MemoryStore implements Store {
 
   async commit(ops: WriteOp[]): Promise<number> {
     // Serialise everything first so a bad value leaves nothing written.
-    const prepared = ops.map((op) => (op.op === "put" ? { ...op, text: JSON.stringify(jsonCopy(op.value)) } : op));
+    const prepared = ops.map((op) =>
+      op.op === "put" ? { ...op, text: JSON.stringify(jsonCopy(op.value)) } : op,
+    );
     for (const op of prepared) {
       if (op.op === "put") this.collection(op.collection).set(op.key, (op as { text: string }).text);
       else this.collections.get(op.collection)?.delete(op.key);

@@ -71,7 +71,10 @@ export class SqliteStore implements Store {
   }
 
   async list(collection: Collection, prefix = ""): Promise<StoredDocument[]> {
-    const rows = this.statements.list.all(collection, prefix.length, prefix) as { key: string; value: string }[];
+    const rows = this.statements.list.all(collection, prefix.length, prefix) as {
+      key: string;
+      value: string;
+    }[];
     return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) }));
   }
 

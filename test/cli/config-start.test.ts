@@ -54,7 +54,9 @@ describe("starting from a config file", () => {
       };
       assert.deepEqual(stage.variables, { colour: "blue" });
       // Unchanged document and stage → the first start's deployment still serves.
-      const again = (await callAdmin(endpoint, "GET", "/restapis/declared01/stages/v1")) as { deploymentId: string };
+      const again = (await callAdmin(endpoint, "GET", "/restapis/declared01/stages/v1")) as {
+        deploymentId: string;
+      };
       assert.equal(again.deploymentId, stage.deploymentId);
     } finally {
       second.child.kill("SIGTERM");
@@ -71,7 +73,10 @@ describe("starting from a config file", () => {
     assert.equal(await ok.exited, 0);
 
     const bad = join(dir, "bad.yaml");
-    writeFileSync(bad, `dataDir: kept\nlisten:\n  prot: 9000\napis:\n  - openapi: api.yaml\n    type: SOAP\n`);
+    writeFileSync(
+      bad,
+      `dataDir: kept\nlisten:\n  prot: 9000\napis:\n  - openapi: api.yaml\n    type: SOAP\n`,
+    );
     const r = runCli(["start", "--config", bad, "--port", "0", "--admin-port", "0"]);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /bad\.yaml:3:3: listen\.prot: unknown key "prot"/);

@@ -35,7 +35,9 @@ paths:
 `;
 
 async function get(port: number, apiId: string, path: string) {
-  const r = await request(`http://127.0.0.1:${port}${path}`, { headers: { host: `${apiId}.execute-api.us-east-1.localhost` } });
+  const r = await request(`http://127.0.0.1:${port}${path}`, {
+    headers: { host: `${apiId}.execute-api.us-east-1.localhost` },
+  });
   return { status: r.statusCode, text: await r.body.text() };
 }
 
@@ -107,7 +109,10 @@ describe("the gateway process", () => {
       const r = runCli(["routes"], { PORTICO_ADMIN_URL: running.adminUrl, AWS_SECRET_ACCESS_KEY: "wrong" });
       assert.equal(r.status, 1);
       assert.match(r.stderr, /signature we calculated does not match/);
-      const unknown = runCli(["routes"], { PORTICO_ADMIN_URL: running.adminUrl, AWS_ACCESS_KEY_ID: "AKIDUNKNOWN" });
+      const unknown = runCli(["routes"], {
+        PORTICO_ADMIN_URL: running.adminUrl,
+        AWS_ACCESS_KEY_ID: "AKIDUNKNOWN",
+      });
       assert.match(unknown.stderr, /security token included in the request is invalid/);
     } finally {
       running.child.kill("SIGTERM");

@@ -94,11 +94,17 @@ describe("HTTP_PROXY and HTTP integrations", () => {
 
   test("request headers pass through with duplicates; hop-by-hop are dropped; X-Forwarded-* are set", async () => {
     const r = await gw.call(id, "/dev/h", {
-      headers: { "x-multi": ["one", "two"], "x-forwarded-for": "203.0.113.9", te: "trailers", "x-custom": "kept" },
+      headers: {
+        "x-multi": ["one", "two"],
+        "x-forwarded-for": "203.0.113.9",
+        te: "trailers",
+        "x-custom": "kept",
+      },
     });
     const echo = echoOf(r);
     const raw = echo.rawHeaders;
-    const values = (name: string) => raw.flatMap((v, i) => (i % 2 === 0 && v.toLowerCase() === name ? [raw[i + 1]] : []));
+    const values = (name: string) =>
+      raw.flatMap((v, i) => (i % 2 === 0 && v.toLowerCase() === name ? [raw[i + 1]] : []));
     assert.deepEqual(values("x-multi"), ["one", "two"]);
     assert.deepEqual(values("x-custom"), ["kept"]);
     assert.deepEqual(values("te"), []);
@@ -164,7 +170,8 @@ describe("HTTP_PROXY and HTTP integrations", () => {
     const head = `POST /dev/upload HTTP/1.1\r\nHost: ${id}.execute-api.us-east-1.localhost\r\nTransfer-Encoding: chunked\r\n\r\n`;
     async function* chunks() {
       const mb = Buffer.alloc(1024 * 1024, 65);
-      for (let i = 0; i < 12; i++) yield Buffer.concat([Buffer.from(`${mb.length.toString(16)}\r\n`), mb, Buffer.from("\r\n")]);
+      for (let i = 0; i < 12; i++)
+        yield Buffer.concat([Buffer.from(`${mb.length.toString(16)}\r\n`), mb, Buffer.from("\r\n")]);
       yield Buffer.from("0\r\n\r\n");
     }
     const answer = await rawExchange(gw.port, head, chunks);
@@ -172,7 +179,9 @@ describe("HTTP_PROXY and HTTP integrations", () => {
   });
 
   test("HTTP (non-proxy) maps only declared parameters and selects the integration response by status", async () => {
-    const ok = await gw.call(id, "/dev/plain/200?q=hello&other=dropped", { headers: { "x-custom": "dropped" } });
+    const ok = await gw.call(id, "/dev/plain/200?q=hello&other=dropped", {
+      headers: { "x-custom": "dropped" },
+    });
     assert.equal(ok.status, 200);
     assert.equal(ok.headers["x-from-backend"], "echo");
     const echo = echoOf(ok);

@@ -6,7 +6,10 @@ test("{proxy+} needs at least one segment and captures the rest raw", () => {
   const tree = new RouteTree<string>();
   tree.add("ANY", "/files/{proxy+}", "greedy");
   assert.equal(tree.match("GET", ["files"]), undefined);
-  assert.deepEqual(tree.match("GET", ["files", "a%20b", "c"]), { value: "greedy", params: { proxy: "a%20b/c" } });
+  assert.deepEqual(tree.match("GET", ["files", "a%20b", "c"]), {
+    value: "greedy",
+    params: { proxy: "a%20b/c" },
+  });
 });
 
 test("a param branch that fails deeper backtracks to the greedy sibling", () => {

@@ -57,7 +57,8 @@ export async function startEchoBackend(): Promise<EchoBackend> {
       ["Content-Length", String(Buffer.byteLength(text))],
       ["X-Backend", "echo"],
     ];
-    if (path === "/headers") headers.push(["Set-Cookie", "a=1"], ["Set-Cookie", "b=2"], ["X-Multi", "one"], ["X-Multi", "two"]);
+    if (path === "/headers")
+      headers.push(["Set-Cookie", "a=1"], ["Set-Cookie", "b=2"], ["X-Multi", "one"], ["X-Multi", "two"]);
     res.writeHead(status ? Number(status[1]) : 200, headers.flat());
     res.end(text);
   });

@@ -16,7 +16,12 @@ export interface TestGateway {
     apiId: string,
     path: string,
     init?: { method?: string; headers?: Record<string, string | string[]>; body?: string | Buffer },
-  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer; text: string }>;
+  ): Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+    text: string;
+  }>;
   close(): Promise<void>;
 }
 
@@ -28,7 +33,9 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     adminHost: "127.0.0.1",
     region: "us-east-1",
     accountId: "000000000000",
-    credentials: [{ accessKeyId: "test", secretAccessKey: "test", principal: "arn:aws:iam::000000000000:root" }],
+    credentials: [
+      { accessKeyId: "test", secretAccessKey: "test", principal: "arn:aws:iam::000000000000:root" },
+    ],
     functions: {},
     networks: {},
     apis: [],

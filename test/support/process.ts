@@ -16,16 +16,22 @@ export interface RunningPortico {
 
 /** Starts `portico start …` as a real process on ephemeral ports and waits until it listens. */
 export async function spawnPortico(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningPortico> {
-  const child = spawn(process.execPath, [CLI, "start", "--port", "0", "--admin-port", "0", "--host", "127.0.0.1", ...args], {
-    env: { ...process.env, PORTICO_LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, "start", "--port", "0", "--admin-port", "0", "--host", "127.0.0.1", ...args],
+    {
+      env: { ...process.env, PORTICO_LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   let err = "";
   child.stderr!.on("data", (d: Buffer) => {
     err += d.toString();
   });
-  const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   const ports = await new Promise<[number, number]>((resolve, reject) => {
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
@@ -45,7 +51,14 @@ export async function spawnPortico(args: string[], env: NodeJS.ProcessEnv = {}):
 }
 
 /** Runs a client command (`portico import …`) to completion. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 });
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -5,7 +5,12 @@ import { connect } from "node:net";
  * passes. For requests a well-behaved client refuses to send (lying Content-Length, endless
  * chunks), where the server may answer and hang up before the upload is done.
  */
-export function rawExchange(port: number, head: string, body?: () => AsyncIterable<Buffer>, waitMs = 5_000): Promise<string> {
+export function rawExchange(
+  port: number,
+  head: string,
+  body?: () => AsyncIterable<Buffer>,
+  waitMs = 5_000,
+): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
     const received: Buffer[] = [];
