@@ -1,14 +1,8 @@
-import { parseArgs } from "node:util";
 import { deployCommand } from "./deploy-command.ts";
+import type { Command } from "./flags.ts";
 import { importCommand } from "./import-command.ts";
 import { routesCommand } from "./routes-command.ts";
 import { startCommand } from "./start-command.ts";
-
-export interface Command {
-  summary: string;
-  usage: string;
-  run(args: string[], env: NodeJS.ProcessEnv): Promise<number>;
-}
 
 const COMMANDS: Record<string, Command> = {
   start: startCommand,
@@ -52,17 +46,4 @@ export async function runCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     process.stderr.write(`portico ${name}: ${(err as Error).message}\n`);
     return 1;
   }
-}
-
-/** parseArgs with the strictness every command wants: unknown flags are errors. */
-export function parseFlags(
-  args: string[],
-  options: Record<string, { type: "string" | "boolean" }>,
-  allowPositionals = false,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
-  const parsed = parseArgs({ args, options, allowPositionals, strict: true });
-  return {
-    values: parsed.values as Record<string, string | boolean | undefined>,
-    positionals: parsed.positionals,
-  };
 }

@@ -1,5 +1,5 @@
 import { adminEndpointFromEnv, callAdmin } from "./admin-client.ts";
-import { type Command, parseFlags } from "./commands.ts";
+import { type Command, parseFlags } from "./flags.ts";
 import { parseVariables } from "./variables.ts";
 
 export const deployCommand: Command = {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { adminEndpointFromEnv, callAdmin } from "./admin-client.ts";
-import { type Command, parseFlags } from "./commands.ts";
+import { type Command, parseFlags } from "./flags.ts";
 import { parseVariables } from "./variables.ts";
 
 export const importCommand: Command = {

@@ -1,6 +1,6 @@
 import type { RouteListing } from "../control/control-plane.ts";
 import { adminEndpointFromEnv, callAdmin } from "./admin-client.ts";
-import { type Command, parseFlags } from "./commands.ts";
+import { type Command, parseFlags } from "./flags.ts";
 
 export const routesCommand: Command = {
   summary: "List every deployed route of a running gateway",

@@ -2,7 +2,7 @@ import { loadConfigFile } from "../config/load-config.ts";
 import { resolveSettings, type Settings } from "../config/settings.ts";
 import { createLogger } from "../observe/logger.ts";
 import { type Portico, startPortico } from "../portico.ts";
-import { type Command, parseFlags } from "./commands.ts";
+import { type Command, parseFlags } from "./flags.ts";
 
 export const startCommand: Command = {
   summary: "Run the gateway (data plane and admin API)",
