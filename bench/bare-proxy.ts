@@ -28,7 +28,8 @@ const server = createServer(async (req, res) => {
     res.writeHead(upstream.statusCode, headers);
     pipeline(upstream.body, res, () => undefined);
   } catch {
-    res.writeHead(502).end();
+    if (res.headersSent) res.destroy();
+    else res.writeHead(502).end();
   }
 });
 server.keepAliveTimeout = 60_000;

@@ -11,7 +11,7 @@ export interface LoadedConfig extends PorticoConfig {
   file: string;
 }
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(CONFIG_SCHEMA);
 
 /** `/apis/0/type` → `apis[0].type`. */
 function displayPath(segments: readonly (string | number)[]): string {

@@ -78,8 +78,11 @@ function models(
   const byName = new Map(Object.values(existing?.models ?? {}).map((m) => [m.name, m.id]));
   const out: Record<string, Model> = {};
   const add = (name: string, schema: unknown, description?: string) => {
+    // A document's own Empty/Error replaces AWS's default of the same name.
     const id = byName.get(name) ?? newModelId();
-    out[id] = { id, name, contentType: "application/json", schema: JSON.stringify(schema), description };
+    byName.set(name, id);
+    out[id] = { id, name, contentType: "application/json", schema: JSON.stringify(schema) };
+    if (description !== undefined) out[id].description = description;
   };
   add(
     "Empty",

@@ -28,7 +28,13 @@ export function parseDocument(text: string): OpenApiDocument {
       `Invalid OpenAPI input: the document is not valid JSON or YAML${at}: ${e.message.split("\n")[0]}`,
     );
   }
-  const root: unknown = parsed.toJS({ maxAliasCount: 100 });
+  let root: unknown;
+  try {
+    root = parsed.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // yaml refuses alias bombs ("Excessive alias count") instead of expanding them.
+    throw importError(`Invalid OpenAPI input: ${(err as Error).message}`);
+  }
   if (!isObject(root)) throw importError("Invalid OpenAPI input: the document must be an object");
   const warnings: string[] = [];
   let version: "2.0" | "3.0";
