@@ -8,15 +8,21 @@ import { Pool } from "undici";
  */
 const target = process.argv[2]!;
 const pool = new Pool(target, { pipelining: 1, keepAliveTimeout: 4_000 });
-const server = createServer(async (req, res) => {
+function forwardable(raw: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name !== "host" && name !== "connection") out.push(raw[i]!, raw[i + 1]!);
+  }
+  return out;
+}
+
+const server = createServer({ requestTimeout: 0 }, async (req, res) => {
   try {
     const upstream = await pool.request({
       method: (req.method ?? "GET") as "GET",
       path: req.url ?? "/",
-      headers: req.rawHeaders.filter((_, i, a) => {
-        const name = (i % 2 === 0 ? a[i] : a[i - 1])!.toLowerCase();
-        return name !== "host" && name !== "connection";
-      }),
+      headers: forwardable(req.rawHeaders),
       body: req.headers["content-length"] || req.headers["transfer-encoding"] ? req : null,
     });
     const headers: string[] = [];

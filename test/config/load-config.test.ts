@@ -77,7 +77,9 @@ test("defaults without a config file, and the test/test credential", () => {
 });
 
 test("flags beat PORTICO_* variables, which beat the file", () => {
-  const config = loadConfigFile(write("p.yaml", "listen: { port: 7000, adminPort: 7001 }\nregion: eu-west-1\n"));
+  const config = loadConfigFile(
+    write("p.yaml", "listen: { port: 7000, adminPort: 7001 }\nregion: eu-west-1\n"),
+  );
   const env = { PORTICO_PORT: "7100", PORTICO_ADMIN_PORT: "7101", PORTICO_REGION: "ap-south-1" };
   const s = resolveSettings({ flags: { port: "7200" }, env, config });
   assert.equal(s.port, 7200);
@@ -87,8 +89,14 @@ test("flags beat PORTICO_* variables, which beat the file", () => {
 });
 
 test("bad ports from flags and variables name their source", () => {
-  assert.throws(() => resolveSettings({ flags: { port: "eighty" }, env: {} }), /--port: must be a port number/);
-  assert.throws(() => resolveSettings({ flags: {}, env: { PORTICO_ADMIN_PORT: "70000" } }), /PORTICO_ADMIN_PORT: must be a port/);
+  assert.throws(
+    () => resolveSettings({ flags: { port: "eighty" }, env: {} }),
+    /--port: must be a port number/,
+  );
+  assert.throws(
+    () => resolveSettings({ flags: {}, env: { PORTICO_ADMIN_PORT: "70000" } }),
+    /PORTICO_ADMIN_PORT: must be a port/,
+  );
 });
 
 test("every problem is reported at once as file:line:col: path: reason", () => {
@@ -100,13 +108,25 @@ apis:
   - openapi: missing.yaml
     stage: "bad stage"
 `);
-  assert.ok(found.some((p) => /c\.yaml:2:3: listen\.prot: unknown key "prot" \(did you mean "port"\?\)/.test(p)), found.join("\n"));
-  assert.ok(found.some((p) => /c\.yaml:5:11: apis\[0\]\.type: must be one of REST, HTTP \(got "SOAP"\)/.test(p)), found.join("\n"));
-  assert.ok(found.some((p) => /c\.yaml:7:12: apis\[1\]\.stage: invalid value "bad stage"/.test(p)), found.join("\n"));
+  assert.ok(
+    found.some((p) => /c\.yaml:2:3: listen\.prot: unknown key "prot" \(did you mean "port"\?\)/.test(p)),
+    found.join("\n"),
+  );
+  assert.ok(
+    found.some((p) => /c\.yaml:5:11: apis\[0\]\.type: must be one of REST, HTTP \(got "SOAP"\)/.test(p)),
+    found.join("\n"),
+  );
+  assert.ok(
+    found.some((p) => /c\.yaml:7:12: apis\[1\]\.stage: invalid value "bad stage"/.test(p)),
+    found.join("\n"),
+  );
 });
 
 test("missing, empty, non-mapping and invalid YAML files", () => {
-  assert.throws(() => loadConfigFile(join(dir, "nope.yaml")), /nope\.yaml: cannot read the config file \(no such file\)/);
+  assert.throws(
+    () => loadConfigFile(join(dir, "nope.yaml")),
+    /nope\.yaml: cannot read the config file \(no such file\)/,
+  );
   assert.match(problems("")[0]!, /the config file is empty/);
   assert.match(problems("- a\n- b\n")[0]!, /must be a mapping/);
   assert.match(problems("listen: { port: 1\n")[0]!, /c\.yaml:\d+:\d+: invalid YAML/);

@@ -15,7 +15,9 @@ test("routes, $default, ANY and shared integrations by $ref", () => {
   assert.equal(api.protocolType, "HTTP");
   assert.equal(api.apiEndpoint, `https://${api.apiId}.execute-api.eu-west-1.amazonaws.com`);
   assert.deepEqual(api.corsConfiguration, { allowOrigins: ["https://example.com"] });
-  const keys = Object.values(routes).map((r) => r.routeKey).sort();
+  const keys = Object.values(routes)
+    .map((r) => r.routeKey)
+    .sort();
   assert.deepEqual(keys, ["$default", "ANY /{proxy+}", "GET /items/{id}"]);
   for (const route of Object.values(routes)) {
     assert.match(route.routeId, /^[a-z0-9]{7}$/);

@@ -7,9 +7,12 @@ import { OpenApiImportError } from "../../src/openapi/errors.ts";
 import { importRestApi } from "../../src/openapi/import-rest-api.ts";
 import { parseDocument } from "../../src/openapi/parse-document.ts";
 
-const fixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "openapi", name), "utf8");
-const importText = (text: string, existing?: RestApiDefinition) => importRestApi(parseDocument(text), { existing });
-const byPath = (d: RestApiDefinition, path: string) => Object.values(d.resources).find((r) => r.path === path);
+const fixture = (name: string) =>
+  readFileSync(join(import.meta.dirname, "..", "fixtures", "openapi", name), "utf8");
+const importText = (text: string, existing?: RestApiDefinition) =>
+  importRestApi(parseDocument(text), { existing });
+const byPath = (d: RestApiDefinition, path: string) =>
+  Object.values(d.resources).find((r) => r.path === path);
 
 describe("REST API import", () => {
   test("the AWS PetStore example: resources, methods, parameters, integrations, models", () => {
@@ -17,7 +20,9 @@ describe("REST API import", () => {
     assert.match(definition.api.id, /^[a-z0-9]{10}$/);
     assert.equal(definition.api.name, "PetStore");
     assert.deepEqual(
-      Object.values(definition.resources).map((r) => r.path).sort(),
+      Object.values(definition.resources)
+        .map((r) => r.path)
+        .sort(),
       ["/", "/pets", "/pets/{petId}"],
     );
     const root = definition.resources[definition.api.rootResourceId]!;
@@ -44,7 +49,10 @@ describe("REST API import", () => {
         "integration.request.querystring.type": "method.request.querystring.type",
       },
       integrationResponses: {
-        "200": { statusCode: "200", responseParameters: { "method.response.header.Access-Control-Allow-Origin": "'*'" } },
+        "200": {
+          statusCode: "200",
+          responseParameters: { "method.response.header.Access-Control-Allow-Origin": "'*'" },
+        },
       },
     });
     assert.deepEqual(list.methodResponses?.["200"]?.responseParameters, {
@@ -53,7 +61,9 @@ describe("REST API import", () => {
     const pet = byPath(definition, "/pets/{petId}")!;
     assert.equal(pet.pathPart, "{petId}");
     assert.deepEqual(pet.resourceMethods!.GET!.requestParameters, { "method.request.path.petId": true });
-    const models = Object.values(definition.models).map((m) => m.name).sort();
+    const models = Object.values(definition.models)
+      .map((m) => m.name)
+      .sort();
     assert.deepEqual(models, ["Empty", "Error", "NewPet", "NewPetResponse", "Pet", "PetType", "Pets"]);
   });
 
@@ -107,7 +117,11 @@ paths:
     ["no version", "info: { title: x }\npaths: {}\n", /neither a 'swagger' nor an 'openapi'/],
     ["unsupported version", "openapi: 2.5.0\ninfo: { title: x }\n", /unsupported openapi version/],
     ["missing info.title", "openapi: 3.0.1\ninfo: { version: '1' }\npaths: {}\n", /info\.title is required/],
-    ["bad path segment", "openapi: 3.0.1\ninfo: { title: x }\npaths:\n  /pets/a b:\n    get: {}\n", /Resource's path part only allow/],
+    [
+      "bad path segment",
+      "openapi: 3.0.1\ninfo: { title: x }\npaths:\n  /pets/a b:\n    get: {}\n",
+      /Resource's path part only allow/,
+    ],
     [
       "two variable siblings",
       "openapi: 3.0.1\ninfo: { title: x }\npaths:\n  /{a}:\n    get: {}\n  /{b}/c:\n    get: {}\n",
@@ -153,7 +167,10 @@ paths:
     test(`refused with BadRequestException: ${name}`, () => {
       assert.throws(
         () => importText(text),
-        (err) => err instanceof OpenApiImportError && err.type === "BadRequestException" && message.test(err.message),
+        (err) =>
+          err instanceof OpenApiImportError &&
+          err.type === "BadRequestException" &&
+          message.test(err.message),
       );
     });
   }

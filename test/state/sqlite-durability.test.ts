@@ -13,7 +13,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test("data survives close and reopen", async () => {
   const path = join(dir, "reopen");
   const first = new SqliteStore(path);
-  await first.commit([{ op: "put", collection: "stages", key: "api/dev", value: { deploymentId: "abc123" } }]);
+  await first.commit([
+    { op: "put", collection: "stages", key: "api/dev", value: { deploymentId: "abc123" } },
+  ]);
   const version = await first.version();
   await first.close();
   const second = new SqliteStore(path);
@@ -44,7 +46,10 @@ test("SIGKILL during writes leaves the last committed batch intact, five times o
     await exited;
 
     const db = new DatabaseSync(join(path, "portico.db"));
-    assert.equal((db.prepare("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check, "ok");
+    assert.equal(
+      (db.prepare("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check,
+      "ok",
+    );
     db.close();
     const store = new SqliteStore(path);
     const a = (await store.get("restapis", "a")) as { counter: number };
@@ -62,11 +67,17 @@ test("a file that is not a database gives StoreOpenError, not a crash", () => {
   writeFileSync(join(path, "portico.db"), "this is not sqlite at all ".repeat(200));
   rmSync(join(path, "portico.db-wal"), { force: true });
   rmSync(join(path, "portico.db-shm"), { force: true });
-  assert.throws(() => new SqliteStore(path), (err) => err instanceof StoreOpenError && /portico\.db/.test(err.message));
+  assert.throws(
+    () => new SqliteStore(path),
+    (err) => err instanceof StoreOpenError && /portico\.db/.test(err.message),
+  );
 });
 
 test("a data dir that cannot be created gives StoreOpenError naming it", () => {
   const file = join(dir, "plain-file");
   writeFileSync(file, "x");
-  assert.throws(() => new SqliteStore(join(file, "sub")), (err) => err instanceof StoreOpenError && /plain-file/.test(err.message));
+  assert.throws(
+    () => new SqliteStore(join(file, "sub")),
+    (err) => err instanceof StoreOpenError && /plain-file/.test(err.message),
+  );
 });

@@ -23,7 +23,9 @@ function storeSpec(name: string, open: () => { store: Store; cleanup: () => void
     test("put, get, delete", () =>
       withStore(async (store) => {
         assert.equal(await store.get("restapis", "a"), undefined);
-        await store.commit([{ op: "put", collection: "restapis", key: "a", value: { n: 1, nested: { x: [1, 2] } } }]);
+        await store.commit([
+          { op: "put", collection: "restapis", key: "a", value: { n: 1, nested: { x: [1, 2] } } },
+        ]);
         assert.deepEqual(await store.get("restapis", "a"), { n: 1, nested: { x: [1, 2] } });
         assert.equal(await store.get("stages", "a"), undefined, "collections are separate");
         await store.commit([{ op: "delete", collection: "restapis", key: "a" }]);
@@ -33,7 +35,12 @@ function storeSpec(name: string, open: () => { store: Store; cleanup: () => void
     test("list filters by prefix and sorts by key", () =>
       withStore(async (store) => {
         await store.commit(
-          ["api2/b", "api1/z", "api1/a", "api10/x"].map((key) => ({ op: "put" as const, collection: "stages" as const, key, value: key })),
+          ["api2/b", "api1/z", "api1/a", "api10/x"].map((key) => ({
+            op: "put" as const,
+            collection: "stages" as const,
+            key,
+            value: key,
+          })),
         );
         assert.deepEqual(
           (await store.list("stages", "api1/")).map((d) => d.key),
@@ -93,5 +100,8 @@ function storeSpec(name: string, open: () => { store: Store; cleanup: () => void
 storeSpec("memory", () => ({ store: new MemoryStore(), cleanup: () => undefined }));
 storeSpec("sqlite", () => {
   const dir = mkdtempSync(join(tmpdir(), "portico-store-"));
-  return { store: new SqliteStore(join(dir, "data")), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    store: new SqliteStore(join(dir, "data")),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 });
