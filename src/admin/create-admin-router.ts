@@ -1,43 +1,10 @@
 import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, notFound } from "../control/errors.ts";
-import { importHttpApiDocument, importRestApiDocument } from "../control/import-document.ts";
-import { type AdminRequest, AdminRouter } from "./admin-router.ts";
-import {
-  deploymentWire,
-  httpApiWire,
-  httpDeploymentWire,
-  httpStageWire,
-  restApiWire,
-  stageWire,
-} from "./wire-shapes.ts";
-
-function jsonBody(request: AdminRequest): Record<string, unknown> {
-  if (request.body.length === 0) return {};
-  try {
-    const parsed: unknown = JSON.parse(request.body.toString("utf8"));
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
-      throw new Error("not an object");
-    return parsed as Record<string, unknown>;
-  } catch {
-    throw badRequest("Could not parse request body into json: malformed JSON");
-  }
-}
-
-function optionalString(body: Record<string, unknown>, name: string): string | undefined {
-  const v = body[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") throw badRequest(`Invalid value for ${name}: expected a string`);
-  return v;
-}
-
-function stringMap(body: Record<string, unknown>, name: string): Record<string, string> | undefined {
-  const v = body[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "object" || Array.isArray(v) || Object.values(v).some((x) => typeof x !== "string")) {
-    throw badRequest(`Invalid value for ${name}: expected a map of strings`);
-  }
-  return v as Record<string, string>;
-}
+import { importHttpApiDocument } from "../control/import-document.ts";
+import { AdminRouter } from "./admin-router.ts";
+import { jsonBody, optionalString, stringMap } from "./request-body.ts";
+import { addRestApiRoutes } from "./routes-rest-api.ts";
+import { httpApiWire, httpDeploymentWire, httpStageWire } from "./wire-shapes.ts";
 
 /**
  * The admin API's operations so far: the `apigateway` and `apigatewayv2` calls that import, deploy
@@ -48,51 +15,7 @@ export function createAdminRouter(control: ControlPlane): AdminRouter {
 
   router.add("GET", "/health", async () => ({ status: 200, body: { status: "ok" } }));
 
-  // ---- apigateway (REST APIs) ----
-  router.add("POST", "/restapis", async (r) => {
-    if (r.query.get("mode") !== "import")
-      throw badRequest("Only ImportRestApi (mode=import) is supported yet");
-    const { definition, warnings } = await importRestApiDocument(control, r.body.toString("utf8"), {
-      failOnWarnings: r.query.get("failonwarnings") === "true",
-    });
-    return { status: 201, body: restApiWire(definition.api, warnings) };
-  });
-  router.add("PUT", "/restapis/{apiId}", async (r) => {
-    const mode = r.query.get("mode") ?? "merge";
-    if (mode !== "overwrite") throw badRequest("Only mode=overwrite is supported yet");
-    const { definition, warnings } = await importRestApiDocument(control, r.body.toString("utf8"), {
-      apiId: r.params.apiId,
-      mustExist: true,
-      failOnWarnings: r.query.get("failonwarnings") === "true",
-    });
-    return { status: 200, body: restApiWire(definition.api, warnings) };
-  });
-  router.add("GET", "/restapis", async () => ({
-    status: 200,
-    body: { item: (await control.listRestApis()).map((d) => restApiWire(d.api)) },
-  }));
-  router.add("GET", "/restapis/{apiId}", async (r) => {
-    const definition = await control.getRestApi(r.params.apiId!);
-    if (definition === undefined) throw notFound("Invalid API identifier specified");
-    return { status: 200, body: restApiWire(definition.api) };
-  });
-  router.add("POST", "/restapis/{apiId}/deployments", async (r) => {
-    const body = jsonBody(r);
-    const stageName = optionalString(body, "stageName");
-    if (stageName === undefined) throw badRequest("A stage name is required to deploy (stageName)");
-    const deployment = await control.deployRestApi(r.params.apiId!, {
-      stageName,
-      description: optionalString(body, "description"),
-      stageDescription: optionalString(body, "stageDescription"),
-      variables: stringMap(body, "variables"),
-    });
-    return { status: 201, body: deploymentWire(deployment) };
-  });
-  router.add("GET", "/restapis/{apiId}/stages/{stageName}", async (r) => {
-    const stage = await control.getRestStage(r.params.apiId!, r.params.stageName!);
-    if (stage === undefined) throw notFound("Invalid stage identifier specified");
-    return { status: 200, body: stageWire(stage) };
-  });
+  addRestApiRoutes(router, control);
 
   // ---- apigatewayv2 (HTTP APIs) ----
   router.add("PUT", "/v2/apis", async (r) => {

@@ -1,5 +1,5 @@
 import type { HttpApi, HttpDeployment, HttpStage } from "../model/http-api.ts";
-import type { Deployment, RestApi, Stage } from "../model/rest-api.ts";
+import type { Deployment, Resource, RestApi, Stage } from "../model/rest-api.ts";
 
 /**
  * Model → AWS wire JSON. Timestamps travel as epoch seconds in `apigateway` and as ISO-8601 strings
@@ -48,5 +48,17 @@ export function httpStageWire(s: HttpStage): Record<string, unknown> {
     apiId: undefined,
     createdDate: new Date(s.createdDate).toISOString(),
     lastUpdatedDate: new Date(s.lastUpdatedDate).toISOString(),
+  };
+}
+
+/** GetResource(s): methods in full with `embed=methods`, otherwise only their names (as AWS lists them). */
+export function resourceWire(resource: Resource, embed: boolean): Record<string, unknown> {
+  const { resourceMethods, ...rest } = resource;
+  if (resourceMethods === undefined) return rest;
+  return {
+    ...rest,
+    resourceMethods: embed
+      ? resourceMethods
+      : Object.fromEntries(Object.keys(resourceMethods).map((m) => [m, {}])),
   };
 }

@@ -14,7 +14,8 @@ import { Serial } from "./serial.ts";
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface DeployOptions {
-  stageName: string;
+  /** Absent: the deployment is created but no stage points at it yet. */
+  stageName?: string;
   description?: string;
   stageDescription?: string;
   variables?: Record<string, string>;
@@ -82,7 +83,7 @@ export class ControlPlane {
     return this.serial.run(async () => {
       const definition = await this.getRestApi(apiId);
       if (definition === undefined) throw notFound("Invalid API identifier specified");
-      if (!STAGE_NAME.test(options.stageName)) {
+      if (options.stageName !== undefined && !STAGE_NAME.test(options.stageName)) {
         throw badRequest("Stage name only allows a-zA-Z0-9_ and -, and must be 128 characters or fewer");
       }
       if (Object.keys(definition.resources).every((id) => !definition.resources[id]?.resourceMethods)) {
@@ -96,26 +97,29 @@ export class ControlPlane {
         createdDate: now,
         snapshot: structuredClone(definition),
       };
-      const key = `${apiId}/${options.stageName}`;
-      const prior = (await this.store.get("stages", key)) as Stage | undefined;
-      const stage: Stage = {
-        restApiId: apiId,
-        stageName: options.stageName,
-        deploymentId: deployment.id,
-        description: options.stageDescription ?? prior?.description,
-        variables: options.variables ?? prior?.variables,
-        cacheClusterEnabled: prior?.cacheClusterEnabled ?? false,
-        cacheClusterStatus: prior?.cacheClusterStatus ?? "NOT_AVAILABLE",
-        tracingEnabled: prior?.tracingEnabled ?? false,
-        methodSettings: prior?.methodSettings ?? {},
-        tags: prior?.tags,
-        createdDate: prior?.createdDate ?? now,
-        lastUpdatedDate: now,
-      };
-      await this.store.commit([
+      const ops: WriteOp[] = [
         { op: "put", collection: "deployments", key: `${apiId}/${deployment.id}`, value: deployment },
-        { op: "put", collection: "stages", key, value: stage },
-      ]);
+      ];
+      if (options.stageName !== undefined) {
+        const key = `${apiId}/${options.stageName}`;
+        const prior = (await this.store.get("stages", key)) as Stage | undefined;
+        const stage: Stage = {
+          restApiId: apiId,
+          stageName: options.stageName,
+          deploymentId: deployment.id,
+          description: options.stageDescription ?? prior?.description,
+          variables: options.variables ?? prior?.variables,
+          cacheClusterEnabled: prior?.cacheClusterEnabled ?? false,
+          cacheClusterStatus: prior?.cacheClusterStatus ?? "NOT_AVAILABLE",
+          tracingEnabled: prior?.tracingEnabled ?? false,
+          methodSettings: prior?.methodSettings ?? {},
+          tags: prior?.tags,
+          createdDate: prior?.createdDate ?? now,
+          lastUpdatedDate: now,
+        };
+        ops.push({ op: "put", collection: "stages", key, value: stage });
+      }
+      await this.store.commit(ops);
       await this.refreshApi(apiId);
       return deployment;
     });
@@ -127,6 +131,77 @@ export class ControlPlane {
 
   async getDeployment(apiId: string, deploymentId: string): Promise<Deployment | undefined> {
     return (await this.store.get("deployments", `${apiId}/${deploymentId}`)) as Deployment | undefined;
+  }
+
+  /** Read-modify-write of one REST API: `change` edits a draft; nothing is stored if it throws. */
+  mutateRestApi<T>(apiId: string, change: (draft: RestApiDefinition) => T): Promise<T> {
+    return this.serial.run(async () => {
+      const current = await this.getRestApi(apiId);
+      if (current === undefined) throw notFound("Invalid API identifier specified");
+      const draft = structuredClone(current);
+      const result = change(draft);
+      await this.store.commit([{ op: "put", collection: "restapis", key: apiId, value: draft }]);
+      return result;
+    });
+  }
+
+  /** DeleteRestApi: the API, its deployments and stages go in one commit. */
+  deleteRestApi(apiId: string): Promise<void> {
+    return this.serial.run(async () => {
+      if ((await this.getRestApi(apiId)) === undefined) throw notFound("Invalid API identifier specified");
+      const ops: WriteOp[] = [{ op: "delete", collection: "restapis", key: apiId }];
+      for (const d of await this.store.list("deployments", `${apiId}/`))
+        ops.push({ op: "delete", collection: "deployments", key: d.key });
+      for (const d of await this.store.list("stages", `${apiId}/`))
+        ops.push({ op: "delete", collection: "stages", key: d.key });
+      await this.store.commit(ops);
+      await this.refreshApi(apiId);
+    });
+  }
+
+  async listRestStages(apiId: string): Promise<Stage[]> {
+    return (await this.store.list("stages", `${apiId}/`)).map((d) => d.value as Stage);
+  }
+
+  async listDeployments(apiId: string): Promise<Deployment[]> {
+    return (await this.store.list("deployments", `${apiId}/`)).map((d) => d.value as Deployment);
+  }
+
+  /** CreateStage / UpdateStage / DeleteStage: `change` gets the current stage (or undefined) and returns the next (or undefined to delete). */
+  changeRestStage(
+    apiId: string,
+    stageName: string,
+    change: (current: Stage | undefined) => Stage | undefined,
+  ): Promise<Stage | undefined> {
+    return this.serial.run(async () => {
+      if ((await this.getRestApi(apiId)) === undefined) throw notFound("Invalid API identifier specified");
+      const key = `${apiId}/${stageName}`;
+      const current = (await this.store.get("stages", key)) as Stage | undefined;
+      const next = change(current === undefined ? undefined : structuredClone(current));
+      if (next !== undefined && (await this.getDeployment(apiId, next.deploymentId)) === undefined) {
+        throw notFound("Invalid deployment identifier specified");
+      }
+      await this.store.commit([
+        next === undefined
+          ? { op: "delete", collection: "stages", key }
+          : { op: "put", collection: "stages", key, value: next },
+      ]);
+      await this.refreshApi(apiId);
+      return next;
+    });
+  }
+
+  /** DeleteDeployment: refused while a stage points at it, as AWS does. */
+  deleteDeployment(apiId: string, deploymentId: string): Promise<void> {
+    return this.serial.run(async () => {
+      if ((await this.getDeployment(apiId, deploymentId)) === undefined)
+        throw notFound("Invalid Deployment identifier specified");
+      const stages = await this.listRestStages(apiId);
+      if (stages.some((s) => s.deploymentId === deploymentId)) {
+        throw badRequest("Active stages pointing to this deployment must be moved or deleted");
+      }
+      await this.store.commit([{ op: "delete", collection: "deployments", key: `${apiId}/${deploymentId}` }]);
+    });
   }
 
   // ---- HTTP APIs -------------------------------------------------------------------------------

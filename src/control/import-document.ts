@@ -6,6 +6,7 @@ import { importRestApi } from "../openapi/import-rest-api.ts";
 import { parseDocument } from "../openapi/parse-document.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { badRequest, notFound } from "./errors.ts";
+import { mergeRestApi } from "./merge-rest-api.ts";
 
 export interface ImportOutcome<T> {
   definition: T;
@@ -25,7 +26,7 @@ function asBadRequest(err: unknown): never {
 export async function importRestApiDocument(
   control: ControlPlane,
   text: string,
-  options: { apiId?: string; mustExist?: boolean; failOnWarnings?: boolean } = {},
+  options: { apiId?: string; mustExist?: boolean; merge?: boolean; failOnWarnings?: boolean } = {},
 ): Promise<ImportOutcome<RestApiDefinition>> {
   const existing = options.apiId === undefined ? undefined : await control.getRestApi(options.apiId);
   if (options.mustExist && existing === undefined) throw notFound("Invalid API identifier specified");
@@ -36,6 +37,8 @@ export async function importRestApiDocument(
     asBadRequest(err);
   }
   if (options.failOnWarnings && outcome.warnings.length > 0) throw badRequest(outcome.warnings.join("\n"));
+  if (options.merge && existing !== undefined)
+    outcome.definition = mergeRestApi(existing, outcome.definition);
   await control.putRestApi(outcome.definition);
   return outcome;
 }

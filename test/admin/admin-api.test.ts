@@ -33,7 +33,11 @@ describe("admin API (apigateway wire protocol, SigV4)", () => {
       service: "apigateway",
     });
     const r = await fetch(url, { method, headers, body });
-    return { status: r.status, type: r.headers.get("x-amzn-errortype"), json: (await r.json()) as Record<string, unknown> };
+    return {
+      status: r.status,
+      type: r.headers.get("x-amzn-errortype"),
+      json: (await r.json()) as Record<string, unknown>,
+    };
   }
 
   test("import, deploy, read back, serve", async () => {
@@ -42,7 +46,11 @@ describe("admin API (apigateway wire protocol, SigV4)", () => {
     const id = imported.json.id as string;
     assert.match(id, /^[a-z0-9]{10}$/);
     assert.equal(typeof imported.json.createdDate, "number");
-    const deployed = await call("POST", `/restapis/${id}/deployments`, JSON.stringify({ stageName: "prod", variables: { a: "1" } }));
+    const deployed = await call(
+      "POST",
+      `/restapis/${id}/deployments`,
+      JSON.stringify({ stageName: "prod", variables: { a: "1" } }),
+    );
     assert.equal(deployed.status, 201);
     const stage = await call("GET", `/restapis/${id}/stages/prod`);
     assert.equal(stage.json.deploymentId, deployed.json.id);
@@ -58,14 +66,22 @@ describe("admin API (apigateway wire protocol, SigV4)", () => {
     assert.equal(badDoc.status, 400);
     assert.equal(badDoc.type, "BadRequestException");
     assert.match(badDoc.json.message as string, /info\.title is required/);
-    const unknown = await call("POST", "/restapis/zzzzzzzzzz/deployments", JSON.stringify({ stageName: "x" }));
+    const unknown = await call(
+      "POST",
+      "/restapis/zzzzzzzzzz/deployments",
+      JSON.stringify({ stageName: "x" }),
+    );
     assert.equal(unknown.status, 404);
     assert.equal(unknown.type, "NotFoundException");
-    const id = ((await call("POST", "/restapis?mode=import", API)).json.id as string);
+    const id = (await call("POST", "/restapis?mode=import", API)).json.id as string;
     const malformed = await call("POST", `/restapis/${id}/deployments`, "{not json");
     assert.equal(malformed.status, 400);
     assert.equal(malformed.type, "BadRequestException");
-    const badStage = await call("POST", `/restapis/${id}/deployments`, JSON.stringify({ stageName: "no spaces" }));
+    const badStage = await call(
+      "POST",
+      `/restapis/${id}/deployments`,
+      JSON.stringify({ stageName: "no spaces" }),
+    );
     assert.equal(badStage.status, 400);
     const noStage = await call("GET", `/restapis/${id}/stages/never`);
     assert.equal(noStage.type, "NotFoundException");

@@ -31,7 +31,10 @@ describe("HTTP APIs over HTTP_PROXY", () => {
     backend = await startEchoBackend();
     gw = await startTestGateway();
     id = await gw.deployHttp(api(backend.url), "$default", { host: `127.0.0.1:${backend.port}` });
-    await gw.portico.control.deployHttpApi(id, { stageName: "beta", variables: { host: `127.0.0.1:${backend.port}` } });
+    await gw.portico.control.deployHttpApi(id, {
+      stageName: "beta",
+      variables: { host: `127.0.0.1:${backend.port}` },
+    });
   });
   after(async () => {
     await gw.close();
