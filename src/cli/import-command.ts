@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { adminEndpointFromEnv, callAdmin } from "./admin-client.ts";
+import { AdminCallError, adminEndpointFromEnv, callAdmin } from "./admin-client.ts";
 import { type Command, parseFlags } from "./flags.ts";
 import { parseVariables } from "./variables.ts";
 
@@ -77,12 +77,17 @@ export const importCommand: Command = {
     for (const w of api.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(`imported HTTP API ${api.apiId} (${api.name})\n`);
     const stage = (values.stage as string | undefined) ?? "$default";
-    await callAdmin(
-      endpoint,
-      "POST",
-      `/v2/apis/${api.apiId}/stages`,
-      JSON.stringify({ stageName: stage, autoDeploy: true, stageVariables: variables }),
-    );
+    try {
+      await callAdmin(
+        endpoint,
+        "POST",
+        `/v2/apis/${api.apiId}/stages`,
+        JSON.stringify({ stageName: stage, autoDeploy: true, stageVariables: variables }),
+      );
+    } catch (err) {
+      // Reimport into an existing auto-deploy stage: the reimport already redeployed it.
+      if (!(err instanceof AdminCallError && err.type === "ConflictException")) throw err;
+    }
     const prefix = stage === "$default" ? "" : `${stage}/`;
     process.stdout.write(
       `deployed to stage ${stage}: http://${api.apiId}.execute-api.${endpoint.region}.localhost:8080/${prefix}\n`,

@@ -273,6 +273,125 @@ export class ControlPlane {
       | undefined;
   }
 
+  /** Read-modify-write of one HTTP API; auto-deploy stages get the result in the same commit. */
+  mutateHttpApi<T>(apiId: string, change: (draft: HttpApiDefinition) => T): Promise<T> {
+    return this.serial.run(async () => {
+      const current = await this.getHttpApi(apiId);
+      if (current === undefined) throw notFound(`Invalid API identifier specified ${apiId}`);
+      const draft = structuredClone(current);
+      const result = change(draft);
+      const ops: WriteOp[] = [{ op: "put", collection: "httpapis", key: apiId, value: draft }];
+      for (const doc of await this.store.list("httpstages", `${apiId}/`)) {
+        const stage = doc.value as HttpStage;
+        if (stage.autoDeploy) ops.push(...this.httpDeploymentOps(draft, stage, true));
+      }
+      await this.store.commit(ops);
+      await this.refreshApi(apiId);
+      return result;
+    });
+  }
+
+  deleteHttpApi(apiId: string): Promise<void> {
+    return this.serial.run(async () => {
+      if ((await this.getHttpApi(apiId)) === undefined)
+        throw notFound(`Invalid API identifier specified ${apiId}`);
+      const ops: WriteOp[] = [{ op: "delete", collection: "httpapis", key: apiId }];
+      for (const d of await this.store.list("httpdeployments", `${apiId}/`))
+        ops.push({ op: "delete", collection: "httpdeployments", key: d.key });
+      for (const d of await this.store.list("httpstages", `${apiId}/`))
+        ops.push({ op: "delete", collection: "httpstages", key: d.key });
+      await this.store.commit(ops);
+      await this.refreshApi(apiId);
+    });
+  }
+
+  async listHttpStages(apiId: string): Promise<HttpStage[]> {
+    return (await this.store.list("httpstages", `${apiId}/`)).map((d) => d.value as HttpStage);
+  }
+
+  async listHttpDeployments(apiId: string): Promise<HttpDeployment[]> {
+    return (await this.store.list("httpdeployments", `${apiId}/`)).map((d) => d.value as HttpDeployment);
+  }
+
+  /**
+   * CreateStage / UpdateStage / DeleteStage for HTTP APIs. A stage that is (or becomes) auto-deploy
+   * gets a fresh deployment of the current definition in the same commit.
+   */
+  changeHttpStage(
+    apiId: string,
+    stageName: string,
+    change: (current: HttpStage | undefined) => HttpStage | undefined,
+  ): Promise<HttpStage | undefined> {
+    return this.serial.run(async () => {
+      const definition = await this.getHttpApi(apiId);
+      if (definition === undefined) throw notFound(`Invalid API identifier specified ${apiId}`);
+      const key = `${apiId}/${stageName}`;
+      const current = (await this.store.get("httpstages", key)) as HttpStage | undefined;
+      const next = change(current === undefined ? undefined : structuredClone(current));
+      let ops: WriteOp[];
+      if (next === undefined) ops = [{ op: "delete", collection: "httpstages", key }];
+      else if (next.autoDeploy && (current === undefined || !current.autoDeploy))
+        ops = this.httpDeploymentOps(definition, next, true);
+      else {
+        if (
+          next.deploymentId !== undefined &&
+          (await this.getHttpDeployment(apiId, next.deploymentId)) === undefined
+        ) {
+          throw notFound(`Invalid deployment identifier specified ${next.deploymentId}`);
+        }
+        ops = [{ op: "put", collection: "httpstages", key, value: next }];
+      }
+      await this.store.commit(ops);
+      await this.refreshApi(apiId);
+      return next === undefined ? undefined : ((await this.store.get("httpstages", key)) as HttpStage);
+    });
+  }
+
+  /** CreateDeployment for HTTP APIs: to an existing stage when named, else just a snapshot. */
+  createHttpDeployment(
+    apiId: string,
+    options: { stageName?: string; description?: string },
+  ): Promise<HttpDeployment> {
+    return this.serial.run(async () => {
+      const definition = await this.getHttpApi(apiId);
+      if (definition === undefined) throw notFound(`Invalid API identifier specified ${apiId}`);
+      let stage: HttpStage | undefined;
+      if (options.stageName !== undefined) {
+        stage = (await this.store.get("httpstages", `${apiId}/${options.stageName}`)) as
+          | HttpStage
+          | undefined;
+        if (stage === undefined) throw notFound(`Invalid stage identifier specified ${options.stageName}`);
+      }
+      const ops = stage
+        ? this.httpDeploymentOps(definition, stage, false)
+        : this.httpDeploymentOps(
+            definition,
+            { apiId, stageName: "", autoDeploy: false, createdDate: 0, lastUpdatedDate: 0 },
+            false,
+          ).slice(0, 1);
+      const deployment = (ops[0] as { value: HttpDeployment }).value;
+      if (options.description !== undefined) deployment.description = options.description;
+      await this.store.commit(ops);
+      await this.refreshApi(apiId);
+      return deployment;
+    });
+  }
+
+  deleteHttpDeployment(apiId: string, deploymentId: string): Promise<void> {
+    return this.serial.run(async () => {
+      if ((await this.getHttpDeployment(apiId, deploymentId)) === undefined) {
+        throw notFound(`Invalid deployment identifier specified ${deploymentId}`);
+      }
+      const stages = await this.listHttpStages(apiId);
+      if (stages.some((st) => st.deploymentId === deploymentId)) {
+        throw badRequest("Active stages pointing to this deployment must be moved or deleted");
+      }
+      await this.store.commit([
+        { op: "delete", collection: "httpdeployments", key: `${apiId}/${deploymentId}` },
+      ]);
+    });
+  }
+
   private httpDeploymentOps(definition: HttpApiDefinition, stage: HttpStage, auto: boolean): WriteOp[] {
     const apiId = definition.api.apiId;
     const deployment: HttpDeployment = {

@@ -1,0 +1,226 @@
+import type { ControlPlane } from "../control/control-plane.ts";
+import { badRequest, ControlError, notFound } from "../control/errors.ts";
+import * as entities from "../control/http-entities.ts";
+import { importHttpApiDocument } from "../control/import-document.ts";
+import type { HttpApiDefinition, HttpStage } from "../model/http-api.ts";
+import type { AdminRequest, AdminRouter } from "./admin-router.ts";
+import { jsonBody, optionalString, stringMap } from "./request-body.ts";
+import { httpApiWire, httpDeploymentWire, httpStageWire } from "./wire-shapes.ts";
+
+const items = <T>(list: T[]) => ({ items: list });
+
+/**
+ * The `apigatewayv2` operations for HTTP APIs: Api (incl. quick create, import, reimport), Route,
+ * Integration, Stage, Deployment. Lists answer `{"items": [...]}`; deletes answer 204.
+ */
+export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): void {
+  const api = async (r: AdminRequest): Promise<HttpApiDefinition> => {
+    const def = await control.getHttpApi(r.params.apiId!);
+    if (def === undefined) throw notFound(`Invalid API identifier specified ${r.params.apiId}`);
+    return def;
+  };
+  const apiId = (r: AdminRequest) => r.params.apiId!;
+
+  // Api
+  router.add("POST", "/v2/apis", async (r) => {
+    const def = entities.newHttpApiDefinition(jsonBody(r), control.region);
+    await control.putHttpApi(def);
+    if (Object.keys(def.routes).length > 0) {
+      await control.changeHttpStage(def.api.apiId, "$default", () => ({
+        apiId: def.api.apiId,
+        stageName: "$default",
+        autoDeploy: true,
+        createdDate: Date.now(),
+        lastUpdatedDate: Date.now(),
+      }));
+    }
+    return { status: 201, body: httpApiWire(def.api) };
+  });
+  router.add("PUT", "/v2/apis", async (r) => {
+    const body = optionalString(jsonBody(r), "body");
+    if (body === undefined) throw badRequest("The body of the API definition is required (body)");
+    const { definition, warnings } = await importHttpApiDocument(control, body, {
+      failOnWarnings: r.query.get("failOnWarnings") === "true",
+    });
+    return { status: 201, body: httpApiWire(definition.api, warnings) };
+  });
+  router.add("PUT", "/v2/apis/{apiId}", async (r) => {
+    const body = optionalString(jsonBody(r), "body");
+    if (body === undefined) throw badRequest("The body of the API definition is required (body)");
+    const { definition, warnings } = await importHttpApiDocument(control, body, {
+      apiId: apiId(r),
+      mustExist: true,
+    });
+    return { status: 201, body: httpApiWire(definition.api, warnings) };
+  });
+  router.add("GET", "/v2/apis", async () => ({
+    status: 200,
+    body: items((await control.listHttpApis()).map((d) => httpApiWire(d.api))),
+  }));
+  router.add("GET", "/v2/apis/{apiId}", async (r) => ({
+    status: 200,
+    body: httpApiWire((await api(r)).api),
+  }));
+  router.add("PATCH", "/v2/apis/{apiId}", async (r) => {
+    const body = jsonBody(r);
+    const updated = await control.mutateHttpApi(apiId(r), (def) => entities.updateApi(def, body));
+    return { status: 200, body: httpApiWire(updated) };
+  });
+  router.add("DELETE", "/v2/apis/{apiId}", async (r) => {
+    await control.deleteHttpApi(apiId(r));
+    return { status: 204 };
+  });
+
+  // Route
+  router.add("POST", "/v2/apis/{apiId}/routes", async (r) => {
+    const body = jsonBody(r);
+    return {
+      status: 201,
+      body: await control.mutateHttpApi(apiId(r), (def) => entities.createRoute(def, body)),
+    };
+  });
+  router.add("GET", "/v2/apis/{apiId}/routes", async (r) => ({
+    status: 200,
+    body: items(Object.values((await api(r)).routes)),
+  }));
+  router.add("GET", "/v2/apis/{apiId}/routes/{routeId}", async (r) => ({
+    status: 200,
+    body: entities.findRoute(await api(r), r.params.routeId!),
+  }));
+  router.add("PATCH", "/v2/apis/{apiId}/routes/{routeId}", async (r) => {
+    const body = jsonBody(r);
+    return {
+      status: 200,
+      body: await control.mutateHttpApi(apiId(r), (def) =>
+        entities.updateRoute(def, r.params.routeId!, body),
+      ),
+    };
+  });
+  router.add("DELETE", "/v2/apis/{apiId}/routes/{routeId}", async (r) => {
+    await control.mutateHttpApi(apiId(r), (def) => entities.deleteRoute(def, r.params.routeId!));
+    return { status: 204 };
+  });
+
+  // Integration
+  router.add("POST", "/v2/apis/{apiId}/integrations", async (r) => {
+    const body = jsonBody(r);
+    return {
+      status: 201,
+      body: await control.mutateHttpApi(apiId(r), (def) => entities.createIntegration(def, body)),
+    };
+  });
+  router.add("GET", "/v2/apis/{apiId}/integrations", async (r) => ({
+    status: 200,
+    body: items(Object.values((await api(r)).integrations)),
+  }));
+  router.add("GET", "/v2/apis/{apiId}/integrations/{integrationId}", async (r) => ({
+    status: 200,
+    body: entities.findIntegration(await api(r), r.params.integrationId!),
+  }));
+  router.add("PATCH", "/v2/apis/{apiId}/integrations/{integrationId}", async (r) => {
+    const body = jsonBody(r);
+    return {
+      status: 200,
+      body: await control.mutateHttpApi(apiId(r), (def) =>
+        entities.updateIntegration(def, r.params.integrationId!, body),
+      ),
+    };
+  });
+  router.add("DELETE", "/v2/apis/{apiId}/integrations/{integrationId}", async (r) => {
+    await control.mutateHttpApi(apiId(r), (def) => entities.deleteIntegration(def, r.params.integrationId!));
+    return { status: 204 };
+  });
+
+  // Stage
+  router.add("POST", "/v2/apis/{apiId}/stages", async (r) => {
+    const body = jsonBody(r);
+    const stageName = optionalString(body, "stageName");
+    if (stageName === undefined || (stageName !== "$default" && !/^[A-Za-z0-9_-]{1,128}$/.test(stageName))) {
+      throw badRequest("Stage name only allows a-zA-Z0-9_ and -, or $default");
+    }
+    const now = Date.now();
+    const stage = await control.changeHttpStage(apiId(r), stageName, (current) => {
+      if (current !== undefined)
+        throw new ControlError("ConflictException", `Stage ${stageName} already exists`);
+      const created: HttpStage = {
+        apiId: apiId(r),
+        stageName,
+        autoDeploy: body.autoDeploy === true,
+        createdDate: now,
+        lastUpdatedDate: now,
+      };
+      const deploymentId = optionalString(body, "deploymentId");
+      if (deploymentId !== undefined) created.deploymentId = deploymentId;
+      const variables = stringMap(body, "stageVariables");
+      if (variables !== undefined) created.stageVariables = variables;
+      const description = optionalString(body, "description");
+      if (description !== undefined) created.description = description;
+      if (typeof body.defaultRouteSettings === "object" && body.defaultRouteSettings !== null) {
+        created.defaultRouteSettings = body.defaultRouteSettings as Record<string, unknown>;
+      }
+      return created;
+    });
+    return { status: 201, body: httpStageWire(stage!) };
+  });
+  router.add("GET", "/v2/apis/{apiId}/stages", async (r) => {
+    await api(r);
+    return { status: 200, body: items((await control.listHttpStages(apiId(r))).map(httpStageWire)) };
+  });
+  router.add("GET", "/v2/apis/{apiId}/stages/{stageName}", async (r) => {
+    await api(r);
+    const stage = await control.getHttpStage(apiId(r), r.params.stageName!);
+    if (stage === undefined) throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
+    return { status: 200, body: httpStageWire(stage) };
+  });
+  router.add("PATCH", "/v2/apis/{apiId}/stages/{stageName}", async (r) => {
+    const body = jsonBody(r);
+    const stage = await control.changeHttpStage(apiId(r), r.params.stageName!, (current) => {
+      if (current === undefined) throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
+      if (typeof body.autoDeploy === "boolean") current.autoDeploy = body.autoDeploy;
+      const deploymentId = optionalString(body, "deploymentId");
+      if (deploymentId !== undefined) current.deploymentId = deploymentId;
+      const variables = stringMap(body, "stageVariables");
+      if (variables !== undefined)
+        current.stageVariables = { ...(current.stageVariables ?? {}), ...variables };
+      const description = optionalString(body, "description");
+      if (description !== undefined) current.description = description;
+      current.lastUpdatedDate = Date.now();
+      return current;
+    });
+    return { status: 200, body: httpStageWire(stage!) };
+  });
+  router.add("DELETE", "/v2/apis/{apiId}/stages/{stageName}", async (r) => {
+    await control.changeHttpStage(apiId(r), r.params.stageName!, (current) => {
+      if (current === undefined) throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
+      return undefined;
+    });
+    return { status: 204 };
+  });
+
+  // Deployment
+  router.add("POST", "/v2/apis/{apiId}/deployments", async (r) => {
+    const body = jsonBody(r);
+    const deployment = await control.createHttpDeployment(apiId(r), {
+      stageName: optionalString(body, "stageName"),
+      description: optionalString(body, "description"),
+    });
+    return { status: 201, body: httpDeploymentWire(deployment) };
+  });
+  router.add("GET", "/v2/apis/{apiId}/deployments", async (r) => {
+    await api(r);
+    return {
+      status: 200,
+      body: items((await control.listHttpDeployments(apiId(r))).map(httpDeploymentWire)),
+    };
+  });
+  router.add("GET", "/v2/apis/{apiId}/deployments/{deploymentId}", async (r) => {
+    await api(r);
+    const d = await control.getHttpDeployment(apiId(r), r.params.deploymentId!);
+    if (d === undefined) throw notFound(`Invalid deployment identifier specified ${r.params.deploymentId}`);
+    return { status: 200, body: httpDeploymentWire(d) };
+  });
+  router.add("DELETE", "/v2/apis/{apiId}/deployments/{deploymentId}", async (r) => {
+    await control.deleteHttpDeployment(apiId(r), r.params.deploymentId!);
+    return { status: 204 };
+  });
+}

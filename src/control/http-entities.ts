@@ -1,0 +1,249 @@
+import type { HttpApi, HttpApiDefinition, HttpIntegration, HttpRoute } from "../model/http-api.ts";
+import { newApiId, newV2ChildId } from "../model/ids.ts";
+import { isHttpUri } from "../openapi/integration-extension.ts";
+import { badRequest, ControlError, notFound } from "./errors.ts";
+
+/**
+ * HTTP API (apigatewayv2) resources as edits of a draft definition: Api (incl. quick create), Route,
+ * Integration. apigatewayv2 updates take the fields to change, not patch operations.
+ */
+
+const METHODS = new Set(["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY"]);
+const PART = /^(?:[A-Za-z0-9._\-,:]+|\{[A-Za-z0-9._-]+\+?\})$/;
+
+export function checkRouteKey(routeKey: unknown): string {
+  if (routeKey === "$default") return routeKey;
+  if (typeof routeKey !== "string") throw badRequest("RouteKey is required");
+  const space = routeKey.indexOf(" ");
+  const method = routeKey.slice(0, space);
+  const path = routeKey.slice(space + 1);
+  const parts = path.split("/").slice(1);
+  const valid =
+    space > 0 &&
+    METHODS.has(method) &&
+    path.startsWith("/") &&
+    (path === "/" || parts.every((p, i) => PART.test(p) && (!p.endsWith("+}") || i === parts.length - 1)));
+  if (!valid)
+    throw badRequest(
+      `Invalid route key ${routeKey}. Route keys look like 'GET /pets/{id}', 'ANY /{proxy+}' or '$default'`,
+    );
+  return routeKey;
+}
+
+function str(body: Record<string, unknown>, name: string): string | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw badRequest(`Invalid value for ${name}: expected a string`);
+  return v;
+}
+
+function applyIntegrationFields(i: HttpIntegration, body: Record<string, unknown>): void {
+  const type = str(body, "integrationType");
+  if (type !== undefined) {
+    if (!["HTTP_PROXY", "AWS_PROXY", "MOCK", "HTTP", "AWS"].includes(type))
+      throw badRequest(`Invalid integration type ${type}`);
+    i.integrationType = type as HttpIntegration["integrationType"];
+  }
+  const uri = str(body, "integrationUri");
+  if (uri !== undefined) i.integrationUri = uri;
+  const method = str(body, "integrationMethod");
+  if (method !== undefined) i.integrationMethod = method.toUpperCase();
+  const payload = str(body, "payloadFormatVersion");
+  if (payload !== undefined) {
+    if (payload !== "1.0" && payload !== "2.0")
+      throw badRequest("Invalid payloadFormatVersion. Valid values are 1.0 and 2.0");
+    i.payloadFormatVersion = payload;
+  }
+  if (body.timeoutInMillis !== undefined) {
+    const t = Number(body.timeoutInMillis);
+    if (!Number.isInteger(t) || t < 50 || t > 30_000)
+      throw badRequest("Timeout must be between 50 and 30000 milliseconds");
+    i.timeoutInMillis = t;
+  }
+  const description = str(body, "description");
+  if (description !== undefined) i.description = description;
+  if (body.requestParameters !== undefined)
+    i.requestParameters = body.requestParameters as Record<string, string>;
+  if (body.responseParameters !== undefined)
+    i.responseParameters = body.responseParameters as Record<string, Record<string, string>>;
+  if (i.integrationType === "HTTP_PROXY") {
+    if (i.integrationUri === undefined || !isHttpUri(i.integrationUri))
+      throw badRequest("Invalid integration URI specified");
+    if (i.integrationMethod === undefined)
+      throw badRequest("IntegrationMethod is required for HTTP_PROXY integrations");
+    if (i.payloadFormatVersion !== "1.0")
+      throw badRequest("HTTP_PROXY integrations support only payloadFormatVersion 1.0");
+  }
+}
+
+export function createIntegration(def: HttpApiDefinition, body: Record<string, unknown>): HttpIntegration {
+  if (body.integrationType === undefined) throw badRequest("IntegrationType is required");
+  const integration: HttpIntegration = {
+    integrationId: newV2ChildId(),
+    integrationType: "HTTP_PROXY",
+    payloadFormatVersion: "1.0",
+    timeoutInMillis: 30_000,
+    connectionType: "INTERNET",
+  };
+  applyIntegrationFields(integration, body);
+  def.integrations[integration.integrationId] = integration;
+  return integration;
+}
+
+export function findIntegration(def: HttpApiDefinition, id: string): HttpIntegration {
+  const i = def.integrations[id];
+  if (i === undefined) throw notFound(`Invalid Integration identifier specified ${id}`);
+  return i;
+}
+
+export function updateIntegration(
+  def: HttpApiDefinition,
+  id: string,
+  body: Record<string, unknown>,
+): HttpIntegration {
+  const integration = findIntegration(def, id);
+  applyIntegrationFields(integration, body);
+  return integration;
+}
+
+export function deleteIntegration(def: HttpApiDefinition, id: string): void {
+  findIntegration(def, id);
+  if (Object.values(def.routes).some((r) => r.target === `integrations/${id}`)) {
+    throw new ControlError("ConflictException", `Integration ${id} is still the target of a route`);
+  }
+  delete def.integrations[id];
+}
+
+function applyRouteFields(def: HttpApiDefinition, route: HttpRoute, body: Record<string, unknown>): void {
+  if (body.routeKey !== undefined) {
+    const key = checkRouteKey(body.routeKey);
+    if (Object.values(def.routes).some((r) => r.routeKey === key && r.routeId !== route.routeId)) {
+      throw new ControlError("ConflictException", `Unable to create route ${key}. The route already exists`);
+    }
+    route.routeKey = key;
+  }
+  const target = str(body, "target");
+  if (target !== undefined) {
+    const id = target.startsWith("integrations/") ? target.slice("integrations/".length) : undefined;
+    if (id === undefined || def.integrations[id] === undefined)
+      throw badRequest(`Invalid target ${target}: no such integration`);
+    route.target = target;
+  }
+  const authorizationType = str(body, "authorizationType");
+  if (authorizationType !== undefined) {
+    if (!["NONE", "JWT", "AWS_IAM", "CUSTOM"].includes(authorizationType))
+      throw badRequest(`Invalid authorization type ${authorizationType}`);
+    route.authorizationType = authorizationType as HttpRoute["authorizationType"];
+  }
+  const authorizerId = str(body, "authorizerId");
+  if (authorizerId !== undefined) route.authorizerId = authorizerId;
+  if (Array.isArray(body.authorizationScopes))
+    route.authorizationScopes = body.authorizationScopes.map(String);
+  if (typeof body.apiKeyRequired === "boolean") route.apiKeyRequired = body.apiKeyRequired;
+  const operationName = str(body, "operationName");
+  if (operationName !== undefined) route.operationName = operationName;
+}
+
+export function createRoute(def: HttpApiDefinition, body: Record<string, unknown>): HttpRoute {
+  if (body.routeKey === undefined) throw badRequest("RouteKey is required");
+  const route: HttpRoute = {
+    routeId: newV2ChildId(),
+    routeKey: "",
+    authorizationType: "NONE",
+    apiKeyRequired: false,
+  };
+  applyRouteFields(def, route, body);
+  def.routes[route.routeId] = route;
+  return route;
+}
+
+export function findRoute(def: HttpApiDefinition, id: string): HttpRoute {
+  const r = def.routes[id];
+  if (r === undefined) throw notFound(`Invalid Route identifier specified ${id}`);
+  return r;
+}
+
+export function updateRoute(def: HttpApiDefinition, id: string, body: Record<string, unknown>): HttpRoute {
+  const route = findRoute(def, id);
+  applyRouteFields(def, route, body);
+  return route;
+}
+
+export function deleteRoute(def: HttpApiDefinition, id: string): void {
+  findRoute(def, id);
+  delete def.routes[id];
+}
+
+/** UpdateApi: the fields given replace the API's. */
+export function updateApi(def: HttpApiDefinition, body: Record<string, unknown>): HttpApi {
+  const api = def.api;
+  const name = str(body, "name");
+  if (name !== undefined) {
+    if (name.trim() === "") throw badRequest("Invalid API name");
+    api.name = name;
+  }
+  const description = str(body, "description");
+  if (description !== undefined) api.description = description;
+  const version = str(body, "version");
+  if (version !== undefined) api.version = version;
+  if (typeof body.disableExecuteApiEndpoint === "boolean")
+    api.disableExecuteApiEndpoint = body.disableExecuteApiEndpoint;
+  if (body.corsConfiguration !== undefined)
+    api.corsConfiguration = body.corsConfiguration as Record<string, unknown>;
+  const rse = str(body, "routeSelectionExpression");
+  if (rse !== undefined) api.routeSelectionExpression = rse;
+  return api;
+}
+
+/**
+ * CreateApi. With `target` (quick create), AWS also creates the `$default` route (or `routeKey`), its
+ * integration, and the `$default` stage with auto-deploy; the caller creates the stage.
+ */
+export function newHttpApiDefinition(body: Record<string, unknown>, region: string): HttpApiDefinition {
+  const name = str(body, "name");
+  if (name === undefined || name.trim() === "") throw badRequest("Invalid API name: name is required");
+  const protocolType = str(body, "protocolType") ?? "";
+  if (protocolType !== "HTTP" && protocolType !== "WEBSOCKET")
+    throw badRequest("Invalid protocolType. Valid values are HTTP and WEBSOCKET");
+  const apiId = newApiId();
+  const def: HttpApiDefinition = {
+    api: {
+      apiId,
+      name,
+      protocolType,
+      routeSelectionExpression: str(body, "routeSelectionExpression") ?? "$request.method $request.path",
+      apiKeySelectionExpression: str(body, "apiKeySelectionExpression") ?? "$request.header.x-api-key",
+      apiEndpoint: `${protocolType === "HTTP" ? "https" : "wss"}://${apiId}.execute-api.${region}.amazonaws.com`,
+      createdDate: Date.now(),
+      disableExecuteApiEndpoint: body.disableExecuteApiEndpoint === true,
+    },
+    routes: {},
+    integrations: {},
+  };
+  updateApi(def, {
+    description: body.description,
+    version: body.version,
+    corsConfiguration: body.corsConfiguration,
+  });
+  if (typeof body.tags === "object" && body.tags !== null) def.api.tags = body.tags as Record<string, string>;
+  const target = str(body, "target");
+  if (target !== undefined) {
+    if (protocolType !== "HTTP") throw badRequest("Quick create (target) is only supported for HTTP APIs");
+    const integration = createIntegration(
+      def,
+      target.startsWith("arn:")
+        ? { integrationType: "AWS_PROXY", integrationUri: target, payloadFormatVersion: "2.0" }
+        : {
+            integrationType: "HTTP_PROXY",
+            integrationUri: target,
+            integrationMethod: "ANY",
+            payloadFormatVersion: "1.0",
+          },
+    );
+    createRoute(def, {
+      routeKey: str(body, "routeKey") ?? "$default",
+      target: `integrations/${integration.integrationId}`,
+    });
+  }
+  return def;
+}
