@@ -1,7 +1,9 @@
 import type { ControlPlane } from "../control/control-plane.ts";
 import { AdminRouter } from "./admin-router.ts";
+import { addAccountRoutes } from "./routes-account.ts";
 import { addHttpApiRoutes } from "./routes-http-api.ts";
 import { addRestApiRoutes } from "./routes-rest-api.ts";
+import { addRestApiPartRoutes } from "./routes-rest-api-parts.ts";
 
 /**
  * The admin API: the `apigateway` and `apigatewayv2` REST wire protocols, plus Portico's own
@@ -11,7 +13,9 @@ export function createAdminRouter(control: ControlPlane): AdminRouter {
   const router = new AdminRouter();
   router.add("GET", "/health", async () => ({ status: 200, body: { status: "ok" } }));
   addRestApiRoutes(router, control);
+  addRestApiPartRoutes(router, control);
   addHttpApiRoutes(router, control);
+  addAccountRoutes(router, control);
   router.add("GET", "/_portico/routes", async () => ({
     status: 200,
     body: { routes: await control.listRoutes() },

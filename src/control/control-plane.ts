@@ -418,6 +418,35 @@ export class ControlPlane {
     ];
   }
 
+  // ---- account-level resources (API keys, usage plans, domain names) ---------------------------
+
+  async getDocument<T>(
+    collection: "apikeys" | "usageplans" | "domainnames",
+    key: string,
+  ): Promise<T | undefined> {
+    return (await this.store.get(collection, key)) as T | undefined;
+  }
+
+  async listDocuments<T>(collection: "apikeys" | "usageplans" | "domainnames"): Promise<T[]> {
+    return (await this.store.list(collection)).map((d) => d.value as T);
+  }
+
+  /** Read-modify-write of one account-level document; `change` returns the next value, or undefined to delete. */
+  changeDocument<T>(
+    collection: "apikeys" | "usageplans" | "domainnames",
+    key: string,
+    change: (current: T | undefined) => T | undefined,
+  ): Promise<T | undefined> {
+    return this.serial.run(async () => {
+      const current = (await this.store.get(collection, key)) as T | undefined;
+      const next = change(current === undefined ? undefined : structuredClone(current));
+      await this.store.commit([
+        next === undefined ? { op: "delete", collection, key } : { op: "put", collection, key, value: next },
+      ]);
+      return next;
+    });
+  }
+
   // ---- data plane ------------------------------------------------------------------------------
 
   /** Compiles every deployed stage of every API into the data plane (start-up, or another node's change). */

@@ -155,11 +155,22 @@ export function putMethod(
     authorizationType: authorizationType as Method["authorizationType"],
     apiKeyRequired: body.apiKeyRequired === true,
   };
-  if (typeof body.authorizerId === "string") method.authorizerId = body.authorizerId;
+  if (typeof body.authorizerId === "string") {
+    if (def.authorizers?.[body.authorizerId] === undefined) {
+      throw badRequest(
+        "Invalid authorizer ID specified. Setting the authorization type to CUSTOM or COGNITO_USER_POOLS requires a valid authorizer.",
+      );
+    }
+    method.authorizerId = body.authorizerId;
+  }
   if (typeof body.operationName === "string") method.operationName = body.operationName;
   if (Array.isArray(body.authorizationScopes))
     method.authorizationScopes = body.authorizationScopes.map(String);
-  if (typeof body.requestValidatorId === "string") method.requestValidatorId = body.requestValidatorId;
+  if (typeof body.requestValidatorId === "string") {
+    if (def.requestValidators?.[body.requestValidatorId] === undefined)
+      throw badRequest("Invalid Request Validator identifier specified");
+    method.requestValidatorId = body.requestValidatorId;
+  }
   const requestParameters = booleanMap(body.requestParameters, "requestParameters");
   if (requestParameters) method.requestParameters = requestParameters;
   const requestModels = stringMap(body.requestModels, "requestModels");

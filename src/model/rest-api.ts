@@ -104,11 +104,44 @@ export interface RestApi {
   rootResourceId: string;
 }
 
+export interface RequestValidator {
+  id: string;
+  name: string;
+  validateRequestBody: boolean;
+  validateRequestParameters: boolean;
+}
+
+export interface Authorizer {
+  id: string;
+  name: string;
+  type: "TOKEN" | "REQUEST" | "COGNITO_USER_POOLS";
+  providerARNs?: string[];
+  authType?: string;
+  authorizerUri?: string;
+  authorizerCredentials?: string;
+  identitySource?: string;
+  identityValidationExpression?: string;
+  authorizerResultTtlInSeconds?: number;
+}
+
+/** A customised gateway response (`DEFAULT_4XX`, `THROTTLED`, …). */
+export interface GatewayResponseSetting {
+  responseType: string;
+  statusCode?: string;
+  responseParameters?: Record<string, string>;
+  responseTemplates?: Record<string, string>;
+  defaultResponse: boolean;
+}
+
 /** Everything a deployment freezes, plus the API's metadata. Resources are keyed by id. */
 export interface RestApiDefinition {
   api: RestApi;
   resources: Record<string, Resource>;
   models: Record<string, Model>;
+  requestValidators?: Record<string, RequestValidator>;
+  authorizers?: Record<string, Authorizer>;
+  /** Keyed by response type; only the customised ones. */
+  gatewayResponses?: Record<string, GatewayResponseSetting>;
 }
 
 export interface Deployment {

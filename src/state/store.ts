@@ -11,7 +11,10 @@ export type Collection =
   | "stages"
   | "httpapis"
   | "httpdeployments"
-  | "httpstages";
+  | "httpstages"
+  | "apikeys"
+  | "usageplans"
+  | "domainnames";
 
 export type WriteOp =
   | { op: "put"; collection: Collection; key: string; value: unknown }
