@@ -14,6 +14,7 @@ import { isObject, type OpenApiDocument } from "./parse-document.ts";
 import { isVariable, pathParts } from "./path-parts.ts";
 import { deref } from "./resolve-refs.ts";
 import { applyRestApiExtensions } from "./rest-api-extensions.ts";
+import { applyOperationSecurity, readSecuritySchemes } from "./rest-security.ts";
 
 const OPERATIONS: Record<string, HttpMethod> = {
   get: "GET",
@@ -143,9 +144,22 @@ export function importRestApi(
   if (typeof info.description === "string") api.description = info.description;
   if (info.version !== undefined) api.version = String(info.version);
   if (existing?.api.tags) api.tags = existing.api.tags;
-  applyRestApiExtensions(doc.root, api, warnings);
-
   const resources: Record<string, Resource> = { [rootId]: { id: rootId, path: "/" } };
+  const definition: RestApiDefinition = { api, resources, models: {} };
+  applyRestApiExtensions(doc.root, definition, warnings);
+  const security = readSecuritySchemes(doc, definition, warnings);
+  const validatorIds = new Map(Object.values(definition.requestValidators ?? {}).map((v) => [v.name, v.id]));
+  const validatorFor = (name: unknown, where: string): string | undefined => {
+    if (name === undefined) return undefined;
+    const id = validatorIds.get(String(name));
+    if (id === undefined)
+      throw importError(`Invalid OpenAPI input: ${where}: request validator ${String(name)} is not defined`);
+    return id;
+  };
+  const defaultValidator = validatorFor(
+    doc.root["x-amazon-apigateway-request-validator"],
+    "x-amazon-apigateway-request-validator",
+  );
   const byPath = new Map<string, Resource>([["/", resources[rootId]!]]);
   const ensure = (parts: string[]): Resource => {
     let parent = resources[rootId]!;
@@ -208,6 +222,9 @@ export function importRestApi(
       if (Object.keys(requestParameters).length > 0) method.requestParameters = requestParameters;
       const responses = methodResponses(doc, op.responses);
       if (responses) method.methodResponses = responses;
+      applyOperationSecurity(method, op.security, security, where);
+      const validator = validatorFor(op["x-amazon-apigateway-request-validator"], where) ?? defaultValidator;
+      if (validator !== undefined) method.requestValidatorId = validator;
       const x = op["x-amazon-apigateway-integration"];
       if (x !== undefined) {
         method.methodIntegration = readIntegration(
@@ -221,5 +238,6 @@ export function importRestApi(
       resource.resourceMethods[httpMethod] = method;
     }
   }
-  return { definition: { api, resources, models: models(doc, warnings, existing) }, warnings };
+  definition.models = models(doc, warnings, existing);
+  return { definition, warnings };
 }

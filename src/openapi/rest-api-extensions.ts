@@ -1,4 +1,5 @@
-import type { EndpointType, RestApi } from "../model/rest-api.ts";
+import { newModelId } from "../model/ids.ts";
+import type { EndpointType, GatewayResponseSetting, RestApi, RestApiDefinition } from "../model/rest-api.ts";
 import { importError } from "./errors.ts";
 import { isObject } from "./parse-document.ts";
 
@@ -6,7 +7,7 @@ import { isObject } from "./parse-document.ts";
  * API-level `x-amazon-apigateway-*` extensions of a REST API, one handler each; an extension not in
  * this table is reported as a warning (it arrives with the work that gives it meaning).
  */
-type Handler = (value: unknown, api: RestApi) => void;
+type Handler = (value: unknown, api: RestApi, def: RestApiDefinition) => void;
 
 const HANDLERS: Record<string, Handler> = {
   "x-amazon-apigateway-binary-media-types": (v, api) => {
@@ -53,17 +54,50 @@ const HANDLERS: Record<string, Handler> = {
     api.minimumCompressionSize = n;
   },
   "x-amazon-apigateway-importexport-version": () => undefined,
+  "x-amazon-apigateway-request-validators": (v, _api, def) => {
+    if (!isObject(v))
+      throw importError("Invalid OpenAPI input: x-amazon-apigateway-request-validators must be an object");
+    def.requestValidators ??= {};
+    for (const [name, raw] of Object.entries(v)) {
+      const r = isObject(raw) ? raw : {};
+      const id = newModelId();
+      def.requestValidators[id] = {
+        id,
+        name,
+        validateRequestBody: r.validateRequestBody === true,
+        validateRequestParameters: r.validateRequestParameters === true,
+      };
+    }
+  },
+  // The API-wide default validator is applied per method by the importer.
+  "x-amazon-apigateway-request-validator": () => undefined,
+  "x-amazon-apigateway-gateway-responses": (v, _api, def) => {
+    if (!isObject(v))
+      throw importError("Invalid OpenAPI input: x-amazon-apigateway-gateway-responses must be an object");
+    def.gatewayResponses ??= {};
+    for (const [type, raw] of Object.entries(v)) {
+      const r = isObject(raw) ? raw : {};
+      const setting: GatewayResponseSetting = { responseType: type, defaultResponse: false };
+      if (r.statusCode !== undefined) setting.statusCode = String(r.statusCode);
+      if (isObject(r.responseParameters))
+        setting.responseParameters = r.responseParameters as Record<string, string>;
+      if (isObject(r.responseTemplates))
+        setting.responseTemplates = r.responseTemplates as Record<string, string>;
+      def.gatewayResponses[type] = setting;
+    }
+  },
 };
 
 export function applyRestApiExtensions(
   root: Record<string, unknown>,
-  api: RestApi,
+  def: RestApiDefinition,
   warnings: string[],
 ): void {
+  const api = def.api;
   for (const [key, value] of Object.entries(root)) {
     if (!key.startsWith("x-amazon-apigateway-")) continue;
     const handler = HANDLERS[key];
     if (handler === undefined) warnings.push(`${key} is not supported yet; ignored`);
-    else handler(value, api);
+    else handler(value, api, def);
   }
 }
