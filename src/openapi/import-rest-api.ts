@@ -239,5 +239,30 @@ export function importRestApi(
     }
   }
   definition.models = models(doc, warnings, existing);
+  if (existing) keepPartIds(definition, existing);
   return { definition, warnings };
+}
+
+/** On overwrite, authorizers and validators keep their ids (matched by name), and methods follow. */
+function keepPartIds(def: RestApiDefinition, existing: RestApiDefinition): void {
+  const renames = new Map<string, string>();
+  for (const kind of ["authorizers", "requestValidators"] as const) {
+    const parts = def[kind];
+    if (parts === undefined) continue;
+    const byName = new Map(Object.values(existing[kind] ?? {}).map((p) => [p.name, p.id]));
+    const next: typeof parts = {};
+    for (const part of Object.values(parts)) {
+      const id = byName.get(part.name) ?? part.id;
+      renames.set(part.id, id);
+      next[id] = { ...part, id } as (typeof parts)[string];
+    }
+    (def as Record<typeof kind, unknown>)[kind] = next;
+  }
+  for (const resource of Object.values(def.resources)) {
+    for (const method of Object.values(resource.resourceMethods ?? {})) {
+      if (method.authorizerId) method.authorizerId = renames.get(method.authorizerId) ?? method.authorizerId;
+      if (method.requestValidatorId)
+        method.requestValidatorId = renames.get(method.requestValidatorId) ?? method.requestValidatorId;
+    }
+  }
 }

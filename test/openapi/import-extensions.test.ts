@@ -7,7 +7,7 @@ import { parseDocument } from "../../src/openapi/parse-document.ts";
 // Shapes from AWS's x-amazon-apigateway-authorizer, -request-validators and -gateway-responses docs.
 const DOC = `
 openapi: 3.0.1
-info: { title: Secured }
+info: { title: Secured, version: "1" }
 x-amazon-apigateway-request-validators:
   all: { validateRequestBody: true, validateRequestParameters: true }
   params-only: { validateRequestBody: false, validateRequestParameters: true }
