@@ -14,7 +14,10 @@ export interface AdminRequest {
 
 export interface AdminResponse {
   status: number;
+  /** Serialised as JSON. */
   body?: unknown;
+  /** Sent as is instead of `body` (exports). */
+  raw?: { contentType: string; data: string };
   headers?: Record<string, string>;
 }
 

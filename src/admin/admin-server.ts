@@ -104,10 +104,10 @@ async function readAll(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 function send(res: ServerResponse, response: AdminResponse, errorType?: string): void {
-  const text = response.body === undefined ? "" : JSON.stringify(response.body);
+  const text = response.raw?.data ?? (response.body === undefined ? "" : JSON.stringify(response.body));
   const headers: Record<string, string> = {
     "x-amzn-RequestId": newRequestId(),
-    "Content-Type": "application/json",
+    "Content-Type": response.raw?.contentType ?? "application/json",
     "Content-Length": String(Buffer.byteLength(text)),
     ...response.headers,
   };

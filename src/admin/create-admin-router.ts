@@ -1,6 +1,7 @@
 import type { ControlPlane } from "../control/control-plane.ts";
 import { AdminRouter } from "./admin-router.ts";
 import { addAccountRoutes } from "./routes-account.ts";
+import { addExportRoutes } from "./routes-export.ts";
 import { addHttpApiRoutes } from "./routes-http-api.ts";
 import { addRestApiRoutes } from "./routes-rest-api.ts";
 import { addRestApiPartRoutes } from "./routes-rest-api-parts.ts";
@@ -16,6 +17,7 @@ export function createAdminRouter(control: ControlPlane): AdminRouter {
   addRestApiPartRoutes(router, control);
   addHttpApiRoutes(router, control);
   addAccountRoutes(router, control);
+  addExportRoutes(router, control);
   router.add("GET", "/_portico/routes", async () => ({
     status: 200,
     body: { routes: await control.listRoutes() },
