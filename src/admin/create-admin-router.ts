@@ -5,6 +5,7 @@ import { addExportRoutes } from "./routes-export.ts";
 import { addHttpApiRoutes } from "./routes-http-api.ts";
 import { addRestApiRoutes } from "./routes-rest-api.ts";
 import { addRestApiPartRoutes } from "./routes-rest-api-parts.ts";
+import { addTagRoutes } from "./routes-tags.ts";
 
 /**
  * The admin API: the `apigateway` and `apigatewayv2` REST wire protocols, plus Portico's own
@@ -18,6 +19,7 @@ export function createAdminRouter(control: ControlPlane): AdminRouter {
   addHttpApiRoutes(router, control);
   addAccountRoutes(router, control);
   addExportRoutes(router, control);
+  addTagRoutes(router, control);
   router.add("GET", "/_portico/routes", async () => ({
     status: 200,
     body: { routes: await control.listRoutes() },

@@ -143,6 +143,26 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     return { status: 204 };
   });
 
+  router.add("POST", methodPath, async (r) => {
+    const body = jsonBody(r);
+    const result = await control.testInvokeMethod(p(r).apiId, p(r).resourceId, p(r).httpMethod, {
+      pathWithQueryString: optionalString(body, "pathWithQueryString"),
+      body: optionalString(body, "body"),
+      headers: stringMap(body, "headers"),
+      multiValueHeaders: body.multiValueHeaders as Record<string, string[]> | undefined,
+      stageVariables: stringMap(body, "stageVariables"),
+    });
+    return { status: 200, body: result };
+  });
+  // FlushStageCache: the response cache arrives with the traffic work; flushing an empty cache succeeds.
+  router.add("DELETE", "/restapis/{apiId}/stages/{stageName}/cache/data", async (r) => {
+    await api(r);
+    if ((await control.getRestStage(p(r).apiId, r.params.stageName!)) === undefined) {
+      throw notFound("Invalid stage identifier specified");
+    }
+    return { status: 202 };
+  });
+
   // MethodResponse
   const methodResponsePath = `${methodPath}/responses/{statusCode}`;
   router.add("PUT", methodResponsePath, async (r) => {

@@ -10,6 +10,7 @@ import type { Logger } from "../observe/logger.ts";
 import type { Store, WriteOp } from "../state/store.ts";
 import { badRequest, notFound } from "./errors.ts";
 import { Serial } from "./serial.ts";
+import { type TestInvokeInput, type TestInvokeResult, testInvokeMethod } from "./test-invoke.ts";
 
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -416,6 +417,18 @@ export class ControlPlane {
         value: { ...stage, deploymentId: deployment.deploymentId },
       },
     ];
+  }
+
+  /** TestInvokeMethod on the current definition (see test-invoke.ts). */
+  async testInvokeMethod(
+    apiId: string,
+    resourceId: string,
+    httpMethod: string,
+    input: TestInvokeInput,
+  ): Promise<TestInvokeResult> {
+    const def = await this.getRestApi(apiId);
+    if (def === undefined) throw notFound("Invalid API identifier specified");
+    return testInvokeMethod(def, resourceId, httpMethod, input, { upstreams: this.upstreams, log: this.log });
   }
 
   // ---- account-level resources (API keys, usage plans, domain names) ---------------------------
