@@ -1,5 +1,6 @@
 import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, ControlError, notFound } from "../control/errors.ts";
+import * as parts from "../control/http-api-parts.ts";
 import * as entities from "../control/http-entities.ts";
 import { importHttpApiDocument } from "../control/import-document.ts";
 import type { HttpApiDefinition, HttpStage } from "../model/http-api.ts";
@@ -131,6 +132,63 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
     return { status: 204 };
   });
 
+  // Authorizer
+  router.add("POST", "/v2/apis/{apiId}/authorizers", async (r) => {
+    const body = jsonBody(r);
+    return {
+      status: 201,
+      body: await control.mutateHttpApi(apiId(r), (def) => parts.createAuthorizer(def, body)),
+    };
+  });
+  router.add("GET", "/v2/apis/{apiId}/authorizers", async (r) => ({
+    status: 200,
+    body: items(Object.values((await api(r)).authorizers ?? {})),
+  }));
+  router.add("GET", "/v2/apis/{apiId}/authorizers/{authorizerId}", async (r) => ({
+    status: 200,
+    body: parts.findAuthorizer(await api(r), r.params.authorizerId!),
+  }));
+  router.add("PATCH", "/v2/apis/{apiId}/authorizers/{authorizerId}", async (r) => {
+    const body = jsonBody(r);
+    return {
+      status: 200,
+      body: await control.mutateHttpApi(apiId(r), (def) =>
+        parts.updateAuthorizer(def, r.params.authorizerId!, body),
+      ),
+    };
+  });
+  router.add("DELETE", "/v2/apis/{apiId}/authorizers/{authorizerId}", async (r) => {
+    await control.mutateHttpApi(apiId(r), (def) => parts.deleteAuthorizer(def, r.params.authorizerId!));
+    return { status: 204 };
+  });
+
+  // Route responses
+  const rr = "/v2/apis/{apiId}/routes/{routeId}/routeresponses";
+  router.add("POST", rr, async (r) => {
+    const body = jsonBody(r);
+    return {
+      status: 201,
+      body: await control.mutateHttpApi(apiId(r), (def) =>
+        parts.createRouteResponse(def, r.params.routeId!, body),
+      ),
+    };
+  });
+  router.add("GET", rr, async (r) => {
+    const def = await api(r);
+    entities.findRoute(def, r.params.routeId!);
+    return { status: 200, body: items(Object.values(def.routeResponses?.[r.params.routeId!] ?? {})) };
+  });
+  router.add("GET", `${rr}/{routeResponseId}`, async (r) => ({
+    status: 200,
+    body: parts.findRouteResponse(await api(r), r.params.routeId!, r.params.routeResponseId!),
+  }));
+  router.add("DELETE", `${rr}/{routeResponseId}`, async (r) => {
+    await control.mutateHttpApi(apiId(r), (def) =>
+      parts.deleteRouteResponse(def, r.params.routeId!, r.params.routeResponseId!),
+    );
+    return { status: 204 };
+  });
+
   // Stage
   router.add("POST", "/v2/apis/{apiId}/stages", async (r) => {
     const body = jsonBody(r);
@@ -158,6 +216,9 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
       if (typeof body.defaultRouteSettings === "object" && body.defaultRouteSettings !== null) {
         created.defaultRouteSettings = body.defaultRouteSettings as Record<string, unknown>;
       }
+      if (typeof body.routeSettings === "object" && body.routeSettings !== null) {
+        created.routeSettings = body.routeSettings as Record<string, unknown>;
+      }
       return created;
     });
     return { status: 201, body: httpStageWire(stage!) };
@@ -184,6 +245,15 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
         current.stageVariables = { ...(current.stageVariables ?? {}), ...variables };
       const description = optionalString(body, "description");
       if (description !== undefined) current.description = description;
+      if (typeof body.defaultRouteSettings === "object" && body.defaultRouteSettings !== null) {
+        current.defaultRouteSettings = {
+          ...(current.defaultRouteSettings ?? {}),
+          ...(body.defaultRouteSettings as object),
+        };
+      }
+      if (typeof body.routeSettings === "object" && body.routeSettings !== null) {
+        current.routeSettings = { ...(current.routeSettings ?? {}), ...(body.routeSettings as object) };
+      }
       current.lastUpdatedDate = Date.now();
       return current;
     });

@@ -136,7 +136,11 @@ function applyRouteFields(def: HttpApiDefinition, route: HttpRoute, body: Record
     route.authorizationType = authorizationType as HttpRoute["authorizationType"];
   }
   const authorizerId = str(body, "authorizerId");
-  if (authorizerId !== undefined) route.authorizerId = authorizerId;
+  if (authorizerId !== undefined) {
+    if (def.authorizers?.[authorizerId] === undefined)
+      throw badRequest(`Invalid authorizer identifier specified ${authorizerId}`);
+    route.authorizerId = authorizerId;
+  }
   if (Array.isArray(body.authorizationScopes))
     route.authorizationScopes = body.authorizationScopes.map(String);
   if (typeof body.apiKeyRequired === "boolean") route.apiKeyRequired = body.apiKeyRequired;

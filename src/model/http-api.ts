@@ -45,10 +45,34 @@ export interface HttpApi {
   tags?: Record<string, string>;
 }
 
+export interface HttpAuthorizer {
+  authorizerId: string;
+  name: string;
+  authorizerType: "JWT" | "REQUEST";
+  identitySource: string[];
+  jwtConfiguration?: { issuer?: string; audience?: string[] };
+  authorizerUri?: string;
+  authorizerCredentialsArn?: string;
+  authorizerPayloadFormatVersion?: "1.0" | "2.0";
+  authorizerResultTtlInSeconds?: number;
+  enableSimpleResponses?: boolean;
+  identityValidationExpression?: string;
+}
+
+export interface HttpRouteResponse {
+  routeResponseId: string;
+  routeResponseKey: string;
+  modelSelectionExpression?: string;
+  responseModels?: Record<string, string>;
+}
+
 export interface HttpApiDefinition {
   api: HttpApi;
   routes: Record<string, HttpRoute>;
   integrations: Record<string, HttpIntegration>;
+  authorizers?: Record<string, HttpAuthorizer>;
+  /** routeId → routeResponseId → response. */
+  routeResponses?: Record<string, Record<string, HttpRouteResponse>>;
 }
 
 export interface HttpDeployment {

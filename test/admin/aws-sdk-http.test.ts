@@ -3,16 +3,21 @@ import { after, before, describe, test } from "node:test";
 import {
   ApiGatewayV2Client,
   CreateApiCommand,
+  CreateAuthorizerCommand,
   CreateDeploymentCommand,
   CreateIntegrationCommand,
   CreateRouteCommand,
+  CreateRouteResponseCommand,
   CreateStageCommand,
   DeleteApiCommand,
   DeleteIntegrationCommand,
   GetApiCommand,
+  GetRouteResponsesCommand,
   GetRoutesCommand,
   GetStageCommand,
   UpdateIntegrationCommand,
+  UpdateRouteCommand,
+  UpdateStageCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import { type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
@@ -156,5 +161,77 @@ describe("the AWS SDK (client-apigatewayv2) manages HTTP APIs", () => {
       routes.Items?.map((r) => r.RouteKey),
       ["GET /x"],
     );
+  });
+
+  test("JWT and REQUEST authorizers, route responses and route settings", async () => {
+    const api = await client.send(
+      new CreateApiCommand({ Name: "Authz", ProtocolType: "HTTP", Target: `${backend.url}/t` }),
+    );
+    const jwt = await client.send(
+      new CreateAuthorizerCommand({
+        ApiId: api.ApiId,
+        Name: "jwt",
+        AuthorizerType: "JWT",
+        IdentitySource: ["$request.header.Authorization"],
+        JwtConfiguration: { Issuer: "https://issuer.example.com", Audience: ["my-app"] },
+      }),
+    );
+    assert.match(jwt.AuthorizerId!, /^[a-z0-9]{7}$/);
+    await assert.rejects(
+      client.send(
+        new CreateAuthorizerCommand({
+          ApiId: api.ApiId,
+          Name: "bad",
+          AuthorizerType: "JWT",
+          IdentitySource: ["$request.header.Authorization"],
+        }),
+      ),
+      (e: Error) => e.name === "BadRequestException",
+    );
+    await assert.rejects(
+      client.send(
+        new CreateAuthorizerCommand({
+          ApiId: api.ApiId,
+          Name: "lambda",
+          AuthorizerType: "REQUEST",
+          IdentitySource: ["$request.header.X"],
+          AuthorizerUri:
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:a/invocations",
+          AuthorizerPayloadFormatVersion: "1.0",
+          EnableSimpleResponses: true,
+        }),
+      ),
+      (e: Error) => e.name === "BadRequestException" && /2\.0/.test(e.message),
+    );
+    const routes = await client.send(new GetRoutesCommand({ ApiId: api.ApiId }));
+    const routeId = routes.Items![0]!.RouteId!;
+    const updated = await client.send(
+      new UpdateRouteCommand({
+        ApiId: api.ApiId,
+        RouteId: routeId,
+        AuthorizationType: "JWT",
+        AuthorizerId: jwt.AuthorizerId,
+        AuthorizationScopes: ["read"],
+      }),
+    );
+    assert.equal(updated.AuthorizerId, jwt.AuthorizerId);
+    await client.send(
+      new CreateRouteResponseCommand({ ApiId: api.ApiId, RouteId: routeId, RouteResponseKey: "$default" }),
+    );
+    const responses = await client.send(new GetRouteResponsesCommand({ ApiId: api.ApiId, RouteId: routeId }));
+    assert.deepEqual(
+      responses.Items?.map((r) => r.RouteResponseKey),
+      ["$default"],
+    );
+    const stage = await client.send(
+      new UpdateStageCommand({
+        ApiId: api.ApiId,
+        StageName: "$default",
+        RouteSettings: { $default: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 5 } },
+        DefaultRouteSettings: { DetailedMetricsEnabled: true },
+      }),
+    );
+    assert.equal(stage.RouteSettings?.$default?.ThrottlingRateLimit, 10);
+    assert.equal(stage.DefaultRouteSettings?.DetailedMetricsEnabled, true);
   });
 });

@@ -1,0 +1,133 @@
+import type { HttpApiDefinition, HttpAuthorizer, HttpRouteResponse } from "../model/http-api.ts";
+import { newV2ChildId } from "../model/ids.ts";
+import { badRequest, ControlError, notFound } from "./errors.ts";
+import { findRoute } from "./http-entities.ts";
+
+/** HTTP API authorizers (JWT and Lambda REQUEST) and route responses, with AWS's validation. */
+
+const IDENTITY = /^\$(request\.(header|querystring)\.[^,\s]+|context\.[^,\s]+|stageVariables\.[^,\s]+)$/;
+
+function applyAuthorizer(a: HttpAuthorizer, body: Record<string, unknown>): void {
+  if (typeof body.name === "string") a.name = body.name;
+  if (typeof body.authorizerType === "string") {
+    if (body.authorizerType !== "JWT" && body.authorizerType !== "REQUEST")
+      throw badRequest("Invalid authorizer type. Valid values are JWT and REQUEST");
+    a.authorizerType = body.authorizerType;
+  }
+  if (Array.isArray(body.identitySource)) a.identitySource = body.identitySource.map(String);
+  if (typeof body.jwtConfiguration === "object" && body.jwtConfiguration !== null) {
+    a.jwtConfiguration = body.jwtConfiguration as HttpAuthorizer["jwtConfiguration"];
+  }
+  for (const key of ["authorizerUri", "authorizerCredentialsArn", "identityValidationExpression"] as const) {
+    if (typeof body[key] === "string") a[key] = body[key] as string;
+  }
+  if (body.authorizerPayloadFormatVersion !== undefined) {
+    const v = String(body.authorizerPayloadFormatVersion);
+    if (v !== "1.0" && v !== "2.0")
+      throw badRequest("Invalid authorizerPayloadFormatVersion. Valid values are 1.0 and 2.0");
+    a.authorizerPayloadFormatVersion = v;
+  }
+  if (body.authorizerResultTtlInSeconds !== undefined) {
+    const ttl = Number(body.authorizerResultTtlInSeconds);
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600)
+      throw badRequest("AuthorizerResultTtlInSeconds must be between 0 and 3600");
+    a.authorizerResultTtlInSeconds = ttl;
+  }
+  if (typeof body.enableSimpleResponses === "boolean") a.enableSimpleResponses = body.enableSimpleResponses;
+
+  if (a.name === "") throw badRequest("Authorizer name is required");
+  for (const source of a.identitySource) {
+    if (!IDENTITY.test(source)) throw badRequest(`Invalid identity source ${source}`);
+  }
+  if (a.authorizerType === "JWT") {
+    if (!a.jwtConfiguration?.issuer) throw badRequest("JWT authorizers require jwtConfiguration.issuer");
+    if (!a.jwtConfiguration.audience?.length)
+      throw badRequest("JWT authorizers require at least one audience");
+    if (a.identitySource.length !== 1) throw badRequest("JWT authorizers take exactly one identity source");
+  } else {
+    if (!a.authorizerUri) throw badRequest("REQUEST authorizers require an authorizerUri");
+    if (a.authorizerPayloadFormatVersion === undefined)
+      throw badRequest("REQUEST authorizers require authorizerPayloadFormatVersion");
+    if (a.enableSimpleResponses && a.authorizerPayloadFormatVersion !== "2.0") {
+      throw badRequest("Simple responses are only supported with payload format version 2.0");
+    }
+    if ((a.authorizerResultTtlInSeconds ?? 0) > 0 && a.identitySource.length === 0) {
+      throw badRequest("Caching requires at least one identity source");
+    }
+  }
+}
+
+export function createAuthorizer(def: HttpApiDefinition, body: Record<string, unknown>): HttpAuthorizer {
+  if (typeof body.name !== "string") throw badRequest("Authorizer name is required");
+  const a: HttpAuthorizer = {
+    authorizerId: newV2ChildId(),
+    name: body.name,
+    authorizerType: "JWT",
+    identitySource: [],
+  };
+  applyAuthorizer(a, body);
+  if (Object.keys(def.authorizers ?? {}).length >= 10)
+    throw new ControlError("LimitExceededException", "Maximum number of authorizers reached (10)");
+  def.authorizers ??= {};
+  def.authorizers[a.authorizerId] = a;
+  return a;
+}
+
+export function findAuthorizer(def: HttpApiDefinition, id: string): HttpAuthorizer {
+  const a = def.authorizers?.[id];
+  if (a === undefined) throw notFound(`Invalid Authorizer identifier specified ${id}`);
+  return a;
+}
+
+export function updateAuthorizer(
+  def: HttpApiDefinition,
+  id: string,
+  body: Record<string, unknown>,
+): HttpAuthorizer {
+  const a = structuredClone(findAuthorizer(def, id));
+  applyAuthorizer(a, body);
+  def.authorizers![id] = a;
+  return a;
+}
+
+export function deleteAuthorizer(def: HttpApiDefinition, id: string): void {
+  findAuthorizer(def, id);
+  if (Object.values(def.routes).some((r) => r.authorizerId === id)) {
+    throw new ControlError("ConflictException", `Authorizer ${id} is still used by a route`);
+  }
+  delete def.authorizers![id];
+}
+
+export function createRouteResponse(
+  def: HttpApiDefinition,
+  routeId: string,
+  body: Record<string, unknown>,
+): HttpRouteResponse {
+  findRoute(def, routeId);
+  if (typeof body.routeResponseKey !== "string" || body.routeResponseKey === "")
+    throw badRequest("RouteResponseKey is required");
+  const response: HttpRouteResponse = {
+    routeResponseId: newV2ChildId(),
+    routeResponseKey: body.routeResponseKey,
+  };
+  if (typeof body.modelSelectionExpression === "string")
+    response.modelSelectionExpression = body.modelSelectionExpression;
+  if (typeof body.responseModels === "object" && body.responseModels !== null)
+    response.responseModels = body.responseModels as Record<string, string>;
+  def.routeResponses ??= {};
+  def.routeResponses[routeId] ??= {};
+  def.routeResponses[routeId][response.routeResponseId] = response;
+  return response;
+}
+
+export function findRouteResponse(def: HttpApiDefinition, routeId: string, id: string): HttpRouteResponse {
+  findRoute(def, routeId);
+  const r = def.routeResponses?.[routeId]?.[id];
+  if (r === undefined) throw notFound(`Invalid RouteResponse identifier specified ${id}`);
+  return r;
+}
+
+export function deleteRouteResponse(def: HttpApiDefinition, routeId: string, id: string): void {
+  findRouteResponse(def, routeId, id);
+  delete def.routeResponses![routeId]![id];
+}
