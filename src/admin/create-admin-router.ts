@@ -1,6 +1,6 @@
 import type { ControlPlane } from "../control/control-plane.ts";
 import { AdminRouter } from "./admin-router.ts";
-import { addAccountRoutes } from "./routes-account.ts";
+import { addAccountRoutes, addAccountSettingsRoutes } from "./routes-account.ts";
 import { addExportRoutes } from "./routes-export.ts";
 import { addHttpApiRoutes } from "./routes-http-api.ts";
 import { addRestApiRoutes } from "./routes-rest-api.ts";
@@ -18,6 +18,7 @@ export function createAdminRouter(control: ControlPlane): AdminRouter {
   addRestApiPartRoutes(router, control);
   addHttpApiRoutes(router, control);
   addAccountRoutes(router, control);
+  addAccountSettingsRoutes(router, control);
   addExportRoutes(router, control);
   addTagRoutes(router, control);
   router.add("GET", "/_portico/routes", async () => ({

@@ -41,7 +41,7 @@ export function addAccountRoutes(router: AdminRouter, control: ControlPlane): vo
     return p;
   };
   const mustChange = <T>(
-    collection: "apikeys" | "usageplans" | "domainnames",
+    collection: "apikeys" | "usageplans" | "domainnames" | "account",
     id: string,
     message: string,
     edit: (t: T) => void,
@@ -277,5 +277,40 @@ export function addAccountRoutes(router: AdminRouter, control: ControlPlane): vo
       },
     );
     return { status: 202 };
+  });
+}
+
+interface Account {
+  cloudwatchRoleArn?: string;
+  throttleSettings: { burstLimit: number; rateLimit: number };
+  features: string[];
+  apiKeyVersion: string;
+}
+
+/** GetAccount / UpdateAccount: AWS's account-level throttle defaults (10,000 rps, 5,000 burst). */
+export function addAccountSettingsRoutes(router: AdminRouter, control: ControlPlane): void {
+  const defaults = (): Account => ({
+    throttleSettings: { burstLimit: 5000, rateLimit: 10000 },
+    features: [],
+    apiKeyVersion: "4",
+  });
+  router.add("GET", "/account", async () => ({
+    status: 200,
+    body: (await control.getDocument<Account>("account", "account")) ?? defaults(),
+  }));
+  router.add("PATCH", "/account", async (r) => {
+    const ops = readPatchOperations(jsonBody(r));
+    const next = await control.changeDocument<Account>("account", "account", (current) => {
+      const account = current ?? defaults();
+      for (const op of ops) {
+        if (op.path !== "/cloudwatchRoleArn") throw badRequest(`Invalid patch path ${op.path}`);
+        if (op.op === "remove" || !op.value) delete account.cloudwatchRoleArn;
+        else if (!/^arn:aws:iam::\d{12}:role\/.+$/.test(op.value))
+          throw badRequest("The role ARN is not well formed");
+        else account.cloudwatchRoleArn = op.value;
+      }
+      return account;
+    });
+    return { status: 200, body: next };
   });
 }

@@ -434,19 +434,19 @@ export class ControlPlane {
   // ---- account-level resources (API keys, usage plans, domain names) ---------------------------
 
   async getDocument<T>(
-    collection: "apikeys" | "usageplans" | "domainnames",
+    collection: "apikeys" | "usageplans" | "domainnames" | "account",
     key: string,
   ): Promise<T | undefined> {
     return (await this.store.get(collection, key)) as T | undefined;
   }
 
-  async listDocuments<T>(collection: "apikeys" | "usageplans" | "domainnames"): Promise<T[]> {
+  async listDocuments<T>(collection: "apikeys" | "usageplans" | "domainnames" | "account"): Promise<T[]> {
     return (await this.store.list(collection)).map((d) => d.value as T);
   }
 
   /** Read-modify-write of one account-level document; `change` returns the next value, or undefined to delete. */
   changeDocument<T>(
-    collection: "apikeys" | "usageplans" | "domainnames",
+    collection: "apikeys" | "usageplans" | "domainnames" | "account",
     key: string,
     change: (current: T | undefined) => T | undefined,
   ): Promise<T | undefined> {

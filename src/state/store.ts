@@ -14,7 +14,8 @@ export type Collection =
   | "httpstages"
   | "apikeys"
   | "usageplans"
-  | "domainnames";
+  | "domainnames"
+  | "account";
 
 export type WriteOp =
   | { op: "put"; collection: Collection; key: string; value: unknown }
