@@ -30,15 +30,28 @@ export class AdminCallError extends Error {
   }
 }
 
-/** One SigV4-signed admin call (service `apigateway`, as the AWS CLI signs it). */
+/** One SigV4-signed admin call (service `apigateway`, as the AWS CLI signs it), answered in JSON. */
 export async function callAdmin(
   endpoint: AdminEndpoint,
   method: string,
   path: string,
   body?: string,
 ): Promise<unknown> {
+  const text = await callAdminRaw(endpoint, method, path, body);
+  return text === "" ? undefined : JSON.parse(text);
+}
+
+/** The same call, returning the body as text (exports in YAML). */
+export async function callAdminRaw(
+  endpoint: AdminEndpoint,
+  method: string,
+  path: string,
+  body?: string,
+  accept?: string,
+): Promise<string> {
   const url = `${endpoint.url}${path}`;
   const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+  if (accept !== undefined) headers.accept = accept;
   const signed = signRequest({
     method,
     url,
@@ -59,10 +72,14 @@ export async function callAdmin(
     );
   }
   const text = await response.text();
-  const parsed: unknown = text === "" ? undefined : JSON.parse(text);
   if (!response.ok) {
-    const message = (parsed as { message?: string } | undefined)?.message ?? response.statusText;
+    let message = response.statusText;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? message;
+    } catch {
+      // not JSON: keep the status text
+    }
     throw new AdminCallError(response.status, response.headers.get("x-amzn-errortype") ?? undefined, message);
   }
-  return parsed;
+  return text;
 }

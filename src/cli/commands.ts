@@ -1,4 +1,5 @@
 import { deployCommand } from "./deploy-command.ts";
+import { exportCommand } from "./export-command.ts";
 import type { Command } from "./flags.ts";
 import { importCommand } from "./import-command.ts";
 import { routesCommand } from "./routes-command.ts";
@@ -8,6 +9,7 @@ const COMMANDS: Record<string, Command> = {
   start: startCommand,
   import: importCommand,
   deploy: deployCommand,
+  export: exportCommand,
   routes: routesCommand,
 };
 

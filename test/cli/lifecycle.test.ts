@@ -74,6 +74,12 @@ describe("the gateway process", () => {
     assert.ok(listed.some((r) => r.apiId === restId && r.path === "/hello" && r.stage === "prod"));
     assert.ok(listed.some((r) => r.apiId === httpId && r.path === "/items/{id}" && r.stage === "$default"));
 
+    const exported = runCli(["export", "--api-id", restId, "--stage", "prod"], env);
+    assert.equal(exported.status, 0, exported.stderr);
+    assert.ok(JSON.parse(exported.stdout).paths["/hello"].get["x-amazon-apigateway-integration"]);
+    const yaml = runCli(["export", "--api-id", httpId, "--type", "HTTP", "--yaml"], env);
+    assert.match(yaml.stdout, /x-amazon-apigateway-importexport-version: "1.0"/);
+
     first.child.kill("SIGTERM");
     assert.equal(await first.exited, 0);
 
@@ -141,7 +147,7 @@ describe("the CLI", () => {
   test("--help on every command, and unknown commands fail", () => {
     const top = runCli(["--help"]);
     assert.equal(top.status, 0);
-    for (const name of ["start", "import", "deploy", "routes"]) {
+    for (const name of ["start", "import", "deploy", "export", "routes"]) {
       assert.match(top.stdout, new RegExp(`\\b${name}\\b`));
       const r = runCli([name, "--help"]);
       assert.equal(r.status, 0, name);
