@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test } from "node:test";
 import { OpenApiImportError } from "../../src/openapi/errors.ts";
+import { exportRestApi } from "../../src/openapi/export-rest.ts";
 import { importRestApi } from "../../src/openapi/import-rest-api.ts";
 import { parseDocument } from "../../src/openapi/parse-document.ts";
 
@@ -67,4 +68,32 @@ test("GitHub's REST API: over AWS's size limit whole; /repos breaks AWS's one-va
     (r) => r.path === "/repos/{owner}/{repo}/issues/{issue_number}",
   );
   assert.ok(issue?.resourceMethods?.GET && issue.resourceMethods.PATCH);
+});
+
+function roundTrips(def: ReturnType<typeof importRestApi>["definition"]): void {
+  for (const format of ["oas30", "swagger"] as const) {
+    const exported = exportRestApi(def, {
+      format,
+      extensions: new Set(["apigateway"]),
+      stageName: "prod",
+      region: "us-east-1",
+    });
+    const again = importRestApi(parseDocument(JSON.stringify(exported)), { existing: def }).definition;
+    assert.deepEqual(again, def, format);
+  }
+}
+
+test("STAPI and the GitHub subset survive import → export → import unchanged", () => {
+  const stapi = importRestApi(parseDocument(read("@readme/oas-examples/3.0/json/star-trek.json"))).definition;
+  roundTrips(stapi);
+  const whole = JSON.parse(read("@octokit/openapi/generated/api.github.com.json")) as {
+    paths: Record<string, unknown>;
+  };
+  const subset = {
+    ...whole,
+    paths: Object.fromEntries(
+      Object.entries(whole.paths).filter(([p]) => p.startsWith("/repos/{owner}/{repo}/issues")),
+    ),
+  };
+  roundTrips(importRestApi(parseDocument(JSON.stringify(subset))).definition);
 });
