@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { compileHttpStage } from "../gateway/compile-http-stage.ts";
 import { compileRestStage } from "../gateway/compile-rest-stage.ts";
 import type { CompiledApi, CompiledStage } from "../gateway/compiled.ts";
@@ -219,6 +220,9 @@ export class ControlPlane {
   putHttpApi(definition: HttpApiDefinition): Promise<void> {
     return this.serial.run(async () => {
       const apiId = definition.api.apiId;
+      // An unchanged definition (a restart re-applying the config) must not redeploy auto-deploy stages.
+      // Compared as stored (JSON), where keys holding undefined do not exist.
+      if (isDeepStrictEqual(await this.getHttpApi(apiId), JSON.parse(JSON.stringify(definition)))) return;
       const ops: WriteOp[] = [{ op: "put", collection: "httpapis", key: apiId, value: definition }];
       for (const doc of await this.store.list("httpstages", `${apiId}/`)) {
         const stage = doc.value as HttpStage;

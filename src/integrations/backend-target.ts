@@ -1,6 +1,9 @@
+import type { Dispatcher } from "undici";
 import type { RequestContext } from "../gateway/compiled.ts";
 import { encodeQueryPair, withoutNames } from "./query-string.ts";
+import { streamingBody } from "./request-body.ts";
 import type { CompiledMapping } from "./request-parameters.ts";
+import type { Upstreams } from "./upstreams.ts";
 import type { UriTemplate } from "./uri-template.ts";
 
 /** Where and how an HTTP integration calls its backend; compiled once per deployment. */
@@ -84,4 +87,22 @@ export function appendMappedHeaders(ctx: RequestContext, spec: HttpBackendSpec, 
     if (v === undefined) continue;
     out.push(m.name, Array.isArray(v) ? v.join(",") : v);
   }
+}
+
+/** Sends the request to the backend through the origin's pool, with the integration timeout. */
+export function callBackend(
+  ctx: RequestContext,
+  spec: HttpBackendSpec,
+  target: ResolvedTarget,
+  headers: string[],
+  upstreams: Upstreams,
+): Promise<Dispatcher.ResponseData> {
+  return upstreams.pool(target.origin).request({
+    method: (spec.method ?? ctx.req.method ?? "GET") as Dispatcher.HttpMethod,
+    path: target.path,
+    headers,
+    body: streamingBody(ctx.req),
+    headersTimeout: spec.timeoutMs,
+    bodyTimeout: spec.timeoutMs,
+  });
 }

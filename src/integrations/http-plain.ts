@@ -2,9 +2,8 @@ import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts"
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import type { PassthroughBehavior } from "../model/rest-api.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
-import { appendMappedHeaders, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
+import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import type { ResponseSelector } from "./integration-responses.ts";
-import { streamingBody } from "./request-body.ts";
 import type { Upstreams } from "./upstreams.ts";
 
 export interface PlainHttpOptions {
@@ -57,14 +56,7 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
     headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId);
     appendMappedHeaders(ctx, spec, headers);
     try {
-      const response = await upstreams.pool(target.origin).request({
-        method: (spec.method ?? req.method ?? "GET") as "GET",
-        path: target.path,
-        headers,
-        body: streamingBody(req),
-        headersTimeout: spec.timeoutMs,
-        bodyTimeout: spec.timeoutMs,
-      });
+      const response = await callBackend(ctx, spec, target, headers, upstreams);
       const body = Buffer.from(await response.body.arrayBuffer());
       const chosen = selector.select(String(response.statusCode));
       if (chosen === undefined) {

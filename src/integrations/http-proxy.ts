@@ -2,9 +2,8 @@ import { pipeline } from "node:stream";
 import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
-import { appendMappedHeaders, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
+import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import { addForwardedHeaders, passthroughHeaders } from "./forward-headers.ts";
-import { streamingBody } from "./request-body.ts";
 import { appendBackendHeaders } from "./response-headers.ts";
 import type { Upstreams } from "./upstreams.ts";
 
@@ -15,7 +14,7 @@ import type { Upstreams } from "./upstreams.ts";
  */
 export function httpProxyIntegration(spec: HttpBackendSpec, upstreams: Upstreams): IntegrationHandler {
   return async (ctx: RequestContext) => {
-    const { req, res } = ctx;
+    const { res } = ctx;
     const apiType = ctx.stage.apiType;
     const target = resolveTarget(ctx, spec, true);
     const headers = passthroughHeaders(ctx, spec.mappedHeaderNames);
@@ -23,14 +22,7 @@ export function httpProxyIntegration(spec: HttpBackendSpec, upstreams: Upstreams
     appendMappedHeaders(ctx, spec, headers);
     if (apiType === "REST") headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId);
     try {
-      const response = await upstreams.pool(target.origin).request({
-        method: (spec.method ?? req.method ?? "GET") as "GET",
-        path: target.path,
-        headers,
-        body: streamingBody(req),
-        headersTimeout: spec.timeoutMs,
-        bodyTimeout: spec.timeoutMs,
-      });
+      const response = await callBackend(ctx, spec, target, headers, upstreams);
       const out = idHeaders(apiType, ctx);
       appendBackendHeaders(response.headers, out, apiType === "REST");
       res.writeHead(response.statusCode, out);

@@ -2,20 +2,10 @@ import type { HttpApi, HttpApiDefinition, HttpIntegration, HttpRoute } from "../
 import { newApiId, newV2ChildId } from "../model/ids.ts";
 import { importError } from "./errors.ts";
 import { readIntegration } from "./integration-extension.ts";
+import { OPERATION_METHODS } from "./operations.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
 import { pathParts } from "./path-parts.ts";
 import { deref } from "./resolve-refs.ts";
-
-const OPERATIONS: Record<string, string> = {
-  get: "GET",
-  put: "PUT",
-  post: "POST",
-  delete: "DELETE",
-  patch: "PATCH",
-  options: "OPTIONS",
-  head: "HEAD",
-  "x-amazon-apigateway-any-method": "ANY",
-};
 
 export interface HttpImportOptions {
   existing?: HttpApiDefinition;
@@ -86,7 +76,7 @@ export function importHttpApi(
     const isDefault = path === "$default" || path === "/$default";
     if (!isDefault) pathParts(path);
     for (const [key, rawOp] of Object.entries(item)) {
-      const method = OPERATIONS[key];
+      const method = OPERATION_METHODS[key];
       if (method === undefined) continue;
       const routeKey = isDefault ? "$default" : `${method} ${path}`;
       if (seen.has(routeKey)) throw importError(`Invalid OpenAPI input: duplicate route ${routeKey}`);

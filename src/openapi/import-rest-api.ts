@@ -1,6 +1,5 @@
 import { newApiId, newModelId, newResourceId } from "../model/ids.ts";
 import type {
-  HttpMethod,
   Method,
   MethodResponse,
   Model,
@@ -10,22 +9,13 @@ import type {
 } from "../model/rest-api.ts";
 import { importError } from "./errors.ts";
 import { readIntegration } from "./integration-extension.ts";
+import { OPERATION_METHODS } from "./operations.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
 import { isVariable, pathParts } from "./path-parts.ts";
 import { deref } from "./resolve-refs.ts";
 import { applyRestApiExtensions } from "./rest-api-extensions.ts";
 import { applyOperationSecurity, readSecuritySchemes } from "./rest-security.ts";
 
-const OPERATIONS: Record<string, HttpMethod> = {
-  get: "GET",
-  put: "PUT",
-  post: "POST",
-  delete: "DELETE",
-  patch: "PATCH",
-  options: "OPTIONS",
-  head: "HEAD",
-  "x-amazon-apigateway-any-method": "ANY",
-};
 const PATH_ITEM_KEYS = new Set(["parameters", "summary", "description", "servers", "$ref"]);
 const LOCATIONS: Record<string, string> = { path: "path", query: "querystring", header: "header" };
 
@@ -206,7 +196,7 @@ export function importRestApi(
     const shared: Record<string, boolean> = {};
     parameters(doc, item.parameters, shared, `paths.${path}`);
     for (const [key, rawOp] of Object.entries(item)) {
-      const httpMethod = OPERATIONS[key];
+      const httpMethod = OPERATION_METHODS[key];
       if (httpMethod === undefined) {
         if (!PATH_ITEM_KEYS.has(key) && !key.startsWith("x-"))
           warnings.push(`paths.${path}.${key} is not an operation; ignored`);

@@ -20,7 +20,7 @@ import {
   UpdateStageCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import { type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
-import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 describe("the AWS SDK (client-apigatewayv2) manages HTTP APIs", () => {
   let gw: TestGateway;
@@ -29,11 +29,7 @@ describe("the AWS SDK (client-apigatewayv2) manages HTTP APIs", () => {
   before(async () => {
     gw = await startTestGateway();
     backend = await startEchoBackend();
-    client = new ApiGatewayV2Client({
-      endpoint: `http://127.0.0.1:${gw.adminPort}`,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    client = new ApiGatewayV2Client(adminClientConfig(gw));
   });
   after(async () => {
     client.destroy();

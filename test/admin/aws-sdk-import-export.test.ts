@@ -16,15 +16,10 @@ import {
   ImportApiCommand,
   ReimportApiCommand,
 } from "@aws-sdk/client-apigatewayv2";
-import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { ROOT } from "../support/process.ts";
 
 const fixture = (name: string) => readFileSync(join(ROOT, "test", "fixtures", "openapi", name));
-const endpointOf = (gw: TestGateway) => ({
-  endpoint: `http://127.0.0.1:${gw.adminPort}`,
-  region: "us-east-1",
-  credentials: { accessKeyId: "test", secretAccessKey: "test" },
-});
 
 describe("import, merge, overwrite and export through the AWS SDKs", () => {
   let gw: TestGateway;
@@ -32,8 +27,8 @@ describe("import, merge, overwrite and export through the AWS SDKs", () => {
   let v2: ApiGatewayV2Client;
   before(async () => {
     gw = await startTestGateway();
-    v1 = new APIGatewayClient(endpointOf(gw));
-    v2 = new ApiGatewayV2Client(endpointOf(gw));
+    v1 = new APIGatewayClient(adminClientConfig(gw));
+    v2 = new ApiGatewayV2Client(adminClientConfig(gw));
   });
   after(async () => {
     v1.destroy();

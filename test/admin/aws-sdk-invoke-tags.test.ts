@@ -12,7 +12,7 @@ import {
   UntagResourceCommand,
 } from "@aws-sdk/client-api-gateway";
 import { type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
-import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 describe("test-invoke-method, tags and flush-stage-cache through the AWS SDK", () => {
   let gw: TestGateway;
@@ -22,11 +22,7 @@ describe("test-invoke-method, tags and flush-stage-cache through the AWS SDK", (
   before(async () => {
     gw = await startTestGateway();
     backend = await startEchoBackend();
-    client = new APIGatewayClient({
-      endpoint: `http://127.0.0.1:${gw.adminPort}`,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    client = new APIGatewayClient(adminClientConfig(gw));
     const doc = `openapi: 3.0.1
 info: { title: Invoke, version: "1" }
 paths:

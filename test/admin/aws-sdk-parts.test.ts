@@ -27,7 +27,7 @@ import {
   UpdateApiKeyCommand,
   UpdateUsagePlanCommand,
 } from "@aws-sdk/client-api-gateway";
-import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 describe("the AWS SDK manages models, validators, authorizers, gateway responses, keys, plans and domains", () => {
   let gw: TestGateway;
@@ -36,11 +36,7 @@ describe("the AWS SDK manages models, validators, authorizers, gateway responses
   let rootId: string;
   before(async () => {
     gw = await startTestGateway();
-    client = new APIGatewayClient({
-      endpoint: `http://127.0.0.1:${gw.adminPort}`,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    client = new APIGatewayClient(adminClientConfig(gw));
     apiId = (await client.send(new CreateRestApiCommand({ name: "Parts" }))).id!;
     rootId = (await client.send(new GetResourcesCommand({ restApiId: apiId }))).items![0]!.id!;
   });

@@ -21,7 +21,7 @@ import {
   UpdateStageCommand,
 } from "@aws-sdk/client-api-gateway";
 import { type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
-import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 describe("the AWS SDK (client-api-gateway) builds a REST API step by step", () => {
   let gw: TestGateway;
@@ -30,11 +30,7 @@ describe("the AWS SDK (client-api-gateway) builds a REST API step by step", () =
   before(async () => {
     gw = await startTestGateway();
     backend = await startEchoBackend();
-    client = new APIGatewayClient({
-      endpoint: `http://127.0.0.1:${gw.adminPort}`,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    client = new APIGatewayClient(adminClientConfig(gw));
   });
   after(async () => {
     client.destroy();

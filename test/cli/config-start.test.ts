@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { request } from "undici";
+import { adminEndpointFromEnv, callAdmin } from "../../src/cli/admin-client.ts";
 import { runCli, spawnPortico } from "../support/process.ts";
 
 const API = `
@@ -31,7 +32,7 @@ describe("starting from a config file", () => {
     const config = join(dir, "good.yaml");
     writeFileSync(
       config,
-      `dataDir: data\napis:\n  - openapi: api.yaml\n    id: declared01\n    stage: v1\n    variables: { colour: blue }\n`,
+      `dataDir: data\napis:\n  - openapi: api.yaml\n    id: declared01\n    stage: v1\n    variables: { colour: blue }\n  - openapi: api.yaml\n    type: HTTP\n    id: declared02\n`,
     );
     const first = await spawnPortico(["--config", config]);
     const r = await request(`http://127.0.0.1:${first.port}/v1/hello`, {
@@ -40,24 +41,27 @@ describe("starting from a config file", () => {
     assert.equal(await r.body.text(), '{"declared":true}');
     const env = { PORTICO_ADMIN_URL: first.adminUrl };
     const stage1 = JSON.parse(runCli(["routes", "--json"], env).stdout) as unknown[];
-    assert.equal(stage1.length, 1);
+    assert.equal(stage1.length, 2);
+    const stageOf = async (adminUrl: string, path: string) =>
+      (await callAdmin(adminEndpointFromEnv(adminUrl, {}), "GET", path)) as {
+        deploymentId: string;
+        variables?: Record<string, string>;
+      };
+    const restBefore = await stageOf(first.adminUrl, "/restapis/declared01/stages/v1");
+    const httpBefore = await stageOf(first.adminUrl, "/v2/apis/declared02/stages/$default");
     first.child.kill("SIGTERM");
     assert.equal(await first.exited, 0);
 
     const second = await spawnPortico(["--config", config]);
     try {
-      const { callAdmin, adminEndpointFromEnv } = await import("../../src/cli/admin-client.ts");
-      const endpoint = adminEndpointFromEnv(second.adminUrl, {});
-      const stage = (await callAdmin(endpoint, "GET", "/restapis/declared01/stages/v1")) as {
-        deploymentId: string;
-        variables: Record<string, string>;
-      };
-      assert.deepEqual(stage.variables, { colour: "blue" });
-      // Unchanged document and stage → the first start's deployment still serves.
-      const again = (await callAdmin(endpoint, "GET", "/restapis/declared01/stages/v1")) as {
-        deploymentId: string;
-      };
-      assert.equal(again.deploymentId, stage.deploymentId);
+      const restAfter = await stageOf(second.adminUrl, "/restapis/declared01/stages/v1");
+      assert.deepEqual(restAfter.variables, { colour: "blue" });
+      // Unchanged documents and stages: the first start's deployments still serve.
+      assert.equal(restAfter.deploymentId, restBefore.deploymentId);
+      assert.equal(
+        (await stageOf(second.adminUrl, "/v2/apis/declared02/stages/$default")).deploymentId,
+        httpBefore.deploymentId,
+      );
     } finally {
       second.child.kill("SIGTERM");
       await second.exited;

@@ -73,3 +73,12 @@ export async function startTestGateway(overrides: Partial<Settings> = {}): Promi
     close: () => portico.close(),
   };
 }
+
+/** The configuration an AWS SDK client needs to manage this gateway (admin API, test/test). */
+export function adminClientConfig(gw: TestGateway) {
+  return {
+    endpoint: `http://127.0.0.1:${gw.adminPort}`,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  };
+}
