@@ -4,6 +4,7 @@ import { sigv4Authenticator } from "./admin/sigv4-authenticator.ts";
 import type { Settings } from "./config/settings.ts";
 import { ControlPlane } from "./control/control-plane.ts";
 import { applyDeclaredApis } from "./control/declared-apis.ts";
+import { FunctionRegistry } from "./functions/function-registry.ts";
 import { DataPlane } from "./gateway/data-plane.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { createLogger, type Logger } from "./observe/logger.ts";
@@ -26,8 +27,20 @@ export interface Portico {
 export async function startPortico(settings: Settings, log: Logger = createLogger()): Promise<Portico> {
   const store = await openStore({ dataDir: settings.dataDir });
   const upstreams = new Upstreams();
+  let functions: FunctionRegistry;
+  try {
+    functions = new FunctionRegistry(
+      settings.functions,
+      { region: settings.region, accountId: settings.accountId, watch: settings.watch },
+      log,
+    );
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const dataPlane = new DataPlane(log);
-  const control = new ControlPlane({ store, dataPlane, upstreams, log, region: settings.region });
+  const integrations = { upstreams, functions, accountId: settings.accountId };
+  const control = new ControlPlane({ store, dataPlane, integrations, log, region: settings.region });
   let admin: AdminServer | undefined;
   try {
     await control.loadAll();
@@ -43,12 +56,12 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       store,
       async close() {
         await Promise.all([dataPlane.close(), adminServer.close()]);
-        await upstreams.close();
+        await Promise.all([upstreams.close(), functions.close()]);
         await store.close();
       },
     };
   } catch (err) {
-    await Promise.allSettled([dataPlane.close(), admin?.close(), upstreams.close()]);
+    await Promise.allSettled([dataPlane.close(), admin?.close(), upstreams.close(), functions.close()]);
     await store.close();
     throw err;
   }

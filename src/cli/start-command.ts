@@ -16,6 +16,7 @@ export const startCommand: Command = {
   --data-dir DIR    durable state directory (PORTICO_DATA_DIR); in memory when unset
   --redis URL       shared state for scale-out (PORTICO_REDIS) — not available yet
   --region NAME     AWS region the gateway answers as (PORTICO_REGION, default us-east-1)
+  --watch           reload a function's handler when its file changes (PORTICO_WATCH=1)
 
 Stops gracefully on SIGTERM or SIGINT: no new connections, in-flight requests finish, exit 0.
 `,
@@ -43,10 +44,12 @@ export async function launch(
     "data-dir": { type: "string" },
     redis: { type: "string" },
     region: { type: "string" },
+    watch: { type: "boolean" },
   });
   const configPath = (values.config as string | undefined) ?? env.PORTICO_CONFIG;
   const config = configPath === undefined ? undefined : loadConfigFile(configPath);
-  const settings = resolveSettings({ flags: values as Record<string, string | undefined>, env, config });
+  const flags = { ...values, watch: values.watch ? "true" : undefined } as Record<string, string | undefined>;
+  const settings = resolveSettings({ flags, env, config });
   if (settings.redis !== undefined)
     throw new Error("--redis is not supported yet; run without it for the embedded store");
   const log = createLogger();

@@ -18,6 +18,8 @@ export interface Settings {
   networks: Record<string, string[]>;
   apis: DeclaredApi[];
   configFile?: string;
+  /** Reload function handlers when their files change (development). */
+  watch?: boolean;
 }
 
 export interface SettingsInput {
@@ -58,6 +60,7 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     networks: config?.networks ?? {},
     apis: (config?.apis ?? []).map((a) => ({ ...a, type: a.type ?? "REST" })),
     configFile: config?.file,
+    watch: flags.watch === "true" || env.PORTICO_WATCH === "1" || env.PORTICO_WATCH === "true",
   };
   settings.credentials = config?.credentials ?? [
     { accessKeyId: "test", secretAccessKey: "test", principal: `arn:aws:iam::${settings.accountId}:root` },

@@ -1,9 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { compileHttpStage } from "../gateway/compile-http-stage.ts";
 import { compileRestStage } from "../gateway/compile-rest-stage.ts";
-import type { CompiledApi, CompiledStage } from "../gateway/compiled.ts";
+import type { CompiledApi, CompiledStage, IntegrationDeps } from "../gateway/compiled.ts";
 import type { DataPlane } from "../gateway/data-plane.ts";
-import type { Upstreams } from "../integrations/upstreams.ts";
 import type { HttpApiDefinition, HttpDeployment, HttpStage } from "../model/http-api.ts";
 import { newDeploymentId } from "../model/ids.ts";
 import type { Deployment, RestApiDefinition, Stage } from "../model/rest-api.ts";
@@ -43,20 +42,20 @@ export class ControlPlane {
   private readonly serial = new Serial();
   private readonly store: Store;
   private readonly dataPlane: DataPlane;
-  private readonly upstreams: Upstreams;
+  private readonly integrations: IntegrationDeps;
   private readonly log: Logger;
   readonly region: string;
 
   constructor(deps: {
     store: Store;
     dataPlane: DataPlane;
-    upstreams: Upstreams;
+    integrations: IntegrationDeps;
     log: Logger;
     region: string;
   }) {
     this.store = deps.store;
     this.dataPlane = deps.dataPlane;
-    this.upstreams = deps.upstreams;
+    this.integrations = deps.integrations;
     this.log = deps.log;
     this.region = deps.region;
   }
@@ -432,7 +431,10 @@ export class ControlPlane {
   ): Promise<TestInvokeResult> {
     const def = await this.getRestApi(apiId);
     if (def === undefined) throw notFound("Invalid API identifier specified");
-    return testInvokeMethod(def, resourceId, httpMethod, input, { upstreams: this.upstreams, log: this.log });
+    return testInvokeMethod(def, resourceId, httpMethod, input, {
+      integrations: this.integrations,
+      log: this.log,
+    });
   }
 
   // ---- account-level resources (API keys, usage plans, domain names) ---------------------------
@@ -482,7 +484,7 @@ export class ControlPlane {
       const stage = doc.value as Stage;
       const deployment = await this.getDeployment(apiId, stage.deploymentId);
       if (deployment === undefined) continue;
-      stages.set(stage.stageName, compileRestStage(stage, deployment, this.upstreams));
+      stages.set(stage.stageName, compileRestStage(stage, deployment, this.integrations));
       apiType = "REST";
     }
     for (const doc of await this.store.list("httpstages", `${apiId}/`)) {
@@ -490,7 +492,7 @@ export class ControlPlane {
       if (stage.deploymentId === undefined) continue;
       const deployment = await this.getHttpDeployment(apiId, stage.deploymentId);
       if (deployment === undefined) continue;
-      stages.set(stage.stageName, compileHttpStage(stage, deployment, this.upstreams));
+      stages.set(stage.stageName, compileHttpStage(stage, deployment, this.integrations));
       apiType = "HTTP";
     }
     if (apiType === undefined) {

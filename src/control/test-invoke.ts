@@ -1,7 +1,7 @@
 import { request } from "undici";
 import { compileRestStage } from "../gateway/compile-rest-stage.ts";
+import type { IntegrationDeps } from "../gateway/compiled.ts";
 import { DataPlane } from "../gateway/data-plane.ts";
-import type { Upstreams } from "../integrations/upstreams.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
 import type { Logger } from "../observe/logger.ts";
 import { findMethod, findResource } from "./rest-entities.ts";
@@ -35,7 +35,7 @@ export async function testInvokeMethod(
   resourceId: string,
   httpMethod: string,
   input: TestInvokeInput,
-  deps: { upstreams: Upstreams; log: Logger },
+  deps: { integrations: IntegrationDeps; log: Logger },
 ): Promise<TestInvokeResult> {
   const resource = findResource(def, resourceId);
   const method = findMethod(def, resourceId, httpMethod);
@@ -54,7 +54,7 @@ export async function testInvokeMethod(
       lastUpdatedDate: now,
     },
     { id: "testinvoke", restApiId: def.api.id, createdDate: now, snapshot: def },
-    deps.upstreams,
+    deps.integrations,
   );
   const plane = new DataPlane(deps.log);
   plane.install({ apiId: def.api.id, apiType: "REST", stages: new Map([[STAGE, stage]]) });

@@ -1,18 +1,32 @@
+import { functionNameFromUri } from "../functions/function-registry.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";
-import type { Upstreams } from "../integrations/upstreams.ts";
+import { httpApiIsBinary, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { HttpDeployment, HttpIntegration, HttpStage } from "../model/http-api.ts";
 import { configurationError } from "./compile-integration.ts";
-import type { CompiledRoute, CompiledStage, IntegrationHandler } from "./compiled.ts";
+import type { CompiledRoute, CompiledStage, IntegrationDeps, IntegrationHandler } from "./compiled.ts";
 import { HTTP_API_RESPONSES } from "./gateway-responses.ts";
 import { RouteTree } from "./route-tree.ts";
 
 function compileHttpIntegration(
   integration: HttpIntegration | undefined,
-  upstreams: Upstreams,
+  deps: IntegrationDeps,
 ): IntegrationHandler {
   if (integration === undefined) return configurationError("Route has no integration target");
+  if (integration.integrationType === "AWS_PROXY") {
+    const name =
+      integration.integrationUri === undefined ? undefined : functionNameFromUri(integration.integrationUri);
+    if (name === undefined) return configurationError("AWS_PROXY integrations must name a Lambda function");
+    return lambdaProxyIntegration({
+      pool: deps.functions?.get(name),
+      functionName: name,
+      payloadFormatVersion: integration.payloadFormatVersion,
+      timeoutMs: integration.timeoutInMillis,
+      accountId: deps.accountId,
+      isBinary: httpApiIsBinary,
+    });
+  }
   if (integration.integrationType !== "HTTP_PROXY" || integration.integrationUri === undefined) {
     return configurationError(`Integration type ${integration.integrationType} is not supported yet`);
   }
@@ -24,7 +38,7 @@ function compileHttpIntegration(
       [],
       integration.timeoutInMillis,
     ),
-    upstreams,
+    deps.upstreams,
   );
 }
 
@@ -32,7 +46,7 @@ function compileHttpIntegration(
 export function compileHttpStage(
   stage: HttpStage,
   deployment: HttpDeployment,
-  upstreams: Upstreams,
+  deps: IntegrationDeps,
 ): CompiledStage {
   const routes = new RouteTree<CompiledRoute>();
   let defaultRoute: CompiledRoute | undefined;
@@ -43,7 +57,7 @@ export function compileHttpStage(
       : undefined;
     const invoke = compileHttpIntegration(
       integrationId === undefined ? undefined : integrations[integrationId],
-      upstreams,
+      deps,
     );
     if (route.routeKey === "$default") {
       defaultRoute = { resourcePath: "$default", resourceId: route.routeId, httpMethod: "ANY", invoke };

@@ -1,13 +1,14 @@
+import { functionNameFromUri } from "../functions/function-registry.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
 import { plainHttpIntegration } from "../integrations/http-plain.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";
 import { compileResponseSelector } from "../integrations/integration-responses.ts";
+import { binaryMatcher, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
 import { mockIntegration } from "../integrations/mock.ts";
 import { compileRequestParameters } from "../integrations/request-parameters.ts";
-import type { Upstreams } from "../integrations/upstreams.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { Integration } from "../model/rest-api.ts";
-import type { IntegrationHandler } from "./compiled.ts";
+import type { IntegrationDeps, IntegrationHandler } from "./compiled.ts";
 import { sendGatewayResponse } from "./send.ts";
 
 /** Answers 500 for a method whose integration cannot run (missing, or a type not built yet). */
@@ -24,8 +25,10 @@ export function configurationError(reason: string): IntegrationHandler {
  */
 export function compileRestIntegration(
   integration: Integration | undefined,
-  upstreams: Upstreams,
+  deps: IntegrationDeps,
+  binaryMediaTypes: readonly string[] = [],
 ): IntegrationHandler {
+  const { upstreams } = deps;
   if (integration === undefined) return configurationError("No integration defined for method");
   try {
     switch (integration.type) {
@@ -55,6 +58,19 @@ export function compileRestIntegration(
           },
           upstreams,
         );
+      }
+      case "AWS_PROXY": {
+        const name = integration.uri === undefined ? undefined : functionNameFromUri(integration.uri);
+        if (name === undefined)
+          return configurationError("AWS_PROXY integrations must name a Lambda function");
+        return lambdaProxyIntegration({
+          pool: deps.functions?.get(name),
+          functionName: name,
+          payloadFormatVersion: "1.0",
+          timeoutMs: integration.timeoutInMillis ?? 29_000,
+          accountId: deps.accountId,
+          isBinary: binaryMatcher(binaryMediaTypes),
+        });
       }
       default:
         return configurationError(`Integration type ${integration.type} is not supported yet`);

@@ -1,12 +1,12 @@
-import type { Upstreams } from "../integrations/upstreams.ts";
 import type { Deployment, Stage } from "../model/rest-api.ts";
 import { compileRestIntegration } from "./compile-integration.ts";
-import type { CompiledRoute, CompiledStage } from "./compiled.ts";
+import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
 import { REST_RESPONSES } from "./gateway-responses.ts";
 import { RouteTree } from "./route-tree.ts";
 
 /** Compiles a REST stage (its deployment's frozen snapshot plus stage settings) into a route table. */
-export function compileRestStage(stage: Stage, deployment: Deployment, upstreams: Upstreams): CompiledStage {
+export function compileRestStage(stage: Stage, deployment: Deployment, deps: IntegrationDeps): CompiledStage {
+  const binary = deployment.snapshot.api.binaryMediaTypes ?? [];
   const routes = new RouteTree<CompiledRoute>();
   for (const resource of Object.values(deployment.snapshot.resources)) {
     for (const method of Object.values(resource.resourceMethods ?? {})) {
@@ -14,7 +14,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, upstreams
         resourcePath: resource.path,
         resourceId: resource.id,
         httpMethod: method.httpMethod,
-        invoke: compileRestIntegration(method.methodIntegration, upstreams),
+        invoke: compileRestIntegration(method.methodIntegration, deps, binary),
       });
     }
   }

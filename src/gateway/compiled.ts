@@ -1,6 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FunctionRegistry } from "../functions/function-registry.ts";
+import type { Upstreams } from "../integrations/upstreams.ts";
 import type { GatewayResponse, GatewayResponseType } from "./gateway-responses.ts";
 import type { RouteTree } from "./route-tree.ts";
+
+/** What compiling integrations needs from the running gateway. */
+export interface IntegrationDeps {
+  readonly upstreams: Upstreams;
+  readonly functions: FunctionRegistry | undefined;
+  readonly accountId: string;
+}
 
 /**
  * What the data plane serves: deployments compiled into route tables once, at deploy time.

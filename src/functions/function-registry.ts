@@ -1,0 +1,81 @@
+import { existsSync, type FSWatcher, watch } from "node:fs";
+import type { FunctionConfig } from "../config/schema.ts";
+import type { Logger } from "../observe/logger.ts";
+import { FunctionPool } from "./function-pool.ts";
+
+const EXTENSIONS = [".js", ".mjs", ".cjs", ".ts"];
+
+/** `…/src/pets.handler` → the module file that exists (`src/pets.js`, `.mjs`, `.cjs` or `.ts`) and `handler`. */
+export function resolveHandler(handler: string): { file: string; exportName: string } | undefined {
+  const dot = handler.lastIndexOf(".");
+  if (dot <= 0) return undefined;
+  const base = handler.slice(0, dot);
+  const exportName = handler.slice(dot + 1);
+  for (const ext of EXTENSIONS) if (existsSync(base + ext)) return { file: base + ext, exportName };
+  return undefined;
+}
+
+/**
+ * The function name an integration or authorizer URI names:
+ * `arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/arn:aws:lambda:{region}:{account}:function:{name}[:{qualifier}]/invocations`,
+ * or a bare Lambda ARN.
+ */
+export function functionNameFromUri(uri: string): string | undefined {
+  const m =
+    /(?:^|functions\/)arn:aws:lambda:[^:]*:[^:]*:function:([A-Za-z0-9_-]+)(?::[^/]+)?(?:\/invocations)?$/.exec(
+      uri,
+    );
+  return m?.[1];
+}
+
+/** The functions declared in the config, each a warm worker pool, looked up by name. */
+export class FunctionRegistry {
+  private readonly pools = new Map<string, FunctionPool>();
+  private readonly watchers: FSWatcher[] = [];
+
+  constructor(
+    functions: Readonly<Record<string, FunctionConfig>>,
+    options: { region: string; accountId: string; watch?: boolean },
+    log: Logger,
+  ) {
+    for (const [name, config] of Object.entries(functions)) {
+      const resolved = resolveHandler(config.handler);
+      if (resolved === undefined)
+        throw new Error(
+          `functions.${name}.handler: no module for ${config.handler} (tried ${EXTENSIONS.join(", ")})`,
+        );
+      const arn = `arn:aws:lambda:${options.region}:${options.accountId}:function:${name}`;
+      const pool = new FunctionPool(
+        {
+          name,
+          file: resolved.file,
+          exportName: resolved.exportName,
+          timeoutMs: (config.timeout ?? 3) * 1000,
+          memoryMb: config.memorySize ?? 128,
+          environment: config.environment ?? {},
+          concurrency: 4,
+          identity: {
+            functionName: name,
+            functionVersion: "$LATEST",
+            invokedFunctionArn: arn,
+            memoryLimitInMB: String(config.memorySize ?? 128),
+            logGroupName: `/aws/lambda/${name}`,
+            logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll("-", "/")}/[$LATEST]portico`,
+          },
+        },
+        log,
+      );
+      this.pools.set(name, pool);
+      if (options.watch) this.watchers.push(watch(resolved.file, () => pool.reload()));
+    }
+  }
+
+  get(name: string): FunctionPool | undefined {
+    return this.pools.get(name);
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.watchers) w.close();
+    await Promise.allSettled([...this.pools.values()].map((p) => p.close()));
+  }
+}

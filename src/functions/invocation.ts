@@ -1,0 +1,29 @@
+/** What the worker sends back for one invocation, and what the gateway makes of failures. */
+export type InvocationResult =
+  | { ok: true; result: unknown }
+  | { ok: false; errorType: string; errorMessage: string; trace?: string[] };
+
+/** A message from the gateway to a worker. */
+export interface InvokeMessage {
+  type: "invoke";
+  requestId: string;
+  event: unknown;
+  deadlineMs: number;
+}
+
+/** Messages from a worker to the gateway. */
+export type WorkerMessage =
+  | { type: "ready" }
+  | { type: "init-error"; errorType: string; errorMessage: string }
+  | { type: "result"; requestId: string; result: InvocationResult }
+  | { type: "log"; requestId: string | undefined; level: string; text: string };
+
+/** Static facts a handler sees in its `context`. */
+export interface FunctionIdentity {
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string;
+  logGroupName: string;
+  logStreamName: string;
+}

@@ -1,0 +1,125 @@
+/**
+ * The Lambda runtime inside a worker thread: loads the handler once (a warm container), then runs
+ * invocations one at a time with AWS's `context`, for async and callback-style handlers alike.
+ * Console output goes to the gateway's log, tagged with the request id.
+ */
+import { pathToFileURL } from "node:url";
+import { format } from "node:util";
+import { parentPort, workerData } from "node:worker_threads";
+import type { FunctionIdentity, InvocationResult, InvokeMessage, WorkerMessage } from "./invocation.ts";
+
+const port = parentPort!;
+const { file, exportName, identity } = workerData as {
+  file: string;
+  exportName: string;
+  identity: FunctionIdentity;
+};
+const post = (message: WorkerMessage) => port.postMessage(message);
+let currentRequest: string | undefined;
+
+for (const level of ["log", "info", "warn", "error", "debug"] as const) {
+  console[level] = (...args: unknown[]) =>
+    post({ type: "log", requestId: currentRequest, level, text: format(...args) });
+}
+
+type Handler = (
+  event: unknown,
+  context: unknown,
+  callback?: (err: unknown, result?: unknown) => void,
+) => unknown;
+
+function errorResult(err: unknown): InvocationResult {
+  if (err instanceof Error) {
+    return {
+      ok: false,
+      errorType: err.name || "Error",
+      errorMessage: err.message,
+      trace: err.stack?.split("\n"),
+    };
+  }
+  return { ok: false, errorType: "Error", errorMessage: typeof err === "string" ? err : JSON.stringify(err) };
+}
+
+function invoke(handler: Handler, message: InvokeMessage): Promise<InvocationResult> {
+  const context = {
+    ...identity,
+    awsRequestId: message.requestId,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, message.deadlineMs - Date.now()),
+    done: undefined as unknown,
+    succeed: undefined as unknown,
+    fail: undefined as unknown,
+  };
+  return new Promise<InvocationResult>((resolve) => {
+    let settled = false;
+    const settle = (r: InvocationResult) => {
+      if (!settled) {
+        settled = true;
+        resolve(r);
+      }
+    };
+    const callback = (err: unknown, result?: unknown) =>
+      settle(err ? errorResult(err) : { ok: true, result });
+    context.done = callback;
+    context.succeed = (result: unknown) => callback(null, result);
+    context.fail = (err: unknown) => callback(err);
+    try {
+      const returned = handler(message.event, context, callback);
+      if (
+        returned !== null &&
+        typeof returned === "object" &&
+        typeof (returned as Promise<unknown>).then === "function"
+      ) {
+        (returned as Promise<unknown>).then(
+          (result) => settle({ ok: true, result }),
+          (err: unknown) => settle(errorResult(err)),
+        );
+      } else if (handler.length < 3) {
+        settle({ ok: true, result: returned });
+      }
+    } catch (err) {
+      settle(errorResult(err));
+    }
+  });
+}
+
+try {
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown> & {
+    default?: Record<string, unknown>;
+  };
+  const handler = (mod[exportName] ?? mod.default?.[exportName]) as Handler | undefined;
+  if (typeof handler !== "function") {
+    post({
+      type: "init-error",
+      errorType: "Runtime.HandlerNotFound",
+      errorMessage: `${file}.${exportName} is undefined or not exported`,
+    });
+  } else {
+    port.on("message", async (message: InvokeMessage) => {
+      currentRequest = message.requestId;
+      const result = await invoke(handler, message);
+      // A result that cannot be serialised is the handler's error, as on Lambda.
+      try {
+        const json = result.ok
+          ? { ok: true as const, result: JSON.parse(JSON.stringify(result.result ?? null)) as unknown }
+          : result;
+        post({ type: "result", requestId: message.requestId, result: json });
+      } catch {
+        post({
+          type: "result",
+          requestId: message.requestId,
+          result: {
+            ok: false,
+            errorType: "Runtime.MarshalError",
+            errorMessage: "Unable to marshal response",
+          },
+        });
+      }
+      currentRequest = undefined;
+    });
+    post({ type: "ready" });
+  }
+} catch (err) {
+  const e = err as Error;
+  post({ type: "init-error", errorType: "Runtime.ImportModuleError", errorMessage: `Error: ${e.message}` });
+}

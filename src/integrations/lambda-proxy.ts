@@ -1,0 +1,114 @@
+import type { FunctionPool } from "../functions/function-pool.ts";
+import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
+import type { GatewayResponse } from "../gateway/gateway-responses.ts";
+import { newTraceId } from "../gateway/request-ids.ts";
+import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { gatewayResponseFor } from "./backend-errors.ts";
+import { type EventBody, eventV1, eventV2 } from "./lambda-events.ts";
+import { type ProxyResponse, responseV1, responseV2 } from "./lambda-response.ts";
+import { readBody } from "./request-body.ts";
+
+export interface LambdaProxyOptions {
+  readonly pool: FunctionPool | undefined;
+  readonly functionName: string;
+  readonly payloadFormatVersion: "1.0" | "2.0";
+  readonly timeoutMs: number;
+  readonly accountId: string;
+  /** Whether a request content type is sent base64-encoded (REST: binaryMediaTypes; HTTP APIs: non-text). */
+  readonly isBinary: (contentType: string | undefined) => boolean;
+}
+
+/** REST APIs' binary media types: exact types or wildcards (`image/*`, `*\/*`). */
+export function binaryMatcher(types: readonly string[]): (contentType: string | undefined) => boolean {
+  if (types.length === 0) return () => false;
+  const exact = new Set(types.map((t) => t.toLowerCase()));
+  const prefixes = types.filter((t) => t.endsWith("/*")).map((t) => t.slice(0, -1).toLowerCase());
+  return (contentType) => {
+    const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+    return exact.has(type) || exact.has("*/*") || prefixes.some((p) => type.startsWith(p));
+  };
+}
+
+/** HTTP APIs base64-encode every body that is not text. */
+export function httpApiIsBinary(contentType: string | undefined): boolean {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "") return false;
+  return !(
+    type.startsWith("text/") ||
+    type === "application/json" ||
+    type === "application/xml" ||
+    type === "application/javascript" ||
+    type === "application/x-www-form-urlencoded" ||
+    type.endsWith("+json") ||
+    type.endsWith("+xml")
+  );
+}
+
+/** The 5xx an API type answers when the function fails or returns something malformed. */
+function failure(ctx: RequestContext): GatewayResponse {
+  return ctx.stage.apiType === "REST"
+    ? {
+        statusCode: 502,
+        errorType: "InternalServerErrorException",
+        body: '{"message": "Internal server error"}',
+      }
+    : ctx.stage.responses.INTEGRATION_FAILURE;
+}
+
+/**
+ * AWS_PROXY to a Lambda function: the request becomes AWS's event, the function runs in its worker
+ * pool, the result becomes the response by AWS's rules. The integration timeout (29 s REST, 30 s HTTP)
+ * bounds the wait.
+ */
+export function lambdaProxyIntegration(options: LambdaProxyOptions): IntegrationHandler {
+  return async (ctx) => {
+    const { res } = ctx;
+    const apiType = ctx.stage.apiType;
+    if (options.pool === undefined) {
+      sendGatewayResponse(res, apiType, ctx, failure(ctx));
+      return;
+    }
+    let payload: EventBody;
+    try {
+      const bytes = await readBody(ctx.req);
+      const binary = options.isBinary(ctx.req.headers["content-type"]);
+      payload =
+        bytes.length === 0 &&
+        ctx.req.headers["content-length"] === undefined &&
+        ctx.req.headers["transfer-encoding"] === undefined
+          ? { body: null, isBase64Encoded: false }
+          : { body: binary ? bytes.toString("base64") : bytes.toString("utf8"), isBase64Encoded: binary };
+    } catch (err) {
+      const type = gatewayResponseFor(err);
+      sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
+      return;
+    }
+    const v2 = options.payloadFormatVersion === "2.0";
+    const event = v2 ? eventV2(ctx, options.accountId, payload) : eventV1(ctx, options.accountId, payload);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
+    });
+    const outcome = await Promise.race([options.pool.invoke(ctx.requestId, event), timedOut]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.INTEGRATION_TIMEOUT);
+      return;
+    }
+    const response: ProxyResponse | undefined = outcome.ok
+      ? (v2 ? responseV2 : responseV1)(outcome.result)
+      : undefined;
+    if (response === undefined) {
+      sendGatewayResponse(res, apiType, ctx, failure(ctx));
+      return;
+    }
+    const headers = idHeaders(apiType, ctx);
+    if (apiType === "REST") headers.push("X-Amzn-Trace-Id", newTraceId(ctx.startMs));
+    headers.push(...response.headers);
+    if (!response.headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type"))
+      headers.push("Content-Type", "application/json");
+    headers.push("Content-Length", String(response.body.length));
+    res.writeHead(response.statusCode, headers);
+    res.end(response.body);
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Lambda proxy results → HTTP responses, with AWS's rules (AWS-BEHAVIOUR.md §2.5). A result AWS would
+ * call malformed yields undefined, which the caller answers with the API type's 5xx.
+ */
+export interface ProxyResponse {
+  statusCode: number;
+  headers: string[];
+  body: Buffer;
+}
+
+/** Headers the gateway sets itself; a function's values for them are dropped. */
+const OWN_HEADERS = new Set(["content-length", "transfer-encoding", "connection"]);
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const scalar = (v: unknown): string | undefined =>
+  typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+
+function bodyBytes(body: unknown, base64: boolean): Buffer | undefined {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (typeof body !== "string") return undefined;
+  return base64 ? Buffer.from(body, "base64") : Buffer.from(body, "utf8");
+}
+
+/** Payload 1.0 (REST and HTTP API): `statusCode` required, `body` a string, headers scalars. */
+export function responseV1(result: unknown): ProxyResponse | undefined {
+  if (!isRecord(result)) return undefined;
+  const statusCode = Number(result.statusCode);
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return undefined;
+  const body = bodyBytes(result.body, result.isBase64Encoded === true);
+  if (body === undefined) return undefined;
+  const headers: string[] = [];
+  const seen = new Set<string>();
+  if (result.multiValueHeaders !== undefined && result.multiValueHeaders !== null) {
+    if (!isRecord(result.multiValueHeaders)) return undefined;
+    for (const [name, values] of Object.entries(result.multiValueHeaders)) {
+      if (!Array.isArray(values)) return undefined;
+      for (const v of values) {
+        const s = scalar(v);
+        if (s === undefined) return undefined;
+        if (!OWN_HEADERS.has(name.toLowerCase())) headers.push(name, s);
+      }
+      seen.add(name.toLowerCase());
+    }
+  }
+  if (result.headers !== undefined && result.headers !== null) {
+    if (!isRecord(result.headers)) return undefined;
+    for (const [name, value] of Object.entries(result.headers)) {
+      const s = scalar(value);
+      if (s === undefined) return undefined;
+      if (!seen.has(name.toLowerCase()) && !OWN_HEADERS.has(name.toLowerCase())) headers.push(name, s);
+    }
+  }
+  return { statusCode, headers, body };
+}
+
+/**
+ * Payload 2.0: a result with `statusCode` is read like 1.0 plus `cookies`; anything else is the body
+ * of a 200 (`application/json`), a string as is, other values as JSON.
+ */
+export function responseV2(result: unknown): ProxyResponse | undefined {
+  if (isRecord(result) && result.statusCode !== undefined) {
+    const base = responseV1({ ...result, multiValueHeaders: undefined });
+    if (base === undefined) return undefined;
+    if (result.cookies !== undefined) {
+      if (!Array.isArray(result.cookies)) return undefined;
+      for (const c of result.cookies) base.headers.push("Set-Cookie", String(c));
+    }
+    if (!base.headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type")) {
+      base.headers.push("Content-Type", "application/json");
+    }
+    return base;
+  }
+  const text = typeof result === "string" ? result : JSON.stringify(result ?? null);
+  return { statusCode: 200, headers: ["Content-Type", "application/json"], body: Buffer.from(text, "utf8") };
+}
