@@ -1,7 +1,7 @@
 import { request } from "undici";
 import type { Settings } from "../../src/config/settings.ts";
 import { importHttpApiDocument, importRestApiDocument } from "../../src/control/import-document.ts";
-import { createLogger } from "../../src/observe/logger.ts";
+import { createLogger, type Logger } from "../../src/observe/logger.ts";
 import { type Portico, startPortico } from "../../src/portico.ts";
 
 export interface TestGateway {
@@ -44,8 +44,11 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
 }
 
 /** Starts a real Portico in this process on ephemeral ports (in-memory store unless dataDir is set). */
-export async function startTestGateway(overrides: Partial<Settings> = {}): Promise<TestGateway> {
-  const portico = await startPortico(testSettings(overrides), createLogger("silent"));
+export async function startTestGateway(
+  overrides: Partial<Settings> = {},
+  log?: Logger,
+): Promise<TestGateway> {
+  const portico = await startPortico(testSettings(overrides), log ?? createLogger("silent"));
   const { control } = portico;
   return {
     portico,
