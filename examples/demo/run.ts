@@ -32,12 +32,14 @@ Demo backend on http://127.0.0.1:${backend.port}. Try:
   curl ${rest}/dev/pets/2
   curl -X POST ${rest}/dev/pets -H 'content-type: application/json' -d '{"type":"bird","price":9.5}'
   curl ${rest}/dev/ping                      # MOCK integration, answered by the gateway
+  curl '${rest}/dev/hello?name=you'            # AWS_PROXY to the Lambda function in examples/demo/functions
   curl '${rest}/dev/echo/any/path?x=1'         # greedy {proxy+}, ANY method
   curl -i ${rest}/dev/nope                   # 403 Missing Authentication Token, as AWS
   curl http://localhost:${port}/restapis/petstore01/dev/_user_request_/pets   # path style
 
   # HTTP API "PetsHttp", $default stage (no stage prefix)
   curl ${http}/pets/1
+  curl ${http}/hello                         # the same function, payload format 2.0
   curl -i ${http}/nope                       # 404 Not Found, as AWS
 
   # the admin API (SigV4, credentials test/test)

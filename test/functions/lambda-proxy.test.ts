@@ -216,3 +216,41 @@ describe("AWS_PROXY integrations with real handlers in worker threads", () => {
     assert.equal(failed.text, '{"message":"Internal Server Error"}');
   });
 });
+
+describe("function lifecycle", () => {
+  test("--watch: editing a handler file takes effect without a restart", async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "portico-watch-"));
+    const file = join(dir, "live.mjs");
+    writeFileSync(file, 'export const handler = async () => ({ statusCode: 200, body: "v1" });\n');
+    const gw = await startTestGateway({
+      watch: true,
+      functions: { live: { handler: join(dir, "live.handler") } },
+    });
+    try {
+      const api = await gw.deployRest(
+        `openapi: 3.0.1\ninfo: { title: Live, version: "1" }\npaths:${route("/live", "live")}\n`,
+        "dev",
+      );
+      assert.equal((await gw.call(api, "/dev/live")).text, "v1");
+      writeFileSync(file, 'export const handler = async () => ({ statusCode: 200, body: "v2" });\n');
+      let text = "";
+      for (let i = 0; i < 50 && text !== "v2"; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        text = (await gw.call(api, "/dev/live")).text;
+      }
+      assert.equal(text, "v2");
+    } finally {
+      await gw.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a declared function whose handler file does not exist fails start-up, naming it", async () => {
+    await assert.rejects(
+      startTestGateway({ functions: { ghost: { handler: join(FIXTURES, "nothing.handler") } } }),
+      /functions\.ghost\.handler: no module for .*nothing\.handler/,
+    );
+  });
+});
