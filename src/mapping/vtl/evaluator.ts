@@ -1,0 +1,422 @@
+import velocity from "velocityjs";
+import { TemplateError } from "./errors.ts";
+import { type HostObject, isHostObject } from "./host-object.ts";
+import { callJavaMethod, NO_METHOD } from "./java-methods.ts";
+import { isNumber, JDouble, JMap, javaEquals, numeric, toJavaString, truthy } from "./values.ts";
+
+/**
+ * A Velocity evaluator with Java Velocity 1.7 semantics over velocityjs's parse tree: integer
+ * arithmetic, Java String/Map/List methods, `#set` ignoring a null right-hand side, literal output of
+ * unresolved references, `$foreach`/`$velocityCount`, and hard limits (1,000 iterations per
+ * `#foreach`, an output cap, a step budget) so no template can run away.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: velocityjs's parse tree is loosely typed
+type Node = any;
+
+export interface Limits {
+  maxForeach: number;
+  maxOutputChars: number;
+  maxSteps: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxForeach: 1000,
+  maxOutputChars: 10 * 1024 * 1024,
+  maxSteps: 2_000_000,
+};
+
+class BreakSignal {}
+class StopSignal {}
+
+const parseCache = new Map<string, Node[]>();
+
+/** Parses template text with velocityjs; a syntax error is a TemplateError with the parser's message. */
+export function parseTemplate(text: string): Node[] {
+  try {
+    return velocity.parse(text) as Node[];
+  } catch (err) {
+    throw new TemplateError(
+      "TEMPLATE_SYNTAX",
+      `Invalid mapping template: ${(err as Error).message.split("\n")[0]}`,
+    );
+  }
+}
+
+function parseInterpolated(text: string): Node[] {
+  let nodes = parseCache.get(text);
+  if (nodes === undefined) {
+    nodes = parseTemplate(text);
+    if (parseCache.size < 10_000) parseCache.set(text, nodes);
+  }
+  return nodes;
+}
+
+class ForeachState implements HostObject {
+  readonly vtlHost = true;
+  index = 0;
+  total: number;
+  constructor(total: number) {
+    this.total = total;
+  }
+  get(name: string): unknown {
+    if (name === "index") return this.index;
+    if (name === "count") return this.index + 1;
+    if (name === "hasNext") return this.index + 1 < this.total;
+    if (name === "first") return this.index === 0;
+    if (name === "last") return this.index + 1 === this.total;
+    return null;
+  }
+  call(name: string): unknown {
+    return name === "hasNext" || name === "index" || name === "count" ? this.get(name) : NO_METHOD;
+  }
+}
+
+export class Renderer {
+  private readonly vars: Map<string, unknown>;
+  private readonly macros = new Map<string, { args: string[]; body: Node[] }>();
+  private readonly lines: string[];
+  private readonly limits: Limits;
+  private out = "";
+  private steps = 0;
+
+  constructor(source: string, vars: Map<string, unknown>, limits: Limits = DEFAULT_LIMITS) {
+    this.lines = source.split("\n");
+    this.vars = vars;
+    this.limits = limits;
+  }
+
+  render(nodes: Node[]): string {
+    try {
+      this.renderNodes(nodes);
+    } catch (err) {
+      if (!(err instanceof StopSignal) && !(err instanceof BreakSignal)) throw err;
+    }
+    return this.out;
+  }
+
+  private emit(text: string): void {
+    this.out += text;
+    if (this.out.length > this.limits.maxOutputChars) {
+      throw new TemplateError("TEMPLATE_OUTPUT_TOO_LARGE", "Mapping template output exceeds the size limit");
+    }
+  }
+
+  private step(): void {
+    if (++this.steps > this.limits.maxSteps)
+      throw new TemplateError("TEMPLATE_RUNTIME", "Mapping template exceeded its evaluation budget");
+  }
+
+  private renderNodes(nodes: Node[]): void {
+    for (const node of nodes) this.renderNode(node);
+  }
+
+  private renderNode(node: Node): void {
+    this.step();
+    if (typeof node === "string") {
+      this.emit(node);
+      return;
+    }
+    if (Array.isArray(node)) {
+      this.renderBlock(node);
+      return;
+    }
+    switch (node.type) {
+      case "references": {
+        const value = this.reference(node);
+        if (value === null || value === undefined) {
+          if (node.leader !== "$!") this.emit(this.sourceOf(node));
+        } else this.emit(toJavaString(value));
+        return;
+      }
+      case "set":
+        this.set(node);
+        return;
+      case "raw":
+        this.emit(node.value);
+        return;
+      case "comment":
+        return;
+      case "break":
+        throw new BreakSignal();
+      case "macro_call":
+        this.callMacro(node);
+        return;
+      default:
+        if (typeof node.value === "string" && node.type === "content") this.emit(node.value);
+    }
+  }
+
+  private renderBlock(block: Node[]): void {
+    const head = block[0];
+    if (head?.type === "if") {
+      let branchStart = 1;
+      let taken = truthy(this.expr(head.condition));
+      for (let i = 1; i <= block.length; i++) {
+        const n = block[i];
+        const marker =
+          n !== undefined &&
+          !Array.isArray(n) &&
+          typeof n === "object" &&
+          (n.type === "elseif" || n.type === "else");
+        if (i === block.length || marker) {
+          if (taken) {
+            this.renderNodes(block.slice(branchStart, i));
+            return;
+          }
+          if (i === block.length) return;
+          taken = n.type === "else" ? true : truthy(this.expr(n.condition));
+          branchStart = i + 1;
+        }
+      }
+      return;
+    }
+    if (head?.type === "foreach") {
+      this.foreach(head, block.slice(1));
+      return;
+    }
+    if (head?.type === "macro") {
+      this.macros.set(head.id, { args: (head.args ?? []).map((a: Node) => a.id), body: block.slice(1) });
+      return;
+    }
+    this.renderNodes(block);
+  }
+
+  private foreach(head: Node, body: Node[]): void {
+    const source = this.expr(head.from);
+    const items: unknown[] =
+      source instanceof JMap
+        ? [...source.values()]
+        : Array.isArray(source)
+          ? source
+          : source === null || source === undefined
+            ? []
+            : [source];
+    const state = new ForeachState(Math.min(items.length, this.limits.maxForeach));
+    const savedVar = this.vars.get(head.to);
+    const savedState = this.vars.get("foreach");
+    const savedCount = this.vars.get("velocityCount");
+    this.vars.set("foreach", state);
+    try {
+      for (let i = 0; i < items.length && i < this.limits.maxForeach; i++) {
+        state.index = i;
+        this.vars.set(head.to, items[i]);
+        this.vars.set("velocityCount", i + 1);
+        try {
+          this.renderNodes(body);
+        } catch (err) {
+          if (err instanceof BreakSignal) break;
+          throw err;
+        }
+      }
+    } finally {
+      this.restore(head.to, savedVar);
+      this.restore("foreach", savedState);
+      this.restore("velocityCount", savedCount);
+    }
+  }
+
+  private restore(name: string, value: unknown): void {
+    if (value === undefined) this.vars.delete(name);
+    else this.vars.set(name, value);
+  }
+
+  private callMacro(node: Node): void {
+    const macro = this.macros.get(node.id);
+    if (macro === undefined) {
+      this.emit(this.sourceOf(node));
+      return;
+    }
+    const args = (node.args ?? []).map((a: Node) => this.expr(a));
+    const saved = macro.args.map((name) => this.vars.get(name));
+    macro.args.forEach((name, i) => this.vars.set(name, args[i] ?? null));
+    try {
+      this.renderNodes(macro.body);
+    } finally {
+      macro.args.forEach((name, i) => this.restore(name, saved[i]));
+    }
+  }
+
+  private set(node: Node): void {
+    const [target, valueNode] = node.equal;
+    const value = this.expr(valueNode);
+    // Velocity 1.7: a null right-hand side leaves the variable as it was.
+    if (value === null || value === undefined) return;
+    const path: Node[] = target.path ?? [];
+    if (path.length === 0) {
+      this.vars.set(target.id, value);
+      return;
+    }
+    const owner = this.walk(this.vars.get(target.id) ?? null, path.slice(0, -1));
+    const last = path[path.length - 1];
+    const key = last.type === "index" ? toJavaString(this.expr(last.id)) : last.id;
+    if (owner instanceof JMap) owner.set(key, value);
+    else if (Array.isArray(owner) && last.type === "index") owner[Number(key)] = value;
+  }
+
+  private reference(node: Node): unknown {
+    let value: unknown = this.vars.has(node.id) ? this.vars.get(node.id) : null;
+    if (node.path) value = this.walk(value, node.path);
+    return value;
+  }
+
+  private walk(start: unknown, path: Node[]): unknown {
+    let value = start;
+    for (const part of path) {
+      if (value === null || value === undefined) return null;
+      this.step();
+      if (part.type === "property") value = this.property(value, part.id);
+      else if (part.type === "index") value = this.index(value, this.expr(part.id));
+      else if (part.type === "method") {
+        const args = part.args ? part.args.map((a: Node) => this.expr(a)) : [];
+        value = this.method(value, part.id, args);
+      }
+    }
+    return value ?? null;
+  }
+
+  private property(target: unknown, name: string): unknown {
+    if (target instanceof JMap) return target.get(name) ?? null;
+    if (isHostObject(target)) return target.get(name);
+    // Velocity's property lookup: getName(), then isName().
+    const cap = name.charAt(0).toUpperCase() + name.slice(1);
+    for (const candidate of [`get${cap}`, `is${cap}`]) {
+      const r = callJavaMethod(target, candidate, []);
+      if (r !== NO_METHOD) return r;
+    }
+    return null;
+  }
+
+  private index(target: unknown, key: unknown): unknown {
+    if (Array.isArray(target) && isNumber(key)) {
+      const i = numeric(key);
+      return i >= 0 && i < target.length ? target[i] : null;
+    }
+    if (target instanceof JMap) return target.get(toJavaString(key)) ?? null;
+    if (isHostObject(target)) return target.get(toJavaString(key));
+    return null;
+  }
+
+  private method(target: unknown, name: string, args: unknown[]): unknown {
+    try {
+      const r = isHostObject(target) ? target.call(name, args) : callJavaMethod(target, name, args);
+      return r === NO_METHOD ? null : r;
+    } catch (err) {
+      if (err instanceof TemplateError) throw err;
+      // A Java exception inside a method call: Velocity renders the reference as null.
+      return null;
+    }
+  }
+
+  private expr(node: Node): unknown {
+    this.step();
+    switch (node?.type) {
+      case "references":
+        return this.reference(node);
+      case "string":
+        return node.isEval
+          ? new Renderer(String(node.value), this.vars, this.limits).render(
+              parseInterpolated(String(node.value)),
+            )
+          : node.value;
+      case "integer":
+        return Number(node.value);
+      case "decimal":
+        return new JDouble(Number(node.value));
+      case "bool":
+        return node.value === true || node.value === "true";
+      case "array": {
+        if (node.isRange) {
+          const [from, to] = (node.value as Node[]).map((v) => {
+            const x = typeof v === "object" ? this.expr(v) : Number(v);
+            return isNumber(x) ? Math.trunc(numeric(x)) : Number.NaN;
+          });
+          if (!Number.isFinite(from) || !Number.isFinite(to)) return null;
+          const out: number[] = [];
+          const stepDir = from! <= to! ? 1 : -1;
+          for (let i = from!; stepDir > 0 ? i <= to! : i >= to!; i += stepDir) {
+            out.push(i);
+            if (out.length > this.limits.maxForeach * 10) break;
+          }
+          return out;
+        }
+        return (node.value as Node[]).map((v) => this.expr(v));
+      }
+      case "map": {
+        const m = new JMap();
+        for (const [k, v] of Object.entries(node.value as Record<string, Node>)) m.set(k, this.expr(v));
+        return m;
+      }
+      case "math":
+        return this.math(node);
+      default:
+        return null;
+    }
+  }
+
+  private math(node: Node): unknown {
+    const [l, r] = node.expression as Node[];
+    const op: string = node.operator;
+    if (op === "&&") return truthy(this.expr(l)) && truthy(this.expr(r));
+    if (op === "||") return truthy(this.expr(l)) || truthy(this.expr(r));
+    if (op === "not" || op === "!") return !truthy(this.expr(l));
+    if (op === "minus" && r === undefined) {
+      const v = this.expr(l);
+      return isNumber(v) ? (typeof v === "number" ? -v : new JDouble(-v.value)) : null;
+    }
+    const a = this.expr(l);
+    const b = this.expr(r);
+    if (op === "==") return javaEquals(a, b);
+    if (op === "!=") return !javaEquals(a, b);
+    if (op === "+" && (typeof a === "string" || typeof b === "string")) {
+      if (a === null || a === undefined || b === null || b === undefined) return null;
+      return toJavaString(a) + toJavaString(b);
+    }
+    if (op === "<" || op === ">" || op === "<=" || op === ">=") {
+      let cmp: number;
+      if (isNumber(a) && isNumber(b)) cmp = numeric(a) - numeric(b);
+      else if (typeof a === "string" && typeof b === "string") cmp = a < b ? -1 : a > b ? 1 : 0;
+      else return false;
+      return op === "<" ? cmp < 0 : op === ">" ? cmp > 0 : op === "<=" ? cmp <= 0 : cmp >= 0;
+    }
+    if (!isNumber(a) || !isNumber(b)) return null;
+    const ints = typeof a === "number" && typeof b === "number";
+    const x = numeric(a);
+    const y = numeric(b);
+    let result: number;
+    switch (op) {
+      case "+":
+        result = x + y;
+        break;
+      case "-":
+        result = x - y;
+        break;
+      case "*":
+        result = x * y;
+        break;
+      case "/":
+        if (y === 0) return null;
+        result = ints ? Math.trunc(x / y) : x / y;
+        break;
+      case "%":
+        if (y === 0) return null;
+        result = x % y;
+        break;
+      default:
+        return null;
+    }
+    return ints ? result : new JDouble(result);
+  }
+
+  /** The reference's text as written, for unresolved references (Velocity prints them literally). */
+  private sourceOf(node: Node): string {
+    const pos = node.pos;
+    if (pos === undefined) return `$${node.id ?? ""}`;
+    if (pos.first_line === pos.last_line)
+      return this.lines[pos.first_line - 1]?.slice(pos.first_column, pos.last_column) ?? "";
+    const first = this.lines[pos.first_line - 1]?.slice(pos.first_column) ?? "";
+    const middle = this.lines.slice(pos.first_line, pos.last_line - 1);
+    const last = this.lines[pos.last_line - 1]?.slice(0, pos.last_column) ?? "";
+    return [first, ...middle, last].join("\n");
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Objects the gateway hands to templates ($input, $util, $foreach, …). Templates reach them only
+ * through these two methods, never through JavaScript properties.
+ */
+export interface HostObject {
+  readonly vtlHost: true;
+  get(name: string): unknown;
+  /** The method's result, or NO_METHOD (from java-methods.ts) when there is no such method. */
+  call(name: string, args: unknown[]): unknown;
+}
+
+export const isHostObject = (v: unknown): v is HostObject =>
+  typeof v === "object" && v !== null && (v as { vtlHost?: unknown }).vtlHost === true;

@@ -1,0 +1,25 @@
+import { TemplateError } from "./errors.ts";
+import { DEFAULT_LIMITS, type Limits, parseTemplate, Renderer } from "./evaluator.ts";
+
+/** AWS's mapping-template size limit. */
+export const MAX_TEMPLATE_BYTES = 300 * 1024;
+
+export interface CompiledTemplate {
+  readonly source: string;
+  /** Renders with the given variables ($input, $util, $context, …); throws TemplateError past a limit. */
+  render(variables: Readonly<Record<string, unknown>>): string;
+}
+
+/** Parses a mapping template once (deploy time); each render is a fresh, sandboxed evaluation. */
+export function compileTemplate(source: string, limits: Limits = DEFAULT_LIMITS): CompiledTemplate {
+  if (Buffer.byteLength(source) > MAX_TEMPLATE_BYTES) {
+    throw new TemplateError("TEMPLATE_TOO_LARGE", "Mapping template exceeds the 300 KB limit");
+  }
+  const nodes = parseTemplate(source);
+  return {
+    source,
+    render(variables) {
+      return new Renderer(source, new Map(Object.entries(variables)), limits).render(nodes);
+    },
+  };
+}
