@@ -229,11 +229,15 @@ export class Renderer {
     }
     const args = (node.args ?? []).map((a: Node) => this.expr(a));
     const saved = macro.args.map((name) => this.vars.get(name));
-    macro.args.forEach((name, i) => this.vars.set(name, args[i] ?? null));
+    macro.args.forEach((name, i) => {
+      this.vars.set(name, args[i] ?? null);
+    });
     try {
       this.renderNodes(macro.body);
     } finally {
-      macro.args.forEach((name, i) => this.restore(name, saved[i]));
+      macro.args.forEach((name, i) => {
+        this.restore(name, saved[i]);
+      });
     }
   }
 

@@ -56,7 +56,14 @@ const STRING: Record<string, Method> = {
   compareTo: (s: string, [x]) => (s < str(x) ? -1 : s > str(x) ? 1 : 0),
   toLowerCase: (s: string) => s.toLowerCase(),
   toUpperCase: (s: string) => s.toUpperCase(),
-  trim: (s: string) => s.replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, ""),
+  // Java's trim() strips every code point up to U+0020.
+  trim: (s: string) => {
+    let start = 0;
+    let end = s.length;
+    while (start < end && s.charCodeAt(start) <= 32) start++;
+    while (end > start && s.charCodeAt(end - 1) <= 32) end--;
+    return s.slice(start, end);
+  },
   concat: (s: string, [x]) => s + str(x),
   replace: (s: string, [a, b]) => s.split(str(a)).join(str(b)),
   replaceAll: (s: string, [re, by]) => s.replace(javaRegex(str(re), "g"), str(by)),
