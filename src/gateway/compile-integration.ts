@@ -7,6 +7,7 @@ import { binaryMatcher, lambdaProxyIntegration } from "../integrations/lambda-pr
 import { mockIntegration } from "../integrations/mock.ts";
 import { compileRequestParameters } from "../integrations/request-parameters.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
+import { TemplateSet } from "../mapping/template-set.ts";
 import type { Integration } from "../model/rest-api.ts";
 import type { IntegrationDeps, IntegrationHandler } from "./compiled.ts";
 import { sendGatewayResponse } from "./send.ts";
@@ -36,6 +37,7 @@ export function compileRestIntegration(
         return mockIntegration(
           integration.requestTemplates,
           compileResponseSelector(integration.integrationResponses),
+          deps.accountId,
         );
       case "HTTP_PROXY":
       case "HTTP": {
@@ -52,9 +54,11 @@ export function compileRestIntegration(
             spec,
             selector: compileResponseSelector(integration.integrationResponses),
             passthroughBehavior: integration.passthroughBehavior ?? "WHEN_NO_MATCH",
+            requestTemplates: new TemplateSet(integration.requestTemplates),
             requestTemplateTypes: new Set(
               Object.keys(integration.requestTemplates ?? {}).map((t) => t.toLowerCase()),
             ),
+            accountId: deps.accountId,
           },
           upstreams,
         );

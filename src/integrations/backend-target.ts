@@ -96,12 +96,14 @@ export function callBackend(
   target: ResolvedTarget,
   headers: string[],
   upstreams: Upstreams,
+  /** A body already rendered by a mapping template; otherwise the client's body is streamed. */
+  body?: string,
 ): Promise<Dispatcher.ResponseData> {
   return upstreams.pool(target.origin).request({
     method: (spec.method ?? ctx.req.method ?? "GET") as Dispatcher.HttpMethod,
     path: target.path,
     headers,
-    body: streamingBody(ctx.req),
+    body: body ?? streamingBody(ctx.req),
     headersTimeout: spec.timeoutMs,
     bodyTimeout: spec.timeoutMs,
   });

@@ -1,16 +1,21 @@
 import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { templateInput } from "../mapping/request-input.ts";
+import { renderTemplate, type TemplateInput, type TemplateSet } from "../mapping/template-set.ts";
 import type { PassthroughBehavior } from "../model/rest-api.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
 import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import type { ResponseSelector } from "./integration-responses.ts";
+import { readBody } from "./request-body.ts";
 import type { Upstreams } from "./upstreams.ts";
 
 export interface PlainHttpOptions {
   readonly spec: HttpBackendSpec;
   readonly selector: ResponseSelector;
   readonly passthroughBehavior: PassthroughBehavior;
+  readonly requestTemplates: TemplateSet;
   readonly requestTemplateTypes: ReadonlySet<string>;
+  readonly accountId: string;
 }
 
 /** Whether the body may pass through untransformed, per `passthroughBehavior` (else 415). */
@@ -29,8 +34,9 @@ export function passesThrough(
 /**
  * HTTP (non-proxy): only mapped parameters reach the backend, with AWS's default `Accept` and
  * `User-Agent`; the backend's status selects an integration response, which sets the method
- * response's status and mapped headers. Mapping templates arrive with the Velocity engine; until
- * then bodies pass through.
+ * response's status and mapped headers. A request template for the request's content type turns the
+ * body into what the backend receives; the integration response's template turns the backend's body
+ * into the client's. Without templates, bodies pass through.
  */
 export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstreams): IntegrationHandler {
   const { spec, selector } = options;
@@ -51,27 +57,48 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
     const contentType = req.headers["content-type"];
     if (contentType !== undefined && !spec.mappedHeaderNames.has("content-type"))
       headers.push("Content-Type", contentType);
-    const length = req.headers["content-length"];
-    if (length !== undefined) headers.push("Content-Length", length);
     headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId);
     appendMappedHeaders(ctx, spec, headers);
     try {
-      const response = await callBackend(ctx, spec, target, headers, upstreams);
+      const template = options.requestTemplates.select(contentType);
+      let requestBody: string | undefined;
+      let input: TemplateInput | undefined;
+      if (template !== undefined) {
+        input = templateInput(ctx, (await readBody(req)).toString("utf8"), options.accountId);
+        requestBody = renderTemplate(template, input);
+        headers.push("Content-Length", String(Buffer.byteLength(requestBody)));
+      } else {
+        const length = req.headers["content-length"];
+        if (length !== undefined) headers.push("Content-Length", length);
+      }
+      const response = await callBackend(ctx, spec, target, headers, upstreams, requestBody);
       const body = Buffer.from(await response.body.arrayBuffer());
       const chosen = selector.select(String(response.statusCode));
       if (chosen === undefined) {
         sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
         return;
       }
+      const responseTemplate = chosen.templates.preferred();
+      let payload: Buffer = body;
+      let payloadType = "application/json";
+      if (responseTemplate !== undefined) {
+        input ??= templateInput(ctx, "", options.accountId);
+        payload = Buffer.from(
+          renderTemplate(responseTemplate.template, { ...input, body: body.toString("utf8") }),
+        );
+        payloadType = responseTemplate.type;
+      }
       const out = idHeaders(apiType, ctx);
-      out.push("Content-Type", "application/json", "Content-Length", String(body.length));
+      if (!chosen.staticHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type"))
+        out.push("Content-Type", payloadType);
+      out.push("Content-Length", String(payload.length));
       out.push(...chosen.staticHeaders);
       for (const copy of chosen.headerCopies) {
         const v = response.headers[copy.from];
         if (v !== undefined) out.push(copy.to, Array.isArray(v) ? v.join(",") : v);
       }
       res.writeHead(chosen.statusCode, out);
-      res.end(body);
+      res.end(payload);
     } catch (err) {
       const type = gatewayResponseFor(err);
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");

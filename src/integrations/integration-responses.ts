@@ -1,3 +1,4 @@
+import { TemplateSet } from "../mapping/template-set.ts";
 import type { IntegrationResponse } from "../model/rest-api.ts";
 
 /**
@@ -12,6 +13,8 @@ export interface CompiledIntegrationResponse {
   readonly staticHeaders: readonly string[];
   /** `method.response.header.X` ← `integration.response.header.Y` mappings. */
   readonly headerCopies: readonly { to: string; from: string }[];
+  /** Response templates, compiled. */
+  readonly templates: TemplateSet;
 }
 
 export interface ResponseSelector {
@@ -33,7 +36,13 @@ function compileOne(response: IntegrationResponse): CompiledIntegrationResponse 
       });
     }
   }
-  return { statusCode: Number(response.statusCode), response, staticHeaders, headerCopies };
+  return {
+    statusCode: Number(response.statusCode),
+    response,
+    staticHeaders,
+    headerCopies,
+    templates: new TemplateSet(response.responseTemplates),
+  };
 }
 
 export function compileResponseSelector(

@@ -1,34 +1,49 @@
 import type { IntegrationHandler } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { templateInput } from "../mapping/request-input.ts";
+import { renderTemplate, TemplateSet } from "../mapping/template-set.ts";
 import type { ResponseSelector } from "./integration-responses.ts";
+import { readBody } from "./request-body.ts";
 
 /**
- * MOCK: the request template's `statusCode` picks the integration response, whose template is the
- * body. Until the Velocity engine lands, templates are used as literal text and `statusCode` is read
- * from the JSON request template.
+ * MOCK: the request template's output (`{"statusCode": 200}`) picks the integration response, whose
+ * response template (Velocity, with `$context` and `$stageVariables`) is the body. No request
+ * template means status 200.
  */
 export function mockIntegration(
   requestTemplates: Readonly<Record<string, string>> | undefined,
   selector: ResponseSelector,
+  accountId: string,
 ): IntegrationHandler {
-  const template = requestTemplates?.["application/json"] ?? Object.values(requestTemplates ?? {})[0];
-  const status = /"?statusCode"?\s*:\s*"?(\d{3})/.exec(template ?? "")?.[1] ?? "200";
-  const chosen = selector.select(status);
-  const templates = chosen?.response.responseTemplates;
-  const body = templates?.["application/json"] ?? Object.values(templates ?? {})[0] ?? "";
-  const contentType =
-    templates?.["application/json"] !== undefined || templates === undefined
-      ? "application/json"
-      : Object.keys(templates)[0]!;
+  const requests = new TemplateSet(requestTemplates);
   return async (ctx) => {
+    const apiType = ctx.stage.apiType;
+    const body = (await readBody(ctx.req)).toString("utf8");
+    const input = templateInput(ctx, body, accountId);
+    let status = "200";
+    const template = requests.select(ctx.req.headers["content-type"]) ?? requests.preferred()?.template;
+    if (template !== undefined) {
+      try {
+        const parsed = JSON.parse(renderTemplate(template, input)) as { statusCode?: unknown };
+        if (parsed.statusCode !== undefined) status = String(parsed.statusCode);
+      } catch {
+        sendGatewayResponse(ctx.res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
+        return;
+      }
+    }
+    const chosen = selector.select(status);
     if (chosen === undefined) {
-      sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
+      sendGatewayResponse(ctx.res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
       return;
     }
-    const headers = idHeaders(ctx.stage.apiType, ctx);
-    headers.push("Content-Type", contentType, "Content-Length", String(Buffer.byteLength(body)));
+    const preferred = chosen.templates.preferred();
+    const out = preferred === undefined ? "" : renderTemplate(preferred.template, { ...input, body: "" });
+    const headers = idHeaders(apiType, ctx);
+    const hasType = chosen.staticHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type");
+    if (!hasType) headers.push("Content-Type", preferred?.type ?? "application/json");
+    headers.push("Content-Length", String(Buffer.byteLength(out)));
     headers.push(...chosen.staticHeaders);
     ctx.res.writeHead(chosen.statusCode, headers);
-    ctx.res.end(body);
+    ctx.res.end(out);
   };
 }

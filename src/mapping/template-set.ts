@@ -1,0 +1,50 @@
+import type { Logger } from "../observe/logger.ts";
+import { type InputSource, InputVariable, UTIL } from "./aws-variables.ts";
+import { type CompiledTemplate, compileTemplate } from "./vtl/template.ts";
+import { fromJson, type JMap } from "./vtl/values.ts";
+
+/** A method's templates keyed by content type, compiled at deploy time. */
+export class TemplateSet {
+  private readonly byType: Map<string, CompiledTemplate>;
+
+  constructor(templates: Readonly<Record<string, string>> | undefined) {
+    this.byType = new Map(
+      Object.entries(templates ?? {}).map(([type, text]) => [type.toLowerCase(), compileTemplate(text)]),
+    );
+  }
+
+  get size(): number {
+    return this.byType.size;
+  }
+
+  /** The template for a content type (its media type, parameters ignored); AWS assumes JSON when absent. */
+  select(contentType: string | undefined): CompiledTemplate | undefined {
+    const type = (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
+    return this.byType.get(type);
+  }
+
+  /** The template a response uses: `application/json` first, else the first defined. */
+  preferred(): { type: string; template: CompiledTemplate } | undefined {
+    const json = this.byType.get("application/json");
+    if (json) return { type: "application/json", template: json };
+    const first = this.byType.entries().next();
+    return first.done ? undefined : { type: first.value[0], template: first.value[1] };
+  }
+}
+
+export interface TemplateInput extends InputSource {
+  context: JMap;
+  stageVariables: Readonly<Record<string, string>>;
+}
+
+/** Renders with AWS's variables ($input, $util, $context, $stageVariables). */
+export function renderTemplate(template: CompiledTemplate, input: TemplateInput): string {
+  return template.render({
+    input: new InputVariable(input),
+    util: UTIL,
+    context: input.context,
+    stageVariables: fromJson({ ...input.stageVariables }),
+  });
+}
+
+export type { Logger };
