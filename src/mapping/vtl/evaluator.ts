@@ -344,11 +344,12 @@ export class Renderer {
           }
           return out;
         }
-        return (node.value as Node[]).map((v) => this.expr(v));
+        return ((node.value ?? []) as Node[]).map((v) => this.expr(v));
       }
       case "map": {
         const m = new JMap();
-        for (const [k, v] of Object.entries(node.value as Record<string, Node>)) m.set(k, this.expr(v));
+        for (const [k, v] of Object.entries((node.value ?? {}) as Record<string, Node>))
+          m.set(k, this.expr(v));
         return m;
       }
       case "math":

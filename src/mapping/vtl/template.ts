@@ -19,7 +19,13 @@ export function compileTemplate(source: string, limits: Limits = DEFAULT_LIMITS)
   return {
     source,
     render(variables) {
-      return new Renderer(source, new Map(Object.entries(variables)), limits).render(nodes);
+      try {
+        return new Renderer(source, new Map(Object.entries(variables)), limits).render(nodes);
+      } catch (err) {
+        // Whatever goes wrong inside a template stays a template error, never a gateway fault.
+        if (err instanceof TemplateError) throw err;
+        throw new TemplateError("TEMPLATE_RUNTIME", `Mapping template failed: ${(err as Error).message}`);
+      }
     },
   };
 }
