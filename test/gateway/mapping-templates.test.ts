@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { type Echo, type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
+import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+
+const api = (backend: string) => `
+openapi: 3.0.1
+info: { title: Templates, version: "1" }
+paths:
+  /mock/{code}:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates:
+          application/json: '{"statusCode": $input.params("code")}'
+        responses:
+          "4\\\\d{2}":
+            statusCode: "404"
+            responseTemplates: { application/json: '{"error": "no such thing", "stage": "$context.stage"}' }
+          default:
+            statusCode: "200"
+            responseTemplates:
+              application/json: '{"ok": true, "requestId": "$context.requestId", "colour": "$stageVariables.colour"}'
+  /orders:
+    post:
+      x-amazon-apigateway-integration:
+        type: http
+        httpMethod: POST
+        uri: "${backend}/backend/orders"
+        passthroughBehavior: never
+        requestTemplates:
+          application/json: |
+            #set($o = $input.path('$'))
+            #set($total = $o.count * 2)
+            {"sku": "$o.item.toUpperCase()", "qty": $o.count, "total": $total}
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates:
+              application/json: |
+                #set($r = $util.parseJson($util.base64Decode($input.path('$.bodyBase64'))))
+                {"received": $r.qty, "total": $r.total, "sku": "$r.sku", "method": "$input.path('$.method')"}
+  /broken:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: 'not json at all' }
+        responses: { default: { statusCode: "200" } }
+`;
+
+describe("mapping templates through the gateway", () => {
+  let backend: EchoBackend;
+  let gw: TestGateway;
+  let id: string;
+  before(async () => {
+    backend = await startEchoBackend();
+    gw = await startTestGateway();
+    id = await gw.deployRest(api(backend.url), "prod", { colour: "green" });
+  });
+  after(async () => {
+    await gw.close();
+    await backend.close();
+  });
+
+  test("MOCK: the request template picks the integration response; response templates see $context and $stageVariables", async () => {
+    const ok = await gw.call(id, "/prod/mock/200");
+    assert.equal(ok.status, 200);
+    const body = JSON.parse(ok.text);
+    assert.equal(body.requestId, ok.headers["x-amzn-requestid"]);
+    assert.equal(body.colour, "green");
+    const missing = await gw.call(id, "/prod/mock/404");
+    assert.equal(missing.status, 404);
+    assert.deepEqual(JSON.parse(missing.text), { error: "no such thing", stage: "prod" });
+  });
+
+  test("HTTP: request and response templates transform both bodies", async () => {
+    const r = await gw.call(id, "/prod/orders", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"item": "widget", "count": 3}',
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(JSON.parse(r.text), { received: 3, total: 6, sku: "WIDGET", method: "POST" });
+  });
+
+  test("passthroughBehavior NEVER: a content type without a template is 415", async () => {
+    const r = await gw.call(id, "/prod/orders", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "x",
+    });
+    assert.equal(r.status, 415);
+    assert.equal(r.text, '{"message":"Unsupported Media Type"}');
+  });
+
+  test("a template whose output is not what the integration needs answers 500, and the gateway stays up", async () => {
+    const r = await gw.call(id, "/prod/broken");
+    assert.equal(r.status, 500);
+    assert.equal((await gw.call(id, "/prod/mock/200")).status, 200);
+  });
+});
