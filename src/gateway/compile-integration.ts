@@ -3,6 +3,7 @@ import { backendSpec } from "../integrations/backend-target.ts";
 import { plainHttpIntegration } from "../integrations/http-plain.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";
 import { compileResponseSelector } from "../integrations/integration-responses.ts";
+import { lambdaAwsIntegration } from "../integrations/lambda-aws.ts";
 import { binaryMatcher, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
 import { mockIntegration } from "../integrations/mock.ts";
 import { compileRequestParameters } from "../integrations/request-parameters.ts";
@@ -62,6 +63,22 @@ export function compileRestIntegration(
           },
           upstreams,
         );
+      }
+      case "AWS": {
+        const name = integration.uri === undefined ? undefined : functionNameFromUri(integration.uri);
+        if (name === undefined)
+          return configurationError("Only Lambda function AWS integrations are supported yet");
+        return lambdaAwsIntegration({
+          pool: deps.functions?.get(name),
+          requestTemplates: new TemplateSet(integration.requestTemplates),
+          requestTemplateTypes: new Set(
+            Object.keys(integration.requestTemplates ?? {}).map((t) => t.toLowerCase()),
+          ),
+          passthroughBehavior: integration.passthroughBehavior ?? "WHEN_NO_MATCH",
+          selector: compileResponseSelector(integration.integrationResponses),
+          timeoutMs: integration.timeoutInMillis ?? 29_000,
+          accountId: deps.accountId,
+        });
       }
       case "AWS_PROXY": {
         const name = integration.uri === undefined ? undefined : functionNameFromUri(integration.uri);

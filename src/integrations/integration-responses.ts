@@ -19,6 +19,8 @@ export interface CompiledIntegrationResponse {
 
 export interface ResponseSelector {
   select(input: string): CompiledIntegrationResponse | undefined;
+  /** The response without a selection pattern. */
+  readonly fallback: CompiledIntegrationResponse | undefined;
 }
 
 function compileOne(response: IntegrationResponse): CompiledIntegrationResponse {
@@ -66,6 +68,7 @@ export function compileResponseSelector(
     }
   }
   return {
+    fallback,
     select(input) {
       for (const p of patterned) if (p.regex.test(input)) return p.compiled;
       return fallback;

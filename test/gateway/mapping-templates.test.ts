@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type Echo, type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
+import { type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 const api = (backend: string) => `

@@ -1,0 +1,96 @@
+import type { FunctionPool } from "../functions/function-pool.ts";
+import type { IntegrationHandler } from "../gateway/compiled.ts";
+import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { templateInput } from "../mapping/request-input.ts";
+import { renderTemplate, type TemplateSet } from "../mapping/template-set.ts";
+import type { PassthroughBehavior } from "../model/rest-api.ts";
+import { gatewayResponseFor } from "./backend-errors.ts";
+import { passesThrough } from "./http-plain.ts";
+import type { ResponseSelector } from "./integration-responses.ts";
+import { readBody } from "./request-body.ts";
+
+export interface LambdaAwsOptions {
+  readonly pool: FunctionPool | undefined;
+  readonly requestTemplates: TemplateSet;
+  readonly requestTemplateTypes: ReadonlySet<string>;
+  readonly passthroughBehavior: PassthroughBehavior;
+  readonly selector: ResponseSelector;
+  readonly timeoutMs: number;
+  readonly accountId: string;
+}
+
+/**
+ * AWS (non-proxy) Lambda integration: the request template builds the event; a successful result
+ * always takes the default integration response, a function error is matched by `selectionPattern`
+ * against its `errorMessage` (AWS-BEHAVIOUR.md §1.1); the response template reshapes the result.
+ */
+export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHandler {
+  return async (ctx) => {
+    const { req, res } = ctx;
+    const apiType = ctx.stage.apiType;
+    if (options.pool === undefined) {
+      sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
+      return;
+    }
+    const contentType = req.headers["content-type"];
+    if (!passesThrough(options.passthroughBehavior, options.requestTemplateTypes, contentType)) {
+      sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.UNSUPPORTED_MEDIA_TYPE);
+      return;
+    }
+    let body: string;
+    try {
+      body = (await readBody(req)).toString("utf8");
+    } catch (err) {
+      const type = gatewayResponseFor(err);
+      sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
+      return;
+    }
+    const input = templateInput(ctx, body, options.accountId);
+    const template = options.requestTemplates.select(contentType);
+    const payload = template === undefined ? body : renderTemplate(template, input);
+    let event: unknown;
+    try {
+      event = payload.trim() === "" ? {} : JSON.parse(payload);
+    } catch {
+      event = payload;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
+    });
+    const outcome = await Promise.race([options.pool.invoke(ctx.requestId, event), timedOut]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.INTEGRATION_TIMEOUT);
+      return;
+    }
+    const resultBody = outcome.ok
+      ? JSON.stringify(outcome.result ?? null)
+      : JSON.stringify({
+          errorMessage: outcome.errorMessage,
+          errorType: outcome.errorType,
+          stackTrace: outcome.trace ?? [],
+        });
+    // Successful invocations always use the default response; errors are matched on errorMessage.
+    const chosen = outcome.ok
+      ? options.selector.fallback
+      : options.selector.select(outcome.errorMessage);
+    if (chosen === undefined) {
+      sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
+      return;
+    }
+    const preferred = chosen.templates.preferred();
+    const out = Buffer.from(
+      preferred === undefined
+        ? resultBody
+        : renderTemplate(preferred.template, { ...input, body: resultBody }),
+    );
+    const headers = idHeaders(apiType, ctx);
+    if (!chosen.staticHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type")) {
+      headers.push("Content-Type", preferred?.type ?? "application/json");
+    }
+    headers.push("Content-Length", String(out.length), ...chosen.staticHeaders);
+    res.writeHead(chosen.statusCode, headers);
+    res.end(out);
+  };
+}

@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+
+const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
+const arn = (name: string) =>
+  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${name}/invocations`;
+
+const API = `
+openapi: 3.0.1
+info: { title: NonProxy, version: "1" }
+paths:
+  /greet/{name}:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: "${arn("validates")}"
+        requestTemplates:
+          application/json: '{"name": "$input.params(''name'')", "stage": "$context.stage"}'
+        responses:
+          ".*BadRequest.*":
+            statusCode: "400"
+            responseTemplates:
+              application/json: '{"error": "$util.escapeJavaScript($input.path(''$.errorMessage''))"}'
+          default:
+            statusCode: "200"
+            responseTemplates:
+              application/json: '{"message": "$input.path(''$.greeting'')"}'
+  /empty:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: "${arn("validates")}"
+        requestTemplates: { application/json: '{}' }
+        responses:
+          ".*BadRequest.*": { statusCode: "400" }
+          default: { statusCode: "200" }
+  /unmatched:
+    post:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: "${arn("throws")}"
+        responses:
+          default: { statusCode: "200" }
+  /raw:
+    post:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: "${arn("raw")}"
+        responses:
+          default: { statusCode: "200" }
+`;
+
+describe("AWS (non-proxy) Lambda integrations", () => {
+  let gw: TestGateway;
+  let id: string;
+  before(async () => {
+    gw = await startTestGateway({
+      functions: {
+        validates: { handler: join(FIXTURES, "handlers.validates") },
+        throws: { handler: join(FIXTURES, "handlers.throws") },
+        raw: { handler: join(FIXTURES, "handlers.raw") },
+      },
+    });
+    id = await gw.deployRest(API, "prod");
+  });
+  after(() => gw.close());
+
+  test("the request template builds the event; a success takes the default response and its template", async () => {
+    const r = await gw.call(id, "/prod/greet/Ada");
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(JSON.parse(r.text), { message: "Hello, Ada" });
+  });
+
+  test("a function error is matched on errorMessage by selectionPattern", async () => {
+    const r = await gw.call(id, "/prod/empty");
+    assert.equal(r.status, 400);
+    const body = JSON.parse(r.text);
+    assert.equal(body.errorMessage, "[BadRequest] name is required");
+    assert.equal(body.errorType, "Error");
+  });
+
+  test("an error no pattern matches falls to the default response, as AWS does (200 with the error)", async () => {
+    const r = await gw.call(id, "/prod/unmatched", {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(r.status, 200);
+    assert.equal(JSON.parse(r.text).errorMessage, "something broke");
+  });
+
+  test("without a template the JSON body is the event (passthrough)", async () => {
+    const r = await gw.call(id, "/prod/raw", {
+      method: "POST",
+      body: '{"a": [1, 2]}',
+      headers: { "content-type": "application/json" },
+    });
+    assert.deepEqual(JSON.parse(r.text), { got: { a: [1, 2] }, at: "raw" });
+  });
+});
