@@ -1,5 +1,6 @@
 import { functionNameFromUri } from "../functions/function-registry.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
+import { compileRequestMapping } from "../integrations/http-api-mapping.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";
 import { httpApiIsBinary, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
@@ -10,6 +11,18 @@ import { HTTP_API_RESPONSES } from "./gateway-responses.ts";
 import { RouteTree } from "./route-tree.ts";
 
 function compileHttpIntegration(
+  integration: HttpIntegration | undefined,
+  deps: IntegrationDeps,
+): IntegrationHandler {
+  try {
+    return compileHttpIntegrationOrThrow(integration, deps);
+  } catch (err) {
+    // A bad mapping fails its route (500), not the whole deployment.
+    return configurationError((err as Error).message);
+  }
+}
+
+function compileHttpIntegrationOrThrow(
   integration: HttpIntegration | undefined,
   deps: IntegrationDeps,
 ): IntegrationHandler {
@@ -39,6 +52,7 @@ function compileHttpIntegration(
       integration.timeoutInMillis,
     ),
     deps.upstreams,
+    compileRequestMapping(integration.requestParameters),
   );
 }
 

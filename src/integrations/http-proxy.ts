@@ -1,9 +1,11 @@
 import { pipeline } from "node:stream";
 import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { applyRequestMapping } from "./apply-http-api-mapping.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
 import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import { addForwardedHeaders, passthroughHeaders } from "./forward-headers.ts";
+import type { RequestMapping } from "./http-api-mapping.ts";
 import { appendBackendHeaders } from "./response-headers.ts";
 import type { Upstreams } from "./upstreams.ts";
 
@@ -12,14 +14,24 @@ import type { Upstreams } from "./upstreams.ts";
  * streamed. REST APIs rename the backend's Connection/Date/Server/… headers (`x-amzn-Remapped-*`);
  * HTTP APIs pass them through.
  */
-export function httpProxyIntegration(spec: HttpBackendSpec, upstreams: Upstreams): IntegrationHandler {
+export function httpProxyIntegration(
+  spec: HttpBackendSpec,
+  upstreams: Upstreams,
+  mapping?: RequestMapping,
+): IntegrationHandler {
+  const skipped = new Set([
+    ...spec.mappedHeaderNames,
+    ...(mapping?.removeHeaders ?? []),
+    ...(mapping?.headers.filter((h) => h.mode === "overwrite").map((h) => h.name.toLowerCase()) ?? []),
+  ]);
   return async (ctx: RequestContext) => {
     const { res } = ctx;
     const apiType = ctx.stage.apiType;
-    const target = resolveTarget(ctx, spec, true);
-    const headers = passthroughHeaders(ctx, spec.mappedHeaderNames);
+    const target = resolveTarget(ctx, spec, mapping === undefined);
+    const headers = passthroughHeaders(ctx, skipped);
     addForwardedHeaders(ctx, headers);
     appendMappedHeaders(ctx, spec, headers);
+    if (mapping !== undefined) applyRequestMapping(ctx, mapping, target, headers);
     if (apiType === "REST") headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId);
     try {
       const response = await callBackend(ctx, spec, target, headers, upstreams);

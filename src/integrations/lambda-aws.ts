@@ -72,9 +72,7 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
           stackTrace: outcome.trace ?? [],
         });
     // Successful invocations always use the default response; errors are matched on errorMessage.
-    const chosen = outcome.ok
-      ? options.selector.fallback
-      : options.selector.select(outcome.errorMessage);
+    const chosen = outcome.ok ? options.selector.fallback : options.selector.select(outcome.errorMessage);
     if (chosen === undefined) {
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
       return;

@@ -76,3 +76,50 @@ describe("HTTP APIs over HTTP_PROXY", () => {
     assert.equal(r.text, '{"message":"Service Unavailable"}');
   });
 });
+
+describe("HTTP API parameter mapping on HTTP_PROXY", () => {
+  let backend: EchoBackend;
+  let gw: TestGateway;
+  let id: string;
+  before(async () => {
+    backend = await startEchoBackend();
+    gw = await startTestGateway();
+    id = await gw.deployHttp(
+      `openapi: 3.0.1
+info: { title: Mapping, version: "1" }
+paths:
+  /users/{id}:
+    get:
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        uri: "${backend.url}/ignored"
+        payloadFormatVersion: "1.0"
+        requestParameters:
+          overwrite:path: "/v2/accounts/$request.path.id"
+          overwrite:header.x-user: "user-\${request.path.id}"
+          append:header.x-trace: "$context.requestId"
+          remove:header.x-secret: "''"
+          overwrite:querystring.page: "1"
+          remove:querystring.debug: "''"
+          append:querystring.stage: "$context.stage"
+`,
+    );
+  });
+  after(async () => {
+    await gw.close();
+    await backend.close();
+  });
+
+  test("overwrite/append/remove on headers, querystring and path", async () => {
+    const r = await gw.call(id, "/users/42?page=9&debug=1&keep=yes", {
+      headers: { "x-user": "client", "x-secret": "s3cr3t", "x-trace": "client-trace" },
+    });
+    assert.equal(r.status, 200, r.text);
+    const echo = JSON.parse(r.text) as Echo;
+    assert.equal(echo.url, "/v2/accounts/42?keep=yes&page=1&stage=%24default");
+    assert.equal(echo.headers["x-user"], "user-42");
+    assert.equal(echo.headers["x-secret"], undefined);
+    assert.equal(echo.headers["x-trace"], `client-trace, ${r.headers["apigw-requestid"]}`);
+  });
+});

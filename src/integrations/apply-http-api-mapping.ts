@@ -1,0 +1,34 @@
+import type { RequestContext } from "../gateway/compiled.ts";
+import type { ResolvedTarget } from "./backend-target.ts";
+import type { RequestMapping } from "./http-api-mapping.ts";
+import { encodeQueryPair, withoutNames } from "./query-string.ts";
+
+/**
+ * Applies an HTTP API request mapping to a proxied request: the client's query string minus removed
+ * and overwritten names, plus mapped values; mapped headers; and `overwrite:path` replacing the path.
+ */
+export function applyRequestMapping(
+  ctx: RequestContext,
+  mapping: RequestMapping,
+  target: ResolvedTarget,
+  headers: string[],
+): void {
+  for (const h of mapping.headers) headers.push(h.name, h.value(ctx));
+  const dropped = new Set([
+    ...mapping.removeQuery,
+    ...mapping.query.filter((q) => q.mode === "overwrite").map((q) => q.name),
+  ]);
+  const pairs: string[] = [];
+  const client = withoutNames(ctx.rawQuery, dropped);
+  if (client !== "") pairs.push(client);
+  for (const q of mapping.query) pairs.push(encodeQueryPair(q.name, q.value(ctx)));
+  const q = target.path.indexOf("?");
+  let path = q === -1 ? target.path : target.path.slice(0, q);
+  const own = q === -1 ? "" : target.path.slice(q + 1);
+  if (mapping.path !== undefined) {
+    const mapped = mapping.path(ctx);
+    path = mapped.startsWith("/") ? mapped : `/${mapped}`;
+  }
+  const query = [own, ...pairs].filter((p) => p !== "").join("&");
+  target.path = query === "" ? path : `${path}?${query}`;
+}

@@ -1,0 +1,115 @@
+import type { RequestContext } from "../gateway/compiled.ts";
+import { queryValues } from "./query-string.ts";
+
+/**
+ * HTTP API parameter mapping (AWS-BEHAVIOUR.md §1.2): `append|overwrite|remove:header.NAME`,
+ * `append|overwrite|remove:querystring.NAME` and `overwrite:path`, with values from
+ * `$request.header.x`, `$request.querystring.x`, `$request.path`, `$request.path.x`, `$context.x`,
+ * `$stageVariables.x` and static text, mixed with `${…}`. Compiled once per deployment.
+ */
+
+type Getter = (ctx: RequestContext) => string;
+
+export interface RequestMapping {
+  readonly removeHeaders: ReadonlySet<string>;
+  readonly headers: readonly { name: string; mode: "append" | "overwrite"; value: Getter }[];
+  readonly removeQuery: ReadonlySet<string>;
+  readonly query: readonly { name: string; mode: "append" | "overwrite"; value: Getter }[];
+  readonly path: Getter | undefined;
+}
+
+export class ParameterMappingError extends Error {
+  readonly code = "INVALID_PARAMETER_MAPPING";
+}
+
+const TOKEN = /\$\{([^}]+)\}|\$((?:request|context|stageVariables)(?:\.[A-Za-z0-9_-]+)+)/g;
+
+function source(expr: string): Getter {
+  const parts = expr.split(".");
+  if (parts[0] === "request") {
+    if (parts[1] === "header" && parts[2]) {
+      const name = parts.slice(2).join(".").toLowerCase();
+      return (c) => {
+        const v = c.req.headers[name];
+        return Array.isArray(v) ? v.join(",") : (v ?? "");
+      };
+    }
+    if (parts[1] === "querystring" && parts[2]) {
+      const name = parts.slice(2).join(".");
+      return (c) => queryValues(c.rawQuery, name).join(",");
+    }
+    if (parts[1] === "path" && parts.length === 2) return (c) => c.path;
+    if (parts[1] === "path" && parts[2]) {
+      const name = parts.slice(2).join(".");
+      return (c) => c.pathParams[name] ?? "";
+    }
+  }
+  if (parts[0] === "stageVariables" && parts[1]) {
+    const name = parts.slice(1).join(".");
+    return (c) => c.stage.variables[name] ?? "";
+  }
+  if (parts[0] === "context" && parts[1]) {
+    const getters: Record<string, Getter> = {
+      requestId: (c) => c.extendedRequestId,
+      apiId: (c) => c.stage.apiId,
+      stage: (c) => c.stage.stageName,
+      routeKey: (c) => c.route.resourcePath,
+      "identity.sourceIp": (c) => c.clientIp,
+      "http.method": (c) => c.req.method ?? "",
+      domainName: (c) => c.req.headers.host ?? "",
+    };
+    const getter = getters[parts.slice(1).join(".")];
+    if (getter) return getter;
+  }
+  throw new ParameterMappingError(`Invalid mapping expression specified: $${expr}`);
+}
+
+/** A mapping value: static text with `$request…`/`${…}` references substituted. */
+export function compileMappingValue(value: string): Getter {
+  const pieces: (string | Getter)[] = [];
+  let last = 0;
+  for (const m of value.matchAll(TOKEN)) {
+    if (m.index > last) pieces.push(value.slice(last, m.index));
+    const expr = (m[1] ?? m[2]!).replace(/^\$/, "");
+    pieces.push(source(expr));
+    last = m.index + m[0].length;
+  }
+  if (last < value.length) pieces.push(value.slice(last));
+  if (pieces.every((p) => typeof p === "string")) {
+    const fixed = pieces.join("");
+    return () => fixed;
+  }
+  return (c) => pieces.map((p) => (typeof p === "string" ? p : p(c))).join("");
+}
+
+const KEY = /^(append|overwrite|remove):(header\.(.+)|querystring\.(.+)|path)$/;
+
+export function compileRequestMapping(
+  parameters: Readonly<Record<string, string>> | undefined,
+): RequestMapping | undefined {
+  if (parameters === undefined || Object.keys(parameters).length === 0) return undefined;
+  const removeHeaders = new Set<string>();
+  const headers: RequestMapping["headers"][number][] = [];
+  const removeQuery = new Set<string>();
+  const query: RequestMapping["query"][number][] = [];
+  let path: Getter | undefined;
+  for (const [key, value] of Object.entries(parameters)) {
+    const m = KEY.exec(key);
+    if (m === null) throw new ParameterMappingError(`Invalid mapping key ${key}`);
+    const mode = m[1] as "append" | "overwrite" | "remove";
+    if (m[2] === "path") {
+      if (mode !== "overwrite")
+        throw new ParameterMappingError(`Only overwrite:path is supported (got ${key})`);
+      path = compileMappingValue(value);
+    } else if (m[3] !== undefined) {
+      const name = m[3].toLowerCase();
+      if (mode === "remove") removeHeaders.add(name);
+      else headers.push({ name: m[3], mode, value: compileMappingValue(value) });
+    } else {
+      const name = m[4]!;
+      if (mode === "remove") removeQuery.add(name);
+      else query.push({ name, mode, value: compileMappingValue(value) });
+    }
+  }
+  return { removeHeaders, headers, removeQuery, query, path };
+}
