@@ -5,7 +5,7 @@ import { renderTemplate, type TemplateInput, type TemplateSet } from "../mapping
 import type { PassthroughBehavior } from "../model/rest-api.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
 import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
-import type { ResponseSelector } from "./integration-responses.ts";
+import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
 import { readBody } from "./request-body.ts";
 import type { Upstreams } from "./upstreams.ts";
 
@@ -93,6 +93,7 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
         out.push("Content-Type", payloadType);
       out.push("Content-Length", String(payload.length));
       out.push(...chosen.staticHeaders);
+      out.push(...headersFromBody(chosen, body.toString("utf8")));
       for (const copy of chosen.headerCopies) {
         const v = response.headers[copy.from];
         if (v !== undefined) out.push(copy.to, Array.isArray(v) ? v.join(",") : v);

@@ -1,3 +1,4 @@
+import { type CompiledPath, compileJsonPath } from "../mapping/jsonpath.ts";
 import { TemplateSet } from "../mapping/template-set.ts";
 import type { IntegrationResponse } from "../model/rest-api.ts";
 
@@ -15,6 +16,26 @@ export interface CompiledIntegrationResponse {
   readonly headerCopies: readonly { to: string; from: string }[];
   /** Response templates, compiled. */
   readonly templates: TemplateSet;
+  /** `method.response.header.X` ← `integration.response.body[.JSONPath]` mappings. */
+  readonly bodyCopies: readonly { to: string; path: CompiledPath }[];
+}
+
+/** The mapped response headers that come from the backend's body (parsed as JSON once). */
+export function headersFromBody(chosen: CompiledIntegrationResponse, body: string): string[] {
+  if (chosen.bodyCopies.length === 0) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const copy of chosen.bodyCopies) {
+    const v = copy.path.evaluate(json);
+    if (v === undefined || v === null) continue;
+    out.push(copy.to, typeof v === "string" ? v : JSON.stringify(v));
+  }
+  return out;
 }
 
 export interface ResponseSelector {
@@ -26,11 +47,17 @@ export interface ResponseSelector {
 function compileOne(response: IntegrationResponse): CompiledIntegrationResponse {
   const staticHeaders: string[] = [];
   const headerCopies: { to: string; from: string }[] = [];
+  const bodyCopies: { to: string; path: CompiledPath }[] = [];
   for (const [target, source] of Object.entries(response.responseParameters ?? {})) {
     if (!target.startsWith("method.response.header.")) continue;
     const name = target.slice("method.response.header.".length);
     if (source.length >= 2 && source.startsWith("'") && source.endsWith("'")) {
       staticHeaders.push(name, source.slice(1, -1));
+    } else if (source === "integration.response.body" || source.startsWith("integration.response.body.")) {
+      bodyCopies.push({
+        to: name,
+        path: compileJsonPath(`$${source.slice("integration.response.body".length)}`),
+      });
     } else if (source.startsWith("integration.response.header.")) {
       headerCopies.push({
         to: name,
@@ -44,6 +71,7 @@ function compileOne(response: IntegrationResponse): CompiledIntegrationResponse 
     staticHeaders,
     headerCopies,
     templates: new TemplateSet(response.responseTemplates),
+    bodyCopies,
   };
 }
 

@@ -6,7 +6,7 @@ import { renderTemplate, type TemplateSet } from "../mapping/template-set.ts";
 import type { PassthroughBehavior } from "../model/rest-api.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
 import { passesThrough } from "./http-plain.ts";
-import type { ResponseSelector } from "./integration-responses.ts";
+import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
 import { readBody } from "./request-body.ts";
 
 export interface LambdaAwsOptions {
@@ -87,7 +87,12 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
     if (!chosen.staticHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type")) {
       headers.push("Content-Type", preferred?.type ?? "application/json");
     }
-    headers.push("Content-Length", String(out.length), ...chosen.staticHeaders);
+    headers.push(
+      "Content-Length",
+      String(out.length),
+      ...chosen.staticHeaders,
+      ...headersFromBody(chosen, resultBody),
+    );
     res.writeHead(chosen.statusCode, headers);
     res.end(out);
   };

@@ -26,6 +26,9 @@ paths:
               application/json: '{"error": "$util.escapeJavaScript($input.path(''$.errorMessage''))"}'
           default:
             statusCode: "200"
+            responseParameters:
+              method.response.header.X-Greeting: integration.response.body.greeting
+              method.response.header.X-Static: "'yes'"
             responseTemplates:
               application/json: '{"message": "$input.path(''$.greeting'')"}'
   /empty:
@@ -75,6 +78,8 @@ describe("AWS (non-proxy) Lambda integrations", () => {
     const r = await gw.call(id, "/prod/greet/Ada");
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(JSON.parse(r.text), { message: "Hello, Ada" });
+    assert.equal(r.headers["x-greeting"], "Hello, Ada", "header mapped from integration.response.body.greeting");
+    assert.equal(r.headers["x-static"], "yes");
   });
 
   test("a function error is matched on errorMessage by selectionPattern", async () => {
