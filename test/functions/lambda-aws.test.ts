@@ -78,7 +78,11 @@ describe("AWS (non-proxy) Lambda integrations", () => {
     const r = await gw.call(id, "/prod/greet/Ada");
     assert.equal(r.status, 200, r.text);
     assert.deepEqual(JSON.parse(r.text), { message: "Hello, Ada" });
-    assert.equal(r.headers["x-greeting"], "Hello, Ada", "header mapped from integration.response.body.greeting");
+    assert.equal(
+      r.headers["x-greeting"],
+      "Hello, Ada",
+      "header mapped from integration.response.body.greeting",
+    );
     assert.equal(r.headers["x-static"], "yes");
   });
 

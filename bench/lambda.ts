@@ -1,0 +1,160 @@
+/**
+ * AWS_PROXY benchmark: Portico invoking a function in its worker pool vs the same handler called
+ * in-process by a bare server, interleaved; plus the cost of rendering a mapping template.
+ *
+ *   node bench/lambda.ts [--rounds 3] [--seconds 5] [--connections 50]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { InputVariable, UTIL } from "../src/mapping/aws-variables.ts";
+import { compileTemplate } from "../src/mapping/vtl/template.ts";
+import { fromJson } from "../src/mapping/vtl/values.ts";
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    seconds: { type: "string", default: "5" },
+    connections: { type: "string", default: "50" },
+  },
+});
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const root = join(import.meta.dirname, "..");
+const children: ChildProcess[] = [];
+
+function startChild(args: string[], pattern: RegExp): Promise<number> {
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, PORTICO_LOG_LEVEL: "warn" },
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = pattern.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
+  });
+}
+
+function templateCost(): { microsPerRender: number; renders: number } {
+  const template = compileTemplate(`#set($inputRoot = $input.path('$'))
+[
+#foreach($elem in $inputRoot)
+  {"number": $elem.id, "class": "$elem.type", "salesPrice": $elem.price}#if($foreach.hasNext),#end
+#end
+]`);
+  const body = JSON.stringify(Array.from({ length: 10 }, (_, i) => ({ id: i, type: "dog", price: 249.99 })));
+  const vars = () => ({
+    input: new InputVariable({ body, path: {}, querystring: {}, header: {} }),
+    util: UTIL,
+    context: fromJson({ stage: "prod" }),
+    stageVariables: fromJson({}),
+  });
+  for (let i = 0; i < 2000; i++) template.render(vars());
+  const renders = 20_000;
+  const started = performance.now();
+  for (let i = 0; i < renders; i++) template.render(vars());
+  return { microsPerRender: ((performance.now() - started) * 1000) / renders, renders };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "portico-bench-lambda-"));
+  try {
+    const arn =
+      "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:hello/invocations";
+    writeFileSync(
+      join(dir, "api.yaml"),
+      `openapi: 3.0.1\ninfo: { title: BenchLambda, version: "1" }\npaths:\n  /hello/{name}:\n    get:\n      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: "${arn}" }\n`,
+    );
+    writeFileSync(
+      join(dir, "portico.yaml"),
+      `functions:\n  hello: { handler: ${join(root, "bench/functions/hello.handler")}, timeout: 10 }\napis:\n  - openapi: api.yaml\n    id: benchlmbda\n    stage: prod\n`,
+    );
+    const baseline = await startChild([join(root, "bench/in-process-lambda.ts")], /listening (\d+)/);
+    const portico = await startChild(
+      [
+        join(root, "src/cli/main.ts"),
+        "start",
+        "--config",
+        join(dir, "portico.yaml"),
+        "--port",
+        "0",
+        "--admin-port",
+        "0",
+        "--host",
+        "127.0.0.1",
+      ],
+      /data plane http:\/\/[^:]+:(\d+)/,
+    );
+    const targets = [
+      {
+        name: "handler in-process",
+        url: `http://127.0.0.1:${baseline}/hello/bench`,
+        host: undefined as string | undefined,
+      },
+      {
+        name: "portico AWS_PROXY",
+        url: `http://127.0.0.1:${portico}/prod/hello/bench`,
+        host: "benchlmbda.execute-api.us-east-1.localhost",
+      },
+    ];
+    for (const t of targets)
+      await autocannon({ url: t.url, connections, duration: 1, headers: t.host ? { host: t.host } : {} });
+    const samples = new Map(
+      targets.map((t) => [t.name, [] as { rps: number; p99: number; errors: number }[]]),
+    );
+    for (let round = 1; round <= rounds; round++) {
+      for (const t of targets) {
+        const r = await autocannon({
+          url: t.url,
+          connections,
+          duration: seconds,
+          headers: t.host ? { host: t.host } : {},
+        });
+        samples
+          .get(t.name)!
+          .push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx });
+        process.stderr.write(
+          `round ${round} ${t.name}: ${Math.round(r.requests.average)} req/s p99 ${r.latency.p99} ms\n`,
+        );
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const rows = targets.map((t) => {
+      const xs = samples.get(t.name)!;
+      return {
+        name: t.name,
+        rps: median(xs.map((x) => x.rps)),
+        p99: median(xs.map((x) => x.p99)),
+        errors: xs.reduce((a, x) => a + x.errors, 0),
+      };
+    });
+    process.stdout.write(
+      `\nAWS_PROXY, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians)\n`,
+    );
+    for (const r of rows)
+      process.stdout.write(
+        `${r.name.padEnd(22)} ${Math.round(r.rps).toString().padStart(8)} req/s  p99 ${r.p99} ms  errors ${r.errors}\n`,
+      );
+    process.stdout.write(
+      `portico / in-process throughput: ${(rows[1]!.rps / rows[0]!.rps).toFixed(2)}×  (target ≥ 0.70)\n`,
+    );
+    const cost = templateCost();
+    process.stdout.write(
+      `mapping template (PetStore list of 10): ${cost.microsPerRender.toFixed(1)} µs per render (${cost.renders} renders)\n`,
+    );
+  } finally {
+    for (const c of children) c.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
