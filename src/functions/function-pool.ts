@@ -126,7 +126,7 @@ export class FunctionPool {
         const { resolve, timer } = slot.pending;
         clearTimeout(timer);
         slot.pending = undefined;
-        resolve(message.result);
+        resolve(message.json === undefined ? message.result : { ok: true, result: JSON.parse(message.json) });
       }
     });
     const fail = (errorType: string, errorMessage: string) => {
@@ -167,7 +167,12 @@ export class FunctionPool {
         });
       }, timeoutMs);
       slot.pending = { requestId, resolve, timer };
-      const message: InvokeMessage = { type: "invoke", requestId, event, deadlineMs: Date.now() + timeoutMs };
+      const message: InvokeMessage = {
+        type: "invoke",
+        requestId,
+        event: JSON.stringify(event),
+        deadlineMs: Date.now() + timeoutMs,
+      };
       slot.worker.postMessage(message);
     });
   }

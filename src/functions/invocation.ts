@@ -7,7 +7,8 @@ export type InvocationResult =
 export interface InvokeMessage {
   type: "invoke";
   requestId: string;
-  event: unknown;
+  /** The event as JSON text: a string crosses threads far cheaper than a structured clone. */
+  event: string;
   deadlineMs: number;
 }
 
@@ -15,7 +16,7 @@ export interface InvokeMessage {
 export type WorkerMessage =
   | { type: "ready" }
   | { type: "init-error"; errorType: string; errorMessage: string }
-  | { type: "result"; requestId: string; result: InvocationResult }
+  | { type: "result"; requestId: string; result: InvocationResult; json?: string }
   | { type: "log"; requestId: string | undefined; level: string; text: string };
 
 /** Static facts a handler sees in its `context`. */
