@@ -1,6 +1,7 @@
 import type { Deployment, Stage } from "../model/rest-api.ts";
 import { compileRestIntegration } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
+import { customizeResponses } from "./custom-responses.ts";
 import { REST_RESPONSES } from "./gateway-responses.ts";
 import { RouteTree } from "./route-tree.ts";
 
@@ -25,6 +26,10 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     deploymentId: deployment.id,
     variables: Object.freeze({ ...(stage.variables ?? {}) }),
     routes,
-    responses: REST_RESPONSES,
+    responses: customizeResponses(
+      REST_RESPONSES,
+      deployment.snapshot.gatewayResponses,
+      stage.variables ?? {},
+    ),
   };
 }

@@ -20,6 +20,10 @@ export interface GatewayResponse {
   errorType?: string;
   /** The exact body bytes AWS sends. */
   body: string;
+  /** Extra headers of a customised gateway response, flat `[name, value, …]`. */
+  headers?: readonly string[];
+  /** The body's content type when customised to something other than JSON. */
+  contentType?: string;
 }
 
 /**

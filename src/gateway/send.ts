@@ -29,11 +29,12 @@ export function sendGatewayResponse(
   const headers = idHeaders(apiType, ids);
   headers.push(
     "Content-Type",
-    "application/json",
+    response.contentType ?? "application/json",
     "Content-Length",
     String(Buffer.byteLength(response.body)),
   );
   if (response.errorType !== undefined) headers.push("x-amzn-ErrorType", response.errorType);
+  if (response.headers !== undefined) headers.push(...response.headers);
   if (closeConnection) headers.push("Connection", "close");
   res.writeHead(response.statusCode, headers);
   res.end(response.body);
