@@ -31,7 +31,12 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   try {
     functions = new FunctionRegistry(
       settings.functions,
-      { region: settings.region, accountId: settings.accountId, watch: settings.watch },
+      {
+        region: settings.region,
+        accountId: settings.accountId,
+        watch: settings.watch,
+        credentials: settings.credentials[0],
+      },
       log,
     );
   } catch (err) {

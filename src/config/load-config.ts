@@ -177,7 +177,10 @@ export function loadConfigFile(path: string): LoadedConfig {
       c.functions === undefined
         ? undefined
         : Object.fromEntries(
-            Object.entries(c.functions).map(([n, f]) => [n, { ...f, handler: resolve(base, f.handler) }]),
+            Object.entries(c.functions).map(([n, f]) => [
+              n,
+              f.handler === undefined ? f : { ...f, handler: resolve(base, f.handler) },
+            ]),
           ),
   };
 }

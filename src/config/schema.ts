@@ -67,7 +67,7 @@ export const CONFIG_SCHEMA = {
       additionalProperties: {
         type: "object",
         additionalProperties: false,
-        required: ["handler"],
+        anyOf: [{ required: ["handler"] }, { required: ["remote"] }],
         properties: {
           handler: {
             type: "string",
@@ -140,7 +140,8 @@ export interface CredentialConfig {
 }
 
 export interface FunctionConfig {
-  handler: string;
+  /** Absent when the function is `remote`. */
+  handler?: string;
   timeout?: number;
   memorySize?: number;
   environment?: Record<string, string>;

@@ -2,6 +2,8 @@ import { existsSync, type FSWatcher, watch } from "node:fs";
 import type { FunctionConfig } from "../config/schema.ts";
 import type { Logger } from "../observe/logger.ts";
 import { FunctionPool } from "./function-pool.ts";
+import type { InvocationResult } from "./invocation.ts";
+import { RemoteFunction } from "./remote-function.ts";
 
 const EXTENSIONS = [".js", ".mjs", ".cjs", ".ts"];
 
@@ -28,18 +30,50 @@ export function functionNameFromUri(uri: string): string | undefined {
   return m?.[1];
 }
 
-/** The functions declared in the config, each a warm worker pool, looked up by name. */
+/** What integrations call: a local worker pool or a remote Lambda. */
+export interface FunctionInvoker {
+  invoke(requestId: string, event: unknown): Promise<InvocationResult>;
+  close(): Promise<void>;
+}
+
+/** The functions declared in the config, each a warm worker pool or a remote Lambda, looked up by name. */
 export class FunctionRegistry {
-  private readonly pools = new Map<string, FunctionPool>();
+  private readonly pools = new Map<string, FunctionInvoker>();
   private readonly watchers: FSWatcher[] = [];
 
   constructor(
     functions: Readonly<Record<string, FunctionConfig>>,
-    options: { region: string; accountId: string; watch?: boolean },
+    options: {
+      region: string;
+      accountId: string;
+      watch?: boolean;
+      credentials?: { accessKeyId: string; secretAccessKey: string };
+    },
     log: Logger,
   ) {
     for (const [name, config] of Object.entries(functions)) {
-      const resolved = resolveHandler(config.handler);
+      if (config.remote !== undefined) {
+        const credentials =
+          process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY
+            ? {
+                accessKeyId: process.env.AWS_ACCESS_KEY_ID,
+                secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
+                sessionToken: process.env.AWS_SESSION_TOKEN,
+              }
+            : (options.credentials ?? { accessKeyId: "test", secretAccessKey: "test" });
+        this.pools.set(
+          name,
+          new RemoteFunction({
+            endpoint: config.remote.endpoint,
+            region: config.remote.region ?? options.region,
+            functionName: config.remote.functionName ?? name,
+            timeoutMs: (config.timeout ?? 3) * 1000,
+            credentials,
+          }),
+        );
+        continue;
+      }
+      const resolved = resolveHandler(config.handler ?? "");
       if (resolved === undefined)
         throw new Error(
           `functions.${name}.handler: no module for ${config.handler} (tried ${EXTENSIONS.join(", ")})`,
@@ -70,7 +104,7 @@ export class FunctionRegistry {
     }
   }
 
-  get(name: string): FunctionPool | undefined {
+  get(name: string): FunctionInvoker | undefined {
     return this.pools.get(name);
   }
 

@@ -1,4 +1,4 @@
-import type { FunctionPool } from "../functions/function-pool.ts";
+import type { FunctionInvoker } from "../functions/function-registry.ts";
 import type { IntegrationHandler } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { templateInput } from "../mapping/request-input.ts";
@@ -10,7 +10,7 @@ import { headersFromBody, type ResponseSelector } from "./integration-responses.
 import { readBody } from "./request-body.ts";
 
 export interface LambdaAwsOptions {
-  readonly pool: FunctionPool | undefined;
+  readonly pool: FunctionInvoker | undefined;
   readonly requestTemplates: TemplateSet;
   readonly requestTemplateTypes: ReadonlySet<string>;
   readonly passthroughBehavior: PassthroughBehavior;

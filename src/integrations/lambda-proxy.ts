@@ -1,4 +1,4 @@
-import type { FunctionPool } from "../functions/function-pool.ts";
+import type { FunctionInvoker } from "../functions/function-registry.ts";
 import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { newTraceId } from "../gateway/request-ids.ts";
@@ -9,7 +9,7 @@ import { type ProxyResponse, responseV1, responseV2 } from "./lambda-response.ts
 import { readBody } from "./request-body.ts";
 
 export interface LambdaProxyOptions {
-  readonly pool: FunctionPool | undefined;
+  readonly pool: FunctionInvoker | undefined;
   readonly functionName: string;
   readonly payloadFormatVersion: "1.0" | "2.0";
   readonly timeoutMs: number;

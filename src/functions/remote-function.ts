@@ -1,0 +1,78 @@
+import { request } from "undici";
+import { signRequest } from "../auth/sigv4/sign-request.ts";
+import type { InvocationResult } from "./invocation.ts";
+
+export interface RemoteFunctionSpec {
+  /** Lambda API endpoint, e.g. `https://lambda.us-east-1.amazonaws.com` or an emulator's URL. */
+  endpoint: string;
+  region: string;
+  functionName: string;
+  timeoutMs: number;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/**
+ * A function served by a remote Lambda Invoke API (real AWS Lambda or an emulator): a SigV4-signed
+ * `POST /2015-03-31/functions/{name}/invocations`. `X-Amz-Function-Error` marks a function error,
+ * whose body is Lambda's `{errorMessage, errorType, stackTrace}`.
+ */
+export class RemoteFunction {
+  readonly spec: RemoteFunctionSpec;
+
+  constructor(spec: RemoteFunctionSpec) {
+    this.spec = spec;
+  }
+
+  async invoke(_requestId: string, event: unknown): Promise<InvocationResult> {
+    const { spec } = this;
+    try {
+      const url = `${spec.endpoint.replace(/\/$/, "")}/2015-03-31/functions/${encodeURIComponent(spec.functionName)}/invocations`;
+      const body = JSON.stringify(event);
+      const headers = { "content-type": "application/json", "x-amz-invocation-type": "RequestResponse" };
+      const signed = signRequest({
+        method: "POST",
+        url,
+        headers,
+        body,
+        credentials: spec.credentials,
+        region: spec.region,
+        service: "lambda",
+      });
+      const response = await request(url, {
+        method: "POST",
+        headers: { ...headers, ...signed },
+        body,
+        headersTimeout: spec.timeoutMs,
+        bodyTimeout: spec.timeoutMs,
+      });
+      const text = await response.body.text();
+      if (response.statusCode !== 200) {
+        return {
+          ok: false,
+          errorType: "ServiceException",
+          errorMessage: `Lambda Invoke answered ${response.statusCode}: ${text.slice(0, 200)}`,
+        };
+      }
+      if (response.headers["x-amz-function-error"] !== undefined) {
+        const err = (() => {
+          try {
+            return JSON.parse(text) as { errorMessage?: string; errorType?: string; stackTrace?: string[] };
+          } catch {
+            return {};
+          }
+        })();
+        return {
+          ok: false,
+          errorType: err.errorType ?? "Unhandled",
+          errorMessage: err.errorMessage ?? text,
+          trace: err.stackTrace,
+        };
+      }
+      return { ok: true, result: text === "" ? null : JSON.parse(text) };
+    } catch (err) {
+      return { ok: false, errorType: "ServiceException", errorMessage: (err as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {}
+}
