@@ -60,6 +60,8 @@ export function compileRestIntegration(
               Object.keys(integration.requestTemplates ?? {}).map((t) => t.toLowerCase()),
             ),
             accountId: deps.accountId,
+            contentHandling: integration.contentHandling,
+            isBinary: binaryMatcher(binaryMediaTypes),
           },
           upstreams,
         );

@@ -96,8 +96,8 @@ export function callBackend(
   target: ResolvedTarget,
   headers: string[],
   upstreams: Upstreams,
-  /** A body already rendered by a mapping template; otherwise the client's body is streamed. */
-  body?: string,
+  /** A body already transformed (template, content handling); otherwise the client's body is streamed. */
+  body?: Buffer,
 ): Promise<Dispatcher.ResponseData> {
   return upstreams.pool(target.origin).request({
     method: (spec.method ?? ctx.req.method ?? "GET") as Dispatcher.HttpMethod,

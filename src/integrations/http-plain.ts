@@ -2,7 +2,7 @@ import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts"
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { templateInput } from "../mapping/request-input.ts";
 import { renderTemplate, type TemplateInput, type TemplateSet } from "../mapping/template-set.ts";
-import type { PassthroughBehavior } from "../model/rest-api.ts";
+import type { ContentHandling, PassthroughBehavior } from "../model/rest-api.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
 import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
@@ -16,6 +16,27 @@ export interface PlainHttpOptions {
   readonly requestTemplates: TemplateSet;
   readonly requestTemplateTypes: ReadonlySet<string>;
   readonly accountId: string;
+  readonly contentHandling: ContentHandling | undefined;
+  /** Whether a request content type is one of the API's binary media types. */
+  readonly isBinary: (contentType: string | undefined) => boolean;
+}
+
+/** CONVERT_TO_TEXT base64-encodes a binary payload; CONVERT_TO_BINARY decodes a base64 text payload. */
+export function convertContent(payload: Buffer, handling: ContentHandling, binary: boolean): Buffer {
+  if (handling === "CONVERT_TO_TEXT") return binary ? Buffer.from(payload.toString("base64")) : payload;
+  return binary ? payload : Buffer.from(payload.toString("utf8"), "base64");
+}
+
+function isText(contentType: string | string[] | undefined): boolean {
+  const type =
+    (Array.isArray(contentType) ? contentType[0] : contentType)?.split(";")[0]?.trim().toLowerCase() ?? "";
+  return (
+    type === "" ||
+    type.startsWith("text/") ||
+    type.includes("json") ||
+    type.includes("xml") ||
+    type.includes("javascript")
+  );
 }
 
 /** Whether the body may pass through untransformed, per `passthroughBehavior` (else 415). */
@@ -61,13 +82,19 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
     appendMappedHeaders(ctx, spec, headers);
     try {
       const template = options.requestTemplates.select(contentType);
-      let requestBody: string | undefined;
+      let requestBody: Buffer | undefined;
       let input: TemplateInput | undefined;
+      const binary = options.isBinary(contentType);
       if (template !== undefined) {
-        input = templateInput(ctx, (await readBody(req)).toString("utf8"), options.accountId);
-        requestBody = renderTemplate(template, input);
-        headers.push("Content-Length", String(Buffer.byteLength(requestBody)));
-      } else {
+        // A template sees a binary body base64-encoded (AWS: payload encodings).
+        const raw = await readBody(req);
+        input = templateInput(ctx, binary ? raw.toString("base64") : raw.toString("utf8"), options.accountId);
+        requestBody = Buffer.from(renderTemplate(template, input));
+      } else if (options.contentHandling !== undefined) {
+        requestBody = convertContent(await readBody(req), options.contentHandling, binary);
+      }
+      if (requestBody !== undefined) headers.push("Content-Length", String(requestBody.length));
+      else {
         const length = req.headers["content-length"];
         if (length !== undefined) headers.push("Content-Length", length);
       }
@@ -79,7 +106,10 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
         return;
       }
       const responseTemplate = chosen.templates.preferred();
-      let payload: Buffer = body;
+      let payload: Buffer =
+        chosen.response.contentHandling === undefined
+          ? body
+          : convertContent(body, chosen.response.contentHandling, !isText(response.headers["content-type"]));
       let payloadType = "application/json";
       if (responseTemplate !== undefined) {
         input ??= templateInput(ctx, "", options.accountId);
