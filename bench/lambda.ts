@@ -4,7 +4,6 @@
  *
  *   node bench/lambda.ts [--rounds 3] [--seconds 5] [--connections 50]
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import autocannon from "autocannon";
 import { InputVariable, UTIL } from "../src/mapping/aws-variables.ts";
 import { compileTemplate } from "../src/mapping/vtl/template.ts";
 import { fromJson } from "../src/mapping/vtl/values.ts";
+import { median, porticoArgs, startChild, stopChildren } from "./harness.ts";
 
 const { values } = parseArgs({
   options: {
@@ -25,24 +25,6 @@ const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const root = join(import.meta.dirname, "..");
-const children: ChildProcess[] = [];
-
-function startChild(args: string[], pattern: RegExp): Promise<number> {
-  const child = spawn(process.execPath, args, {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, PORTICO_LOG_LEVEL: "warn" },
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = pattern.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
-  });
-}
 
 function templateCost(): { microsPerRender: number; renders: number } {
   const template = compileTemplate(`#set($inputRoot = $input.path('$'))
@@ -80,18 +62,7 @@ async function main(): Promise<void> {
     );
     const baseline = await startChild([join(root, "bench/in-process-lambda.ts")], /listening (\d+)/);
     const portico = await startChild(
-      [
-        join(root, "src/cli/main.ts"),
-        "start",
-        "--config",
-        join(dir, "portico.yaml"),
-        "--port",
-        "0",
-        "--admin-port",
-        "0",
-        "--host",
-        "127.0.0.1",
-      ],
+      porticoArgs(root, join(dir, "portico.yaml")),
       /data plane http:\/\/[^:]+:(\d+)/,
     );
     const targets = [
@@ -127,7 +98,6 @@ async function main(): Promise<void> {
         );
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const rows = targets.map((t) => {
       const xs = samples.get(t.name)!;
       return {
@@ -152,7 +122,7 @@ async function main(): Promise<void> {
       `mapping template (PetStore list of 10): ${cost.microsPerRender.toFixed(1)} µs per render (${cost.renders} renders)\n`,
     );
   } finally {
-    for (const c of children) c.kill("SIGTERM");
+    stopChildren();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -6,12 +6,12 @@
  *   npm run bench                       # 3 rounds × 5 s per target, 50 connections
  *   npm run bench -- --rounds 5 --seconds 10 --connections 100
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { median, porticoArgs, startChild, stopChildren } from "./harness.ts";
 
 const { values } = parseArgs({
   options: {
@@ -24,24 +24,6 @@ const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const root = join(import.meta.dirname, "..");
-const children: ChildProcess[] = [];
-
-function startChild(args: string[], pattern: RegExp): Promise<number> {
-  const child = spawn(process.execPath, args, {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, PORTICO_LOG_LEVEL: "warn" },
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = pattern.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited ${code}`)));
-  });
-}
 
 interface Sample {
   rps: number;
@@ -64,8 +46,6 @@ async function load(url: string, host?: string): Promise<Sample> {
     errors: result.errors + result.non2xx,
   };
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "portico-bench-"));
@@ -94,18 +74,7 @@ paths:
       `apis:\n  - openapi: api.yaml\n    id: benchapi01\n    stage: prod\n`,
     );
     const porticoPort = await startChild(
-      [
-        join(root, "src/cli/main.ts"),
-        "start",
-        "--config",
-        join(dir, "portico.yaml"),
-        "--port",
-        "0",
-        "--admin-port",
-        "0",
-        "--host",
-        "127.0.0.1",
-      ],
+      porticoArgs(root, join(dir, "portico.yaml")),
       /data plane http:\/\/[^:]+:(\d+)/,
     );
     const targets = [
@@ -162,7 +131,7 @@ paths:
         `portico p99 added over floor: ${(portico.p99 - floor.p99).toFixed(1)} ms (target < 1 ms)\n`,
     );
   } finally {
-    for (const c of children) c.kill("SIGTERM");
+    stopChildren();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -36,6 +36,24 @@ export interface FunctionInvoker {
   close(): Promise<void>;
 }
 
+/** Invokes, giving up after the integration timeout (the function may still be running). */
+export async function invokeWithin(
+  invoker: FunctionInvoker,
+  requestId: string,
+  event: unknown,
+  timeoutMs: number,
+): Promise<InvocationResult | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  try {
+    return await Promise.race([invoker.invoke(requestId, event), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The functions declared in the config, each a warm worker pool or a remote Lambda, looked up by name. */
 export class FunctionRegistry {
   private readonly pools = new Map<string, FunctionInvoker>();

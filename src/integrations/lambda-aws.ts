@@ -1,4 +1,4 @@
-import type { FunctionInvoker } from "../functions/function-registry.ts";
+import { type FunctionInvoker, invokeWithin } from "../functions/function-registry.ts";
 import type { IntegrationHandler } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { templateInput } from "../mapping/request-input.ts";
@@ -54,12 +54,7 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
     } catch {
       event = payload;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
-    });
-    const outcome = await Promise.race([options.pool.invoke(ctx.requestId, event), timedOut]);
-    clearTimeout(timer);
+    const outcome = await invokeWithin(options.pool, ctx.requestId, event, options.timeoutMs);
     if (outcome === "timeout") {
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.INTEGRATION_TIMEOUT);
       return;

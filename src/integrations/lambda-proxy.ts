@@ -1,4 +1,4 @@
-import type { FunctionInvoker } from "../functions/function-registry.ts";
+import { type FunctionInvoker, invokeWithin } from "../functions/function-registry.ts";
 import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { newTraceId } from "../gateway/request-ids.ts";
@@ -85,12 +85,7 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
     }
     const v2 = options.payloadFormatVersion === "2.0";
     const event = v2 ? eventV2(ctx, options.accountId, payload) : eventV1(ctx, options.accountId, payload);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
-    });
-    const outcome = await Promise.race([options.pool.invoke(ctx.requestId, event), timedOut]);
-    clearTimeout(timer);
+    const outcome = await invokeWithin(options.pool, ctx.requestId, event, options.timeoutMs);
     if (outcome === "timeout") {
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.INTEGRATION_TIMEOUT);
       return;
