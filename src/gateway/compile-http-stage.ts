@@ -1,6 +1,6 @@
 import { functionNameFromUri } from "../functions/function-registry.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
-import { compileRequestMapping } from "../integrations/http-api-mapping.ts";
+import { compileRequestMapping, compileResponseMappings } from "../integrations/http-api-mapping.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";
 import { httpApiIsBinary, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
@@ -53,6 +53,7 @@ function compileHttpIntegrationOrThrow(
     ),
     deps.upstreams,
     compileRequestMapping(integration.requestParameters),
+    compileResponseMappings(integration.responseParameters),
   );
 }
 

@@ -113,3 +113,69 @@ export function compileRequestMapping(
   }
   return { removeHeaders, headers, removeQuery, query, path };
 }
+
+/** Response mapping for one backend status: header edits and an optional status override. */
+export interface ResponseMapping {
+  readonly removeHeaders: ReadonlySet<string>;
+  readonly headers: readonly { name: string; mode: "append" | "overwrite"; value: ResponseGetter }[];
+  readonly statusCode: ResponseGetter | undefined;
+}
+
+export type ResponseGetter = (
+  ctx: RequestContext,
+  responseHeaders: Readonly<Record<string, string | string[] | undefined>>,
+) => string;
+
+const RESPONSE_TOKEN = /\$\{([^}]+)\}|\$((?:response|context|stageVariables)(?:\.[A-Za-z0-9_-]+)+)/g;
+
+function responseValue(value: string): ResponseGetter {
+  const pieces: (string | ResponseGetter)[] = [];
+  let last = 0;
+  for (const m of value.matchAll(RESPONSE_TOKEN)) {
+    if (m.index > last) pieces.push(value.slice(last, m.index));
+    const expr = (m[1] ?? m[2]!).replace(/^\$/, "");
+    if (expr.startsWith("response.header.")) {
+      const name = expr.slice("response.header.".length).toLowerCase();
+      pieces.push((_c, h) => {
+        const v = h[name];
+        return Array.isArray(v) ? v.join(",") : (v ?? "");
+      });
+    } else if (expr.startsWith("response.")) {
+      throw new ParameterMappingError(`Unsupported response mapping value: $${expr}`);
+    } else {
+      const getter = source(expr);
+      pieces.push((c) => getter(c));
+    }
+    last = m.index + m[0].length;
+  }
+  if (last < value.length) pieces.push(value.slice(last));
+  return (c, h) => pieces.map((p) => (typeof p === "string" ? p : p(c, h))).join("");
+}
+
+const RESPONSE_KEY = /^(append|overwrite|remove):(header\.(.+)|statuscode)$/;
+
+/** `responseParameters`: backend status code (as text) → its mapping. */
+export function compileResponseMappings(
+  parameters: Readonly<Record<string, Readonly<Record<string, string>>>> | undefined,
+): ReadonlyMap<string, ResponseMapping> | undefined {
+  if (parameters === undefined || Object.keys(parameters).length === 0) return undefined;
+  const out = new Map<string, ResponseMapping>();
+  for (const [status, mapping] of Object.entries(parameters)) {
+    const removeHeaders = new Set<string>();
+    const headers: ResponseMapping["headers"][number][] = [];
+    let statusCode: ResponseGetter | undefined;
+    for (const [key, value] of Object.entries(mapping)) {
+      const m = RESPONSE_KEY.exec(key);
+      if (m === null) throw new ParameterMappingError(`Invalid response mapping key ${key}`);
+      const mode = m[1] as "append" | "overwrite" | "remove";
+      if (m[2] === "statuscode") {
+        if (mode !== "overwrite")
+          throw new ParameterMappingError(`Only overwrite:statuscode is supported (got ${key})`);
+        statusCode = responseValue(value);
+      } else if (mode === "remove") removeHeaders.add(m[3]!.toLowerCase());
+      else headers.push({ name: m[3]!, mode, value: responseValue(value) });
+    }
+    out.set(status, { removeHeaders, headers, statusCode });
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import { applyRequestMapping } from "./apply-http-api-mapping.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
 import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import { addForwardedHeaders, passthroughHeaders } from "./forward-headers.ts";
-import type { RequestMapping } from "./http-api-mapping.ts";
+import type { RequestMapping, ResponseMapping } from "./http-api-mapping.ts";
 import { appendBackendHeaders } from "./response-headers.ts";
 import type { Upstreams } from "./upstreams.ts";
 
@@ -18,6 +18,7 @@ export function httpProxyIntegration(
   spec: HttpBackendSpec,
   upstreams: Upstreams,
   mapping?: RequestMapping,
+  responseMappings?: ReadonlyMap<string, ResponseMapping>,
 ): IntegrationHandler {
   const skipped = new Set([
     ...spec.mappedHeaderNames,
@@ -36,8 +37,21 @@ export function httpProxyIntegration(
     try {
       const response = await callBackend(ctx, spec, target, headers, upstreams);
       const out = idHeaders(apiType, ctx);
-      appendBackendHeaders(response.headers, out, apiType === "REST");
-      res.writeHead(response.statusCode, out);
+      const edit = responseMappings?.get(String(response.statusCode));
+      let status = response.statusCode;
+      if (edit === undefined) appendBackendHeaders(response.headers, out, apiType === "REST");
+      else {
+        const kept = { ...response.headers };
+        for (const name of edit.removeHeaders) delete kept[name];
+        for (const h of edit.headers) if (h.mode === "overwrite") delete kept[h.name.toLowerCase()];
+        appendBackendHeaders(kept, out, apiType === "REST");
+        for (const h of edit.headers) out.push(h.name, h.value(ctx, response.headers));
+        if (edit.statusCode !== undefined) {
+          const mapped = Number(edit.statusCode(ctx, response.headers));
+          if (Number.isInteger(mapped) && mapped >= 100 && mapped <= 599) status = mapped;
+        }
+      }
+      res.writeHead(status, out);
       pipeline(response.body, res, (err) => {
         if (err) res.destroy();
       });

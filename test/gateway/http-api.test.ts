@@ -103,6 +103,19 @@ paths:
           overwrite:querystring.page: "1"
           remove:querystring.debug: "''"
           append:querystring.stage: "$context.stage"
+  /mapped-response:
+    get:
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        uri: "${backend.url}/headers"
+        payloadFormatVersion: "1.0"
+        responseParameters:
+          "200":
+            overwrite:statuscode: "202"
+            overwrite:header.x-backend: "gateway-$context.stage"
+            append:header.x-copied: "from-$response.header.x-backend"
+            remove:header.x-multi: "''"
 `,
     );
   });
@@ -121,5 +134,14 @@ paths:
     assert.equal(echo.headers["x-user"], "user-42");
     assert.equal(echo.headers["x-secret"], undefined);
     assert.equal(echo.headers["x-trace"], `client-trace, ${r.headers["apigw-requestid"]}`);
+  });
+
+  test("response mapping per backend status: status code, overwrite, append and remove headers", async () => {
+    const r = await gw.call(id, "/mapped-response");
+    assert.equal(r.status, 202);
+    assert.equal(r.headers["x-backend"], "gateway-$default");
+    assert.equal(r.headers["x-copied"], "from-echo");
+    assert.equal(r.headers["x-multi"], undefined);
+    assert.deepEqual(r.headers["set-cookie"], ["a=1", "b=2"], "unmapped headers pass through");
   });
 });
