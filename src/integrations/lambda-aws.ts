@@ -73,11 +73,16 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
       return;
     }
     const preferred = chosen.templates.preferred();
-    const out = Buffer.from(
+    const rendered = Buffer.from(
       preferred === undefined
         ? resultBody
         : renderTemplate(preferred.template, { ...input, body: resultBody }),
     );
+    // CONVERT_TO_BINARY turns a base64 text result (e.g. an image from Lambda) into bytes.
+    const out =
+      chosen.response.contentHandling === "CONVERT_TO_BINARY"
+        ? Buffer.from(rendered.toString("utf8"), "base64")
+        : rendered;
     const headers = idHeaders(apiType, ctx);
     if (!chosen.staticHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type")) {
       headers.push("Content-Type", preferred?.type ?? "application/json");

@@ -49,6 +49,18 @@ paths:
         uri: "${arn("throws")}"
         responses:
           default: { statusCode: "200" }
+  /image:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: "${arn("image")}"
+        responses:
+          default:
+            statusCode: "200"
+            contentHandling: CONVERT_TO_BINARY
+            responseParameters: { method.response.header.Content-Type: "'image/png'" }
+            responseTemplates: { application/json: "$input.path('$')" }
   /raw:
     post:
       x-amazon-apigateway-integration:
@@ -68,6 +80,7 @@ describe("AWS (non-proxy) Lambda integrations", () => {
         validates: { handler: join(FIXTURES, "handlers.validates") },
         throws: { handler: join(FIXTURES, "handlers.throws") },
         raw: { handler: join(FIXTURES, "handlers.raw") },
+        image: { handler: join(FIXTURES, "handlers.image") },
       },
     });
     id = await gw.deployRest(API, "prod");
@@ -111,5 +124,12 @@ describe("AWS (non-proxy) Lambda integrations", () => {
       headers: { "content-type": "application/json" },
     });
     assert.deepEqual(JSON.parse(r.text), { got: { a: [1, 2] }, at: "raw" });
+  });
+
+  test("CONVERT_TO_BINARY turns a base64 result into bytes", async () => {
+    const r = await gw.call(id, "/prod/image");
+    assert.equal(r.status, 200);
+    assert.equal(r.headers["content-type"], "image/png");
+    assert.deepEqual([...r.body], [137, 80, 78, 71, 0, 255]);
   });
 });
