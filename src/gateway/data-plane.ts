@@ -43,9 +43,11 @@ export class DataPlane {
       { keepAliveTimeout: 65_000, requestTimeout: 0, maxHeaderSize: 16 * 1024 },
       (req, res) => this.handle(req, res),
     );
-    server.on("clientError", (err, socket) => {
-      if (socket.writable)
-        socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+      // Answers the HTTP parser's refusals itself; header overflow is 431 as HTTP says.
+      const status =
+        err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       else socket.destroy(err);
     });
     await new Promise<void>((ok, fail) => {
