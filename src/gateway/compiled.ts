@@ -68,4 +68,6 @@ export interface RequestContext {
   readonly pathParams: Readonly<Record<string, string>>;
   readonly clientIp: string;
   readonly listener: ListenerInfo;
+  /** The request body as text, once an integration has read it (for `method.request.body` mappings). */
+  bodyText?: string;
 }

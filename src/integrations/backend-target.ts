@@ -17,6 +17,8 @@ export interface HttpBackendSpec {
   readonly mappedQueryNames: ReadonlySet<string>;
   readonly mappedHeaderNames: ReadonlySet<string>;
   readonly timeoutMs: number;
+  /** A mapping reads `method.request.body`: the body is buffered before mapping. */
+  readonly needsBody: boolean;
 }
 
 export function backendSpec(
@@ -36,6 +38,7 @@ export function backendSpec(
     mappedQueryNames: new Set(queryMappings.map((m) => m.name)),
     mappedHeaderNames: new Set(headerMappings.map((m) => m.name.toLowerCase())),
     timeoutMs,
+    needsBody: mappings.some((m) => m.usesBody),
   };
 }
 

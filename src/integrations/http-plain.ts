@@ -70,6 +70,17 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.UNSUPPORTED_MEDIA_TYPE);
       return;
     }
+    let raw: Buffer | undefined;
+    if (spec.needsBody) {
+      try {
+        raw = await readBody(req);
+      } catch (err) {
+        const type = gatewayResponseFor(err);
+        sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
+        return;
+      }
+      ctx.bodyText = raw.toString("utf8");
+    }
     const target = resolveTarget(ctx, spec, false);
     const headers: string[] = [];
     if (!spec.mappedHeaderNames.has("accept")) headers.push("Accept", "application/json");
@@ -87,11 +98,13 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       const binary = options.isBinary(contentType);
       if (template !== undefined) {
         // A template sees a binary body base64-encoded (AWS: payload encodings).
-        const raw = await readBody(req);
+        raw ??= await readBody(req);
         input = templateInput(ctx, binary ? raw.toString("base64") : raw.toString("utf8"), options.accountId);
         requestBody = Buffer.from(renderTemplate(template, input));
       } else if (options.contentHandling !== undefined) {
-        requestBody = convertContent(await readBody(req), options.contentHandling, binary);
+        requestBody = convertContent(raw ?? (await readBody(req)), options.contentHandling, binary);
+      } else if (raw !== undefined) {
+        requestBody = raw;
       }
       if (requestBody !== undefined) headers.push("Content-Length", String(requestBody.length));
       else {

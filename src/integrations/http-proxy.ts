@@ -6,6 +6,7 @@ import { gatewayResponseFor } from "./backend-errors.ts";
 import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import { addForwardedHeaders, passthroughHeaders } from "./forward-headers.ts";
 import type { RequestMapping, ResponseMapping } from "./http-api-mapping.ts";
+import { readBody } from "./request-body.ts";
 import { appendBackendHeaders } from "./response-headers.ts";
 import type { Upstreams } from "./upstreams.ts";
 
@@ -28,6 +29,17 @@ export function httpProxyIntegration(
   return async (ctx: RequestContext) => {
     const { res } = ctx;
     const apiType = ctx.stage.apiType;
+    let buffered: Buffer | undefined;
+    if (spec.needsBody) {
+      try {
+        buffered = await readBody(ctx.req);
+      } catch (err) {
+        const type = gatewayResponseFor(err);
+        sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
+        return;
+      }
+      ctx.bodyText = buffered.toString("utf8");
+    }
     const target = resolveTarget(ctx, spec, mapping === undefined);
     const headers = passthroughHeaders(ctx, skipped);
     addForwardedHeaders(ctx, headers);
@@ -35,7 +47,7 @@ export function httpProxyIntegration(
     if (mapping !== undefined) applyRequestMapping(ctx, mapping, target, headers);
     if (apiType === "REST") headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId);
     try {
-      const response = await callBackend(ctx, spec, target, headers, upstreams);
+      const response = await callBackend(ctx, spec, target, headers, upstreams, buffered);
       const out = idHeaders(apiType, ctx);
       const edit = responseMappings?.get(String(response.statusCode));
       let status = response.statusCode;

@@ -1,4 +1,5 @@
 import type { RequestContext } from "../gateway/compiled.ts";
+import { compileJsonPath } from "../mapping/jsonpath.ts";
 import { queryValues } from "./query-string.ts";
 
 /**
@@ -13,6 +14,7 @@ export interface CompiledMapping {
   readonly location: "path" | "querystring" | "header";
   readonly name: string;
   readonly get: Getter;
+  readonly usesBody: boolean;
 }
 
 export class MappingError extends Error {
@@ -73,8 +75,29 @@ const SOURCES: readonly (readonly [string, (name: string) => Getter])[] = [
   ],
 ];
 
+/** Whether a source expression needs the request body (read before mapping). */
+export const usesBody = (expression: string): boolean =>
+  expression === "method.request.body" || expression.startsWith("method.request.body.");
+
+function bodySource(expression: string): Getter {
+  if (expression === "method.request.body") return (c) => c.bodyText;
+  const path = compileJsonPath(`$${expression.slice("method.request.body".length)}`);
+  return (c) => {
+    if (c.bodyText === undefined) return undefined;
+    let json: unknown;
+    try {
+      json = JSON.parse(c.bodyText);
+    } catch {
+      return undefined;
+    }
+    const v = path.evaluate(json);
+    return v === undefined || v === null ? undefined : typeof v === "string" ? v : JSON.stringify(v);
+  };
+}
+
 /** Compiles one mapping source expression; throws MappingError for ones AWS would reject. */
 export function compileSource(expression: string): Getter {
+  if (usesBody(expression)) return bodySource(expression);
   if (expression.length >= 2 && expression.startsWith("'") && expression.endsWith("'")) {
     const literal = expression.slice(1, -1);
     return () => literal;
@@ -95,7 +118,12 @@ export function compileRequestParameters(
   for (const [target, source] of Object.entries(parameters ?? {})) {
     const m = TARGET.exec(target);
     if (m === null) throw new MappingError(`Invalid mapping expression specified: ${target}`);
-    out.push({ location: m[1] as CompiledMapping["location"], name: m[2]!, get: compileSource(source) });
+    out.push({
+      location: m[1] as CompiledMapping["location"],
+      name: m[2]!,
+      get: compileSource(source),
+      usesBody: usesBody(source),
+    });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
+import { type Echo, type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 const api = (backend: string) => `
@@ -40,6 +40,15 @@ paths:
               application/json: |
                 #set($r = $util.parseJson($util.base64Decode($input.path('$.bodyBase64'))))
                 {"received": $r.qty, "total": $r.total, "sku": "$r.sku", "method": "$input.path('$.method')"}
+  /from-body:
+    post:
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: POST
+        uri: "${backend}/echo"
+        requestParameters:
+          integration.request.header.x-order: method.request.body.order.id
+          integration.request.querystring.kind: method.request.body.kind
   /broken:
     get:
       x-amazon-apigateway-integration:
@@ -97,5 +106,19 @@ describe("mapping templates through the gateway", () => {
     const r = await gw.call(id, "/prod/broken");
     assert.equal(r.status, 500);
     assert.equal((await gw.call(id, "/prod/mock/200")).status, 200);
+  });
+
+  test("mapping sources from the request body (method.request.body.JSONPath); the body still reaches the backend", async () => {
+    const body = '{"order": {"id": "o-17"}, "kind": "rush"}';
+    const r = await gw.call(id, "/prod/from-body", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(r.status, 200, r.text);
+    const echo = JSON.parse(r.text) as Echo;
+    assert.equal(echo.headers["x-order"], "o-17");
+    assert.equal(echo.url, "/echo?kind=rush");
+    assert.equal(Buffer.from(echo.bodyBase64, "base64").toString(), body);
   });
 });
