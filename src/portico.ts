@@ -1,6 +1,7 @@
 import { AdminServer } from "./admin/admin-server.ts";
 import { createAdminRouter } from "./admin/create-admin-router.ts";
 import { sigv4Authenticator } from "./admin/sigv4-authenticator.ts";
+import { Networks } from "./auth/policy/networks.ts";
 import type { Settings } from "./config/settings.ts";
 import { ControlPlane } from "./control/control-plane.ts";
 import { applyDeclaredApis } from "./control/declared-apis.ts";
@@ -44,7 +45,13 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     throw err;
   }
   const dataPlane = new DataPlane(log);
-  const integrations = { upstreams, functions, accountId: settings.accountId };
+  const integrations = {
+    upstreams,
+    functions,
+    accountId: settings.accountId,
+    region: settings.region,
+    networks: new Networks(settings.networks),
+  };
   const control = new ControlPlane({ store, dataPlane, integrations, log, region: settings.region });
   let admin: AdminServer | undefined;
   try {

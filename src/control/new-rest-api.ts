@@ -1,3 +1,5 @@
+import { validateResourcePolicy } from "../auth/policy/compile-policy.ts";
+import { PolicyError } from "../auth/policy/policy-error.ts";
 import { newApiId, newModelId, newResourceId } from "../model/ids.ts";
 import type { EndpointType, RestApiDefinition } from "../model/rest-api.ts";
 import { badRequest } from "./errors.ts";
@@ -16,13 +18,8 @@ export function newRestApiDefinition(body: Record<string, unknown>, now = Date.n
   const apiKeySource = String(body.apiKeySource ?? "HEADER");
   if (apiKeySource !== "HEADER" && apiKeySource !== "AUTHORIZER")
     throw badRequest(`Invalid API Key source ${apiKeySource}`);
-  if (body.policy !== undefined) {
-    try {
-      JSON.parse(String(body.policy));
-    } catch {
-      throw badRequest("Invalid policy document. Please check the policy syntax and try again.");
-    }
-  }
+  if (body.policy !== undefined) checkPolicy(String(body.policy));
+
   const def: RestApiDefinition = {
     api: {
       id: newApiId(),
@@ -73,4 +70,14 @@ export function newRestApiDefinition(body: Record<string, unknown>, now = Date.n
     };
   }
   return def;
+}
+
+/** AWS refuses an invalid resource policy when it is set. */
+export function checkPolicy(text: string): void {
+  try {
+    validateResourcePolicy(text);
+  } catch (err) {
+    if (err instanceof PolicyError) throw badRequest(`Invalid policy document: ${err.message}`);
+    throw err;
+  }
 }

@@ -7,6 +7,7 @@ import type {
   RestApiDefinition,
 } from "../model/rest-api.ts";
 import { badRequest } from "./errors.ts";
+import { checkPolicy } from "./new-rest-api.ts";
 import {
   asBoolean,
   asInteger,
@@ -47,11 +48,7 @@ export function patchRestApi(def: RestApiDefinition, ops: readonly PatchOperatio
         only(op, "replace", "add", "remove");
         if (op.op === "remove") delete api.policy;
         else {
-          try {
-            JSON.parse(requireValue(op));
-          } catch {
-            throw badRequest("Invalid policy document. Please check the policy syntax and try again.");
-          }
+          checkPolicy(requireValue(op));
           api.policy = op.value;
         }
         break;

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Networks } from "../auth/policy/networks.ts";
 import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
 import type { GatewayResponse, GatewayResponseType } from "./gateway-responses.ts";
+import type { PolicyCheck } from "./resource-policy.ts";
 import type { RouteTree } from "./route-tree.ts";
 
 /** What compiling integrations needs from the running gateway. */
@@ -9,6 +11,9 @@ export interface IntegrationDeps {
   readonly upstreams: Upstreams;
   readonly functions: FunctionRegistry | undefined;
   readonly accountId: string;
+  readonly region?: string;
+  /** The config's named networks, for aws:SourceVpc / aws:SourceVpce in resource policies. */
+  readonly networks?: Networks;
 }
 
 /**
@@ -40,6 +45,8 @@ export interface CompiledStage {
   /** HTTP APIs' `$default` route, tried when no other route matches. */
   readonly defaultRoute?: CompiledRoute;
   readonly responses: Readonly<Record<GatewayResponseType, GatewayResponse>>;
+  /** REST APIs with a resource policy: the check run after routing. */
+  readonly policyCheck?: PolicyCheck;
 }
 
 export interface CompiledApi {

@@ -122,6 +122,11 @@ export class DataPlane {
       clientIp: remote.startsWith("::ffff:") ? remote.slice(7) : remote,
       listener: this.listener,
     };
+    const denied = stage.policyCheck?.(ctx);
+    if (denied !== undefined) {
+      sendGatewayResponse(res, stage.apiType, ids, denied);
+      return;
+    }
     route.invoke(ctx).catch((err: unknown) => {
       this.log.error({ err, requestId: ids.requestId }, "integration failed unexpectedly");
       sendGatewayResponse(res, stage.apiType, ids, stage.responses.INTEGRATION_FAILURE);

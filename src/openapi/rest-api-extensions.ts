@@ -1,3 +1,4 @@
+import { validateResourcePolicy } from "../auth/policy/compile-policy.ts";
 import { newModelId } from "../model/ids.ts";
 import type { EndpointType, GatewayResponseSetting, RestApi, RestApiDefinition } from "../model/rest-api.ts";
 import { importError } from "./errors.ts";
@@ -30,6 +31,11 @@ const HANDLERS: Record<string, Handler> = {
   "x-amazon-apigateway-policy": (v, api) => {
     if (!isObject(v))
       throw importError("Invalid OpenAPI input: x-amazon-apigateway-policy must be a policy document");
+    try {
+      validateResourcePolicy(v);
+    } catch (err) {
+      throw importError(`Invalid OpenAPI input: x-amazon-apigateway-policy: ${(err as Error).message}`);
+    }
     api.policy = JSON.stringify(v);
   },
   "x-amazon-apigateway-endpoint-configuration": (v, api) => {

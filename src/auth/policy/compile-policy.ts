@@ -171,3 +171,12 @@ export function compilePolicy(
     },
   };
 }
+
+/** Checks a resource policy the way AWS does when it is set; throws PolicyError with the reason. */
+export function validateResourcePolicy(document: string | object): void {
+  compilePolicy(
+    document,
+    { region: "us-east-1", accountId: "000000000000", apiId: "validation" },
+    { resourcePolicy: true },
+  );
+}
