@@ -1,6 +1,7 @@
 import { AdminServer } from "./admin/admin-server.ts";
 import { createAdminRouter } from "./admin/create-admin-router.ts";
 import { sigv4Authenticator } from "./admin/sigv4-authenticator.ts";
+import { CredentialStore } from "./auth/iam/credential-store.ts";
 import { Networks } from "./auth/policy/networks.ts";
 import type { Settings } from "./config/settings.ts";
 import { ControlPlane } from "./control/control-plane.ts";
@@ -51,6 +52,14 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     accountId: settings.accountId,
     region: settings.region,
     networks: new Networks(settings.networks),
+    iam: {
+      credentials: new CredentialStore(settings.credentials, {
+        region: settings.region,
+        accountId: settings.accountId,
+      }),
+      region: settings.region,
+      accountId: settings.accountId,
+    },
   };
   const control = new ControlPlane({ store, dataPlane, integrations, log, region: settings.region });
   let admin: AdminServer | undefined;

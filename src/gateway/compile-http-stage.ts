@@ -8,6 +8,7 @@ import type { HttpDeployment, HttpIntegration, HttpStage } from "../model/http-a
 import { configurationError } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps, IntegrationHandler } from "./compiled.ts";
 import { HTTP_API_RESPONSES } from "./gateway-responses.ts";
+import { compileAccessCheck } from "./resource-policy.ts";
 import { RouteTree } from "./route-tree.ts";
 
 function compileHttpIntegration(
@@ -75,7 +76,13 @@ export function compileHttpStage(
       deps,
     );
     if (route.routeKey === "$default") {
-      defaultRoute = { resourcePath: "$default", resourceId: route.routeId, httpMethod: "ANY", invoke };
+      defaultRoute = {
+        resourcePath: "$default",
+        resourceId: route.routeId,
+        httpMethod: "ANY",
+        invoke,
+        authorizationType: route.authorizationType,
+      };
       continue;
     }
     const space = route.routeKey.indexOf(" ");
@@ -86,6 +93,7 @@ export function compileHttpStage(
       resourceId: route.routeId,
       httpMethod: method,
       invoke,
+      authorizationType: route.authorizationType,
     });
   }
   return {
@@ -97,5 +105,15 @@ export function compileHttpStage(
     routes,
     defaultRoute,
     responses: HTTP_API_RESPONSES,
+    hasPolicy: false,
+    access: compileAccessCheck({
+      policy: undefined,
+      region: deps.region ?? "us-east-1",
+      accountId: deps.accountId,
+      apiId: stage.apiId,
+      stageName: stage.stageName,
+      networks: deps.networks,
+    }),
+    iam: deps.iam,
   };
 }

@@ -3,7 +3,7 @@ import { compileRestIntegration } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
 import { customizeResponses } from "./custom-responses.ts";
 import { REST_RESPONSES } from "./gateway-responses.ts";
-import { compilePolicyCheck } from "./resource-policy.ts";
+import { compileAccessCheck } from "./resource-policy.ts";
 import { RouteTree } from "./route-tree.ts";
 
 /** Compiles a REST stage (its deployment's frozen snapshot plus stage settings) into a route table. */
@@ -17,6 +17,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
         resourceId: resource.id,
         httpMethod: method.httpMethod,
         invoke: compileRestIntegration(method.methodIntegration, deps, binary),
+        authorizationType: method.authorizationType,
       });
     }
   }
@@ -27,17 +28,16 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     deploymentId: deployment.id,
     variables: Object.freeze({ ...(stage.variables ?? {}) }),
     routes,
-    policyCheck:
-      deployment.snapshot.api.policy === undefined
-        ? undefined
-        : compilePolicyCheck({
-            policy: deployment.snapshot.api.policy,
-            region: deps.region ?? "us-east-1",
-            accountId: deps.accountId,
-            apiId: stage.restApiId,
-            stageName: stage.stageName,
-            networks: deps.networks,
-          }),
+    hasPolicy: deployment.snapshot.api.policy !== undefined,
+    access: compileAccessCheck({
+      policy: deployment.snapshot.api.policy,
+      region: deps.region ?? "us-east-1",
+      accountId: deps.accountId,
+      apiId: stage.restApiId,
+      stageName: stage.stageName,
+      networks: deps.networks,
+    }),
+    iam: deps.iam,
     responses: customizeResponses(
       REST_RESPONSES,
       deployment.snapshot.gatewayResponses,

@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Networks } from "../auth/policy/networks.ts";
 import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
+import type { IamAuthority } from "./authorize.ts";
 import type { GatewayResponse, GatewayResponseType } from "./gateway-responses.ts";
-import type { PolicyCheck } from "./resource-policy.ts";
+import type { AccessCheck } from "./resource-policy.ts";
 import type { RouteTree } from "./route-tree.ts";
 
 /** What compiling integrations needs from the running gateway. */
@@ -14,6 +15,8 @@ export interface IntegrationDeps {
   readonly region?: string;
   /** The config's named networks, for aws:SourceVpc / aws:SourceVpce in resource policies. */
   readonly networks?: Networks;
+  /** Credentials for IAM-authorized routes. */
+  readonly iam?: IamAuthority;
 }
 
 /**
@@ -33,6 +36,8 @@ export interface CompiledRoute {
   readonly resourceId: string;
   readonly httpMethod: string;
   readonly invoke: IntegrationHandler;
+  /** `AWS_IAM` routes verify SigV4 before anything else. */
+  readonly authorizationType?: string;
 }
 
 export interface CompiledStage {
@@ -45,8 +50,12 @@ export interface CompiledStage {
   /** HTTP APIs' `$default` route, tried when no other route matches. */
   readonly defaultRoute?: CompiledRoute;
   readonly responses: Readonly<Record<GatewayResponseType, GatewayResponse>>;
-  /** REST APIs with a resource policy: the check run after routing. */
-  readonly policyCheck?: PolicyCheck;
+  /** Access decisions (resource policy, identity policies) run after routing when needed. */
+  readonly access?: AccessCheck;
+  /** Whether the deployment has a resource policy (anonymous calls are checked too). */
+  readonly hasPolicy: boolean;
+  /** SigV4 verification for AWS_IAM routes. */
+  readonly iam?: IamAuthority;
 }
 
 export interface CompiledApi {

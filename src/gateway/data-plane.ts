@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
 import { MAX_PAYLOAD_BYTES } from "../integrations/request-body.ts";
 import type { Logger } from "../observe/logger.ts";
+import { authenticateIam } from "./authorize.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./compiled.ts";
 import { HTTP_API_RESPONSES, REST_RESPONSES } from "./gateway-responses.ts";
 import { newExtendedRequestId, newRequestId } from "./request-ids.ts";
@@ -122,14 +124,35 @@ export class DataPlane {
       clientIp: remote.startsWith("::ffff:") ? remote.slice(7) : remote,
       listener: this.listener,
     };
-    const denied = stage.policyCheck?.(ctx);
-    if (denied !== undefined) {
-      sendGatewayResponse(res, stage.apiType, ids, denied);
-      return;
-    }
-    route.invoke(ctx).catch((err: unknown) => {
+    const iam = route.authorizationType === "AWS_IAM";
+    // The common case (no policy, no IAM) goes straight to the integration, synchronously.
+    const pending = iam || stage.hasPolicy ? this.authorizeThenInvoke(ctx, iam) : route.invoke(ctx);
+    pending.catch((err: unknown) => {
       this.log.error({ err, requestId: ids.requestId }, "integration failed unexpectedly");
       sendGatewayResponse(res, stage.apiType, ids, stage.responses.INTEGRATION_FAILURE);
     });
+  }
+
+  private async authorizeThenInvoke(ctx: RequestContext, iam: boolean): Promise<void> {
+    const { stage } = ctx;
+    let caller: StoredPrincipal | undefined;
+    if (iam) {
+      if (stage.iam === undefined) {
+        sendGatewayResponse(ctx.res, stage.apiType, ctx, stage.responses.API_CONFIGURATION_ERROR);
+        return;
+      }
+      const authenticated = await authenticateIam(ctx, stage.iam);
+      if (!authenticated.ok) {
+        sendGatewayResponse(ctx.res, stage.apiType, ctx, authenticated.response);
+        return;
+      }
+      caller = authenticated.principal;
+    }
+    const denied = stage.access?.(ctx, caller);
+    if (denied !== undefined) {
+      sendGatewayResponse(ctx.res, stage.apiType, ctx, denied);
+      return;
+    }
+    await ctx.route.invoke(ctx);
   }
 }

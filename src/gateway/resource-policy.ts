@@ -1,17 +1,23 @@
-import { type CompiledPolicy, compilePolicy } from "../auth/policy/compile-policy.ts";
+import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
+import { type CompiledPolicy, compilePolicy, type PolicyDecision } from "../auth/policy/compile-policy.ts";
 import type { Networks } from "../auth/policy/networks.ts";
 import type { RequestContext } from "./compiled.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
 
 /**
- * A REST API's resource policy, compiled at deploy time and checked for each matched request
- * (AWS's order: route, then resource policy). Without authentication yet, the caller is anonymous.
- * A denial is AWS's 403 AccessDeniedException with the method ARN in the message.
+ * Access decisions for `execute-api:Invoke` on a method: the API's resource policy (compiled at deploy
+ * time) and, for IAM-authenticated callers, their identity policies. AWS's rules: an explicit deny
+ * anywhere wins; an anonymous caller needs the resource policy's allow (when there is a policy); a
+ * caller of the API's own account needs either allow (the account root always has one); a caller
+ * from another account needs both. A denial is AWS's 403 AccessDeniedException naming the method ARN.
  */
-export type PolicyCheck = (ctx: RequestContext) => GatewayResponse | undefined;
+export type AccessCheck = (
+  ctx: RequestContext,
+  caller: StoredPrincipal | undefined,
+) => GatewayResponse | undefined;
 
-export interface PolicyCheckOptions {
-  policy: string;
+export interface AccessCheckOptions {
+  policy: string | undefined;
   region: string;
   accountId: string;
   apiId: string;
@@ -19,40 +25,80 @@ export interface PolicyCheckOptions {
   networks: Networks | undefined;
 }
 
-export function compilePolicyCheck(options: PolicyCheckOptions): PolicyCheck {
-  let policy: CompiledPolicy;
-  try {
-    policy = compilePolicy(
-      options.policy,
-      { region: options.region, accountId: options.accountId, apiId: options.apiId },
-      { resourcePolicy: true },
-    );
-  } catch {
-    // AWS refuses an invalid policy when it is set; a stored one that no longer compiles denies all.
-    policy = { evaluate: () => ({ effect: "Deny" }) };
+function identityDecision(
+  caller: StoredPrincipal,
+  request: Parameters<CompiledPolicy["evaluate"]>[0],
+  apiAccount: string,
+): PolicyDecision {
+  if (caller.identityPolicies === undefined) {
+    return caller.principal.accountId === apiAccount
+      ? { effect: "Allow", statement: "account root" }
+      : { effect: "ImplicitDeny" };
+  }
+  let allow: PolicyDecision | undefined;
+  for (const policy of caller.identityPolicies) {
+    const d = policy.evaluate(request);
+    if (d.effect === "Deny") return d;
+    if (d.effect === "Allow") allow ??= d;
+  }
+  return allow ?? { effect: "ImplicitDeny" };
+}
+
+export function compileAccessCheck(options: AccessCheckOptions): AccessCheck {
+  let resourcePolicy: CompiledPolicy | undefined;
+  if (options.policy !== undefined) {
+    try {
+      resourcePolicy = compilePolicy(
+        options.policy,
+        { region: options.region, accountId: options.accountId, apiId: options.apiId },
+        { resourcePolicy: true },
+      );
+    } catch {
+      // AWS refuses an invalid policy when it is set; a stored one that no longer compiles denies all.
+      resourcePolicy = { evaluate: () => ({ effect: "Deny" }) };
+    }
   }
   const prefix = `arn:aws:execute-api:${options.region}:${options.accountId}:${options.apiId}/${options.stageName}/`;
-  return (ctx) => {
+  return (ctx, caller) => {
     const resource = `${prefix}${ctx.req.method}/${ctx.path.replace(/^\/+/, "")}`;
     const userAgent = ctx.req.headers["user-agent"];
     const referer = ctx.req.headers.referer;
-    const decision = policy.evaluate({
-      principal: { kind: "anonymous" },
+    const context: Record<string, string> = {
+      "aws:SourceIp": ctx.clientIp,
+      "aws:CurrentTime": new Date(ctx.startMs).toISOString(),
+      "aws:EpochTime": String(Math.floor(ctx.startMs / 1000)),
+      "aws:SecureTransport": ctx.listener.protocol === "https" ? "true" : "false",
+      ...(userAgent === undefined ? {} : { "aws:UserAgent": userAgent }),
+      ...(referer === undefined ? {} : { "aws:Referer": referer }),
+      ...options.networks?.contextFor(ctx.clientIp),
+    };
+    if (caller !== undefined) {
+      context["aws:PrincipalArn"] = caller.principal.arn;
+      context["aws:PrincipalAccount"] = caller.principal.accountId;
+      const user = /:user\/(?:.*\/)?([^/]+)$/.exec(caller.principal.arn)?.[1];
+      if (user !== undefined) context["aws:username"] = user;
+      for (const [k, v] of Object.entries(caller.tags)) context[`aws:PrincipalTag/${k}`] = v;
+    }
+    const request = {
+      principal: caller?.principal ?? ({ kind: "anonymous" } as const),
       action: "execute-api:Invoke",
       resource,
-      context: {
-        "aws:SourceIp": ctx.clientIp,
-        "aws:CurrentTime": new Date(ctx.startMs).toISOString(),
-        "aws:EpochTime": String(Math.floor(ctx.startMs / 1000)),
-        "aws:SecureTransport": ctx.listener.protocol === "https" ? "true" : "false",
-        ...(userAgent === undefined ? {} : { "aws:UserAgent": userAgent }),
-        ...(referer === undefined ? {} : { "aws:Referer": referer }),
-        ...options.networks?.contextFor(ctx.clientIp),
-      },
-    });
-    if (decision.effect === "Allow") return undefined;
-    const message = `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${resource}${
-      decision.effect === "Deny" ? " with an explicit deny" : ""
+      context,
+    };
+    const fromResource = resourcePolicy?.evaluate(request);
+    const fromIdentity =
+      caller === undefined ? undefined : identityDecision(caller, request, options.accountId);
+    const explicit = fromResource?.effect === "Deny" || fromIdentity?.effect === "Deny";
+    let allowed: boolean;
+    if (explicit) allowed = false;
+    else if (caller === undefined) allowed = fromResource === undefined || fromResource.effect === "Allow";
+    else if (caller.principal.accountId === options.accountId) {
+      allowed = fromIdentity?.effect === "Allow" || fromResource?.effect === "Allow";
+    } else allowed = fromIdentity?.effect === "Allow" && fromResource?.effect === "Allow";
+    if (allowed) return undefined;
+    const user = caller === undefined ? "anonymous" : caller.principal.arn;
+    const message = `User: ${user} is not authorized to perform: execute-api:Invoke on resource: ${resource}${
+      explicit ? " with an explicit deny" : ""
     }`;
     // AWS answers policy denials with a capitalised "Message" key.
     return {

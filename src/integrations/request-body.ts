@@ -2,6 +2,12 @@ import type { IncomingMessage } from "node:http";
 import { Transform } from "node:stream";
 import { PayloadTooLargeError } from "./backend-errors.ts";
 
+/**
+ * Bodies already read in full, by request: a step that needed the body (SigV4's payload hash, a
+ * body mapping) leaves it here for the integration instead of consuming the stream.
+ */
+const buffered = new WeakMap<IncomingMessage, Buffer>();
+
 /** AWS's payload limit: 10 MB (REQUEST_TOO_LARGE). */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -10,7 +16,9 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
  * Content-Length was already checked against the limit; a chunked body is counted on the way
  * through, and the stream fails with PayloadTooLargeError once it passes the limit.
  */
-export function streamingBody(req: IncomingMessage): IncomingMessage | Transform | null {
+export function streamingBody(req: IncomingMessage): IncomingMessage | Transform | Buffer | null {
+  const already = buffered.get(req);
+  if (already !== undefined) return already.length === 0 ? null : already;
   const length = req.headers["content-length"];
   if (length !== undefined) return length === "0" ? null : req;
   if (req.headers["transfer-encoding"] === undefined) return null;
@@ -28,6 +36,8 @@ export function streamingBody(req: IncomingMessage): IncomingMessage | Transform
 
 /** Reads the whole body (non-proxy integrations need it), failing past the limit. */
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const already = buffered.get(req);
+  if (already !== undefined) return already;
   const chunks: Buffer[] = [];
   let seen = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -35,5 +45,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
     if (seen > MAX_PAYLOAD_BYTES) throw new PayloadTooLargeError("Request Too Long");
     chunks.push(chunk);
   }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  buffered.set(req, body);
+  return body;
 }

@@ -1,0 +1,51 @@
+import type { CredentialStore, StoredPrincipal } from "../auth/iam/credential-store.ts";
+import { sha256Hex } from "../auth/sigv4/canonical-request.ts";
+import { verifySigV4 } from "../auth/sigv4/verify-request.ts";
+import { gatewayResponseFor } from "../integrations/backend-errors.ts";
+import { readBody } from "../integrations/request-body.ts";
+import type { RequestContext } from "./compiled.ts";
+import type { GatewayResponse } from "./gateway-responses.ts";
+
+/**
+ * IAM authorization (`AWS_IAM` methods): SigV4 with service `execute-api` over the body as received,
+ * then AWS's evaluation — an explicit deny in the identity or resource policy wins; otherwise, in
+ * the API's own account, either policy's allow suffices (the account root always has one); across
+ * accounts both must allow.
+ */
+export interface IamAuthority {
+  readonly credentials: CredentialStore;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+export type AuthorizedPrincipal = StoredPrincipal | undefined;
+
+export async function authenticateIam(
+  ctx: RequestContext,
+  iam: IamAuthority,
+): Promise<{ ok: true; principal: StoredPrincipal } | { ok: false; response: GatewayResponse }> {
+  let body: Buffer;
+  try {
+    body = await readBody(ctx.req);
+  } catch (err) {
+    return { ok: false, response: ctx.stage.responses[gatewayResponseFor(err)] };
+  }
+  const verified = verifySigV4(
+    {
+      method: ctx.req.method ?? "GET",
+      rawPath: ctx.req.url ?? "/",
+      headers: ctx.req.headers,
+      bodySha256Hex: sha256Hex(body),
+    },
+    { service: "execute-api", region: iam.region, lookup: iam.credentials.lookup },
+  );
+  if (verified.ok) return { ok: true, principal: verified.credential };
+  return {
+    ok: false,
+    response: {
+      statusCode: verified.error.status,
+      errorType: verified.error.type,
+      body: JSON.stringify({ message: verified.error.message }),
+    },
+  };
+}
