@@ -1,6 +1,7 @@
 import { AdminServer } from "./admin/admin-server.ts";
 import { createAdminRouter } from "./admin/create-admin-router.ts";
 import { sigv4Authenticator } from "./admin/sigv4-authenticator.ts";
+import { ApiKeyIndex } from "./auth/api-key-index.ts";
 import { CredentialStore } from "./auth/iam/credential-store.ts";
 import { Networks } from "./auth/policy/networks.ts";
 import type { Settings } from "./config/settings.ts";
@@ -52,6 +53,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     accountId: settings.accountId,
     region: settings.region,
     networks: new Networks(settings.networks),
+    apiKeys: new ApiKeyIndex(),
     iam: {
       credentials: new CredentialStore(settings.credentials, {
         region: settings.region,

@@ -3,6 +3,7 @@ import { compileHttpStage } from "../gateway/compile-http-stage.ts";
 import { compileRestStage } from "../gateway/compile-rest-stage.ts";
 import type { CompiledApi, CompiledStage, IntegrationDeps } from "../gateway/compiled.ts";
 import type { DataPlane } from "../gateway/data-plane.ts";
+import type { ApiKey, UsagePlan } from "../model/account.ts";
 import type { HttpApiDefinition, HttpDeployment, HttpStage } from "../model/http-api.ts";
 import { newDeploymentId } from "../model/ids.ts";
 import type { Deployment, RestApiDefinition, Stage } from "../model/rest-api.ts";
@@ -450,6 +451,16 @@ export class ControlPlane {
     return (await this.store.list(collection)).map((d) => d.value as T);
   }
 
+  /** Rebuilds the data plane's API-key index from the stored keys and usage plans. */
+  async refreshApiKeys(): Promise<void> {
+    const index = this.integrations.apiKeys;
+    if (index === undefined) return;
+    index.rebuild(
+      await this.listDocuments<ApiKey>("apikeys"),
+      await this.listDocuments<UsagePlan>("usageplans"),
+    );
+  }
+
   /** Read-modify-write of one account-level document; `change` returns the next value, or undefined to delete. */
   changeDocument<T>(
     collection: "apikeys" | "usageplans" | "domainnames" | "account",
@@ -462,6 +473,7 @@ export class ControlPlane {
       await this.store.commit([
         next === undefined ? { op: "delete", collection, key } : { op: "put", collection, key, value: next },
       ]);
+      if (collection === "apikeys" || collection === "usageplans") await this.refreshApiKeys();
       return next;
     });
   }
@@ -474,6 +486,7 @@ export class ControlPlane {
     for (const d of await this.store.list("stages")) ids.add(d.key.split("/")[0]!);
     for (const d of await this.store.list("httpstages")) ids.add(d.key.split("/")[0]!);
     for (const id of ids) await this.refreshApi(id);
+    await this.refreshApiKeys();
   }
 
   /** Recompiles one API's stages off the hot path, then swaps them in with one assignment. */

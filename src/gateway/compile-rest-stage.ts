@@ -18,6 +18,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
         httpMethod: method.httpMethod,
         invoke: compileRestIntegration(method.methodIntegration, deps, binary),
         authorizationType: method.authorizationType,
+        apiKeyRequired: method.apiKeyRequired,
       });
     }
   }
@@ -38,6 +39,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
       networks: deps.networks,
     }),
     iam: deps.iam,
+    apiKeys: deps.apiKeys,
     responses: customizeResponses(
       REST_RESPONSES,
       deployment.snapshot.gatewayResponses,

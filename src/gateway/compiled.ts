@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApiKeyIndex } from "../auth/api-key-index.ts";
 import type { Networks } from "../auth/policy/networks.ts";
 import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
@@ -17,6 +18,8 @@ export interface IntegrationDeps {
   readonly networks?: Networks;
   /** Credentials for IAM-authorized routes. */
   readonly iam?: IamAuthority;
+  /** API keys for `apiKeyRequired` methods (kept current by the control plane). */
+  readonly apiKeys?: ApiKeyIndex;
 }
 
 /**
@@ -38,6 +41,8 @@ export interface CompiledRoute {
   readonly invoke: IntegrationHandler;
   /** `AWS_IAM` routes verify SigV4 before anything else. */
   readonly authorizationType?: string;
+  /** REST methods that need a valid API key (`x-api-key`). */
+  readonly apiKeyRequired?: boolean;
 }
 
 export interface CompiledStage {
@@ -56,6 +61,8 @@ export interface CompiledStage {
   readonly hasPolicy: boolean;
   /** SigV4 verification for AWS_IAM routes. */
   readonly iam?: IamAuthority;
+  /** The API-key index for `apiKeyRequired` methods. */
+  readonly apiKeys?: ApiKeyIndex;
 }
 
 export interface CompiledApi {

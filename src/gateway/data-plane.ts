@@ -126,7 +126,8 @@ export class DataPlane {
     };
     const iam = route.authorizationType === "AWS_IAM";
     // The common case (no policy, no IAM) goes straight to the integration, synchronously.
-    const pending = iam || stage.hasPolicy ? this.authorizeThenInvoke(ctx, iam) : route.invoke(ctx);
+    const pending =
+      iam || stage.hasPolicy || route.apiKeyRequired ? this.authorizeThenInvoke(ctx, iam) : route.invoke(ctx);
     pending.catch((err: unknown) => {
       this.log.error({ err, requestId: ids.requestId }, "integration failed unexpectedly");
       sendGatewayResponse(res, stage.apiType, ids, stage.responses.INTEGRATION_FAILURE);
@@ -152,6 +153,18 @@ export class DataPlane {
     if (denied !== undefined) {
       sendGatewayResponse(ctx.res, stage.apiType, ctx, denied);
       return;
+    }
+    if (ctx.route.apiKeyRequired) {
+      const value = ctx.req.headers["x-api-key"];
+      const key = stage.apiKeys?.authorize(
+        Array.isArray(value) ? value[0] : value,
+        stage.apiId,
+        stage.stageName,
+      );
+      if (key === undefined) {
+        sendGatewayResponse(ctx.res, stage.apiType, ctx, stage.responses.INVALID_API_KEY);
+        return;
+      }
     }
     await ctx.route.invoke(ctx);
   }

@@ -12,6 +12,7 @@ export type GatewayResponseType =
   | "API_CONFIGURATION_ERROR"
   | "REQUEST_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
+  | "INVALID_API_KEY"
   | "DEFAULT_4XX"
   | "DEFAULT_5XX";
 
@@ -59,6 +60,7 @@ export const REST_RESPONSES: Record<GatewayResponseType, GatewayResponse> = {
     errorType: "UnsupportedMediaTypeException",
     body: '{"message":"Unsupported Media Type"}',
   },
+  INVALID_API_KEY: { statusCode: 403, errorType: "ForbiddenException", body: '{"message":"Forbidden"}' },
   DEFAULT_4XX: { statusCode: 400, errorType: "BadRequestException", body: '{"message":"Bad Request"}' },
   DEFAULT_5XX: {
     statusCode: 500,

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanCommand,
+  CreateUsagePlanKeyCommand,
+  UpdateApiKeyCommand,
+} from "@aws-sdk/client-api-gateway";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+
+const API = `
+openapi: 3.0.1
+info: { title: Keyed, version: "1" }
+components:
+  securitySchemes:
+    api_key: { type: apiKey, name: x-api-key, in: header }
+paths:
+  /data:
+    get:
+      security: [{ api_key: [] }]
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: '{"statusCode": 200}' }
+        responses: { default: { statusCode: "200", responseTemplates: { application/json: '{"ok":true}' } } }
+`;
+
+let gw: TestGateway;
+let client: APIGatewayClient;
+let id: string;
+before(async () => {
+  gw = await startTestGateway();
+  client = new APIGatewayClient(adminClientConfig(gw));
+  id = await gw.deployRest(API, "prod");
+});
+after(async () => {
+  client.destroy();
+  await gw.close();
+});
+
+test("apiKeyRequired: no key, unknown key, key outside any plan for the stage → 403 Forbidden; a planned key passes", async () => {
+  const forbidden = async (headers: Record<string, string>) => {
+    const r = await gw.call(id, "/prod/data", { headers });
+    assert.equal(r.status, 403, JSON.stringify(headers));
+    assert.equal(r.text, '{"message":"Forbidden"}');
+    assert.equal(r.headers["x-amzn-errortype"], "ForbiddenException");
+  };
+  await forbidden({});
+  await forbidden({ "x-api-key": "not-a-key-of-ours-at-all" });
+  const key = await client.send(new CreateApiKeyCommand({ name: "partner", enabled: true }));
+  await forbidden({ "x-api-key": key.value! });
+  const plan = await client.send(
+    new CreateUsagePlanCommand({ name: "basic", apiStages: [{ apiId: id, stage: "prod" }] }),
+  );
+  await client.send(
+    new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: "API_KEY" }),
+  );
+  assert.equal((await gw.call(id, "/prod/data", { headers: { "x-api-key": key.value! } })).status, 200);
+
+  await client.send(
+    new UpdateApiKeyCommand({
+      apiKey: key.id,
+      patchOperations: [{ op: "replace", path: "/enabled", value: "false" }],
+    }),
+  );
+  await forbidden({ "x-api-key": key.value! });
+});
