@@ -1,3 +1,5 @@
+import { compileLambdaAuthorizer } from "../auth/lambda-authorizer.ts";
+import { functionNameFromUri } from "../functions/function-registry.ts";
 import type { Deployment, Stage } from "../model/rest-api.ts";
 import { compileRestIntegration } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
@@ -9,6 +11,16 @@ import { RouteTree } from "./route-tree.ts";
 /** Compiles a REST stage (its deployment's frozen snapshot plus stage settings) into a route table. */
 export function compileRestStage(stage: Stage, deployment: Deployment, deps: IntegrationDeps): CompiledStage {
   const binary = deployment.snapshot.api.binaryMediaTypes ?? [];
+  const scope = { region: deps.region ?? "us-east-1", accountId: deps.accountId };
+  const authorizers = new Map(
+    Object.values(deployment.snapshot.authorizers ?? {}).map((a) => {
+      const name = a.authorizerUri === undefined ? undefined : functionNameFromUri(a.authorizerUri);
+      return [
+        a.id,
+        compileLambdaAuthorizer(a, name === undefined ? undefined : deps.functions?.get(name), scope),
+      ] as const;
+    }),
+  );
   const routes = new RouteTree<CompiledRoute>();
   for (const resource of Object.values(deployment.snapshot.resources)) {
     for (const method of Object.values(resource.resourceMethods ?? {})) {
@@ -19,6 +31,10 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
         invoke: compileRestIntegration(method.methodIntegration, deps, binary),
         authorizationType: method.authorizationType,
         apiKeyRequired: method.apiKeyRequired,
+        authorizer:
+          method.authorizationType === "CUSTOM" && method.authorizerId !== undefined
+            ? authorizers.get(method.authorizerId)
+            : undefined,
       });
     }
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApiKeyIndex } from "../auth/api-key-index.ts";
+import type { AuthorizerCheck } from "../auth/lambda-authorizer.ts";
 import type { Networks } from "../auth/policy/networks.ts";
 import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
@@ -43,6 +44,8 @@ export interface CompiledRoute {
   readonly authorizationType?: string;
   /** REST methods that need a valid API key (`x-api-key`). */
   readonly apiKeyRequired?: boolean;
+  /** CUSTOM methods: the Lambda authorizer to consult. */
+  readonly authorizer?: AuthorizerCheck;
 }
 
 export interface CompiledStage {
@@ -93,4 +96,6 @@ export interface RequestContext {
   readonly listener: ListenerInfo;
   /** The request body as text, once an integration has read it (for `method.request.body` mappings). */
   bodyText?: string;
+  /** What a Lambda authorizer returned: `principalId` and its context, for events and templates. */
+  authorizer?: Record<string, unknown>;
 }

@@ -126,8 +126,8 @@ export class DataPlane {
     };
     const iam = route.authorizationType === "AWS_IAM";
     // The common case (no policy, no IAM) goes straight to the integration, synchronously.
-    const pending =
-      iam || stage.hasPolicy || route.apiKeyRequired ? this.authorizeThenInvoke(ctx, iam) : route.invoke(ctx);
+    const guarded = iam || stage.hasPolicy || route.apiKeyRequired || route.authorizationType === "CUSTOM";
+    const pending = guarded ? this.authorizeThenInvoke(ctx, iam) : route.invoke(ctx);
     pending.catch((err: unknown) => {
       this.log.error({ err, requestId: ids.requestId }, "integration failed unexpectedly");
       sendGatewayResponse(res, stage.apiType, ids, stage.responses.INTEGRATION_FAILURE);
@@ -148,6 +148,21 @@ export class DataPlane {
         return;
       }
       caller = authenticated.principal;
+    }
+    if (ctx.route.authorizationType === "CUSTOM") {
+      if (ctx.route.authorizer === undefined) {
+        sendGatewayResponse(ctx.res, stage.apiType, ctx, stage.responses.API_CONFIGURATION_ERROR);
+        return;
+      }
+      const region = stage.iam?.region ?? "us-east-1";
+      const account = stage.iam?.accountId ?? "000000000000";
+      const methodArn = `arn:aws:execute-api:${region}:${account}:${stage.apiId}/${stage.stageName}/${ctx.req.method}/${ctx.path.replace(/^\/+/, "")}`;
+      const outcome = await ctx.route.authorizer(ctx, methodArn);
+      if (!("allowed" in outcome)) {
+        sendGatewayResponse(ctx.res, stage.apiType, ctx, outcome);
+        return;
+      }
+      ctx.authorizer = { principalId: outcome.principalId, ...outcome.context };
     }
     const denied = stage.access?.(ctx, caller);
     if (denied !== undefined) {

@@ -107,6 +107,7 @@ export function eventV1(ctx: RequestContext, accountId: string, payload: EventBo
       resourcePath: ctx.route.resourcePath,
       stage: ctx.stage.stageName,
       ...(isHttpApi ? { routeKey: ctx.route.resourcePath } : {}),
+      ...(ctx.authorizer === undefined ? {} : { authorizer: ctx.authorizer }),
     },
     pathParameters: orNull({ ...ctx.pathParams }),
     stageVariables: orNull({ ...ctx.stage.variables }),

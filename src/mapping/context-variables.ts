@@ -30,5 +30,6 @@ export function contextVariable(ctx: RequestContext, accountId: string): JMap {
     resourceId: ctx.route.resourceId,
     resourcePath: ctx.route.resourcePath,
     stage: ctx.stage.stageName,
+    ...(ctx.authorizer === undefined ? {} : { authorizer: ctx.authorizer }),
   }) as JMap;
 }

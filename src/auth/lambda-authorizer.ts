@@ -1,0 +1,154 @@
+import type { FunctionInvoker } from "../functions/function-registry.ts";
+import { invokeWithin } from "../functions/function-registry.ts";
+import type { RequestContext } from "../gateway/compiled.ts";
+import type { GatewayResponse } from "../gateway/gateway-responses.ts";
+import { eventV1 } from "../integrations/lambda-events.ts";
+import { queryValues } from "../integrations/query-string.ts";
+import type { Authorizer } from "../model/rest-api.ts";
+import { compilePolicy } from "./policy/compile-policy.ts";
+
+/**
+ * REST Lambda authorizers (TOKEN and REQUEST), compiled per deployment. The identity source must be
+ * present (else 401); TOKEN's identityValidationExpression is checked before invoking; results are
+ * cached per identity for authorizerResultTtlInSeconds, and the returned policy is evaluated against
+ * each request's method ARN — a cached policy allowing one method does not allow another.
+ */
+export interface AuthorizerOutcome {
+  allowed: true;
+  principalId: unknown;
+  context: Record<string, string | number | boolean>;
+  usageIdentifierKey?: string;
+  cached: boolean;
+}
+
+export type AuthorizerCheck = (
+  ctx: RequestContext,
+  methodArn: string,
+) => Promise<AuthorizerOutcome | GatewayResponse>;
+
+const UNAUTHORIZED: GatewayResponse = {
+  statusCode: 401,
+  errorType: "UnauthorizedException",
+  body: '{"message":"Unauthorized"}',
+};
+const CONFIG_ERROR: GatewayResponse = {
+  statusCode: 500,
+  errorType: "AuthorizerConfigurationException",
+  body: '{"message": null}',
+};
+const denied = (explicit: boolean): GatewayResponse => ({
+  statusCode: 403,
+  errorType: "AccessDeniedException",
+  body: JSON.stringify({
+    Message: `User is not authorized to access this resource${explicit ? " with an explicit deny" : ""}`,
+  }),
+});
+
+interface CachedResult {
+  expires: number;
+  principalId: unknown;
+  policy: ReturnType<typeof compilePolicy>;
+  context: Record<string, string | number | boolean>;
+  usageIdentifierKey?: string;
+}
+
+function identityValue(ctx: RequestContext, source: string): string | undefined {
+  const s = source.trim();
+  if (s.startsWith("method.request.header.")) {
+    const v = ctx.req.headers[s.slice("method.request.header.".length).toLowerCase()];
+    return Array.isArray(v) ? v.join(",") : v;
+  }
+  if (s.startsWith("method.request.querystring."))
+    return queryValues(ctx.rawQuery, s.slice("method.request.querystring.".length)).at(-1);
+  if (s.startsWith("stageVariables.")) return ctx.stage.variables[s.slice("stageVariables.".length)];
+  if (s.startsWith("context."))
+    return s === "context.stage"
+      ? ctx.stage.stageName
+      : s === "context.httpMethod"
+        ? ctx.req.method
+        : undefined;
+  return undefined;
+}
+
+export function compileLambdaAuthorizer(
+  authorizer: Authorizer,
+  invoker: FunctionInvoker | undefined,
+  scope: { region: string; accountId: string },
+): AuthorizerCheck {
+  const ttlMs = (authorizer.authorizerResultTtlInSeconds ?? 300) * 1000;
+  const cache = new Map<string, CachedResult>();
+  const sources = (authorizer.identitySource ?? "").split(",").filter((s) => s.trim() !== "");
+  const validation = authorizer.identityValidationExpression
+    ? new RegExp(`^(?:${authorizer.identityValidationExpression})$`)
+    : undefined;
+  return async (ctx, methodArn) => {
+    if (invoker === undefined) return CONFIG_ERROR;
+    const values = sources.map((s) => identityValue(ctx, s));
+    if (sources.length > 0 && values.some((v) => v === undefined || v === "")) return UNAUTHORIZED;
+    if (authorizer.type === "TOKEN" && validation !== undefined && !validation.test(values[0] ?? ""))
+      return UNAUTHORIZED;
+    const cacheKey = values.join("\u0000");
+    let entry = ttlMs > 0 && sources.length > 0 ? cache.get(cacheKey) : undefined;
+    const cached = entry !== undefined && entry.expires > Date.now();
+    if (!cached) {
+      const event =
+        authorizer.type === "TOKEN"
+          ? { type: "TOKEN", authorizationToken: values[0], methodArn }
+          : {
+              ...eventV1(ctx, scope.accountId, { body: null, isBase64Encoded: false }),
+              type: "REQUEST",
+              methodArn,
+            };
+      const outcome = await invokeWithin(invoker, ctx.requestId, event, 29_000);
+      if (outcome === "timeout") return CONFIG_ERROR;
+      if (!outcome.ok) return outcome.errorMessage === "Unauthorized" ? UNAUTHORIZED : CONFIG_ERROR;
+      const result = outcome.result as {
+        principalId?: unknown;
+        policyDocument?: unknown;
+        context?: unknown;
+        usageIdentifierKey?: unknown;
+      } | null;
+      if (result === null || typeof result !== "object" || result.policyDocument === undefined)
+        return CONFIG_ERROR;
+      let policy: CachedResult["policy"];
+      try {
+        policy = compilePolicy(result.policyDocument as object, scope);
+      } catch {
+        return CONFIG_ERROR;
+      }
+      const context: Record<string, string | number | boolean> = {};
+      if (result.context !== undefined && result.context !== null) {
+        if (typeof result.context !== "object") return CONFIG_ERROR;
+        for (const [k, v] of Object.entries(result.context)) {
+          // AWS accepts only primitive context values; objects and arrays fail the authorizer.
+          if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") return CONFIG_ERROR;
+          context[k] = v;
+        }
+      }
+      entry = {
+        expires: Date.now() + ttlMs,
+        principalId: result.principalId,
+        policy,
+        context,
+        ...(typeof result.usageIdentifierKey === "string"
+          ? { usageIdentifierKey: result.usageIdentifierKey }
+          : {}),
+      };
+      if (ttlMs > 0 && sources.length > 0) cache.set(cacheKey, entry);
+    }
+    const decision = entry!.policy.evaluate({
+      principal: { kind: "anonymous" },
+      action: "execute-api:Invoke",
+      resource: methodArn,
+      context: {},
+    });
+    if (decision.effect !== "Allow") return denied(decision.effect === "Deny");
+    return {
+      allowed: true,
+      principalId: entry!.principalId,
+      context: entry!.context,
+      ...(entry!.usageIdentifierKey ? { usageIdentifierKey: entry!.usageIdentifierKey } : {}),
+      cached,
+    };
+  };
+}
