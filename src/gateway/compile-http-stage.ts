@@ -1,10 +1,11 @@
+import { compileJwtAuthorizer } from "../auth/jwt-authorizer.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
 import { compileRequestMapping, compileResponseMappings } from "../integrations/http-api-mapping.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";
 import { httpApiIsBinary, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
-import type { HttpDeployment, HttpIntegration, HttpStage } from "../model/http-api.ts";
+import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../model/http-api.ts";
 import { configurationError } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps, IntegrationHandler } from "./compiled.ts";
 import { HTTP_API_RESPONSES } from "./gateway-responses.ts";
@@ -67,6 +68,15 @@ export function compileHttpStage(
   const routes = new RouteTree<CompiledRoute>();
   let defaultRoute: CompiledRoute | undefined;
   const { integrations } = deployment.snapshot;
+  const jwtChecks = new Map(
+    Object.values(deployment.snapshot.authorizers ?? {})
+      .filter((a) => a.authorizerType === "JWT")
+      .map((a) => [a.authorizerId, compileJwtAuthorizer(a)] as const),
+  );
+  const guards = (route: HttpRoute) =>
+    route.authorizationType === "JWT" && route.authorizerId !== undefined
+      ? { jwt: jwtChecks.get(route.authorizerId), authorizationScopes: route.authorizationScopes }
+      : {};
   for (const route of Object.values(deployment.snapshot.routes)) {
     const integrationId = route.target?.startsWith("integrations/")
       ? route.target.slice("integrations/".length)
@@ -82,6 +92,7 @@ export function compileHttpStage(
         httpMethod: "ANY",
         invoke,
         authorizationType: route.authorizationType,
+        ...guards(route),
       };
       continue;
     }
@@ -94,6 +105,7 @@ export function compileHttpStage(
       httpMethod: method,
       invoke,
       authorizationType: route.authorizationType,
+      ...guards(route),
     });
   }
   return {

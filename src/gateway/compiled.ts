@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApiKeyIndex } from "../auth/api-key-index.ts";
+import type { JwtCheck } from "../auth/jwt-authorizer.ts";
 import type { AuthorizerCheck } from "../auth/lambda-authorizer.ts";
 import type { Networks } from "../auth/policy/networks.ts";
 import type { FunctionRegistry } from "../functions/function-registry.ts";
@@ -46,6 +47,9 @@ export interface CompiledRoute {
   readonly apiKeyRequired?: boolean;
   /** CUSTOM methods: the Lambda authorizer to consult. */
   readonly authorizer?: AuthorizerCheck;
+  /** HTTP API JWT routes: the token check and the scopes the route requires. */
+  readonly jwt?: JwtCheck;
+  readonly authorizationScopes?: readonly string[];
 }
 
 export interface CompiledStage {

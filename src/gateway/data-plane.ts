@@ -126,7 +126,12 @@ export class DataPlane {
     };
     const iam = route.authorizationType === "AWS_IAM";
     // The common case (no policy, no IAM) goes straight to the integration, synchronously.
-    const guarded = iam || stage.hasPolicy || route.apiKeyRequired || route.authorizationType === "CUSTOM";
+    const guarded =
+      iam ||
+      stage.hasPolicy ||
+      route.apiKeyRequired ||
+      route.authorizationType === "CUSTOM" ||
+      route.authorizationType === "JWT";
     const pending = guarded ? this.authorizeThenInvoke(ctx, iam) : route.invoke(ctx);
     pending.catch((err: unknown) => {
       this.log.error({ err, requestId: ids.requestId }, "integration failed unexpectedly");
@@ -163,6 +168,18 @@ export class DataPlane {
         return;
       }
       ctx.authorizer = { principalId: outcome.principalId, ...outcome.context };
+    }
+    if (ctx.route.authorizationType === "JWT") {
+      if (ctx.route.jwt === undefined) {
+        sendGatewayResponse(ctx.res, stage.apiType, ctx, stage.responses.API_CONFIGURATION_ERROR);
+        return;
+      }
+      const outcome = await ctx.route.jwt(ctx, ctx.route.authorizationScopes);
+      if (!("allowed" in outcome)) {
+        sendGatewayResponse(ctx.res, stage.apiType, ctx, outcome);
+        return;
+      }
+      ctx.authorizer = { jwt: { claims: outcome.claims, scopes: outcome.scopes } };
     }
     const denied = stage.access?.(ctx, caller);
     if (denied !== undefined) {

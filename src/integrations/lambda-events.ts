@@ -160,6 +160,7 @@ export function eventV2(ctx: RequestContext, accountId: string, payload: EventBo
     },
     requestId: ctx.extendedRequestId,
     routeKey: ctx.route.resourcePath,
+    ...(ctx.authorizer === undefined ? {} : { authorizer: ctx.authorizer }),
     stage: ctx.stage.stageName,
     time: requestTime(ctx.startMs),
     timeEpoch: ctx.startMs,
