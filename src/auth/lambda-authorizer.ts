@@ -19,6 +19,8 @@ export interface AuthorizerOutcome {
   context: Record<string, string | number | boolean>;
   usageIdentifierKey?: string;
   cached: boolean;
+  /** What integrations see as `requestContext.authorizer`. */
+  value: Record<string, unknown>;
 }
 
 export type AuthorizerCheck = (
@@ -149,6 +151,7 @@ export function compileLambdaAuthorizer(
       context: entry!.context,
       ...(entry!.usageIdentifierKey ? { usageIdentifierKey: entry!.usageIdentifierKey } : {}),
       cached,
+      value: { principalId: entry!.principalId, ...entry!.context },
     };
   };
 }

@@ -1,3 +1,4 @@
+import { compileHttpLambdaAuthorizer } from "../auth/http-lambda-authorizer.ts";
 import { compileJwtAuthorizer } from "../auth/jwt-authorizer.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
@@ -73,10 +74,26 @@ export function compileHttpStage(
       .filter((a) => a.authorizerType === "JWT")
       .map((a) => [a.authorizerId, compileJwtAuthorizer(a)] as const),
   );
-  const guards = (route: HttpRoute) =>
-    route.authorizationType === "JWT" && route.authorizerId !== undefined
-      ? { jwt: jwtChecks.get(route.authorizerId), authorizationScopes: route.authorizationScopes }
-      : {};
+  const scope = { region: deps.region ?? "us-east-1", accountId: deps.accountId };
+  const lambdaChecks = new Map(
+    Object.values(deployment.snapshot.authorizers ?? {})
+      .filter((a) => a.authorizerType === "REQUEST")
+      .map((a) => {
+        const name = a.authorizerUri === undefined ? undefined : functionNameFromUri(a.authorizerUri);
+        return [
+          a.authorizerId,
+          compileHttpLambdaAuthorizer(a, name === undefined ? undefined : deps.functions?.get(name), scope),
+        ] as const;
+      }),
+  );
+  const guards = (route: HttpRoute) => {
+    if (route.authorizerId === undefined) return {};
+    if (route.authorizationType === "JWT") {
+      return { jwt: jwtChecks.get(route.authorizerId), authorizationScopes: route.authorizationScopes };
+    }
+    if (route.authorizationType === "CUSTOM") return { authorizer: lambdaChecks.get(route.authorizerId) };
+    return {};
+  };
   for (const route of Object.values(deployment.snapshot.routes)) {
     const integrationId = route.target?.startsWith("integrations/")
       ? route.target.slice("integrations/".length)

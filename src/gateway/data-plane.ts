@@ -167,7 +167,7 @@ export class DataPlane {
         sendGatewayResponse(ctx.res, stage.apiType, ctx, outcome);
         return;
       }
-      ctx.authorizer = { principalId: outcome.principalId, ...outcome.context };
+      ctx.authorizer = outcome.value;
     }
     if (ctx.route.authorizationType === "JWT") {
       if (ctx.route.jwt === undefined) {
