@@ -56,7 +56,7 @@ export async function testInvokeMethod(
     { id: "testinvoke", restApiId: def.api.id, createdDate: now, snapshot: def },
     deps.integrations,
   );
-  const plane = new DataPlane(deps.log);
+  const plane = new DataPlane(deps.log, { exposeTrace: true });
   plane.install({ apiId: def.api.id, apiType: "REST", stages: new Map([[STAGE, stage]]) });
   const port = await plane.listen(0, "127.0.0.1");
   const path = input.pathWithQueryString ?? resource.path;
@@ -78,8 +78,17 @@ export async function testInvokeMethod(
     const latency = Math.round(performance.now() - started);
     const single: Record<string, string> = {};
     const multi: Record<string, string[]> = {};
+    const traceHeader = response.headers["x-portico-trace"];
+    const trace = typeof traceHeader === "string" ? (JSON.parse(traceHeader) as string[]) : [];
     for (const [name, value] of Object.entries(response.headers)) {
-      if (value === undefined || name === "connection" || name === "keep-alive" || name === "date") continue;
+      if (
+        value === undefined ||
+        name === "connection" ||
+        name === "keep-alive" ||
+        name === "date" ||
+        name === "x-portico-trace"
+      )
+        continue;
       const values = Array.isArray(value) ? value : [value];
       single[name] = values.at(-1)!;
       multi[name] = values;
@@ -92,6 +101,7 @@ export async function testInvokeMethod(
       `${stamp()} : Method request path: ${JSON.stringify(path)}`,
       `${stamp()} : Method request headers: ${JSON.stringify(input.headers ?? {})}`,
       `${stamp()} : Method request body before transformations: ${input.body ?? ""}`,
+      ...trace.map((line) => `${stamp()} : ${line}`),
       `${stamp()} : Integration type: ${method.methodIntegration?.type ?? "none"}`,
       `${stamp()} : Method response body after transformations: ${body}`,
       `${stamp()} : Method response headers: ${JSON.stringify(single)}`,

@@ -1,11 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
 import { MAX_PAYLOAD_BYTES } from "../integrations/request-body.ts";
 import type { Logger } from "../observe/logger.ts";
-import { authenticateIam } from "./authorize.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./compiled.ts";
 import { HTTP_API_RESPONSES, REST_RESPONSES } from "./gateway-responses.ts";
+import { guardRequest } from "./guard.ts";
 import { newExtendedRequestId, newRequestId } from "./request-ids.ts";
 import { pathSegments, resolve } from "./resolve.ts";
 import { RoutingTable } from "./routing-table.ts";
@@ -24,8 +23,12 @@ export class DataPlane {
 
   private readonly log: Logger;
 
-  constructor(log: Logger) {
+  /** Test-invoke's private planes return the authorization trace in an `x-portico-trace` header. */
+  private readonly exposeTrace: boolean;
+
+  constructor(log: Logger, options: { exposeTrace?: boolean } = {}) {
     this.log = log;
+    this.exposeTrace = options.exposeTrace === true;
   }
 
   get routingTable(): RoutingTable {
@@ -140,63 +143,13 @@ export class DataPlane {
   }
 
   private async authorizeThenInvoke(ctx: RequestContext, iam: boolean): Promise<void> {
-    const { stage } = ctx;
-    let caller: StoredPrincipal | undefined;
-    if (iam) {
-      if (stage.iam === undefined) {
-        sendGatewayResponse(ctx.res, stage.apiType, ctx, stage.responses.API_CONFIGURATION_ERROR);
-        return;
-      }
-      const authenticated = await authenticateIam(ctx, stage.iam);
-      if (!authenticated.ok) {
-        sendGatewayResponse(ctx.res, stage.apiType, ctx, authenticated.response);
-        return;
-      }
-      caller = authenticated.principal;
-    }
-    if (ctx.route.authorizationType === "CUSTOM") {
-      if (ctx.route.authorizer === undefined) {
-        sendGatewayResponse(ctx.res, stage.apiType, ctx, stage.responses.API_CONFIGURATION_ERROR);
-        return;
-      }
-      const region = stage.iam?.region ?? "us-east-1";
-      const account = stage.iam?.accountId ?? "000000000000";
-      const methodArn = `arn:aws:execute-api:${region}:${account}:${stage.apiId}/${stage.stageName}/${ctx.req.method}/${ctx.path.replace(/^\/+/, "")}`;
-      const outcome = await ctx.route.authorizer(ctx, methodArn);
-      if (!("allowed" in outcome)) {
-        sendGatewayResponse(ctx.res, stage.apiType, ctx, outcome);
-        return;
-      }
-      ctx.authorizer = outcome.value;
-    }
-    if (ctx.route.authorizationType === "JWT") {
-      if (ctx.route.jwt === undefined) {
-        sendGatewayResponse(ctx.res, stage.apiType, ctx, stage.responses.API_CONFIGURATION_ERROR);
-        return;
-      }
-      const outcome = await ctx.route.jwt(ctx, ctx.route.authorizationScopes);
-      if (!("allowed" in outcome)) {
-        sendGatewayResponse(ctx.res, stage.apiType, ctx, outcome);
-        return;
-      }
-      ctx.authorizer = { jwt: { claims: outcome.claims, scopes: outcome.scopes } };
-    }
-    const denied = stage.access?.(ctx, caller);
-    if (denied !== undefined) {
-      sendGatewayResponse(ctx.res, stage.apiType, ctx, denied);
+    const trace: string[] = [];
+    const refusal = await guardRequest(ctx, iam, trace);
+    if (this.exposeTrace && !ctx.res.headersSent) ctx.res.setHeader("x-portico-trace", JSON.stringify(trace));
+    this.log.debug({ requestId: ctx.requestId, trace }, "authorization");
+    if (refusal !== undefined) {
+      sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, refusal);
       return;
-    }
-    if (ctx.route.apiKeyRequired) {
-      const value = ctx.req.headers["x-api-key"];
-      const key = stage.apiKeys?.authorize(
-        Array.isArray(value) ? value[0] : value,
-        stage.apiId,
-        stage.stageName,
-      );
-      if (key === undefined) {
-        sendGatewayResponse(ctx.res, stage.apiType, ctx, stage.responses.INVALID_API_KEY);
-        return;
-      }
     }
     await ctx.route.invoke(ctx);
   }

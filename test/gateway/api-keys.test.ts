@@ -5,6 +5,8 @@ import {
   CreateApiKeyCommand,
   CreateUsagePlanCommand,
   CreateUsagePlanKeyCommand,
+  GetResourcesCommand,
+  TestInvokeMethodCommand,
   UpdateApiKeyCommand,
 } from "@aws-sdk/client-api-gateway";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
@@ -64,4 +66,16 @@ test("apiKeyRequired: no key, unknown key, key outside any plan for the stage â†
     }),
   );
   await forbidden({ "x-api-key": key.value! });
+});
+
+test("test-invoke-method explains the decision: the API key step's trace is in the log", async () => {
+  const resource = (await client.send(new GetResourcesCommand({ restApiId: id }))).items!.find(
+    (r) => r.path === "/data",
+  )!;
+  const refused = await client.send(
+    new TestInvokeMethodCommand({ restApiId: id, resourceId: resource.id, httpMethod: "GET" }),
+  );
+  assert.equal(refused.status, 403);
+  assert.match(refused.log!, /API key: missing, unknown, disabled or not in a usage plan for this stage/);
+  assert.equal(refused.headers?.["x-portico-trace"], undefined, "the trace header stays internal");
 });

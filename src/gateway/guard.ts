@@ -1,0 +1,75 @@
+import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
+import { authenticateIam } from "./authorize.ts";
+import type { RequestContext } from "./compiled.ts";
+import type { GatewayResponse } from "./gateway-responses.ts";
+
+/**
+ * The steps between routing and the integration, in AWS's order: IAM (SigV4), Lambda or JWT
+ * authorizer, resource and identity policies, API key. Each step appends one line to `trace`, so a
+ * user can see why a request was let through or refused (test-invoke-method, debug log).
+ */
+export async function guardRequest(
+  ctx: RequestContext,
+  iam: boolean,
+  trace: string[],
+): Promise<GatewayResponse | undefined> {
+  const { stage, route } = ctx;
+  let caller: StoredPrincipal | undefined;
+  if (iam) {
+    if (stage.iam === undefined) return stage.responses.API_CONFIGURATION_ERROR;
+    const authenticated = await authenticateIam(ctx, stage.iam);
+    if (!authenticated.ok) {
+      trace.push(
+        `IAM: refused (${authenticated.response.errorType}): ${JSON.parse(authenticated.response.body).message}`,
+      );
+      return authenticated.response;
+    }
+    caller = authenticated.principal;
+    trace.push(`IAM: signature verified for ${caller.principal.arn}`);
+  }
+  if (route.authorizationType === "CUSTOM") {
+    if (route.authorizer === undefined) return stage.responses.API_CONFIGURATION_ERROR;
+    const region = stage.iam?.region ?? "us-east-1";
+    const account = stage.iam?.accountId ?? "000000000000";
+    const methodArn = `arn:aws:execute-api:${region}:${account}:${stage.apiId}/${stage.stageName}/${ctx.req.method}/${ctx.path.replace(/^\/+/, "")}`;
+    const outcome = await route.authorizer(ctx, methodArn);
+    if (!("allowed" in outcome)) {
+      trace.push(`Lambda authorizer: refused with ${outcome.statusCode} for ${methodArn}`);
+      return outcome;
+    }
+    trace.push(`Lambda authorizer: allowed ${methodArn} (${outcome.cached ? "cached result" : "invoked"})`);
+    ctx.authorizer = outcome.value;
+  }
+  if (route.authorizationType === "JWT") {
+    if (route.jwt === undefined) return stage.responses.API_CONFIGURATION_ERROR;
+    const outcome = await route.jwt(ctx, route.authorizationScopes);
+    if (!("allowed" in outcome)) {
+      trace.push(`JWT authorizer: refused with ${outcome.statusCode}`);
+      return outcome;
+    }
+    trace.push(`JWT authorizer: allowed subject ${String(outcome.claims.sub ?? "?")}`);
+    ctx.authorizer = { jwt: { claims: outcome.claims, scopes: outcome.scopes } };
+  }
+  if (stage.access !== undefined && (stage.hasPolicy || caller !== undefined)) {
+    const denied = stage.access(ctx, caller);
+    if (denied !== undefined) {
+      trace.push(`Policy: ${JSON.parse(denied.body).Message}`);
+      return denied;
+    }
+    trace.push("Policy: allowed");
+  }
+  if (route.apiKeyRequired) {
+    const value = ctx.req.headers["x-api-key"];
+    const key = stage.apiKeys?.authorize(
+      Array.isArray(value) ? value[0] : value,
+      stage.apiId,
+      stage.stageName,
+    );
+    if (key === undefined) {
+      trace.push("API key: missing, unknown, disabled or not in a usage plan for this stage");
+      return stage.responses.INVALID_API_KEY;
+    }
+    trace.push(`API key: ${key.id} (usage plans ${key.usagePlanIds.join(", ")})`);
+  }
+  return undefined;
+}
