@@ -66,6 +66,13 @@ const SOURCES: readonly (readonly [string, (name: string) => Getter])[] = [
   ],
   ["stageVariables.", (n) => (c) => c.stage.variables[n]],
   [
+    "context.authorizer.",
+    (n) => (c) => {
+      const v = c.authorizer?.[n];
+      return v === undefined || v === null ? undefined : String(v);
+    },
+  ],
+  [
     "context.",
     (n) => {
       const getter = CONTEXT_GETTERS[n];
