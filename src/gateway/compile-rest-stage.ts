@@ -1,6 +1,7 @@
-import { compileLambdaAuthorizer } from "../auth/lambda-authorizer.ts";
+import { type CognitoCheck, compileCognitoAuthorizer } from "../auth/cognito-authorizer.ts";
+import { type AuthorizerCheck, compileLambdaAuthorizer } from "../auth/lambda-authorizer.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
-import type { Deployment, Stage } from "../model/rest-api.ts";
+import type { Deployment, Method, Stage } from "../model/rest-api.ts";
 import { compileRestIntegration } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
 import { customizeResponses } from "./custom-responses.ts";
@@ -9,19 +10,39 @@ import { compileAccessCheck } from "./resource-policy.ts";
 import { RouteTree } from "./route-tree.ts";
 
 /** Compiles a REST stage (its deployment's frozen snapshot plus stage settings) into a route table. */
+function cognitoCheck(check: CognitoCheck, scopes: readonly string[] | undefined): AuthorizerCheck {
+  return (ctx) => check(ctx, scopes);
+}
+
 export function compileRestStage(stage: Stage, deployment: Deployment, deps: IntegrationDeps): CompiledStage {
   const binary = deployment.snapshot.api.binaryMediaTypes ?? [];
   const scope = { region: deps.region ?? "us-east-1", accountId: deps.accountId };
+  const cognito = new Map(
+    Object.values(deployment.snapshot.authorizers ?? {})
+      .filter((a) => a.type === "COGNITO_USER_POOLS")
+      .map((a) => [a.id, compileCognitoAuthorizer(a)] as const),
+  );
   const authorizers = new Map(
-    Object.values(deployment.snapshot.authorizers ?? {}).map((a) => {
-      const name = a.authorizerUri === undefined ? undefined : functionNameFromUri(a.authorizerUri);
-      return [
-        a.id,
-        compileLambdaAuthorizer(a, name === undefined ? undefined : deps.functions?.get(name), scope),
-      ] as const;
-    }),
+    Object.values(deployment.snapshot.authorizers ?? {})
+      .filter((a) => a.type !== "COGNITO_USER_POOLS")
+      .map((a) => {
+        const name = a.authorizerUri === undefined ? undefined : functionNameFromUri(a.authorizerUri);
+        return [
+          a.id,
+          compileLambdaAuthorizer(a, name === undefined ? undefined : deps.functions?.get(name), scope),
+        ] as const;
+      }),
   );
   const routes = new RouteTree<CompiledRoute>();
+  const authorizerFor = (method: Method): AuthorizerCheck | undefined => {
+    if (method.authorizerId === undefined) return undefined;
+    if (method.authorizationType === "CUSTOM") return authorizers.get(method.authorizerId);
+    if (method.authorizationType === "COGNITO_USER_POOLS") {
+      const check = cognito.get(method.authorizerId);
+      return check === undefined ? undefined : cognitoCheck(check, method.authorizationScopes);
+    }
+    return undefined;
+  };
   for (const resource of Object.values(deployment.snapshot.resources)) {
     for (const method of Object.values(resource.resourceMethods ?? {})) {
       routes.add(method.httpMethod, resource.path, {
@@ -31,10 +52,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
         invoke: compileRestIntegration(method.methodIntegration, deps, binary),
         authorizationType: method.authorizationType,
         apiKeyRequired: method.apiKeyRequired,
-        authorizer:
-          method.authorizationType === "CUSTOM" && method.authorizerId !== undefined
-            ? authorizers.get(method.authorizerId)
-            : undefined,
+        authorizer: authorizerFor(method),
       });
     }
   }

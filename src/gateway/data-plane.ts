@@ -133,8 +133,7 @@ export class DataPlane {
       iam ||
       stage.hasPolicy ||
       route.apiKeyRequired ||
-      route.authorizationType === "CUSTOM" ||
-      route.authorizationType === "JWT";
+      (route.authorizationType !== undefined && route.authorizationType !== "NONE");
     const pending = guarded ? this.authorizeThenInvoke(ctx, iam) : route.invoke(ctx);
     pending.catch((err: unknown) => {
       this.log.error({ err, requestId: ids.requestId }, "integration failed unexpectedly");

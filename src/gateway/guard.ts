@@ -27,17 +27,21 @@ export async function guardRequest(
     caller = authenticated.principal;
     trace.push(`IAM: signature verified for ${caller.principal.arn}`);
   }
-  if (route.authorizationType === "CUSTOM") {
+  if (route.authorizationType === "CUSTOM" || route.authorizationType === "COGNITO_USER_POOLS") {
     if (route.authorizer === undefined) return stage.responses.API_CONFIGURATION_ERROR;
     const region = stage.iam?.region ?? "us-east-1";
     const account = stage.iam?.accountId ?? "000000000000";
     const methodArn = `arn:aws:execute-api:${region}:${account}:${stage.apiId}/${stage.stageName}/${ctx.req.method}/${ctx.path.replace(/^\/+/, "")}`;
     const outcome = await route.authorizer(ctx, methodArn);
     if (!("allowed" in outcome)) {
-      trace.push(`Lambda authorizer: refused with ${outcome.statusCode} for ${methodArn}`);
+      trace.push(
+        `${route.authorizationType} authorizer: refused with ${outcome.statusCode} for ${methodArn}`,
+      );
       return outcome;
     }
-    trace.push(`Lambda authorizer: allowed ${methodArn} (${outcome.cached ? "cached result" : "invoked"})`);
+    trace.push(
+      `${route.authorizationType} authorizer: allowed ${methodArn} (${outcome.cached ? "cached result" : "evaluated"})`,
+    );
     ctx.authorizer = outcome.value;
   }
   if (route.authorizationType === "JWT") {

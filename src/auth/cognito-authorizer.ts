@@ -1,0 +1,72 @@
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
+import type { RequestContext } from "../gateway/compiled.ts";
+import type { GatewayResponse } from "../gateway/gateway-responses.ts";
+import type { Authorizer } from "../model/rest-api.ts";
+import type { AuthorizerOutcome } from "./lambda-authorizer.ts";
+
+/**
+ * REST COGNITO_USER_POOLS authorizers: the token in the identity header must be signed by one of the
+ * authorizer's user pools (issuer `https://cognito-idp.{region}.amazonaws.com/{poolId}`, keys from the
+ * pool's `/.well-known/jwks.json`), unexpired; with method `authorizationScopes`, it must be an access
+ * token carrying one of them. `PORTICO_COGNITO_ENDPOINT` points the issuer base at a local stand-in.
+ * Claims reach integrations as `requestContext.authorizer.claims` / `$context.authorizer.claims.*`.
+ */
+export type CognitoCheck = (
+  ctx: RequestContext,
+  scopes: readonly string[] | undefined,
+) => Promise<AuthorizerOutcome | GatewayResponse>;
+
+const UNAUTHORIZED: GatewayResponse = {
+  statusCode: 401,
+  errorType: "UnauthorizedException",
+  body: '{"message":"Unauthorized"}',
+};
+const ALGORITHMS = ["RS256", "RS384", "RS512"];
+
+export function cognitoIssuers(providerARNs: readonly string[], endpointBase: string | undefined): string[] {
+  return providerARNs.flatMap((arn) => {
+    const m = /^arn:aws:cognito-idp:([^:]+):\d{12}:userpool\/(.+)$/.exec(arn);
+    if (m === null) return [];
+    const base = endpointBase?.replace(/\/$/, "") ?? `https://cognito-idp.${m[1]}.amazonaws.com`;
+    return [`${base}/${m[2]}`];
+  });
+}
+
+export function compileCognitoAuthorizer(
+  authorizer: Authorizer,
+  endpointBase = process.env.PORTICO_COGNITO_ENDPOINT,
+): CognitoCheck {
+  const issuers = cognitoIssuers(authorizer.providerARNs ?? [], endpointBase);
+  const keySets = new Map(
+    issuers.map((iss) => [
+      iss,
+      createRemoteJWKSet(new URL(`${iss}/.well-known/jwks.json`), { cooldownDuration: 1_000 }),
+    ]),
+  );
+  const header = (authorizer.identitySource ?? "method.request.header.Authorization")
+    .replace(/^method\.request\.header\./, "")
+    .toLowerCase();
+  return async (ctx, scopes) => {
+    const raw = ctx.req.headers[header];
+    const token = (Array.isArray(raw) ? raw[0] : raw)?.replace(/^Bearer\s+/i, "").trim();
+    if (!token) return UNAUTHORIZED;
+    let claims: JWTPayload | undefined;
+    for (const [issuer, keys] of keySets) {
+      try {
+        claims = (await jwtVerify(token, keys, { issuer, algorithms: ALGORITHMS })).payload;
+        break;
+      } catch {
+        // try the next pool
+      }
+    }
+    if (claims === undefined) return UNAUTHORIZED;
+    if (scopes !== undefined && scopes.length > 0) {
+      const granted = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
+      if (claims.token_use !== "access" || !scopes.some((s) => granted.includes(s))) return UNAUTHORIZED;
+    }
+    const flat = Object.fromEntries(
+      Object.entries(claims).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+    return { allowed: true, principalId: claims.sub, context: {}, cached: false, value: { claims: flat } };
+  };
+}
