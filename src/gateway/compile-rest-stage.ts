@@ -64,6 +64,9 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     variables: Object.freeze({ ...(stage.variables ?? {}) }),
     routes,
     hasPolicy: deployment.snapshot.api.policy !== undefined,
+    privateEndpoint: deployment.snapshot.api.endpointConfiguration.types.includes("PRIVATE")
+      ? { networks: deps.networks }
+      : undefined,
     access: compileAccessCheck({
       policy: deployment.snapshot.api.policy,
       region: deps.region ?? "us-east-1",

@@ -66,6 +66,8 @@ export interface CompiledStage {
   readonly access?: AccessCheck;
   /** Whether the deployment has a resource policy (anonymous calls are checked too). */
   readonly hasPolicy: boolean;
+  /** PRIVATE endpoint APIs: only traffic from a configured VPC endpoint network, and a policy is required. */
+  readonly privateEndpoint?: { readonly networks: Networks | undefined };
   /** SigV4 verification for AWS_IAM routes. */
   readonly iam?: IamAuthority;
   /** The API-key index for `apiKeyRequired` methods. */

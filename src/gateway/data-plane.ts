@@ -91,7 +91,13 @@ export class DataPlane {
       if (this.server === undefined) req.socket.end();
     });
     const ids = { requestId: newRequestId(), extendedRequestId: newExtendedRequestId() };
-    const found = resolve(this.table, req.headers.host, req.url ?? "/");
+    const apiIdHeader = req.headers["x-apigw-api-id"];
+    const found = resolve(
+      this.table,
+      req.headers.host,
+      req.url ?? "/",
+      Array.isArray(apiIdHeader) ? apiIdHeader[0] : apiIdHeader,
+    );
     if (found.kind !== "found") {
       const apiType = found.kind === "unknown-api" ? undefined : found.api.apiType;
       const responses = apiType === "HTTP" ? HTTP_API_RESPONSES : REST_RESPONSES;
@@ -132,6 +138,7 @@ export class DataPlane {
     const guarded =
       iam ||
       stage.hasPolicy ||
+      stage.privateEndpoint !== undefined ||
       route.apiKeyRequired ||
       (route.authorizationType !== undefined && route.authorizationType !== "NONE");
     const pending = guarded ? this.authorizeThenInvoke(ctx, iam) : route.invoke(ctx);

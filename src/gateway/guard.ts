@@ -8,12 +8,31 @@ import type { GatewayResponse } from "./gateway-responses.ts";
  * authorizer, resource and identity policies, API key. Each step appends one line to `trace`, so a
  * user can see why a request was let through or refused (test-invoke-method, debug log).
  */
+/** What a PRIVATE API answers to traffic that did not come through one of its VPC endpoints. */
+const PRIVATE_FORBIDDEN: GatewayResponse = {
+  statusCode: 403,
+  errorType: "ForbiddenException",
+  body: '{"message":"Forbidden"}',
+};
+
 export async function guardRequest(
   ctx: RequestContext,
   iam: boolean,
   trace: string[],
 ): Promise<GatewayResponse | undefined> {
   const { stage, route } = ctx;
+  if (stage.privateEndpoint !== undefined) {
+    const vpce = stage.privateEndpoint.networks?.contextFor(ctx.clientIp)["aws:SourceVpce"];
+    if (vpce === undefined) {
+      trace.push(`Private endpoint: ${ctx.clientIp} is not in any configured VPC endpoint network`);
+      return PRIVATE_FORBIDDEN;
+    }
+    if (!stage.hasPolicy) {
+      trace.push("Private endpoint: the API has no resource policy, so every call is denied");
+      return PRIVATE_FORBIDDEN;
+    }
+    trace.push(`Private endpoint: via ${vpce}`);
+  }
   let caller: StoredPrincipal | undefined;
   if (iam) {
     if (stage.iam === undefined) return stage.responses.API_CONFIGURATION_ERROR;

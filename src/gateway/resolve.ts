@@ -30,6 +30,14 @@ function apiIdFromHost(host: string | undefined): string | undefined {
   return lower.slice(0, 10);
 }
 
+function privateApiIdFromHost(host: string | undefined): string | undefined {
+  if (host === undefined || !host.includes(".vpce.")) return undefined;
+  const m = /^([a-z0-9]{10})-vpce-[a-z0-9]+\.execute-api\.[a-z0-9-]+\.vpce\.amazonaws\.com(?::\d+)?$/i.exec(
+    host,
+  );
+  return m?.[1]?.toLowerCase();
+}
+
 function selectStage(api: CompiledApi, path: string, rawQuery: string, pathStyle: boolean): Resolution {
   // `//stage/x` is `/stage/x` on AWS: leading empty segments are ignored when picking the stage.
   let start = 0;
@@ -55,11 +63,21 @@ function selectStage(api: CompiledApi, path: string, rawQuery: string, pathStyle
   return { kind: "unknown-stage", api };
 }
 
-export function resolve(table: RoutingTable, host: string | undefined, url: string): Resolution {
+export function resolve(
+  table: RoutingTable,
+  host: string | undefined,
+  url: string,
+  apiIdHeader?: string,
+): Resolution {
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
   const rawQuery = q === -1 ? "" : url.slice(q + 1);
-  const hostApiId = apiIdFromHost(host);
+  // Private APIs are also addressed as `{api-id}-{vpce-id}.execute-api.{region}.vpce.amazonaws.com`
+  // or with an `x-apigw-api-id` header through the endpoint's own DNS name.
+  const hostApiId =
+    apiIdFromHost(host) ??
+    privateApiIdFromHost(host) ??
+    (apiIdHeader !== undefined && /^[a-z0-9]{10}$/.test(apiIdHeader) ? apiIdHeader : undefined);
   if (hostApiId !== undefined) {
     const api = table.apis.get(hostApiId);
     return api === undefined ? { kind: "unknown-api" } : selectStage(api, path, rawQuery, false);
