@@ -64,6 +64,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     variables: Object.freeze({ ...(stage.variables ?? {}) }),
     routes,
     hasPolicy: deployment.snapshot.api.policy !== undefined,
+    apiKeySource: deployment.snapshot.api.apiKeySource,
     privateEndpoint: deployment.snapshot.api.endpointConfiguration.types.includes("PRIVATE")
       ? { networks: deps.networks }
       : undefined,

@@ -66,6 +66,8 @@ export interface CompiledStage {
   readonly access?: AccessCheck;
   /** Whether the deployment has a resource policy (anonymous calls are checked too). */
   readonly hasPolicy: boolean;
+  /** Where API keys come from: the `x-api-key` header, or a Lambda authorizer's `usageIdentifierKey`. */
+  readonly apiKeySource?: "HEADER" | "AUTHORIZER";
   /** PRIVATE endpoint APIs: only traffic from a configured VPC endpoint network, and a policy is required. */
   readonly privateEndpoint?: { readonly networks: Networks | undefined };
   /** SigV4 verification for AWS_IAM routes. */
@@ -104,4 +106,6 @@ export interface RequestContext {
   bodyText?: string;
   /** What a Lambda authorizer returned: `principalId` and its context, for events and templates. */
   authorizer?: Record<string, unknown>;
+  /** The API key a Lambda authorizer chose (`usageIdentifierKey`), for `apiKeySource: AUTHORIZER`. */
+  usageIdentifierKey?: string;
 }

@@ -62,6 +62,7 @@ export async function guardRequest(
       `${route.authorizationType} authorizer: allowed ${methodArn} (${outcome.cached ? "cached result" : "evaluated"})`,
     );
     ctx.authorizer = outcome.value;
+    ctx.usageIdentifierKey = outcome.usageIdentifierKey;
   }
   if (route.authorizationType === "JWT") {
     if (route.jwt === undefined) return stage.responses.API_CONFIGURATION_ERROR;
@@ -82,7 +83,8 @@ export async function guardRequest(
     trace.push("Policy: allowed");
   }
   if (route.apiKeyRequired) {
-    const value = ctx.req.headers["x-api-key"];
+    const header = ctx.req.headers["x-api-key"];
+    const value = stage.apiKeySource === "AUTHORIZER" ? ctx.usageIdentifierKey : header;
     const key = stage.apiKeys?.authorize(
       Array.isArray(value) ? value[0] : value,
       stage.apiId,

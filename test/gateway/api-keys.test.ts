@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
   APIGatewayClient,
@@ -31,7 +32,13 @@ let gw: TestGateway;
 let client: APIGatewayClient;
 let id: string;
 before(async () => {
-  gw = await startTestGateway();
+  gw = await startTestGateway({
+    functions: {
+      keyAuthorizer: {
+        handler: join(import.meta.dirname, "..", "fixtures", "functions", "handlers.keyAuthorizer"),
+      },
+    },
+  });
   client = new APIGatewayClient(adminClientConfig(gw));
   id = await gw.deployRest(API, "prod");
 });
@@ -78,4 +85,45 @@ test("test-invoke-method explains the decision: the API key step's trace is in t
   assert.equal(refused.status, 403);
   assert.match(refused.log!, /API key: missing, unknown, disabled or not in a usage plan for this stage/);
   assert.equal(refused.headers?.["x-portico-trace"], undefined, "the trace header stays internal");
+});
+
+test("apiKeySource AUTHORIZER: the Lambda authorizer's usageIdentifierKey is the key", async () => {
+  const authorizerUri =
+    "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:keyAuthorizer/invocations";
+  const keyed = await gw.deployRest(
+    `openapi: 3.0.1
+info: { title: KeyFromAuthorizer, version: "1" }
+x-amazon-apigateway-api-key-source: AUTHORIZER
+components:
+  securitySchemes:
+    api_key: { type: apiKey, name: x-api-key, in: header }
+    auth:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authtype: custom
+      x-amazon-apigateway-authorizer: { type: token, authorizerUri: "${authorizerUri}", authorizerResultTtlInSeconds: 0 }
+paths:
+  /data:
+    get:
+      security: [{ api_key: [], auth: [] }]
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: '{"statusCode": 200}' }
+        responses: { default: { statusCode: "200" } }
+`,
+    "prod",
+  );
+  const key = await client.send(new CreateApiKeyCommand({ name: "via-authorizer", enabled: true }));
+  const plan = await client.send(
+    new CreateUsagePlanCommand({ name: "authz", apiStages: [{ apiId: keyed, stage: "prod" }] }),
+  );
+  await client.send(
+    new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: "API_KEY" }),
+  );
+  assert.equal((await gw.call(keyed, "/prod/data", { headers: { authorization: key.value! } })).status, 200);
+  const wrong = await gw.call(keyed, "/prod/data", {
+    headers: { authorization: "not-a-key", "x-api-key": key.value! },
+  });
+  assert.equal(wrong.status, 403, "the header is ignored when the authorizer is the key source");
 });
