@@ -1,0 +1,179 @@
+import { compileHttpStage } from "../gateway/compile-http-stage.ts";
+import { compileRestStage } from "../gateway/compile-rest-stage.ts";
+import type { CompiledApi, CompiledStage, IntegrationDeps } from "../gateway/compiled.ts";
+import type { DataPlane } from "../gateway/data-plane.ts";
+import type { ApiKey, UsagePlan } from "../model/account.ts";
+import type { HttpDeployment, HttpStage } from "../model/http-api.ts";
+import type { Deployment, Stage } from "../model/rest-api.ts";
+import type { Logger } from "../observe/logger.ts";
+import type { Store } from "../state/store.ts";
+import { Serial } from "./serial.ts";
+
+export interface DeployOptions {
+  /** Absent: the deployment is created but no stage points at it yet. */
+  stageName?: string;
+  description?: string;
+  stageDescription?: string;
+  variables?: Record<string, string>;
+}
+
+/** One line of `portico routes`. */
+export interface RouteListing {
+  apiId: string;
+  apiName: string;
+  apiType: "REST" | "HTTP";
+  stage: string;
+  method: string;
+  path: string;
+  integration: string;
+}
+
+/**
+ * The control plane's shared machinery: the store, the write serialiser, compiling stages into the
+ * data plane and listing routes. The HTTP API and REST API operations build on it (http-api-control.ts,
+ * control-plane.ts); every change is committed before it is acknowledged.
+ */
+export class ControlCore {
+  protected readonly serial = new Serial();
+  protected readonly store: Store;
+  protected readonly dataPlane: DataPlane;
+  protected readonly integrations: IntegrationDeps;
+  protected readonly log: Logger;
+  readonly region: string;
+
+  constructor(deps: {
+    store: Store;
+    dataPlane: DataPlane;
+    integrations: IntegrationDeps;
+    log: Logger;
+    region: string;
+  }) {
+    this.store = deps.store;
+    this.dataPlane = deps.dataPlane;
+    this.integrations = deps.integrations;
+    this.log = deps.log;
+    this.region = deps.region;
+  }
+
+  async getDeployment(apiId: string, deploymentId: string): Promise<Deployment | undefined> {
+    return (await this.store.get("deployments", `${apiId}/${deploymentId}`)) as Deployment | undefined;
+  }
+
+  async getDocument<T>(
+    collection: "apikeys" | "usageplans" | "domainnames" | "account",
+    key: string,
+  ): Promise<T | undefined> {
+    return (await this.store.get(collection, key)) as T | undefined;
+  }
+
+  async listDocuments<T>(collection: "apikeys" | "usageplans" | "domainnames" | "account"): Promise<T[]> {
+    return (await this.store.list(collection)).map((d) => d.value as T);
+  }
+
+  /** Rebuilds the data plane's API-key index from the stored keys and usage plans. */
+  async refreshApiKeys(): Promise<void> {
+    const index = this.integrations.apiKeys;
+    if (index === undefined) return;
+    index.rebuild(
+      await this.listDocuments<ApiKey>("apikeys"),
+      await this.listDocuments<UsagePlan>("usageplans"),
+    );
+  }
+
+  async getHttpDeployment(apiId: string, deploymentId: string): Promise<HttpDeployment | undefined> {
+    return (await this.store.get("httpdeployments", `${apiId}/${deploymentId}`)) as
+      | HttpDeployment
+      | undefined;
+  }
+
+  // ---- data plane ------------------------------------------------------------------------------
+
+  /** Compiles every deployed stage of every API into the data plane (start-up, or another node's change). */
+  async loadAll(): Promise<void> {
+    const ids = new Set<string>();
+    for (const d of await this.store.list("stages")) ids.add(d.key.split("/")[0]!);
+    for (const d of await this.store.list("httpstages")) ids.add(d.key.split("/")[0]!);
+    for (const id of ids) await this.refreshApi(id);
+    await this.refreshApiKeys();
+  }
+
+  /** Recompiles one API's stages off the hot path, then swaps them in with one assignment. */
+  async refreshApi(apiId: string): Promise<void> {
+    const stages = new Map<string, CompiledStage>();
+    let apiType: "REST" | "HTTP" | undefined;
+    for (const doc of await this.store.list("stages", `${apiId}/`)) {
+      const stage = doc.value as Stage;
+      const deployment = await this.getDeployment(apiId, stage.deploymentId);
+      if (deployment === undefined) continue;
+      stages.set(stage.stageName, compileRestStage(stage, deployment, this.integrations));
+      apiType = "REST";
+    }
+    for (const doc of await this.store.list("httpstages", `${apiId}/`)) {
+      const stage = doc.value as HttpStage;
+      if (stage.deploymentId === undefined) continue;
+      const deployment = await this.getHttpDeployment(apiId, stage.deploymentId);
+      if (deployment === undefined) continue;
+      stages.set(stage.stageName, compileHttpStage(stage, deployment, this.integrations));
+      apiType = "HTTP";
+    }
+    if (apiType === undefined) {
+      this.dataPlane.remove(apiId);
+      return;
+    }
+    const compiled: CompiledApi = { apiId, apiType, stages };
+    this.dataPlane.install(compiled);
+    this.log.debug({ apiId, stages: [...stages.keys()] }, "deployed");
+  }
+
+  /** Every deployed route, for `portico routes`. */
+  async listRoutes(): Promise<RouteListing[]> {
+    const out: RouteListing[] = [];
+    for (const doc of await this.store.list("stages")) {
+      const stage = doc.value as Stage;
+      const deployment = await this.getDeployment(stage.restApiId, stage.deploymentId);
+      if (deployment === undefined) continue;
+      for (const resource of Object.values(deployment.snapshot.resources)) {
+        for (const method of Object.values(resource.resourceMethods ?? {})) {
+          const i = method.methodIntegration;
+          out.push({
+            apiId: stage.restApiId,
+            apiName: deployment.snapshot.api.name,
+            apiType: "REST",
+            stage: stage.stageName,
+            method: method.httpMethod,
+            path: resource.path,
+            integration: i === undefined ? "-" : `${i.type}${i.uri ? ` ${i.httpMethod ?? ""} ${i.uri}` : ""}`,
+          });
+        }
+      }
+    }
+    for (const doc of await this.store.list("httpstages")) {
+      const stage = doc.value as HttpStage;
+      if (stage.deploymentId === undefined) continue;
+      const deployment = await this.getHttpDeployment(stage.apiId, stage.deploymentId);
+      if (deployment === undefined) continue;
+      for (const route of Object.values(deployment.snapshot.routes)) {
+        const id = route.target?.replace("integrations/", "");
+        const i = id === undefined ? undefined : deployment.snapshot.integrations[id];
+        const space = route.routeKey.indexOf(" ");
+        out.push({
+          apiId: stage.apiId,
+          apiName: deployment.snapshot.api.name,
+          apiType: "HTTP",
+          stage: stage.stageName,
+          method: space === -1 ? "*" : route.routeKey.slice(0, space),
+          path: space === -1 ? route.routeKey : route.routeKey.slice(space + 1),
+          integration:
+            i === undefined
+              ? "-"
+              : `${i.integrationType} ${i.integrationMethod ?? ""} ${i.integrationUri ?? ""}`,
+        });
+      }
+    }
+    out.sort(
+      (a, b) =>
+        a.apiId.localeCompare(b.apiId) || a.stage.localeCompare(b.stage) || a.path.localeCompare(b.path),
+    );
+    return out;
+  }
+}
