@@ -54,7 +54,9 @@ async function main(): Promise<void> {
       "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:hello/invocations";
     writeFileSync(
       join(dir, "api.yaml"),
-      `openapi: 3.0.1\ninfo: { title: BenchLambda, version: "1" }\npaths:\n  /hello/{name}:\n    get:\n      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: "${arn}" }\n`,
+      `openapi: 3.0.1\ninfo: { title: BenchLambda, version: "1" }\npaths:\n  /hello/{name}:\n    get:\n      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: "${arn}" }\n` +
+        // The same answer with no function at all: the gateway's own per-request cost.
+        `  /mock:\n    get:\n      x-amazon-apigateway-integration:\n        type: mock\n        requestTemplates: { application/json: '{"statusCode": 200}' }\n        responses: { default: { statusCode: "200", responseTemplates: { application/json: '{"hello":"bench"}' } } }\n`,
     );
     writeFileSync(
       join(dir, "portico.yaml"),
@@ -70,6 +72,11 @@ async function main(): Promise<void> {
         name: "handler in-process",
         url: `http://127.0.0.1:${baseline}/hello/bench`,
         host: undefined as string | undefined,
+      },
+      {
+        name: "portico MOCK",
+        url: `http://127.0.0.1:${portico}/prod/mock`,
+        host: "benchlmbda.execute-api.us-east-1.localhost",
       },
       {
         name: "portico AWS_PROXY",
@@ -115,7 +122,9 @@ async function main(): Promise<void> {
         `${r.name.padEnd(22)} ${Math.round(r.rps).toString().padStart(8)} req/s  p99 ${r.p99} ms  errors ${r.errors}\n`,
       );
     process.stdout.write(
-      `portico / in-process throughput: ${(rows[1]!.rps / rows[0]!.rps).toFixed(2)}×  (target ≥ 0.70)\n`,
+      `portico AWS_PROXY / in-process throughput: ${(rows[2]!.rps / rows[0]!.rps).toFixed(2)}×  (target ≥ 0.70)\n` +
+        `portico MOCK / in-process (the gateway alone, no function): ${(rows[1]!.rps / rows[0]!.rps).toFixed(2)}×\n` +
+        `portico AWS_PROXY / portico MOCK (the cost of the worker hop): ${(rows[2]!.rps / rows[1]!.rps).toFixed(2)}×\n`,
     );
     const cost = templateCost();
     process.stdout.write(

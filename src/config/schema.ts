@@ -77,6 +77,12 @@ export const CONFIG_SCHEMA = {
           timeout: { type: "integer", minimum: 1, maximum: 900, description: "Seconds (default 3)." },
           memorySize: { type: "integer", minimum: 128, maximum: 10240, description: "MB (default 128)." },
           environment: { ...stringMap, description: "Environment variables." },
+          reservedConcurrency: {
+            type: "integer",
+            minimum: 1,
+            maximum: 1000,
+            description: "Most execution environments (worker threads) at once (default 4).",
+          },
           runtime: { type: "string", description: "Runtime name, e.g. nodejs24.x." },
           remote: {
             type: "object",
@@ -145,6 +151,7 @@ export interface FunctionConfig {
   timeout?: number;
   memorySize?: number;
   environment?: Record<string, string>;
+  reservedConcurrency?: number;
   runtime?: string;
   remote?: { endpoint: string; region?: string; functionName?: string };
 }

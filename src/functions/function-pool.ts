@@ -1,6 +1,12 @@
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../observe/logger.ts";
-import type { FunctionIdentity, InvocationResult, InvokeMessage, WorkerMessage } from "./invocation.ts";
+import type {
+  FunctionIdentity,
+  InvocationResult,
+  InvokeItem,
+  InvokeMessage,
+  WorkerMessage,
+} from "./invocation.ts";
 
 export interface FunctionSpec {
   name: string;
@@ -10,32 +16,54 @@ export interface FunctionSpec {
   timeoutMs: number;
   memoryMb: number;
   environment: Record<string, string>;
-  /** Most invocations running at once; more wait in line. */
+  /** Most execution environments (worker threads) at once. */
   concurrency: number;
   identity: FunctionIdentity;
 }
 
+/** An invocation waiting for, or running in, a worker. */
+interface Invocation {
+  item: InvokeItem;
+  resolve: (r: InvocationResult) => void;
+}
+
 interface Slot {
   worker: Worker;
-  ready: Promise<void>;
-  busy: boolean;
   generation: number;
-  pending?: { requestId: string; resolve: (r: InvocationResult) => void; timer: NodeJS.Timeout };
+  /** Handed to this worker, in the order it runs them; the head is running (or about to). */
+  queue: Invocation[];
+  /** Dispatched this event-loop turn, not yet posted. */
+  outbox: InvokeItem[];
+  /** The head's timeout, armed when it becomes the head. */
+  timer?: NodeJS.Timeout;
   initError?: InvocationResult;
+  /** The handler module is loaded; time spent loading it does not count against the timeout. */
+  ready: boolean;
+  gone: boolean;
 }
 
 const WORKER = new URL("./worker-main.ts", import.meta.url);
 
 /**
+ * Invocations a worker may hold beyond the running one. Handing a busy worker its next invocations
+ * ahead of time saves a cross-thread wake-up per invocation; a small bound keeps a slow invocation
+ * from holding many others back while another worker is free.
+ */
+const PREFETCH = 3;
+const INIT_TIMEOUT_MS = 10_000;
+
+/**
  * A warm pool of worker threads for one function, isolated from the gateway's event loop: its own
- * heap (bounded by memorySize), killed on timeout, replaced after a crash. A failing handler never
- * takes the gateway down; it yields AWS's error for the invocation.
+ * heap (bounded by memorySize), killed on timeout, replaced after a crash. Each worker runs one
+ * invocation at a time, like a Lambda execution environment. A failing handler never takes the
+ * gateway down; it yields AWS's error for the invocation.
  */
 export class FunctionPool {
   private readonly slots = new Set<Slot>();
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: Invocation[] = [];
   private generation = 0;
   private closed = false;
+  private flushScheduled = false;
   readonly spec: FunctionSpec;
   private readonly log: Logger;
 
@@ -47,54 +75,96 @@ export class FunctionPool {
   /** Drops warm workers so the next invocation loads the handler afresh (after an edit). */
   reload(): void {
     this.generation++;
-    for (const slot of this.slots) if (!slot.busy) this.retire(slot);
+    for (const slot of this.slots) if (slot.queue.length === 0) this.retire(slot);
   }
 
-  async invoke(requestId: string, event: unknown): Promise<InvocationResult> {
+  invoke(requestId: string, event: unknown): Promise<InvocationResult> {
     if (this.closed)
-      return { ok: false, errorType: "ServiceException", errorMessage: "The function pool is closed" };
-    const slot = await this.acquire();
-    try {
-      await slot.ready;
-      if (slot.initError) {
-        this.retire(slot);
-        return slot.initError;
-      }
-      return await this.run(slot, requestId, event);
-    } finally {
-      slot.busy = false;
-      if (slot.generation !== this.generation || !this.slots.has(slot)) this.retire(slot);
-      this.waiting.shift()?.();
-    }
+      return Promise.resolve({
+        ok: false,
+        errorType: "ServiceException",
+        errorMessage: "The function pool is closed",
+      });
+    return new Promise((resolve) => {
+      this.waiting.push({ item: { requestId, event: JSON.stringify(event) }, resolve });
+      this.pump();
+    });
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.slots].map((s) => s.worker.terminate()));
+    const slots = [...this.slots];
     this.slots.clear();
+    for (const slot of slots) {
+      slot.gone = true;
+      clearTimeout(slot.timer);
+    }
+    await Promise.allSettled(slots.map((s) => s.worker.terminate()));
   }
 
-  private async acquire(): Promise<Slot> {
-    for (;;) {
-      for (const slot of this.slots) {
-        if (!slot.busy && slot.generation === this.generation) {
-          slot.busy = true;
-          return slot;
-        }
-      }
-      if (this.slots.size < this.spec.concurrency) {
-        const slot = this.spawn();
-        slot.busy = true;
-        return slot;
-      }
-      await new Promise<void>((wake) => this.waiting.push(wake));
+  /** Hands waiting invocations to idle workers first, then to new ones, then ahead to busy ones. */
+  private pump(): void {
+    while (this.waiting.length > 0) {
+      const slot = this.pick();
+      if (slot === undefined) return;
+      const invocation = this.waiting.shift()!;
+      slot.queue.push(invocation);
+      slot.outbox.push(invocation.item);
+      if (slot.queue.length === 1 && slot.ready) this.arm(slot);
+      this.scheduleFlush();
     }
+  }
+
+  private pick(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of this.slots) {
+      if (slot.generation !== this.generation || slot.initError !== undefined) continue;
+      if (slot.queue.length === 0) return slot;
+      if (best === undefined || slot.queue.length < best.queue.length) best = slot;
+    }
+    if (this.slots.size < this.spec.concurrency) return this.spawn();
+    return best !== undefined && best.queue.length <= PREFETCH ? best : undefined;
+  }
+
+  /** Posts each worker's dispatched invocations once per event-loop turn, as one message. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      for (const slot of this.slots) {
+        if (slot.outbox.length === 0) continue;
+        const message: InvokeMessage = { type: "invoke", items: slot.outbox };
+        slot.outbox = [];
+        slot.worker.postMessage(message);
+      }
+    });
+  }
+
+  /** Starts the timeout of the slot's head invocation. */
+  private arm(slot: Slot): void {
+    const { timeoutMs } = this.spec;
+    clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => {
+      const head = slot.queue.shift();
+      this.retire(slot);
+      head?.resolve({
+        ok: false,
+        errorType: "Sandbox.Timedout",
+        errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
+      });
+    }, timeoutMs);
   }
 
   private spawn(): Slot {
     const { spec } = this;
     const worker = new Worker(WORKER, {
-      workerData: { file: spec.file, exportName: spec.exportName, identity: spec.identity },
+      workerData: {
+        file: spec.file,
+        exportName: spec.exportName,
+        identity: spec.identity,
+        timeoutMs: spec.timeoutMs,
+      },
       env: {
         ...spec.environment,
         AWS_LAMBDA_FUNCTION_NAME: spec.name,
@@ -107,38 +177,54 @@ export class FunctionPool {
       stdout: true,
       stderr: true,
     });
-    let markReady!: () => void;
     const slot: Slot = {
       worker,
-      ready: new Promise((r) => (markReady = r)),
-      busy: false,
       generation: this.generation,
+      queue: [],
+      outbox: [],
+      ready: false,
+      gone: false,
     };
     worker.on("message", (message: WorkerMessage) => {
-      if (message.type === "ready") markReady();
-      else if (message.type === "init-error") {
-        slot.initError = { ok: false, errorType: message.errorType, errorMessage: message.errorMessage };
-        this.log.error({ errorType: message.errorType }, message.errorMessage);
-        markReady();
+      if (message.type === "ready") {
+        slot.ready = true;
+        clearTimeout(slot.timer);
+        if (slot.queue.length > 0) this.arm(slot);
       } else if (message.type === "log") {
         this.log.info({ requestId: message.requestId, stream: message.level }, message.text);
-      } else if (message.type === "result" && slot.pending?.requestId === message.requestId) {
-        const { resolve, timer } = slot.pending;
-        clearTimeout(timer);
-        slot.pending = undefined;
-        resolve(message.json === undefined ? message.result : { ok: true, result: JSON.parse(message.json) });
+      } else if (message.type === "result") {
+        if (slot.queue[0]?.item.requestId !== message.requestId) return;
+        const head = slot.queue.shift()!;
+        clearTimeout(slot.timer);
+        if (slot.queue.length > 0) this.arm(slot);
+        else if (slot.generation !== this.generation) this.retire(slot);
+        head.resolve(
+          message.json === undefined ? message.result : { ok: true, result: JSON.parse(message.json) },
+        );
+        this.pump();
+      } else if (message.type === "init-error") {
+        this.log.error({ errorType: message.errorType }, message.errorMessage);
+        // Every invocation handed to this environment fails its init, as on Lambda; the next one
+        // gets a fresh environment (so a fixed handler file is picked up).
+        slot.initError = { ok: false, errorType: message.errorType, errorMessage: message.errorMessage };
+        const queued = slot.queue;
+        slot.queue = [];
+        this.retire(slot);
+        for (const q of queued) q.resolve(slot.initError);
+        this.pump();
       }
     });
     const fail = (errorType: string, errorMessage: string) => {
-      this.slots.delete(slot);
-      markReady();
-      slot.initError ??= { ok: false, errorType, errorMessage };
-      if (slot.pending) {
-        const { resolve, timer, requestId } = slot.pending;
-        clearTimeout(timer);
-        slot.pending = undefined;
-        resolve({ ok: false, errorType, errorMessage: `RequestId: ${requestId} ${errorMessage}` });
-      }
+      if (slot.gone) return;
+      const [head, ...rest] = slot.queue;
+      slot.queue = [];
+      this.retire(slot);
+      head?.resolve({
+        ok: false,
+        errorType,
+        errorMessage: `RequestId: ${head.item.requestId} ${errorMessage}`,
+      });
+      this.requeue(rest);
     };
     worker.on("error", (err) => {
       const oom = (err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY";
@@ -150,35 +236,31 @@ export class FunctionPool {
     worker.on("exit", (code) =>
       fail("Runtime.ExitError", `Error: Runtime exited with error: exit status ${code}`),
     );
+    // Lambda bounds a function's init phase at 10 s, apart from its timeout.
+    slot.timer = setTimeout(
+      () => fail("Sandbox.Timedout", "Init phase timed out after 10.00 seconds"),
+      INIT_TIMEOUT_MS,
+    );
     this.slots.add(slot);
     return slot;
   }
 
-  private run(slot: Slot, requestId: string, event: unknown): Promise<InvocationResult> {
-    const { timeoutMs } = this.spec;
-    return new Promise<InvocationResult>((resolve) => {
-      const timer = setTimeout(() => {
-        slot.pending = undefined;
-        this.retire(slot);
-        resolve({
-          ok: false,
-          errorType: "Sandbox.Timedout",
-          errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
-        });
-      }, timeoutMs);
-      slot.pending = { requestId, resolve, timer };
-      const message: InvokeMessage = {
-        type: "invoke",
-        requestId,
-        event: JSON.stringify(event),
-        deadlineMs: Date.now() + timeoutMs,
-      };
-      slot.worker.postMessage(message);
-    });
+  /** Invocations a lost worker had not started yet go back to the front of the line. */
+  private requeue(invocations: Invocation[]): void {
+    if (invocations.length === 0) return;
+    this.waiting.unshift(...invocations);
+    this.pump();
   }
 
   private retire(slot: Slot): void {
+    if (slot.gone) return;
+    slot.gone = true;
+    clearTimeout(slot.timer);
     this.slots.delete(slot);
     slot.worker.terminate().catch(() => undefined);
+    // A timed-out head was taken off by the caller; whatever else was queued has not started.
+    const rest = slot.queue;
+    slot.queue = [];
+    this.requeue(rest);
   }
 }

@@ -105,7 +105,7 @@ export class FunctionRegistry {
           timeoutMs: (config.timeout ?? 3) * 1000,
           memoryMb: config.memorySize ?? 128,
           environment: config.environment ?? {},
-          concurrency: 4,
+          concurrency: config.reservedConcurrency ?? 4,
           identity: {
             functionName: name,
             functionVersion: "$LATEST",

@@ -3,13 +3,20 @@ export type InvocationResult =
   | { ok: true; result: unknown }
   | { ok: false; errorType: string; errorMessage: string; trace?: string[] };
 
-/** A message from the gateway to a worker. */
-export interface InvokeMessage {
-  type: "invoke";
+/** One invocation handed to a worker. */
+export interface InvokeItem {
   requestId: string;
   /** The event as JSON text: a string crosses threads far cheaper than a structured clone. */
   event: string;
-  deadlineMs: number;
+}
+
+/**
+ * A message from the gateway to a worker: invocations in the order the worker must run them, one at
+ * a time. Sending several per message saves a thread wake-up (a system call) per invocation.
+ */
+export interface InvokeMessage {
+  type: "invoke";
+  items: InvokeItem[];
 }
 
 /** Messages from a worker to the gateway. */

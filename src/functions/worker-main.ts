@@ -6,13 +6,20 @@
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import { parentPort, workerData } from "node:worker_threads";
-import type { FunctionIdentity, InvocationResult, InvokeMessage, WorkerMessage } from "./invocation.ts";
+import type {
+  FunctionIdentity,
+  InvocationResult,
+  InvokeItem,
+  InvokeMessage,
+  WorkerMessage,
+} from "./invocation.ts";
 
 const port = parentPort!;
-const { file, exportName, identity } = workerData as {
+const { file, exportName, identity, timeoutMs } = workerData as {
   file: string;
   exportName: string;
   identity: FunctionIdentity;
+  timeoutMs: number;
 };
 const post = (message: WorkerMessage) => port.postMessage(message);
 let currentRequest: string | undefined;
@@ -40,12 +47,13 @@ function errorResult(err: unknown): InvocationResult {
   return { ok: false, errorType: "Error", errorMessage: typeof err === "string" ? err : JSON.stringify(err) };
 }
 
-function invoke(handler: Handler, message: InvokeMessage): Promise<InvocationResult> {
+function invoke(handler: Handler, message: InvokeItem): Promise<InvocationResult> {
+  const deadlineMs = Date.now() + timeoutMs;
   const context = {
     ...identity,
     awsRequestId: message.requestId,
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, message.deadlineMs - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
     done: undefined as unknown,
     succeed: undefined as unknown,
     fail: undefined as unknown,
@@ -83,6 +91,22 @@ function invoke(handler: Handler, message: InvokeMessage): Promise<InvocationRes
   });
 }
 
+/** Lambda returns JSON: a result travels as JSON text, cheaper than a structured clone. */
+function resultMessage(requestId: string, result: InvocationResult): WorkerMessage {
+  if (!result.ok) return { type: "result", requestId, result };
+  try {
+    const json = JSON.stringify(result.result ?? null);
+    return { type: "result", requestId, result: { ok: true, result: null }, json };
+  } catch {
+    // A result that cannot be serialised is the handler's error, as on Lambda.
+    return {
+      type: "result",
+      requestId,
+      result: { ok: false, errorType: "Runtime.MarshalError", errorMessage: "Unable to marshal response" },
+    };
+  }
+}
+
 try {
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown> & {
     default?: Record<string, unknown>;
@@ -95,28 +119,21 @@ try {
       errorMessage: `${file}.${exportName} is undefined or not exported`,
     });
   } else {
-    port.on("message", async (message: InvokeMessage) => {
-      currentRequest = message.requestId;
-      const result = await invoke(handler, message);
-      // A result that cannot be serialised is the handler's error, as on Lambda.
-      try {
-        // Lambda returns JSON: a result travels as JSON text, cheaper than a structured clone.
-        if (result.ok) {
-          const json = JSON.stringify(result.result ?? null);
-          post({ type: "result", requestId: message.requestId, result: { ok: true, result: null }, json });
-        } else post({ type: "result", requestId: message.requestId, result });
-      } catch {
-        post({
-          type: "result",
-          requestId: message.requestId,
-          result: {
-            ok: false,
-            errorType: "Runtime.MarshalError",
-            errorMessage: "Unable to marshal response",
-          },
-        });
+    // Invocations run strictly one at a time, in arrival order, as in one Lambda execution environment.
+    const queue: InvokeItem[] = [];
+    let draining = false;
+    const drain = async () => {
+      draining = true;
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+        currentRequest = item.requestId;
+        post(resultMessage(item.requestId, await invoke(handler, item)));
+        currentRequest = undefined;
       }
-      currentRequest = undefined;
+      draining = false;
+    };
+    port.on("message", (message: InvokeMessage) => {
+      queue.push(...message.items);
+      if (!draining) void drain();
     });
     post({ type: "ready" });
   }

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { pino } from "pino";
+import { FunctionPool, type FunctionSpec } from "../../src/functions/function-pool.ts";
+
+const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
+const log = pino({ level: "silent" });
+
+function pool(file: string, exportName: string, extra: Partial<FunctionSpec> = {}): FunctionPool {
+  return new FunctionPool(
+    {
+      name: exportName,
+      file: join(FIXTURES, file),
+      exportName,
+      timeoutMs: 1000,
+      memoryMb: 128,
+      environment: {},
+      concurrency: 1,
+      identity: {
+        functionName: exportName,
+        functionVersion: "$LATEST",
+        invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${exportName}`,
+        memoryLimitInMB: "128",
+        logGroupName: `/aws/lambda/${exportName}`,
+        logStreamName: "2026/11/25/[$LATEST]test",
+      },
+      ...extra,
+    },
+    log,
+  );
+}
+
+type Queued = { n: number; overlapped: boolean; thread: number };
+
+describe("function pool: execution environments", () => {
+  const pools: FunctionPool[] = [];
+  const make = (...args: Parameters<typeof pool>) => {
+    const p = pool(...args);
+    pools.push(p);
+    return p;
+  };
+  after(async () => {
+    await Promise.all(pools.map((p) => p.close()));
+  });
+
+  test("one environment runs its invocations one at a time, in order, none lost", async () => {
+    const p = make("handlers.mjs", "queued", { concurrency: 1 });
+    const results = await Promise.all(Array.from({ length: 20 }, (_, n) => p.invoke(`r${n}`, { n, ms: 2 })));
+    const values = results.map((r) => {
+      assert.equal(r.ok, true);
+      return (r as { result: Queued }).result;
+    });
+    assert.deepEqual(
+      values.map((v) => v.n),
+      Array.from({ length: 20 }, (_, n) => n),
+    );
+    assert.equal(values.filter((v) => v.overlapped).length, 0, "no two invocations overlapped");
+    assert.equal(new Set(values.map((v) => v.thread)).size, 1, "a single warm environment served all");
+  });
+
+  test("reservedConcurrency environments share the load, never overlapping within one", async () => {
+    const p = make("handlers.mjs", "queued", { concurrency: 3 });
+    const results = await Promise.all(Array.from({ length: 30 }, (_, n) => p.invoke(`r${n}`, { n, ms: 10 })));
+    const values = results.map((r) => (r as { result: Queued }).result);
+    assert.equal(values.filter((v) => v.overlapped).length, 0);
+    assert.equal(new Set(values.map((v) => v.thread)).size, 3);
+  });
+
+  test("invocations queued behind one that crashes its environment run in a fresh one", async () => {
+    const p = make("handlers.mjs", "queued", { concurrency: 1 });
+    const [crashed, ...rest] = await Promise.all([
+      p.invoke("crash", { n: 0, exit: true }),
+      p.invoke("after-1", { n: 1 }),
+      p.invoke("after-2", { n: 2 }),
+    ]);
+    assert.equal(crashed!.ok, false);
+    assert.equal((crashed as { errorType: string }).errorType, "Runtime.ExitError");
+    assert.match((crashed as { errorMessage: string }).errorMessage, /^RequestId: crash .*exit status 4/);
+    assert.deepEqual(
+      rest.map((r) => (r as { result: Queued }).result.n),
+      [1, 2],
+    );
+  });
+
+  test("invocations queued behind one that times out run in a fresh environment", async () => {
+    const p = make("handlers.mjs", "queued", { concurrency: 1, timeoutMs: 300 });
+    const [slow, next] = await Promise.all([
+      p.invoke("slow", { n: 0, ms: 2000 }),
+      p.invoke("next", { n: 1, ms: 1 }),
+    ]);
+    assert.deepEqual(slow, {
+      ok: false,
+      errorType: "Sandbox.Timedout",
+      errorMessage: "Task timed out after 0.30 seconds",
+    });
+    assert.equal((next as { result: Queued }).result.n, 1);
+  });
+
+  test("loading the module (init phase) does not count against the function timeout", async () => {
+    const p = make("slow-init.mjs", "handler", { timeoutMs: 1000 });
+    const r = await p.invoke("cold", {});
+    assert.equal(r.ok, true, JSON.stringify(r));
+    const remaining = (r as { result: { remaining: number } }).result.remaining;
+    assert.ok(remaining > 500 && remaining <= 1000, `remaining ${remaining}`);
+  });
+
+  test("a handler that is not exported fails every queued invocation with Runtime.HandlerNotFound", async () => {
+    const p = make("handlers.mjs", "noSuchExport", { concurrency: 1 });
+    const results = await Promise.all([p.invoke("a", {}), p.invoke("b", {})]);
+    for (const r of results) assert.equal((r as { errorType: string }).errorType, "Runtime.HandlerNotFound");
+  });
+
+  test("a closed pool answers with an error instead of hanging", async () => {
+    const p = make("handlers.mjs", "queued");
+    await p.close();
+    const r = await p.invoke("late", { n: 0 });
+    assert.equal((r as { errorType: string }).errorType, "ServiceException");
+  });
+});
