@@ -9,6 +9,7 @@ import { ControlPlane } from "./control/control-plane.ts";
 import { applyDeclaredApis } from "./control/declared-apis.ts";
 import { FunctionRegistry } from "./functions/function-registry.ts";
 import { DataPlane } from "./gateway/data-plane.ts";
+import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { createLogger, type Logger } from "./observe/logger.ts";
 import { openStore } from "./state/open-store.ts";
@@ -46,7 +47,9 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     await store.close();
     throw err;
   }
-  const dataPlane = new DataPlane(log);
+  const dataPlane = new DataPlane(log, {
+    trustedProxies: new TrustedProxies(settings.trustedProxies, settings.vpceHeader),
+  });
   const integrations = {
     upstreams,
     functions,

@@ -166,6 +166,12 @@ export function loadConfigFile(path: string): LoadedConfig {
           );
       });
     }
+    (c.trustedProxies ?? []).forEach((cidr, i) => {
+      if (!validCidr(cidr))
+        problems.push(
+          `${at(offsetOf(doc, ["trustedProxies", i]))}: trustedProxies[${i}]: invalid CIDR "${cidr}"`,
+        );
+    });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {

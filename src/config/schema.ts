@@ -104,6 +104,17 @@ export const CONFIG_SCHEMA = {
       propertyNames: { pattern: "^vpce?-[0-9a-zA-Z]+$" },
       additionalProperties: { type: "array", items: { type: "string" } },
     },
+    trustedProxies: {
+      type: "array",
+      description:
+        "CIDRs of proxies in front of the gateway whose X-Forwarded-For and VPC endpoint header are believed.",
+      items: { type: "string" },
+    },
+    vpceHeader: {
+      type: "string",
+      pattern: "^[A-Za-z0-9-]+$",
+      description: "Header a trusted proxy uses to name the VPC endpoint (default x-amzn-vpce-id).",
+    },
     apis: {
       type: "array",
       description: "APIs imported and deployed at start.",
@@ -174,5 +185,7 @@ export interface PorticoConfig {
   credentials?: CredentialConfig[];
   functions?: Record<string, FunctionConfig>;
   networks?: Record<string, string[]>;
+  trustedProxies?: string[];
+  vpceHeader?: string;
   apis?: ApiConfig[];
 }

@@ -16,6 +16,8 @@ export interface Settings {
   credentials: CredentialConfig[];
   functions: Record<string, FunctionConfig>;
   networks: Record<string, string[]>;
+  trustedProxies: string[];
+  vpceHeader?: string;
   apis: DeclaredApi[];
   configFile?: string;
   /** Reload function handlers when their files change (development). */
@@ -58,6 +60,8 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     credentials: [],
     functions: config?.functions ?? {},
     networks: config?.networks ?? {},
+    trustedProxies: config?.trustedProxies ?? [],
+    vpceHeader: config?.vpceHeader,
     apis: (config?.apis ?? []).map((a) => ({ ...a, type: a.type ?? "REST" })),
     configFile: config?.file,
     watch: flags.watch === "true" || env.PORTICO_WATCH === "1" || env.PORTICO_WATCH === "true",

@@ -75,6 +75,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
       apiId: stage.restApiId,
       stageName: stage.stageName,
       networks: deps.networks,
+      resourceTags: { ...deployment.snapshot.api.tags, ...stage.tags },
     }),
     iam: deps.iam,
     apiKeys: deps.apiKeys,

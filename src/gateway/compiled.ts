@@ -101,6 +101,8 @@ export interface RequestContext {
   readonly rawQuery: string;
   readonly pathParams: Readonly<Record<string, string>>;
   readonly clientIp: string;
+  /** The VPC endpoint a trusted proxy named (`aws:SourceVpce`), over the configured networks. */
+  readonly sourceVpce?: string;
   readonly listener: ListenerInfo;
   /** The request body as text, once an integration has read it (for `method.request.body` mappings). */
   bodyText?: string;

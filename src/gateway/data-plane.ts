@@ -9,6 +9,7 @@ import { newExtendedRequestId, newRequestId } from "./request-ids.ts";
 import { pathSegments, resolve } from "./resolve.ts";
 import { RoutingTable } from "./routing-table.ts";
 import { sendGatewayResponse } from "./send.ts";
+import type { TrustedProxies } from "./trusted-proxies.ts";
 
 /**
  * The data-plane listener: resolve → route → integration. Holds the current routing table by a
@@ -26,9 +27,13 @@ export class DataPlane {
   /** Test-invoke's private planes return the authorization trace in an `x-portico-trace` header. */
   private readonly exposeTrace: boolean;
 
-  constructor(log: Logger, options: { exposeTrace?: boolean } = {}) {
+  /** Proxies whose forwarding headers are believed (none by default). */
+  private readonly trust: TrustedProxies | undefined;
+
+  constructor(log: Logger, options: { exposeTrace?: boolean; trustedProxies?: TrustedProxies } = {}) {
     this.log = log;
     this.exposeTrace = options.exposeTrace === true;
+    this.trust = options.trustedProxies?.empty === false ? options.trustedProxies : undefined;
   }
 
   get routingTable(): RoutingTable {
@@ -119,6 +124,7 @@ export class DataPlane {
       return;
     }
     const remote = req.socket.remoteAddress ?? "";
+    const origin = this.trust?.origin(remote, req.headers);
     const ctx: RequestContext = {
       req,
       res,
@@ -130,7 +136,8 @@ export class DataPlane {
       path: found.path,
       rawQuery: found.rawQuery,
       pathParams: match?.params ?? {},
-      clientIp: remote.startsWith("::ffff:") ? remote.slice(7) : remote,
+      clientIp: origin?.clientIp ?? (remote.startsWith("::ffff:") ? remote.slice(7) : remote),
+      sourceVpce: origin?.sourceVpce,
       listener: this.listener,
     };
     const iam = route.authorizationType === "AWS_IAM";

@@ -22,7 +22,7 @@ export async function guardRequest(
 ): Promise<GatewayResponse | undefined> {
   const { stage, route } = ctx;
   if (stage.privateEndpoint !== undefined) {
-    const vpce = stage.privateEndpoint.networks?.contextFor(ctx.clientIp)["aws:SourceVpce"];
+    const vpce = ctx.sourceVpce ?? stage.privateEndpoint.networks?.contextFor(ctx.clientIp)["aws:SourceVpce"];
     if (vpce === undefined) {
       trace.push(`Private endpoint: ${ctx.clientIp} is not in any configured VPC endpoint network`);
       return PRIVATE_FORBIDDEN;
@@ -46,7 +46,18 @@ export async function guardRequest(
     caller = authenticated.principal;
     trace.push(`IAM: signature verified for ${caller.principal.arn}`);
   }
-  if (route.authorizationType === "CUSTOM" || route.authorizationType === "COGNITO_USER_POOLS") {
+  const lambdaAuthorizer = route.authorizationType === "CUSTOM";
+  if (lambdaAuthorizer && stage.access !== undefined && stage.hasPolicy) {
+    // AWS evaluates the resource policy before calling a Lambda authorizer, refusing only an explicit
+    // deny; an allow from the authorizer then suffices where the resource policy is silent.
+    const denied = stage.access(ctx, undefined, "explicitDenyOnly");
+    if (denied !== undefined) {
+      trace.push(`Policy (before the authorizer): ${JSON.parse(denied.body).Message}`);
+      return denied;
+    }
+    trace.push("Policy (before the authorizer): no explicit deny");
+  }
+  if (lambdaAuthorizer || route.authorizationType === "COGNITO_USER_POOLS") {
     if (route.authorizer === undefined) return stage.responses.API_CONFIGURATION_ERROR;
     const region = stage.iam?.region ?? "us-east-1";
     const account = stage.iam?.accountId ?? "000000000000";
@@ -74,7 +85,7 @@ export async function guardRequest(
     trace.push(`JWT authorizer: allowed subject ${String(outcome.claims.sub ?? "?")}`);
     ctx.authorizer = { jwt: { claims: outcome.claims, scopes: outcome.scopes } };
   }
-  if (stage.access !== undefined && (stage.hasPolicy || caller !== undefined)) {
+  if (!lambdaAuthorizer && stage.access !== undefined && (stage.hasPolicy || caller !== undefined)) {
     const denied = stage.access(ctx, caller);
     if (denied !== undefined) {
       trace.push(`Policy: ${JSON.parse(denied.body).Message}`);

@@ -14,6 +14,11 @@ import type { GatewayResponse } from "./gateway-responses.ts";
 export type AccessCheck = (
   ctx: RequestContext,
   caller: StoredPrincipal | undefined,
+  /**
+   * `explicitDenyOnly`: the phase before a Lambda authorizer runs, which refuses only an explicit
+   * deny; the authorizer's own policy then stands in for the identity policy (AWS's Table A).
+   */
+  phase?: "explicitDenyOnly",
 ) => GatewayResponse | undefined;
 
 export interface AccessCheckOptions {
@@ -23,6 +28,8 @@ export interface AccessCheckOptions {
   apiId: string;
   stageName: string;
   networks: Networks | undefined;
+  /** The stage's tags over the API's: `aws:ResourceTag/*`. */
+  resourceTags?: Readonly<Record<string, string>>;
 }
 
 function identityDecision(
@@ -58,8 +65,11 @@ export function compileAccessCheck(options: AccessCheckOptions): AccessCheck {
       resourcePolicy = { evaluate: () => ({ effect: "Deny" }) };
     }
   }
+  const resourceTagKeys: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options.resourceTags ?? {}))
+    resourceTagKeys[`aws:ResourceTag/${k}`] = v;
   const prefix = `arn:aws:execute-api:${options.region}:${options.accountId}:${options.apiId}/${options.stageName}/`;
-  return (ctx, caller) => {
+  return (ctx, caller, phase) => {
     const resource = `${prefix}${ctx.req.method}/${ctx.path.replace(/^\/+/, "")}`;
     const userAgent = ctx.req.headers["user-agent"];
     const referer = ctx.req.headers.referer;
@@ -71,6 +81,8 @@ export function compileAccessCheck(options: AccessCheckOptions): AccessCheck {
       ...(userAgent === undefined ? {} : { "aws:UserAgent": userAgent }),
       ...(referer === undefined ? {} : { "aws:Referer": referer }),
       ...options.networks?.contextFor(ctx.clientIp),
+      ...(ctx.sourceVpce === undefined ? {} : { "aws:SourceVpce": ctx.sourceVpce }),
+      ...resourceTagKeys,
     };
     if (caller !== undefined) {
       context["aws:PrincipalArn"] = caller.principal.arn;
@@ -91,6 +103,7 @@ export function compileAccessCheck(options: AccessCheckOptions): AccessCheck {
     const explicit = fromResource?.effect === "Deny" || fromIdentity?.effect === "Deny";
     let allowed: boolean;
     if (explicit) allowed = false;
+    else if (phase === "explicitDenyOnly") allowed = true;
     else if (caller === undefined) allowed = fromResource === undefined || fromResource.effect === "Allow";
     else if (caller.principal.accountId === options.accountId) {
       allowed = fromIdentity?.effect === "Allow" || fromResource?.effect === "Allow";

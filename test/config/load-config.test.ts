@@ -150,9 +150,12 @@ colour: blue
   - { openapi: api.yaml, id: abcdefghij }
 networks:
   vpc-1: [10.0.0.0/33, banana]
+trustedProxies: [10.0.0.0/8, 300.1.1.1]
 `).join("\n");
   assert.match(shapeOk, /apis\[0\]\.openapi: no such file nowhere\.yaml/);
   assert.match(shapeOk, /apis\[2\]\.id: duplicate api id abcdefghij/);
   assert.match(shapeOk, /networks\.vpc-1\[0\]: invalid CIDR "10\.0\.0\.0\/33"/);
   assert.match(shapeOk, /networks\.vpc-1\[1\]: invalid CIDR "banana"/);
+  assert.match(shapeOk, /trustedProxies\[1\]: invalid CIDR "300\.1\.1\.1"/);
+  assert.doesNotMatch(shapeOk, /trustedProxies\[0\]/);
 });

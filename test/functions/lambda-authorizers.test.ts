@@ -117,3 +117,84 @@ describe("Lambda authorizers (TOKEN and REQUEST)", () => {
     );
   });
 });
+
+// AWS's "How API Gateway resource policies affect authorization workflow": with a Lambda authorizer
+// the resource policy is evaluated in two phases — an explicit deny refuses before the authorizer
+// runs; otherwise the authorizer's allow suffices where the resource policy is silent (Table A). A
+// method without an authorizer still needs the resource policy's explicit allow.
+const POLICY = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: "*",
+      Action: "execute-api:Invoke",
+      Resource: "execute-api:/*",
+      Condition: { IpAddress: { "aws:SourceIp": ["192.0.2.0/24"] } },
+    },
+    {
+      Effect: "Deny",
+      Principal: "*",
+      Action: "execute-api:Invoke",
+      Resource: "execute-api:/*",
+      Condition: { StringLike: { "aws:UserAgent": "blocked-*" } },
+    },
+  ],
+};
+const WITH_POLICY = `${API.replace("title: Authorizers", "title: AuthorizersWithPolicy")}
+  /open:
+    get:
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: "${arn("echo")}" }
+x-amazon-apigateway-policy: ${JSON.stringify(POLICY)}
+`;
+
+describe("Lambda authorizers with a resource policy", () => {
+  let gw: TestGateway;
+  let id: string;
+  before(async () => {
+    gw = await startTestGateway({
+      functions: {
+        tokenAuthorizer: { handler: join(FIXTURES, "handlers.tokenAuthorizer") },
+        requestAuthorizer: { handler: join(FIXTURES, "handlers.requestAuthorizer") },
+        echo: { handler: join(FIXTURES, "handlers.echo") },
+      },
+    });
+    id = await gw.deployRest(WITH_POLICY, "prod");
+  });
+  after(() => gw.close());
+
+  test("an explicit deny in the resource policy refuses before the authorizer is invoked", async () => {
+    const blocked = await gw.call(id, "/prod/me", {
+      headers: { authorization: "Bearer deny", "user-agent": "blocked-bot" },
+    });
+    assert.equal(blocked.status, 403);
+    assert.equal(blocked.headers["x-amzn-errortype"], "AccessDeniedException");
+    assert.match(
+      JSON.parse(blocked.text).Message,
+      /^User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:000000000000:\w+\/prod\/GET\/me with an explicit deny$/,
+    );
+    const allowed = await gw.call(id, "/prod/me", { headers: { authorization: "Bearer allow" } });
+    assert.equal(allowed.status, 200, allowed.text);
+    assert.equal(
+      JSON.parse(allowed.text).event.requestContext.authorizer.calls,
+      1,
+      "the blocked request never reached the authorizer",
+    );
+  });
+
+  test("the authorizer's allow suffices where the resource policy is silent; its deny still refuses", async () => {
+    const ok = await gw.call(id, "/prod/me", { headers: { authorization: "Bearer allow" } });
+    assert.equal(ok.status, 200, ok.text);
+    const deny = await gw.call(id, "/prod/me", { headers: { authorization: "Bearer deny" } });
+    assert.equal(deny.status, 403);
+    assert.deepEqual(JSON.parse(deny.text), {
+      Message: "User is not authorized to access this resource with an explicit deny",
+    });
+  });
+
+  test("a method without an authorizer needs the resource policy's explicit allow", async () => {
+    const r = await gw.call(id, "/prod/open");
+    assert.equal(r.status, 403);
+    assert.match(JSON.parse(r.text).Message, /^User: anonymous is not authorized .*\/prod\/GET\/open$/);
+  });
+});

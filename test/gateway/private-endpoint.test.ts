@@ -34,13 +34,21 @@ const VPCE_ONLY = {
 
 let inside: TestGateway;
 let outside: TestGateway;
+let proxied: TestGateway;
 before(async () => {
   inside = await startTestGateway({ networks: { "vpce-0aaa1111": ["127.0.0.0/8"] } });
   outside = await startTestGateway({ networks: { "vpce-0aaa1111": ["10.1.0.0/16"] } });
+  // Behind a trusted proxy (this loopback), which names the client and the VPC endpoint in headers.
+  proxied = await startTestGateway({
+    networks: { "vpce-0aaa1111": ["10.1.0.0/16"] },
+    trustedProxies: ["127.0.0.0/8"],
+    vpceHeader: "x-portico-vpce",
+  });
 });
 after(async () => {
   await inside.close();
   await outside.close();
+  await proxied.close();
 });
 
 async function get(gw: TestGateway, host: string, path: string, headers: Record<string, string> = {}) {
@@ -75,4 +83,27 @@ test("traffic from outside every VPC endpoint network is refused", async () => {
 test("a PRIVATE API without a resource policy denies every call", async () => {
   const id = await inside.deployRest(api("NoPolicy"), "prod");
   assert.equal((await get(inside, `${id}.execute-api.us-east-1.amazonaws.com`, "/prod/ping")).status, 403);
+});
+
+test("behind a trusted proxy, its VPC endpoint header and X-Forwarded-For are believed", async () => {
+  const id = await proxied.deployRest(api("ViaProxy", VPCE_ONLY), "prod");
+  const host = `${id}.execute-api.us-east-1.amazonaws.com`;
+  const named = await get(proxied, host, "/prod/ping", { "x-portico-vpce": "vpce-0aaa1111" });
+  assert.equal(named.status, 200, named.text);
+  const other = await get(proxied, host, "/prod/ping", { "x-portico-vpce": "vpce-0bbb2222" });
+  assert.equal(other.status, 403, "another endpoint fails the policy's aws:SourceVpce condition");
+  assert.equal((await get(proxied, host, "/prod/ping")).status, 403, "no header, not in the network");
+  // The client address comes from X-Forwarded-For: an address inside the endpoint's network passes.
+  const forwarded = await get(proxied, host, "/prod/ping", { "x-forwarded-for": "10.1.2.3" });
+  assert.equal(forwarded.status, 200, forwarded.text);
+});
+
+test("without trustedProxies, forwarding headers cannot be spoofed", async () => {
+  const id = await outside.deployRest(api("Spoof", VPCE_ONLY), "prod");
+  const host = `${id}.execute-api.us-east-1.amazonaws.com`;
+  const r = await get(outside, host, "/prod/ping", {
+    "x-forwarded-for": "10.1.2.3",
+    "x-amzn-vpce-id": "vpce-0aaa1111",
+  });
+  assert.equal(r.status, 403);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { APIGatewayClient, UpdateRestApiCommand } from "@aws-sdk/client-api-gateway";
+import { APIGatewayClient, TagResourceCommand, UpdateRestApiCommand } from "@aws-sdk/client-api-gateway";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 const api = (title: string, policy: object) => `
@@ -88,6 +88,41 @@ describe("resource policies on the data plane", () => {
       403,
       "127.0.0.1 is not in the endpoint's network",
     );
+  });
+
+  test("aws:ResourceTag/* holds the stage's tags (over the API's), changed by TagResource at once", async () => {
+    const id = await gw.deployRest(
+      api("Tagged", {
+        Statement: {
+          Effect: "Allow",
+          Principal: "*",
+          Action: "execute-api:Invoke",
+          Resource: "execute-api:/*",
+          Condition: { StringEquals: { "aws:ResourceTag/env": "prod" } },
+        },
+      }),
+      "prod",
+    );
+    assert.equal((await gw.call(id, "/prod/pets")).status, 403, "untagged: the condition fails");
+    const client = new APIGatewayClient(adminClientConfig(gw));
+    try {
+      await client.send(
+        new TagResourceCommand({
+          resourceArn: `arn:aws:apigateway:us-east-1::/restapis/${id}/stages/prod`,
+          tags: { env: "prod" },
+        }),
+      );
+      assert.equal((await gw.call(id, "/prod/pets")).status, 200);
+      await client.send(
+        new TagResourceCommand({
+          resourceArn: `arn:aws:apigateway:us-east-1::/restapis/${id}/stages/prod`,
+          tags: { env: "test" },
+        }),
+      );
+      assert.equal((await gw.call(id, "/prod/pets")).status, 403);
+    } finally {
+      client.destroy();
+    }
   });
 
   test("an invalid policy is refused when set, and the API keeps its old one", async () => {

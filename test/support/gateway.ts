@@ -38,6 +38,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     ],
     functions: {},
     networks: {},
+    trustedProxies: [],
     apis: [],
     ...overrides,
   } as Settings;
