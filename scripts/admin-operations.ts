@@ -37,7 +37,9 @@ Object.assign(V1, {
     "partial: variables, description, deploymentId, cache cluster, tracing and every method-settings path; not canary or access-log paths",
   UpdateAccount: "partial: cloudwatchRoleArn only",
   TestInvokeMethod: "partial: runs the real pipeline; the execution log is shorter than AWS's",
-  FlushStageCache: "partial: accepted; the response cache arrives with the traffic work",
+  FlushStageCache: "supported",
+  FlushStageAuthorizersCache: "supported",
+  GetUsage: "partial: per-key daily counts and remaining quota; no pagination",
 } satisfies Record<string, Status>);
 
 supported(

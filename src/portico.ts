@@ -14,6 +14,7 @@ import { Upstreams } from "./integrations/upstreams.ts";
 import { createLogger, type Logger } from "./observe/logger.ts";
 import { openStore } from "./state/open-store.ts";
 import type { Store } from "./state/store.ts";
+import { LocalTraffic } from "./traffic/local-traffic.ts";
 
 export interface Portico {
   readonly port: number;
@@ -47,6 +48,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     await store.close();
     throw err;
   }
+  const traffic = new LocalTraffic();
   const dataPlane = new DataPlane(log, {
     trustedProxies: new TrustedProxies(settings.trustedProxies, settings.vpceHeader),
   });
@@ -57,6 +59,12 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     region: settings.region,
     networks: new Networks(settings.networks),
     apiKeys: new ApiKeyIndex(),
+    traffic,
+    accountBucket: {
+      key: "a",
+      rate: settings.accountThrottle.rateLimit,
+      burst: settings.accountThrottle.burstLimit,
+    },
     iam: {
       credentials: new CredentialStore(settings.credentials, {
         region: settings.region,

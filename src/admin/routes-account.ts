@@ -139,6 +139,17 @@ export function addAccountRoutes(router: AdminRouter, control: ControlPlane): vo
     return { status: 202 };
   });
 
+  router.add("GET", "/usageplans/{planId}/usage", async (r) => {
+    const { items, ...rest } = await control.usage(
+      await plan(r.params.planId!),
+      r.query.get("startDate"),
+      r.query.get("endDate"),
+      r.query.get("keyId"),
+    );
+    // The wire name of Usage.items is "values".
+    return { status: 200, body: { ...rest, values: items } };
+  });
+
   // Usage plan keys
   const planKeyWire = (k: ApiKey) => ({ id: k.id, type: "API_KEY", value: k.value, name: k.name });
   router.add("POST", "/usageplans/{planId}/keys", async (r) => {
@@ -290,13 +301,16 @@ interface Account {
 /** GetAccount / UpdateAccount: AWS's account-level throttle defaults (10,000 rps, 5,000 burst). */
 export function addAccountSettingsRoutes(router: AdminRouter, control: ControlPlane): void {
   const defaults = (): Account => ({
-    throttleSettings: { burstLimit: 5000, rateLimit: 10000 },
+    throttleSettings: control.accountThrottle(),
     features: [],
     apiKeyVersion: "4",
   });
   router.add("GET", "/account", async () => ({
     status: 200,
-    body: (await control.getDocument<Account>("account", "account")) ?? defaults(),
+    body: {
+      ...((await control.getDocument<Account>("account", "account")) ?? defaults()),
+      throttleSettings: control.accountThrottle(),
+    },
   }));
   router.add("PATCH", "/account", async (r) => {
     const ops = readPatchOperations(jsonBody(r));

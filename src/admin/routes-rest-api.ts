@@ -154,12 +154,22 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     });
     return { status: 200, body: result };
   });
-  // FlushStageCache: the response cache arrives with the traffic work; flushing an empty cache succeeds.
+  // FlushStageCache, FlushStageAuthorizersCache.
   router.add("DELETE", "/restapis/{apiId}/stages/{stageName}/cache/data", async (r) => {
     await api(r);
     if ((await control.getRestStage(p(r).apiId, r.params.stageName!)) === undefined) {
       throw notFound("Invalid stage identifier specified");
     }
+    await control.flushStageCache(p(r).apiId, r.params.stageName!);
+    return { status: 202 };
+  });
+  router.add("DELETE", "/restapis/{apiId}/stages/{stageName}/cache/authorizers", async (r) => {
+    await api(r);
+    if ((await control.getRestStage(p(r).apiId, r.params.stageName!)) === undefined) {
+      throw notFound("Invalid stage identifier specified");
+    }
+    // Authorizer results are cached in the compiled stage: recompiling starts them afresh.
+    await control.refreshApi(p(r).apiId);
     return { status: 202 };
   });
 

@@ -1,4 +1,4 @@
-import type { ApiKey, UsagePlan } from "../model/account.ts";
+import type { ApiKey, QuotaSettings, ThrottleSettings, UsagePlan } from "../model/account.ts";
 
 /**
  * API keys as the data plane checks them: key value → key id, enabled flag and the `{apiId}/{stage}`
@@ -10,6 +10,17 @@ export interface KeyEntry {
   readonly enabled: boolean;
   readonly stages: ReadonlySet<string>;
   readonly usagePlanIds: readonly string[];
+  /** `{apiId}/{stage}` → the one usage plan of this key covering that stage (AWS allows only one). */
+  readonly plans: ReadonlyMap<string, StagePlan>;
+}
+
+/** What a usage plan imposes on one key at one API stage. */
+export interface StagePlan {
+  readonly planId: string;
+  readonly throttle?: ThrottleSettings;
+  /** `/{resourcePath}/{METHOD}` → per-method throttle for this stage. */
+  readonly methodThrottles: ReadonlyMap<string, ThrottleSettings>;
+  readonly quota?: QuotaSettings;
 }
 
 export class ApiKeyIndex {
@@ -19,11 +30,23 @@ export class ApiKeyIndex {
     const next = new Map<string, KeyEntry>();
     for (const key of keys) {
       const covering = plans.filter((p) => p.keyIds.includes(key.id));
+      const stagePlans = new Map<string, StagePlan>();
+      for (const plan of covering) {
+        for (const s of plan.apiStages) {
+          stagePlans.set(`${s.apiId}/${s.stage}`, {
+            planId: plan.id,
+            throttle: plan.throttle,
+            methodThrottles: new Map(Object.entries(s.throttle ?? {})),
+            quota: plan.quota,
+          });
+        }
+      }
       next.set(key.value, {
         id: key.id,
         enabled: key.enabled,
-        stages: new Set(covering.flatMap((p) => p.apiStages.map((s) => `${s.apiId}/${s.stage}`))),
+        stages: new Set(stagePlans.keys()),
         usagePlanIds: covering.map((p) => p.id),
+        plans: stagePlans,
       });
     }
     this.byValue = next;

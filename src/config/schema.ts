@@ -104,6 +104,20 @@ export const CONFIG_SCHEMA = {
       propertyNames: { pattern: "^vpce?-[0-9a-zA-Z]+$" },
       additionalProperties: { type: "array", items: { type: "string" } },
     },
+    accountThrottle: {
+      type: "object",
+      additionalProperties: false,
+      description: "The account-level throttle shared by every API (AWS: 10,000 rps, burst 5,000).",
+      properties: {
+        rateLimit: { type: "number", minimum: 0, description: "Requests per second (default 10000)." },
+        burstLimit: { type: "integer", minimum: 0, description: "Bucket size (default 5000)." },
+      },
+    },
+    trafficFailMode: {
+      enum: ["open", "closed"],
+      description:
+        "With --redis: admit (open, default) or refuse (closed) requests while Redis is unreachable.",
+    },
     trustedProxies: {
       type: "array",
       description:
@@ -187,5 +201,7 @@ export interface PorticoConfig {
   networks?: Record<string, string[]>;
   trustedProxies?: string[];
   vpceHeader?: string;
+  accountThrottle?: { rateLimit?: number; burstLimit?: number };
+  trafficFailMode?: "open" | "closed";
   apis?: ApiConfig[];
 }

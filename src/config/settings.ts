@@ -18,6 +18,10 @@ export interface Settings {
   networks: Record<string, string[]>;
   trustedProxies: string[];
   vpceHeader?: string;
+  /** The account-level token bucket. */
+  accountThrottle: { rateLimit: number; burstLimit: number };
+  /** With Redis: what throttles and quotas do while it is unreachable. */
+  trafficFailMode: "open" | "closed";
   apis: DeclaredApi[];
   configFile?: string;
   /** Reload function handlers when their files change (development). */
@@ -62,6 +66,11 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     networks: config?.networks ?? {},
     trustedProxies: config?.trustedProxies ?? [],
     vpceHeader: config?.vpceHeader,
+    accountThrottle: {
+      rateLimit: config?.accountThrottle?.rateLimit ?? 10_000,
+      burstLimit: config?.accountThrottle?.burstLimit ?? 5_000,
+    },
+    trafficFailMode: config?.trafficFailMode ?? "open",
     apis: (config?.apis ?? []).map((a) => ({ ...a, type: a.type ?? "REST" })),
     configFile: config?.file,
     watch: flags.watch === "true" || env.PORTICO_WATCH === "1" || env.PORTICO_WATCH === "true",

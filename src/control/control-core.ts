@@ -8,6 +8,7 @@ import type { Deployment, Stage } from "../model/rest-api.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Store } from "../state/store.ts";
 import { Serial } from "./serial.ts";
+import { usageReport } from "./traffic-admin.ts";
 
 export interface DeployOptions {
   /** Absent: the deployment is created but no stage points at it yet. */
@@ -53,6 +54,24 @@ export class ControlCore {
     this.integrations = deps.integrations;
     this.log = deps.log;
     this.region = deps.region;
+  }
+
+  /** Drops every cached response of a stage (FlushStageCache), on every node sharing the cache. */
+  async flushStageCache(apiId: string, stageName: string): Promise<void> {
+    await this.integrations.traffic?.cache.flush(`${apiId}/${stageName}`);
+  }
+
+  /** GetUsage for a plan. */
+  async usage(plan: UsagePlan, startDate: string | null, endDate: string | null, keyId: string | null) {
+    const traffic = this.integrations.traffic;
+    if (traffic === undefined) return { usagePlanId: plan.id, startDate, endDate, items: {} };
+    return usageReport(traffic, plan, startDate, endDate, keyId);
+  }
+
+  /** The account-level throttle (config `accountThrottle`), as GetAccount reports it. */
+  accountThrottle(): { burstLimit: number; rateLimit: number } {
+    const b = this.integrations.accountBucket;
+    return { burstLimit: b?.burst ?? 5000, rateLimit: b?.rate ?? 10000 };
   }
 
   async getDeployment(apiId: string, deploymentId: string): Promise<Deployment | undefined> {

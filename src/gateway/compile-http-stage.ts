@@ -7,6 +7,7 @@ import { httpProxyIntegration } from "../integrations/http-proxy.ts";
 import { httpApiIsBinary, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../model/http-api.ts";
+import { httpRouteBucket } from "../traffic/route-traffic.ts";
 import { configurationError } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps, IntegrationHandler } from "./compiled.ts";
 import { HTTP_API_RESPONSES } from "./gateway-responses.ts";
@@ -94,6 +95,8 @@ export function compileHttpStage(
     if (route.authorizationType === "CUSTOM") return { authorizer: lambdaChecks.get(route.authorizerId) };
     return {};
   };
+  const throttleFor = (routeKey: string) =>
+    httpRouteBucket(stage.apiId, stage.stageName, routeKey, stage.defaultRouteSettings, stage.routeSettings);
   for (const route of Object.values(deployment.snapshot.routes)) {
     const integrationId = route.target?.startsWith("integrations/")
       ? route.target.slice("integrations/".length)
@@ -109,6 +112,7 @@ export function compileHttpStage(
         httpMethod: "ANY",
         invoke,
         authorizationType: route.authorizationType,
+        throttle: throttleFor("$default"),
         ...guards(route),
       };
       continue;
@@ -122,6 +126,7 @@ export function compileHttpStage(
       httpMethod: method,
       invoke,
       authorizationType: route.authorizationType,
+      throttle: throttleFor(route.routeKey),
       ...guards(route),
     });
   }
@@ -144,5 +149,7 @@ export function compileHttpStage(
       networks: deps.networks,
     }),
     iam: deps.iam,
+    traffic: deps.traffic,
+    accountBucket: deps.accountBucket,
   };
 }

@@ -2,6 +2,7 @@ import { type CognitoCheck, compileCognitoAuthorizer } from "../auth/cognito-aut
 import { type AuthorizerCheck, compileLambdaAuthorizer } from "../auth/lambda-authorizer.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
 import type { Deployment, Method, Stage } from "../model/rest-api.ts";
+import { restMethodBucket, restMethodCache } from "../traffic/route-traffic.ts";
 import { compileRestIntegration } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
 import { customizeResponses } from "./custom-responses.ts";
@@ -53,6 +54,8 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
         authorizationType: method.authorizationType,
         apiKeyRequired: method.apiKeyRequired,
         authorizer: authorizerFor(method),
+        throttle: restMethodBucket(stage, resource.path, method.httpMethod),
+        cache: restMethodCache(stage, resource.path, method.httpMethod, method.methodIntegration),
       });
     }
   }
@@ -79,6 +82,8 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     }),
     iam: deps.iam,
     apiKeys: deps.apiKeys,
+    traffic: deps.traffic,
+    accountBucket: deps.accountBucket,
     responses: customizeResponses(
       REST_RESPONSES,
       deployment.snapshot.gatewayResponses,

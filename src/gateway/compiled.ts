@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ApiKeyIndex } from "../auth/api-key-index.ts";
+import type { ApiKeyIndex, KeyEntry } from "../auth/api-key-index.ts";
+import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
 import type { JwtCheck } from "../auth/jwt-authorizer.ts";
 import type { AuthorizerCheck } from "../auth/lambda-authorizer.ts";
 import type { Networks } from "../auth/policy/networks.ts";
 import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
+import type { RouteCachePolicy } from "../traffic/route-traffic.ts";
+import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 import type { IamAuthority } from "./authorize.ts";
 import type { GatewayResponse, GatewayResponseType } from "./gateway-responses.ts";
 import type { AccessCheck } from "./resource-policy.ts";
@@ -22,6 +25,10 @@ export interface IntegrationDeps {
   readonly iam?: IamAuthority;
   /** API keys for `apiKeyRequired` methods (kept current by the control plane). */
   readonly apiKeys?: ApiKeyIndex;
+  /** Throttling buckets, quotas and the response cache: in-process or on Redis. */
+  readonly traffic?: TrafficBackend;
+  /** The account-level token bucket (AWS: 10,000 rps, burst 5,000 per region), shared by every API. */
+  readonly accountBucket?: Bucket;
 }
 
 /**
@@ -50,6 +57,10 @@ export interface CompiledRoute {
   /** HTTP API JWT routes: the token check and the scopes the route requires. */
   readonly jwt?: JwtCheck;
   readonly authorizationScopes?: readonly string[];
+  /** The stage's throttle for this method or route (its own settings, else the stage default). */
+  readonly throttle?: Bucket;
+  /** REST methods served from the stage cache. */
+  readonly cache?: RouteCachePolicy;
 }
 
 export interface CompiledStage {
@@ -74,6 +85,8 @@ export interface CompiledStage {
   readonly iam?: IamAuthority;
   /** The API-key index for `apiKeyRequired` methods. */
   readonly apiKeys?: ApiKeyIndex;
+  readonly traffic?: TrafficBackend;
+  readonly accountBucket?: Bucket;
 }
 
 export interface CompiledApi {
@@ -110,4 +123,8 @@ export interface RequestContext {
   authorizer?: Record<string, unknown>;
   /** The API key a Lambda authorizer chose (`usageIdentifierKey`), for `apiKeySource: AUTHORIZER`. */
   usageIdentifierKey?: string;
+  /** The API key that passed the check on an `apiKeyRequired` method: its usage plan throttles and counts. */
+  apiKey?: KeyEntry;
+  /** The caller IAM authenticated, for cache invalidation rights. */
+  caller?: StoredPrincipal;
 }

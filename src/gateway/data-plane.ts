@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { MAX_PAYLOAD_BYTES } from "../integrations/request-body.ts";
 import type { Logger } from "../observe/logger.ts";
+import { serveWithCache } from "./cache-gate.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./compiled.ts";
 import { HTTP_API_RESPONSES, REST_RESPONSES } from "./gateway-responses.ts";
 import { guardRequest } from "./guard.ts";
@@ -9,6 +10,7 @@ import { newExtendedRequestId, newRequestId } from "./request-ids.ts";
 import { pathSegments, resolve } from "./resolve.ts";
 import { RoutingTable } from "./routing-table.ts";
 import { sendGatewayResponse } from "./send.ts";
+import { admitTraffic } from "./traffic-gate.ts";
 import type { TrustedProxies } from "./trusted-proxies.ts";
 
 /**
@@ -148,7 +150,7 @@ export class DataPlane {
       stage.privateEndpoint !== undefined ||
       route.apiKeyRequired ||
       (route.authorizationType !== undefined && route.authorizationType !== "NONE");
-    const pending = guarded ? this.authorizeThenInvoke(ctx, iam) : route.invoke(ctx);
+    const pending = guarded ? this.authorizeThenInvoke(ctx, iam) : this.admitThenInvoke(ctx);
     pending.catch((err: unknown) => {
       this.log.error({ err, requestId: ids.requestId }, "integration failed unexpectedly");
       sendGatewayResponse(res, stage.apiType, ids, stage.responses.INTEGRATION_FAILURE);
@@ -164,6 +166,25 @@ export class DataPlane {
       sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, refusal);
       return;
     }
-    await ctx.route.invoke(ctx);
+    await this.admitThenInvoke(ctx);
+  }
+
+  /** Throttles and quotas, then the cache or the integration; synchronous while state is in-process. */
+  private admitThenInvoke(ctx: RequestContext): Promise<void> {
+    const verdict = admitTraffic(ctx);
+    if (verdict === undefined) return this.invoke(ctx);
+    if (!(verdict instanceof Promise)) {
+      sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, verdict);
+      return Promise.resolve();
+    }
+    return verdict.then((refusal) => {
+      if (refusal === undefined) return this.invoke(ctx);
+      sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, refusal);
+    });
+  }
+
+  private invoke(ctx: RequestContext): Promise<void> {
+    const policy = ctx.route.cache;
+    return policy === undefined ? ctx.route.invoke(ctx) : serveWithCache(ctx, policy);
   }
 }

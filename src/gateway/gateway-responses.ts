@@ -13,6 +13,8 @@ export type GatewayResponseType =
   | "REQUEST_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "INVALID_API_KEY"
+  | "THROTTLED"
+  | "QUOTA_EXCEEDED"
   | "DEFAULT_4XX"
   | "DEFAULT_5XX";
 
@@ -61,6 +63,16 @@ export const REST_RESPONSES: Record<GatewayResponseType, GatewayResponse> = {
     body: '{"message":"Unsupported Media Type"}',
   },
   INVALID_API_KEY: { statusCode: 403, errorType: "ForbiddenException", body: '{"message":"Forbidden"}' },
+  THROTTLED: {
+    statusCode: 429,
+    errorType: "TooManyRequestsException",
+    body: '{"message":"Too Many Requests"}',
+  },
+  QUOTA_EXCEEDED: {
+    statusCode: 429,
+    errorType: "LimitExceededException",
+    body: '{"message":"Limit Exceeded"}',
+  },
   DEFAULT_4XX: { statusCode: 400, errorType: "BadRequestException", body: '{"message":"Bad Request"}' },
   DEFAULT_5XX: {
     statusCode: 500,

@@ -44,6 +44,7 @@ export async function guardRequest(
       return authenticated.response;
     }
     caller = authenticated.principal;
+    ctx.caller = caller;
     trace.push(`IAM: signature verified for ${caller.principal.arn}`);
   }
   const lambdaAuthorizer = route.authorizationType === "CUSTOM";
@@ -106,6 +107,7 @@ export async function guardRequest(
       return stage.responses.INVALID_API_KEY;
     }
     trace.push(`API key: ${key.id} (usage plans ${key.usagePlanIds.join(", ")})`);
+    ctx.apiKey = key;
   }
   return undefined;
 }

@@ -19,6 +19,8 @@ export type AccessCheck = (
    * deny; the authorizer's own policy then stands in for the identity policy (AWS's Table A).
    */
   phase?: "explicitDenyOnly",
+  /** `execute-api:Invoke` unless asked otherwise (`execute-api:InvalidateCache`). */
+  action?: string,
 ) => GatewayResponse | undefined;
 
 export interface AccessCheckOptions {
@@ -69,7 +71,7 @@ export function compileAccessCheck(options: AccessCheckOptions): AccessCheck {
   for (const [k, v] of Object.entries(options.resourceTags ?? {}))
     resourceTagKeys[`aws:ResourceTag/${k}`] = v;
   const prefix = `arn:aws:execute-api:${options.region}:${options.accountId}:${options.apiId}/${options.stageName}/`;
-  return (ctx, caller, phase) => {
+  return (ctx, caller, phase, action = "execute-api:Invoke") => {
     const resource = `${prefix}${ctx.req.method}/${ctx.path.replace(/^\/+/, "")}`;
     const userAgent = ctx.req.headers["user-agent"];
     const referer = ctx.req.headers.referer;
@@ -93,7 +95,7 @@ export function compileAccessCheck(options: AccessCheckOptions): AccessCheck {
     }
     const request = {
       principal: caller?.principal ?? ({ kind: "anonymous" } as const),
-      action: "execute-api:Invoke",
+      action,
       resource,
       context,
     };
@@ -110,7 +112,7 @@ export function compileAccessCheck(options: AccessCheckOptions): AccessCheck {
     } else allowed = fromIdentity?.effect === "Allow" && fromResource?.effect === "Allow";
     if (allowed) return undefined;
     const user = caller === undefined ? "anonymous" : caller.principal.arn;
-    const message = `User: ${user} is not authorized to perform: execute-api:Invoke on resource: ${resource}${
+    const message = `User: ${user} is not authorized to perform: ${action} on resource: ${resource}${
       explicit ? " with an explicit deny" : ""
     }`;
     // AWS answers policy denials with a capitalised "Message" key.

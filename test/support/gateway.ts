@@ -39,6 +39,8 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     functions: {},
     networks: {},
     trustedProxies: [],
+    accountThrottle: { rateLimit: 10_000, burstLimit: 5_000 },
+    trafficFailMode: "open",
     apis: [],
     ...overrides,
   } as Settings;

@@ -1,0 +1,123 @@
+import { MAX_CACHED_BYTES, type RouteCachePolicy } from "../traffic/route-traffic.ts";
+import type { CachedResponse } from "../traffic/traffic-backend.ts";
+import type { RequestContext } from "./compiled.ts";
+import { newTraceId } from "./request-ids.ts";
+import { captureResponse } from "./response-capture.ts";
+import { idHeaders, sendGatewayResponse } from "./send.ts";
+
+/** Headers that belong to one response, never replayed from the cache. */
+const PER_RESPONSE = new Set([
+  "x-amzn-requestid",
+  "x-amz-apigw-id",
+  "apigw-requestid",
+  "x-amzn-trace-id",
+  "date",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "x-portico-trace",
+  "x-portico-cache",
+  "warning",
+]);
+
+/** Portico's wording for SUCCEED_WITH_RESPONSE_HEADER (AWS documents a warning header, not its text). */
+const WARNING = '199 - "Cache-Control: max-age=0 ignored: not authorized to invalidate the cache"';
+
+/** The cache key: method, resource path and the declared `cacheKeyParameters` values, as on AWS. */
+export function cacheKey(ctx: RequestContext, policy: RouteCachePolicy): string {
+  let key = `${ctx.req.method} ${ctx.route.resourcePath}`;
+  if (policy.keyParameters.length === 0) return key;
+  const query = policy.keyParameters.some((p) => p.kind === "querystring")
+    ? new URLSearchParams(ctx.rawQuery)
+    : undefined;
+  for (const p of policy.keyParameters) {
+    let value: string | undefined;
+    if (p.kind === "path") value = ctx.pathParams[p.name];
+    else if (p.kind === "querystring") value = query!.getAll(p.name).join(",");
+    else {
+      const h = ctx.req.headers[p.name];
+      value = Array.isArray(h) ? h.join(",") : h;
+    }
+    key += `\n${p.kind}.${p.name}=${value ?? ""}`;
+  }
+  return key;
+}
+
+/** `Cache-Control: max-age=0` asks for a fresh answer (and a fresh cache entry). */
+function wantsInvalidation(ctx: RequestContext): boolean {
+  const cc = ctx.req.headers["cache-control"];
+  return cc !== undefined && /(?:^|,)\s*max-age\s*=\s*0\s*(?:,|$)/i.test(cc);
+}
+
+/** Whether the caller holds `execute-api:InvalidateCache` on the method (resource or identity policy). */
+function mayInvalidate(ctx: RequestContext): boolean {
+  const { stage } = ctx;
+  if (ctx.caller === undefined && !stage.hasPolicy) return false;
+  if (stage.access === undefined) return false;
+  return stage.access(ctx, ctx.caller, undefined, "execute-api:InvalidateCache") === undefined;
+}
+
+function replay(ctx: RequestContext, hit: CachedResponse, warning: boolean): void {
+  const headers = idHeaders(ctx.stage.apiType, ctx);
+  headers.push("X-Amzn-Trace-Id", newTraceId(ctx.startMs));
+  for (let i = 0; i < hit.headers.length; i += 2) headers.push(hit.headers[i]!, hit.headers[i + 1]!);
+  headers.push("Content-Length", String(hit.body.length), "x-portico-cache", "hit");
+  if (warning) headers.push("Warning", WARNING);
+  ctx.res.writeHead(hit.statusCode, headers);
+  ctx.res.end(ctx.req.method === "HEAD" ? undefined : hit.body);
+}
+
+/**
+ * Serves a cacheable method: a hit is answered from the stage cache (with fresh request ids); a miss
+ * runs the integration and stores a 2xx answer of at most 1 MB for the method's TTL. Invalidation by
+ * `Cache-Control: max-age=0` needs `execute-api:InvalidateCache` when the method requires it; otherwise
+ * the `unauthorizedCacheControlHeaderStrategy` decides.
+ */
+export async function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): Promise<void> {
+  const store = ctx.stage.traffic?.cache;
+  if (store === undefined) return ctx.route.invoke(ctx);
+  const key = cacheKey(ctx, policy);
+  let warn = false;
+  let refresh = false;
+  if (wantsInvalidation(ctx)) {
+    if (!policy.requireAuthorizationForCacheControl || mayInvalidate(ctx)) refresh = true;
+    else if (policy.unauthorizedStrategy === "FAIL_WITH_403") {
+      const arn = `${ctx.stage.apiId}/${ctx.stage.stageName}/${ctx.req.method}${ctx.path}`;
+      sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, {
+        statusCode: 403,
+        errorType: "AccessDeniedException",
+        body: JSON.stringify({
+          Message: `User: anonymous is not authorized to perform: execute-api:InvalidateCache on resource: ${arn}`,
+        }),
+      });
+      return;
+    } else warn = policy.unauthorizedStrategy === "SUCCEED_WITH_RESPONSE_HEADER";
+  }
+  if (refresh) await store.delete(policy.stage, key);
+  else {
+    const hit = await store.get(policy.stage, key);
+    if (hit !== undefined) {
+      replay(ctx, hit, warn);
+      return;
+    }
+  }
+  ctx.res.setHeader("x-portico-cache", refresh ? "refresh" : "miss");
+  if (warn) ctx.res.setHeader("Warning", WARNING);
+  captureResponse(ctx.res, MAX_CACHED_BYTES, (captured) => {
+    if (captured.body === undefined || captured.statusCode < 200 || captured.statusCode > 299) return;
+    const headers: string[] = [];
+    for (let i = 0; i < captured.headers.length; i += 2) {
+      if (!PER_RESPONSE.has(captured.headers[i]!.toLowerCase()))
+        headers.push(captured.headers[i]!, captured.headers[i + 1]!);
+    }
+    store.set(
+      policy.stage,
+      key,
+      { statusCode: captured.statusCode, headers, body: captured.body },
+      policy.ttlMs,
+      policy.capacityBytes,
+    );
+  });
+  return ctx.route.invoke(ctx);
+}

@@ -1,0 +1,61 @@
+import type { ThrottleSettings } from "../model/account.ts";
+import { quotaPeriod, utcDay } from "../traffic/quota-period.ts";
+import type { Admission, Bucket, QuotaCharge } from "../traffic/traffic-backend.ts";
+import type { RequestContext } from "./compiled.ts";
+import type { GatewayResponse } from "./gateway-responses.ts";
+
+const finite = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
+
+function planBucket(key: string, t: ThrottleSettings | undefined): Bucket | undefined {
+  if (t === undefined || !finite(t.rateLimit)) return undefined;
+  return { key, rate: t.rateLimit, burst: finite(t.burstLimit) ? t.burstLimit : Math.ceil(t.rateLimit) };
+}
+
+/**
+ * Throttling and quotas, in AWS's order of specificity: the API key's usage plan (its per-method
+ * throttle for this stage, else the plan's), the stage's method (or default) limit, the account
+ * limit. Every applicable bucket must have a token; a quota that is used up refuses first.
+ */
+export function admitTraffic(
+  ctx: RequestContext,
+): GatewayResponse | undefined | Promise<GatewayResponse | undefined> {
+  const { stage, route } = ctx;
+  const traffic = stage.traffic;
+  if (traffic === undefined) return undefined;
+  const buckets: Bucket[] = [];
+  let quota: QuotaCharge | undefined;
+  const key = ctx.apiKey;
+  if (key !== undefined) {
+    const stageId = `${stage.apiId}/${stage.stageName}`;
+    const plan = key.plans.get(stageId);
+    if (plan !== undefined) {
+      const method = `${route.resourcePath}/${route.httpMethod}`;
+      const own = planBucket(
+        `k:${plan.planId}:${key.id}:${stageId}:${method}`,
+        plan.methodThrottles.get(method),
+      );
+      const bucket = own ?? planBucket(`k:${plan.planId}:${key.id}`, plan.throttle);
+      if (bucket !== undefined) buckets.push(bucket);
+      if (plan.quota !== undefined) {
+        const period = quotaPeriod(plan.quota, ctx.startMs);
+        quota = {
+          subject: `${plan.planId}/${key.id}`,
+          limit: plan.quota.limit,
+          periodStartMs: period.startMs,
+          periodEndMs: period.endMs,
+          day: utcDay(ctx.startMs),
+        };
+      }
+    }
+  }
+  if (route.throttle !== undefined) buckets.push(route.throttle);
+  if (stage.accountBucket !== undefined) buckets.push(stage.accountBucket);
+  if (buckets.length === 0 && quota === undefined) return undefined;
+  const admission = traffic.admit(buckets, quota);
+  return typeof admission === "string" ? refusal(ctx, admission) : admission.then((a) => refusal(ctx, a));
+}
+
+function refusal(ctx: RequestContext, admission: Admission): GatewayResponse | undefined {
+  if (admission === "admitted") return undefined;
+  return admission === "throttled" ? ctx.stage.responses.THROTTLED : ctx.stage.responses.QUOTA_EXCEEDED;
+}

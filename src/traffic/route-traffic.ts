@@ -1,0 +1,103 @@
+import type { MethodSetting } from "../control/stage-patch.ts";
+import type { Integration, Stage } from "../model/rest-api.ts";
+import type { Bucket } from "./traffic-backend.ts";
+
+/** AWS's cache cluster sizes (GB) as byte bounds for the in-process cache. */
+const GB = 1024 * 1024 * 1024;
+export const DEFAULT_CACHE_TTL_SECONDS = 300;
+/** AWS does not cache responses larger than this. */
+export const MAX_CACHED_BYTES = 1_048_576;
+
+/** How one REST method uses the stage cache. */
+export interface RouteCachePolicy {
+  /** `{apiId}/{stage}`: the cache's namespace. */
+  readonly stage: string;
+  readonly ttlMs: number;
+  readonly capacityBytes: number;
+  /** The method request values that make up the key besides method and resource path. */
+  readonly keyParameters: readonly { kind: "path" | "querystring" | "header"; name: string }[];
+  readonly requireAuthorizationForCacheControl: boolean;
+  readonly unauthorizedStrategy:
+    | "FAIL_WITH_403"
+    | "SUCCEED_WITH_RESPONSE_HEADER"
+    | "SUCCEED_WITHOUT_RESPONSE_HEADER";
+}
+
+/** The settings entry for a method: its own (`~1pets/GET`, also `pets/GET`), else the stage's `*\/*`. */
+function methodSetting(stage: Stage, resourcePath: string, httpMethod: string): MethodSetting | undefined {
+  const settings = stage.methodSettings as Record<string, MethodSetting | undefined>;
+  return (
+    settings[`${resourcePath.replaceAll("/", "~1")}/${httpMethod}`] ??
+    settings[`${resourcePath.slice(1)}/${httpMethod}`] ??
+    settings["*/*"]
+  );
+}
+
+const finite = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
+
+/**
+ * A REST method's stage throttle: its own method settings, else the stage default (`*\/*`), each
+ * method with its own bucket. Undefined when neither sets limits (the account limit still applies).
+ */
+export function restMethodBucket(stage: Stage, resourcePath: string, httpMethod: string): Bucket | undefined {
+  const s = methodSetting(stage, resourcePath, httpMethod);
+  if (s === undefined || !finite(s.throttlingRateLimit) || !finite(s.throttlingBurstLimit)) return undefined;
+  if (s.throttlingRateLimit < 0 || s.throttlingBurstLimit < 0) return undefined;
+  return {
+    key: `s:${stage.restApiId}/${stage.stageName}:${resourcePath}/${httpMethod}`,
+    rate: s.throttlingRateLimit,
+    burst: s.throttlingBurstLimit,
+  };
+}
+
+/** An HTTP API route's throttle: its `routeSettings` entry, else the stage's `defaultRouteSettings`. */
+export function httpRouteBucket(
+  apiId: string,
+  stageName: string,
+  routeKey: string,
+  defaults: Record<string, unknown> | undefined,
+  perRoute: Record<string, unknown> | undefined,
+): Bucket | undefined {
+  const own = perRoute?.[routeKey] as Record<string, unknown> | undefined;
+  const rate = own?.throttlingRateLimit ?? defaults?.throttlingRateLimit;
+  const burst = own?.throttlingBurstLimit ?? defaults?.throttlingBurstLimit;
+  if (!finite(rate) || !finite(burst) || rate < 0 || burst < 0) return undefined;
+  return { key: `s:${apiId}/${stageName}:${routeKey}`, rate, burst };
+}
+
+const KEY_PARAMETER = /^(?:method|integration)\.request\.(path|querystring|header)\.(.+)$/;
+
+/**
+ * Whether and how a REST method is cached: the stage's cache cluster must be on and the method's
+ * `caching/enabled` set — GET methods are cached by default when the cluster is on, as on AWS.
+ */
+export function restMethodCache(
+  stage: Stage & { cacheClusterSize?: string },
+  resourcePath: string,
+  httpMethod: string,
+  integration: Integration | undefined,
+): RouteCachePolicy | undefined {
+  if (!stage.cacheClusterEnabled) return undefined;
+  const s = methodSetting(stage, resourcePath, httpMethod);
+  const enabled = s?.cachingEnabled ?? httpMethod === "GET";
+  const ttl = s?.cacheTtlInSeconds ?? DEFAULT_CACHE_TTL_SECONDS;
+  if (!enabled || ttl <= 0) return undefined;
+  const keyParameters: { kind: "path" | "querystring" | "header"; name: string }[] = [];
+  for (const p of integration?.cacheKeyParameters ?? []) {
+    // An integration.request.* key stands for the method request value mapped into it.
+    const source = p.startsWith("integration.") ? (integration?.requestParameters?.[p] ?? p) : p;
+    const m = KEY_PARAMETER.exec(source);
+    if (m === null) continue;
+    const kind = m[1] as "path" | "querystring" | "header";
+    keyParameters.push({ kind, name: kind === "header" ? m[2]!.toLowerCase() : m[2]! });
+  }
+  return {
+    stage: `${stage.restApiId}/${stage.stageName}`,
+    ttlMs: ttl * 1000,
+    capacityBytes: Number(stage.cacheClusterSize ?? "0.5") * GB,
+    keyParameters,
+    requireAuthorizationForCacheControl: s?.requireAuthorizationForCacheControl ?? true,
+    unauthorizedStrategy: (s?.unauthorizedCacheControlHeaderStrategy ??
+      "SUCCEED_WITH_RESPONSE_HEADER") as RouteCachePolicy["unauthorizedStrategy"],
+  };
+}

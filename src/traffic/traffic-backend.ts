@@ -1,0 +1,53 @@
+/**
+ * Where throttling buckets, quota counters and cached responses live: in this process (embedded) or
+ * in Redis (scale-out, every node sees the same state). The data plane asks one question per request
+ * — may it pass every applicable bucket and its quota? — and answers it all or nothing.
+ */
+
+/** A token bucket: `rate` tokens a second refill it up to `burst`; a request takes one token. */
+export interface Bucket {
+  readonly key: string;
+  readonly rate: number;
+  readonly burst: number;
+}
+
+/** One request's charge against its usage plan's quota. */
+export interface QuotaCharge {
+  /** `{planId}/{keyId}` */
+  readonly subject: string;
+  readonly limit: number;
+  /** Start of the current quota period (ms), part of the counter's name. */
+  readonly periodStartMs: number;
+  readonly periodEndMs: number;
+  /** `YYYY-MM-DD` (UTC) of the request, for GetUsage's per-day figures. */
+  readonly day: string;
+}
+
+export type Admission = "admitted" | "throttled" | "quota-exceeded";
+
+/** A response as the cache keeps it. */
+export interface CachedResponse {
+  readonly statusCode: number;
+  /** Flat `[name, value, …]`, without the per-request id headers. */
+  readonly headers: readonly string[];
+  readonly body: Buffer;
+}
+
+export interface ResponseCacheStore {
+  get(stage: string, key: string): CachedResponse | undefined | Promise<CachedResponse | undefined>;
+  set(stage: string, key: string, value: CachedResponse, ttlMs: number, capacityBytes: number): void;
+  delete(stage: string, key: string): void | Promise<void>;
+  /** Drops every entry of a stage (FlushStageCache). */
+  flush(stage: string): Promise<void>;
+}
+
+export interface TrafficBackend {
+  /** Takes a token from every bucket and counts the quota, only if all of them allow it. */
+  admit(buckets: readonly Bucket[], quota: QuotaCharge | undefined): Admission | Promise<Admission>;
+  /** Requests counted per day (`YYYY-MM-DD` → count) for `{planId}/{keyId}`. */
+  dailyUsage(subject: string, days: readonly string[]): Promise<number[]>;
+  /** Requests counted in the quota period that starts at `periodStartMs`. */
+  periodUsage(subject: string, periodStartMs: number): Promise<number>;
+  readonly cache: ResponseCacheStore;
+  close(): Promise<void>;
+}
