@@ -15,6 +15,8 @@ import { createLogger, type Logger } from "./observe/logger.ts";
 import { openStore } from "./state/open-store.ts";
 import type { Store } from "./state/store.ts";
 import { LocalTraffic } from "./traffic/local-traffic.ts";
+import { RedisTraffic } from "./traffic/redis-traffic.ts";
+import type { TrafficBackend } from "./traffic/traffic-backend.ts";
 
 export interface Portico {
   readonly port: number;
@@ -30,7 +32,11 @@ export interface Portico {
  * the config file, then opens the data and admin listeners.
  */
 export async function startPortico(settings: Settings, log: Logger = createLogger()): Promise<Portico> {
-  const store = await openStore({ dataDir: settings.dataDir });
+  const store = await openStore({
+    dataDir: settings.dataDir,
+    redis: settings.redis,
+    onError: (err) => log.warn({ err: err.message }, "redis (state) connection error"),
+  });
   const upstreams = new Upstreams();
   let functions: FunctionRegistry;
   try {
@@ -48,7 +54,16 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     await store.close();
     throw err;
   }
-  const traffic = new LocalTraffic();
+  let traffic: TrafficBackend;
+  try {
+    traffic =
+      settings.redis === undefined
+        ? new LocalTraffic()
+        : await RedisTraffic.open(settings.redis, { failMode: settings.trafficFailMode, log });
+  } catch (err) {
+    await Promise.allSettled([functions.close(), store.close()]);
+    throw err;
+  }
   const dataPlane = new DataPlane(log, {
     trustedProxies: new TrustedProxies(settings.trustedProxies, settings.vpceHeader),
   });
@@ -78,6 +93,8 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   let admin: AdminServer | undefined;
   try {
     await control.loadAll();
+    // With a shared store, every node follows the others' changes (deploys, keys, settings).
+    const unfollow = settings.redis === undefined ? () => undefined : control.followSharedStore();
     await applyDeclaredApis(control, settings.apis);
     const port = await dataPlane.listen(settings.port, settings.host);
     admin = new AdminServer(createAdminRouter(control), sigv4Authenticator(settings), log);
@@ -89,13 +106,20 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       control,
       store,
       async close() {
+        unfollow();
         await Promise.all([dataPlane.close(), adminServer.close()]);
-        await Promise.all([upstreams.close(), functions.close()]);
+        await Promise.all([upstreams.close(), functions.close(), traffic.close()]);
         await store.close();
       },
     };
   } catch (err) {
-    await Promise.allSettled([dataPlane.close(), admin?.close(), upstreams.close(), functions.close()]);
+    await Promise.allSettled([
+      dataPlane.close(),
+      admin?.close(),
+      upstreams.close(),
+      functions.close(),
+      traffic.close(),
+    ]);
     await store.close();
     throw err;
   }

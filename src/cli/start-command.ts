@@ -14,7 +14,7 @@ export const startCommand: Command = {
   --admin-port N    admin API port (PORTICO_ADMIN_PORT, default 8081)
   --admin-host ADDR admin API address (PORTICO_ADMIN_HOST, default 127.0.0.1)
   --data-dir DIR    durable state directory (PORTICO_DATA_DIR); in memory when unset
-  --redis URL       shared state for scale-out (PORTICO_REDIS) — not available yet
+  --redis URL       shared state for scale-out (PORTICO_REDIS): redis://, rediss://, redis-sentinel://, redis-cluster://
   --region NAME     AWS region the gateway answers as (PORTICO_REGION, default us-east-1)
   --watch           reload a function's handler when its file changes (PORTICO_WATCH=1)
 
@@ -50,12 +50,14 @@ export async function launch(
   const config = configPath === undefined ? undefined : loadConfigFile(configPath);
   const flags = { ...values, watch: values.watch ? "true" : undefined } as Record<string, string | undefined>;
   const settings = resolveSettings({ flags, env, config });
-  if (settings.redis !== undefined)
-    throw new Error("--redis is not supported yet; run without it for the embedded store");
   const log = createLogger();
   const portico = await startPortico(settings, log);
   log.info(
-    { port: portico.port, adminPort: portico.adminPort, dataDir: settings.dataDir ?? "(memory)" },
+    {
+      port: portico.port,
+      adminPort: portico.adminPort,
+      state: settings.redis !== undefined ? "redis" : (settings.dataDir ?? "(memory)"),
+    },
     "portico started",
   );
   // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.

@@ -116,6 +116,49 @@ export class ControlCore {
     await this.refreshApiKeys();
   }
 
+  /**
+   * Scale-out: when another node (or this one) commits to the shared store, brings this node's data
+   * plane up to date — recompiling only the APIs whose stages changed, removing deleted ones — within
+   * the same write serialiser, so it never interleaves with a local change.
+   */
+  followSharedStore(): () => void {
+    let scheduled = false;
+    return this.store.onChange(() => {
+      if (scheduled) return;
+      scheduled = true;
+      setTimeout(() => {
+        scheduled = false;
+        this.serial
+          .run(() => this.syncFromStore())
+          .catch((err: unknown) => this.log.warn({ err }, "could not apply a change from the shared store"));
+      }, 10);
+    });
+  }
+
+  private readonly stageFingerprints = new Map<string, string>();
+
+  private async syncFromStore(): Promise<void> {
+    const byApi = new Map<string, unknown[]>();
+    for (const d of [...(await this.store.list("stages")), ...(await this.store.list("httpstages"))]) {
+      const id = d.key.split("/")[0]!;
+      byApi.set(id, [...(byApi.get(id) ?? []), d.value]);
+    }
+    for (const id of this.dataPlane.routingTable.apis.keys()) {
+      if (!byApi.has(id)) {
+        this.dataPlane.remove(id);
+        this.stageFingerprints.delete(id);
+      }
+    }
+    for (const [id, stages] of byApi) {
+      const fingerprint = JSON.stringify(stages);
+      if (this.stageFingerprints.get(id) === fingerprint && this.dataPlane.routingTable.apis.has(id))
+        continue;
+      await this.refreshApi(id);
+      this.stageFingerprints.set(id, fingerprint);
+    }
+    await this.refreshApiKeys();
+  }
+
   /** Recompiles one API's stages off the hot path, then swaps them in with one assignment. */
   async refreshApi(apiId: string): Promise<void> {
     const stages = new Map<string, CompiledStage>();

@@ -1,0 +1,232 @@
+import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, test } from "node:test";
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanCommand,
+  CreateUsagePlanKeyCommand,
+  UpdateStageCommand,
+} from "@aws-sdk/client-api-gateway";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
+
+const mock = (body: string) => `
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: '{"statusCode": 200}' }
+        responses: { default: { statusCode: "200", responseTemplates: { application/json: '${body}' } } }`;
+
+const api = (backend: string) => `
+openapi: 3.0.1
+info: { title: Clustered, version: "1" }
+components:
+  securitySchemes:
+    api_key: { type: apiKey, name: x-api-key, in: header }
+paths:
+  /limited:
+    get:${mock('{"route":"limited"}')}
+  /quota:
+    get:
+      security: [{ api_key: [] }]${mock('{"route":"quota"}')}
+  /cached:
+    get:
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "${backend}/cached" }
+`;
+
+/** Polls `check` until it holds or `ms` pass. */
+async function eventually(check: () => Promise<boolean>, ms = 1500): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return check();
+}
+
+describe("two Portico nodes sharing one Redis", () => {
+  let redis: RedisServer;
+  let a: TestGateway;
+  let b: TestGateway;
+  let client: APIGatewayClient;
+  let backend: Server;
+  let backendHits = 0;
+  let id: string;
+
+  before(async () => {
+    backend = createServer((_req, res) => {
+      backendHits++;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ n: backendHits }));
+    });
+    await new Promise<void>((r) => backend.listen(0, "127.0.0.1", r));
+    // Persistent, so a restart after the outage brings the same state back, as a production Redis would.
+    redis = await startRedisServer({ persistent: true });
+    a = await startTestGateway({ redis: redis.url });
+    b = await startTestGateway({ redis: redis.url });
+    client = new APIGatewayClient(adminClientConfig(a));
+  });
+  after(async () => {
+    client.destroy();
+    await Promise.allSettled([a.close(), b.close()]);
+    await redis.stop();
+    await new Promise<void>((r) => backend.close(() => r()));
+  });
+
+  const served = async (gw: TestGateway, path: string) => (await gw.call(id, path)).status === 200;
+
+  test("a deploy on node A is served by node B within a second, with no restart", async () => {
+    const started = Date.now();
+    id = await a.deployRest(api(`http://127.0.0.1:${(backend.address() as AddressInfo).port}`), "prod");
+    assert.ok(await eventually(() => served(b, "/prod/limited"), 1000), "B serves A's deployment");
+    assert.ok(Date.now() - started < 1500);
+  });
+
+  test("a rate limit holds across the cluster however load is split (token bucket on Redis)", async () => {
+    await client.send(
+      new UpdateStageCommand({
+        restApiId: id,
+        stageName: "prod",
+        patchOperations: [
+          { op: "replace", path: "/~1limited/GET/throttling/rateLimit", value: "20" },
+          { op: "replace", path: "/~1limited/GET/throttling/burstLimit", value: "5" },
+        ],
+      }),
+    );
+    // Both nodes must run the new settings before the measurement starts.
+    assert.ok(
+      await eventually(async () => {
+        const statuses = await Promise.all(Array.from({ length: 12 }, () => b.call(id, "/prod/limited")));
+        return statuses.some((r) => r.status === 429);
+      }, 2000),
+    );
+    await new Promise((r) => setTimeout(r, 400)); // let the bucket refill to its burst
+    let admitted = 0;
+    let refused = 0;
+    const started = performance.now();
+    const seconds = 10;
+    const clientLoop = async (gw: TestGateway) => {
+      while (performance.now() - started < seconds * 1000) {
+        const r = await gw.call(id, "/prod/limited");
+        if (r.status === 200) admitted++;
+        else if (r.status === 429) refused++;
+        else assert.fail(`unexpected ${r.status}`);
+        await new Promise((res) => setTimeout(res, 5));
+      }
+    };
+    // Two thirds of the clients on A, one third on B.
+    await Promise.all([
+      clientLoop(a),
+      clientLoop(a),
+      clientLoop(a),
+      clientLoop(a),
+      clientLoop(b),
+      clientLoop(b),
+    ]);
+    const elapsed = (performance.now() - started) / 1000;
+    const expected = 5 + 20 * elapsed;
+    assert.ok(refused > admitted, `the load (${admitted + refused}) must exceed the limit`);
+    assert.ok(
+      Math.abs(admitted - expected) <= expected * 0.05,
+      `admitted ${admitted}, expected ${expected.toFixed(0)} ±5% over ${elapsed.toFixed(2)} s`,
+    );
+  });
+
+  test("a quota of N admits exactly N across nodes", async () => {
+    const plan = await client.send(
+      new CreateUsagePlanCommand({
+        name: "cluster",
+        apiStages: [{ apiId: id, stage: "prod" }],
+        quota: { limit: 7, period: "MONTH", offset: 0 },
+      }),
+    );
+    const key = await client.send(new CreateApiKeyCommand({ name: "cluster-key", enabled: true }));
+    await client.send(
+      new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: "API_KEY" }),
+    );
+    const headers = { "x-api-key": key.value! };
+    assert.ok(await eventually(async () => (await b.call(id, "/prod/quota", { headers })).status !== 403));
+    // The probe above may have been counted: count from what the quota has left.
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).call(id, "/prod/quota", { headers })),
+    );
+    const ok = results.filter((r) => r.status === 200).length;
+    const limited = results.filter((r) => r.status === 429);
+    assert.ok(ok === 7 || ok === 6, `admitted ${ok}`);
+    assert.equal(ok + limited.length, 20);
+    assert.equal(limited[0]!.text, '{"message":"Limit Exceeded"}');
+    const after = await a.call(id, "/prod/quota", { headers });
+    assert.equal(after.status, 429);
+  });
+
+  test("a response cached by node A is a hit on node B; a flush on B empties it for A", async () => {
+    await client.send(
+      new UpdateStageCommand({
+        restApiId: id,
+        stageName: "prod",
+        patchOperations: [{ op: "replace", path: "/cacheClusterEnabled", value: "true" }],
+      }),
+    );
+    assert.ok(
+      await eventually(
+        async () => (await b.call(id, "/prod/cached")).headers["x-portico-cache"] !== undefined,
+      ),
+    );
+    const before = backendHits;
+    await a.call(id, "/prod/cached", { headers: { "x-probe": "1" } });
+    const onB = await b.call(id, "/prod/cached");
+    const hits = backendHits - before;
+    assert.equal(onB.headers["x-portico-cache"], "hit");
+    assert.ok(hits <= 1, `backend hit ${hits} times`);
+    const bClient = new APIGatewayClient(adminClientConfig(b));
+    try {
+      await bClient.send(
+        new (await import("@aws-sdk/client-api-gateway")).FlushStageCacheCommand({
+          restApiId: id,
+          stageName: "prod",
+        }),
+      );
+    } finally {
+      bClient.destroy();
+    }
+    assert.equal((await a.call(id, "/prod/cached")).headers["x-portico-cache"], "miss");
+  });
+
+  test("killing Redis keeps both nodes serving with their last config; they recover when it returns", async () => {
+    await redis.kill();
+    for (const gw of [a, b]) {
+      for (let i = 0; i < 3; i++) {
+        const r = await gw.call(id, "/prod/limited");
+        assert.equal(r.status, 200, "throttling fails open while Redis is down");
+      }
+    }
+    await redis.restart();
+    // Throttling is enforced again once the traffic connection is back.
+    assert.ok(
+      await eventually(async () => {
+        const statuses = await Promise.all(Array.from({ length: 12 }, () => a.call(id, "/prod/limited")));
+        return statuses.some((r) => r.status === 429);
+      }, 5000),
+      "throttling recovers",
+    );
+    // And the config channel too: a change made on A after the outage reaches B.
+    await client.send(
+      new UpdateStageCommand({
+        restApiId: id,
+        stageName: "prod",
+        patchOperations: [
+          { op: "replace", path: "/~1limited/GET/throttling/rateLimit", value: "5000" },
+          { op: "replace", path: "/~1limited/GET/throttling/burstLimit", value: "1000" },
+        ],
+      }),
+    );
+    assert.ok(
+      await eventually(async () => {
+        const statuses = await Promise.all(Array.from({ length: 30 }, () => b.call(id, "/prod/limited")));
+        return statuses.every((r) => r.status === 200);
+      }, 5000),
+      "B follows A's change after the outage",
+    );
+  });
+});
