@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     );
     writeFileSync(
       join(dir, "portico.yaml"),
-      `functions:\n  hello: { handler: ${join(root, "bench/functions/hello.handler")}, timeout: 10 }\napis:\n  - openapi: api.yaml\n    id: benchlmbda\n    stage: prod\n`,
+      `accountThrottle: { rateLimit: -1, burstLimit: -1 }\nfunctions:\n  hello: { handler: ${join(root, "bench/functions/hello.handler")}, timeout: 10 }\napis:\n  - openapi: api.yaml\n    id: benchlmbda\n    stage: prod\n`,
     );
     const baseline = await startChild([join(root, "bench/in-process-lambda.ts")], /listening (\d+)/);
     const portico = await startChild(

@@ -71,7 +71,8 @@ paths:
     );
     writeFileSync(
       join(dir, "portico.yaml"),
-      `apis:\n  - openapi: api.yaml\n    id: benchapi01\n    stage: prod\n`,
+      // AWS's account limit (10,000 rps) would throttle the benchmark: unlimited here (-1).
+      `accountThrottle: { rateLimit: -1, burstLimit: -1 }\napis:\n  - openapi: api.yaml\n    id: benchapi01\n    stage: prod\n`,
     );
     const porticoPort = await startChild(
       porticoArgs(root, join(dir, "portico.yaml")),

@@ -75,11 +75,11 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     networks: new Networks(settings.networks),
     apiKeys: new ApiKeyIndex(),
     traffic,
-    accountBucket: {
-      key: "a",
-      rate: settings.accountThrottle.rateLimit,
-      burst: settings.accountThrottle.burstLimit,
-    },
+    // A negative limit lifts the account throttle (benchmarks; AWS itself always has one).
+    accountBucket:
+      settings.accountThrottle.rateLimit < 0 || settings.accountThrottle.burstLimit < 0
+        ? undefined
+        : { key: "a", rate: settings.accountThrottle.rateLimit, burst: settings.accountThrottle.burstLimit },
     iam: {
       credentials: new CredentialStore(settings.credentials, {
         region: settings.region,

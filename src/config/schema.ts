@@ -109,8 +109,16 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       description: "The account-level throttle shared by every API (AWS: 10,000 rps, burst 5,000).",
       properties: {
-        rateLimit: { type: "number", minimum: 0, description: "Requests per second (default 10000)." },
-        burstLimit: { type: "integer", minimum: 0, description: "Bucket size (default 5000)." },
+        rateLimit: {
+          type: "number",
+          minimum: -1,
+          description: "Requests per second (default 10000); -1 for no account limit.",
+        },
+        burstLimit: {
+          type: "integer",
+          minimum: -1,
+          description: "Bucket size (default 5000); -1 for no limit.",
+        },
       },
     },
     trafficFailMode: {
