@@ -1,7 +1,6 @@
 import { MAX_CACHED_BYTES, type RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { CachedResponse } from "../traffic/traffic-backend.ts";
 import type { RequestContext } from "./compiled.ts";
-import { newTraceId } from "./request-ids.ts";
 import { captureResponse } from "./response-capture.ts";
 import { idHeaders, sendGatewayResponse } from "./send.ts";
 
@@ -60,7 +59,6 @@ function mayInvalidate(ctx: RequestContext): boolean {
 
 function replay(ctx: RequestContext, hit: CachedResponse, warning: boolean): void {
   const headers = idHeaders(ctx.stage.apiType, ctx);
-  headers.push("X-Amzn-Trace-Id", newTraceId(ctx.startMs));
   for (let i = 0; i < hit.headers.length; i += 2) headers.push(hit.headers[i]!, hit.headers[i + 1]!);
   headers.push("Content-Length", String(hit.body.length), "x-portico-cache", "hit");
   if (warning) headers.push("Warning", WARNING);
@@ -74,7 +72,7 @@ function replay(ctx: RequestContext, hit: CachedResponse, warning: boolean): voi
  * `Cache-Control: max-age=0` needs `execute-api:InvalidateCache` when the method requires it; otherwise
  * the `unauthorizedCacheControlHeaderStrategy` decides.
  */
-export async function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): Promise<void> {
+export function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): Promise<void> {
   const store = ctx.stage.traffic?.cache;
   if (store === undefined) return ctx.route.invoke(ctx);
   const key = cacheKey(ctx, policy);
@@ -91,18 +89,36 @@ export async function serveWithCache(ctx: RequestContext, policy: RouteCachePoli
           Message: `User: anonymous is not authorized to perform: execute-api:InvalidateCache on resource: ${arn}`,
         }),
       });
-      return;
+      return Promise.resolve();
     } else warn = policy.unauthorizedStrategy === "SUCCEED_WITH_RESPONSE_HEADER";
   }
-  if (refresh) await store.delete(policy.stage, key);
-  else {
-    const hit = await store.get(policy.stage, key);
-    if (hit !== undefined) {
-      replay(ctx, hit, warn);
-      return;
-    }
+  if (refresh)
+    return Promise.resolve(store.delete(policy.stage, key)).then(() =>
+      fetchAndStore(ctx, policy, key, "refresh", warn),
+    );
+  const found = store.get(policy.stage, key);
+  // The in-process cache answers synchronously: a hit costs no extra turn of the event loop.
+  if (!(found instanceof Promise)) {
+    if (found === undefined) return fetchAndStore(ctx, policy, key, "miss", warn);
+    replay(ctx, found, warn);
+    return Promise.resolve();
   }
-  ctx.res.setHeader("x-portico-cache", refresh ? "refresh" : "miss");
+  return found.then((hit) => {
+    if (hit === undefined) return fetchAndStore(ctx, policy, key, "miss", warn);
+    replay(ctx, hit, warn);
+  });
+}
+
+/** Runs the integration, keeping a cacheable (2xx, at most 1 MB) answer for the method's TTL. */
+function fetchAndStore(
+  ctx: RequestContext,
+  policy: RouteCachePolicy,
+  key: string,
+  outcome: "miss" | "refresh",
+  warn: boolean,
+): Promise<void> {
+  const store = ctx.stage.traffic!.cache;
+  ctx.res.setHeader("x-portico-cache", outcome);
   if (warn) ctx.res.setHeader("Warning", WARNING);
   captureResponse(ctx.res, MAX_CACHED_BYTES, (captured) => {
     if (captured.body === undefined || captured.statusCode < 200 || captured.statusCode > 299) return;
