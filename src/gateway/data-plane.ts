@@ -152,6 +152,12 @@ export class DataPlane {
       (route.authorizationType !== undefined && route.authorizationType !== "NONE");
     const pending = guarded ? this.authorizeThenInvoke(ctx, iam) : this.admitThenInvoke(ctx);
     pending.catch((err: unknown) => {
+      // A client that hung up mid-request is not a gateway failure; there is no one to answer.
+      if (req.destroyed || res.destroyed || (err as { code?: string }).code === "ECONNRESET") {
+        this.log.debug({ requestId: ids.requestId }, "client went away");
+        res.destroy();
+        return;
+      }
       this.log.error({ err, requestId: ids.requestId }, "integration failed unexpectedly");
       sendGatewayResponse(res, stage.apiType, ids, stage.responses.INTEGRATION_FAILURE);
     });
