@@ -168,8 +168,7 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     if ((await control.getRestStage(p(r).apiId, r.params.stageName!)) === undefined) {
       throw notFound("Invalid stage identifier specified");
     }
-    // Authorizer results are cached in the compiled stage: recompiling starts them afresh.
-    await control.refreshApi(p(r).apiId);
+    await control.flushAuthorizerCache(p(r).apiId, r.params.stageName!);
     return { status: 202 };
   });
 

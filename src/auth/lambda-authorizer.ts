@@ -5,6 +5,7 @@ import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { eventV1 } from "../integrations/lambda-events.ts";
 import { queryValues } from "../integrations/query-string.ts";
 import type { Authorizer } from "../model/rest-api.ts";
+import type { SharedResults } from "../traffic/traffic-backend.ts";
 import { compilePolicy } from "./policy/compile-policy.ts";
 
 /**
@@ -72,17 +73,85 @@ function identityValue(ctx: RequestContext, source: string): string | undefined 
   return undefined;
 }
 
+type RawResult = {
+  principalId?: unknown;
+  policyDocument?: unknown;
+  context?: unknown;
+  usageIdentifierKey?: unknown;
+} | null;
+
+/** Checks and compiles what an authorizer function returned; undefined when AWS would fail it. */
+function toEntry(
+  result: RawResult,
+  expires: number,
+  scope: { region: string; accountId: string },
+): CachedResult | undefined {
+  if (result === null || typeof result !== "object" || result.policyDocument === undefined) return undefined;
+  let policy: CachedResult["policy"];
+  try {
+    policy = compilePolicy(result.policyDocument as object, scope);
+  } catch {
+    return undefined;
+  }
+  const context: Record<string, string | number | boolean> = {};
+  if (result.context !== undefined && result.context !== null) {
+    if (typeof result.context !== "object") return undefined;
+    for (const [k, v] of Object.entries(result.context)) {
+      // AWS accepts only primitive context values; objects and arrays fail the authorizer.
+      if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") return undefined;
+      context[k] = v;
+    }
+  }
+  return {
+    expires,
+    principalId: result.principalId,
+    policy,
+    context,
+    ...(typeof result.usageIdentifierKey === "string"
+      ? { usageIdentifierKey: result.usageIdentifierKey }
+      : {}),
+  };
+}
+
+/** Where results are shared between nodes (Redis), and under which flushable namespace. */
+export interface SharedAuthorizerCache {
+  readonly results: SharedResults;
+  /** `{apiId}/{stage}` */
+  readonly namespace: string;
+}
+
 export function compileLambdaAuthorizer(
   authorizer: Authorizer,
   invoker: FunctionInvoker | undefined,
   scope: { region: string; accountId: string },
+  shared?: SharedAuthorizerCache,
 ): AuthorizerCheck {
   const ttlMs = (authorizer.authorizerResultTtlInSeconds ?? 300) * 1000;
   const cache = new Map<string, CachedResult>();
   const sources = (authorizer.identitySource ?? "").split(",").filter((s) => s.trim() !== "");
+  const caching = ttlMs > 0 && sources.length > 0;
   const validation = authorizer.identityValidationExpression
     ? new RegExp(`^(?:${authorizer.identityValidationExpression})$`)
     : undefined;
+  /** A cached entry, from this node's map or (on Redis) from any node's. */
+  const lookup = async (key: string): Promise<CachedResult | undefined> => {
+    if (!caching) return undefined;
+    const local = cache.get(key);
+    if (local !== undefined && local.expires > Date.now()) return local;
+    if (shared === undefined) return undefined;
+    const text = await shared.results.get(shared.namespace, `${authorizer.id}\u0000${key}`);
+    if (text === undefined) return undefined;
+    try {
+      const stored = JSON.parse(text) as { r: RawResult; e: number };
+      const entry = toEntry(stored.r, stored.e, scope);
+      // Kept locally only briefly, so a flush on another node is seen within a second.
+      if (entry !== undefined)
+        cache.set(key, { ...entry, expires: Math.min(entry.expires, Date.now() + 1000) });
+      return entry !== undefined && entry.expires > Date.now() ? entry : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   return async (ctx, methodArn) => {
     if (invoker === undefined) return CONFIG_ERROR;
     const values = sources.map((s) => identityValue(ctx, s));
@@ -90,9 +159,9 @@ export function compileLambdaAuthorizer(
     if (authorizer.type === "TOKEN" && validation !== undefined && !validation.test(values[0] ?? ""))
       return UNAUTHORIZED;
     const cacheKey = values.join("\u0000");
-    let entry = ttlMs > 0 && sources.length > 0 ? cache.get(cacheKey) : undefined;
-    const cached = entry !== undefined && entry.expires > Date.now();
-    if (!cached) {
+    let entry = await lookup(cacheKey);
+    const cached = entry !== undefined;
+    if (entry === undefined) {
       const event =
         authorizer.type === "TOKEN"
           ? { type: "TOKEN", authorizationToken: values[0], methodArn }
@@ -104,41 +173,25 @@ export function compileLambdaAuthorizer(
       const outcome = await invokeWithin(invoker, ctx.requestId, event, 29_000);
       if (outcome === "timeout") return CONFIG_ERROR;
       if (!outcome.ok) return outcome.errorMessage === "Unauthorized" ? UNAUTHORIZED : CONFIG_ERROR;
-      const result = outcome.result as {
-        principalId?: unknown;
-        policyDocument?: unknown;
-        context?: unknown;
-        usageIdentifierKey?: unknown;
-      } | null;
-      if (result === null || typeof result !== "object" || result.policyDocument === undefined)
-        return CONFIG_ERROR;
-      let policy: CachedResult["policy"];
-      try {
-        policy = compilePolicy(result.policyDocument as object, scope);
-      } catch {
-        return CONFIG_ERROR;
+      const expires = Date.now() + ttlMs;
+      entry = toEntry(outcome.result as RawResult, expires, scope);
+      if (entry === undefined) return CONFIG_ERROR;
+      if (caching) {
+        // Bounded: identities are unbounded in number; a full map starts again.
+        if (cache.size >= 10_000) cache.clear();
+        cache.set(
+          cacheKey,
+          shared === undefined ? entry : { ...entry, expires: Math.min(expires, Date.now() + 1000) },
+        );
+        shared?.results.set(
+          shared.namespace,
+          `${authorizer.id}\u0000${cacheKey}`,
+          JSON.stringify({ r: outcome.result, e: expires }),
+          ttlMs,
+        );
       }
-      const context: Record<string, string | number | boolean> = {};
-      if (result.context !== undefined && result.context !== null) {
-        if (typeof result.context !== "object") return CONFIG_ERROR;
-        for (const [k, v] of Object.entries(result.context)) {
-          // AWS accepts only primitive context values; objects and arrays fail the authorizer.
-          if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") return CONFIG_ERROR;
-          context[k] = v;
-        }
-      }
-      entry = {
-        expires: Date.now() + ttlMs,
-        principalId: result.principalId,
-        policy,
-        context,
-        ...(typeof result.usageIdentifierKey === "string"
-          ? { usageIdentifierKey: result.usageIdentifierKey }
-          : {}),
-      };
-      if (ttlMs > 0 && sources.length > 0) cache.set(cacheKey, entry);
     }
-    const decision = entry!.policy.evaluate({
+    const decision = entry.policy.evaluate({
       principal: { kind: "anonymous" },
       action: "execute-api:Invoke",
       resource: methodArn,
@@ -147,11 +200,11 @@ export function compileLambdaAuthorizer(
     if (decision.effect !== "Allow") return denied(decision.effect === "Deny");
     return {
       allowed: true,
-      principalId: entry!.principalId,
-      context: entry!.context,
-      ...(entry!.usageIdentifierKey ? { usageIdentifierKey: entry!.usageIdentifierKey } : {}),
+      principalId: entry.principalId,
+      context: entry.context,
+      ...(entry.usageIdentifierKey ? { usageIdentifierKey: entry.usageIdentifierKey } : {}),
       cached,
-      value: { principalId: entry!.principalId, ...entry!.context },
+      value: { principalId: entry.principalId, ...entry.context },
     };
   };
 }

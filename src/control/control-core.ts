@@ -61,6 +61,12 @@ export class ControlCore {
     await this.integrations.traffic?.cache.flush(`${apiId}/${stageName}`);
   }
 
+  /** FlushStageAuthorizersCache: this node recompiles (fresh caches); on Redis every node's shared entries go. */
+  async flushAuthorizerCache(apiId: string, stageName: string): Promise<void> {
+    await this.integrations.traffic?.results?.flush(`${apiId}/${stageName}`);
+    await this.refreshApi(apiId);
+  }
+
   /** GetUsage for a plan. */
   async usage(plan: UsagePlan, startDate: string | null, endDate: string | null, keyId: string | null) {
     const traffic = this.integrations.traffic;

@@ -30,7 +30,14 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
         const name = a.authorizerUri === undefined ? undefined : functionNameFromUri(a.authorizerUri);
         return [
           a.id,
-          compileLambdaAuthorizer(a, name === undefined ? undefined : deps.functions?.get(name), scope),
+          compileLambdaAuthorizer(
+            a,
+            name === undefined ? undefined : deps.functions?.get(name),
+            scope,
+            deps.traffic?.results === undefined
+              ? undefined
+              : { results: deps.traffic.results, namespace: `${stage.restApiId}/${stage.stageName}` },
+          ),
         ] as const;
       }),
   );

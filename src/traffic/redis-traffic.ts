@@ -8,6 +8,7 @@ import type {
   CachedResponse,
   QuotaCharge,
   ResponseCacheStore,
+  SharedResults,
   TrafficBackend,
 } from "./traffic-backend.ts";
 
@@ -80,6 +81,7 @@ return redis.call('DEL', ARGV[1] .. g .. ':' .. ARGV[2])
 
 type Scripted = (Redis | Cluster) & {
   porticoAdmit(...args: (string | number)[]): Promise<number>;
+  porticoCacheGet(...args: (string | number)[]): Promise<string | null>;
   porticoCacheGetBuffer(...args: (string | number)[]): Promise<Buffer | null>;
   porticoCacheSet(...args: (string | number | Buffer)[]): Promise<number>;
   porticoCacheDel(...args: (string | number)[]): Promise<number>;
@@ -145,6 +147,40 @@ class RedisResponseCache implements ResponseCacheStore {
   }
 }
 
+/** Lambda authorizer results on Redis, one generation per namespace (a stage) like the cache's. */
+class RedisResults implements SharedResults {
+  private readonly redis: Scripted;
+  private readonly failed: (err: unknown) => void;
+
+  constructor(redis: Scripted, failed: (err: unknown) => void) {
+    this.redis = redis;
+    this.failed = failed;
+  }
+
+  private names(namespace: string): [string, string] {
+    return [redisKey("authzgen", namespace), `${redisKey("authz", namespace)}:`];
+  }
+
+  async get(namespace: string, key: string): Promise<string | undefined> {
+    const [gen, prefix] = this.names(namespace);
+    try {
+      return (await this.redis.porticoCacheGet(1, gen, prefix, digest(key))) ?? undefined;
+    } catch (err) {
+      this.failed(err);
+      return undefined;
+    }
+  }
+
+  set(namespace: string, key: string, value: string, ttlMs: number): void {
+    const [gen, prefix] = this.names(namespace);
+    this.redis.porticoCacheSet(1, gen, prefix, digest(key), value, ttlMs).catch(this.failed);
+  }
+
+  async flush(namespace: string): Promise<void> {
+    await this.redis.incr(this.names(namespace)[0]);
+  }
+}
+
 /**
  * Cluster-wide traffic state on Redis: token buckets and quotas decided by one Lua script per request,
  * the response cache under per-stage generations. While Redis is unreachable, requests are admitted
@@ -159,12 +195,14 @@ export class RedisTraffic implements TrafficBackend {
   /** Decisions made without Redis since start. */
   unavailableCount = 0;
   readonly cache: RedisResponseCache;
+  readonly results: RedisResults;
 
   private constructor(redis: Scripted, failMode: "open" | "closed", log: Logger) {
     this.redis = redis;
     this.failMode = failMode;
     this.log = log;
     this.cache = new RedisResponseCache(redis, (err) => this.unavailable(err));
+    this.results = new RedisResults(redis, (err) => this.unavailable(err));
   }
 
   static async open(

@@ -41,7 +41,18 @@ export interface ResponseCacheStore {
   flush(stage: string): Promise<void>;
 }
 
+/**
+ * Small values shared by every node, with a TTL, under namespaces that can be flushed at once: the
+ * Lambda authorizers' results on Redis. Absent in-process, where each compiled authorizer keeps its own.
+ */
+export interface SharedResults {
+  get(namespace: string, key: string): Promise<string | undefined>;
+  set(namespace: string, key: string, value: string, ttlMs: number): void;
+  flush(namespace: string): Promise<void>;
+}
+
 export interface TrafficBackend {
+  readonly results?: SharedResults;
   /** Takes a token from every bucket and counts the quota, only if all of them allow it. */
   admit(buckets: readonly Bucket[], quota: QuotaCharge | undefined): Admission | Promise<Admission>;
   /** Requests counted per day (`YYYY-MM-DD` → count) for `{planId}/{keyId}`. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   APIGatewayClient,
@@ -18,13 +19,31 @@ const mock = (body: string) => `
         requestTemplates: { application/json: '{"statusCode": 200}' }
         responses: { default: { statusCode: "200", responseTemplates: { application/json: '${body}' } } }`;
 
+const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
+const fnArn = (name: string) =>
+  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${name}/invocations`;
+const functions = {
+  threadAuthorizer: { handler: join(FIXTURES, "handlers.threadAuthorizer") },
+  echo: { handler: join(FIXTURES, "handlers.echo") },
+};
+
 const api = (backend: string) => `
 openapi: 3.0.1
 info: { title: Clustered, version: "1" }
 components:
   securitySchemes:
     api_key: { type: apiKey, name: x-api-key, in: header }
+    token:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authtype: custom
+      x-amazon-apigateway-authorizer: { type: token, authorizerUri: "${fnArn("threadAuthorizer")}", authorizerResultTtlInSeconds: 300 }
 paths:
+  /authorized:
+    post:
+      security: [{ token: [] }]
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: "${fnArn("echo")}" }
   /limited:
     get:${mock('{"route":"limited"}')}
   /quota:
@@ -63,8 +82,8 @@ describe("two Portico nodes sharing one Redis", () => {
     await new Promise<void>((r) => backend.listen(0, "127.0.0.1", r));
     // Persistent, so a restart after the outage brings the same state back, as a production Redis would.
     redis = await startRedisServer({ persistent: true });
-    a = await startTestGateway({ redis: redis.url });
-    b = await startTestGateway({ redis: redis.url });
+    a = await startTestGateway({ redis: redis.url, functions });
+    b = await startTestGateway({ redis: redis.url, functions });
     client = new APIGatewayClient(adminClientConfig(a));
   });
   after(async () => {
@@ -191,6 +210,19 @@ describe("two Portico nodes sharing one Redis", () => {
       bClient.destroy();
     }
     assert.equal((await a.call(id, "/prod/cached")).headers["x-portico-cache"], "miss");
+  });
+
+  test("a Lambda authorizer's result cached through node A serves node B without a new invocation", async () => {
+    const thread = async (gw: TestGateway, token: string) => {
+      // POST: the stage cache (enabled above, for GET) must not answer instead of the authorizer.
+      const r = await gw.call(id, "/prod/authorized", { method: "POST", headers: { authorization: token } });
+      assert.equal(r.status, 200, r.text);
+      return JSON.parse(r.text).event.requestContext.authorizer.thread as number;
+    };
+    const viaA = await thread(a, "Bearer shared-1");
+    assert.equal(await thread(b, "Bearer shared-1"), viaA, "B used A's cached result");
+    const fresh = await thread(b, "Bearer shared-2");
+    assert.notEqual(fresh, viaA, "another identity is authorised by B's own environment");
   });
 
   test("killing Redis keeps both nodes serving with their last config; they recover when it returns", async () => {
