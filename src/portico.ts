@@ -12,6 +12,7 @@ import { DataPlane } from "./gateway/data-plane.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { createLogger, type Logger } from "./observe/logger.ts";
+import { Metrics } from "./observe/metrics.ts";
 import { openStore } from "./state/open-store.ts";
 import type { Store } from "./state/store.ts";
 import { LocalTraffic } from "./traffic/local-traffic.ts";
@@ -75,6 +76,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     networks: new Networks(settings.networks),
     apiKeys: new ApiKeyIndex(),
     traffic,
+    metrics: new Metrics(),
     // A negative limit lifts the account throttle (benchmarks; AWS itself always has one).
     accountBucket:
       settings.accountThrottle.rateLimit < 0 || settings.accountThrottle.burstLimit < 0

@@ -305,6 +305,11 @@ export function addAccountSettingsRoutes(router: AdminRouter, control: ControlPl
     features: [],
     apiKeyVersion: "4",
   });
+  // Portico's own: traffic counters for Prometheus (signed like every admin call).
+  router.add("GET", "/metrics", async () => ({
+    status: 200,
+    raw: { contentType: "text/plain; version=0.0.4", data: control.metricsText() },
+  }));
   router.add("GET", "/account", async () => ({
     status: 200,
     body: {

@@ -67,6 +67,24 @@ export class ControlCore {
     await this.refreshApi(apiId);
   }
 
+  /** The traffic counters in Prometheus' text format. */
+  metricsText(): string {
+    const traffic = this.integrations.traffic;
+    return (
+      this.integrations.metrics?.render(
+        traffic?.unavailableCount === undefined
+          ? []
+          : [
+              {
+                name: "portico_redis_unavailable_count",
+                help: "Throttle, quota and cache decisions made while Redis was unreachable.",
+                value: traffic.unavailableCount,
+              },
+            ],
+      ) ?? ""
+    );
+  }
+
   /** GetUsage for a plan. */
   async usage(plan: UsagePlan, startDate: string | null, endDate: string | null, keyId: string | null) {
     const traffic = this.integrations.traffic;

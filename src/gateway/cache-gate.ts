@@ -1,3 +1,4 @@
+import { CACHE_HITS, CACHE_MISSES } from "../observe/metrics.ts";
 import { MAX_CACHED_BYTES, type RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { CachedResponse } from "../traffic/traffic-backend.ts";
 import type { RequestContext } from "./compiled.ts";
@@ -58,6 +59,7 @@ function mayInvalidate(ctx: RequestContext): boolean {
 }
 
 function replay(ctx: RequestContext, hit: CachedResponse, warning: boolean): void {
+  ctx.stage.metrics?.inc(CACHE_HITS, ctx.stage.metricLabels ?? "");
   const headers = idHeaders(ctx.stage.apiType, ctx);
   for (let i = 0; i < hit.headers.length; i += 2) headers.push(hit.headers[i]!, hit.headers[i + 1]!);
   headers.push("Content-Length", String(hit.body.length), "x-portico-cache", "hit");
@@ -118,6 +120,7 @@ function fetchAndStore(
   warn: boolean,
 ): Promise<void> {
   const store = ctx.stage.traffic!.cache;
+  ctx.stage.metrics?.inc(CACHE_MISSES, ctx.stage.metricLabels ?? "");
   ctx.res.setHeader("x-portico-cache", outcome);
   if (warn) ctx.res.setHeader("Warning", WARNING);
   captureResponse(ctx.res, MAX_CACHED_BYTES, (captured) => {

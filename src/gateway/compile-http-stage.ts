@@ -7,6 +7,7 @@ import { httpProxyIntegration } from "../integrations/http-proxy.ts";
 import { httpApiIsBinary, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../model/http-api.ts";
+import { stageLabels } from "../observe/metrics.ts";
 import { httpRouteBucket } from "../traffic/route-traffic.ts";
 import { configurationError } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps, IntegrationHandler } from "./compiled.ts";
@@ -151,5 +152,7 @@ export function compileHttpStage(
     iam: deps.iam,
     traffic: deps.traffic,
     accountBucket: deps.accountBucket,
+    metrics: deps.metrics,
+    metricLabels: stageLabels(stage.apiId, stage.stageName),
   };
 }

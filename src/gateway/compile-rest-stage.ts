@@ -2,6 +2,7 @@ import { type CognitoCheck, compileCognitoAuthorizer } from "../auth/cognito-aut
 import { type AuthorizerCheck, compileLambdaAuthorizer } from "../auth/lambda-authorizer.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
 import type { Deployment, Method, Stage } from "../model/rest-api.ts";
+import { stageLabels } from "../observe/metrics.ts";
 import { restMethodBucket, restMethodCache } from "../traffic/route-traffic.ts";
 import { compileRestIntegration } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
@@ -91,6 +92,8 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     apiKeys: deps.apiKeys,
     traffic: deps.traffic,
     accountBucket: deps.accountBucket,
+    metrics: deps.metrics,
+    metricLabels: stageLabels(stage.restApiId, stage.stageName),
     responses: customizeResponses(
       REST_RESPONSES,
       deployment.snapshot.gatewayResponses,

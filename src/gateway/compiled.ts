@@ -6,6 +6,7 @@ import type { AuthorizerCheck } from "../auth/lambda-authorizer.ts";
 import type { Networks } from "../auth/policy/networks.ts";
 import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
+import type { Metrics } from "../observe/metrics.ts";
 import type { RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 import type { IamAuthority } from "./authorize.ts";
@@ -29,6 +30,8 @@ export interface IntegrationDeps {
   readonly traffic?: TrafficBackend;
   /** The account-level token bucket (AWS: 10,000 rps, burst 5,000 per region), shared by every API. */
   readonly accountBucket?: Bucket;
+  /** Traffic counters (cache hits and misses, refusals). */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -87,6 +90,9 @@ export interface CompiledStage {
   readonly apiKeys?: ApiKeyIndex;
   readonly traffic?: TrafficBackend;
   readonly accountBucket?: Bucket;
+  readonly metrics?: Metrics;
+  /** This stage's metric labels, built once. */
+  readonly metricLabels?: string;
 }
 
 export interface CompiledApi {

@@ -1,4 +1,5 @@
 import type { ThrottleSettings } from "../model/account.ts";
+import { QUOTA_EXCEEDED, THROTTLED } from "../observe/metrics.ts";
 import { quotaPeriod, utcDay } from "../traffic/quota-period.ts";
 import type { Admission, Bucket, QuotaCharge } from "../traffic/traffic-backend.ts";
 import type { RequestContext } from "./compiled.ts";
@@ -57,5 +58,7 @@ export function admitTraffic(
 
 function refusal(ctx: RequestContext, admission: Admission): GatewayResponse | undefined {
   if (admission === "admitted") return undefined;
-  return admission === "throttled" ? ctx.stage.responses.THROTTLED : ctx.stage.responses.QUOTA_EXCEEDED;
+  const throttled = admission === "throttled";
+  ctx.stage.metrics?.inc(throttled ? THROTTLED : QUOTA_EXCEEDED, ctx.stage.metricLabels ?? "");
+  return throttled ? ctx.stage.responses.THROTTLED : ctx.stage.responses.QUOTA_EXCEEDED;
 }

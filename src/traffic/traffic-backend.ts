@@ -53,6 +53,8 @@ export interface SharedResults {
 
 export interface TrafficBackend {
   readonly results?: SharedResults;
+  /** Decisions made without the shared store (Redis unreachable), since start. */
+  readonly unavailableCount?: number;
   /** Takes a token from every bucket and counts the quota, only if all of them allow it. */
   admit(buckets: readonly Bucket[], quota: QuotaCharge | undefined): Admission | Promise<Admission>;
   /** Requests counted per day (`YYYY-MM-DD` → count) for `{planId}/{keyId}`. */

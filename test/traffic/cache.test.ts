@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { APIGatewayClient, FlushStageCacheCommand, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
+import { signRequest } from "../../src/auth/sigv4/sign-request.ts";
 import { LocalResponseCache } from "../../src/traffic/local-response-cache.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
@@ -199,6 +200,34 @@ describe("response caching (embedded)", () => {
     await client.send(new FlushStageCacheCommand({ restApiId: id, stageName: "prod" }));
     await get("/prod/items/30");
     assert.equal(backend.hits() - before, 1);
+  });
+
+  test("GET /metrics (admin, signed) counts hits and misses per stage (AWS CacheHitCount, CacheMissCount)", async () => {
+    const metrics = async () => {
+      const url = `http://127.0.0.1:${gw.adminPort}/metrics`;
+      const signed = signRequest({
+        method: "GET",
+        url,
+        headers: {},
+        credentials: { accessKeyId: "test", secretAccessKey: "test" },
+        region: "us-east-1",
+        service: "apigateway",
+      });
+      const r = await fetch(url, { headers: signed });
+      assert.equal(r.status, 200);
+      return r.text();
+    };
+    const count = (text: string, name: string) =>
+      Number(new RegExp(`^${name}\\{api_id="${id}",stage="prod"\\} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
+    const before = await metrics();
+    await get("/prod/items/50");
+    await get("/prod/items/50");
+    await get("/prod/items/50");
+    const after = await metrics();
+    assert.equal(count(after, "portico_cache_miss_count") - count(before, "portico_cache_miss_count"), 1);
+    assert.equal(count(after, "portico_cache_hit_count") - count(before, "portico_cache_hit_count"), 2);
+    assert.match(after, /# TYPE portico_cache_hit_count counter/);
+    assert.equal((await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).status, 403, "unsigned: refused");
   });
 
   test("disabling the cache cluster stops caching at once", async () => {
