@@ -76,6 +76,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     routes,
     hasPolicy: deployment.snapshot.api.policy !== undefined,
     apiKeySource: deployment.snapshot.api.apiKeySource,
+    edge: deployment.snapshot.api.endpointConfiguration.types.includes("EDGE"),
     privateEndpoint: deployment.snapshot.api.endpointConfiguration.types.includes("PRIVATE")
       ? { networks: deps.networks }
       : undefined,

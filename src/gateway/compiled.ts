@@ -82,6 +82,8 @@ export interface CompiledStage {
   readonly hasPolicy: boolean;
   /** Where API keys come from: the `x-api-key` header, or a Lambda authorizer's `usageIdentifierKey`. */
   readonly apiKeySource?: "HEADER" | "AUTHORIZER";
+  /** EDGE-optimised REST APIs: requests carry CloudFront's headers. */
+  readonly edge?: boolean;
   /** PRIVATE endpoint APIs: only traffic from a configured VPC endpoint network, and a policy is required. */
   readonly privateEndpoint?: { readonly networks: Networks | undefined };
   /** SigV4 verification for AWS_IAM routes. */

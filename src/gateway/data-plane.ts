@@ -4,6 +4,7 @@ import { MAX_PAYLOAD_BYTES } from "../integrations/request-body.ts";
 import type { Logger } from "../observe/logger.ts";
 import { serveWithCache } from "./cache-gate.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./compiled.ts";
+import { addEdgeHeaders } from "./edge-headers.ts";
 import { HTTP_API_RESPONSES, REST_RESPONSES } from "./gateway-responses.ts";
 import { guardRequest } from "./guard.ts";
 import { newExtendedRequestId, newRequestId } from "./request-ids.ts";
@@ -125,6 +126,7 @@ export class DataPlane {
       sendGatewayResponse(res, stage.apiType, ids, stage.responses.MISSING_AUTHENTICATION_TOKEN);
       return;
     }
+    if (stage.edge === true) addEdgeHeaders(req, this.listener.protocol);
     const remote = req.socket.remoteAddress ?? "";
     const origin = this.trust?.origin(remote, req.headers);
     const ctx: RequestContext = {
