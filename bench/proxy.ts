@@ -55,8 +55,10 @@ async function main(): Promise<void> {
     const floorPort = await startChild([join(root, "bench/bare-proxy.ts"), backend], /listening (\d+)/);
     writeFileSync(
       join(dir, "api.yaml"),
+      // REGIONAL: like the bare proxy, no CloudFront headers are added (an EDGE API adds seven).
       `openapi: "3.0.1"
 info: { title: Bench, version: "1" }
+x-amazon-apigateway-endpoint-configuration: { types: [REGIONAL] }
 paths:
   /pets/{id}:
     get:

@@ -1,5 +1,17 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomFillSync } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+
+/** Random bytes drawn in blocks: one system call per 97 CloudFront ids instead of one each. */
+const pool = Buffer.alloc(42 * 97);
+let poolOffset = pool.length;
+function cloudFrontId(): string {
+  if (poolOffset === pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  poolOffset += 42;
+  return pool.toString("base64url", poolOffset - 42, poolOffset);
+}
 
 /** This process's stand-in for the CloudFront edge server an EDGE request passes through. */
 const EDGE_SERVER = randomBytes(16).toString("hex");
@@ -30,7 +42,7 @@ export function addEdgeHeaders(req: IncomingMessage, protocol: string): void {
     ["CloudFront-Is-SmartTV-Viewer", String(smartTv)],
     ["CloudFront-Is-Tablet-Viewer", String(tablet)],
     ["Via", `2.0 ${EDGE_SERVER}.cloudfront.net (CloudFront)`],
-    ["X-Amz-Cf-Id", randomBytes(42).toString("base64url")],
+    ["X-Amz-Cf-Id", cloudFrontId()],
   ];
   const headers = req.headers;
   for (const [name, value] of added) {
