@@ -71,11 +71,16 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-async function launch(port: number, dir: string, persistent: boolean): Promise<ChildProcess> {
+async function launch(
+  port: number,
+  dir: string,
+  persistent: boolean,
+  extra: string[] = [],
+): Promise<ChildProcess> {
   const durability = persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...durability, "--dir", dir],
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...durability, "--dir", dir, ...extra],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   live.add(child);
@@ -126,4 +131,59 @@ export async function startRedisServer(options: { persistent?: boolean } = {}): 
       child = await launch(port, dir, persistent);
     },
   };
+}
+
+/**
+ * A three-master Redis Cluster on free ports (`redis-cli --cluster create`), for testing the
+ * `redis-cluster://` mode; resolves once every node reports `cluster_state:ok`.
+ */
+export async function startRedisCluster(): Promise<{ url: string; stop(): Promise<void> }> {
+  requireRedisServer();
+  installExitHook();
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const dirs = ports.map(() => mkdtempSync(join(tmpdir(), "portico-redis-cluster-")));
+  const children = await Promise.all(
+    ports.map((port, i) =>
+      launch(port, dirs[i]!, false, [
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        `nodes-${port}.conf`,
+      ]),
+    ),
+  );
+  const stop = async () => {
+    for (const c of children) c.kill("SIGTERM");
+    await Promise.all(children.map(exited));
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  };
+  const create = spawnSync(
+    "redis-cli",
+    [
+      "--cluster",
+      "create",
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      "--cluster-replicas",
+      "0",
+      "--cluster-yes",
+    ],
+    { encoding: "utf8", timeout: 20_000 },
+  );
+  if (create.status !== 0) {
+    await stop();
+    throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+  }
+  const deadline = Date.now() + 10_000;
+  for (const port of ports) {
+    for (;;) {
+      const info = spawnSync("redis-cli", ["-p", String(port), "cluster", "info"], { encoding: "utf8" });
+      if (info.stdout.includes("cluster_state:ok")) break;
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`Redis Cluster on ${ports.join(",")} did not become ready`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { url: `redis-cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`, stop };
 }

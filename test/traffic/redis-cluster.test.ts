@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { startRedisCluster } from "../support/redis-server.ts";
+
+const API = `
+openapi: 3.0.1
+info: { title: OnCluster, version: "1" }
+paths:
+  /limited:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: '{"statusCode": 200}' }
+        responses: { default: { statusCode: "200", responseTemplates: { application/json: '{"ok":true}' } } }
+`;
+
+async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return check();
+}
+
+// Every key carries the {portico} hash tag, so the store's commit script and the traffic scripts run
+// on Redis Cluster, where a script may only touch keys of one slot.
+describe("two nodes on a three-master Redis Cluster (redis-cluster://)", () => {
+  let cluster: Awaited<ReturnType<typeof startRedisCluster>>;
+  let a: TestGateway;
+  let b: TestGateway;
+  before(async () => {
+    cluster = await startRedisCluster();
+    a = await startTestGateway({ redis: cluster.url });
+    b = await startTestGateway({ redis: cluster.url });
+  });
+  after(async () => {
+    await Promise.allSettled([a?.close(), b?.close()]);
+    await cluster?.stop();
+  });
+
+  test("deploys propagate, and a throttle is enforced cluster-wide", async () => {
+    const id = await a.deployRest(API, "prod");
+    assert.ok(
+      await eventually(async () => (await b.call(id, "/prod/limited")).status === 200),
+      "B serves it",
+    );
+    const client = new APIGatewayClient(adminClientConfig(a));
+    try {
+      await client.send(
+        new UpdateStageCommand({
+          restApiId: id,
+          stageName: "prod",
+          patchOperations: [
+            { op: "replace", path: "/~1limited/GET/throttling/rateLimit", value: "0.01" },
+            { op: "replace", path: "/~1limited/GET/throttling/burstLimit", value: "3" },
+          ],
+        }),
+      );
+    } finally {
+      client.destroy();
+    }
+    assert.ok(
+      await eventually(async () => (await b.call(id, "/prod/limited")).status === 429),
+      "B applies A's throttle",
+    );
+    // Both nodes draw on the one bucket: it is empty for A too.
+    assert.equal((await a.call(id, "/prod/limited")).status, 429);
+  });
+});
