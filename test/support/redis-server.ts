@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -186,4 +186,31 @@ export async function startRedisCluster(): Promise<{ url: string; stop(): Promis
     }
   }
   return { url: `redis-cluster://${ports.map((p) => `127.0.0.1:${p}`).join(",")}`, stop };
+}
+
+/** A Sentinel (`redis-server --sentinel`) watching a fresh master as `mymaster`, for `redis-sentinel://`. */
+export async function startRedisSentinel(): Promise<{ url: string; stop(): Promise<void> }> {
+  const master = await startRedisServer();
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "portico-sentinel-"));
+  const conf = join(dir, "sentinel.conf");
+  writeFileSync(conf, `port ${port}\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 ${master.port} 1\n`);
+  const child = spawn("redis-server", [conf, "--sentinel"], { stdio: ["ignore", "pipe", "pipe"] });
+  live.add(child);
+  child.once("exit", () => live.delete(child));
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await exited(child);
+    await master.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 5000;
+  while (!(await answersPing(port))) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stop();
+      throw new Error(`redis sentinel on port ${port} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return { url: `redis-sentinel://127.0.0.1:${port}/mymaster`, stop };
 }

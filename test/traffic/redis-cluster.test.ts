@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
-import { startRedisCluster } from "../support/redis-server.ts";
+import { startRedisCluster, startRedisSentinel } from "../support/redis-server.ts";
 
 const API = `
 openapi: 3.0.1
@@ -68,5 +68,33 @@ describe("two nodes on a three-master Redis Cluster (redis-cluster://)", () => {
     );
     // Both nodes draw on the one bucket: it is empty for A too.
     assert.equal((await a.call(id, "/prod/limited")).status, 429);
+  });
+});
+
+describe("a node through Redis Sentinel (redis-sentinel://)", () => {
+  let sentinel: Awaited<ReturnType<typeof startRedisSentinel>>;
+  let gw: TestGateway;
+  before(async () => {
+    sentinel = await startRedisSentinel();
+    gw = await startTestGateway({ redis: sentinel.url });
+  });
+  after(async () => {
+    await gw?.close();
+    await sentinel?.stop();
+  });
+
+  test("finds the master through the sentinel; a second node shares the store", async () => {
+    const id = await gw.deployRest(API, "prod");
+    assert.equal((await gw.call(id, "/prod/limited")).status, 200);
+    const second = await startTestGateway({ redis: sentinel.url });
+    try {
+      assert.equal(
+        (await second.call(id, "/prod/limited")).status,
+        200,
+        "loaded from the shared store at start",
+      );
+    } finally {
+      await second.close();
+    }
   });
 });
