@@ -60,7 +60,11 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     traffic =
       settings.redis === undefined
         ? new LocalTraffic()
-        : await RedisTraffic.open(settings.redis, { failMode: settings.trafficFailMode, log });
+        : await RedisTraffic.open(settings.redis, {
+            failMode: settings.trafficFailMode,
+            log,
+            cacheEncryptionKey: settings.cacheEncryptionKey,
+          });
   } catch (err) {
     await Promise.allSettled([functions.close(), store.close()]);
     throw err;

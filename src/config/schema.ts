@@ -126,6 +126,12 @@ export const CONFIG_SCHEMA = {
       description:
         "With --redis: admit (open, default) or refuse (closed) requests while Redis is unreachable.",
     },
+    cacheEncryptionKey: {
+      type: "string",
+      minLength: 16,
+      description:
+        "With --redis: the secret that encrypts cache entries of methods with caching/dataEncrypted.",
+    },
     trustedProxies: {
       type: "array",
       description:
@@ -211,5 +217,6 @@ export interface PorticoConfig {
   vpceHeader?: string;
   accountThrottle?: { rateLimit?: number; burstLimit?: number };
   trafficFailMode?: "open" | "closed";
+  cacheEncryptionKey?: string;
   apis?: ApiConfig[];
 }

@@ -22,6 +22,8 @@ export interface Settings {
   accountThrottle: { rateLimit: number; burstLimit: number };
   /** With Redis: what throttles and quotas do while it is unreachable. */
   trafficFailMode: "open" | "closed";
+  /** Encrypts `caching/dataEncrypted` entries on Redis (never logged). */
+  cacheEncryptionKey?: string;
   apis: DeclaredApi[];
   configFile?: string;
   /** Reload function handlers when their files change (development). */
@@ -71,6 +73,7 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
       burstLimit: config?.accountThrottle?.burstLimit ?? 5_000,
     },
     trafficFailMode: config?.trafficFailMode ?? "open",
+    cacheEncryptionKey: env.PORTICO_CACHE_ENCRYPTION_KEY ?? config?.cacheEncryptionKey,
     apis: (config?.apis ?? []).map((a) => ({ ...a, type: a.type ?? "REST" })),
     configFile: config?.file,
     watch: flags.watch === "true" || env.PORTICO_WATCH === "1" || env.PORTICO_WATCH === "true",

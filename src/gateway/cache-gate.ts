@@ -98,7 +98,7 @@ export function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): P
     return Promise.resolve(store.delete(policy.stage, key)).then(() =>
       fetchAndStore(ctx, policy, key, "refresh", warn),
     );
-  const found = store.get(policy.stage, key);
+  const found = store.get(policy.stage, key, policy.encrypted);
   // The in-process cache answers synchronously: a hit costs no extra turn of the event loop.
   if (!(found instanceof Promise)) {
     if (found === undefined) return fetchAndStore(ctx, policy, key, "miss", warn);
@@ -136,6 +136,7 @@ function fetchAndStore(
       { statusCode: captured.statusCode, headers, body: captured.body },
       policy.ttlMs,
       policy.capacityBytes,
+      policy.encrypted,
     );
   });
   return ctx.route.invoke(ctx);

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "../observe/logger.ts";
 import { connectRedis, redactRedisUrl, redisKey } from "../state/redis-connection.ts";
@@ -107,34 +107,95 @@ function decode(bytes: Buffer): CachedResponse | undefined {
 
 const digest = (key: string) => createHash("sha256").update(key).digest("hex");
 
-/** The stage cache on Redis: a hit stored by any node is a hit on every node. */
+/** AES-256-GCM with a key derived from the configured secret: nonce (12) ‖ tag (16) ‖ ciphertext. */
+class Sealer {
+  private readonly key: Buffer;
+
+  constructor(secret: string) {
+    this.key = createHash("sha256").update(`portico cache encryption\u0000${secret}`).digest();
+  }
+
+  seal(plain: Buffer): Buffer {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.key, nonce);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([nonce, cipher.getAuthTag(), body]);
+  }
+
+  /** Undefined when the entry was not sealed with this key (or was tampered with). */
+  open(sealed: Buffer): Buffer | undefined {
+    if (sealed.length < 28) return undefined;
+    try {
+      const decipher = createDecipheriv("aes-256-gcm", this.key, sealed.subarray(0, 12));
+      decipher.setAuthTag(sealed.subarray(12, 28));
+      return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * The stage cache on Redis: a hit stored by any node is a hit on every node. Entries of methods with
+ * `caching/dataEncrypted` are sealed with AES-256-GCM under the configured `cacheEncryptionKey`
+ * before they leave the process; without a key such methods are not cached on Redis at all.
+ */
 class RedisResponseCache implements ResponseCacheStore {
   private readonly redis: Scripted;
   private readonly failed: (err: unknown) => void;
+  private readonly sealer: Sealer | undefined;
+  private readonly log: Logger;
+  private warned = false;
 
-  constructor(redis: Scripted, failed: (err: unknown) => void) {
+  constructor(redis: Scripted, failed: (err: unknown) => void, sealer: Sealer | undefined, log: Logger) {
     this.redis = redis;
     this.failed = failed;
+    this.sealer = sealer;
+    this.log = log;
+  }
+
+  private cannotSeal(): boolean {
+    if (this.sealer !== undefined) return false;
+    if (!this.warned) {
+      this.warned = true;
+      this.log.warn(
+        "caching/dataEncrypted is set but no cacheEncryptionKey is configured: not caching those methods on Redis",
+      );
+    }
+    return true;
   }
 
   private names(stage: string): [string, string] {
     return [redisKey("cachegen", stage), `${redisKey("cache", stage)}:`];
   }
 
-  async get(stage: string, key: string): Promise<CachedResponse | undefined> {
+  async get(stage: string, key: string, encrypted = false): Promise<CachedResponse | undefined> {
+    if (encrypted && this.cannotSeal()) return undefined;
     const [gen, prefix] = this.names(stage);
     try {
       const bytes = await this.redis.porticoCacheGetBuffer(1, gen, prefix, digest(key));
-      return bytes === null ? undefined : decode(bytes);
+      if (bytes === null) return undefined;
+      if (!encrypted) return decode(bytes);
+      const opened = this.sealer!.open(bytes);
+      return opened === undefined ? undefined : decode(opened);
     } catch (err) {
       this.failed(err);
       return undefined;
     }
   }
 
-  set(stage: string, key: string, value: CachedResponse, ttlMs: number): void {
+  set(
+    stage: string,
+    key: string,
+    value: CachedResponse,
+    ttlMs: number,
+    _capacity = 0,
+    encrypted = false,
+  ): void {
+    if (encrypted && this.cannotSeal()) return;
     const [gen, prefix] = this.names(stage);
-    this.redis.porticoCacheSet(1, gen, prefix, digest(key), encode(value), ttlMs).catch(this.failed);
+    const bytes = encrypted ? this.sealer!.seal(encode(value)) : encode(value);
+    this.redis.porticoCacheSet(1, gen, prefix, digest(key), bytes, ttlMs).catch(this.failed);
   }
 
   async delete(stage: string, key: string): Promise<void> {
@@ -197,17 +258,27 @@ export class RedisTraffic implements TrafficBackend {
   readonly cache: RedisResponseCache;
   readonly results: RedisResults;
 
-  private constructor(redis: Scripted, failMode: "open" | "closed", log: Logger) {
+  private constructor(
+    redis: Scripted,
+    failMode: "open" | "closed",
+    log: Logger,
+    cacheKey: string | undefined,
+  ) {
     this.redis = redis;
     this.failMode = failMode;
     this.log = log;
-    this.cache = new RedisResponseCache(redis, (err) => this.unavailable(err));
+    this.cache = new RedisResponseCache(
+      redis,
+      (err) => this.unavailable(err),
+      cacheKey === undefined ? undefined : new Sealer(cacheKey),
+      log,
+    );
     this.results = new RedisResults(redis, (err) => this.unavailable(err));
   }
 
   static async open(
     url: string,
-    options: { failMode: "open" | "closed"; log: Logger },
+    options: { failMode: "open" | "closed"; log: Logger; cacheEncryptionKey?: string },
   ): Promise<RedisTraffic> {
     const redis = connectRedis(url, {
       name: "portico-traffic",
@@ -227,7 +298,7 @@ export class RedisTraffic implements TrafficBackend {
       redis.disconnect();
       throw err;
     });
-    return new RedisTraffic(redis, options.failMode, options.log);
+    return new RedisTraffic(redis, options.failMode, options.log, options.cacheEncryptionKey);
   }
 
   admit(buckets: readonly Bucket[], quota: QuotaCharge | undefined): Promise<Admission> {

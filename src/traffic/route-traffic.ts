@@ -17,6 +17,8 @@ export interface RouteCachePolicy {
   /** The method request values that make up the key besides method and resource path. */
   readonly keyParameters: readonly { kind: "path" | "querystring" | "header"; name: string }[];
   readonly requireAuthorizationForCacheControl: boolean;
+  /** `caching/dataEncrypted`: entries that leave the process (Redis) are encrypted. */
+  readonly encrypted: boolean;
   readonly unauthorizedStrategy:
     | "FAIL_WITH_403"
     | "SUCCEED_WITH_RESPONSE_HEADER"
@@ -97,6 +99,7 @@ export function restMethodCache(
     capacityBytes: Number(stage.cacheClusterSize ?? "0.5") * GB,
     keyParameters,
     requireAuthorizationForCacheControl: s?.requireAuthorizationForCacheControl ?? true,
+    encrypted: s?.cacheDataEncrypted ?? false,
     unauthorizedStrategy: (s?.unauthorizedCacheControlHeaderStrategy ??
       "SUCCEED_WITH_RESPONSE_HEADER") as RouteCachePolicy["unauthorizedStrategy"],
   };

@@ -34,8 +34,20 @@ export interface CachedResponse {
 }
 
 export interface ResponseCacheStore {
-  get(stage: string, key: string): CachedResponse | undefined | Promise<CachedResponse | undefined>;
-  set(stage: string, key: string, value: CachedResponse, ttlMs: number, capacityBytes: number): void;
+  /** `encrypted`: the entry was stored encrypted (`caching/dataEncrypted`), where that applies. */
+  get(
+    stage: string,
+    key: string,
+    encrypted?: boolean,
+  ): CachedResponse | undefined | Promise<CachedResponse | undefined>;
+  set(
+    stage: string,
+    key: string,
+    value: CachedResponse,
+    ttlMs: number,
+    capacityBytes: number,
+    encrypted?: boolean,
+  ): void;
   delete(stage: string, key: string): void | Promise<void>;
   /** Drops every entry of a stage (FlushStageCache). */
   flush(stage: string): Promise<void>;

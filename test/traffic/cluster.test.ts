@@ -8,8 +8,10 @@ import {
   CreateApiKeyCommand,
   CreateUsagePlanCommand,
   CreateUsagePlanKeyCommand,
+  GetUsageCommand,
   UpdateStageCommand,
 } from "@aws-sdk/client-api-gateway";
+import { Redis } from "ioredis";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
 
@@ -52,6 +54,9 @@ paths:
   /cached:
     get:
       x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "${backend}/cached" }
+  /secret:
+    get:
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "${backend}/secret" }
 `;
 
 /** Polls `check` until it holds or `ms` pass. */
@@ -74,16 +79,19 @@ describe("two Portico nodes sharing one Redis", () => {
   let id: string;
 
   before(async () => {
-    backend = createServer((_req, res) => {
+    backend = createServer((req, res) => {
       backendHits++;
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ n: backendHits }));
+      res.end(
+        JSON.stringify({ n: backendHits, ...(req.url === "/secret" ? { card: "4111-SECRET-PAYLOAD" } : {}) }),
+      );
     });
     await new Promise<void>((r) => backend.listen(0, "127.0.0.1", r));
     // Persistent, so a restart after the outage brings the same state back, as a production Redis would.
     redis = await startRedisServer({ persistent: true });
-    a = await startTestGateway({ redis: redis.url, functions });
-    b = await startTestGateway({ redis: redis.url, functions });
+    const cacheEncryptionKey = "a test secret of sixteen+ characters";
+    a = await startTestGateway({ redis: redis.url, functions, cacheEncryptionKey });
+    b = await startTestGateway({ redis: redis.url, functions, cacheEncryptionKey });
     client = new APIGatewayClient(adminClientConfig(a));
   });
   after(async () => {
@@ -166,13 +174,19 @@ describe("two Portico nodes sharing one Redis", () => {
     );
     const headers = { "x-api-key": key.value! };
     assert.ok(await eventually(async () => (await b.call(id, "/prod/quota", { headers })).status !== 403));
-    // The probe above may have been counted: count from what the quota has left.
+    // The probe above was counted: what is left is what GetUsage says remains.
+    const today = new Date().toISOString().slice(0, 10);
+    const usage = await client.send(
+      new GetUsageCommand({ usagePlanId: plan.id, startDate: today, endDate: today }),
+    );
+    const [[used, remaining]] = usage.items![key.id!] as [[number, number]];
+    assert.equal(used + remaining, 7);
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).call(id, "/prod/quota", { headers })),
     );
     const ok = results.filter((r) => r.status === 200).length;
     const limited = results.filter((r) => r.status === 429);
-    assert.ok(ok === 7 || ok === 6, `admitted ${ok}`);
+    assert.equal(ok, remaining, `exactly the ${remaining} left of 7 are admitted across both nodes`);
     assert.equal(ok + limited.length, 20);
     assert.equal(limited[0]!.text, '{"message":"Limit Exceeded"}');
     const after = await a.call(id, "/prod/quota", { headers });
@@ -210,6 +224,45 @@ describe("two Portico nodes sharing one Redis", () => {
       bClient.destroy();
     }
     assert.equal((await a.call(id, "/prod/cached")).headers["x-portico-cache"], "miss");
+  });
+
+  test("caching/dataEncrypted: entries are sealed on Redis and still shared by the nodes", async () => {
+    await client.send(
+      new UpdateStageCommand({
+        restApiId: id,
+        stageName: "prod",
+        patchOperations: [{ op: "replace", path: "/~1secret/GET/caching/dataEncrypted", value: "true" }],
+      }),
+    );
+    await client.send(
+      new UpdateStageCommand({
+        restApiId: id,
+        stageName: "prod",
+        patchOperations: [{ op: "replace", path: "/~1secret/GET/caching/enabled", value: "true" }],
+      }),
+    );
+    assert.ok(
+      await eventually(async () => (await b.call(id, "/prod/secret")).headers["x-portico-cache"] === "hit"),
+      "B hits an entry A or B stored",
+    );
+    const onA = await a.call(id, "/prod/secret");
+    assert.equal(onA.headers["x-portico-cache"], "hit");
+    assert.match(onA.text, /4111-SECRET-PAYLOAD/);
+    const raw = new Redis(redis.url);
+    try {
+      const keys = await raw.keys("portico:{portico}:cache:*");
+      assert.ok(keys.length > 0);
+      for (const k of keys) {
+        const value = await raw.getBuffer(k);
+        assert.ok(!value?.includes("4111-SECRET-PAYLOAD"), `${k} holds the payload in clear`);
+      }
+      assert.ok(
+        (await Promise.all(keys.map((k) => raw.getBuffer(k)))).some((v) => v?.includes('"n"')),
+        "unencrypted methods' entries are plain (the test can tell the difference)",
+      );
+    } finally {
+      raw.disconnect();
+    }
   });
 
   test("a Lambda authorizer's result cached through node A serves node B without a new invocation", async () => {
