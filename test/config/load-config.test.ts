@@ -159,3 +159,30 @@ trustedProxies: [10.0.0.0/8, 300.1.1.1]
   assert.match(shapeOk, /trustedProxies\[1\]: invalid CIDR "300\.1\.1\.1"/);
   assert.doesNotMatch(shapeOk, /trustedProxies\[0\]/);
 });
+
+test("traffic settings: bad values are refused with their place; good ones reach the settings", () => {
+  const found = problems(`accountThrottle: { rateLimit: -5, burstLimit: 1.5, colour: red }
+trafficFailMode: sideways
+cacheEncryptionKey: short
+`).join("\n");
+  assert.match(found, /accountThrottle\.rateLimit/);
+  assert.match(found, /accountThrottle\.burstLimit/);
+  assert.match(found, /unknown key "colour"/);
+  assert.match(found, /trafficFailMode: must be one of open, closed/);
+  assert.match(found, /cacheEncryptionKey/);
+  const file = write(
+    "traffic.yaml",
+    `accountThrottle: { rateLimit: 50, burstLimit: 10 }\ntrafficFailMode: closed\ncacheEncryptionKey: "sixteen chars or more"\n`,
+  );
+  const settings = resolveSettings({ flags: {}, env: {}, config: loadConfigFile(file) });
+  assert.deepEqual(settings.accountThrottle, { rateLimit: 50, burstLimit: 10 });
+  assert.equal(settings.trafficFailMode, "closed");
+  assert.equal(settings.cacheEncryptionKey, "sixteen chars or more");
+  const defaults = resolveSettings({ flags: {}, env: {} });
+  assert.deepEqual(
+    defaults.accountThrottle,
+    { rateLimit: 10_000, burstLimit: 5_000 },
+    "AWS's account defaults",
+  );
+  assert.equal(defaults.trafficFailMode, "open");
+});

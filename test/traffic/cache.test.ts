@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { APIGatewayClient, FlushStageCacheCommand, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
+import {
+  APIGatewayClient,
+  FlushStageAuthorizersCacheCommand,
+  FlushStageCacheCommand,
+  UpdateStageCommand,
+} from "@aws-sdk/client-api-gateway";
 import { signRequest } from "../../src/auth/sigv4/sign-request.ts";
 import { LocalResponseCache } from "../../src/traffic/local-response-cache.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
@@ -228,6 +233,21 @@ describe("response caching (embedded)", () => {
     assert.equal(count(after, "portico_cache_hit_count") - count(before, "portico_cache_hit_count"), 2);
     assert.match(after, /# TYPE portico_cache_hit_count counter/);
     assert.equal((await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).status, 403, "unsigned: refused");
+  });
+
+  test("flushing an unknown stage's caches is NotFoundException; the authorizer cache flush is accepted", async () => {
+    await client.send(new FlushStageAuthorizersCacheCommand({ restApiId: id, stageName: "prod" }));
+    for (const command of [
+      new FlushStageCacheCommand({ restApiId: id, stageName: "nope" }),
+      new FlushStageAuthorizersCacheCommand({ restApiId: id, stageName: "nope" }),
+      new FlushStageCacheCommand({ restApiId: "nosuchapi1", stageName: "prod" }),
+    ]) {
+      await assert.rejects(
+        client.send(command as FlushStageCacheCommand),
+        (e: Error) => e.name === "NotFoundException",
+      );
+    }
+    assert.equal((await get("/prod/items/1")).status, 200, "the stage still serves");
   });
 
   test("disabling the cache cluster stops caching at once", async () => {
