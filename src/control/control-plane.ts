@@ -1,30 +1,14 @@
 import { newDeploymentId } from "../model/ids.ts";
 import type { Deployment, RestApiDefinition, Stage } from "../model/rest-api.ts";
 import type { WriteOp } from "../state/store.ts";
+import type { DeployOptions } from "./control-core.ts";
 import { badRequest, notFound } from "./errors.ts";
 import { HttpApiControl } from "./http-api-control.ts";
 import { type TestInvokeInput, type TestInvokeResult, testInvokeMethod } from "./test-invoke.ts";
 
+export type { DeployOptions, RouteListing } from "./control-core.ts";
+
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
-
-export interface DeployOptions {
-  /** Absent: the deployment is created but no stage points at it yet. */
-  stageName?: string;
-  description?: string;
-  stageDescription?: string;
-  variables?: Record<string, string>;
-}
-
-/** One line of `portico routes`. */
-export interface RouteListing {
-  apiId: string;
-  apiName: string;
-  apiType: "REST" | "HTTP";
-  stage: string;
-  method: string;
-  path: string;
-  integration: string;
-}
 
 /**
  * The control plane: every change to APIs, deployments and stages goes through here (the admin API
