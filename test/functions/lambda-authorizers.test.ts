@@ -44,17 +44,17 @@ paths:
       x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: "${arn("echo")}" }
 `;
 
+const FUNCTIONS = {
+  tokenAuthorizer: { handler: join(FIXTURES, "handlers.tokenAuthorizer") },
+  requestAuthorizer: { handler: join(FIXTURES, "handlers.requestAuthorizer") },
+  echo: { handler: join(FIXTURES, "handlers.echo") },
+};
+
 describe("Lambda authorizers (TOKEN and REQUEST)", () => {
   let gw: TestGateway;
   let id: string;
   before(async () => {
-    gw = await startTestGateway({
-      functions: {
-        tokenAuthorizer: { handler: join(FIXTURES, "handlers.tokenAuthorizer") },
-        requestAuthorizer: { handler: join(FIXTURES, "handlers.requestAuthorizer") },
-        echo: { handler: join(FIXTURES, "handlers.echo") },
-      },
-    });
+    gw = await startTestGateway({ functions: FUNCTIONS });
     id = await gw.deployRest(API, "prod");
   });
   after(() => gw.close());
@@ -152,13 +152,7 @@ describe("Lambda authorizers with a resource policy", () => {
   let gw: TestGateway;
   let id: string;
   before(async () => {
-    gw = await startTestGateway({
-      functions: {
-        tokenAuthorizer: { handler: join(FIXTURES, "handlers.tokenAuthorizer") },
-        requestAuthorizer: { handler: join(FIXTURES, "handlers.requestAuthorizer") },
-        echo: { handler: join(FIXTURES, "handlers.echo") },
-      },
-    });
+    gw = await startTestGateway({ functions: FUNCTIONS });
     id = await gw.deployRest(WITH_POLICY, "prod");
   });
   after(() => gw.close());
