@@ -16,15 +16,39 @@ function cloudFrontId(): string {
 /** This process's stand-in for the CloudFront edge server an EDGE request passes through. */
 const EDGE_SERVER = randomBytes(16).toString("hex");
 
-function viewer(
-  userAgent: string | undefined,
-): [desktop: boolean, mobile: boolean, smartTv: boolean, tablet: boolean] {
-  const ua = userAgent ?? "";
-  if (/SmartTV|SMART-TV|AppleTV|GoogleTV|HbbTV|CrKey/i.test(ua)) return [false, false, true, false];
-  if (/iPad|Tablet/i.test(ua)) return [false, false, false, true];
-  if (/Mobi|Android|iPhone|iPod/i.test(ua)) return [false, true, false, false];
-  return [true, false, false, false];
+type Viewer = readonly [desktop: string, mobile: string, smartTv: string, tablet: string];
+const DESKTOP: Viewer = ["true", "false", "false", "false"];
+const MOBILE: Viewer = ["false", "true", "false", "false"];
+const SMART_TV: Viewer = ["false", "false", "true", "false"];
+const TABLET: Viewer = ["false", "false", "false", "true"];
+
+/** Clients repeat their User-Agent: its classification is kept (bounded) instead of re-matched. */
+const viewers = new Map<string, Viewer>();
+
+function viewer(userAgent: string | undefined): Viewer {
+  if (userAgent === undefined) return DESKTOP;
+  let v = viewers.get(userAgent);
+  if (v !== undefined) return v;
+  if (/SmartTV|SMART-TV|AppleTV|GoogleTV|HbbTV|CrKey/i.test(userAgent)) v = SMART_TV;
+  else if (/iPad|Tablet/i.test(userAgent)) v = TABLET;
+  else if (/Mobi|Android|iPhone|iPod/i.test(userAgent)) v = MOBILE;
+  else v = DESKTOP;
+  if (viewers.size >= 1000) viewers.clear();
+  viewers.set(userAgent, v);
+  return v;
 }
+
+const VIA = `2.0 ${EDGE_SERVER}.cloudfront.net (CloudFront)`;
+const NAMES = [
+  "CloudFront-Forwarded-Proto",
+  "CloudFront-Is-Desktop-Viewer",
+  "CloudFront-Is-Mobile-Viewer",
+  "CloudFront-Is-SmartTV-Viewer",
+  "CloudFront-Is-Tablet-Viewer",
+  "Via",
+  "X-Amz-Cf-Id",
+] as const;
+const LOWER = NAMES.map((n) => n.toLowerCase());
 
 /**
  * EDGE-optimised REST APIs sit behind CloudFront, which adds its own headers to every request before
@@ -34,25 +58,17 @@ function viewer(
  * known here and are left out. REGIONAL and PRIVATE APIs get none of this.
  */
 export function addEdgeHeaders(req: IncomingMessage, protocol: string): void {
-  const [desktop, mobile, smartTv, tablet] = viewer(req.headers["user-agent"]);
-  const added: [string, string][] = [
-    ["CloudFront-Forwarded-Proto", protocol],
-    ["CloudFront-Is-Desktop-Viewer", String(desktop)],
-    ["CloudFront-Is-Mobile-Viewer", String(mobile)],
-    ["CloudFront-Is-SmartTV-Viewer", String(smartTv)],
-    ["CloudFront-Is-Tablet-Viewer", String(tablet)],
-    ["Via", `2.0 ${EDGE_SERVER}.cloudfront.net (CloudFront)`],
-    ["X-Amz-Cf-Id", cloudFrontId()],
-  ];
+  const v = viewer(req.headers["user-agent"]);
+  const values = [protocol, v[0], v[1], v[2], v[3], VIA, cloudFrontId()];
   const headers = req.headers;
-  for (const [name, value] of added) {
-    const lower = name.toLowerCase();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < 7; i++) {
+    const lower = LOWER[i]!;
     // A client's own value for these is replaced, as CloudFront does.
     if (headers[lower] !== undefined) {
-      for (let i = req.rawHeaders.length - 2; i >= 0; i -= 2)
-        if (req.rawHeaders[i]!.toLowerCase() === lower) req.rawHeaders.splice(i, 2);
+      for (let j = raw.length - 2; j >= 0; j -= 2) if (raw[j]!.toLowerCase() === lower) raw.splice(j, 2);
     }
-    headers[lower] = value;
-    req.rawHeaders.push(name, value);
+    headers[lower] = values[i]!;
+    raw.push(NAMES[i]!, values[i]!);
   }
 }
