@@ -28,6 +28,13 @@ export interface Portico {
   close(): Promise<void>;
 }
 
+/** In-process traffic state whose usage counts persist in the (durable) store. */
+async function localTraffic(store: Store): Promise<LocalTraffic> {
+  const traffic = new LocalTraffic();
+  await traffic.persistTo(store);
+  return traffic;
+}
+
 /**
  * The composition root: opens the store, compiles what is deployed, applies the APIs declared in
  * the config file, then opens the data and admin listeners.
@@ -59,7 +66,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   try {
     traffic =
       settings.redis === undefined
-        ? new LocalTraffic()
+        ? await localTraffic(store)
         : await RedisTraffic.open(settings.redis, {
             failMode: settings.trafficFailMode,
             log,

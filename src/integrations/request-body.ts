@@ -35,9 +35,14 @@ export function streamingBody(req: IncomingMessage): IncomingMessage | Transform
 }
 
 /** Reads the whole body (non-proxy integrations need it), failing past the limit. */
+const EMPTY = Buffer.alloc(0);
+
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const already = buffered.get(req);
   if (already !== undefined) return already;
+  // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body: nothing to wait for.
+  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined)
+    return EMPTY;
   const chunks: Buffer[] = [];
   let seen = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -15,7 +15,8 @@ export type Collection =
   | "apikeys"
   | "usageplans"
   | "domainnames"
-  | "account";
+  | "account"
+  | "usage";
 
 export type WriteOp =
   | { op: "put"; collection: Collection; key: string; value: unknown }

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   APIGatewayClient,
@@ -266,6 +269,47 @@ describe("the account-level throttle", () => {
       assert.deepEqual(account.throttleSettings, { burstLimit: 4, rateLimit: 0.1 });
     } finally {
       client.destroy();
+    }
+  });
+});
+
+describe("usage counts with --data-dir", () => {
+  test("a quota's count survives a restart, as AWS's does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "portico-usage-"));
+    try {
+      let gw = await startTestGateway({ dataDir: dir });
+      let client = new APIGatewayClient(adminClientConfig(gw));
+      const id = await gw.deployRest(REST.replace("title: Throttled", "title: Durable"), "prod");
+      const plan = await client.send(
+        new CreateUsagePlanCommand({
+          name: "durable",
+          apiStages: [{ apiId: id, stage: "prod" }],
+          quota: { limit: 3, period: "WEEK", offset: 1 },
+        }),
+      );
+      const key = await client.send(new CreateApiKeyCommand({ name: "durable-key", enabled: true }));
+      await client.send(
+        new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: "API_KEY" }),
+      );
+      const headers = { "x-api-key": key.value! };
+      assert.deepEqual(await burst(gw, id, "/prod/keyed-fast", 2, headers), [200, 200]);
+      client.destroy();
+      await gw.close();
+      gw = await startTestGateway({ dataDir: dir });
+      client = new APIGatewayClient(adminClientConfig(gw));
+      try {
+        assert.deepEqual(await burst(gw, id, "/prod/keyed-fast", 2, headers), [200, 429], "1 of 3 was left");
+        const today = new Date().toISOString().slice(0, 10);
+        const usage = await client.send(
+          new GetUsageCommand({ usagePlanId: plan.id, startDate: today, endDate: today }),
+        );
+        assert.deepEqual(usage.items?.[key.id!], [[3, 0]]);
+      } finally {
+        client.destroy();
+        await gw.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
