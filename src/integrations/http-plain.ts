@@ -126,9 +126,7 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       let payloadType = "application/json";
       if (responseTemplate !== undefined) {
         input ??= templateInput(ctx, "", options.accountId);
-        payload = Buffer.from(
-          renderTemplate(responseTemplate.template, { ...input, body: body.toString("utf8") }),
-        );
+        payload = Buffer.from(renderTemplate(responseTemplate.template, input, body.toString("utf8")));
         payloadType = responseTemplate.type;
       }
       const out = idHeaders(apiType, ctx);

@@ -74,9 +74,7 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
     }
     const preferred = chosen.templates.preferred();
     const rendered = Buffer.from(
-      preferred === undefined
-        ? resultBody
-        : renderTemplate(preferred.template, { ...input, body: resultBody }),
+      preferred === undefined ? resultBody : renderTemplate(preferred.template, input, resultBody),
     );
     // CONVERT_TO_BINARY turns a base64 text result (e.g. an image from Lambda) into bytes.
     const out =

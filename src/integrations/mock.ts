@@ -37,7 +37,7 @@ export function mockIntegration(
       return;
     }
     const preferred = chosen.templates.preferred();
-    const out = preferred === undefined ? "" : renderTemplate(preferred.template, { ...input, body: "" });
+    const out = preferred === undefined ? "" : renderTemplate(preferred.template, input, "");
     const headers = idHeaders(apiType, ctx);
     const hasType = chosen.staticHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type");
     if (!hasType) headers.push("Content-Type", preferred?.type ?? "application/json");

@@ -37,14 +37,36 @@ export interface TemplateInput extends InputSource {
   stageVariables: Readonly<Record<string, string>>;
 }
 
-/** Renders with AWS's variables ($input, $util, $context, $stageVariables). */
-export function renderTemplate(template: CompiledTemplate, input: TemplateInput): string {
-  return template.render({
-    input: new InputVariable(input),
-    util: UTIL,
-    context: input.context,
-    stageVariables: fromJson({ ...input.stageVariables }),
-  });
+/**
+ * Renders with AWS's variables ($input, $util, $context, $stageVariables), building only those the
+ * template mentions: `{"statusCode": 200}` needs none of them. `body` replaces the input's body (a
+ * response template sees the integration's answer as `$input.body`).
+ */
+export function renderTemplate(template: CompiledTemplate, input: TemplateInput, body?: string): string {
+  const uses = template.uses;
+  const variables: Record<string, unknown> = {};
+  if (uses.has("input")) {
+    variables.input = new InputVariable(
+      body === undefined
+        ? input
+        : {
+            body,
+            get path() {
+              return input.path;
+            },
+            get querystring() {
+              return input.querystring;
+            },
+            get header() {
+              return input.header;
+            },
+          },
+    );
+  }
+  if (uses.has("util")) variables.util = UTIL;
+  if (uses.has("context")) variables.context = input.context;
+  if (uses.has("stageVariables")) variables.stageVariables = fromJson({ ...input.stageVariables });
+  return template.render(variables);
 }
 
 export type { Logger };

@@ -6,6 +6,8 @@ export const MAX_TEMPLATE_BYTES = 300 * 1024;
 
 export interface CompiledTemplate {
   readonly source: string;
+  /** The top-level variables the template may reference (`$input`, `$context`, …): a superset. */
+  readonly uses: ReadonlySet<string>;
   /** Renders with the given variables ($input, $util, $context, …); throws TemplateError past a limit. */
   render(variables: Readonly<Record<string, unknown>>): string;
 }
@@ -16,8 +18,11 @@ export function compileTemplate(source: string, limits: Limits = DEFAULT_LIMITS)
     throw new TemplateError("TEMPLATE_TOO_LARGE", "Mapping template exceeds the 300 KB limit");
   }
   const nodes = parseTemplate(source);
+  const uses = new Set<string>();
+  for (const m of source.matchAll(/\$!?\{?([A-Za-z_][A-Za-z0-9_-]*)/g)) uses.add(m[1]!);
   return {
     source,
+    uses,
     render(variables) {
       try {
         return new Renderer(source, new Map(Object.entries(variables)), limits).render(nodes);
