@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:hello/invocations";
     writeFileSync(
       join(dir, "api.yaml"),
-      `openapi: 3.0.1\ninfo: { title: BenchLambda, version: "1" }\npaths:\n  /hello/{name}:\n    get:\n      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: "${arn}" }\n` +
+      `openapi: 3.0.1\ninfo: { title: BenchLambda, version: "1" }\nx-amazon-apigateway-endpoint-configuration: { types: [REGIONAL] }\npaths:\n  /hello/{name}:\n    get:\n      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: "${arn}" }\n` +
         // The same answer with no function at all: the gateway's own per-request cost.
         `  /mock:\n    get:\n      x-amazon-apigateway-integration:\n        type: mock\n        requestTemplates: { application/json: '{"statusCode": 200}' }\n        responses: { default: { statusCode: "200", responseTemplates: { application/json: '{"hello":"bench"}' } } }\n`,
     );

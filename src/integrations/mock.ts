@@ -2,6 +2,7 @@ import type { IntegrationHandler } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { templateInput } from "../mapping/request-input.ts";
 import { renderTemplate, TemplateSet } from "../mapping/template-set.ts";
+import type { CompiledTemplate } from "../mapping/vtl/template.ts";
 import type { ResponseSelector } from "./integration-responses.ts";
 import { readBody } from "./request-body.ts";
 
@@ -16,17 +17,34 @@ export function mockIntegration(
   accountId: string,
 ): IntegrationHandler {
   const requests = new TemplateSet(requestTemplates);
+  /** The status a constant request template (`{"statusCode": 200}`) selects, read once. */
+  const constantStatus = new Map<CompiledTemplate, string | undefined>();
+  const statusOf = (rendered: string): string | undefined => {
+    try {
+      const parsed = JSON.parse(rendered) as { statusCode?: unknown };
+      return parsed.statusCode !== undefined ? String(parsed.statusCode) : "200";
+    } catch {
+      return undefined;
+    }
+  };
   return async (ctx) => {
     const apiType = ctx.stage.apiType;
     const body = (await readBody(ctx.req)).toString("utf8");
     const input = templateInput(ctx, body, accountId);
-    let status = "200";
+    let status: string | undefined = "200";
     const template = requests.select(ctx.req.headers["content-type"]) ?? requests.preferred()?.template;
     if (template !== undefined) {
-      try {
-        const parsed = JSON.parse(renderTemplate(template, input)) as { statusCode?: unknown };
-        if (parsed.statusCode !== undefined) status = String(parsed.statusCode);
-      } catch {
+      if (template.constant !== undefined) {
+        if (!constantStatus.has(template)) constantStatus.set(template, statusOf(template.constant));
+        status = constantStatus.get(template);
+      } else {
+        try {
+          status = statusOf(renderTemplate(template, input));
+        } catch {
+          status = undefined;
+        }
+      }
+      if (status === undefined) {
         sendGatewayResponse(ctx.res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
         return;
       }

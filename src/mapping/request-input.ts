@@ -27,25 +27,40 @@ function headerMap(raw: readonly string[]): Record<string, string> {
  * The method request as templates see it: `$input.params()`, `$input.body`, `$context`,
  * `$stageVariables`. The maps are built on first use: most templates never look at most of them.
  */
+class MethodRequestInput implements TemplateInput {
+  readonly body: string;
+  readonly path: Readonly<Record<string, string>>;
+  readonly stageVariables: Readonly<Record<string, string>>;
+  private readonly ctx: RequestContext;
+  private readonly accountId: string;
+  private querystringMap: Record<string, string> | undefined;
+  private headerMap: Record<string, string> | undefined;
+  private contextMap: JMap | undefined;
+
+  constructor(ctx: RequestContext, body: string, accountId: string) {
+    this.ctx = ctx;
+    this.body = body;
+    this.accountId = accountId;
+    this.path = ctx.pathParams;
+    this.stageVariables = ctx.stage.variables;
+  }
+
+  get querystring(): Record<string, string> {
+    this.querystringMap ??= queryMap(this.ctx.rawQuery);
+    return this.querystringMap;
+  }
+
+  get header(): Record<string, string> {
+    this.headerMap ??= headerMap(this.ctx.req.rawHeaders);
+    return this.headerMap;
+  }
+
+  get context(): JMap {
+    this.contextMap ??= contextVariable(this.ctx, this.accountId);
+    return this.contextMap;
+  }
+}
+
 export function templateInput(ctx: RequestContext, body: string, accountId: string): TemplateInput {
-  let querystring: Record<string, string> | undefined;
-  let header: Record<string, string> | undefined;
-  let context: JMap | undefined;
-  return {
-    body,
-    path: ctx.pathParams,
-    get querystring() {
-      querystring ??= queryMap(ctx.rawQuery);
-      return querystring;
-    },
-    get header() {
-      header ??= headerMap(ctx.req.rawHeaders);
-      return header;
-    },
-    get context() {
-      context ??= contextVariable(ctx, accountId);
-      return context;
-    },
-    stageVariables: ctx.stage.variables,
-  };
+  return new MethodRequestInput(ctx, body, accountId);
 }

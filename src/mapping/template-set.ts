@@ -37,6 +37,29 @@ export interface TemplateInput extends InputSource {
   stageVariables: Readonly<Record<string, string>>;
 }
 
+/** The method request with another body (a response template's `$input.body`), maps built lazily still. */
+class WithBody implements InputSource {
+  readonly body: string;
+  private readonly request: InputSource;
+
+  constructor(request: InputSource, body: string) {
+    this.request = request;
+    this.body = body;
+  }
+
+  get path() {
+    return this.request.path;
+  }
+
+  get querystring() {
+    return this.request.querystring;
+  }
+
+  get header() {
+    return this.request.header;
+  }
+}
+
 /**
  * Renders with AWS's variables ($input, $util, $context, $stageVariables), building only those the
  * template mentions: `{"statusCode": 200}` needs none of them. `body` replaces the input's body (a
@@ -46,22 +69,7 @@ export function renderTemplate(template: CompiledTemplate, input: TemplateInput,
   const uses = template.uses;
   const variables: Record<string, unknown> = {};
   if (uses.has("input")) {
-    variables.input = new InputVariable(
-      body === undefined
-        ? input
-        : {
-            body,
-            get path() {
-              return input.path;
-            },
-            get querystring() {
-              return input.querystring;
-            },
-            get header() {
-              return input.header;
-            },
-          },
-    );
+    variables.input = new InputVariable(body === undefined ? input : new WithBody(input, body));
   }
   if (uses.has("util")) variables.util = UTIL;
   if (uses.has("context")) variables.context = input.context;

@@ -8,6 +8,8 @@ export interface CompiledTemplate {
   readonly source: string;
   /** The top-level variables the template may reference (`$input`, `$context`, …): a superset. */
   readonly uses: ReadonlySet<string>;
+  /** The output, when the template has no directive or reference at all (it renders as itself). */
+  readonly constant?: string;
   /** Renders with the given variables ($input, $util, $context, …); throws TemplateError past a limit. */
   render(variables: Readonly<Record<string, unknown>>): string;
 }
@@ -20,6 +22,8 @@ export function compileTemplate(source: string, limits: Limits = DEFAULT_LIMITS)
   const nodes = parseTemplate(source);
   const uses = new Set<string>();
   for (const m of source.matchAll(/\$!?\{?([A-Za-z_][A-Za-z0-9_-]*)/g)) uses.add(m[1]!);
+  // Without `$` or `#` Velocity has nothing to evaluate: the text is the output, every time.
+  if (!/[$#]/.test(source)) return { source, uses, constant: source, render: () => source };
   return {
     source,
     uses,
