@@ -49,7 +49,7 @@ const WORKER = new URL("./worker-main.ts", import.meta.url);
  * ahead of time saves a cross-thread wake-up per invocation; a small bound keeps a slow invocation
  * from holding many others back while another worker is free.
  */
-const PREFETCH = 3;
+const PREFETCH = 8;
 const INIT_TIMEOUT_MS = 10_000;
 
 /**
