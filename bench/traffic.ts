@@ -104,6 +104,7 @@ async function main(): Promise<void> {
       join(dir, "api.yaml"),
       `openapi: 3.0.1
 info: { title: BenchTraffic, version: "1" }
+x-amazon-apigateway-endpoint-configuration: { types: [REGIONAL] }
 paths:
   /plain:
     post:${mock}

@@ -37,6 +37,11 @@ export interface ConnectRedisOptions {
   onError?: (err: Error) => void;
   /** A pub/sub connection: queues SUBSCRIBE while disconnected instead of failing it. */
   subscriber?: boolean;
+  /**
+   * Sends the commands issued in one event-loop tick as one write (the traffic connection: one
+   * script per request, from many requests at once).
+   */
+  autoPipelining?: boolean;
 }
 
 const EXPECTED_FORMS =
@@ -164,6 +169,7 @@ export function connectRedis(url: string, options: ConnectRedisOptions = {}): Re
     : { maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false, commandTimeout: COMMAND_TIMEOUT_MS };
   const node: RedisOptions = {
     ...perRequest,
+    ...(options.autoPipelining === true ? { enableAutoPipelining: true } : {}),
     ...(target.username === undefined ? {} : { username: target.username }),
     ...(target.password === undefined ? {} : { password: target.password }),
     ...(options.name === undefined ? {} : { connectionName: options.name }),
@@ -175,6 +181,7 @@ export function connectRedis(url: string, options: ConnectRedisOptions = {}): Re
     conn = new Cluster(target.nodes, {
       lazyConnect,
       enableOfflineQueue,
+      ...(options.autoPipelining === true ? { enableAutoPipelining: true } : {}),
       clusterRetryStrategy: retryStrategy,
       redisOptions: node,
     });

@@ -282,6 +282,7 @@ export class RedisTraffic implements TrafficBackend {
   ): Promise<RedisTraffic> {
     const redis = connectRedis(url, {
       name: "portico-traffic",
+      autoPipelining: true,
       onError: (err) => options.log.debug({ err: err.message }, "redis (traffic) connection error"),
     }) as Scripted;
     redis.defineCommand("porticoAdmit", { lua: ADMIT });
