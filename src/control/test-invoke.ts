@@ -40,7 +40,7 @@ export async function testInvokeMethod(
   const resource = findResource(def, resourceId);
   const method = findMethod(def, resourceId, httpMethod);
   const now = Date.now();
-  const stage = compileRestStage(
+  const compiled = compileRestStage(
     {
       restApiId: def.api.id,
       stageName: STAGE,
@@ -56,6 +56,9 @@ export async function testInvokeMethod(
     { id: "testinvoke", restApiId: def.api.id, createdDate: now, snapshot: def },
     deps.integrations,
   );
+  // A test invocation reaches the method directly, as on AWS: not through CloudFront, and not
+  // counted against throttles, quotas or the stage cache.
+  const stage = { ...compiled, edge: false, traffic: undefined, accountBucket: undefined };
   const plane = new DataPlane(deps.log, { exposeTrace: true });
   plane.install({ apiId: def.api.id, apiType: "REST", stages: new Map([[STAGE, stage]]) });
   const port = await plane.listen(0, "127.0.0.1");
