@@ -52,6 +52,7 @@ supported(
 );
 Object.assign(V2, {
   CreateApi: "partial: HTTP APIs incl. quick create; WEBSOCKET APIs are stored but not served yet",
+  ResetAuthorizersCache: "supported",
 } satisfies Record<string, Status>);
 
 const require = createRequire(import.meta.url);

@@ -259,6 +259,13 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
     });
     return { status: 200, body: httpStageWire(stage!) };
   });
+  // ResetAuthorizersCache: the stage's Lambda authorizer results start afresh.
+  router.add("DELETE", "/v2/apis/{apiId}/stages/{stageName}/cache/authorizers", async (r) => {
+    if ((await control.getHttpStage(apiId(r), r.params.stageName!)) === undefined)
+      throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
+    await control.flushAuthorizerCache(apiId(r), r.params.stageName!);
+    return { status: 204 };
+  });
   router.add("DELETE", "/v2/apis/{apiId}/stages/{stageName}", async (r) => {
     await control.changeHttpStage(apiId(r), r.params.stageName!, (current) => {
       if (current === undefined) throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);

@@ -8,6 +8,7 @@ import {
   CreateIntegrationCommand,
   CreateRouteCommand,
   CreateStageCommand,
+  ResetAuthorizersCacheCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
@@ -75,4 +76,19 @@ test("HTTP API Lambda authorizer with simple responses: 401 without identity, 40
   assert.deepEqual(JSON.parse(ok.text).event.requestContext.authorizer, {
     lambda: { tier: "gold", route: "GET /secret", identity: "let-me-in" },
   });
+});
+
+test("ResetAuthorizersCache: accepted for a stage, NotFoundException for an unknown one", async () => {
+  const client = new ApiGatewayV2Client(adminClientConfig(gw));
+  try {
+    await client.send(new ResetAuthorizersCacheCommand({ ApiId: apiId, StageName: "$default" }));
+    await assert.rejects(
+      client.send(new ResetAuthorizersCacheCommand({ ApiId: apiId, StageName: "nope" })),
+      (e: Error) => e.name === "NotFoundException",
+    );
+  } finally {
+    client.destroy();
+  }
+  const ok = await gw.call(apiId, "/secret", { headers: { authorization: "let-me-in" } });
+  assert.equal(ok.status, 200, "the stage serves after the reset");
 });
