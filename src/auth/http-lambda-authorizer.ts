@@ -5,7 +5,7 @@ import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { eventV1, eventV2 } from "../integrations/lambda-events.ts";
 import { queryValues } from "../integrations/query-string.ts";
 import type { HttpAuthorizer } from "../model/http-api.ts";
-import type { AuthorizerCheck } from "./lambda-authorizer.ts";
+import type { AuthorizerCheck, SharedAuthorizerCache } from "./lambda-authorizer.ts";
 import { compilePolicy } from "./policy/compile-policy.ts";
 
 /**
@@ -45,25 +45,88 @@ function identity(ctx: RequestContext, source: string): string | undefined {
   return undefined;
 }
 
+type HttpEntry = {
+  expires: number;
+  allowed: (arn: string) => boolean;
+  context: Record<string, string | number | boolean>;
+};
+
+type RawHttpResult = { isAuthorized?: unknown; policyDocument?: unknown; context?: unknown } | null;
+
+/** Checks and compiles what an authorizer function returned; undefined when AWS would fail it. */
+function toHttpEntry(
+  result: RawHttpResult,
+  expires: number,
+  simple: boolean,
+  scope: { region: string; accountId: string },
+): HttpEntry | undefined {
+  if (result === null || typeof result !== "object") return undefined;
+  const context: Record<string, string | number | boolean> = {};
+  if (result.context !== undefined && result.context !== null) {
+    if (typeof result.context !== "object") return undefined;
+    for (const [k, v] of Object.entries(result.context)) {
+      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") context[k] = v;
+    }
+  }
+  if (simple) {
+    if (typeof result.isAuthorized !== "boolean") return undefined;
+    const ok = result.isAuthorized;
+    return { expires, allowed: () => ok, context };
+  }
+  if (result.policyDocument === undefined) return undefined;
+  try {
+    const policy = compilePolicy(result.policyDocument as object, scope);
+    const allowed = (arn: string) =>
+      policy.evaluate({
+        principal: { kind: "anonymous" },
+        action: "execute-api:Invoke",
+        resource: arn,
+        context: {},
+      }).effect === "Allow";
+    return { expires, allowed, context };
+  } catch {
+    return undefined;
+  }
+}
+
 export function compileHttpLambdaAuthorizer(
   authorizer: HttpAuthorizer,
   invoker: FunctionInvoker | undefined,
   scope: { region: string; accountId: string },
+  shared?: SharedAuthorizerCache,
 ): AuthorizerCheck {
   const ttlMs = (authorizer.authorizerResultTtlInSeconds ?? 0) * 1000;
-  const cache = new Map<
-    string,
-    { expires: number; allowed: (arn: string) => boolean; context: Record<string, string | number | boolean> }
-  >();
+  const cache = new Map<string, HttpEntry>();
   const simple =
     authorizer.enableSimpleResponses === true && authorizer.authorizerPayloadFormatVersion === "2.0";
+  const sharedKey = (key: string) => `${authorizer.authorizerId}\u0000${key}`;
+  /** A cached entry, from this node's map or (on Redis) from any node's. */
+  const lookup = async (key: string): Promise<HttpEntry | undefined> => {
+    if (ttlMs <= 0) return undefined;
+    const local = cache.get(key);
+    if (local !== undefined && local.expires > Date.now()) return local;
+    if (shared === undefined) return undefined;
+    const text = await shared.results.get(shared.namespace, sharedKey(key));
+    if (text === undefined) return undefined;
+    try {
+      const stored = JSON.parse(text) as { r: RawHttpResult; e: number };
+      const entry = toHttpEntry(stored.r, stored.e, simple, scope);
+      if (entry === undefined || entry.expires <= Date.now()) return undefined;
+      // Kept locally only briefly, so a reset on another node is seen within a second.
+      cache.set(key, { ...entry, expires: Math.min(entry.expires, Date.now() + 1000) });
+      return entry;
+    } catch {
+      return undefined;
+    }
+  };
   return async (ctx, routeArn) => {
     if (invoker === undefined) return FAILED;
     const values = authorizer.identitySource.map((s) => identity(ctx, s));
     if (values.some((v) => v === undefined || v === "")) return UNAUTHORIZED;
     const key = values.join("\u0000");
-    let entry = ttlMs > 0 ? cache.get(key) : undefined;
-    if (entry === undefined || entry.expires <= Date.now()) {
+    let entry = await lookup(key);
+    const cached = entry !== undefined;
+    if (entry === undefined) {
       const event =
         authorizer.authorizerPayloadFormatVersion === "2.0"
           ? {
@@ -80,48 +143,29 @@ export function compileHttpLambdaAuthorizer(
       const outcome = await invokeWithin(invoker, ctx.requestId, event, 10_000);
       if (outcome === "timeout" || !outcome.ok)
         return outcome !== "timeout" && outcome.errorMessage === "Unauthorized" ? UNAUTHORIZED : FAILED;
-      const result = outcome.result as {
-        isAuthorized?: unknown;
-        policyDocument?: unknown;
-        context?: unknown;
-      } | null;
-      if (result === null || typeof result !== "object") return FAILED;
-      const context: Record<string, string | number | boolean> = {};
-      if (result.context !== undefined && result.context !== null) {
-        if (typeof result.context !== "object") return FAILED;
-        for (const [k, v] of Object.entries(result.context)) {
-          if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") context[k] = v;
-        }
+      const expires = Date.now() + ttlMs;
+      entry = toHttpEntry(outcome.result as RawHttpResult, expires, simple, scope);
+      if (entry === undefined) return FAILED;
+      if (ttlMs > 0) {
+        if (cache.size >= 10_000) cache.clear();
+        cache.set(
+          key,
+          shared === undefined ? entry : { ...entry, expires: Math.min(expires, Date.now() + 1000) },
+        );
+        shared?.results.set(
+          shared.namespace,
+          sharedKey(key),
+          JSON.stringify({ r: outcome.result, e: expires }),
+          ttlMs,
+        );
       }
-      let allowed: (arn: string) => boolean;
-      if (simple) {
-        if (typeof result.isAuthorized !== "boolean") return FAILED;
-        const ok = result.isAuthorized;
-        allowed = () => ok;
-      } else {
-        if (result.policyDocument === undefined) return FAILED;
-        try {
-          const policy = compilePolicy(result.policyDocument as object, scope);
-          allowed = (arn) =>
-            policy.evaluate({
-              principal: { kind: "anonymous" },
-              action: "execute-api:Invoke",
-              resource: arn,
-              context: {},
-            }).effect === "Allow";
-        } catch {
-          return FAILED;
-        }
-      }
-      entry = { expires: Date.now() + ttlMs, allowed, context };
-      if (ttlMs > 0) cache.set(key, entry);
     }
     if (!entry.allowed(routeArn)) return FORBIDDEN;
     return {
       allowed: true,
       principalId: undefined,
       context: entry.context,
-      cached: false,
+      cached,
       value: { lambda: entry.context },
     };
   };

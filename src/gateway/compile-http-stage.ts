@@ -84,7 +84,14 @@ export function compileHttpStage(
         const name = a.authorizerUri === undefined ? undefined : functionNameFromUri(a.authorizerUri);
         return [
           a.authorizerId,
-          compileHttpLambdaAuthorizer(a, name === undefined ? undefined : deps.functions?.get(name), scope),
+          compileHttpLambdaAuthorizer(
+            a,
+            name === undefined ? undefined : deps.functions?.get(name),
+            scope,
+            deps.traffic?.results === undefined
+              ? undefined
+              : { results: deps.traffic.results, namespace: `${stage.apiId}/${stage.stageName}` },
+          ),
         ] as const;
       }),
   );

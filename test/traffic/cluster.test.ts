@@ -11,6 +11,14 @@ import {
   GetUsageCommand,
   UpdateStageCommand,
 } from "@aws-sdk/client-api-gateway";
+import {
+  ApiGatewayV2Client,
+  CreateApiCommand,
+  CreateAuthorizerCommand,
+  CreateIntegrationCommand,
+  CreateRouteCommand,
+  CreateStageCommand,
+} from "@aws-sdk/client-apigatewayv2";
 import { Redis } from "ioredis";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
@@ -276,6 +284,56 @@ describe("two Portico nodes sharing one Redis", () => {
     assert.equal(await thread(b, "Bearer shared-1"), viaA, "B used A's cached result");
     const fresh = await thread(b, "Bearer shared-2");
     assert.notEqual(fresh, viaA, "another identity is authorised by B's own environment");
+  });
+
+  test("an HTTP API's Lambda authorizer result is shared the same way", async () => {
+    const v2 = new ApiGatewayV2Client(adminClientConfig(a));
+    let httpId: string;
+    try {
+      httpId = (await v2.send(new CreateApiCommand({ Name: "SharedAuth", ProtocolType: "HTTP" }))).ApiId!;
+      const integration = await v2.send(
+        new CreateIntegrationCommand({
+          ApiId: httpId,
+          IntegrationType: "AWS_PROXY",
+          IntegrationUri: fnArn("echo"),
+          PayloadFormatVersion: "2.0",
+        }),
+      );
+      const authorizer = await v2.send(
+        new CreateAuthorizerCommand({
+          ApiId: httpId,
+          Name: "thread",
+          AuthorizerType: "REQUEST",
+          AuthorizerUri: fnArn("threadAuthorizer"),
+          AuthorizerPayloadFormatVersion: "1.0",
+          IdentitySource: ["$request.header.Authorization"],
+          AuthorizerResultTtlInSeconds: 300,
+        }),
+      );
+      await v2.send(
+        new CreateRouteCommand({
+          ApiId: httpId,
+          RouteKey: "POST /who",
+          Target: `integrations/${integration.IntegrationId}`,
+          AuthorizationType: "CUSTOM",
+          AuthorizerId: authorizer.AuthorizerId,
+        }),
+      );
+      await v2.send(new CreateStageCommand({ ApiId: httpId, StageName: "$default", AutoDeploy: true }));
+    } finally {
+      v2.destroy();
+    }
+    const thread = async (gw: TestGateway, token: string) => {
+      let r = await gw.call(httpId, "/who", { method: "POST", headers: { authorization: token } });
+      for (let i = 0; i < 40 && r.status === 404; i++) {
+        await new Promise((res) => setTimeout(res, 25));
+        r = await gw.call(httpId, "/who", { method: "POST", headers: { authorization: token } });
+      }
+      assert.equal(r.status, 200, r.text);
+      return JSON.parse(r.text).event.requestContext.authorizer.lambda.thread as number;
+    };
+    const viaA = await thread(a, "Bearer http-1");
+    assert.equal(await thread(b, "Bearer http-1"), viaA, "B used A's cached result");
   });
 
   test("killing Redis keeps both nodes serving with their last config; they recover when it returns", async () => {
