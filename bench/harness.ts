@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { parseArgs } from "node:util";
 
 /** Child processes of a benchmark run, stopped together at the end. */
 export const children: ChildProcess[] = [];
@@ -40,3 +41,19 @@ export const porticoArgs = (root: string, config: string): string[] => [
   "--host",
   "127.0.0.1",
 ];
+
+/** `--rounds N --seconds N --connections N`, the options every benchmark takes. */
+export function benchOptions(): { rounds: number; seconds: number; connections: number } {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: "string", default: "3" },
+      seconds: { type: "string", default: "5" },
+      connections: { type: "string", default: "50" },
+    },
+  });
+  return {
+    rounds: Number(values.rounds),
+    seconds: Number(values.seconds),
+    connections: Number(values.connections),
+  };
+}

@@ -9,20 +9,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { median, porticoArgs, startChild, stopChildren } from "./harness.ts";
+import { benchOptions, median, porticoArgs, startChild, stopChildren } from "./harness.ts";
 
-const { values } = parseArgs({
-  options: {
-    rounds: { type: "string", default: "3" },
-    seconds: { type: "string", default: "5" },
-    connections: { type: "string", default: "50" },
-  },
-});
-const rounds = Number(values.rounds);
-const seconds = Number(values.seconds);
-const connections = Number(values.connections);
+const { rounds, seconds, connections } = benchOptions();
 const root = join(import.meta.dirname, "..");
 
 interface Sample {

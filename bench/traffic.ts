@@ -10,23 +10,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
 import autocannon from "autocannon";
 import { LocalTraffic } from "../src/traffic/local-traffic.ts";
 import { freePort, startRedisServer } from "../test/support/redis-server.ts";
-import { median, startChild, stopChildren } from "./harness.ts";
+import { benchOptions, median, startChild, stopChildren } from "./harness.ts";
 
-const { values } = parseArgs({
-  options: {
-    rounds: { type: "string", default: "3" },
-    seconds: { type: "string", default: "5" },
-    connections: { type: "string", default: "50" },
-  },
-});
-const rounds = Number(values.rounds);
-const seconds = Number(values.seconds);
-const connections = Number(values.connections);
+const { rounds, seconds, connections } = benchOptions();
 const root = join(import.meta.dirname, "..");
 const API_ID = "benchtraf1";
 const HOST = `${API_ID}.execute-api.us-east-1.localhost`;

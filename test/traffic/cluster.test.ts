@@ -3,14 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import {
-  APIGatewayClient,
-  CreateApiKeyCommand,
-  CreateUsagePlanCommand,
-  CreateUsagePlanKeyCommand,
-  GetUsageCommand,
-  UpdateStageCommand,
-} from "@aws-sdk/client-api-gateway";
+import { APIGatewayClient, GetUsageCommand, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
 import {
   ApiGatewayV2Client,
   CreateApiCommand,
@@ -22,6 +15,7 @@ import {
 import { Redis } from "ioredis";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
+import { keyWithQuota } from "../support/usage-plans.ts";
 
 const mock = (body: string) => `
       x-amazon-apigateway-integration:
@@ -169,25 +163,19 @@ describe("two Portico nodes sharing one Redis", () => {
   });
 
   test("a quota of N admits exactly N across nodes", async () => {
-    const plan = await client.send(
-      new CreateUsagePlanCommand({
-        name: "cluster",
-        apiStages: [{ apiId: id, stage: "prod" }],
-        quota: { limit: 7, period: "MONTH", offset: 0 },
-      }),
-    );
-    const key = await client.send(new CreateApiKeyCommand({ name: "cluster-key", enabled: true }));
-    await client.send(
-      new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: "API_KEY" }),
-    );
-    const headers = { "x-api-key": key.value! };
+    const { planId, keyId, headers } = await keyWithQuota(client, {
+      name: "cluster",
+      apiId: id,
+      stage: "prod",
+      quota: { limit: 7, period: "MONTH", offset: 0 },
+    });
     assert.ok(await eventually(async () => (await b.call(id, "/prod/quota", { headers })).status !== 403));
     // The probe above was counted: what is left is what GetUsage says remains.
     const today = new Date().toISOString().slice(0, 10);
     const usage = await client.send(
-      new GetUsageCommand({ usagePlanId: plan.id, startDate: today, endDate: today }),
+      new GetUsageCommand({ usagePlanId: planId, startDate: today, endDate: today }),
     );
-    const [[used, remaining]] = usage.items![key.id!] as [[number, number]];
+    const [[used, remaining]] = usage.items![keyId] as [[number, number]];
     assert.equal(used + remaining, 7);
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).call(id, "/prod/quota", { headers })),

@@ -19,6 +19,7 @@ import {
   UpdateStageCommand as UpdateHttpStageCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { keyWithQuota } from "../support/usage-plans.ts";
 
 const mock = (body: string) => `
       x-amazon-apigateway-integration:
@@ -280,18 +281,12 @@ describe("usage counts with --data-dir", () => {
       let gw = await startTestGateway({ dataDir: dir });
       let client = new APIGatewayClient(adminClientConfig(gw));
       const id = await gw.deployRest(REST.replace("title: Throttled", "title: Durable"), "prod");
-      const plan = await client.send(
-        new CreateUsagePlanCommand({
-          name: "durable",
-          apiStages: [{ apiId: id, stage: "prod" }],
-          quota: { limit: 3, period: "WEEK", offset: 1 },
-        }),
-      );
-      const key = await client.send(new CreateApiKeyCommand({ name: "durable-key", enabled: true }));
-      await client.send(
-        new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId: key.id, keyType: "API_KEY" }),
-      );
-      const headers = { "x-api-key": key.value! };
+      const { planId, keyId, headers } = await keyWithQuota(client, {
+        name: "durable",
+        apiId: id,
+        stage: "prod",
+        quota: { limit: 3, period: "WEEK", offset: 1 },
+      });
       assert.deepEqual(await burst(gw, id, "/prod/keyed-fast", 2, headers), [200, 200]);
       client.destroy();
       await gw.close();
@@ -301,9 +296,9 @@ describe("usage counts with --data-dir", () => {
         assert.deepEqual(await burst(gw, id, "/prod/keyed-fast", 2, headers), [200, 429], "1 of 3 was left");
         const today = new Date().toISOString().slice(0, 10);
         const usage = await client.send(
-          new GetUsageCommand({ usagePlanId: plan.id, startDate: today, endDate: today }),
+          new GetUsageCommand({ usagePlanId: planId, startDate: today, endDate: today }),
         );
-        assert.deepEqual(usage.items?.[key.id!], [[3, 0]]);
+        assert.deepEqual(usage.items?.[keyId], [[3, 0]]);
       } finally {
         client.destroy();
         await gw.close();
