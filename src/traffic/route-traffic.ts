@@ -26,12 +26,18 @@ export interface RouteCachePolicy {
 }
 
 /** The settings entry for a method: its own (`~1pets/GET`, also `pets/GET`), else the stage's `*\/*`. */
-function methodSetting(stage: Stage, resourcePath: string, httpMethod: string): MethodSetting | undefined {
+function ownSetting(stage: Stage, resourcePath: string, httpMethod: string): MethodSetting | undefined {
   const settings = stage.methodSettings as Record<string, MethodSetting | undefined>;
   return (
     settings[`${resourcePath.replaceAll("/", "~1")}/${httpMethod}`] ??
-    settings[`${resourcePath.slice(1)}/${httpMethod}`] ??
-    settings["*/*"]
+    settings[`${resourcePath.slice(1)}/${httpMethod}`]
+  );
+}
+
+function methodSetting(stage: Stage, resourcePath: string, httpMethod: string): MethodSetting | undefined {
+  return (
+    ownSetting(stage, resourcePath, httpMethod) ??
+    (stage.methodSettings as Record<string, MethodSetting | undefined>)["*/*"]
   );
 }
 
@@ -70,8 +76,10 @@ export function httpRouteBucket(
 const KEY_PARAMETER = /^(?:method|integration)\.request\.(path|querystring|header)\.(.+)$/;
 
 /**
- * Whether and how a REST method is cached: the stage's cache cluster must be on and the method's
- * `caching/enabled` set — GET methods are cached by default when the cluster is on, as on AWS.
+ * Whether and how a REST method is cached. The stage's cache cluster must be on. A method's own
+ * settings decide for it; otherwise only GET methods are cached ("when you enable caching for a
+ * stage, only GET methods have caching enabled by default"), as the stage-wide `*\/*` settings say,
+ * or by default when there are none.
  */
 export function restMethodCache(
   stage: Stage & { cacheClusterSize?: string },
@@ -80,8 +88,10 @@ export function restMethodCache(
   integration: Integration | undefined,
 ): RouteCachePolicy | undefined {
   if (!stage.cacheClusterEnabled) return undefined;
+  const own = ownSetting(stage, resourcePath, httpMethod);
   const s = methodSetting(stage, resourcePath, httpMethod);
-  const enabled = s?.cachingEnabled ?? httpMethod === "GET";
+  const enabled =
+    own !== undefined ? own.cachingEnabled === true : httpMethod === "GET" && (s?.cachingEnabled ?? true);
   const ttl = s?.cacheTtlInSeconds ?? DEFAULT_CACHE_TTL_SECONDS;
   if (!enabled || ttl <= 0) return undefined;
   const keyParameters: { kind: "path" | "querystring" | "header"; name: string }[] = [];

@@ -235,6 +235,23 @@ describe("response caching (embedded)", () => {
     assert.equal((await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).status, 403, "unsigned: refused");
   });
 
+  test("stage-wide */* caching applies to GET only; */* caching off stops GET caching", async () => {
+    await patch({ op: "replace", path: "/*/*/caching/enabled", value: "true" });
+    let before = backend.hits();
+    for (let i = 0; i < 2; i++) await gw.call(id, "/prod/items/60", { method: "POST", body: "{}" });
+    assert.equal(backend.hits() - before, 2, "POST needs a method override");
+    await get("/prod/items/60");
+    await get("/prod/items/60");
+    assert.equal(backend.hits() - before, 3, "GET is cached");
+    await patch({ op: "replace", path: "/*/*/caching/enabled", value: "false" });
+    before = backend.hits();
+    // /open/{id} has no settings of its own (/items/{id} got an override in an earlier test).
+    await get("/prod/open/61");
+    await get("/prod/open/61");
+    assert.equal(backend.hits() - before, 2);
+    await patch({ op: "replace", path: "/*/*/caching/enabled", value: "true" });
+  });
+
   test("flushing an unknown stage's caches is NotFoundException; the authorizer cache flush is accepted", async () => {
     await client.send(new FlushStageAuthorizersCacheCommand({ restApiId: id, stageName: "prod" }));
     for (const command of [
