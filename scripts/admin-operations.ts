@@ -40,6 +40,7 @@ Object.assign(V1, {
   FlushStageCache: "supported",
   FlushStageAuthorizersCache: "supported",
   GetUsage: "partial: per-key daily counts and remaining quota; no pagination",
+  UpdateUsage: "supported",
 } satisfies Record<string, Status>);
 
 supported(

@@ -150,6 +150,15 @@ export function addAccountRoutes(router: AdminRouter, control: ControlPlane): vo
     return { status: 200, body: { ...rest, values: items } };
   });
 
+  router.add("PATCH", "/usageplans/{planId}/keys/{keyId}/usage", async (r) => {
+    const { items, ...rest } = await control.setUsage(
+      await plan(r.params.planId!),
+      r.params.keyId!,
+      readPatchOperations(jsonBody(r)),
+    );
+    return { status: 200, body: { ...rest, values: items } };
+  });
+
   // Usage plan keys
   const planKeyWire = (k: ApiKey) => ({ id: k.id, type: "API_KEY", value: k.value, name: k.name });
   router.add("POST", "/usageplans/{planId}/keys", async (r) => {

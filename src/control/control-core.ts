@@ -7,8 +7,9 @@ import type { HttpDeployment, HttpStage } from "../model/http-api.ts";
 import type { Deployment, Stage } from "../model/rest-api.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Store } from "../state/store.ts";
+import { badRequest } from "./errors.ts";
 import { Serial } from "./serial.ts";
-import { usageReport } from "./traffic-admin.ts";
+import { updateUsage, usageReport } from "./traffic-admin.ts";
 
 export interface DeployOptions {
   /** Absent: the deployment is created but no stage points at it yet. */
@@ -83,6 +84,17 @@ export class ControlCore {
             ],
       ) ?? ""
     );
+  }
+
+  /** UpdateUsage for a key of a plan. */
+  async setUsage(
+    plan: UsagePlan,
+    keyId: string,
+    ops: readonly { op: string; path: string; value?: string }[],
+  ) {
+    const traffic = this.integrations.traffic;
+    if (traffic === undefined) throw badRequest("Usage is not recorded by this gateway");
+    return updateUsage(traffic, plan, keyId, ops);
   }
 
   /** GetUsage for a plan. */

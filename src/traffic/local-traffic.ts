@@ -48,6 +48,12 @@ export class LocalTraffic implements TrafficBackend {
     return days.map((d) => this.days.get(`${subject}@${d}`) ?? 0);
   }
 
+  async setPeriodUsage(subject: string, periodStartMs: number, _end: number, used: number): Promise<void> {
+    const key = `${subject}@${periodStartMs}`;
+    this.periods.set(key, used);
+    if (this.store !== undefined) this.dirty.add(`period/${key}`);
+  }
+
   async periodUsage(subject: string, periodStartMs: number): Promise<number> {
     return this.periods.get(`${subject}@${periodStartMs}`) ?? 0;
   }

@@ -94,6 +94,16 @@ export class RedisTraffic implements TrafficBackend {
     return values.map((v) => Number(v ?? 0));
   }
 
+  async setPeriodUsage(
+    subject: string,
+    periodStartMs: number,
+    periodEndMs: number,
+    used: number,
+  ): Promise<void> {
+    const key = redisKey("quota", subject, String(periodStartMs));
+    await this.redis.set(key, String(used), "EXAT", Math.ceil(periodEndMs / 1000) + 86_400);
+  }
+
   async periodUsage(subject: string, periodStartMs: number): Promise<number> {
     return Number((await this.redis.get(redisKey("quota", subject, String(periodStartMs)))) ?? 0);
   }

@@ -73,6 +73,8 @@ export interface TrafficBackend {
   dailyUsage(subject: string, days: readonly string[]): Promise<number[]>;
   /** Requests counted in the quota period that starts at `periodStartMs`. */
   periodUsage(subject: string, periodStartMs: number): Promise<number>;
+  /** Sets the count of the period (UpdateUsage). */
+  setPeriodUsage(subject: string, periodStartMs: number, periodEndMs: number, used: number): Promise<void>;
   readonly cache: ResponseCacheStore;
   close(): Promise<void>;
 }

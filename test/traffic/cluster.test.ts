@@ -3,7 +3,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { APIGatewayClient, GetUsageCommand, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
+import {
+  APIGatewayClient,
+  GetUsageCommand,
+  UpdateStageCommand,
+  UpdateUsageCommand,
+} from "@aws-sdk/client-api-gateway";
 import {
   ApiGatewayV2Client,
   CreateApiCommand,
@@ -187,6 +192,16 @@ describe("two Portico nodes sharing one Redis", () => {
     assert.equal(limited[0]!.text, '{"message":"Limit Exceeded"}');
     const after = await a.call(id, "/prod/quota", { headers });
     assert.equal(after.status, 429);
+    // UpdateUsage through A is the quota on Redis: B admits exactly the one granted.
+    await client.send(
+      new UpdateUsageCommand({
+        usagePlanId: planId,
+        keyId,
+        patchOperations: [{ op: "replace", path: "/remaining", value: "1" }],
+      }),
+    );
+    assert.equal((await b.call(id, "/prod/quota", { headers })).status, 200);
+    assert.equal((await b.call(id, "/prod/quota", { headers })).status, 429);
   });
 
   test("a response cached by node A is a hit on node B; a flush on B empties it for A", async () => {

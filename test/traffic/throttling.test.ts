@@ -13,6 +13,7 @@ import {
   PutGatewayResponseCommand,
   UpdateApiKeyCommand,
   UpdateStageCommand,
+  UpdateUsageCommand,
 } from "@aws-sdk/client-api-gateway";
 import {
   ApiGatewayV2Client,
@@ -209,6 +210,50 @@ describe("throttling and quotas (embedded)", () => {
     await assert.rejects(
       client.send(new GetUsageCommand({ usagePlanId: plan.id, startDate: "yesterday", endDate: today })),
       (e: Error) => e.name === "BadRequestException",
+    );
+  });
+
+  test("UpdateUsage grants a key more of its quota at once; bad operations are refused", async () => {
+    const { planId, keyId, headers } = await keyWithQuota(client, {
+      name: "extend",
+      apiId: id,
+      stage: "prod",
+      quota: { limit: 2, period: "DAY" },
+    });
+    assert.deepEqual(await burst(gw, id, "/prod/keyed-fast", 3, headers), [200, 200, 429]);
+    const updated = await client.send(
+      new UpdateUsageCommand({
+        usagePlanId: planId,
+        keyId,
+        patchOperations: [{ op: "replace", path: "/remaining", value: "2" }],
+      }),
+    );
+    assert.deepEqual(updated.items?.[keyId], [[2, 2]]);
+    assert.deepEqual(await burst(gw, id, "/prod/keyed-fast", 3, headers), [200, 200, 429]);
+    const today = new Date().toISOString().slice(0, 10);
+    const usage = await client.send(
+      new GetUsageCommand({ usagePlanId: planId, startDate: today, endDate: today }),
+    );
+    assert.deepEqual(usage.items?.[keyId], [[4, 0]]);
+    for (const [patch, name] of [
+      [{ op: "replace", path: "/remaining", value: "-1" }, "BadRequestException"],
+      [{ op: "remove", path: "/remaining" }, "BadRequestException"],
+      [{ op: "replace", path: "/used", value: "1" }, "BadRequestException"],
+    ] as const) {
+      await assert.rejects(
+        client.send(new UpdateUsageCommand({ usagePlanId: planId, keyId, patchOperations: [patch] })),
+        (e: Error) => e.name === name,
+      );
+    }
+    await assert.rejects(
+      client.send(
+        new UpdateUsageCommand({
+          usagePlanId: planId,
+          keyId: "nosuchkey",
+          patchOperations: [{ op: "replace", path: "/remaining", value: "1" }],
+        }),
+      ),
+      (e: Error) => e.name === "NotFoundException",
     );
   });
 
