@@ -5,7 +5,8 @@ import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { eventV1, eventV2 } from "../integrations/lambda-events.ts";
 import { queryValues } from "../integrations/query-string.ts";
 import type { HttpAuthorizer } from "../model/http-api.ts";
-import type { AuthorizerCheck, SharedAuthorizerCache } from "./lambda-authorizer.ts";
+import { AuthorizerResults, type SharedAuthorizerCache } from "./authorizer-results.ts";
+import type { AuthorizerCheck } from "./lambda-authorizer.ts";
 import { compilePolicy } from "./policy/compile-policy.ts";
 
 /**
@@ -96,35 +97,20 @@ export function compileHttpLambdaAuthorizer(
   shared?: SharedAuthorizerCache,
 ): AuthorizerCheck {
   const ttlMs = (authorizer.authorizerResultTtlInSeconds ?? 0) * 1000;
-  const cache = new Map<string, HttpEntry>();
   const simple =
     authorizer.enableSimpleResponses === true && authorizer.authorizerPayloadFormatVersion === "2.0";
-  const sharedKey = (key: string) => `${authorizer.authorizerId}\u0000${key}`;
-  /** A cached entry, from this node's map or (on Redis) from any node's. */
-  const lookup = async (key: string): Promise<HttpEntry | undefined> => {
-    if (ttlMs <= 0) return undefined;
-    const local = cache.get(key);
-    if (local !== undefined && local.expires > Date.now()) return local;
-    if (shared === undefined) return undefined;
-    const text = await shared.results.get(shared.namespace, sharedKey(key));
-    if (text === undefined) return undefined;
-    try {
-      const stored = JSON.parse(text) as { r: RawHttpResult; e: number };
-      const entry = toHttpEntry(stored.r, stored.e, simple, scope);
-      if (entry === undefined || entry.expires <= Date.now()) return undefined;
-      // Kept locally only briefly, so a reset on another node is seen within a second.
-      cache.set(key, { ...entry, expires: Math.min(entry.expires, Date.now() + 1000) });
-      return entry;
-    } catch {
-      return undefined;
-    }
-  };
+  const results = new AuthorizerResults<HttpEntry>({
+    ttlMs,
+    authorizerId: authorizer.authorizerId,
+    build: (raw, expires) => toHttpEntry(raw as RawHttpResult, expires, simple, scope),
+    shared,
+  });
   return async (ctx, routeArn) => {
     if (invoker === undefined) return FAILED;
     const values = authorizer.identitySource.map((s) => identity(ctx, s));
     if (values.some((v) => v === undefined || v === "")) return UNAUTHORIZED;
     const key = values.join("\u0000");
-    let entry = await lookup(key);
+    let entry = await results.get(key);
     const cached = entry !== undefined;
     if (entry === undefined) {
       const event =
@@ -143,22 +129,9 @@ export function compileHttpLambdaAuthorizer(
       const outcome = await invokeWithin(invoker, ctx.requestId, event, 10_000);
       if (outcome === "timeout" || !outcome.ok)
         return outcome !== "timeout" && outcome.errorMessage === "Unauthorized" ? UNAUTHORIZED : FAILED;
-      const expires = Date.now() + ttlMs;
-      entry = toHttpEntry(outcome.result as RawHttpResult, expires, simple, scope);
+      entry = toHttpEntry(outcome.result as RawHttpResult, Date.now() + ttlMs, simple, scope);
       if (entry === undefined) return FAILED;
-      if (ttlMs > 0) {
-        if (cache.size >= 10_000) cache.clear();
-        cache.set(
-          key,
-          shared === undefined ? entry : { ...entry, expires: Math.min(expires, Date.now() + 1000) },
-        );
-        shared?.results.set(
-          shared.namespace,
-          sharedKey(key),
-          JSON.stringify({ r: outcome.result, e: expires }),
-          ttlMs,
-        );
-      }
+      results.put(key, outcome.result, entry);
     }
     if (!entry.allowed(routeArn)) return FORBIDDEN;
     return {

@@ -5,7 +5,7 @@ import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { eventV1 } from "../integrations/lambda-events.ts";
 import { queryValues } from "../integrations/query-string.ts";
 import type { Authorizer } from "../model/rest-api.ts";
-import type { SharedResults } from "../traffic/traffic-backend.ts";
+import { AuthorizerResults, type SharedAuthorizerCache } from "./authorizer-results.ts";
 import { compilePolicy } from "./policy/compile-policy.ts";
 
 /**
@@ -113,13 +113,6 @@ function toEntry(
   };
 }
 
-/** Where results are shared between nodes (Redis), and under which flushable namespace. */
-export interface SharedAuthorizerCache {
-  readonly results: SharedResults;
-  /** `{apiId}/{stage}` */
-  readonly namespace: string;
-}
-
 export function compileLambdaAuthorizer(
   authorizer: Authorizer,
   invoker: FunctionInvoker | undefined,
@@ -127,31 +120,17 @@ export function compileLambdaAuthorizer(
   shared?: SharedAuthorizerCache,
 ): AuthorizerCheck {
   const ttlMs = (authorizer.authorizerResultTtlInSeconds ?? 300) * 1000;
-  const cache = new Map<string, CachedResult>();
   const sources = (authorizer.identitySource ?? "").split(",").filter((s) => s.trim() !== "");
-  const caching = ttlMs > 0 && sources.length > 0;
+  // Without an identity source there is nothing to key a result by: no caching.
+  const results = new AuthorizerResults<CachedResult>({
+    ttlMs: sources.length > 0 ? ttlMs : 0,
+    authorizerId: authorizer.id,
+    build: (raw, expires) => toEntry(raw as RawResult, expires, scope),
+    shared,
+  });
   const validation = authorizer.identityValidationExpression
     ? new RegExp(`^(?:${authorizer.identityValidationExpression})$`)
     : undefined;
-  /** A cached entry, from this node's map or (on Redis) from any node's. */
-  const lookup = async (key: string): Promise<CachedResult | undefined> => {
-    if (!caching) return undefined;
-    const local = cache.get(key);
-    if (local !== undefined && local.expires > Date.now()) return local;
-    if (shared === undefined) return undefined;
-    const text = await shared.results.get(shared.namespace, `${authorizer.id}\u0000${key}`);
-    if (text === undefined) return undefined;
-    try {
-      const stored = JSON.parse(text) as { r: RawResult; e: number };
-      const entry = toEntry(stored.r, stored.e, scope);
-      // Kept locally only briefly, so a flush on another node is seen within a second.
-      if (entry !== undefined)
-        cache.set(key, { ...entry, expires: Math.min(entry.expires, Date.now() + 1000) });
-      return entry !== undefined && entry.expires > Date.now() ? entry : undefined;
-    } catch {
-      return undefined;
-    }
-  };
   return async (ctx, methodArn) => {
     if (invoker === undefined) return CONFIG_ERROR;
     const values = sources.map((s) => identityValue(ctx, s));
@@ -159,7 +138,7 @@ export function compileLambdaAuthorizer(
     if (authorizer.type === "TOKEN" && validation !== undefined && !validation.test(values[0] ?? ""))
       return UNAUTHORIZED;
     const cacheKey = values.join("\u0000");
-    let entry = await lookup(cacheKey);
+    let entry = await results.get(cacheKey);
     const cached = entry !== undefined;
     if (entry === undefined) {
       const event =
@@ -173,23 +152,9 @@ export function compileLambdaAuthorizer(
       const outcome = await invokeWithin(invoker, ctx.requestId, event, 29_000);
       if (outcome === "timeout") return CONFIG_ERROR;
       if (!outcome.ok) return outcome.errorMessage === "Unauthorized" ? UNAUTHORIZED : CONFIG_ERROR;
-      const expires = Date.now() + ttlMs;
-      entry = toEntry(outcome.result as RawResult, expires, scope);
+      entry = toEntry(outcome.result as RawResult, Date.now() + ttlMs, scope);
       if (entry === undefined) return CONFIG_ERROR;
-      if (caching) {
-        // Bounded: identities are unbounded in number; a full map starts again.
-        if (cache.size >= 10_000) cache.clear();
-        cache.set(
-          cacheKey,
-          shared === undefined ? entry : { ...entry, expires: Math.min(expires, Date.now() + 1000) },
-        );
-        shared?.results.set(
-          shared.namespace,
-          `${authorizer.id}\u0000${cacheKey}`,
-          JSON.stringify({ r: outcome.result, e: expires }),
-          ttlMs,
-        );
-      }
+      results.put(cacheKey, outcome.result, entry);
     }
     const decision = entry.policy.evaluate({
       principal: { kind: "anonymous" },

@@ -1,3 +1,4 @@
+import { sharedAuthorizerCache } from "../auth/authorizer-results.ts";
 import { compileHttpLambdaAuthorizer } from "../auth/http-lambda-authorizer.ts";
 import { compileJwtAuthorizer } from "../auth/jwt-authorizer.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
@@ -88,9 +89,7 @@ export function compileHttpStage(
             a,
             name === undefined ? undefined : deps.functions?.get(name),
             scope,
-            deps.traffic?.results === undefined
-              ? undefined
-              : { results: deps.traffic.results, namespace: `${stage.apiId}/${stage.stageName}` },
+            sharedAuthorizerCache(deps.traffic?.results, `${stage.apiId}/${stage.stageName}`),
           ),
         ] as const;
       }),

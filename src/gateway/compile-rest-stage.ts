@@ -1,3 +1,4 @@
+import { sharedAuthorizerCache } from "../auth/authorizer-results.ts";
 import { type CognitoCheck, compileCognitoAuthorizer } from "../auth/cognito-authorizer.ts";
 import { type AuthorizerCheck, compileLambdaAuthorizer } from "../auth/lambda-authorizer.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
@@ -35,9 +36,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
             a,
             name === undefined ? undefined : deps.functions?.get(name),
             scope,
-            deps.traffic?.results === undefined
-              ? undefined
-              : { results: deps.traffic.results, namespace: `${stage.restApiId}/${stage.stageName}` },
+            sharedAuthorizerCache(deps.traffic?.results, `${stage.restApiId}/${stage.stageName}`),
           ),
         ] as const;
       }),
