@@ -1,4 +1,5 @@
 import type { ApiKey, QuotaSettings, ThrottleSettings, UsagePlan } from "../model/account.ts";
+import type { Bucket } from "../traffic/traffic-backend.ts";
 
 /**
  * API keys as the data plane checks them: key value → key id, enabled flag and the `{apiId}/{stage}`
@@ -17,10 +18,21 @@ export interface KeyEntry {
 /** What a usage plan imposes on one key at one API stage. */
 export interface StagePlan {
   readonly planId: string;
-  readonly throttle?: ThrottleSettings;
-  /** `/{resourcePath}/{METHOD}` → per-method throttle for this stage. */
-  readonly methodThrottles: ReadonlyMap<string, ThrottleSettings>;
+  /** The plan's throttle for this key (one bucket across the plan's stages). */
+  readonly bucket?: Bucket;
+  /** `/{resourcePath}/{METHOD}` → this key's per-method bucket at this stage. */
+  readonly methodBuckets: ReadonlyMap<string, Bucket>;
   readonly quota?: QuotaSettings;
+  /** `{planId}/{keyId}`: what the quota and GetUsage count under. */
+  readonly subject: string;
+}
+
+const finite = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
+
+/** A usage plan throttle as a token bucket; a missing burst is the rate rounded up. */
+function planBucket(key: string, t: ThrottleSettings | undefined): Bucket | undefined {
+  if (t === undefined || !finite(t.rateLimit)) return undefined;
+  return { key, rate: t.rateLimit, burst: finite(t.burstLimit) ? t.burstLimit : Math.ceil(t.rateLimit) };
 }
 
 export class ApiKeyIndex {
@@ -32,12 +44,21 @@ export class ApiKeyIndex {
       const covering = plans.filter((p) => p.keyIds.includes(key.id));
       const stagePlans = new Map<string, StagePlan>();
       for (const plan of covering) {
+        // Buckets are built here, once per change of keys or plans, not per request.
+        const bucket = planBucket(`k:${plan.id}:${key.id}`, plan.throttle);
         for (const s of plan.apiStages) {
-          stagePlans.set(`${s.apiId}/${s.stage}`, {
+          const stageId = `${s.apiId}/${s.stage}`;
+          const methodBuckets = new Map<string, Bucket>();
+          for (const [method, t] of Object.entries(s.throttle ?? {})) {
+            const b = planBucket(`k:${plan.id}:${key.id}:${stageId}:${method}`, t);
+            if (b !== undefined) methodBuckets.set(method, b);
+          }
+          stagePlans.set(stageId, {
             planId: plan.id,
-            throttle: plan.throttle,
-            methodThrottles: new Map(Object.entries(s.throttle ?? {})),
+            bucket,
+            methodBuckets,
             quota: plan.quota,
+            subject: `${plan.id}/${key.id}`,
           });
         }
       }

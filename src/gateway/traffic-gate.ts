@@ -1,16 +1,8 @@
-import type { ThrottleSettings } from "../model/account.ts";
 import { QUOTA_EXCEEDED, THROTTLED } from "../observe/metrics.ts";
 import { quotaPeriod, utcDay } from "../traffic/quota-period.ts";
 import type { Admission, Bucket, QuotaCharge } from "../traffic/traffic-backend.ts";
 import type { RequestContext } from "./compiled.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
-
-const finite = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n);
-
-function planBucket(key: string, t: ThrottleSettings | undefined): Bucket | undefined {
-  if (t === undefined || !finite(t.rateLimit)) return undefined;
-  return { key, rate: t.rateLimit, burst: finite(t.burstLimit) ? t.burstLimit : Math.ceil(t.rateLimit) };
-}
 
 /**
  * Throttling and quotas, in AWS's order of specificity: the API key's usage plan (its per-method
@@ -27,20 +19,17 @@ export function admitTraffic(
   let quota: QuotaCharge | undefined;
   const key = ctx.apiKey;
   if (key !== undefined) {
-    const stageId = `${stage.apiId}/${stage.stageName}`;
-    const plan = key.plans.get(stageId);
+    const plan = key.plans.get(`${stage.apiId}/${stage.stageName}`);
     if (plan !== undefined) {
-      const method = `${route.resourcePath}/${route.httpMethod}`;
-      const own = planBucket(
-        `k:${plan.planId}:${key.id}:${stageId}:${method}`,
-        plan.methodThrottles.get(method),
-      );
-      const bucket = own ?? planBucket(`k:${plan.planId}:${key.id}`, plan.throttle);
+      const bucket =
+        plan.methodBuckets.size === 0
+          ? plan.bucket
+          : (plan.methodBuckets.get(`${route.resourcePath}/${route.httpMethod}`) ?? plan.bucket);
       if (bucket !== undefined) buckets.push(bucket);
       if (plan.quota !== undefined) {
         const period = quotaPeriod(plan.quota, ctx.startMs);
         quota = {
-          subject: `${plan.planId}/${key.id}`,
+          subject: plan.subject,
           limit: plan.quota.limit,
           periodStartMs: period.startMs,
           periodEndMs: period.endMs,
