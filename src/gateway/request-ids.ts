@@ -8,7 +8,8 @@ const POOL_SIZE = 64 * 1024;
 let pool = randomBytes(POOL_SIZE);
 let offset = 0;
 
-function take(n: number): Buffer {
+/** `n` random bytes from the shared block (valid until the next call; copy to keep). */
+export function take(n: number): Buffer {
   if (offset + n > POOL_SIZE) {
     pool = randomBytes(POOL_SIZE);
     offset = 0;
