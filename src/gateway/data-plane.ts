@@ -12,7 +12,7 @@ import { pathSegments, resolve } from "./resolve.ts";
 import { RoutingTable } from "./routing-table.ts";
 import { sendGatewayResponse } from "./send.ts";
 import { admitTraffic } from "./traffic-gate.ts";
-import type { TrustedProxies } from "./trusted-proxies.ts";
+import { plainAddress, type TrustedProxies } from "./trusted-proxies.ts";
 
 /**
  * The data-plane listener: resolve → route → integration. Holds the current routing table by a
@@ -140,7 +140,7 @@ export class DataPlane {
       path: found.path,
       rawQuery: found.rawQuery,
       pathParams: match?.params ?? {},
-      clientIp: origin?.clientIp ?? (remote.startsWith("::ffff:") ? remote.slice(7) : remote),
+      clientIp: origin?.clientIp ?? plainAddress(remote),
       sourceVpce: origin?.sourceVpce,
       listener: this.listener,
     };

@@ -1,4 +1,5 @@
-import { BlockList, isIP } from "node:net";
+import { type BlockList, isIP } from "node:net";
+import { cidrList, inList } from "../auth/policy/networks.ts";
 
 /** Where a request really comes from: the client address and, when a trusted proxy says so, its VPC endpoint. */
 export interface RequestOrigin {
@@ -9,7 +10,8 @@ export interface RequestOrigin {
 
 const VPCE_ID = /^vpce-[0-9a-z]{1,32}$/;
 
-const plain = (address: string) => (address.startsWith("::ffff:") ? address.slice(7) : address);
+/** An IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) as plain IPv4. */
+export const plainAddress = (address: string) => (address.startsWith("::ffff:") ? address.slice(7) : address);
 
 /**
  * Behind a load balancer or private-link proxy the socket's peer is the proxy, not the client. Only
@@ -18,40 +20,32 @@ const plain = (address: string) => (address.startsWith("::ffff:") ? address.slic
  * Anyone else's forwarding headers are ignored, so they cannot be spoofed from outside.
  */
 export class TrustedProxies {
-  private readonly list = new BlockList();
+  private readonly list: BlockList;
   private readonly vpceHeader: string;
   readonly empty: boolean;
 
+  /** `cidrs` as the config loader checked them (`trustedProxies`). */
   constructor(cidrs: readonly string[], vpceHeader = "x-amzn-vpce-id") {
-    for (const cidr of cidrs) {
-      const [addr, bits] = cidr.split("/");
-      const family = isIP(addr ?? "");
-      if (family === 0) throw new Error(`trustedProxies: "${cidr}" is not an IPv4 or IPv6 CIDR`);
-      const prefix = Number(bits ?? (family === 4 ? 32 : 128));
-      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128))
-        throw new Error(`trustedProxies: "${cidr}" has an invalid prefix length`);
-      this.list.addSubnet(addr!, prefix, family === 4 ? "ipv4" : "ipv6");
-    }
+    this.list = cidrList(cidrs);
     this.empty = cidrs.length === 0;
     this.vpceHeader = vpceHeader.toLowerCase();
   }
 
   private trusted(address: string): boolean {
-    const family = isIP(address);
-    return family !== 0 && this.list.check(address, family === 4 ? "ipv4" : "ipv6");
+    return inList(this.list, address);
   }
 
   origin(
     remoteAddress: string,
     headers: Readonly<Record<string, string | string[] | undefined>>,
   ): RequestOrigin {
-    const peer = plain(remoteAddress);
+    const peer = plainAddress(remoteAddress);
     if (this.empty || !this.trusted(peer)) return { clientIp: peer };
     let clientIp = peer;
     const forwarded = headers["x-forwarded-for"];
     const hops = (Array.isArray(forwarded) ? forwarded.join(",") : (forwarded ?? "")).split(",");
     for (let i = hops.length - 1; i >= 0; i--) {
-      const hop = plain(hops[i]!.trim());
+      const hop = plainAddress(hops[i]!.trim());
       if (isIP(hop) === 0) break;
       clientIp = hop;
       if (!this.trusted(hop)) break;
