@@ -129,7 +129,7 @@ export function patchStage(stage: Stage, ops: readonly PatchOperation[]): void {
             `Invalid cache cluster size specified. Valid values are ${CACHE_CLUSTER_SIZES.join(", ")}`,
           );
         }
-        (stage as Stage & { cacheClusterSize?: string }).cacheClusterSize = size;
+        stage.cacheClusterSize = size;
         continue;
       }
       case "tracingEnabled":

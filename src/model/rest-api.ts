@@ -161,6 +161,8 @@ export interface Stage {
   variables?: Record<string, string>;
   cacheClusterEnabled: boolean;
   cacheClusterStatus: "NOT_AVAILABLE" | "AVAILABLE";
+  /** GB, one of AWS's sizes ("0.5" … "237"); the in-process cache's byte bound. */
+  cacheClusterSize?: string;
   tracingEnabled: boolean;
   methodSettings: Record<string, unknown>;
   tags?: Record<string, string>;

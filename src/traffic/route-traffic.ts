@@ -82,7 +82,7 @@ const KEY_PARAMETER = /^(?:method|integration)\.request\.(path|querystring|heade
  * or by default when there are none.
  */
 export function restMethodCache(
-  stage: Stage & { cacheClusterSize?: string },
+  stage: Stage,
   resourcePath: string,
   httpMethod: string,
   integration: Integration | undefined,
