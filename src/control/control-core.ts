@@ -104,10 +104,10 @@ export class ControlCore {
     return usageReport(traffic, plan, startDate, endDate, keyId);
   }
 
-  /** The account-level throttle (config `accountThrottle`), as GetAccount reports it. */
+  /** The account-level throttle (config `accountThrottle`), as GetAccount reports it; -1 when lifted. */
   accountThrottle(): { burstLimit: number; rateLimit: number } {
     const b = this.integrations.accountBucket;
-    return { burstLimit: b?.burst ?? 5000, rateLimit: b?.rate ?? 10000 };
+    return { burstLimit: b?.burst ?? -1, rateLimit: b?.rate ?? -1 };
   }
 
   async getDeployment(apiId: string, deploymentId: string): Promise<Deployment | undefined> {
