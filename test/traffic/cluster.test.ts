@@ -20,13 +20,10 @@ import {
 import { Redis } from "ioredis";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
+import { eventually, mockIntegration } from "../support/snippets.ts";
 import { keyWithQuota } from "../support/usage-plans.ts";
 
-const mock = (body: string) => `
-      x-amazon-apigateway-integration:
-        type: mock
-        requestTemplates: { application/json: '{"statusCode": 200}' }
-        responses: { default: { statusCode: "200", responseTemplates: { application/json: '${body}' } } }`;
+const mock = mockIntegration;
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
 const fnArn = (name: string) =>
@@ -65,16 +62,6 @@ paths:
     get:
       x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "${backend}/secret" }
 `;
-
-/** Polls `check` until it holds or `ms` pass. */
-async function eventually(check: () => Promise<boolean>, ms = 1500): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
-}
 
 describe("two Portico nodes sharing one Redis", () => {
   let redis: RedisServer;

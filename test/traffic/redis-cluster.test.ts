@@ -3,27 +3,15 @@ import { after, before, describe, test } from "node:test";
 import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { startRedisCluster, startRedisSentinel } from "../support/redis-server.ts";
+import { eventually, mockIntegration } from "../support/snippets.ts";
 
 const API = `
 openapi: 3.0.1
 info: { title: OnCluster, version: "1" }
 paths:
   /limited:
-    get:
-      x-amazon-apigateway-integration:
-        type: mock
-        requestTemplates: { application/json: '{"statusCode": 200}' }
-        responses: { default: { statusCode: "200", responseTemplates: { application/json: '{"ok":true}' } } }
+    get:${mockIntegration('{"ok":true}')}
 `;
-
-async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
-}
 
 // Every key carries the {portico} hash tag, so the store's commit script and the traffic scripts run
 // on Redis Cluster, where a script may only touch keys of one slot.
@@ -44,7 +32,7 @@ describe("two nodes on a three-master Redis Cluster (redis-cluster://)", () => {
   test("deploys propagate, and a throttle is enforced cluster-wide", async () => {
     const id = await a.deployRest(API, "prod");
     assert.ok(
-      await eventually(async () => (await b.call(id, "/prod/limited")).status === 200),
+      await eventually(async () => (await b.call(id, "/prod/limited")).status === 200, 3000),
       "B serves it",
     );
     const client = new APIGatewayClient(adminClientConfig(a));
@@ -63,7 +51,7 @@ describe("two nodes on a three-master Redis Cluster (redis-cluster://)", () => {
       client.destroy();
     }
     assert.ok(
-      await eventually(async () => (await b.call(id, "/prod/limited")).status === 429),
+      await eventually(async () => (await b.call(id, "/prod/limited")).status === 429, 3000),
       "B applies A's throttle",
     );
     // Both nodes draw on the one bucket: it is empty for A too.

@@ -20,13 +20,10 @@ import {
   UpdateStageCommand as UpdateHttpStageCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { mockIntegration } from "../support/snippets.ts";
 import { keyWithQuota } from "../support/usage-plans.ts";
 
-const mock = (body: string) => `
-      x-amazon-apigateway-integration:
-        type: mock
-        requestTemplates: { application/json: '{"statusCode": 200}' }
-        responses: { default: { statusCode: "200", responseTemplates: { application/json: '${body}' } } }`;
+const mock = mockIntegration;
 
 const REST = `
 openapi: 3.0.1
