@@ -58,7 +58,7 @@ export async function testInvokeMethod(
   );
   // A test invocation reaches the method directly, as on AWS: not through CloudFront, and not
   // counted against throttles, quotas or the stage cache.
-  const stage = { ...compiled, edge: false, traffic: undefined, accountBucket: undefined };
+  const stage = { ...compiled, edge: false, traffic: undefined };
   const plane = new DataPlane(deps.log, { exposeTrace: true });
   plane.install({ apiId: def.api.id, apiType: "REST", stages: new Map([[STAGE, stage]]) });
   const port = await plane.listen(0, "127.0.0.1");

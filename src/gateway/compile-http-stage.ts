@@ -9,7 +9,7 @@ import { httpApiIsBinary, lambdaProxyIntegration } from "../integrations/lambda-
 import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../model/http-api.ts";
 import { stageLabels } from "../observe/metrics.ts";
-import { httpRouteBucket } from "../traffic/route-traffic.ts";
+import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
 import { configurationError } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps, IntegrationHandler } from "./compiled.ts";
 import { HTTP_API_RESPONSES } from "./gateway-responses.ts";
@@ -103,7 +103,16 @@ export function compileHttpStage(
     return {};
   };
   const throttleFor = (routeKey: string) =>
-    httpRouteBucket(stage.apiId, stage.stageName, routeKey, stage.defaultRouteSettings, stage.routeSettings);
+    routeBuckets(
+      httpRouteBucket(
+        stage.apiId,
+        stage.stageName,
+        routeKey,
+        stage.defaultRouteSettings,
+        stage.routeSettings,
+      ),
+      deps.accountBucket,
+    );
   for (const route of Object.values(deployment.snapshot.routes)) {
     const integrationId = route.target?.startsWith("integrations/")
       ? route.target.slice("integrations/".length)
@@ -119,7 +128,7 @@ export function compileHttpStage(
         httpMethod: "ANY",
         invoke,
         authorizationType: route.authorizationType,
-        throttle: throttleFor("$default"),
+        buckets: throttleFor("$default"),
         ...guards(route),
       };
       continue;
@@ -133,7 +142,7 @@ export function compileHttpStage(
       httpMethod: method,
       invoke,
       authorizationType: route.authorizationType,
-      throttle: throttleFor(route.routeKey),
+      buckets: throttleFor(route.routeKey),
       ...guards(route),
     });
   }
@@ -157,7 +166,6 @@ export function compileHttpStage(
     }),
     iam: deps.iam,
     traffic: deps.traffic,
-    accountBucket: deps.accountBucket,
     metrics: deps.metrics,
     metricLabels: stageLabels(stage.apiId, stage.stageName),
   };

@@ -4,7 +4,7 @@ import { type AuthorizerCheck, compileLambdaAuthorizer } from "../auth/lambda-au
 import { functionNameFromUri } from "../functions/function-registry.ts";
 import type { Deployment, Method, Stage } from "../model/rest-api.ts";
 import { stageLabels } from "../observe/metrics.ts";
-import { restMethodBucket, restMethodCache } from "../traffic/route-traffic.ts";
+import { restMethodBucket, restMethodCache, routeBuckets } from "../traffic/route-traffic.ts";
 import { compileRestIntegration } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
 import { customizeResponses } from "./custom-responses.ts";
@@ -61,7 +61,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
         authorizationType: method.authorizationType,
         apiKeyRequired: method.apiKeyRequired,
         authorizer: authorizerFor(method),
-        throttle: restMethodBucket(stage, resource.path, method.httpMethod),
+        buckets: routeBuckets(restMethodBucket(stage, resource.path, method.httpMethod), deps.accountBucket),
         cache: restMethodCache(stage, resource.path, method.httpMethod, method.methodIntegration),
       });
     }
@@ -91,7 +91,6 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     iam: deps.iam,
     apiKeys: deps.apiKeys,
     traffic: deps.traffic,
-    accountBucket: deps.accountBucket,
     metrics: deps.metrics,
     metricLabels: stageLabels(stage.restApiId, stage.stageName),
     responses: customizeResponses(

@@ -60,8 +60,11 @@ export interface CompiledRoute {
   /** HTTP API JWT routes: the token check and the scopes the route requires. */
   readonly jwt?: JwtCheck;
   readonly authorizationScopes?: readonly string[];
-  /** The stage's throttle for this method or route (its own settings, else the stage default). */
-  readonly throttle?: Bucket;
+  /**
+   * The buckets every request of this route takes from, narrowest first: the stage's throttle for the
+   * method or route (its own settings, else the stage default), then the account's. Built at deploy time.
+   */
+  readonly buckets: readonly Bucket[];
   /** REST methods served from the stage cache. */
   readonly cache?: RouteCachePolicy;
 }
@@ -91,7 +94,6 @@ export interface CompiledStage {
   /** The API-key index for `apiKeyRequired` methods. */
   readonly apiKeys?: ApiKeyIndex;
   readonly traffic?: TrafficBackend;
-  readonly accountBucket?: Bucket;
   readonly metrics?: Metrics;
   /** This stage's metric labels, built once. */
   readonly metricLabels?: string;

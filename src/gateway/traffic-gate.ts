@@ -1,6 +1,6 @@
 import { QUOTA_EXCEEDED, THROTTLED } from "../observe/metrics.ts";
 import { quotaPeriod, utcDay } from "../traffic/quota-period.ts";
-import type { Admission, Bucket, QuotaCharge } from "../traffic/traffic-backend.ts";
+import type { Admission, QuotaCharge } from "../traffic/traffic-backend.ts";
 import type { RequestContext } from "./compiled.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
 
@@ -15,7 +15,8 @@ export function admitTraffic(
   const { stage, route } = ctx;
   const traffic = stage.traffic;
   if (traffic === undefined) return undefined;
-  const buckets: Bucket[] = [];
+  // The stage's and the account's buckets were put together when the route was compiled.
+  let buckets = route.buckets;
   let quota: QuotaCharge | undefined;
   const key = ctx.apiKey;
   if (key !== undefined) {
@@ -25,7 +26,7 @@ export function admitTraffic(
         plan.methodBuckets.size === 0
           ? plan.bucket
           : (plan.methodBuckets.get(`${route.resourcePath}/${route.httpMethod}`) ?? plan.bucket);
-      if (bucket !== undefined) buckets.push(bucket);
+      if (bucket !== undefined) buckets = [bucket, ...route.buckets];
       if (plan.quota !== undefined) {
         const period = quotaPeriod(plan.quota, ctx.startMs);
         quota = {
@@ -38,8 +39,6 @@ export function admitTraffic(
       }
     }
   }
-  if (route.throttle !== undefined) buckets.push(route.throttle);
-  if (stage.accountBucket !== undefined) buckets.push(stage.accountBucket);
   if (buckets.length === 0 && quota === undefined) return undefined;
   const admission = traffic.admit(buckets, quota);
   return typeof admission === "string" ? refusal(ctx, admission) : admission.then((a) => refusal(ctx, a));

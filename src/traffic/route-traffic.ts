@@ -58,6 +58,17 @@ export function restMethodBucket(stage: Stage, resourcePath: string, httpMethod:
   };
 }
 
+/** A route's buckets, narrowest first: its stage throttle (if any), then the account's (if any). */
+export function routeBuckets(
+  stageBucket: Bucket | undefined,
+  account: Bucket | undefined,
+): readonly Bucket[] {
+  const out: Bucket[] = [];
+  if (stageBucket !== undefined) out.push(stageBucket);
+  if (account !== undefined) out.push(account);
+  return out;
+}
+
 /** An HTTP API route's throttle: its `routeSettings` entry, else the stage's `defaultRouteSettings`. */
 export function httpRouteBucket(
   apiId: string,
