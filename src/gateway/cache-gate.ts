@@ -28,9 +28,7 @@ const WARNING = '199 - "Cache-Control: max-age=0 ignored: not authorized to inva
 export function cacheKey(ctx: RequestContext, policy: RouteCachePolicy): string {
   let key = `${ctx.req.method} ${ctx.route.resourcePath}`;
   if (policy.keyParameters.length === 0) return key;
-  const query = policy.keyParameters.some((p) => p.kind === "querystring")
-    ? new URLSearchParams(ctx.rawQuery)
-    : undefined;
+  const query = policy.keyUsesQuery ? new URLSearchParams(ctx.rawQuery) : undefined;
   for (const p of policy.keyParameters) {
     let value: string | undefined;
     if (p.kind === "path") value = ctx.pathParams[p.name];

@@ -44,10 +44,6 @@ export class Metrics {
     series.set(labels, (series.get(labels) ?? 0) + 1);
   }
 
-  value(counter: CounterSpec, labels: string): number {
-    return this.counters.get(counter)?.get(labels) ?? 0;
-  }
-
   /** The exposition text, with extra single-value series (gauges) appended. */
   render(extra: readonly { name: string; help: string; value: number }[] = []): string {
     let out = "";

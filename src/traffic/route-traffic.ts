@@ -16,6 +16,8 @@ export interface RouteCachePolicy {
   readonly capacityBytes: number;
   /** The method request values that make up the key besides method and resource path. */
   readonly keyParameters: readonly { kind: "path" | "querystring" | "header"; name: string }[];
+  /** Whether any key parameter is a query string value (the query is then parsed once per request). */
+  readonly keyUsesQuery: boolean;
   readonly requireAuthorizationForCacheControl: boolean;
   /** `caching/dataEncrypted`: entries that leave the process (Redis) are encrypted. */
   readonly encrypted: boolean;
@@ -119,6 +121,7 @@ export function restMethodCache(
     ttlMs: ttl * 1000,
     capacityBytes: Number(stage.cacheClusterSize ?? "0.5") * GB,
     keyParameters,
+    keyUsesQuery: keyParameters.some((p) => p.kind === "querystring"),
     requireAuthorizationForCacheControl: s?.requireAuthorizationForCacheControl ?? true,
     encrypted: s?.cacheDataEncrypted ?? false,
     unauthorizedStrategy: (s?.unauthorizedCacheControlHeaderStrategy ??
