@@ -139,25 +139,26 @@ export function addAccountRoutes(router: AdminRouter, control: ControlPlane): vo
     return { status: 202 };
   });
 
-  router.add("GET", "/usageplans/{planId}/usage", async (r) => {
-    const { items, ...rest } = await control.usage(
-      await plan(r.params.planId!),
-      r.query.get("startDate"),
-      r.query.get("endDate"),
-      r.query.get("keyId"),
-    );
-    // The wire name of Usage.items is "values".
-    return { status: 200, body: { ...rest, values: items } };
+  // The wire name of Usage.items is "values".
+  const usageWire = ({ items, ...rest }: { items: unknown }) => ({
+    status: 200,
+    body: { ...rest, values: items },
   });
-
-  router.add("PATCH", "/usageplans/{planId}/keys/{keyId}/usage", async (r) => {
-    const { items, ...rest } = await control.setUsage(
-      await plan(r.params.planId!),
-      r.params.keyId!,
-      readPatchOperations(jsonBody(r)),
-    );
-    return { status: 200, body: { ...rest, values: items } };
-  });
+  router.add("GET", "/usageplans/{planId}/usage", async (r) =>
+    usageWire(
+      await control.usage(
+        await plan(r.params.planId!),
+        r.query.get("startDate"),
+        r.query.get("endDate"),
+        r.query.get("keyId"),
+      ),
+    ),
+  );
+  router.add("PATCH", "/usageplans/{planId}/keys/{keyId}/usage", async (r) =>
+    usageWire(
+      await control.setUsage(await plan(r.params.planId!), r.params.keyId!, readPatchOperations(jsonBody(r))),
+    ),
+  );
 
   // Usage plan keys
   const planKeyWire = (k: ApiKey) => ({ id: k.id, type: "API_KEY", value: k.value, name: k.name });
