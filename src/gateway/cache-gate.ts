@@ -72,7 +72,7 @@ function replay(ctx: RequestContext, hit: CachedResponse, warning: boolean): voi
  * `Cache-Control: max-age=0` needs `execute-api:InvalidateCache` when the method requires it; otherwise
  * the `unauthorizedCacheControlHeaderStrategy` decides.
  */
-export function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): Promise<void> {
+export function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): Promise<void> | undefined {
   const store = ctx.stage.traffic?.cache;
   if (store === undefined) return ctx.route.invoke(ctx);
   const key = cacheKey(ctx, policy);
@@ -89,7 +89,7 @@ export function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): P
           Message: `User: anonymous is not authorized to perform: execute-api:InvalidateCache on resource: ${arn}`,
         }),
       });
-      return Promise.resolve();
+      return undefined;
     } else warn = policy.unauthorizedStrategy === "SUCCEED_WITH_RESPONSE_HEADER";
   }
   if (refresh)
@@ -101,7 +101,7 @@ export function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): P
   if (!(found instanceof Promise)) {
     if (found === undefined) return fetchAndStore(ctx, policy, key, "miss", warn);
     replay(ctx, found, warn);
-    return Promise.resolve();
+    return undefined;
   }
   return found.then((hit) => {
     if (hit === undefined) return fetchAndStore(ctx, policy, key, "miss", warn);

@@ -14,6 +14,9 @@ import { sendGatewayResponse } from "./send.ts";
 import { admitTraffic } from "./traffic-gate.ts";
 import { plainAddress, type TrustedProxies } from "./trusted-proxies.ts";
 
+/** How often a closing listener looks for connections that have finished their last request. */
+const DRAIN_POLL_MS = 20;
+
 /**
  * The data-plane listener: resolve → route → integration. Holds the current routing table by a
  * single reference; `install`/`remove` swap it atomically.
@@ -22,8 +25,6 @@ export class DataPlane {
   private table: RoutingTable = RoutingTable.empty;
   private server: Server | undefined;
   private listener: ListenerInfo = { protocol: "http", port: 0 };
-  private inFlight = 0;
-  private drained: (() => void) | undefined;
 
   private readonly log: Logger;
 
@@ -73,31 +74,34 @@ export class DataPlane {
     return bound;
   }
 
-  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes every socket. */
+  /**
+   * Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes every socket.
+   * Connections are closed as they fall idle, polled rather than tracked per request, so that
+   * serving a request costs no listener.
+   */
   async close(graceMs = 30_000): Promise<void> {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
-    const closed = new Promise<void>((ok) => server.close(() => ok()));
-    server.closeIdleConnections();
-    if (this.inFlight > 0) {
-      await Promise.race([
-        new Promise<void>((ok) => {
-          this.drained = ok;
-        }),
-        new Promise<void>((ok) => setTimeout(ok, graceMs).unref()),
-      ]);
+    let done = false;
+    const closed = new Promise<void>((ok) =>
+      server.close(() => {
+        done = true;
+        ok();
+      }),
+    );
+    const deadline = Date.now() + graceMs;
+    while (!done && Date.now() < deadline) {
+      server.closeIdleConnections();
+      await Promise.race([closed, new Promise<void>((ok) => setTimeout(ok, DRAIN_POLL_MS).unref())]);
     }
     server.closeAllConnections();
     await closed;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    this.inFlight++;
-    res.once("close", () => {
-      if (--this.inFlight === 0 && this.drained !== undefined) this.drained();
-      if (this.server === undefined) req.socket.end();
-    });
+    // While closing, each answer ends its connection.
+    if (this.server === undefined) res.shouldKeepAlive = false;
     const ids = { requestId: newRequestId(), extendedRequestId: newExtendedRequestId() };
     const apiIdHeader = req.headers["x-apigw-api-id"];
     const found = resolve(
@@ -152,17 +156,25 @@ export class DataPlane {
       stage.privateEndpoint !== undefined ||
       route.apiKeyRequired ||
       (route.authorizationType !== undefined && route.authorizationType !== "NONE");
-    const pending = guarded ? this.authorizeThenInvoke(ctx, iam) : this.admitThenInvoke(ctx);
-    pending.catch((err: unknown) => {
-      // A client that hung up mid-request is not a gateway failure; there is no one to answer.
-      if (req.destroyed || res.destroyed || (err as { code?: string }).code === "ECONNRESET") {
-        this.log.debug({ requestId: ids.requestId }, "client went away");
-        res.destroy();
-        return;
-      }
-      this.log.error({ err, requestId: ids.requestId }, "integration failed unexpectedly");
-      sendGatewayResponse(res, stage.apiType, ids, stage.responses.INTEGRATION_FAILURE);
-    });
+    try {
+      // Undefined when the answer was written synchronously (e.g. a cache hit): no promise to watch.
+      const pending = guarded ? this.authorizeThenInvoke(ctx, iam) : this.admitThenInvoke(ctx);
+      if (pending !== undefined) pending.catch((err: unknown) => this.failed(ctx, err));
+    } catch (err) {
+      this.failed(ctx, err);
+    }
+  }
+
+  private failed(ctx: RequestContext, err: unknown): void {
+    const { req, res } = ctx;
+    // A client that hung up mid-request is not a gateway failure; there is no one to answer.
+    if (req.destroyed || res.destroyed || (err as { code?: string }).code === "ECONNRESET") {
+      this.log.debug({ requestId: ctx.requestId }, "client went away");
+      res.destroy();
+      return;
+    }
+    this.log.error({ err, requestId: ctx.requestId }, "integration failed unexpectedly");
+    sendGatewayResponse(res, ctx.stage.apiType, ctx, ctx.stage.responses.INTEGRATION_FAILURE);
   }
 
   private async authorizeThenInvoke(ctx: RequestContext, iam: boolean): Promise<void> {
@@ -178,12 +190,12 @@ export class DataPlane {
   }
 
   /** Throttles and quotas, then the cache or the integration; synchronous while state is in-process. */
-  private admitThenInvoke(ctx: RequestContext): Promise<void> {
+  private admitThenInvoke(ctx: RequestContext): Promise<void> | undefined {
     const verdict = admitTraffic(ctx);
     if (verdict === undefined) return this.invoke(ctx);
     if (!(verdict instanceof Promise)) {
       sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, verdict);
-      return Promise.resolve();
+      return undefined;
     }
     return verdict.then((refusal) => {
       if (refusal === undefined) return this.invoke(ctx);
@@ -191,7 +203,7 @@ export class DataPlane {
     });
   }
 
-  private invoke(ctx: RequestContext): Promise<void> {
+  private invoke(ctx: RequestContext): Promise<void> | undefined {
     const policy = ctx.route.cache;
     return policy === undefined ? ctx.route.invoke(ctx) : serveWithCache(ctx, policy);
   }

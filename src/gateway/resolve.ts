@@ -17,8 +17,21 @@ const EXECUTE_API = ".execute-api.";
 const PATH_STYLE = "/restapis/";
 const USER_REQUEST = "/_user_request_";
 
+/** Host header → API id (or null), remembered: clients send the same few hosts again and again. */
+const hostApiIds = new Map<string, string | null>();
+const HOSTS_REMEMBERED = 1024;
+
 function apiIdFromHost(host: string | undefined): string | undefined {
   if (host === undefined) return undefined;
+  const known = hostApiIds.get(host);
+  if (known !== undefined) return known ?? undefined;
+  const id = parseApiIdFromHost(host);
+  if (hostApiIds.size >= HOSTS_REMEMBERED) hostApiIds.clear();
+  hostApiIds.set(host, id ?? null);
+  return id;
+}
+
+function parseApiIdFromHost(host: string): string | undefined {
   const at = host.indexOf(EXECUTE_API);
   if (at !== 10) return undefined;
   const lower = host.toLowerCase();

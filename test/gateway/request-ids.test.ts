@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { newExtendedRequestId, newRequestId, newTraceId } from "../../src/gateway/request-ids.ts";
+
+// Ids are cut from pre-formatted batches; drawing several batches' worth checks every refill.
+const DRAWS = 5_000;
+
+test("x-amzn-RequestId values are distinct version-4 UUIDs, across batches", () => {
+  const seen = new Set<string>();
+  for (let i = 0; i < DRAWS; i++) {
+    const id = newRequestId();
+    assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    seen.add(id);
+  }
+  assert.equal(seen.size, DRAWS);
+});
+
+test("x-amz-apigw-id values are 15 base64 characters and '=', distinct, across batches", () => {
+  const seen = new Set<string>();
+  for (let i = 0; i < DRAWS; i++) {
+    const id = newExtendedRequestId();
+    assert.match(id, /^[A-Za-z0-9+/]{15}=$/);
+    seen.add(id);
+  }
+  assert.equal(seen.size, DRAWS);
+});
+
+test("X-Amzn-Trace-Id roots carry the epoch seconds in hex", () => {
+  const at = Date.UTC(2026, 10, 26) + 1500;
+  const root = newTraceId(at);
+  assert.match(root, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+  assert.equal(Number.parseInt(root.slice(7, 15), 16), Date.UTC(2026, 10, 26) / 1000 + 1);
+});
