@@ -14,7 +14,7 @@ import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gatewa
 import autocannon from "autocannon";
 import { LocalTraffic } from "../src/traffic/local-traffic.ts";
 import { freePort, startRedisServer } from "../test/support/redis-server.ts";
-import { benchOptions, median, startChild, stopChildren } from "./harness.ts";
+import { benchOptions, cpuMicros, median, startChild, stopChildren } from "./harness.ts";
 
 const { rounds, seconds, connections } = benchOptions();
 const root = join(import.meta.dirname, "..");
@@ -75,6 +75,8 @@ async function startPortico(
 interface Target {
   name: string;
   url: string;
+  /** The port of the server answering, whose CPU time is read around each run. */
+  port: number;
   host?: string;
   method?: "GET" | "POST";
 }
@@ -109,13 +111,31 @@ paths:
     const shared = await startPortico(dir, "redis", redis.url);
     const at = (port: number, path: string) => `http://127.0.0.1:${port}/prod${path}`;
     const targets: Target[] = [
-      { name: "bare server, bytes from memory", url: `http://127.0.0.1:${floor}/` },
-      { name: "embedded: cache hit", url: at(embedded.port, "/cached"), host: HOST },
-      { name: "embedded: MOCK", url: at(embedded.port, "/plain"), host: HOST, method: "POST" },
-      { name: "embedded: MOCK + throttle", url: at(embedded.port, "/throttled"), host: HOST, method: "POST" },
-      { name: "redis: MOCK", url: at(shared.port, "/plain"), host: HOST, method: "POST" },
-      { name: "redis: MOCK + throttle", url: at(shared.port, "/throttled"), host: HOST, method: "POST" },
-      { name: "redis: cache hit", url: at(shared.port, "/cached"), host: HOST },
+      { name: "bare server, bytes from memory", url: `http://127.0.0.1:${floor}/`, port: floor },
+      { name: "embedded: cache hit", url: at(embedded.port, "/cached"), port: embedded.port, host: HOST },
+      {
+        name: "embedded: MOCK",
+        url: at(embedded.port, "/plain"),
+        port: embedded.port,
+        host: HOST,
+        method: "POST",
+      },
+      {
+        name: "embedded: MOCK + throttle",
+        url: at(embedded.port, "/throttled"),
+        port: embedded.port,
+        host: HOST,
+        method: "POST",
+      },
+      { name: "redis: MOCK", url: at(shared.port, "/plain"), port: shared.port, host: HOST, method: "POST" },
+      {
+        name: "redis: MOCK + throttle",
+        url: at(shared.port, "/throttled"),
+        port: shared.port,
+        host: HOST,
+        method: "POST",
+      },
+      { name: "redis: cache hit", url: at(shared.port, "/cached"), port: shared.port, host: HOST },
     ];
     for (const t of targets) {
       const warm = await autocannon({
@@ -132,10 +152,11 @@ paths:
         );
     }
     const samples = new Map(
-      targets.map((t) => [t.name, [] as { rps: number; p99: number; errors: number }[]]),
+      targets.map((t) => [t.name, [] as { rps: number; p99: number; errors: number; cpu: number }[]]),
     );
     for (let round = 1; round <= rounds; round++) {
       for (const t of targets) {
+        const cpuBefore = cpuMicros(t.port) ?? 0;
         const r = await autocannon({
           url: t.url,
           method: t.method ?? "GET",
@@ -144,15 +165,17 @@ paths:
           headers: headers(t),
           body: t.method === "POST" ? "{}" : undefined,
         });
+        const cpu = ((cpuMicros(t.port) ?? Number.NaN) - cpuBefore) / r.requests.total;
         samples
           .get(t.name)!
-          .push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx });
+          .push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx, cpu });
         process.stderr.write(
           `round ${round} ${t.name}: ${Math.round(r.requests.average)} req/s p99 ${r.latency.p99} ms\n`,
         );
       }
     }
     const rps = new Map<string, number>();
+    const cpu = new Map<string, number>();
     process.stdout.write(
       `\nTraffic, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians)\n`,
     );
@@ -160,8 +183,9 @@ paths:
       const xs = samples.get(t.name)!;
       const r = median(xs.map((x) => x.rps));
       rps.set(t.name, r);
+      cpu.set(t.name, median(xs.map((x) => x.cpu)));
       process.stdout.write(
-        `${t.name.padEnd(32)} ${Math.round(r).toString().padStart(8)} req/s  p99 ${median(xs.map((x) => x.p99))} ms  errors ${xs.reduce((a, x) => a + x.errors, 0)}\n`,
+        `${t.name.padEnd(32)} ${Math.round(r).toString().padStart(8)} req/s  p99 ${median(xs.map((x) => x.p99))} ms  server CPU ${cpu.get(t.name)!.toFixed(1)} µs/req  errors ${xs.reduce((a, x) => a + x.errors, 0)}\n`,
       );
     }
     // End-to-end figures move ±10 % between rounds on a shared 2-core machine; the decision's own
@@ -179,9 +203,13 @@ paths:
     const requestMicros = 1e6 / rps.get("embedded: MOCK")!;
     const ratio = (a: string, b: string) => rps.get(a)! / rps.get(b)!;
     const overhead = (a: string, b: string) => `${((1 - ratio(a, b)) * 100).toFixed(1)} %`;
+    // Server CPU per request: the same comparisons, unmoved by what the load generator takes.
+    const cpuRatio = (a: string, b: string) => cpu.get(b)! / cpu.get(a)!;
     process.stdout.write(
       `cache hit / bare server: ${ratio("embedded: cache hit", "bare server, bytes from memory").toFixed(2)}×  (target ≥ 0.90)\n` +
+        `  by server CPU per request: ${cpuRatio("embedded: cache hit", "bare server, bytes from memory").toFixed(2)}×\n` +
         `throttling overhead, embedded: ${overhead("embedded: MOCK + throttle", "embedded: MOCK")}  (target ≤ 5 %)\n` +
+        `  by server CPU per request: ${((1 - cpuRatio("embedded: MOCK + throttle", "embedded: MOCK")) * 100).toFixed(1)} %\n` +
         `embedded throttle decision (two buckets): ${micros.toFixed(3)} µs = ${((micros / requestMicros) * 100).toFixed(2)} % of a MOCK request's ${requestMicros.toFixed(1)} µs\n` +
         `throttling overhead, Redis: ${overhead("redis: MOCK + throttle", "redis: MOCK")}  (target ≤ 20 %)\n` +
         `cache hit on Redis / bare server: ${ratio("redis: cache hit", "bare server, bytes from memory").toFixed(2)}×\n`,

@@ -8,7 +8,7 @@ import { addEdgeHeaders } from "./edge-headers.ts";
 import { HTTP_API_RESPONSES, REST_RESPONSES } from "./gateway-responses.ts";
 import { guardRequest } from "./guard.ts";
 import { newExtendedRequestId, newRequestId } from "./request-ids.ts";
-import { pathSegments, resolve } from "./resolve.ts";
+import { resolve } from "./resolve.ts";
 import { RoutingTable } from "./routing-table.ts";
 import { sendGatewayResponse } from "./send.ts";
 import { admitTraffic } from "./traffic-gate.ts";
@@ -124,7 +124,7 @@ export class DataPlane {
       return;
     }
     const method = req.method ?? "GET";
-    const match = stage.routes.match(method, pathSegments(found.path));
+    const match = stage.routes.matchPath(method, found.path);
     const route = match?.value ?? stage.defaultRoute;
     if (route === undefined) {
       sendGatewayResponse(res, stage.apiType, ids, stage.responses.MISSING_AUTHENTICATION_TOKEN);

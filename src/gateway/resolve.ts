@@ -104,10 +104,3 @@ export function resolve(
   }
   return { kind: "unknown-api" };
 }
-
-/** Non-empty path segments, raw. */
-export function pathSegments(path: string): string[] {
-  const out: string[] = [];
-  for (const s of path.split("/")) if (s !== "") out.push(s);
-  return out;
-}

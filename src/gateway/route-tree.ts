@@ -45,8 +45,27 @@ function addMethod<T>(table: MethodTable<T>, method: string, value: T, path: str
   table.byMethod.set(method, value);
 }
 
+/** The params of a route without path variables; shared, so never written to. */
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** Non-empty path segments, raw. */
+export function pathSegments(path: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (start < path.length) {
+    let end = path.indexOf("/", start);
+    if (end === -1) end = path.length;
+    if (end > start) out.push(path.slice(start, end));
+    start = end + 1;
+  }
+  return out;
+}
+
 export class RouteTree<T> {
   private readonly root: TreeNode<T> = newNode();
+
+  /** Nodes of all-literal resource paths by their canonical path (`/a/b`): most requests need no walk. */
+  private readonly literalPaths = new Map<string, TreeNode<T>>();
 
   /** `path` is a resource path such as `/pets/{id}` or `/files/{proxy+}`; `method` is upper case or `ANY`. */
   add(method: string, path: string, value: T): void {
@@ -85,6 +104,20 @@ export class RouteTree<T> {
     }
     node.methods ??= { byMethod: new Map() };
     addMethod(node.methods, method, value, path);
+    if (!parts.some((p) => p.startsWith("{"))) this.literalPaths.set(`/${parts.join("/")}`, node);
+  }
+
+  /**
+   * Matches a raw request path. A literal path with a method for the verb is what the walk would
+   * find first (literals beat variables at every level), so it is looked up directly.
+   */
+  matchPath(method: string, path: string): RouteMatch<T> | undefined {
+    const literal = this.literalPaths.get(path);
+    if (literal !== undefined) {
+      const value = pick(literal.methods, method);
+      if (value !== undefined) return { value, params: NO_PARAMS };
+    }
+    return this.match(method, pathSegments(path));
   }
 
   /** `segments` are the request path's non-empty segments, raw. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { RouteConflictError, RouteTree } from "../../src/gateway/route-tree.ts";
+import { pathSegments, RouteConflictError, RouteTree } from "../../src/gateway/route-tree.ts";
 
 test("{proxy+} needs at least one segment and captures the rest raw", () => {
   const tree = new RouteTree<string>();
@@ -34,4 +34,27 @@ test("duplicate routes and conflicting variable names are refused", () => {
   assert.throws(() => tree.add("GET", "/pets/{id}", "b"), RouteConflictError);
   assert.throws(() => tree.add("GET", "/pets/{petId}/x", "c"), RouteConflictError);
   assert.throws(() => tree.add("GET", "/{proxy+}/x", "d"), RouteConflictError);
+});
+
+test("matchPath: literal paths are found directly and agree with the walk, whatever the slashes", () => {
+  const tree = new RouteTree<string>();
+  tree.add("GET", "/", "root");
+  tree.add("GET", "/pets/dogs", "dogs");
+  tree.add("GET", "/pets/{id}", "pet");
+  tree.add("ANY", "/{proxy+}", "greedy");
+  assert.deepEqual(tree.matchPath("GET", "/"), { value: "root", params: {} });
+  assert.deepEqual(tree.matchPath("GET", "/pets/dogs"), { value: "dogs", params: {} });
+  // Not the canonical form: the walk still ignores empty segments.
+  assert.deepEqual(tree.matchPath("GET", "//pets//dogs/"), { value: "dogs", params: {} });
+  assert.deepEqual(tree.matchPath("GET", "/pets/7"), { value: "pet", params: { id: "7" } });
+  // The literal node has no POST: as in the walk, the greedy sibling answers.
+  assert.deepEqual(tree.matchPath("POST", "/pets/dogs"), { value: "greedy", params: { proxy: "pets/dogs" } });
+  assert.equal(tree.matchPath("GET", "/pets/dogs/x")?.value, "greedy");
+});
+
+test("pathSegments keeps raw non-empty segments", () => {
+  assert.deepEqual(pathSegments(""), []);
+  assert.deepEqual(pathSegments("/"), []);
+  assert.deepEqual(pathSegments("//a//b%2F/c/"), ["a", "b%2F", "c"]);
+  assert.deepEqual(pathSegments("a/b"), ["a", "b"]);
 });
