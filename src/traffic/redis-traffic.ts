@@ -1,14 +1,29 @@
 import type { Logger } from "../observe/logger.ts";
 import { connectRedis, redactRedisUrl, redisKey } from "../state/redis-connection.ts";
-import { ADMIT, CACHE_DEL, CACHE_GET, CACHE_SET, type Scripted } from "./redis-scripts.ts";
+import { ADMIT_BATCH, CACHE_DEL, CACHE_GET, CACHE_SET, type Scripted } from "./redis-scripts.ts";
 import { RedisResponseCache, RedisResults, Sealer } from "./redis-shared-cache.ts";
 import type { Admission, Bucket, QuotaCharge, TrafficBackend } from "./traffic-backend.ts";
 
 const USAGE_DAYS_KEPT_S = 95 * 86_400;
 
+/** At most this many decisions go in one script call, so that no call holds Redis for long. */
+const MAX_BATCH = 128;
+
+const CODES: readonly Admission[] = ["admitted", "throttled", "quota-exceeded"];
+
+/** The decisions asked for since the last call to Redis, flattened as the script takes them. */
+interface Batch {
+  keys: string[];
+  args: (string | number)[];
+  waiters: ((admission: Admission) => void)[];
+}
+
+const emptyBatch = (): Batch => ({ keys: [], args: [], waiters: [] });
+
 /**
- * Cluster-wide traffic state on Redis: token buckets and quotas decided by one Lua script per request,
- * the response cache under per-stage generations. While Redis is unreachable, requests are admitted
+ * Cluster-wide traffic state on Redis: token buckets and quotas decided by a Lua script, one call for
+ * all the requests that arrived in the same turn of the event loop (each decision still exact and in
+ * order), the response cache under per-stage generations. While Redis is unreachable, requests are admitted
  * (`failMode: open`, the default) or refused as throttled (`closed`); either way it is logged and
  * counted, and the gateway keeps serving.
  */
@@ -21,6 +36,7 @@ export class RedisTraffic implements TrafficBackend {
   unavailableCount = 0;
   readonly cache: RedisResponseCache;
   readonly results: RedisResults;
+  private batch: Batch = emptyBatch();
 
   private constructor(
     redis: Scripted,
@@ -49,7 +65,7 @@ export class RedisTraffic implements TrafficBackend {
       autoPipelining: true,
       onError: (err) => options.log.debug({ err: err.message }, "redis (traffic) connection error"),
     }) as Scripted;
-    redis.defineCommand("porticoAdmit", { lua: ADMIT });
+    redis.defineCommand("porticoAdmitBatch", { lua: ADMIT_BATCH });
     redis.defineCommand("porticoCacheGet", { lua: CACHE_GET });
     redis.defineCommand("porticoCacheSet", { lua: CACHE_SET });
     redis.defineCommand("porticoCacheDel", { lua: CACHE_DEL });
@@ -67,8 +83,10 @@ export class RedisTraffic implements TrafficBackend {
   }
 
   admit(buckets: readonly Bucket[], quota: QuotaCharge | undefined): Promise<Admission> {
-    const keys: string[] = [];
-    const args: (string | number)[] = [buckets.length];
+    const { keys, args, waiters } = this.batch;
+    // The first decision of a batch sends it after this turn's other requests have joined it.
+    if (waiters.length === 0) setImmediate(this.send);
+    args.push(buckets.length, quota === undefined ? 0 : 1);
     for (const b of buckets) {
       keys.push(redisKey("bucket", b.key));
       args.push(b.rate, b.burst);
@@ -79,14 +97,29 @@ export class RedisTraffic implements TrafficBackend {
       // The period counter outlives its period by a day, for GetUsage's remaining figures.
       args.push(quota.limit, Math.ceil(quota.periodEndMs / 1000) + 86_400, USAGE_DAYS_KEPT_S);
     }
-    return this.redis.porticoAdmit(keys.length, ...keys, ...args).then(
-      (code) => (code === 0 ? "admitted" : code === 1 ? "throttled" : "quota-exceeded"),
+    const decided = new Promise<Admission>((resolve) => waiters.push(resolve));
+    if (waiters.length === MAX_BATCH) this.send();
+    return decided;
+  }
+
+  /** Sends the pending decisions (if any) in one script call and settles each from its code. */
+  private readonly send = (): void => {
+    const { keys, args, waiters } = this.batch;
+    if (waiters.length === 0) return;
+    this.batch = emptyBatch();
+    this.redis.porticoAdmitBatch(keys.length, ...keys, waiters.length, ...args).then(
+      (codes) => {
+        for (let i = 0; i < waiters.length; i++) waiters[i]!(CODES[codes[i]!] ?? "throttled");
+      },
       (err: unknown) => {
-        this.unavailable(err);
-        return this.failMode === "open" ? "admitted" : "throttled";
+        const fallback: Admission = this.failMode === "open" ? "admitted" : "throttled";
+        for (const settle of waiters) {
+          this.unavailable(err);
+          settle(fallback);
+        }
       },
     );
-  }
+  };
 
   async dailyUsage(subject: string, days: readonly string[]): Promise<number[]> {
     if (days.length === 0) return [];
