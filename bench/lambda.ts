@@ -11,7 +11,7 @@ import autocannon from "autocannon";
 import { InputVariable, UTIL } from "../src/mapping/aws-variables.ts";
 import { compileTemplate } from "../src/mapping/vtl/template.ts";
 import { fromJson } from "../src/mapping/vtl/values.ts";
-import { benchOptions, median, porticoArgs, startChild, stopChildren } from "./harness.ts";
+import { benchOptions, cpuMicros, median, porticoArgs, startChild, stopChildren } from "./harness.ts";
 
 const { rounds, seconds, connections } = benchOptions();
 const root = join(import.meta.dirname, "..");
@@ -61,35 +61,41 @@ async function main(): Promise<void> {
       {
         name: "handler in-process",
         url: `http://127.0.0.1:${baseline}/hello/bench`,
+        port: baseline,
         host: undefined as string | undefined,
       },
       {
         name: "portico MOCK",
         url: `http://127.0.0.1:${portico}/prod/mock`,
+        port: portico,
         host: "benchlmbda.execute-api.us-east-1.localhost",
       },
       {
         name: "portico AWS_PROXY",
         url: `http://127.0.0.1:${portico}/prod/hello/bench`,
+        port: portico,
         host: "benchlmbda.execute-api.us-east-1.localhost",
       },
     ];
     for (const t of targets)
       await autocannon({ url: t.url, connections, duration: 1, headers: t.host ? { host: t.host } : {} });
     const samples = new Map(
-      targets.map((t) => [t.name, [] as { rps: number; p99: number; errors: number }[]]),
+      targets.map((t) => [t.name, [] as { rps: number; p99: number; errors: number; cpu: number }[]]),
     );
     for (let round = 1; round <= rounds; round++) {
       for (const t of targets) {
+        const cpuBefore = cpuMicros(t.port) ?? 0;
         const r = await autocannon({
           url: t.url,
           connections,
           duration: seconds,
           headers: t.host ? { host: t.host } : {},
         });
+        // The server's CPU time per request: for Portico, its gateway thread and function workers.
+        const cpu = ((cpuMicros(t.port) ?? Number.NaN) - cpuBefore) / r.requests.total;
         samples
           .get(t.name)!
-          .push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx });
+          .push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx, cpu });
         process.stderr.write(
           `round ${round} ${t.name}: ${Math.round(r.requests.average)} req/s p99 ${r.latency.p99} ms\n`,
         );
@@ -101,6 +107,7 @@ async function main(): Promise<void> {
         name: t.name,
         rps: median(xs.map((x) => x.rps)),
         p99: median(xs.map((x) => x.p99)),
+        cpu: median(xs.map((x) => x.cpu)),
         errors: xs.reduce((a, x) => a + x.errors, 0),
       };
     });
@@ -109,10 +116,11 @@ async function main(): Promise<void> {
     );
     for (const r of rows)
       process.stdout.write(
-        `${r.name.padEnd(22)} ${Math.round(r.rps).toString().padStart(8)} req/s  p99 ${r.p99} ms  errors ${r.errors}\n`,
+        `${r.name.padEnd(22)} ${Math.round(r.rps).toString().padStart(8)} req/s  p99 ${r.p99} ms  server CPU ${r.cpu.toFixed(1)} µs/req  errors ${r.errors}\n`,
       );
     process.stdout.write(
       `portico AWS_PROXY / in-process throughput: ${(rows[2]!.rps / rows[0]!.rps).toFixed(2)}×  (target ≥ 0.70)\n` +
+        `  by server CPU per request: ${(rows[0]!.cpu / rows[2]!.cpu).toFixed(2)}×\n` +
         `portico MOCK / in-process (the gateway alone, no function): ${(rows[1]!.rps / rows[0]!.rps).toFixed(2)}×\n` +
         `portico AWS_PROXY / portico MOCK (the cost of the worker hop): ${(rows[2]!.rps / rows[1]!.rps).toFixed(2)}×\n`,
     );

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../observe/logger.ts";
+import { cancel, type Deadline, deadline } from "./coarse-timers.ts";
 import type {
   FunctionIdentity,
   InvocationResult,
@@ -34,8 +35,14 @@ interface Slot {
   queue: Invocation[];
   /** Dispatched this event-loop turn, not yet posted. */
   outbox: InvokeItem[];
+  /** The init phase's bound, until the handler module is loaded. */
+  initTimer?: NodeJS.Timeout;
   /** The head's timeout, armed when it becomes the head. */
-  timer?: NodeJS.Timeout;
+  headDeadline?: Deadline;
+  /** When the head became the head (performance.now()). */
+  headSince: number;
+  /** Recent time per invocation (ms, a moving average), as seen from the gateway. */
+  paceMs: number;
   initError?: InvocationResult;
   /** The handler module is loaded; time spent loading it does not count against the timeout. */
   ready: boolean;
@@ -45,11 +52,20 @@ interface Slot {
 const WORKER = new URL("./worker-main.ts", import.meta.url);
 
 /**
- * Invocations a worker may hold beyond the running one. Handing a busy worker its next invocations
- * ahead of time saves a cross-thread wake-up per invocation; a small bound keeps a slow invocation
- * from holding many others back while another worker is free.
+ * How many invocations a busy worker may hold beyond the running one. Handing a worker its next
+ * invocations ahead of time saves a cross-thread wake-up (a system call, costly in a VM) per
+ * invocation; but one queued behind a slow invocation waits even if another worker frees up. So the
+ * bound follows the worker's recent pace: as many as it runs in PREFETCH_BUDGET_MS, within
+ * [1, MAX_PREFETCH]; slow handlers get no more than one ahead.
  */
-const PREFETCH = 8;
+const PREFETCH_BUDGET_MS = 2;
+const MAX_PREFETCH = 64;
+/** The pace a new worker is assumed to have: 8 ahead, as a fixed bound used to allow. */
+const INITIAL_PACE_MS = PREFETCH_BUDGET_MS / 8;
+
+function prefetchBound(paceMs: number): number {
+  return Math.max(1, Math.min(MAX_PREFETCH, Math.floor(PREFETCH_BUDGET_MS / paceMs)));
+}
 const INIT_TIMEOUT_MS = 10_000;
 
 /**
@@ -97,7 +113,8 @@ export class FunctionPool {
     this.slots.clear();
     for (const slot of slots) {
       slot.gone = true;
-      clearTimeout(slot.timer);
+      clearTimeout(slot.initTimer);
+      cancel(slot.headDeadline);
     }
     await Promise.allSettled(slots.map((s) => s.worker.terminate()));
   }
@@ -123,7 +140,7 @@ export class FunctionPool {
       if (best === undefined || slot.queue.length < best.queue.length) best = slot;
     }
     if (this.slots.size < this.spec.concurrency) return this.spawn();
-    return best !== undefined && best.queue.length <= PREFETCH ? best : undefined;
+    return best !== undefined && best.queue.length <= prefetchBound(best.paceMs) ? best : undefined;
   }
 
   /** Posts each worker's dispatched invocations once per event-loop turn, as one message. */
@@ -144,8 +161,9 @@ export class FunctionPool {
   /** Starts the timeout of the slot's head invocation. */
   private arm(slot: Slot): void {
     const { timeoutMs } = this.spec;
-    clearTimeout(slot.timer);
-    slot.timer = setTimeout(() => {
+    slot.headSince = performance.now();
+    cancel(slot.headDeadline);
+    slot.headDeadline = deadline(timeoutMs, () => {
       const head = slot.queue.shift();
       this.retire(slot);
       head?.resolve({
@@ -153,7 +171,7 @@ export class FunctionPool {
         errorType: "Sandbox.Timedout",
         errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
       });
-    }, timeoutMs);
+    });
   }
 
   private spawn(): Slot {
@@ -184,18 +202,22 @@ export class FunctionPool {
       outbox: [],
       ready: false,
       gone: false,
+      headSince: 0,
+      paceMs: INITIAL_PACE_MS,
     };
     worker.on("message", (message: WorkerMessage) => {
       if (message.type === "ready") {
         slot.ready = true;
-        clearTimeout(slot.timer);
+        clearTimeout(slot.initTimer);
         if (slot.queue.length > 0) this.arm(slot);
       } else if (message.type === "log") {
         this.log.info({ requestId: message.requestId, stream: message.level }, message.text);
       } else if (message.type === "result") {
         if (slot.queue[0]?.item.requestId !== message.requestId) return;
         const head = slot.queue.shift()!;
-        clearTimeout(slot.timer);
+        slot.paceMs += (performance.now() - slot.headSince - slot.paceMs) / 8;
+        cancel(slot.headDeadline);
+        slot.headDeadline = undefined;
         if (slot.queue.length > 0) this.arm(slot);
         else if (slot.generation !== this.generation) this.retire(slot);
         head.resolve(
@@ -237,7 +259,7 @@ export class FunctionPool {
       fail("Runtime.ExitError", `Error: Runtime exited with error: exit status ${code}`),
     );
     // Lambda bounds a function's init phase at 10 s, apart from its timeout.
-    slot.timer = setTimeout(
+    slot.initTimer = setTimeout(
       () => fail("Sandbox.Timedout", "Init phase timed out after 10.00 seconds"),
       INIT_TIMEOUT_MS,
     );
@@ -255,7 +277,8 @@ export class FunctionPool {
   private retire(slot: Slot): void {
     if (slot.gone) return;
     slot.gone = true;
-    clearTimeout(slot.timer);
+    clearTimeout(slot.initTimer);
+    cancel(slot.headDeadline);
     this.slots.delete(slot);
     slot.worker.terminate().catch(() => undefined);
     // A timed-out head was taken off by the caller; whatever else was queued has not started.

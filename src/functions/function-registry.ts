@@ -1,6 +1,7 @@
 import { existsSync, type FSWatcher, watch } from "node:fs";
 import type { FunctionConfig } from "../config/schema.ts";
 import type { Logger } from "../observe/logger.ts";
+import { cancel, deadline } from "./coarse-timers.ts";
 import { FunctionPool } from "./function-pool.ts";
 import type { InvocationResult } from "./invocation.ts";
 import { RemoteFunction } from "./remote-function.ts";
@@ -37,21 +38,25 @@ export interface FunctionInvoker {
 }
 
 /** Invokes, giving up after the integration timeout (the function may still be running). */
-export async function invokeWithin(
+export function invokeWithin(
   invoker: FunctionInvoker,
   requestId: string,
   event: unknown,
   timeoutMs: number,
 ): Promise<InvocationResult | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  return new Promise((resolve, reject) => {
+    const timer = deadline(timeoutMs, () => resolve("timeout"));
+    invoker.invoke(requestId, event).then(
+      (result) => {
+        cancel(timer);
+        resolve(result);
+      },
+      (err: unknown) => {
+        cancel(timer);
+        reject(err);
+      },
+    );
   });
-  try {
-    return await Promise.race([invoker.invoke(requestId, event), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The functions declared in the config, each a warm worker pool or a remote Lambda, looked up by name. */

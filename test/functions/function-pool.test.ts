@@ -67,6 +67,20 @@ describe("function pool: execution environments", () => {
     assert.equal(new Set(values.map((v) => v.thread)).size, 3);
   });
 
+  test("behind slow invocations, a busy environment is handed at most one invocation ahead", async () => {
+    const p = make("handlers.mjs", "queued", { concurrency: 2 });
+    // Both environments learn that this function is slow.
+    await Promise.all(Array.from({ length: 2 }, (_, n) => p.invoke(`warm${n}`, { n, ms: 150 })));
+    const finished: string[] = [];
+    const track = (name: string, ms: number) => p.invoke(name, { n: 0, ms }).then(() => finished.push(name));
+    const long = track("long", 800);
+    const rest = [track("short", 50), ...Array.from({ length: 5 }, (_, i) => track(`z${i}`, 5))];
+    await Promise.all([long, ...rest]);
+    // Handed ahead eight at a time, about half of the z's would wait out the long one.
+    const afterLong = finished.slice(finished.indexOf("long") + 1);
+    assert.ok(afterLong.length <= 1, `finished after the long invocation: ${afterLong.join(", ")}`);
+  });
+
   test("invocations queued behind one that crashes its environment run in a fresh one", async () => {
     const p = make("handlers.mjs", "queued", { concurrency: 1 });
     const [crashed, ...rest] = await Promise.all([
