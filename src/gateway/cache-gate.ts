@@ -2,6 +2,7 @@ import { CACHE_HITS, CACHE_MISSES } from "../observe/metrics.ts";
 import { MAX_CACHED_BYTES, type RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { CachedResponse } from "../traffic/traffic-backend.ts";
 import type { RequestContext } from "./compiled.ts";
+import { joinedHeader } from "./raw-headers.ts";
 import { captureResponse } from "./response-capture.ts";
 import { idHeaders, sendGatewayResponse } from "./send.ts";
 
@@ -44,7 +45,7 @@ export function cacheKey(ctx: RequestContext, policy: RouteCachePolicy): string 
 
 /** `Cache-Control: max-age=0` asks for a fresh answer (and a fresh cache entry). */
 function wantsInvalidation(ctx: RequestContext): boolean {
-  const cc = ctx.req.headers["cache-control"];
+  const cc = joinedHeader(ctx.req.rawHeaders, "cache-control");
   return cc !== undefined && /(?:^|,)\s*max-age\s*=\s*0\s*(?:,|$)/i.test(cc);
 }
 

@@ -7,6 +7,7 @@ import type { CompiledApi, ListenerInfo, RequestContext } from "./compiled.ts";
 import { addEdgeHeaders } from "./edge-headers.ts";
 import { HTTP_API_RESPONSES, REST_RESPONSES } from "./gateway-responses.ts";
 import { guardRequest } from "./guard.ts";
+import { firstHeader } from "./raw-headers.ts";
 import { newExtendedRequestId, newRequestId } from "./request-ids.ts";
 import { resolve } from "./resolve.ts";
 import { RoutingTable } from "./routing-table.ts";
@@ -103,12 +104,12 @@ export class DataPlane {
     // While closing, each answer ends its connection.
     if (this.server === undefined) res.shouldKeepAlive = false;
     const ids = { requestId: newRequestId(), extendedRequestId: newExtendedRequestId() };
-    const apiIdHeader = req.headers["x-apigw-api-id"];
+    const raw = req.rawHeaders;
     const found = resolve(
       this.table,
-      req.headers.host,
+      firstHeader(raw, "host"),
       req.url ?? "/",
-      Array.isArray(apiIdHeader) ? apiIdHeader[0] : apiIdHeader,
+      firstHeader(raw, "x-apigw-api-id"),
     );
     if (found.kind !== "found") {
       const apiType = found.kind === "unknown-api" ? undefined : found.api.apiType;
@@ -118,7 +119,7 @@ export class DataPlane {
       return;
     }
     const { stage } = found;
-    const declared = req.headers["content-length"];
+    const declared = firstHeader(raw, "content-length");
     if (declared !== undefined && Number(declared) > MAX_PAYLOAD_BYTES) {
       sendGatewayResponse(res, stage.apiType, ids, stage.responses.REQUEST_TOO_LARGE, true);
       return;

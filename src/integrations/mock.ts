@@ -1,4 +1,5 @@
 import type { IntegrationHandler } from "../gateway/compiled.ts";
+import { firstHeader } from "../gateway/raw-headers.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { templateInput } from "../mapping/request-input.ts";
 import { renderTemplate, TemplateSet } from "../mapping/template-set.ts";
@@ -32,7 +33,8 @@ export function mockIntegration(
     const body = (await readBody(ctx.req)).toString("utf8");
     const input = templateInput(ctx, body, accountId);
     let status: string | undefined = "200";
-    const template = requests.select(ctx.req.headers["content-type"]) ?? requests.preferred()?.template;
+    const template =
+      requests.select(firstHeader(ctx.req.rawHeaders, "content-type")) ?? requests.preferred()?.template;
     if (template !== undefined) {
       if (template.constant !== undefined) {
         if (!constantStatus.has(template)) constantStatus.set(template, statusOf(template.constant));

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { Transform } from "node:stream";
+import { firstHeader } from "../gateway/raw-headers.ts";
 import { PayloadTooLargeError } from "./backend-errors.ts";
 
 /**
@@ -41,7 +42,10 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const already = buffered.get(req);
   if (already !== undefined) return already;
   // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body: nothing to wait for.
-  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined)
+  if (
+    firstHeader(req.rawHeaders, "content-length") === undefined &&
+    firstHeader(req.rawHeaders, "transfer-encoding") === undefined
+  )
     return EMPTY;
   const chunks: Buffer[] = [];
   let seen = 0;
