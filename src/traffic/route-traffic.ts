@@ -18,6 +18,8 @@ export interface RouteCachePolicy {
   readonly keyParameters: readonly { kind: "path" | "querystring" | "header"; name: string }[];
   /** Whether any key parameter is a query string value (the query is then parsed once per request). */
   readonly keyUsesQuery: boolean;
+  /** `GET /pets`: the key's method and resource part, known at deploy time unless the method is ANY. */
+  readonly methodKey: string | undefined;
   readonly requireAuthorizationForCacheControl: boolean;
   /** `caching/dataEncrypted`: entries that leave the process (Redis) are encrypted. */
   readonly encrypted: boolean;
@@ -122,6 +124,7 @@ export function restMethodCache(
     capacityBytes: Number(stage.cacheClusterSize ?? "0.5") * GB,
     keyParameters,
     keyUsesQuery: keyParameters.some((p) => p.kind === "querystring"),
+    methodKey: httpMethod === "ANY" ? undefined : `${httpMethod} ${resourcePath}`,
     requireAuthorizationForCacheControl: s?.requireAuthorizationForCacheControl ?? true,
     encrypted: s?.cacheDataEncrypted ?? false,
     unauthorizedStrategy: (s?.unauthorizedCacheControlHeaderStrategy ??
