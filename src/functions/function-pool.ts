@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { Logger } from "../observe/logger.ts";
 import { cancel, type Deadline, deadline } from "./coarse-timers.ts";
 import type {
@@ -30,6 +30,8 @@ interface Invocation {
 
 interface Slot {
   worker: Worker;
+  /** What the worker sends back (results, logs, readiness), on a port of its own so it can be drained. */
+  results: MessagePort;
   generation: number;
   /** Handed to this worker, in the order it runs them; the head is running (or about to). */
   queue: Invocation[];
@@ -115,6 +117,7 @@ export class FunctionPool {
       slot.gone = true;
       clearTimeout(slot.initTimer);
       cancel(slot.headDeadline);
+      slot.results.close();
     }
     await Promise.allSettled(slots.map((s) => s.worker.terminate()));
   }
@@ -176,13 +179,16 @@ export class FunctionPool {
 
   private spawn(): Slot {
     const { spec } = this;
+    const channel = new MessageChannel();
     const worker = new Worker(WORKER, {
       workerData: {
         file: spec.file,
         exportName: spec.exportName,
         identity: spec.identity,
         timeoutMs: spec.timeoutMs,
+        results: channel.port2,
       },
+      transferList: [channel.port2],
       env: {
         ...spec.environment,
         AWS_LAMBDA_FUNCTION_NAME: spec.name,
@@ -197,6 +203,7 @@ export class FunctionPool {
     });
     const slot: Slot = {
       worker,
+      results: channel.port1,
       generation: this.generation,
       queue: [],
       outbox: [],
@@ -205,7 +212,7 @@ export class FunctionPool {
       headSince: 0,
       paceMs: INITIAL_PACE_MS,
     };
-    worker.on("message", (message: WorkerMessage) => {
+    const handle = (message: WorkerMessage) => {
       if (message.type === "ready") {
         slot.ready = true;
         clearTimeout(slot.initTimer);
@@ -221,7 +228,7 @@ export class FunctionPool {
         if (slot.queue.length > 0) this.arm(slot);
         else if (slot.generation !== this.generation) this.retire(slot);
         head.resolve(
-          message.json === undefined ? message.result : { ok: true, result: JSON.parse(message.json) },
+          message.json === undefined ? message.failure : { ok: true, result: JSON.parse(message.json) },
         );
         this.pump();
       } else if (message.type === "init-error") {
@@ -235,8 +242,24 @@ export class FunctionPool {
         for (const q of queued) q.resolve(slot.initError);
         this.pump();
       }
+    };
+    /** Handles every message already waiting, without an event dispatch for each. */
+    const drain = () => {
+      for (
+        let next = receiveMessageOnPort(slot.results);
+        next !== undefined;
+        next = receiveMessageOnPort(slot.results)
+      )
+        handle(next.message as WorkerMessage);
+    };
+    slot.results.on("message", (message: WorkerMessage) => {
+      handle(message);
+      drain();
     });
     const fail = (errorType: string, errorMessage: string) => {
+      if (slot.gone) return;
+      // Results the worker sent before it went count: those invocations are done.
+      drain();
       if (slot.gone) return;
       const [head, ...rest] = slot.queue;
       slot.queue = [];
@@ -281,6 +304,7 @@ export class FunctionPool {
     cancel(slot.headDeadline);
     this.slots.delete(slot);
     slot.worker.terminate().catch(() => undefined);
+    slot.results.close();
     // A timed-out head was taken off by the caller; whatever else was queued has not started.
     const rest = slot.queue;
     slot.queue = [];

@@ -23,7 +23,9 @@ export interface InvokeMessage {
 export type WorkerMessage =
   | { type: "ready" }
   | { type: "init-error"; errorType: string; errorMessage: string }
-  | { type: "result"; requestId: string; result: InvocationResult; json?: string }
+  /** A success travels as the result's JSON text (Lambda returns JSON), a failure as is. */
+  | { type: "result"; requestId: string; json: string; failure?: undefined }
+  | { type: "result"; requestId: string; json?: undefined; failure: InvocationResult }
   | { type: "log"; requestId: string | undefined; level: string; text: string };
 
 /** Static facts a handler sees in its `context`. */

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
-import { parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import type {
   FunctionIdentity,
   InvocationResult,
@@ -15,13 +15,15 @@ import type {
 } from "./invocation.ts";
 
 const port = parentPort!;
-const { file, exportName, identity, timeoutMs } = workerData as {
+const { file, exportName, identity, timeoutMs, results } = workerData as {
   file: string;
   exportName: string;
   identity: FunctionIdentity;
   timeoutMs: number;
+  /** Where everything for the gateway goes: the gateway drains this port in one go. */
+  results: MessagePort;
 };
-const post = (message: WorkerMessage) => port.postMessage(message);
+const post = (message: WorkerMessage) => results.postMessage(message);
 let currentRequest: string | undefined;
 
 for (const level of ["log", "info", "warn", "error", "debug"] as const) {
@@ -93,16 +95,15 @@ function invoke(handler: Handler, message: InvokeItem): Promise<InvocationResult
 
 /** Lambda returns JSON: a result travels as JSON text, cheaper than a structured clone. */
 function resultMessage(requestId: string, result: InvocationResult): WorkerMessage {
-  if (!result.ok) return { type: "result", requestId, result };
+  if (!result.ok) return { type: "result", requestId, failure: result };
   try {
-    const json = JSON.stringify(result.result ?? null);
-    return { type: "result", requestId, result: { ok: true, result: null }, json };
+    return { type: "result", requestId, json: JSON.stringify(result.result ?? null) };
   } catch {
     // A result that cannot be serialised is the handler's error, as on Lambda.
     return {
       type: "result",
       requestId,
-      result: { ok: false, errorType: "Runtime.MarshalError", errorMessage: "Unable to marshal response" },
+      failure: { ok: false, errorType: "Runtime.MarshalError", errorMessage: "Unable to marshal response" },
     };
   }
 }

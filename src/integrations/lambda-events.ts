@@ -1,4 +1,5 @@
 import type { RequestContext } from "../gateway/compiled.ts";
+import { firstHeader } from "../gateway/raw-headers.ts";
 import { formDecode } from "./query-string.ts";
 
 /**
@@ -63,7 +64,7 @@ export function eventV1(ctx: RequestContext, accountId: string, payload: EventBo
   const headers = headerMaps(req.rawHeaders);
   const query = queryMaps(ctx.rawQuery);
   const isHttpApi = ctx.stage.apiType === "HTTP";
-  const domainName = req.headers.host?.replace(/:\d+$/, "") ?? "";
+  const domainName = firstHeader(req.rawHeaders, "host")?.replace(/:\d+$/, "") ?? "";
   const identity = {
     cognitoIdentityPoolId: null,
     accountId: null,
@@ -75,7 +76,7 @@ export function eventV1(ctx: RequestContext, accountId: string, payload: EventBo
     cognitoAuthenticationType: null,
     cognitoAuthenticationProvider: null,
     userArn: null,
-    userAgent: req.headers["user-agent"] ?? null,
+    userAgent: firstHeader(req.rawHeaders, "user-agent") ?? null,
     user: null,
   };
   const stagePrefix = ctx.stage.stageName === "$default" ? "" : `/${ctx.stage.stageName}`;
@@ -135,7 +136,7 @@ export function eventV2(ctx: RequestContext, accountId: string, payload: EventBo
   const queryStringParameters = query
     ? Object.fromEntries(Object.entries(query.multi).map(([k, v]) => [k, v.join(",")]))
     : undefined;
-  const domainName = req.headers.host?.replace(/:\d+$/, "") ?? "";
+  const domainName = firstHeader(req.rawHeaders, "host")?.replace(/:\d+$/, "") ?? "";
   const stagePrefix = ctx.stage.stageName === "$default" ? "" : `/${ctx.stage.stageName}`;
   const event: Record<string, unknown> = {
     version: "2.0",
@@ -156,7 +157,7 @@ export function eventV2(ctx: RequestContext, accountId: string, payload: EventBo
       path: `${stagePrefix}${ctx.path}`,
       protocol: `HTTP/${req.httpVersion}`,
       sourceIp: ctx.clientIp,
-      userAgent: req.headers["user-agent"] ?? "",
+      userAgent: firstHeader(req.rawHeaders, "user-agent") ?? "",
     },
     requestId: ctx.extendedRequestId,
     routeKey: ctx.route.resourcePath,

@@ -1,6 +1,7 @@
 import { type FunctionInvoker, invokeWithin } from "../functions/function-registry.ts";
 import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
+import { firstHeader } from "../gateway/raw-headers.ts";
 import { newTraceId } from "../gateway/request-ids.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
@@ -44,6 +45,8 @@ export function httpApiIsBinary(contentType: string | undefined): boolean {
   );
 }
 
+const NO_BODY: EventBody = { body: null, isBase64Encoded: false };
+
 /** The 5xx an API type answers when the function fails or returns something malformed. */
 function failure(ctx: RequestContext): GatewayResponse {
   return ctx.stage.apiType === "REST"
@@ -68,16 +71,21 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
       sendGatewayResponse(res, apiType, ctx, failure(ctx));
       return;
     }
-    let payload: EventBody;
+    let payload: EventBody = NO_BODY;
+    const raw = ctx.req.rawHeaders;
     try {
-      const bytes = await readBody(ctx.req);
-      const binary = options.isBinary(ctx.req.headers["content-type"]);
-      payload =
-        bytes.length === 0 &&
-        ctx.req.headers["content-length"] === undefined &&
-        ctx.req.headers["transfer-encoding"] === undefined
-          ? { body: null, isBase64Encoded: false }
-          : { body: binary ? bytes.toString("base64") : bytes.toString("utf8"), isBase64Encoded: binary };
+      // Without Content-Length or Transfer-Encoding there is no body (`body: null`), nothing to await.
+      if (
+        firstHeader(raw, "content-length") !== undefined ||
+        firstHeader(raw, "transfer-encoding") !== undefined
+      ) {
+        const bytes = await readBody(ctx.req);
+        const binary = options.isBinary(firstHeader(raw, "content-type"));
+        payload = {
+          body: binary ? bytes.toString("base64") : bytes.toString("utf8"),
+          isBase64Encoded: binary,
+        };
+      }
     } catch (err) {
       const type = gatewayResponseFor(err);
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");

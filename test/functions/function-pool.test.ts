@@ -97,6 +97,23 @@ describe("function pool: execution environments", () => {
     );
   });
 
+  test("invocations finished before one that crashes keep their results and run only once", async () => {
+    const p = make("handlers.mjs", "queued", { concurrency: 1 });
+    const [first, second, crashed] = await Promise.all([
+      p.invoke("before-1", { n: 1, ms: 1 }),
+      p.invoke("before-2", { n: 2, ms: 1 }),
+      p.invoke("crash", { n: 3, ms: 1, exit: true }),
+    ]);
+    assert.equal((crashed as { errorType: string }).errorType, "Runtime.ExitError");
+    const done = [first, second].map((r) => (r as { result: Queued }).result);
+    assert.deepEqual(
+      done.map((v) => v.n),
+      [1, 2],
+    );
+    // Both ran in the environment that then crashed: none was run again in a fresh one.
+    assert.equal(new Set(done.map((v) => v.thread)).size, 1);
+  });
+
   test("invocations queued behind one that times out run in a fresh environment", async () => {
     const p = make("handlers.mjs", "queued", { concurrency: 1, timeoutMs: 300 });
     const [slow, next] = await Promise.all([
