@@ -43,8 +43,8 @@ interface Slot {
   headDeadline?: Deadline;
   /** When the head became the head (performance.now()). */
   headSince: number;
-  /** Recent time per invocation (ms, a moving average), as seen from the gateway. */
-  paceMs: number;
+  /** Recent time per invocation (ms, a moving average, as seen from the gateway); none measured yet. */
+  paceMs: number | undefined;
   initError?: InvocationResult;
   /** The handler module is loaded; time spent loading it does not count against the timeout. */
   ready: boolean;
@@ -54,20 +54,26 @@ interface Slot {
 const WORKER = new URL("./worker-main.ts", import.meta.url);
 
 /**
- * How many invocations a busy worker may hold beyond the running one. Handing a worker its next
- * invocations ahead of time saves a cross-thread wake-up (a system call, costly in a VM) per
- * invocation; but one queued behind a slow invocation waits even if another worker frees up. So the
- * bound follows the worker's recent pace: as many as it runs in PREFETCH_BUDGET_MS, within
- * [1, MAX_PREFETCH]; slow handlers get no more than one ahead.
+ * Handing a worker invocations ahead of time saves a cross-thread wake-up (a system call, costly in
+ * a VM) per invocation; but one queued behind others waits even if another worker is or becomes
+ * free. So it follows the worker's recent pace:
+ * - while every worker is busy, one may hold as many beyond the running one as it runs in
+ *   PREFETCH_BUDGET_MS, within [1, MAX_PREFETCH] (8 before its pace is known);
+ * - a worker that is being sent invocations this turn anyway takes another one rather than an idle
+ *   worker being woken for it, if all ahead of it will be done within PREFETCH_BUDGET_MS.
  */
 const PREFETCH_BUDGET_MS = 2;
 const MAX_PREFETCH = 64;
-/** The pace a new worker is assumed to have: 8 ahead, as a fixed bound used to allow. */
-const INITIAL_PACE_MS = PREFETCH_BUDGET_MS / 8;
+const UNPACED_PREFETCH = 8;
 
-function prefetchBound(paceMs: number): number {
+function prefetchBound(paceMs: number | undefined): number {
+  if (paceMs === undefined) return UNPACED_PREFETCH;
   return Math.max(1, Math.min(MAX_PREFETCH, Math.floor(PREFETCH_BUDGET_MS / paceMs)));
 }
+
+/** Whether a new invocation behind this worker's queue would start within the budget. */
+const startsSoon = (slot: Slot): boolean =>
+  slot.paceMs !== undefined && slot.queue.length * slot.paceMs <= PREFETCH_BUDGET_MS;
 const INIT_TIMEOUT_MS = 10_000;
 
 /**
@@ -135,13 +141,20 @@ export class FunctionPool {
     }
   }
 
+  /**
+   * A worker already being sent invocations this turn (it will be woken anyway) while it has room
+   * within its bound, else an idle one, else a new one, else the least loaded within its bound.
+   */
   private pick(): Slot | undefined {
     let best: Slot | undefined;
+    let idle: Slot | undefined;
     for (const slot of this.slots) {
       if (slot.generation !== this.generation || slot.initError !== undefined) continue;
-      if (slot.queue.length === 0) return slot;
-      if (best === undefined || slot.queue.length < best.queue.length) best = slot;
+      if (slot.outbox.length > 0 && slot.queue.length <= MAX_PREFETCH && startsSoon(slot)) return slot;
+      if (slot.queue.length === 0) idle ??= slot;
+      else if (best === undefined || slot.queue.length < best.queue.length) best = slot;
     }
+    if (idle !== undefined) return idle;
     if (this.slots.size < this.spec.concurrency) return this.spawn();
     return best !== undefined && best.queue.length <= prefetchBound(best.paceMs) ? best : undefined;
   }
@@ -210,7 +223,7 @@ export class FunctionPool {
       ready: false,
       gone: false,
       headSince: 0,
-      paceMs: INITIAL_PACE_MS,
+      paceMs: undefined,
     };
     const handle = (message: WorkerMessage) => {
       if (message.type === "ready") {
@@ -222,7 +235,8 @@ export class FunctionPool {
       } else if (message.type === "result") {
         if (slot.queue[0]?.item.requestId !== message.requestId) return;
         const head = slot.queue.shift()!;
-        slot.paceMs += (performance.now() - slot.headSince - slot.paceMs) / 8;
+        const ranMs = performance.now() - slot.headSince;
+        slot.paceMs = slot.paceMs === undefined ? ranMs : slot.paceMs + (ranMs - slot.paceMs) / 8;
         cancel(slot.headDeadline);
         slot.headDeadline = undefined;
         if (slot.queue.length > 0) this.arm(slot);

@@ -97,6 +97,15 @@ describe("function pool: execution environments", () => {
     );
   });
 
+  test("a slow function's invocations arriving together go to idle environments, not behind each other", async () => {
+    const p = make("handlers.mjs", "queued", { concurrency: 2 });
+    // Both environments learn that this function is slow.
+    await Promise.all(Array.from({ length: 2 }, (_, n) => p.invoke(`warm${n}`, { n, ms: 100 })));
+    const [a, b] = await Promise.all([p.invoke("a", { n: 1, ms: 200 }), p.invoke("b", { n: 2, ms: 200 })]);
+    const threads = [a, b].map((r) => (r as { result: Queued }).result.thread);
+    assert.notEqual(threads[0], threads[1]);
+  });
+
   test("invocations finished before one that crashes keep their results and run only once", async () => {
     const p = make("handlers.mjs", "queued", { concurrency: 1 });
     const [first, second, crashed] = await Promise.all([
