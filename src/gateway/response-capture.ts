@@ -7,17 +7,30 @@ export interface CapturedResponse {
   body: Buffer | undefined;
 }
 
-function flatten(headers: OutgoingHttpHeaders | readonly string[] | undefined, out: string[]): void {
+function flatten(
+  headers: OutgoingHttpHeaders | readonly string[] | undefined,
+  out: string[],
+  overridden?: ReadonlySet<string>,
+): void {
   if (headers === undefined) return;
   if (Array.isArray(headers)) {
     for (let i = 0; i + 1 < headers.length; i += 2) out.push(String(headers[i]), String(headers[i + 1]));
     return;
   }
   for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
-    if (value === undefined) continue;
+    if (value === undefined || overridden?.has(name.toLowerCase())) continue;
     if (Array.isArray(value)) for (const v of value) out.push(name, String(v));
     else out.push(name, String(value));
   }
+}
+
+/** Lower-cased names given to `writeHead`: Node lets them replace headers set before. */
+function namesOf(headers: OutgoingHttpHeaders | readonly string[]): Set<string> {
+  const names = new Set<string>();
+  if (Array.isArray(headers))
+    for (let i = 0; i < headers.length; i += 2) names.add(String(headers[i]).toLowerCase());
+  else for (const name of Object.keys(headers)) names.add(name.toLowerCase());
+  return names;
 }
 
 const toBuffer = (chunk: unknown): Buffer | undefined =>
@@ -56,9 +69,10 @@ export function captureResponse(
   const end = res.end;
   res.writeHead = function (this: ServerResponse, code: number, ...rest: unknown[]) {
     statusCode = code;
-    flatten(this.getHeaders(), headers);
     const last = rest.at(-1);
-    if (typeof last === "object" && last !== null) flatten(last as OutgoingHttpHeaders, headers);
+    const given = typeof last === "object" && last !== null ? (last as OutgoingHttpHeaders) : undefined;
+    flatten(this.getHeaders(), headers, given === undefined ? undefined : namesOf(given));
+    flatten(given, headers);
     return (writeHead as (...a: unknown[]) => ServerResponse).call(this, code, ...rest);
   } as ServerResponse["writeHead"];
   res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
