@@ -77,6 +77,18 @@ export const CACHE_GET = `
 local g = redis.call('GET', KEYS[1]) or '0'
 return redis.call('GET', ARGV[1] .. g .. ':' .. ARGV[2])
 `;
+/**
+ * Several lookups in one call: KEYS are the stages' generation keys, ARGV the prefix and field of
+ * each lookup in turn. Returns each entry, or nil.
+ */
+export const CACHE_GET_BATCH = `
+local out = {}
+for i = 1, #KEYS do
+  local g = redis.call('GET', KEYS[i]) or '0'
+  out[i] = redis.call('GET', ARGV[2 * i - 1] .. g .. ':' .. ARGV[2 * i]) or false
+end
+return out
+`;
 export const CACHE_SET = `
 local g = redis.call('GET', KEYS[1]) or '0'
 redis.call('SET', ARGV[1] .. g .. ':' .. ARGV[2], ARGV[3], 'PX', ARGV[4])
@@ -91,7 +103,7 @@ return redis.call('DEL', ARGV[1] .. g .. ':' .. ARGV[2])
 export type Scripted = (Redis | Cluster) & {
   porticoAdmitBatch(...args: (string | number)[]): Promise<number[]>;
   porticoCacheGet(...args: (string | number)[]): Promise<string | null>;
-  porticoCacheGetBuffer(...args: (string | number)[]): Promise<Buffer | null>;
+  porticoCacheGetBatchBuffer(...args: (string | number)[]): Promise<(Buffer | null)[]>;
   porticoCacheSet(...args: (string | number | Buffer)[]): Promise<number>;
   porticoCacheDel(...args: (string | number)[]): Promise<number>;
 };

@@ -50,8 +50,19 @@ export class Sealer {
   }
 }
 
+/** At most this many lookups go in one script call. */
+const MAX_LOOKUPS = 128;
+
+interface Lookup {
+  gen: string;
+  prefix: string;
+  field: string;
+  settle: (bytes: Buffer | null | Error) => void;
+}
+
 /**
- * The stage cache on Redis: a hit stored by any node is a hit on every node. Entries of methods with
+ * The stage cache on Redis: a hit stored by any node is a hit on every node. The lookups of all the
+ * requests of one event-loop turn go to Redis in one script call. Entries of methods with
  * `caching/dataEncrypted` are sealed with AES-256-GCM under the configured `cacheEncryptionKey`
  * before they leave the process; without a key such methods are not cached on Redis at all.
  */
@@ -61,6 +72,7 @@ export class RedisResponseCache implements ResponseCacheStore {
   private readonly sealer: Sealer | undefined;
   private readonly log: Logger;
   private warned = false;
+  private lookups: Lookup[] = [];
 
   constructor(redis: Scripted, failed: (err: unknown) => void, sealer: Sealer | undefined, log: Logger) {
     this.redis = redis;
@@ -88,7 +100,7 @@ export class RedisResponseCache implements ResponseCacheStore {
     if (encrypted && this.cannotSeal()) return undefined;
     const [gen, prefix] = this.names(stage);
     try {
-      const bytes = await this.redis.porticoCacheGetBuffer(1, gen, prefix, digest(key));
+      const bytes = await this.lookUp(gen, prefix, digest(key));
       if (bytes === null) return undefined;
       if (!encrypted) return decode(bytes);
       const opened = this.sealer!.open(bytes);
@@ -98,6 +110,41 @@ export class RedisResponseCache implements ResponseCacheStore {
       return undefined;
     }
   }
+
+  private lookUp(gen: string, prefix: string, field: string): Promise<Buffer | null> {
+    return new Promise((resolve, reject) => {
+      // The first lookup of a batch sends it after this turn's other requests have joined it.
+      if (this.lookups.length === 0) setImmediate(this.sendLookups);
+      this.lookups.push({
+        gen,
+        prefix,
+        field,
+        settle: (bytes) => (bytes instanceof Error ? reject(bytes) : resolve(bytes)),
+      });
+      if (this.lookups.length === MAX_LOOKUPS) this.sendLookups();
+    });
+  }
+
+  private readonly sendLookups = (): void => {
+    const batch = this.lookups;
+    if (batch.length === 0) return;
+    this.lookups = [];
+    const keys: string[] = [];
+    const args: string[] = [];
+    for (const l of batch) {
+      keys.push(l.gen);
+      args.push(l.prefix, l.field);
+    }
+    this.redis.porticoCacheGetBatchBuffer(keys.length, ...keys, ...args).then(
+      (values) => {
+        for (let i = 0; i < batch.length; i++) batch[i]!.settle(values[i] ?? null);
+      },
+      (err: unknown) => {
+        const error = err instanceof Error ? err : new Error(String(err));
+        for (const l of batch) l.settle(error);
+      },
+    );
+  };
 
   set(
     stage: string,

@@ -1,6 +1,13 @@
 import type { Logger } from "../observe/logger.ts";
 import { connectRedis, redactRedisUrl, redisKey } from "../state/redis-connection.ts";
-import { ADMIT_BATCH, CACHE_DEL, CACHE_GET, CACHE_SET, type Scripted } from "./redis-scripts.ts";
+import {
+  ADMIT_BATCH,
+  CACHE_DEL,
+  CACHE_GET,
+  CACHE_GET_BATCH,
+  CACHE_SET,
+  type Scripted,
+} from "./redis-scripts.ts";
 import { RedisResponseCache, RedisResults, Sealer } from "./redis-shared-cache.ts";
 import type { Admission, Bucket, QuotaCharge, TrafficBackend } from "./traffic-backend.ts";
 
@@ -67,6 +74,7 @@ export class RedisTraffic implements TrafficBackend {
     }) as Scripted;
     redis.defineCommand("porticoAdmitBatch", { lua: ADMIT_BATCH });
     redis.defineCommand("porticoCacheGet", { lua: CACHE_GET });
+    redis.defineCommand("porticoCacheGetBatch", { lua: CACHE_GET_BATCH });
     redis.defineCommand("porticoCacheSet", { lua: CACHE_SET });
     redis.defineCommand("porticoCacheDel", { lua: CACHE_DEL });
     await new Promise<void>((resolve, reject) => {
