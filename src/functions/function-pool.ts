@@ -74,6 +74,7 @@ function prefetchBound(paceMs: number | undefined): number {
 /** Whether a new invocation behind this worker's queue would start within the budget. */
 const startsSoon = (slot: Slot): boolean =>
   slot.paceMs !== undefined && slot.queue.length * slot.paceMs <= PREFETCH_BUDGET_MS;
+
 const INIT_TIMEOUT_MS = 10_000;
 
 /**
