@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { benchOptions, median, porticoArgs, startChild, stopChildren } from "./harness.ts";
+import { benchOptions, cpuMicros, median, porticoArgs, startChild, stopChildren } from "./harness.ts";
 
 const { rounds, seconds, connections } = benchOptions();
 const root = join(import.meta.dirname, "..");
@@ -20,9 +20,12 @@ interface Sample {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time (µs) the answering process used per request: unmoved by what the load generator takes. */
+  cpu: number;
 }
 
-async function load(url: string, host?: string): Promise<Sample> {
+async function load(url: string, port: number, host?: string): Promise<Sample> {
+  const cpuBefore = cpuMicros(port) ?? 0;
   const result = await autocannon({
     url,
     connections,
@@ -34,6 +37,7 @@ async function load(url: string, host?: string): Promise<Sample> {
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
+    cpu: ((cpuMicros(port) ?? Number.NaN) - cpuBefore) / result.requests.total,
   };
 }
 
@@ -71,14 +75,20 @@ paths:
       /data plane http:\/\/[^:]+:(\d+)/,
     );
     const targets = [
-      { name: "direct backend", url: `${backend}/pets/1`, host: undefined },
-      { name: "bare node proxy (floor)", url: `http://127.0.0.1:${floorPort}/pets/1`, host: undefined },
+      { name: "direct backend", url: `${backend}/pets/1`, port: backendPort, host: undefined },
+      {
+        name: "bare node proxy (floor)",
+        url: `http://127.0.0.1:${floorPort}/pets/1`,
+        port: floorPort,
+        host: undefined,
+      },
       {
         name: "portico HTTP_PROXY",
         url: `http://127.0.0.1:${porticoPort}/prod/pets/1`,
+        port: porticoPort,
         host: "benchapi01.execute-api.us-east-1.localhost",
       },
-    ].map((t) => ({ ...t, run: () => load(t.url, t.host) }));
+    ].map((t) => ({ ...t, run: () => load(t.url, t.port, t.host) }));
     // Warm every path (JIT, connection pools) before measuring.
     for (const t of targets) {
       await autocannon({ url: t.url, connections, duration: 1, headers: t.host ? { host: t.host } : {} });
@@ -101,17 +111,18 @@ paths:
         p50: median(xs.map((x) => x.p50)),
         p99: median(xs.map((x) => x.p99)),
         errors: xs.reduce((a, x) => a + x.errors, 0),
+        cpu: median(xs.map((x) => x.cpu)),
       };
     });
     process.stdout.write(
       `\nHTTP_PROXY, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians)\n`,
     );
     process.stdout.write(
-      `${"target".padEnd(26)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}\n`,
+      `${"target".padEnd(26)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}${"CPU µs/req".padStart(12)}\n`,
     );
     for (const s of summary) {
       process.stdout.write(
-        `${s.name.padEnd(26)}${Math.round(s.rps).toString().padStart(10)}${s.p50.toFixed(0).padStart(9)}${s.p99.toFixed(0).padStart(9)}${String(s.errors).padStart(8)}\n`,
+        `${s.name.padEnd(26)}${Math.round(s.rps).toString().padStart(10)}${s.p50.toFixed(0).padStart(9)}${s.p99.toFixed(0).padStart(9)}${String(s.errors).padStart(8)}${s.cpu.toFixed(1).padStart(12)}\n`,
       );
     }
     const [, floor, portico] = summary as [
@@ -121,6 +132,7 @@ paths:
     ];
     process.stdout.write(
       `\nportico / floor throughput: ${(portico.rps / floor.rps).toFixed(2)}×  (target ≥ 0.90)\n` +
+        `  by server CPU per request: ${(floor.cpu / portico.cpu).toFixed(2)}×\n` +
         `portico p99 added over floor: ${(portico.p99 - floor.p99).toFixed(1)} ms (target < 1 ms)\n`,
     );
   } finally {

@@ -1,4 +1,3 @@
-import { pipeline } from "node:stream";
 import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { applyRequestMapping } from "./apply-http-api-mapping.ts";
@@ -6,6 +5,7 @@ import { gatewayResponseFor } from "./backend-errors.ts";
 import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import { addForwardedHeaders, passthroughHeaders } from "./forward-headers.ts";
 import type { RequestMapping, ResponseMapping } from "./http-api-mapping.ts";
+import { relayBody } from "./relay-body.ts";
 import { readBody } from "./request-body.ts";
 import { appendBackendHeaders } from "./response-headers.ts";
 import type { Upstreams } from "./upstreams.ts";
@@ -64,9 +64,7 @@ export function httpProxyIntegration(
         }
       }
       res.writeHead(status, out);
-      pipeline(response.body, res, (err) => {
-        if (err) res.destroy();
-      });
+      relayBody(response.body, res);
     } catch (err) {
       const type = gatewayResponseFor(err);
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");

@@ -1,0 +1,16 @@
+import type { ServerResponse } from "node:http";
+import type { Readable } from "node:stream";
+
+/**
+ * Streams a backend's body to the client, destroying the other side when either fails or the client
+ * goes away first. `stream.pipeline` does the same, but it allocates an AbortController per call and
+ * aborts it when done (a DOMException, with its stack trace, per request): measured on the bare
+ * proxy benchmark, that alone halved its throughput.
+ */
+export function relayBody(body: Readable, res: ServerResponse): void {
+  body.once("error", () => res.destroy());
+  res.once("close", () => {
+    if (!body.readableEnded) body.destroy();
+  });
+  body.pipe(res);
+}
