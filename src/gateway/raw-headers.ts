@@ -25,3 +25,10 @@ export function joinedHeader(raw: readonly string[], lowerName: string): string 
   }
   return joined;
 }
+
+/** Every value sent under the name, in order. */
+export function headerValues(raw: readonly string[], lowerName: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === lowerName) out.push(raw[i + 1]!);
+  return out;
+}

@@ -7,7 +7,7 @@ import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
 import { type EventBody, eventV1, eventV2 } from "./lambda-events.ts";
 import { type ProxyResponse, responseV1, responseV2 } from "./lambda-response.ts";
-import { readBody } from "./request-body.ts";
+import { declaresBody, readBody } from "./request-body.ts";
 
 export interface LambdaProxyOptions {
   readonly pool: FunctionInvoker | undefined;
@@ -72,15 +72,11 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
       return;
     }
     let payload: EventBody = NO_BODY;
-    const raw = ctx.req.rawHeaders;
     try {
-      // Without Content-Length or Transfer-Encoding there is no body (`body: null`), nothing to await.
-      if (
-        firstHeader(raw, "content-length") !== undefined ||
-        firstHeader(raw, "transfer-encoding") !== undefined
-      ) {
+      // A request without a body has `body: null`, and nothing to await.
+      if (declaresBody(ctx.req)) {
         const bytes = await readBody(ctx.req);
-        const binary = options.isBinary(firstHeader(raw, "content-type"));
+        const binary = options.isBinary(firstHeader(ctx.req.rawHeaders, "content-type"));
         payload = {
           body: binary ? bytes.toString("base64") : bytes.toString("utf8"),
           isBase64Encoded: binary,

@@ -35,18 +35,21 @@ export function streamingBody(req: IncomingMessage): IncomingMessage | Transform
   return req.pipe(counter);
 }
 
+/** Whether the request carries a body: without Content-Length or Transfer-Encoding an HTTP/1.1 request has none. */
+export function declaresBody(req: IncomingMessage): boolean {
+  return (
+    firstHeader(req.rawHeaders, "content-length") !== undefined ||
+    firstHeader(req.rawHeaders, "transfer-encoding") !== undefined
+  );
+}
+
 /** Reads the whole body (non-proxy integrations need it), failing past the limit. */
 const EMPTY = Buffer.alloc(0);
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const already = buffered.get(req);
   if (already !== undefined) return already;
-  // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body: nothing to wait for.
-  if (
-    firstHeader(req.rawHeaders, "content-length") === undefined &&
-    firstHeader(req.rawHeaders, "transfer-encoding") === undefined
-  )
-    return EMPTY;
+  if (!declaresBody(req)) return EMPTY;
   const chunks: Buffer[] = [];
   let seen = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -1,4 +1,5 @@
 import type { RequestContext } from "../gateway/compiled.ts";
+import { headerValues } from "../gateway/raw-headers.ts";
 import { compileJsonPath } from "../mapping/jsonpath.ts";
 import { queryValues } from "./query-string.ts";
 
@@ -19,13 +20,6 @@ export interface CompiledMapping {
 
 export class MappingError extends Error {
   readonly code = "INVALID_MAPPING_EXPRESSION";
-}
-
-function headerValues(ctx: RequestContext, name: string): string[] {
-  const raw = ctx.req.rawHeaders;
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) out.push(raw[i + 1]!);
-  return out;
 }
 
 const CONTEXT_GETTERS: Record<string, Getter> = {
@@ -56,11 +50,11 @@ const SOURCES: readonly (readonly [string, (name: string) => Getter])[] = [
       return v.length === 0 ? undefined : v;
     },
   ],
-  ["method.request.header.", (n) => (c) => headerValues(c, n.toLowerCase()).at(-1)],
+  ["method.request.header.", (n) => (c) => headerValues(c.req.rawHeaders, n.toLowerCase()).at(-1)],
   [
     "method.request.multivalueheader.",
     (n) => (c) => {
-      const v = headerValues(c, n.toLowerCase());
+      const v = headerValues(c.req.rawHeaders, n.toLowerCase());
       return v.length === 0 ? undefined : v;
     },
   ],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { firstHeader, joinedHeader } from "../../src/gateway/raw-headers.ts";
+import { firstHeader, headerValues, joinedHeader } from "../../src/gateway/raw-headers.ts";
 
 const raw = [
   "Host",
@@ -26,4 +26,9 @@ test("joinedHeader: every value, joined as Node joins a repeated header", () => 
   assert.equal(joinedHeader(raw, "cache-control"), "no-store, max-age=0");
   assert.equal(joinedHeader(raw, "x-y"), "1");
   assert.equal(joinedHeader(raw, "x-z"), undefined);
+});
+
+test("headerValues: every value in order, none for an absent name", () => {
+  assert.deepEqual(headerValues(raw, "host"), ["a.example", "b"]);
+  assert.deepEqual(headerValues(raw, "x-z"), []);
 });
