@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import autocannon from "autocannon";
 
 /** Child processes of a benchmark run, stopped together at the end. */
 export const children: ChildProcess[] = [];
@@ -81,4 +82,72 @@ export function benchOptions(): { rounds: number; seconds: number; connections: 
     seconds: Number(values.seconds),
     connections: Number(values.connections),
   };
+}
+
+/** One target's figures: per run, or (from `runInterleaved`) medians over rounds and total errors. */
+export interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** CPU time (µs) the answering process used per request: unmoved by what the load generator takes. */
+  cpu: number;
+}
+
+export interface BenchTarget {
+  name: string;
+  /** The port of the server answering, whose CPU time is read around each run. */
+  port: number;
+  /** What autocannon sends (url, method, headers, body); duration and connections are the run's. */
+  request: autocannon.Options;
+}
+
+async function run(t: BenchTarget, connections: number, seconds: number): Promise<Sample> {
+  const cpuBefore = cpuMicros(t.port) ?? 0;
+  const r = await autocannon({ ...t.request, connections, duration: seconds });
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+    cpu: ((cpuMicros(t.port) ?? Number.NaN) - cpuBefore) / r.requests.total,
+  };
+}
+
+/**
+ * Warms every target for a second (failing on any non-2xx answer), then loads them round by round,
+ * interleaved, so machine noise hits all alike. Returns each target's medians (errors summed).
+ */
+export async function runInterleaved(
+  targets: readonly BenchTarget[],
+  { rounds, seconds, connections }: { rounds: number; seconds: number; connections: number },
+): Promise<Map<string, Sample>> {
+  for (const t of targets) {
+    const warm = await autocannon({ ...t.request, connections, duration: 1 });
+    if (warm.non2xx > 0)
+      throw new Error(
+        `${t.name}: ${warm.non2xx} non-2xx answers while warming up: ${JSON.stringify(warm.statusCodeStats)}`,
+      );
+  }
+  const samples = new Map(targets.map((t) => [t.name, [] as Sample[]]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const t of targets) {
+      const s = await run(t, connections, seconds);
+      samples.get(t.name)!.push(s);
+      process.stderr.write(
+        `round ${round} ${t.name}: ${Math.round(s.rps)} req/s p50 ${s.p50} ms p99 ${s.p99} ms\n`,
+      );
+    }
+  }
+  const summary = new Map<string, Sample>();
+  for (const [name, xs] of samples) {
+    summary.set(name, {
+      rps: median(xs.map((x) => x.rps)),
+      p50: median(xs.map((x) => x.p50)),
+      p99: median(xs.map((x) => x.p99)),
+      errors: xs.reduce((a, x) => a + x.errors, 0),
+      cpu: median(xs.map((x) => x.cpu)),
+    });
+  }
+  return summary;
 }

@@ -7,11 +7,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import { InputVariable, UTIL } from "../src/mapping/aws-variables.ts";
 import { compileTemplate } from "../src/mapping/vtl/template.ts";
 import { fromJson } from "../src/mapping/vtl/values.ts";
-import { benchOptions, cpuMicros, median, porticoArgs, startChild, stopChildren } from "./harness.ts";
+import {
+  type BenchTarget,
+  benchOptions,
+  porticoArgs,
+  runInterleaved,
+  startChild,
+  stopChildren,
+} from "./harness.ts";
 
 const { rounds, seconds, connections } = benchOptions();
 const root = join(import.meta.dirname, "..");
@@ -57,60 +63,27 @@ async function main(): Promise<void> {
       porticoArgs(root, join(dir, "portico.yaml")),
       /data plane http:\/\/[^:]+:(\d+)/,
     );
-    const targets = [
+    const host = "benchlmbda.execute-api.us-east-1.localhost";
+    // For Portico, the CPU per request is its gateway thread's and its function workers' together.
+    const targets: BenchTarget[] = [
       {
         name: "handler in-process",
-        url: `http://127.0.0.1:${baseline}/hello/bench`,
         port: baseline,
-        host: undefined as string | undefined,
+        request: { url: `http://127.0.0.1:${baseline}/hello/bench` },
       },
       {
         name: "portico MOCK",
-        url: `http://127.0.0.1:${portico}/prod/mock`,
         port: portico,
-        host: "benchlmbda.execute-api.us-east-1.localhost",
+        request: { url: `http://127.0.0.1:${portico}/prod/mock`, headers: { host } },
       },
       {
         name: "portico AWS_PROXY",
-        url: `http://127.0.0.1:${portico}/prod/hello/bench`,
         port: portico,
-        host: "benchlmbda.execute-api.us-east-1.localhost",
+        request: { url: `http://127.0.0.1:${portico}/prod/hello/bench`, headers: { host } },
       },
     ];
-    for (const t of targets)
-      await autocannon({ url: t.url, connections, duration: 1, headers: t.host ? { host: t.host } : {} });
-    const samples = new Map(
-      targets.map((t) => [t.name, [] as { rps: number; p99: number; errors: number; cpu: number }[]]),
-    );
-    for (let round = 1; round <= rounds; round++) {
-      for (const t of targets) {
-        const cpuBefore = cpuMicros(t.port) ?? 0;
-        const r = await autocannon({
-          url: t.url,
-          connections,
-          duration: seconds,
-          headers: t.host ? { host: t.host } : {},
-        });
-        // The server's CPU time per request: for Portico, its gateway thread and function workers.
-        const cpu = ((cpuMicros(t.port) ?? Number.NaN) - cpuBefore) / r.requests.total;
-        samples
-          .get(t.name)!
-          .push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx, cpu });
-        process.stderr.write(
-          `round ${round} ${t.name}: ${Math.round(r.requests.average)} req/s p99 ${r.latency.p99} ms\n`,
-        );
-      }
-    }
-    const rows = targets.map((t) => {
-      const xs = samples.get(t.name)!;
-      return {
-        name: t.name,
-        rps: median(xs.map((x) => x.rps)),
-        p99: median(xs.map((x) => x.p99)),
-        cpu: median(xs.map((x) => x.cpu)),
-        errors: xs.reduce((a, x) => a + x.errors, 0),
-      };
-    });
+    const medians = await runInterleaved(targets, { rounds, seconds, connections });
+    const rows = targets.map((t) => ({ name: t.name, ...medians.get(t.name)! }));
     process.stdout.write(
       `\nAWS_PROXY, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians)\n`,
     );

@@ -9,37 +9,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
-import { benchOptions, cpuMicros, median, porticoArgs, startChild, stopChildren } from "./harness.ts";
+import {
+  type BenchTarget,
+  benchOptions,
+  porticoArgs,
+  runInterleaved,
+  startChild,
+  stopChildren,
+} from "./harness.ts";
 
 const { rounds, seconds, connections } = benchOptions();
 const root = join(import.meta.dirname, "..");
-
-interface Sample {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  /** CPU time (µs) the answering process used per request: unmoved by what the load generator takes. */
-  cpu: number;
-}
-
-async function load(url: string, port: number, host?: string): Promise<Sample> {
-  const cpuBefore = cpuMicros(port) ?? 0;
-  const result = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    headers: host === undefined ? {} : { host },
-  });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.non2xx,
-    cpu: ((cpuMicros(port) ?? Number.NaN) - cpuBefore) / result.requests.total,
-  };
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "portico-bench-"));
@@ -74,46 +54,22 @@ paths:
       porticoArgs(root, join(dir, "portico.yaml")),
       /data plane http:\/\/[^:]+:(\d+)/,
     );
-    const targets = [
-      { name: "direct backend", url: `${backend}/pets/1`, port: backendPort, host: undefined },
+    const host = "benchapi01.execute-api.us-east-1.localhost";
+    const targets: BenchTarget[] = [
+      { name: "direct backend", port: backendPort, request: { url: `${backend}/pets/1` } },
       {
         name: "bare node proxy (floor)",
-        url: `http://127.0.0.1:${floorPort}/pets/1`,
         port: floorPort,
-        host: undefined,
+        request: { url: `http://127.0.0.1:${floorPort}/pets/1` },
       },
       {
         name: "portico HTTP_PROXY",
-        url: `http://127.0.0.1:${porticoPort}/prod/pets/1`,
         port: porticoPort,
-        host: "benchapi01.execute-api.us-east-1.localhost",
+        request: { url: `http://127.0.0.1:${porticoPort}/prod/pets/1`, headers: { host } },
       },
-    ].map((t) => ({ ...t, run: () => load(t.url, t.port, t.host) }));
-    // Warm every path (JIT, connection pools) before measuring.
-    for (const t of targets) {
-      await autocannon({ url: t.url, connections, duration: 1, headers: t.host ? { host: t.host } : {} });
-    }
-    const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
-    for (let round = 1; round <= rounds; round++) {
-      for (const t of targets) {
-        const s = await t.run();
-        samples.get(t.name)!.push(s);
-        process.stderr.write(
-          `round ${round} ${t.name}: ${Math.round(s.rps)} req/s p50 ${s.p50} ms p99 ${s.p99} ms\n`,
-        );
-      }
-    }
-    const summary = targets.map((t) => {
-      const xs = samples.get(t.name)!;
-      return {
-        name: t.name,
-        rps: median(xs.map((x) => x.rps)),
-        p50: median(xs.map((x) => x.p50)),
-        p99: median(xs.map((x) => x.p99)),
-        errors: xs.reduce((a, x) => a + x.errors, 0),
-        cpu: median(xs.map((x) => x.cpu)),
-      };
-    });
+    ];
+    const medians = await runInterleaved(targets, { rounds, seconds, connections });
+    const summary = targets.map((t) => ({ name: t.name, ...medians.get(t.name)! }));
     process.stdout.write(
       `\nHTTP_PROXY, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians)\n`,
     );
@@ -125,11 +81,8 @@ paths:
         `${s.name.padEnd(26)}${Math.round(s.rps).toString().padStart(10)}${s.p50.toFixed(0).padStart(9)}${s.p99.toFixed(0).padStart(9)}${String(s.errors).padStart(8)}${s.cpu.toFixed(1).padStart(12)}\n`,
       );
     }
-    const [, floor, portico] = summary as [
-      Sample & { name: string },
-      Sample & { name: string },
-      Sample & { name: string },
-    ];
+    const floor = summary[1]!;
+    const portico = summary[2]!;
     process.stdout.write(
       `\nportico / floor throughput: ${(portico.rps / floor.rps).toFixed(2)}×  (target ≥ 0.90)\n` +
         `  by server CPU per request: ${(floor.cpu / portico.cpu).toFixed(2)}×\n` +

@@ -11,10 +11,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
-import autocannon from "autocannon";
 import { LocalTraffic } from "../src/traffic/local-traffic.ts";
 import { freePort, startRedisServer } from "../test/support/redis-server.ts";
-import { benchOptions, cpuMicros, median, startChild, stopChildren } from "./harness.ts";
+import { type BenchTarget, benchOptions, runInterleaved, startChild, stopChildren } from "./harness.ts";
 
 const { rounds, seconds, connections } = benchOptions();
 const root = join(import.meta.dirname, "..");
@@ -72,18 +71,16 @@ async function startPortico(
   return { port, admin };
 }
 
-interface Target {
-  name: string;
-  url: string;
-  /** The port of the server answering, whose CPU time is read around each run. */
-  port: number;
-  host?: string;
-  method?: "GET" | "POST";
-}
-
-const headers = (t: Target): Record<string, string> => ({
-  ...(t.host ? { host: t.host } : {}),
-  ...(t.method === "POST" ? { "content-type": "application/json" } : {}),
+/** A Portico target: a GET, or a POST of `{}` as JSON. */
+const at = (name: string, port: number, path: string, method: "GET" | "POST" = "GET"): BenchTarget => ({
+  name,
+  port,
+  request: {
+    url: `http://127.0.0.1:${port}/prod${path}`,
+    method,
+    headers: method === "POST" ? { host: HOST, "content-type": "application/json" } : { host: HOST },
+    body: method === "POST" ? "{}" : undefined,
+  },
 });
 
 async function main(): Promise<void> {
@@ -109,83 +106,23 @@ paths:
     );
     const embedded = await startPortico(dir, "embedded");
     const shared = await startPortico(dir, "redis", redis.url);
-    const at = (port: number, path: string) => `http://127.0.0.1:${port}/prod${path}`;
-    const targets: Target[] = [
-      { name: "bare server, bytes from memory", url: `http://127.0.0.1:${floor}/`, port: floor },
-      { name: "embedded: cache hit", url: at(embedded.port, "/cached"), port: embedded.port, host: HOST },
-      {
-        name: "embedded: MOCK",
-        url: at(embedded.port, "/plain"),
-        port: embedded.port,
-        host: HOST,
-        method: "POST",
-      },
-      {
-        name: "embedded: MOCK + throttle",
-        url: at(embedded.port, "/throttled"),
-        port: embedded.port,
-        host: HOST,
-        method: "POST",
-      },
-      { name: "redis: MOCK", url: at(shared.port, "/plain"), port: shared.port, host: HOST, method: "POST" },
-      {
-        name: "redis: MOCK + throttle",
-        url: at(shared.port, "/throttled"),
-        port: shared.port,
-        host: HOST,
-        method: "POST",
-      },
-      { name: "redis: cache hit", url: at(shared.port, "/cached"), port: shared.port, host: HOST },
+    const targets: BenchTarget[] = [
+      { name: "bare server, bytes from memory", port: floor, request: { url: `http://127.0.0.1:${floor}/` } },
+      at("embedded: cache hit", embedded.port, "/cached"),
+      at("embedded: MOCK", embedded.port, "/plain", "POST"),
+      at("embedded: MOCK + throttle", embedded.port, "/throttled", "POST"),
+      at("redis: MOCK", shared.port, "/plain", "POST"),
+      at("redis: MOCK + throttle", shared.port, "/throttled", "POST"),
+      at("redis: cache hit", shared.port, "/cached"),
     ];
-    for (const t of targets) {
-      const warm = await autocannon({
-        url: t.url,
-        method: t.method ?? "GET",
-        connections,
-        duration: 1,
-        headers: headers(t),
-        body: t.method === "POST" ? "{}" : undefined,
-      });
-      if (warm.non2xx > 0)
-        throw new Error(
-          `${t.name}: ${warm.non2xx} non-2xx answers while warming up: ${JSON.stringify(warm.statusCodeStats)}`,
-        );
-    }
-    const samples = new Map(
-      targets.map((t) => [t.name, [] as { rps: number; p99: number; errors: number; cpu: number }[]]),
-    );
-    for (let round = 1; round <= rounds; round++) {
-      for (const t of targets) {
-        const cpuBefore = cpuMicros(t.port) ?? 0;
-        const r = await autocannon({
-          url: t.url,
-          method: t.method ?? "GET",
-          connections,
-          duration: seconds,
-          headers: headers(t),
-          body: t.method === "POST" ? "{}" : undefined,
-        });
-        const cpu = ((cpuMicros(t.port) ?? Number.NaN) - cpuBefore) / r.requests.total;
-        samples
-          .get(t.name)!
-          .push({ rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx, cpu });
-        process.stderr.write(
-          `round ${round} ${t.name}: ${Math.round(r.requests.average)} req/s p99 ${r.latency.p99} ms\n`,
-        );
-      }
-    }
-    const rps = new Map<string, number>();
-    const cpu = new Map<string, number>();
+    const medians = await runInterleaved(targets, { rounds, seconds, connections });
     process.stdout.write(
       `\nTraffic, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians)\n`,
     );
     for (const t of targets) {
-      const xs = samples.get(t.name)!;
-      const r = median(xs.map((x) => x.rps));
-      rps.set(t.name, r);
-      cpu.set(t.name, median(xs.map((x) => x.cpu)));
+      const m = medians.get(t.name)!;
       process.stdout.write(
-        `${t.name.padEnd(32)} ${Math.round(r).toString().padStart(8)} req/s  p99 ${median(xs.map((x) => x.p99))} ms  server CPU ${cpu.get(t.name)!.toFixed(1)} µs/req  errors ${xs.reduce((a, x) => a + x.errors, 0)}\n`,
+        `${t.name.padEnd(32)} ${Math.round(m.rps).toString().padStart(8)} req/s  p99 ${m.p99} ms  server CPU ${m.cpu.toFixed(1)} µs/req  errors ${m.errors}\n`,
       );
     }
     // End-to-end figures move ±10 % between rounds on a shared 2-core machine; the decision's own
@@ -200,11 +137,11 @@ paths:
     const t0 = performance.now();
     for (let i = 0; i < decisions; i++) traffic.admit(buckets, undefined);
     const micros = ((performance.now() - t0) * 1000) / decisions;
-    const requestMicros = 1e6 / rps.get("embedded: MOCK")!;
-    const ratio = (a: string, b: string) => rps.get(a)! / rps.get(b)!;
+    const requestMicros = 1e6 / medians.get("embedded: MOCK")!.rps;
+    const ratio = (a: string, b: string) => medians.get(a)!.rps / medians.get(b)!.rps;
     const overhead = (a: string, b: string) => `${((1 - ratio(a, b)) * 100).toFixed(1)} %`;
     // Server CPU per request: the same comparisons, unmoved by what the load generator takes.
-    const cpuRatio = (a: string, b: string) => cpu.get(b)! / cpu.get(a)!;
+    const cpuRatio = (a: string, b: string) => medians.get(b)!.cpu / medians.get(a)!.cpu;
     process.stdout.write(
       `cache hit / bare server: ${ratio("embedded: cache hit", "bare server, bytes from memory").toFixed(2)}×  (target ≥ 0.90)\n` +
         `  by server CPU per request: ${cpuRatio("embedded: cache hit", "bare server, bytes from memory").toFixed(2)}×\n` +
