@@ -2,7 +2,7 @@ import type { FunctionInvoker } from "../functions/function-registry.ts";
 import { invokeWithin } from "../functions/function-registry.ts";
 import type { RequestContext } from "../gateway/compiled.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
-import { eventV1, eventV2 } from "../integrations/lambda-events.ts";
+import { eventFor, NO_BODY } from "../integrations/lambda-events.ts";
 import { queryValues } from "../integrations/query-string.ts";
 import type { HttpAuthorizer } from "../model/http-api.ts";
 import { AuthorizerResults, type SharedAuthorizerCache } from "./authorizer-results.ts";
@@ -116,13 +116,13 @@ export function compileHttpLambdaAuthorizer(
       const event =
         authorizer.authorizerPayloadFormatVersion === "2.0"
           ? {
-              ...eventV2(ctx, scope.accountId, { body: null, isBase64Encoded: false }),
+              ...eventFor(ctx, scope.accountId, "2.0", NO_BODY),
               type: "REQUEST",
               routeArn,
               identitySource: values,
             }
           : {
-              ...eventV1(ctx, scope.accountId, { body: null, isBase64Encoded: false }),
+              ...eventFor(ctx, scope.accountId, "1.0", NO_BODY),
               type: "REQUEST",
               methodArn: routeArn,
             };

@@ -2,7 +2,7 @@ import type { FunctionInvoker } from "../functions/function-registry.ts";
 import { invokeWithin } from "../functions/function-registry.ts";
 import type { RequestContext } from "../gateway/compiled.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
-import { eventV1 } from "../integrations/lambda-events.ts";
+import { eventFor, NO_BODY } from "../integrations/lambda-events.ts";
 import { queryValues } from "../integrations/query-string.ts";
 import type { Authorizer } from "../model/rest-api.ts";
 import { AuthorizerResults, type SharedAuthorizerCache } from "./authorizer-results.ts";
@@ -145,7 +145,7 @@ export function compileLambdaAuthorizer(
         authorizer.type === "TOKEN"
           ? { type: "TOKEN", authorizationToken: values[0], methodArn }
           : {
-              ...eventV1(ctx, scope.accountId, { body: null, isBase64Encoded: false }),
+              ...eventFor(ctx, scope.accountId, "1.0", NO_BODY),
               type: "REQUEST",
               methodArn,
             };

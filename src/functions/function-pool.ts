@@ -1,13 +1,17 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { EventFacts, EventRoute } from "../integrations/lambda-events.ts";
 import type { Logger } from "../observe/logger.ts";
 import { cancel, type Deadline, deadline } from "./coarse-timers.ts";
-import type {
-  FunctionIdentity,
-  InvocationResult,
-  InvokeItem,
-  InvokeMessage,
-  WorkerMessage,
+import {
+  type FunctionIdentity,
+  type InvocationResult,
+  type InvokeMessage,
+  MALFORMED_PROXY_RESPONSE,
+  type ProxyInvocationResult,
+  RESULT_OK,
+  type WorkerMessage,
 } from "./invocation.ts";
+import { decodeResponse, encodeEventRoute, encodeFacts } from "./proxy-wire.ts";
 
 export interface FunctionSpec {
   name: string;
@@ -24,8 +28,15 @@ export interface FunctionSpec {
 
 /** An invocation waiting for, or running in, a worker. */
 interface Invocation {
-  item: InvokeItem;
-  resolve: (r: InvocationResult) => void;
+  requestId: string;
+  /** The route's facts as JSON for AWS_PROXY, else "". */
+  route: string;
+  /** The request's facts, or the event, as JSON. */
+  payload: string;
+  /** Called with the result's JSON text, or the failure. */
+  settle: (json: string | undefined, failure: InvocationResult | undefined) => void;
+  /** Settles with a failure (timeouts, crashes, init errors). */
+  fail: (failure: InvocationResult) => void;
 }
 
 interface Slot {
@@ -35,8 +46,8 @@ interface Slot {
   generation: number;
   /** Handed to this worker, in the order it runs them; the head is running (or about to). */
   queue: Invocation[];
-  /** Dispatched this event-loop turn, not yet posted. */
-  outbox: InvokeItem[];
+  /** Dispatched this event-loop turn, not yet posted (see InvokeMessage). */
+  outbox: InvokeMessage;
   /** The init phase's bound, until the handler module is loaded. */
   initTimer?: NodeJS.Timeout;
   /** The head's timeout, armed when it becomes the head. */
@@ -77,6 +88,47 @@ const startsSoon = (slot: Slot): boolean =>
 
 const INIT_TIMEOUT_MS = 10_000;
 
+const POOL_CLOSED = {
+  ok: false,
+  errorType: "ServiceException",
+  errorMessage: "The function pool is closed",
+} as const;
+
+/** Routes' facts as JSON, serialised once per route and stage (EventRoute objects live as long). */
+const routeJsons = new WeakMap<EventRoute, string>();
+function routeJson(route: EventRoute): string {
+  let json = routeJsons.get(route);
+  if (json === undefined) {
+    json = encodeEventRoute(route);
+    routeJsons.set(route, json);
+  }
+  return json;
+}
+
+/** A worker's result; the worker runs the function's code, so its messages are not trusted. */
+function parseResult(json: string): InvocationResult {
+  try {
+    return { ok: true, result: JSON.parse(json) };
+  } catch {
+    return { ok: false, errorType: "Runtime.MarshalError", errorMessage: "Unable to marshal response" };
+  }
+}
+
+/** A worker's failure report; the worker runs the function's code, so a garbled one is still a failure. */
+function parseFailure(json: string): InvocationResult {
+  try {
+    const f = JSON.parse(json) as { errorType?: unknown; errorMessage?: unknown; trace?: unknown };
+    return {
+      ok: false,
+      errorType: typeof f.errorType === "string" ? f.errorType : "Unhandled",
+      errorMessage: typeof f.errorMessage === "string" ? f.errorMessage : "",
+      ...(Array.isArray(f.trace) ? { trace: f.trace.map(String) } : {}),
+    };
+  } catch {
+    return { ok: false, errorType: "Unhandled", errorMessage: "" };
+  }
+}
+
 /**
  * A warm pool of worker threads for one function, isolated from the gateway's event loop: its own
  * heap (bounded by memorySize), killed on timeout, replaced after a crash. Each worker runs one
@@ -104,16 +156,39 @@ export class FunctionPool {
   }
 
   invoke(requestId: string, event: unknown): Promise<InvocationResult> {
-    if (this.closed)
-      return Promise.resolve({
-        ok: false,
-        errorType: "ServiceException",
-        errorMessage: "The function pool is closed",
-      });
+    if (this.closed) return Promise.resolve(POOL_CLOSED);
     return new Promise((resolve) => {
-      this.waiting.push({ item: { requestId, event: JSON.stringify(event) }, resolve });
-      this.pump();
+      this.enqueue({
+        requestId,
+        route: "",
+        payload: JSON.stringify(event),
+        settle: (json, failure) => resolve(json === undefined ? failure! : parseResult(json)),
+        fail: resolve,
+      });
     });
+  }
+
+  /** AWS_PROXY: the worker builds the event from the request's facts and applies AWS's result rules. */
+  invokeProxy(facts: EventFacts): Promise<ProxyInvocationResult> {
+    if (this.closed) return Promise.resolve(POOL_CLOSED);
+    return new Promise((resolve) => {
+      this.enqueue({
+        requestId: facts.requestId,
+        route: routeJson(facts.route),
+        payload: encodeFacts(facts),
+        settle: (json, failure) => {
+          if (json === undefined) return resolve(failure as ProxyInvocationResult);
+          const response = decodeResponse(json);
+          resolve(response === undefined ? MALFORMED_PROXY_RESPONSE : { ok: true, response });
+        },
+        fail: resolve as (failure: InvocationResult) => void,
+      });
+    });
+  }
+
+  private enqueue(invocation: Invocation): void {
+    this.waiting.push(invocation);
+    this.pump();
   }
 
   async close(): Promise<void> {
@@ -136,7 +211,7 @@ export class FunctionPool {
       if (slot === undefined) return;
       const invocation = this.waiting.shift()!;
       slot.queue.push(invocation);
-      slot.outbox.push(invocation.item);
+      slot.outbox.push(invocation.requestId, invocation.route, invocation.payload);
       if (slot.queue.length === 1 && slot.ready) this.arm(slot);
       this.scheduleFlush();
     }
@@ -148,13 +223,23 @@ export class FunctionPool {
    */
   private pick(): Slot | undefined {
     let best: Slot | undefined;
+    let soon: Slot | undefined;
     let idle: Slot | undefined;
     for (const slot of this.slots) {
       if (slot.generation !== this.generation || slot.initError !== undefined) continue;
       if (slot.outbox.length > 0 && slot.queue.length <= MAX_PREFETCH && startsSoon(slot)) return slot;
       if (slot.queue.length === 0) idle ??= slot;
-      else if (best === undefined || slot.queue.length < best.queue.length) best = slot;
+      else {
+        if (
+          slot.queue.length <= MAX_PREFETCH &&
+          startsSoon(slot) &&
+          (soon === undefined || slot.queue.length < soon.queue.length)
+        )
+          soon = slot;
+        if (best === undefined || slot.queue.length < best.queue.length) best = slot;
+      }
     }
+    if (soon !== undefined) return soon;
     if (idle !== undefined) return idle;
     if (this.slots.size < this.spec.concurrency) return this.spawn();
     return best !== undefined && best.queue.length <= prefetchBound(best.paceMs) ? best : undefined;
@@ -168,7 +253,7 @@ export class FunctionPool {
       this.flushScheduled = false;
       for (const slot of this.slots) {
         if (slot.outbox.length === 0) continue;
-        const message: InvokeMessage = { type: "invoke", items: slot.outbox };
+        const message = slot.outbox;
         slot.outbox = [];
         slot.worker.postMessage(message);
       }
@@ -183,7 +268,7 @@ export class FunctionPool {
     slot.headDeadline = deadline(timeoutMs, () => {
       const head = slot.queue.shift();
       this.retire(slot);
-      head?.resolve({
+      head?.fail({
         ok: false,
         errorType: "Sandbox.Timedout",
         errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
@@ -227,24 +312,35 @@ export class FunctionPool {
       paceMs: undefined,
     };
     const handle = (message: WorkerMessage) => {
+      if (typeof message !== "object" || message === null) return;
       if (message.type === "ready") {
         slot.ready = true;
         clearTimeout(slot.initTimer);
         if (slot.queue.length > 0) this.arm(slot);
       } else if (message.type === "log") {
         this.log.info({ requestId: message.requestId, stream: message.level }, message.text);
-      } else if (message.type === "result") {
-        if (slot.queue[0]?.item.requestId !== message.requestId) return;
-        const head = slot.queue.shift()!;
-        const ranMs = performance.now() - slot.headSince;
+      } else if (message.type === "results") {
+        const { flat } = message;
+        if (!Array.isArray(flat)) return;
+        // Results arrive together; each is timed from when the previous one (or its start) was seen.
+        const now = performance.now();
+        let settled = 0;
+        for (let i = 0; i + 2 < flat.length; i += 3) {
+          const head = slot.queue[0];
+          const text = flat[i + 2];
+          if (head === undefined || head.requestId !== flat[i] || typeof text !== "string") continue;
+          slot.queue.shift();
+          settled++;
+          if (flat[i + 1] === RESULT_OK) head.settle(text, undefined);
+          else head.settle(undefined, parseFailure(text));
+        }
+        if (settled === 0) return;
+        const ranMs = (now - slot.headSince) / settled;
         slot.paceMs = slot.paceMs === undefined ? ranMs : slot.paceMs + (ranMs - slot.paceMs) / 8;
         cancel(slot.headDeadline);
         slot.headDeadline = undefined;
         if (slot.queue.length > 0) this.arm(slot);
         else if (slot.generation !== this.generation) this.retire(slot);
-        head.resolve(
-          message.json === undefined ? message.failure : { ok: true, result: JSON.parse(message.json) },
-        );
         this.pump();
       } else if (message.type === "init-error") {
         this.log.error({ errorType: message.errorType }, message.errorMessage);
@@ -254,7 +350,7 @@ export class FunctionPool {
         const queued = slot.queue;
         slot.queue = [];
         this.retire(slot);
-        for (const q of queued) q.resolve(slot.initError);
+        for (const q of queued) q.fail(slot.initError);
         this.pump();
       }
     };
@@ -279,10 +375,10 @@ export class FunctionPool {
       const [head, ...rest] = slot.queue;
       slot.queue = [];
       this.retire(slot);
-      head?.resolve({
+      head?.fail({
         ok: false,
         errorType,
-        errorMessage: `RequestId: ${head.item.requestId} ${errorMessage}`,
+        errorMessage: `RequestId: ${head.requestId} ${errorMessage}`,
       });
       this.requeue(rest);
     };

@@ -1,9 +1,10 @@
 import { existsSync, type FSWatcher, watch } from "node:fs";
 import type { FunctionConfig } from "../config/schema.ts";
+import type { EventFacts } from "../integrations/lambda-events.ts";
 import type { Logger } from "../observe/logger.ts";
 import { cancel, deadline } from "./coarse-timers.ts";
 import { FunctionPool } from "./function-pool.ts";
-import type { InvocationResult } from "./invocation.ts";
+import type { InvocationResult, ProxyInvocationResult } from "./invocation.ts";
 import { RemoteFunction } from "./remote-function.ts";
 
 const EXTENSIONS = [".js", ".mjs", ".cjs", ".ts"];
@@ -34,19 +35,16 @@ export function functionNameFromUri(uri: string): string | undefined {
 /** What integrations call: a local worker pool or a remote Lambda. */
 export interface FunctionInvoker {
   invoke(requestId: string, event: unknown): Promise<InvocationResult>;
+  /** AWS_PROXY: the request's event by AWS's rules, and the result made a response by them. */
+  invokeProxy(facts: EventFacts): Promise<ProxyInvocationResult>;
   close(): Promise<void>;
 }
 
-/** Invokes, giving up after the integration timeout (the function may still be running). */
-export function invokeWithin(
-  invoker: FunctionInvoker,
-  requestId: string,
-  event: unknown,
-  timeoutMs: number,
-): Promise<InvocationResult | "timeout"> {
+/** Waits for an invocation, giving up after the integration timeout (the function may still be running). */
+export function within<T>(invocation: Promise<T>, timeoutMs: number): Promise<T | "timeout"> {
   return new Promise((resolve, reject) => {
     const timer = deadline(timeoutMs, () => resolve("timeout"));
-    invoker.invoke(requestId, event).then(
+    invocation.then(
       (result) => {
         cancel(timer);
         resolve(result);
@@ -58,6 +56,14 @@ export function invokeWithin(
     );
   });
 }
+
+/** Invokes, giving up after the integration timeout (the function may still be running). */
+export const invokeWithin = (
+  invoker: FunctionInvoker,
+  requestId: string,
+  event: unknown,
+  timeoutMs: number,
+): Promise<InvocationResult | "timeout"> => within(invoker.invoke(requestId, event), timeoutMs);
 
 /** The functions declared in the config, each a warm worker pool or a remote Lambda, looked up by name. */
 export class FunctionRegistry {

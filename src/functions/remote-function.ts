@@ -1,6 +1,8 @@
 import { request } from "undici";
 import { signRequest } from "../auth/sigv4/sign-request.ts";
-import type { InvocationResult } from "./invocation.ts";
+import { type EventFacts, proxyEvent } from "../integrations/lambda-events.ts";
+import { proxyResponse } from "../integrations/lambda-response.ts";
+import { type InvocationResult, MALFORMED_PROXY_RESPONSE, type ProxyInvocationResult } from "./invocation.ts";
 
 export interface RemoteFunctionSpec {
   /** Lambda API endpoint, e.g. `https://lambda.us-east-1.amazonaws.com` or an emulator's URL. */
@@ -72,6 +74,13 @@ export class RemoteFunction {
     } catch (err) {
       return { ok: false, errorType: "ServiceException", errorMessage: (err as Error).message };
     }
+  }
+
+  async invokeProxy(facts: EventFacts): Promise<ProxyInvocationResult> {
+    const outcome = await this.invoke(facts.requestId, proxyEvent(facts));
+    if (!outcome.ok) return outcome;
+    const response = proxyResponse(facts.route.format, outcome.result);
+    return response === undefined ? MALFORMED_PROXY_RESPONSE : { ok: true, response };
   }
 
   async close(): Promise<void> {}

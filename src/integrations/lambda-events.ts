@@ -4,7 +4,8 @@ import { formDecode } from "./query-string.ts";
 
 /**
  * Lambda proxy events in AWS's exact shapes: REST and HTTP API payload 1.0, HTTP API payload 2.0
- * (AWS-BEHAVIOUR.md §2.3, §2.4). Built per request from what the gateway already parsed.
+ * (AWS-BEHAVIOUR.md §2.3, §2.4), built from a request's facts: by a function's worker thread for
+ * AWS_PROXY integrations (the gateway thread only gathers the facts), on the spot for authorizers.
  */
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -58,71 +59,159 @@ export interface EventBody {
   isBase64Encoded: boolean;
 }
 
-/** REST AWS_PROXY and HTTP API payload 1.0. */
-export function eventV1(ctx: RequestContext, accountId: string, payload: EventBody): Record<string, unknown> {
-  const { req } = ctx;
-  const headers = headerMaps(req.rawHeaders);
-  const query = queryMaps(ctx.rawQuery);
-  const isHttpApi = ctx.stage.apiType === "HTTP";
-  const domainName = firstHeader(req.rawHeaders, "host")?.replace(/:\d+$/, "") ?? "";
-  const identity = {
-    cognitoIdentityPoolId: null,
-    accountId: null,
-    cognitoIdentityId: null,
-    caller: null,
-    sourceIp: ctx.clientIp,
-    principalOrgId: null,
-    accessKey: null,
-    cognitoAuthenticationType: null,
-    cognitoAuthenticationProvider: null,
-    userArn: null,
-    userAgent: firstHeader(req.rawHeaders, "user-agent") ?? null,
-    user: null,
-  };
-  const stagePrefix = ctx.stage.stageName === "$default" ? "" : `/${ctx.stage.stageName}`;
+export const NO_BODY: EventBody = { body: null, isBase64Encoded: false };
+
+/**
+ * What an event says about its route and stage: the same for every request of a route in a
+ * deployment, so it is worked out (and serialised) once per route and stage, not per request.
+ */
+export interface EventRoute {
+  readonly format: "1.0" | "2.0";
+  readonly apiType: "REST" | "HTTP";
+  readonly accountId: string;
+  readonly apiId: string;
+  readonly stageName: string;
+  readonly resourcePath: string;
+  readonly resourceId: string;
+  readonly stageVariables: Readonly<Record<string, string>>;
+}
+
+/**
+ * What an event says about one request: plain strings and numbers, so that it can cross to a
+ * function's worker thread cheaply and the event be built there.
+ */
+export interface EventFacts {
+  readonly route: EventRoute;
+  readonly method: string;
+  /** The path below the stage, as received. */
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly httpVersion: string;
+  readonly rawHeaders: readonly string[];
+  readonly clientIp: string;
+  readonly requestId: string;
+  readonly extendedRequestId: string;
+  readonly startMs: number;
+  readonly pathParams: Readonly<Record<string, string>>;
+  readonly authorizer: Record<string, unknown> | undefined;
+  readonly body: string | null;
+  readonly isBase64Encoded: boolean;
+}
+
+export function eventRoute(ctx: RequestContext, accountId: string, format: "1.0" | "2.0"): EventRoute {
   return {
-    ...(isHttpApi ? { version: "1.0" } : {}),
-    resource: ctx.route.resourcePath.includes(" ")
-      ? ctx.route.resourcePath.split(" ")[1]
-      : ctx.route.resourcePath,
-    path: isHttpApi ? `${stagePrefix}${ctx.path}` : ctx.path,
-    httpMethod: req.method,
-    headers: headers.single,
-    multiValueHeaders: headers.multi,
-    queryStringParameters: query?.single ?? null,
-    multiValueQueryStringParameters: query?.multi ?? null,
-    requestContext: {
-      accountId,
-      apiId: ctx.stage.apiId,
-      domainName,
-      domainPrefix: domainName.split(".")[0],
-      extendedRequestId: ctx.extendedRequestId,
-      httpMethod: req.method,
-      identity,
-      path: `${stagePrefix}${ctx.path}`,
-      protocol: `HTTP/${req.httpVersion}`,
-      requestId: ctx.requestId,
-      requestTime: requestTime(ctx.startMs),
-      requestTimeEpoch: ctx.startMs,
-      resourceId: ctx.route.resourceId,
-      resourcePath: ctx.route.resourcePath,
-      stage: ctx.stage.stageName,
-      ...(isHttpApi ? { routeKey: ctx.route.resourcePath } : {}),
-      ...(ctx.authorizer === undefined ? {} : { authorizer: ctx.authorizer }),
-    },
-    pathParameters: orNull({ ...ctx.pathParams }),
-    stageVariables: orNull({ ...ctx.stage.variables }),
+    format,
+    apiType: ctx.stage.apiType,
+    accountId,
+    apiId: ctx.stage.apiId,
+    stageName: ctx.stage.stageName,
+    resourcePath: ctx.route.resourcePath,
+    resourceId: ctx.route.resourceId,
+    stageVariables: ctx.stage.variables,
+  };
+}
+
+export function eventFacts(ctx: RequestContext, route: EventRoute, payload: EventBody): EventFacts {
+  const { req } = ctx;
+  return {
+    route,
+    method: req.method ?? "GET",
+    path: ctx.path,
+    rawQuery: ctx.rawQuery,
+    httpVersion: req.httpVersion,
+    rawHeaders: req.rawHeaders,
+    clientIp: ctx.clientIp,
+    requestId: ctx.requestId,
+    extendedRequestId: ctx.extendedRequestId,
+    startMs: ctx.startMs,
+    pathParams: ctx.pathParams,
+    authorizer: ctx.authorizer,
     body: payload.body,
     isBase64Encoded: payload.isBase64Encoded,
   };
 }
 
+/** The event of the route's payload format. */
+export function proxyEvent(facts: EventFacts): Record<string, unknown> {
+  return facts.route.format === "2.0" ? eventV2(facts) : eventV1(facts);
+}
+
+/** The event a request makes, built on the spot (Lambda authorizers, remote functions). */
+export function eventFor(
+  ctx: RequestContext,
+  accountId: string,
+  format: "1.0" | "2.0",
+  payload: EventBody,
+): Record<string, unknown> {
+  return proxyEvent(eventFacts(ctx, eventRoute(ctx, accountId, format), payload));
+}
+
+const domainOf = (rawHeaders: readonly string[]): string =>
+  firstHeader(rawHeaders, "host")?.replace(/:\d+$/, "") ?? "";
+
+/** REST AWS_PROXY and HTTP API payload 1.0. */
+export function eventV1(f: EventFacts): Record<string, unknown> {
+  const { route } = f;
+  const headers = headerMaps(f.rawHeaders);
+  const query = queryMaps(f.rawQuery);
+  const isHttpApi = route.apiType === "HTTP";
+  const domainName = domainOf(f.rawHeaders);
+  const identity = {
+    cognitoIdentityPoolId: null,
+    accountId: null,
+    cognitoIdentityId: null,
+    caller: null,
+    sourceIp: f.clientIp,
+    principalOrgId: null,
+    accessKey: null,
+    cognitoAuthenticationType: null,
+    cognitoAuthenticationProvider: null,
+    userArn: null,
+    userAgent: firstHeader(f.rawHeaders, "user-agent") ?? null,
+    user: null,
+  };
+  const stagePrefix = route.stageName === "$default" ? "" : `/${route.stageName}`;
+  return {
+    ...(isHttpApi ? { version: "1.0" } : {}),
+    resource: route.resourcePath.includes(" ") ? route.resourcePath.split(" ")[1] : route.resourcePath,
+    path: isHttpApi ? `${stagePrefix}${f.path}` : f.path,
+    httpMethod: f.method,
+    headers: headers.single,
+    multiValueHeaders: headers.multi,
+    queryStringParameters: query?.single ?? null,
+    multiValueQueryStringParameters: query?.multi ?? null,
+    requestContext: {
+      accountId: route.accountId,
+      apiId: route.apiId,
+      domainName,
+      domainPrefix: domainName.split(".")[0],
+      extendedRequestId: f.extendedRequestId,
+      httpMethod: f.method,
+      identity,
+      path: `${stagePrefix}${f.path}`,
+      protocol: `HTTP/${f.httpVersion}`,
+      requestId: f.requestId,
+      requestTime: requestTime(f.startMs),
+      requestTimeEpoch: f.startMs,
+      resourceId: route.resourceId,
+      resourcePath: route.resourcePath,
+      stage: route.stageName,
+      ...(isHttpApi ? { routeKey: route.resourcePath } : {}),
+      ...(f.authorizer === undefined ? {} : { authorizer: f.authorizer }),
+    },
+    pathParameters: orNull({ ...f.pathParams }),
+    stageVariables: orNull({ ...route.stageVariables }),
+    body: f.body,
+    isBase64Encoded: f.isBase64Encoded,
+  };
+}
+
 /** HTTP API payload 2.0. Headers are lower-cased and joined with commas; cookies move to `cookies`. */
-export function eventV2(ctx: RequestContext, accountId: string, payload: EventBody): Record<string, unknown> {
-  const { req } = ctx;
+export function eventV2(f: EventFacts): Record<string, unknown> {
+  const { route } = f;
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
-  const raw = req.rawHeaders;
+  const raw = f.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
@@ -132,43 +221,43 @@ export function eventV2(ctx: RequestContext, accountId: string, payload: EventBo
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
-  const query = queryMaps(ctx.rawQuery);
+  const query = queryMaps(f.rawQuery);
   const queryStringParameters = query
     ? Object.fromEntries(Object.entries(query.multi).map(([k, v]) => [k, v.join(",")]))
     : undefined;
-  const domainName = firstHeader(req.rawHeaders, "host")?.replace(/:\d+$/, "") ?? "";
-  const stagePrefix = ctx.stage.stageName === "$default" ? "" : `/${ctx.stage.stageName}`;
+  const domainName = domainOf(raw);
+  const stagePrefix = route.stageName === "$default" ? "" : `/${route.stageName}`;
   const event: Record<string, unknown> = {
     version: "2.0",
-    routeKey: ctx.route.resourcePath,
-    rawPath: `${stagePrefix}${ctx.path}`,
-    rawQueryString: ctx.rawQuery,
+    routeKey: route.resourcePath,
+    rawPath: `${stagePrefix}${f.path}`,
+    rawQueryString: f.rawQuery,
   };
   if (cookies.length > 0) event.cookies = cookies;
   event.headers = headers;
   if (queryStringParameters) event.queryStringParameters = queryStringParameters;
   event.requestContext = {
-    accountId,
-    apiId: ctx.stage.apiId,
+    accountId: route.accountId,
+    apiId: route.apiId,
     domainName,
     domainPrefix: domainName.split(".")[0],
     http: {
-      method: req.method,
-      path: `${stagePrefix}${ctx.path}`,
-      protocol: `HTTP/${req.httpVersion}`,
-      sourceIp: ctx.clientIp,
-      userAgent: firstHeader(req.rawHeaders, "user-agent") ?? "",
+      method: f.method,
+      path: `${stagePrefix}${f.path}`,
+      protocol: `HTTP/${f.httpVersion}`,
+      sourceIp: f.clientIp,
+      userAgent: firstHeader(raw, "user-agent") ?? "",
     },
-    requestId: ctx.extendedRequestId,
-    routeKey: ctx.route.resourcePath,
-    ...(ctx.authorizer === undefined ? {} : { authorizer: ctx.authorizer }),
-    stage: ctx.stage.stageName,
-    time: requestTime(ctx.startMs),
-    timeEpoch: ctx.startMs,
+    requestId: f.extendedRequestId,
+    routeKey: route.resourcePath,
+    ...(f.authorizer === undefined ? {} : { authorizer: f.authorizer }),
+    stage: route.stageName,
+    time: requestTime(f.startMs),
+    timeEpoch: f.startMs,
   };
-  if (Object.keys(ctx.pathParams).length > 0) event.pathParameters = { ...ctx.pathParams };
-  if (Object.keys(ctx.stage.variables).length > 0) event.stageVariables = { ...ctx.stage.variables };
-  if (payload.body !== null) event.body = payload.body;
-  event.isBase64Encoded = payload.isBase64Encoded;
+  if (Object.keys(f.pathParams).length > 0) event.pathParameters = { ...f.pathParams };
+  if (Object.keys(route.stageVariables).length > 0) event.stageVariables = { ...route.stageVariables };
+  if (f.body !== null) event.body = f.body;
+  event.isBase64Encoded = f.isBase64Encoded;
   return event;
 }

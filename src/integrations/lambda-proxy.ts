@@ -1,12 +1,12 @@
-import { type FunctionInvoker, invokeWithin } from "../functions/function-registry.ts";
-import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
+import { type FunctionInvoker, within } from "../functions/function-registry.ts";
+import type { CompiledStage, IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { firstHeader } from "../gateway/raw-headers.ts";
 import { newTraceId } from "../gateway/request-ids.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
-import { type EventBody, eventV1, eventV2 } from "./lambda-events.ts";
-import { type ProxyResponse, responseV1, responseV2 } from "./lambda-response.ts";
+import { type EventBody, type EventRoute, eventFacts, eventRoute, NO_BODY } from "./lambda-events.ts";
+import { responseBytes } from "./lambda-response.ts";
 import { declaresBody, readBody } from "./request-body.ts";
 
 export interface LambdaProxyOptions {
@@ -45,8 +45,6 @@ export function httpApiIsBinary(contentType: string | undefined): boolean {
   );
 }
 
-const NO_BODY: EventBody = { body: null, isBase64Encoded: false };
-
 /** The 5xx an API type answers when the function fails or returns something malformed. */
 function failure(ctx: RequestContext): GatewayResponse {
   return ctx.stage.apiType === "REST"
@@ -64,6 +62,8 @@ function failure(ctx: RequestContext): GatewayResponse {
  * bounds the wait.
  */
 export function lambdaProxyIntegration(options: LambdaProxyOptions): IntegrationHandler {
+  // The route's part of every event, worked out once per stage (compiled stages are immutable).
+  const routes = new WeakMap<CompiledStage, EventRoute>();
   return async (ctx) => {
     const { res } = ctx;
     const apiType = ctx.stage.apiType;
@@ -87,27 +87,32 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
       return;
     }
-    const v2 = options.payloadFormatVersion === "2.0";
-    const event = v2 ? eventV2(ctx, options.accountId, payload) : eventV1(ctx, options.accountId, payload);
-    const outcome = await invokeWithin(options.pool, ctx.requestId, event, options.timeoutMs);
+    let route = routes.get(ctx.stage);
+    if (route === undefined || route.resourceId !== ctx.route.resourceId) {
+      route = eventRoute(ctx, options.accountId, options.payloadFormatVersion);
+      routes.set(ctx.stage, route);
+    }
+    const outcome = await within(
+      options.pool.invokeProxy(eventFacts(ctx, route, payload)),
+      options.timeoutMs,
+    );
     if (outcome === "timeout") {
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.INTEGRATION_TIMEOUT);
       return;
     }
-    const response: ProxyResponse | undefined = outcome.ok
-      ? (v2 ? responseV2 : responseV1)(outcome.result)
-      : undefined;
-    if (response === undefined) {
+    if (!outcome.ok) {
       sendGatewayResponse(res, apiType, ctx, failure(ctx));
       return;
     }
+    const { response } = outcome;
+    const body = responseBytes(response);
     const headers = idHeaders(apiType, ctx);
     if (apiType === "REST") headers.push("X-Amzn-Trace-Id", newTraceId(ctx.startMs));
     headers.push(...response.headers);
     if (!response.headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type"))
       headers.push("Content-Type", "application/json");
-    headers.push("Content-Length", String(response.body.length));
+    headers.push("Content-Length", String(typeof body === "string" ? Buffer.byteLength(body) : body.length));
     res.writeHead(response.statusCode, headers);
-    res.end(response.body);
+    res.end(body);
   };
 }

@@ -5,7 +5,9 @@
 export interface ProxyResponse {
   statusCode: number;
   headers: string[];
-  body: Buffer;
+  /** The body as the function gave it: text, or base64 when `isBase64Encoded`. */
+  body: string;
+  isBase64Encoded: boolean;
 }
 
 /** Headers the gateway sets itself; a function's values for them are dropped. */
@@ -16,10 +18,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 const scalar = (v: unknown): string | undefined =>
   typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
 
-function bodyBytes(body: unknown, base64: boolean): Buffer | undefined {
-  if (body === undefined || body === null) return Buffer.alloc(0);
-  if (typeof body !== "string") return undefined;
-  return base64 ? Buffer.from(body, "base64") : Buffer.from(body, "utf8");
+function bodyText(body: unknown): string | undefined {
+  if (body === undefined || body === null) return "";
+  return typeof body === "string" ? body : undefined;
 }
 
 /** Payload 1.0 (REST and HTTP API): `statusCode` required, `body` a string, headers scalars. */
@@ -27,7 +28,7 @@ export function responseV1(result: unknown): ProxyResponse | undefined {
   if (!isRecord(result)) return undefined;
   const statusCode = Number(result.statusCode);
   if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return undefined;
-  const body = bodyBytes(result.body, result.isBase64Encoded === true);
+  const body = bodyText(result.body);
   if (body === undefined) return undefined;
   const headers: string[] = [];
   const seen = new Set<string>();
@@ -51,7 +52,7 @@ export function responseV1(result: unknown): ProxyResponse | undefined {
       if (!seen.has(name.toLowerCase()) && !OWN_HEADERS.has(name.toLowerCase())) headers.push(name, s);
     }
   }
-  return { statusCode, headers, body };
+  return { statusCode, headers, body, isBase64Encoded: result.isBase64Encoded === true };
 }
 
 /**
@@ -72,5 +73,18 @@ export function responseV2(result: unknown): ProxyResponse | undefined {
     return base;
   }
   const text = typeof result === "string" ? result : JSON.stringify(result ?? null);
-  return { statusCode: 200, headers: ["Content-Type", "application/json"], body: Buffer.from(text, "utf8") };
+  return {
+    statusCode: 200,
+    headers: ["Content-Type", "application/json"],
+    body: text,
+    isBase64Encoded: false,
+  };
 }
+
+/** The bytes to send. */
+export const responseBytes = (r: ProxyResponse): Buffer | string =>
+  r.isBase64Encoded ? Buffer.from(r.body, "base64") : r.body;
+
+/** A result by the route's payload format's rules. */
+export const proxyResponse = (format: "1.0" | "2.0", result: unknown): ProxyResponse | undefined =>
+  format === "2.0" ? responseV2(result) : responseV1(result);

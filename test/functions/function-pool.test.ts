@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { pino } from "pino";
@@ -79,6 +81,19 @@ describe("function pool: execution environments", () => {
     // Handed ahead eight at a time, about half of the z's would wait out the long one.
     const afterLong = finished.slice(finished.indexOf("long") + 1);
     assert.ok(afterLong.length <= 1, `finished after the long invocation: ${afterLong.join(", ")}`);
+  });
+
+  test("a fast invocation's result is not held back while the next one waits on I/O", async () => {
+    const p = make("handlers.mjs", "waitForFile", { concurrency: 1 });
+    await p.invoke("warm", {});
+    const file = join(mkdtempSync(join(tmpdir(), "portico-pool-")), "go");
+    // Both go to the one environment together; the second waits for a file written only once the
+    // first one's result is here, so holding that result back would leave the second to give up.
+    const fast = p.invoke("fast", {});
+    const waiting = p.invoke("waiting", { file });
+    assert.deepEqual(await fast, { ok: true, result: { fast: true } });
+    writeFileSync(file, "");
+    assert.deepEqual(await waiting, { ok: true, result: { sawFile: true } });
   });
 
   test("invocations queued behind one that crashes its environment run in a fresh one", async () => {

@@ -22,7 +22,7 @@ const REST = `
 openapi: 3.0.1
 info: { title: Lambdas, version: "1" }
 x-amazon-apigateway-binary-media-types: [application/octet-stream]
-paths:${route("/echo/{id}", "echo", "x-amazon-apigateway-any-method")}${route("/callback", "callbackStyle")}${route("/throws", "throws")}${route("/slow", "slow")}${route("/crash", "crash")}${route("/exits", "exits")}${route("/hog", "hog")}${route("/malformed", "malformed")}${route("/badbody", "badBody")}${route("/binary", "binary")}${route("/cjs", "cjs")}${route("/ts", "ts")}${route("/broken", "broken")}${route("/missing", "nosuchfunction")}${route("/logs", "logs")}
+paths:${route("/echo/{id}", "echo", "x-amazon-apigateway-any-method")}${route("/callback", "callbackStyle")}${route("/throws", "throws")}${route("/slow", "slow")}${route("/crash", "crash")}${route("/exits", "exits")}${route("/hog", "hog")}${route("/malformed", "malformed")}${route("/badbody", "badBody")}${route("/binary", "binary")}${route("/cjs", "cjs")}${route("/ts", "ts")}${route("/broken", "broken")}${route("/missing", "nosuchfunction")}${route("/logs", "logs")}${route("/json", "jsonSemantics")}${route("/bigint", "bigint")}${route("/garbage", "garbage")}
 `;
 
 const HTTP = `
@@ -68,6 +68,9 @@ describe("AWS_PROXY integrations with real handlers in worker threads", () => {
           binary: fn("handlers.binary"),
           plain: fn("handlers.plain"),
           logs: fn("handlers.logs"),
+          jsonSemantics: fn("handlers.jsonSemantics"),
+          bigint: fn("handlers.bigint"),
+          garbage: fn("handlers.garbage"),
           cookies: fn("handlers.cookies"),
           cjs: fn("commonjs.handler"),
           ts: fn("typed.handler"),
@@ -155,6 +158,7 @@ describe("AWS_PROXY integrations with real handlers in worker threads", () => {
       "/hog",
       "/malformed",
       "/badbody",
+      "/bigint",
       "/broken",
       "/missing",
     ]) {
@@ -166,6 +170,23 @@ describe("AWS_PROXY integrations with real handlers in worker threads", () => {
     // The pools recover: the same functions answer again, and others were never disturbed.
     assert.equal((await gw.call(rest, "/prod/callback")).status, 201);
     assert.equal((await gw.call(rest, "/prod/echo/again")).status, 200);
+  });
+
+  test("a result is read as the JSON Lambda sends: Dates become strings, undefined values vanish", async () => {
+    const r = await gw.call(rest, "/prod/json");
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.text, "serialised");
+    assert.equal(r.headers["x-when"], "1970-01-01T00:00:00.000Z");
+    assert.equal(r.headers["x-gone"], undefined);
+  });
+
+  test("garbage a function posts on its runtime's port is ignored; its own result still counts", async () => {
+    for (let i = 0; i < 3; i++) {
+      const r = await gw.call(rest, "/prod/garbage");
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.text, "still here");
+    }
+    assert.equal((await gw.call(rest, "/prod/echo/after-garbage")).status, 200);
   });
 
   test("console output goes to the gateway's log, not to the response", async () => {
