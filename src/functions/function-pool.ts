@@ -11,7 +11,13 @@ import {
   RESULT_OK,
   type WorkerMessage,
 } from "./invocation.ts";
-import { decodeResponse, encodeEventRoute, encodeFacts } from "./proxy-wire.ts";
+import {
+  factsToWire,
+  ROUTE_RESET,
+  ROUTE_SEPARATOR,
+  responseFromWire,
+  type WireFacts,
+} from "./proxy-wire.ts";
 
 export interface FunctionSpec {
   name: string;
@@ -29,12 +35,12 @@ export interface FunctionSpec {
 /** An invocation waiting for, or running in, a worker. */
 interface Invocation {
   requestId: string;
-  /** The route's facts as JSON for AWS_PROXY, else "". */
-  route: string;
-  /** The request's facts, or the event, as JSON. */
-  payload: string;
-  /** Called with the result's JSON text, or the failure. */
-  settle: (json: string | undefined, failure: InvocationResult | undefined) => void;
+  /** AWS_PROXY: the route, sent to each worker once (see proxy-wire.ts). */
+  route: EventRoute | undefined;
+  /** The request's facts (AWS_PROXY), or the event as JSON. */
+  payload: string | WireFacts;
+  /** Called with what the worker answered for a success (see WorkerMessage), unchecked. */
+  settle: (answer: unknown) => void;
   /** Settles with a failure (timeouts, crashes, init errors). */
   fail: (failure: InvocationResult) => void;
 }
@@ -48,6 +54,8 @@ interface Slot {
   queue: Invocation[];
   /** Dispatched this event-loop turn, not yet posted (see InvokeMessage). */
   outbox: InvokeMessage;
+  /** The ids of the routes this worker has been sent. */
+  routes: Set<number>;
   /** The init phase's bound, until the handler module is loaded. */
   initTimer?: NodeJS.Timeout;
   /** The head's timeout, armed when it becomes the head. */
@@ -94,20 +102,31 @@ const POOL_CLOSED = {
   errorMessage: "The function pool is closed",
 } as const;
 
-/** Routes' facts as JSON, serialised once per route and stage (EventRoute objects live as long). */
-const routeJsons = new WeakMap<EventRoute, string>();
-function routeJson(route: EventRoute): string {
-  let json = routeJsons.get(route);
-  if (json === undefined) {
-    json = encodeEventRoute(route);
-    routeJsons.set(route, json);
+/** Routes by an id and as JSON, worked out once per route and stage (EventRoute objects live as long). */
+const wireRoutes = new WeakMap<EventRoute, { id: number; ref: string; json: string }>();
+let lastRouteId = 0;
+/** Most routes a worker is asked to remember. */
+const MAX_WORKER_ROUTES = 1024;
+
+/** How to name a route to this worker: by id once it has been sent it (see proxy-wire.ts). */
+function routeRef(slot: Slot, route: EventRoute): string {
+  let wire = wireRoutes.get(route);
+  if (wire === undefined) {
+    const id = ++lastRouteId;
+    wire = { id, ref: String(id), json: JSON.stringify(route) };
+    wireRoutes.set(route, wire);
   }
-  return json;
+  if (slot.routes.has(wire.id)) return wire.ref;
+  const reset = slot.routes.size >= MAX_WORKER_ROUTES;
+  if (reset) slot.routes.clear();
+  slot.routes.add(wire.id);
+  return `${reset ? ROUTE_RESET : ""}${wire.ref}${ROUTE_SEPARATOR}${wire.json}`;
 }
 
 /** A worker's result; the worker runs the function's code, so its messages are not trusted. */
-function parseResult(json: string): InvocationResult {
+function parseResult(json: unknown): InvocationResult {
   try {
+    if (typeof json !== "string") throw new TypeError("not JSON text");
     return { ok: true, result: JSON.parse(json) };
   } catch {
     return { ok: false, errorType: "Runtime.MarshalError", errorMessage: "Unable to marshal response" };
@@ -115,9 +134,9 @@ function parseResult(json: string): InvocationResult {
 }
 
 /** A worker's failure report; the worker runs the function's code, so a garbled one is still a failure. */
-function parseFailure(json: string): InvocationResult {
+function parseFailure(json: unknown): InvocationResult {
   try {
-    const f = JSON.parse(json) as { errorType?: unknown; errorMessage?: unknown; trace?: unknown };
+    const f = JSON.parse(String(json)) as { errorType?: unknown; errorMessage?: unknown; trace?: unknown };
     return {
       ok: false,
       errorType: typeof f.errorType === "string" ? f.errorType : "Unhandled",
@@ -160,9 +179,9 @@ export class FunctionPool {
     return new Promise((resolve) => {
       this.enqueue({
         requestId,
-        route: "",
+        route: undefined,
         payload: JSON.stringify(event),
-        settle: (json, failure) => resolve(json === undefined ? failure! : parseResult(json)),
+        settle: (json) => resolve(parseResult(json)),
         fail: resolve,
       });
     });
@@ -174,11 +193,10 @@ export class FunctionPool {
     return new Promise((resolve) => {
       this.enqueue({
         requestId: facts.requestId,
-        route: routeJson(facts.route),
-        payload: encodeFacts(facts),
-        settle: (json, failure) => {
-          if (json === undefined) return resolve(failure as ProxyInvocationResult);
-          const response = decodeResponse(json);
+        route: facts.route,
+        payload: factsToWire(facts),
+        settle: (wire) => {
+          const response = responseFromWire(wire);
           resolve(response === undefined ? MALFORMED_PROXY_RESPONSE : { ok: true, response });
         },
         fail: resolve as (failure: InvocationResult) => void,
@@ -211,7 +229,11 @@ export class FunctionPool {
       if (slot === undefined) return;
       const invocation = this.waiting.shift()!;
       slot.queue.push(invocation);
-      slot.outbox.push(invocation.requestId, invocation.route, invocation.payload);
+      slot.outbox.push(
+        invocation.requestId,
+        invocation.route === undefined ? "" : routeRef(slot, invocation.route),
+        invocation.payload,
+      );
       if (slot.queue.length === 1 && slot.ready) this.arm(slot);
       this.scheduleFlush();
     }
@@ -306,6 +328,7 @@ export class FunctionPool {
       generation: this.generation,
       queue: [],
       outbox: [],
+      routes: new Set(),
       ready: false,
       gone: false,
       headSince: 0,
@@ -327,12 +350,12 @@ export class FunctionPool {
         let settled = 0;
         for (let i = 0; i + 2 < flat.length; i += 3) {
           const head = slot.queue[0];
-          const text = flat[i + 2];
-          if (head === undefined || head.requestId !== flat[i] || typeof text !== "string") continue;
+          if (head === undefined || head.requestId !== flat[i]) continue;
           slot.queue.shift();
           settled++;
-          if (flat[i + 1] === RESULT_OK) head.settle(text, undefined);
-          else head.settle(undefined, parseFailure(text));
+          const answer = flat[i + 2];
+          if (flat[i + 1] === RESULT_OK) head.settle(answer);
+          else head.fail(parseFailure(answer));
         }
         if (settled === 0) return;
         const ranMs = (now - slot.headSince) / settled;

@@ -1,4 +1,5 @@
 import type { ProxyResponse } from "../integrations/lambda-response.ts";
+import type { WireFacts, WireResponse } from "./proxy-wire.ts";
 
 /** What the worker sends back for one invocation, and what the gateway makes of failures. */
 export type InvocationResult =
@@ -6,12 +7,12 @@ export type InvocationResult =
   | { ok: false; errorType: string; errorMessage: string; trace?: string[] };
 
 /**
- * Invocations handed to a worker, in the order it must run them, one at a time: three strings each,
- * the request id, the route's facts as JSON (AWS_PROXY) or "" (a ready-made event), and the request's
- * facts (see proxy-wire.ts) or the event, as JSON. Strings in a flat array cross threads far cheaper
- * than a structured clone of objects; several per message save a thread wake-up each.
+ * Invocations handed to a worker, in the order it must run them, one at a time: three entries each,
+ * the request id, a route reference (AWS_PROXY, see proxy-wire.ts) or "" (a ready-made event), and
+ * the request's facts (WireFacts) or the event as JSON. Strings and arrays of strings cross threads
+ * far cheaper than objects; several invocations per message save a thread wake-up each.
  */
-export type InvokeMessage = string[];
+export type InvokeMessage = Array<string | WireFacts>;
 
 /** How a worker reports one invocation, in a `results` message's flat list. */
 export const RESULT_OK = "ok";
@@ -22,10 +23,10 @@ export type WorkerMessage =
   | { type: "ready" }
   | { type: "init-error"; errorType: string; errorMessage: string }
   /**
-   * Results, three strings each: the request id, RESULT_OK or RESULT_FAILED, and JSON text: the
-   * result (a ready-made event), the response (AWS_PROXY, see proxy-wire.ts), or the failure.
+   * Results, three entries each: the request id, RESULT_OK or RESULT_FAILED, and the result as JSON
+   * (a ready-made event), the response (AWS_PROXY: WireResponse), or the failure as JSON.
    */
-  | { type: "results"; flat: string[] }
+  | { type: "results"; flat: Array<string | WireResponse> }
   | { type: "log"; requestId: string | undefined; level: string; text: string };
 
 /** An AWS_PROXY invocation's outcome: the response by AWS's rules, or why there is none. */

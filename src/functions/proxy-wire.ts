@@ -3,18 +3,33 @@ import type { ProxyResponse } from "../integrations/lambda-response.ts";
 
 /**
  * How an AWS_PROXY invocation crosses to a function's worker thread and back. The gateway sends the
- * request's facts as a JSON array of strings (a fraction of the cost of building and serialising
- * AWS's event, whose many keys dominate both JSON.stringify and JSON.parse), and the worker builds
- * the event and applies AWS's result rules, answering with the response as a JSON array.
+ * request's facts as an array of strings (structured-cloned: no escaping, no object keys), a fraction
+ * of the cost of building AWS's event and serialising it, whose many keys dominate both
+ * JSON.stringify and JSON.parse. The worker builds the event, applies AWS's result rules and answers
+ * with the response as an array.
  */
 
-/** A route's facts, serialised once per route and stage. */
-export const encodeEventRoute = (route: EventRoute): string => JSON.stringify(route);
+/** A request's facts on the wire (see factsToWire). */
+export type WireFacts = readonly [
+  method: string,
+  path: string,
+  rawQuery: string,
+  httpVersion: string,
+  clientIp: string,
+  requestId: string,
+  extendedRequestId: string,
+  startMs: number,
+  rawHeaders: readonly string[],
+  pathParams: readonly string[],
+  authorizer: Record<string, unknown> | null,
+  body: string | null,
+  isBase64Encoded: boolean,
+];
 
-export function encodeFacts(f: EventFacts): string {
+export function factsToWire(f: EventFacts): WireFacts {
   const params: string[] = [];
-  for (const name in f.pathParams) params.push(name, f.pathParams[name]!);
-  return JSON.stringify([
+  for (const name of Object.keys(f.pathParams)) params.push(name, f.pathParams[name]!);
+  return [
     f.method,
     f.path,
     f.rawQuery,
@@ -28,26 +43,11 @@ export function encodeFacts(f: EventFacts): string {
     f.authorizer ?? null,
     f.body,
     f.isBase64Encoded,
-  ]);
+  ];
 }
 
-/** The inverse of encodeFacts, for a route already decoded. Only the gateway writes these. */
-export function decodeFacts(route: EventRoute, text: string): EventFacts {
-  const a = JSON.parse(text) as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    number,
-    string[],
-    string[],
-    Record<string, unknown> | null,
-    string | null,
-    boolean,
-  ];
+/** The inverse of factsToWire, for a route already known. Only the gateway writes these. */
+export function factsFromWire(route: EventRoute, a: WireFacts): EventFacts {
   const pathParams: Record<string, string> = {};
   const params = a[9];
   for (let i = 0; i < params.length; i += 2) pathParams[params[i]!] = params[i + 1]!;
@@ -69,20 +69,26 @@ export function decodeFacts(route: EventRoute, text: string): EventFacts {
   };
 }
 
-export const encodeResponse = (r: ProxyResponse): string =>
-  JSON.stringify([r.statusCode, r.headers, r.body, r.isBase64Encoded]);
+/** A response on the wire. */
+export type WireResponse = readonly [
+  statusCode: number,
+  headers: string[],
+  body: string,
+  isBase64Encoded: boolean,
+];
+
+export const responseToWire = (r: ProxyResponse): WireResponse => [
+  r.statusCode,
+  r.headers,
+  r.body,
+  r.isBase64Encoded,
+];
 
 /**
  * The response a worker sent. The worker runs the function's code, so its messages are checked as
  * untrusted: anything but the expected shape is a malformed result (undefined).
  */
-export function decodeResponse(text: string): ProxyResponse | undefined {
-  let a: unknown;
-  try {
-    a = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+export function responseFromWire(a: unknown): ProxyResponse | undefined {
   if (!Array.isArray(a) || a.length !== 4) return undefined;
   const [statusCode, headers, body, isBase64Encoded] = a as unknown[];
   if (typeof statusCode !== "number" || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
@@ -92,3 +98,11 @@ export function decodeResponse(text: string): ProxyResponse | undefined {
   if (typeof body !== "string" || typeof isBase64Encoded !== "boolean") return undefined;
   return { statusCode, headers: headers as string[], body, isBase64Encoded };
 }
+
+/**
+ * Routes go to a worker as a reference: `<id>`, or `<id>:<JSON>` the first time that worker is sent
+ * it; `!<id>:<JSON>` also tells it to forget the routes it knows (a worker that outlives many
+ * deployments does not keep every route it was ever sent).
+ */
+export const ROUTE_RESET = "!";
+export const ROUTE_SEPARATOR = ":";

@@ -17,14 +17,19 @@ import {
   RESULT_OK,
   type WorkerMessage,
 } from "./invocation.ts";
-import { decodeFacts, encodeResponse } from "./proxy-wire.ts";
+import {
+  factsFromWire,
+  ROUTE_RESET,
+  ROUTE_SEPARATOR,
+  responseToWire,
+  type WireFacts,
+  type WireResponse,
+} from "./proxy-wire.ts";
 
-/** One invocation: its request id, its route's facts as JSON ("" for a ready-made event), its payload. */
-interface Item {
-  requestId: string;
-  route: string;
-  payload: string;
-}
+/** One invocation: a ready-made event as JSON, or an AWS_PROXY request's route and facts. */
+type Item =
+  | { requestId: string; route: undefined; event: string }
+  | { requestId: string; route: EventRoute; facts: WireFacts };
 
 const port = parentPort!;
 const { file, exportName, identity, timeoutMs, results } = workerData as {
@@ -67,15 +72,18 @@ function errorResult(err: unknown): InvocationResult {
   return { ok: false, errorType: "Error", errorMessage };
 }
 
-/** Routes' facts by their JSON, decoded once (a deployment has few routes; bounded all the same). */
+/** The routes the gateway has sent, by id (see proxy-wire.ts). */
 const routes = new Map<string, EventRoute>();
-function routeOf(json: string): EventRoute {
-  let route = routes.get(json);
-  if (route === undefined) {
-    if (routes.size >= 1024) routes.clear();
-    route = JSON.parse(json) as EventRoute;
-    routes.set(json, route);
+function routeOf(ref: string): EventRoute {
+  const separator = ref.indexOf(ROUTE_SEPARATOR);
+  if (separator === -1) {
+    const route = routes.get(ref);
+    if (route === undefined) throw new Error(`Unknown route ${ref}`);
+    return route;
   }
+  if (ref.startsWith(ROUTE_RESET)) routes.clear();
+  const route = JSON.parse(ref.slice(separator + 1)) as EventRoute;
+  routes.set(ref.slice(ref.startsWith(ROUTE_RESET) ? 1 : 0, separator), route);
   return route;
 }
 
@@ -132,8 +140,8 @@ const MARSHAL_ERROR: InvocationResult = {
   errorMessage: "Unable to marshal response",
 };
 
-/** Results not yet sent to the gateway, three strings each (see WorkerMessage). */
-let unsent: string[] = [];
+/** Results not yet sent to the gateway, three entries each (see WorkerMessage). */
+let unsent: Array<string | WireResponse> = [];
 let flushQueued = false;
 function flushResults(): void {
   flushQueued = false;
@@ -156,21 +164,20 @@ function report(item: Item, result: InvocationResult): void {
       result = MARSHAL_ERROR;
     }
   }
-  if (json !== undefined && item.route !== "") {
-    const response = proxyResponse(routeOf(item.route).format, JSON.parse(json));
-    if (response === undefined) {
-      json = undefined;
-      result = MALFORMED_PROXY_RESPONSE;
-    } else json = encodeResponse(response);
+  if (json === undefined) {
+    unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(result));
+  } else if (item.route === undefined) {
+    unsent.push(item.requestId, RESULT_OK, json);
+  } else {
+    const response = proxyResponse(item.route.format, JSON.parse(json));
+    if (response === undefined)
+      unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(MALFORMED_PROXY_RESPONSE));
+    else unsent.push(item.requestId, RESULT_OK, responseToWire(response));
   }
-  if (json === undefined) unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(result));
-  else unsent.push(item.requestId, RESULT_OK, json);
 }
 
-function eventOf(item: Item): unknown {
-  if (item.route === "") return JSON.parse(item.payload);
-  return proxyEvent(decodeFacts(routeOf(item.route), item.payload));
-}
+const eventOf = (item: Item): unknown =>
+  item.route === undefined ? JSON.parse(item.event) : proxyEvent(factsFromWire(item.route, item.facts));
 
 try {
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown> & {
@@ -219,8 +226,13 @@ try {
       flushResults();
     };
     port.on("message", (message: InvokeMessage) => {
-      for (let i = 0; i + 2 < message.length; i += 3)
-        queue.push({ requestId: message[i]!, route: message[i + 1]!, payload: message[i + 2]! });
+      for (let i = 0; i + 2 < message.length; i += 3) {
+        const requestId = message[i] as string;
+        const ref = message[i + 1] as string;
+        // Route references are read as they arrive, in order, whatever happens to the invocations.
+        if (ref === "") queue.push({ requestId, route: undefined, event: message[i + 2] as string });
+        else queue.push({ requestId, route: routeOf(ref), facts: message[i + 2] as WireFacts });
+      }
       if (!draining) void drain();
     });
     post({ type: "ready" });
