@@ -11,13 +11,7 @@ import {
   RESULT_OK,
   type WorkerMessage,
 } from "./invocation.ts";
-import {
-  factsToWire,
-  ROUTE_RESET,
-  ROUTE_SEPARATOR,
-  responseFromWire,
-  type WireFacts,
-} from "./proxy-wire.ts";
+import { factsToWire, ROUTE_RESET, ROUTE_SEPARATOR, responseFromWire, type WireFacts } from "./proxy-wire.ts";
 
 export interface FunctionSpec {
   name: string;

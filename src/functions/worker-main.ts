@@ -17,6 +17,7 @@ import {
   RESULT_OK,
   type WorkerMessage,
 } from "./invocation.ts";
+import { jsonCopy, NOT_PLAIN } from "./json-copy.ts";
 import {
   factsFromWire,
   ROUTE_RESET,
@@ -152,28 +153,39 @@ function flushResults(): void {
 
 /**
  * Lambda returns JSON: a result that cannot be serialised is the handler's error. For AWS_PROXY the
- * result goes through JSON as on Lambda (a Date becomes a string, undefined values vanish) before
- * AWS's rules make it a response.
+ * result is read as the JSON Lambda would send (a Date becomes a string, undefined values vanish)
+ * before AWS's rules make it a response; jsonCopy gives that without serialising plain results.
  */
 function report(item: Item, result: InvocationResult): void {
-  let json: string | undefined;
-  if (result.ok) {
+  if (!result.ok) {
+    unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(result));
+    return;
+  }
+  const value = result.result ?? null;
+  if (item.route === undefined) {
+    let json: string | undefined;
     try {
-      json = JSON.stringify(result.result ?? null);
+      json = JSON.stringify(value) ?? "null";
     } catch {
-      result = MARSHAL_ERROR;
+      unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(MARSHAL_ERROR));
+      return;
+    }
+    unsent.push(item.requestId, RESULT_OK, json);
+    return;
+  }
+  let plain = jsonCopy(value);
+  if (plain === NOT_PLAIN) {
+    try {
+      plain = JSON.parse(JSON.stringify(value) ?? "null");
+    } catch {
+      unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(MARSHAL_ERROR));
+      return;
     }
   }
-  if (json === undefined) {
-    unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(result));
-  } else if (item.route === undefined) {
-    unsent.push(item.requestId, RESULT_OK, json);
-  } else {
-    const response = proxyResponse(item.route.format, JSON.parse(json));
-    if (response === undefined)
-      unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(MALFORMED_PROXY_RESPONSE));
-    else unsent.push(item.requestId, RESULT_OK, responseToWire(response));
-  }
+  const response = proxyResponse(item.route.format, plain);
+  if (response === undefined)
+    unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(MALFORMED_PROXY_RESPONSE));
+  else unsent.push(item.requestId, RESULT_OK, responseToWire(response));
 }
 
 const eventOf = (item: Item): unknown =>

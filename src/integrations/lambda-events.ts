@@ -11,10 +11,18 @@ import { formDecode } from "./query-string.ts";
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** `09/Apr/2015:12:34:56 +0000`, API Gateway's requestTime. */
+let lastSecond = Number.NaN;
+let lastRequestTime = "";
+
+/** `09/Apr/2015:12:34:56 +0000`, API Gateway's requestTime (the same for a whole second). */
 export function requestTime(ms: number): string {
-  const d = new Date(ms);
-  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    const d = new Date(ms);
+    lastRequestTime = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+    lastSecond = second;
+  }
+  return lastRequestTime;
 }
 
 function headerMaps(raw: readonly string[]): {
@@ -27,8 +35,9 @@ function headerMaps(raw: readonly string[]): {
     const name = raw[i]!;
     const value = raw[i + 1]!;
     single[name] = value;
-    multi[name] ??= [];
-    multi[name].push(value);
+    const values = multi[name];
+    if (values === undefined) multi[name] = [value];
+    else values.push(value);
   }
   return { single, multi };
 }
@@ -149,61 +158,60 @@ export function eventFor(
 const domainOf = (rawHeaders: readonly string[]): string =>
   firstHeader(rawHeaders, "host")?.replace(/:\d+$/, "") ?? "";
 
-/** REST AWS_PROXY and HTTP API payload 1.0. */
+/** REST AWS_PROXY and HTTP API payload 1.0. Keys in AWS's order; optional ones added in place. */
 export function eventV1(f: EventFacts): Record<string, unknown> {
   const { route } = f;
   const headers = headerMaps(f.rawHeaders);
   const query = queryMaps(f.rawQuery);
   const isHttpApi = route.apiType === "HTTP";
   const domainName = domainOf(f.rawHeaders);
-  const identity = {
-    cognitoIdentityPoolId: null,
-    accountId: null,
-    cognitoIdentityId: null,
-    caller: null,
-    sourceIp: f.clientIp,
-    principalOrgId: null,
-    accessKey: null,
-    cognitoAuthenticationType: null,
-    cognitoAuthenticationProvider: null,
-    userArn: null,
-    userAgent: firstHeader(f.rawHeaders, "user-agent") ?? null,
-    user: null,
-  };
   const stagePrefix = route.stageName === "$default" ? "" : `/${route.stageName}`;
-  return {
-    ...(isHttpApi ? { version: "1.0" } : {}),
-    resource: route.resourcePath.includes(" ") ? route.resourcePath.split(" ")[1] : route.resourcePath,
-    path: isHttpApi ? `${stagePrefix}${f.path}` : f.path,
+  const requestContext: Record<string, unknown> = {
+    accountId: route.accountId,
+    apiId: route.apiId,
+    domainName,
+    domainPrefix: domainName.split(".")[0],
+    extendedRequestId: f.extendedRequestId,
     httpMethod: f.method,
-    headers: headers.single,
-    multiValueHeaders: headers.multi,
-    queryStringParameters: query?.single ?? null,
-    multiValueQueryStringParameters: query?.multi ?? null,
-    requestContext: {
-      accountId: route.accountId,
-      apiId: route.apiId,
-      domainName,
-      domainPrefix: domainName.split(".")[0],
-      extendedRequestId: f.extendedRequestId,
-      httpMethod: f.method,
-      identity,
-      path: `${stagePrefix}${f.path}`,
-      protocol: `HTTP/${f.httpVersion}`,
-      requestId: f.requestId,
-      requestTime: requestTime(f.startMs),
-      requestTimeEpoch: f.startMs,
-      resourceId: route.resourceId,
-      resourcePath: route.resourcePath,
-      stage: route.stageName,
-      ...(isHttpApi ? { routeKey: route.resourcePath } : {}),
-      ...(f.authorizer === undefined ? {} : { authorizer: f.authorizer }),
+    identity: {
+      cognitoIdentityPoolId: null,
+      accountId: null,
+      cognitoIdentityId: null,
+      caller: null,
+      sourceIp: f.clientIp,
+      principalOrgId: null,
+      accessKey: null,
+      cognitoAuthenticationType: null,
+      cognitoAuthenticationProvider: null,
+      userArn: null,
+      userAgent: firstHeader(f.rawHeaders, "user-agent") ?? null,
+      user: null,
     },
-    pathParameters: orNull({ ...f.pathParams }),
-    stageVariables: orNull({ ...route.stageVariables }),
-    body: f.body,
-    isBase64Encoded: f.isBase64Encoded,
+    path: `${stagePrefix}${f.path}`,
+    protocol: `HTTP/${f.httpVersion}`,
+    requestId: f.requestId,
+    requestTime: requestTime(f.startMs),
+    requestTimeEpoch: f.startMs,
+    resourceId: route.resourceId,
+    resourcePath: route.resourcePath,
+    stage: route.stageName,
   };
+  if (isHttpApi) requestContext.routeKey = route.resourcePath;
+  if (f.authorizer !== undefined) requestContext.authorizer = f.authorizer;
+  const event: Record<string, unknown> = isHttpApi ? { version: "1.0" } : {};
+  event.resource = route.resourcePath.includes(" ") ? route.resourcePath.split(" ")[1] : route.resourcePath;
+  event.path = isHttpApi ? `${stagePrefix}${f.path}` : f.path;
+  event.httpMethod = f.method;
+  event.headers = headers.single;
+  event.multiValueHeaders = headers.multi;
+  event.queryStringParameters = query?.single ?? null;
+  event.multiValueQueryStringParameters = query?.multi ?? null;
+  event.requestContext = requestContext;
+  event.pathParameters = orNull({ ...f.pathParams });
+  event.stageVariables = orNull({ ...route.stageVariables });
+  event.body = f.body;
+  event.isBase64Encoded = f.isBase64Encoded;
+  return event;
 }
 
 /** HTTP API payload 2.0. Headers are lower-cased and joined with commas; cookies move to `cookies`. */
