@@ -37,3 +37,20 @@ export function deadline(delayMs: number, fire: () => void): Deadline {
 export function cancel(d: Deadline | undefined): void {
   if (d !== undefined) due.get(d.tick)?.delete(d);
 }
+
+/** Waits for a promise, giving up (with "timeout") after `timeoutMs`; the work may still be running. */
+export function within<T>(invocation: Promise<T>, timeoutMs: number): Promise<T | "timeout"> {
+  return new Promise((resolve, reject) => {
+    const timer = deadline(timeoutMs, () => resolve("timeout"));
+    invocation.then(
+      (result) => {
+        cancel(timer);
+        resolve(result);
+      },
+      (err: unknown) => {
+        cancel(timer);
+        reject(err);
+      },
+    );
+  });
+}

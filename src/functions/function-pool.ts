@@ -8,7 +8,9 @@ import {
   type InvokeMessage,
   MALFORMED_PROXY_RESPONSE,
   type ProxyInvocationResult,
+  type ProxyOutcome,
   RESULT_OK,
+  type ResultsMessage,
   type WorkerMessage,
 } from "./invocation.ts";
 import { factsToWire, ROUTE_RESET, ROUTE_SEPARATOR, responseFromWire, type WireFacts } from "./proxy-wire.ts";
@@ -181,20 +183,36 @@ export class FunctionPool {
     });
   }
 
-  /** AWS_PROXY: the worker builds the event from the request's facts and applies AWS's result rules. */
-  invokeProxy(facts: EventFacts): Promise<ProxyInvocationResult> {
-    if (this.closed) return Promise.resolve(POOL_CLOSED);
-    return new Promise((resolve) => {
-      this.enqueue({
-        requestId: facts.requestId,
-        route: facts.route,
-        payload: factsToWire(facts),
-        settle: (wire) => {
-          const response = responseFromWire(wire);
-          resolve(response === undefined ? MALFORMED_PROXY_RESPONSE : { ok: true, response });
-        },
-        fail: resolve as (failure: InvocationResult) => void,
-      });
+  /**
+   * AWS_PROXY: the worker builds the event from the request's facts and applies AWS's result rules.
+   * `done` is called once: with the outcome, or with "timeout" after `timeoutMs` (the integration's
+   * timeout; the function may still be running).
+   */
+  invokeProxy(facts: EventFacts, timeoutMs: number, done: (outcome: ProxyOutcome) => void): void {
+    if (this.closed) {
+      done(POOL_CLOSED);
+      return;
+    }
+    let finished = false;
+    const timer = deadline(timeoutMs, () => {
+      finished = true;
+      done("timeout");
+    });
+    const finish = (outcome: ProxyInvocationResult) => {
+      if (finished) return;
+      finished = true;
+      cancel(timer);
+      done(outcome);
+    };
+    this.enqueue({
+      requestId: facts.requestId,
+      route: facts.route,
+      payload: factsToWire(facts),
+      settle: (wire) => {
+        const response = responseFromWire(wire);
+        finish(response === undefined ? MALFORMED_PROXY_RESPONSE : { ok: true, response });
+      },
+      fail: finish as (failure: InvocationResult) => void,
     });
   }
 
@@ -330,35 +348,13 @@ export class FunctionPool {
     };
     const handle = (message: WorkerMessage) => {
       if (typeof message !== "object" || message === null) return;
-      if (message.type === "ready") {
+      if (Array.isArray(message)) this.settle(slot, message);
+      else if (message.type === "ready") {
         slot.ready = true;
         clearTimeout(slot.initTimer);
         if (slot.queue.length > 0) this.arm(slot);
       } else if (message.type === "log") {
         this.log.info({ requestId: message.requestId, stream: message.level }, message.text);
-      } else if (message.type === "results") {
-        const { flat } = message;
-        if (!Array.isArray(flat)) return;
-        // Results arrive together; each is timed from when the previous one (or its start) was seen.
-        const now = performance.now();
-        let settled = 0;
-        for (let i = 0; i + 2 < flat.length; i += 3) {
-          const head = slot.queue[0];
-          if (head === undefined || head.requestId !== flat[i]) continue;
-          slot.queue.shift();
-          settled++;
-          const answer = flat[i + 2];
-          if (flat[i + 1] === RESULT_OK) head.settle(answer);
-          else head.fail(parseFailure(answer));
-        }
-        if (settled === 0) return;
-        const ranMs = (now - slot.headSince) / settled;
-        slot.paceMs = slot.paceMs === undefined ? ranMs : slot.paceMs + (ranMs - slot.paceMs) / 8;
-        cancel(slot.headDeadline);
-        slot.headDeadline = undefined;
-        if (slot.queue.length > 0) this.arm(slot);
-        else if (slot.generation !== this.generation) this.retire(slot);
-        this.pump();
       } else if (message.type === "init-error") {
         this.log.error({ errorType: message.errorType }, message.errorMessage);
         // Every invocation handed to this environment fails its init, as on Lambda; the next one
@@ -416,6 +412,30 @@ export class FunctionPool {
     );
     this.slots.add(slot);
     return slot;
+  }
+
+  /** A worker's results, in the order it ran them; anything not for its head is ignored. */
+  private settle(slot: Slot, flat: ResultsMessage): void {
+    // Results arrive together; each is timed from when the previous one (or its start) was seen.
+    const now = performance.now();
+    let settled = 0;
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      const head = slot.queue[0];
+      if (head === undefined || head.requestId !== flat[i]) continue;
+      slot.queue.shift();
+      settled++;
+      const answer = flat[i + 2];
+      if (flat[i + 1] === RESULT_OK) head.settle(answer);
+      else head.fail(parseFailure(answer));
+    }
+    if (settled === 0) return;
+    const ranMs = (now - slot.headSince) / settled;
+    slot.paceMs = slot.paceMs === undefined ? ranMs : slot.paceMs + (ranMs - slot.paceMs) / 8;
+    cancel(slot.headDeadline);
+    slot.headDeadline = undefined;
+    if (slot.queue.length > 0) this.arm(slot);
+    else if (slot.generation !== this.generation) this.retire(slot);
+    this.pump();
   }
 
   /** Invocations a lost worker had not started yet go back to the front of the line. */

@@ -2,9 +2,9 @@ import { existsSync, type FSWatcher, watch } from "node:fs";
 import type { FunctionConfig } from "../config/schema.ts";
 import type { EventFacts } from "../integrations/lambda-events.ts";
 import type { Logger } from "../observe/logger.ts";
-import { cancel, deadline } from "./coarse-timers.ts";
+import { within } from "./coarse-timers.ts";
 import { FunctionPool } from "./function-pool.ts";
-import type { InvocationResult, ProxyInvocationResult } from "./invocation.ts";
+import type { InvocationResult, ProxyOutcome } from "./invocation.ts";
 import { RemoteFunction } from "./remote-function.ts";
 
 const EXTENSIONS = [".js", ".mjs", ".cjs", ".ts"];
@@ -35,26 +35,12 @@ export function functionNameFromUri(uri: string): string | undefined {
 /** What integrations call: a local worker pool or a remote Lambda. */
 export interface FunctionInvoker {
   invoke(requestId: string, event: unknown): Promise<InvocationResult>;
-  /** AWS_PROXY: the request's event by AWS's rules, and the result made a response by them. */
-  invokeProxy(facts: EventFacts): Promise<ProxyInvocationResult>;
+  /**
+   * AWS_PROXY: the request's event by AWS's rules, and the result made a response by them; `done`
+   * is called once, with "timeout" if there is no outcome within `timeoutMs`.
+   */
+  invokeProxy(facts: EventFacts, timeoutMs: number, done: (outcome: ProxyOutcome) => void): void;
   close(): Promise<void>;
-}
-
-/** Waits for an invocation, giving up after the integration timeout (the function may still be running). */
-export function within<T>(invocation: Promise<T>, timeoutMs: number): Promise<T | "timeout"> {
-  return new Promise((resolve, reject) => {
-    const timer = deadline(timeoutMs, () => resolve("timeout"));
-    invocation.then(
-      (result) => {
-        cancel(timer);
-        resolve(result);
-      },
-      (err: unknown) => {
-        cancel(timer);
-        reject(err);
-      },
-    );
-  });
 }
 
 /** Invokes, giving up after the integration timeout (the function may still be running). */

@@ -18,21 +18,27 @@ export type InvokeMessage = Array<string | WireFacts>;
 export const RESULT_OK = "ok";
 export const RESULT_FAILED = "failed";
 
+/**
+ * Results, the message a worker sends most, as a bare array (no keys to clone): three entries each,
+ * the request id, RESULT_OK or RESULT_FAILED, and the result as JSON (a ready-made event), the
+ * response (AWS_PROXY: WireResponse), or the failure as JSON.
+ */
+export type ResultsMessage = Array<string | WireResponse>;
+
 /** Messages from a worker to the gateway. */
 export type WorkerMessage =
+  | ResultsMessage
   | { type: "ready" }
   | { type: "init-error"; errorType: string; errorMessage: string }
-  /**
-   * Results, three entries each: the request id, RESULT_OK or RESULT_FAILED, and the result as JSON
-   * (a ready-made event), the response (AWS_PROXY: WireResponse), or the failure as JSON.
-   */
-  | { type: "results"; flat: Array<string | WireResponse> }
   | { type: "log"; requestId: string | undefined; level: string; text: string };
 
 /** An AWS_PROXY invocation's outcome: the response by AWS's rules, or why there is none. */
 export type ProxyInvocationResult =
   | { ok: true; response: ProxyResponse }
   | { ok: false; errorType: string; errorMessage: string; trace?: string[] };
+
+/** An AWS_PROXY invocation's outcome as the integration sees it: "timeout" after its timeout. */
+export type ProxyOutcome = ProxyInvocationResult | "timeout";
 
 /** What API Gateway makes of a result its rules reject (it answers 502). */
 export const MALFORMED_PROXY_RESPONSE = {

@@ -2,7 +2,8 @@ import { request } from "undici";
 import { signRequest } from "../auth/sigv4/sign-request.ts";
 import { type EventFacts, proxyEvent } from "../integrations/lambda-events.ts";
 import { proxyResponse } from "../integrations/lambda-response.ts";
-import { type InvocationResult, MALFORMED_PROXY_RESPONSE, type ProxyInvocationResult } from "./invocation.ts";
+import { within } from "./coarse-timers.ts";
+import { type InvocationResult, MALFORMED_PROXY_RESPONSE, type ProxyOutcome } from "./invocation.ts";
 
 export interface RemoteFunctionSpec {
   /** Lambda API endpoint, e.g. `https://lambda.us-east-1.amazonaws.com` or an emulator's URL. */
@@ -76,11 +77,15 @@ export class RemoteFunction {
     }
   }
 
-  async invokeProxy(facts: EventFacts): Promise<ProxyInvocationResult> {
-    const outcome = await this.invoke(facts.requestId, proxyEvent(facts));
-    if (!outcome.ok) return outcome;
-    const response = proxyResponse(facts.route.format, outcome.result);
-    return response === undefined ? MALFORMED_PROXY_RESPONSE : { ok: true, response };
+  invokeProxy(facts: EventFacts, timeoutMs: number, done: (outcome: ProxyOutcome) => void): void {
+    within(this.invoke(facts.requestId, proxyEvent(facts)), timeoutMs).then((outcome) => {
+      if (outcome === "timeout" || !outcome.ok) {
+        done(outcome);
+        return;
+      }
+      const response = proxyResponse(facts.route.format, outcome.result);
+      done(response === undefined ? MALFORMED_PROXY_RESPONSE : { ok: true, response });
+    });
   }
 
   async close(): Promise<void> {}

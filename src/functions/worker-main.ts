@@ -147,7 +147,7 @@ let flushQueued = false;
 function flushResults(): void {
   flushQueued = false;
   if (unsent.length === 0) return;
-  post({ type: "results", flat: unsent });
+  post(unsent);
   unsent = [];
 }
 

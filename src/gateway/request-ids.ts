@@ -73,7 +73,24 @@ export function newExtendedRequestId(): string {
   return id;
 }
 
+const TRACE_RANDOM_LENGTH = 24;
+let traceRandom = "";
+let traceRandomAt = 0;
+let traceSecond = -1;
+let tracePrefix = "";
+
 /** `X-Amzn-Trace-Id` root in X-Ray's format: `Root=1-{8 hex epoch secs}-{24 hex}`. */
 export function newTraceId(nowMs: number): string {
-  return `Root=1-${Math.floor(nowMs / 1000).toString(16)}-${take(12).toString("hex")}`;
+  if (traceRandomAt === traceRandom.length) {
+    traceRandom = randomBytes((TRACE_RANDOM_LENGTH / 2) * BATCH).toString("hex");
+    traceRandomAt = 0;
+  }
+  const second = Math.floor(nowMs / 1000);
+  if (second !== traceSecond) {
+    tracePrefix = `Root=1-${second.toString(16)}-`;
+    traceSecond = second;
+  }
+  const random = traceRandom.slice(traceRandomAt, traceRandomAt + TRACE_RANDOM_LENGTH);
+  traceRandomAt += TRACE_RANDOM_LENGTH;
+  return tracePrefix + random;
 }

@@ -1,4 +1,5 @@
-import { type FunctionInvoker, within } from "../functions/function-registry.ts";
+import type { FunctionInvoker } from "../functions/function-registry.ts";
+import type { ProxyOutcome } from "../functions/invocation.ts";
 import type { CompiledStage, IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { firstHeader } from "../gateway/raw-headers.ts";
@@ -64,55 +65,77 @@ function failure(ctx: RequestContext): GatewayResponse {
 export function lambdaProxyIntegration(options: LambdaProxyOptions): IntegrationHandler {
   // The route's part of every event, worked out once per stage (compiled stages are immutable).
   const routes = new WeakMap<CompiledStage, EventRoute>();
-  return async (ctx) => {
-    const { res } = ctx;
-    const apiType = ctx.stage.apiType;
-    if (options.pool === undefined) {
-      sendGatewayResponse(res, apiType, ctx, failure(ctx));
-      return;
-    }
-    let payload: EventBody = NO_BODY;
-    try {
-      // A request without a body has `body: null`, and nothing to await.
-      if (declaresBody(ctx.req)) {
-        const bytes = await readBody(ctx.req);
-        const binary = options.isBinary(firstHeader(ctx.req.rawHeaders, "content-type"));
-        payload = {
-          body: binary ? bytes.toString("base64") : bytes.toString("utf8"),
-          isBase64Encoded: binary,
-        };
-      }
-    } catch (err) {
-      const type = gatewayResponseFor(err);
-      sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
-      return;
-    }
+  const routeOf = (ctx: RequestContext): EventRoute => {
     let route = routes.get(ctx.stage);
     if (route === undefined || route.resourceId !== ctx.route.resourceId) {
       route = eventRoute(ctx, options.accountId, options.payloadFormatVersion);
       routes.set(ctx.stage, route);
     }
-    const outcome = await within(
-      options.pool.invokeProxy(eventFacts(ctx, route, payload)),
-      options.timeoutMs,
-    );
-    if (outcome === "timeout") {
-      sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.INTEGRATION_TIMEOUT);
-      return;
-    }
-    if (!outcome.ok) {
+    return route;
+  };
+  /** Invokes and answers; settles once the response is written (rejects if writing it throws). */
+  const invoke = (ctx: RequestContext, pool: FunctionInvoker, payload: EventBody): Promise<void> =>
+    new Promise((resolve, reject) => {
+      pool.invokeProxy(eventFacts(ctx, routeOf(ctx), payload), options.timeoutMs, (outcome) => {
+        try {
+          answer(ctx, outcome);
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  return async (ctx) => {
+    const { res } = ctx;
+    const apiType = ctx.stage.apiType;
+    const { pool } = options;
+    if (pool === undefined) {
       sendGatewayResponse(res, apiType, ctx, failure(ctx));
       return;
     }
-    const { response } = outcome;
-    const body = responseBytes(response);
-    const headers = idHeaders(apiType, ctx);
-    if (apiType === "REST") headers.push("X-Amzn-Trace-Id", newTraceId(ctx.startMs));
-    headers.push(...response.headers);
-    if (!response.headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type"))
-      headers.push("Content-Type", "application/json");
-    headers.push("Content-Length", String(typeof body === "string" ? Buffer.byteLength(body) : body.length));
-    res.writeHead(response.statusCode, headers);
-    res.end(body);
+    // A request without a body has `body: null`, and nothing to await.
+    if (!declaresBody(ctx.req)) return invoke(ctx, pool, NO_BODY);
+    let payload: EventBody;
+    try {
+      const bytes = await readBody(ctx.req);
+      const binary = options.isBinary(firstHeader(ctx.req.rawHeaders, "content-type"));
+      payload = {
+        body: binary ? bytes.toString("base64") : bytes.toString("utf8"),
+        isBase64Encoded: binary,
+      };
+    } catch (err) {
+      const type = gatewayResponseFor(err);
+      sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
+      return;
+    }
+    return invoke(ctx, pool, payload);
   };
+}
+
+/** The function's response, or the gateway response for a timeout or a failure. */
+function answer(ctx: RequestContext, outcome: ProxyOutcome): void {
+  const { res } = ctx;
+  const apiType = ctx.stage.apiType;
+  if (outcome === "timeout") {
+    sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.INTEGRATION_TIMEOUT);
+    return;
+  }
+  if (!outcome.ok) {
+    sendGatewayResponse(res, apiType, ctx, failure(ctx));
+    return;
+  }
+  const { response } = outcome;
+  const body = responseBytes(response);
+  const headers = idHeaders(apiType, ctx);
+  if (apiType === "REST") headers.push("X-Amzn-Trace-Id", newTraceId(ctx.startMs));
+  let typed = false;
+  for (let i = 0; i < response.headers.length; i += 2) {
+    const name = response.headers[i]!;
+    headers.push(name, response.headers[i + 1]!);
+    if (!typed && name.length === 12 && name.toLowerCase() === "content-type") typed = true;
+  }
+  if (!typed) headers.push("Content-Type", "application/json");
+  headers.push("Content-Length", String(typeof body === "string" ? Buffer.byteLength(body) : body.length));
+  res.writeHead(response.statusCode, headers);
+  res.end(body);
 }

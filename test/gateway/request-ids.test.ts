@@ -31,3 +31,16 @@ test("X-Amzn-Trace-Id roots carry the epoch seconds in hex", () => {
   assert.match(root, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
   assert.equal(Number.parseInt(root.slice(7, 15), 16), Date.UTC(2026, 10, 26) / 1000 + 1);
 });
+
+test("X-Amzn-Trace-Id roots are unique across batches, and follow the clock", () => {
+  const seen = new Set<string>();
+  let at = Date.UTC(2026, 10, 26);
+  for (let i = 0; i < DRAWS; i++) {
+    if (i % 1000 === 0) at += 1000;
+    const root = newTraceId(at);
+    assert.match(root, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
+    assert.equal(Number.parseInt(root.slice(7, 15), 16), at / 1000);
+    seen.add(root.slice(16));
+  }
+  assert.equal(seen.size, DRAWS);
+});
