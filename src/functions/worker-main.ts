@@ -132,20 +132,15 @@ function invoke(handler: Handler, requestId: string, event: unknown): Promise<In
   });
 }
 
-/** Below this (a moving average), an invocation's result waits for the next ones' to go back with them. */
-const FAST_INVOCATION_MS = 0.1;
-
 const MARSHAL_ERROR: InvocationResult = {
   ok: false,
   errorType: "Runtime.MarshalError",
   errorMessage: "Unable to marshal response",
 };
 
-/** Results not yet sent to the gateway, three entries each (see WorkerMessage). */
+/** Results not yet sent to the gateway, three entries each (see ResultsMessage). */
 let unsent: Array<string | WireResponse> = [];
-let flushQueued = false;
 function flushResults(): void {
-  flushQueued = false;
   if (unsent.length === 0) return;
   post(unsent);
   unsent = [];
@@ -204,38 +199,28 @@ try {
     });
   } else {
     // Invocations run strictly one at a time, in arrival order, as in one Lambda execution environment.
-    // A fast function's results go back together when the queue is empty (a message and a wake-up of
-    // the gateway thread saved per invocation); one that waits on I/O lets those before it go (the
-    // immediate runs once the loop is idle). A slow function's go back one by one.
+    // Each result goes back as soon as it is ready: one held back while the next invocation runs would
+    // be lost if that one hangs or takes the worker down (and the gateway would take the finished one
+    // for the culprit, and run the next again).
     const queue: Item[] = [];
     let draining = false;
-    let averageMs = 0;
     const drain = async () => {
       draining = true;
       for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
         currentRequest = item.requestId;
-        if (unsent.length > 0) {
-          if (averageMs > FAST_INVOCATION_MS) flushResults();
-          else if (!flushQueued) {
-            flushQueued = true;
-            setImmediate(flushResults);
-          }
-        }
         let event: unknown;
         try {
           event = eventOf(item);
         } catch (err) {
           report(item, errorResult(err));
+          flushResults();
           continue;
         }
-        const started = performance.now();
-        const result = await invoke(handler, item.requestId, event);
-        averageMs += (performance.now() - started - averageMs) / 8;
-        report(item, result);
+        report(item, await invoke(handler, item.requestId, event));
+        flushResults();
         currentRequest = undefined;
       }
       draining = false;
-      flushResults();
     };
     port.on("message", (message: InvokeMessage) => {
       for (let i = 0; i + 2 < message.length; i += 3) {

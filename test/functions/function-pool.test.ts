@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -94,6 +94,20 @@ describe("function pool: execution environments", () => {
     assert.deepEqual(await fast, { ok: true, result: { fast: true } });
     writeFileSync(file, "");
     assert.deepEqual(await waiting, { ok: true, result: { sawFile: true } });
+  });
+
+  test("an invocation keeps its result when the next one in its environment hangs, which runs once", async () => {
+    const p = make("handlers.mjs", "hangs", { concurrency: 1, timeoutMs: 300 });
+    await p.invoke("warm", { n: 0 });
+    const log = join(mkdtempSync(join(tmpdir(), "portico-pool-")), "runs");
+    // Both go to the one environment in one message: the first finishes, the second never does.
+    const [fast, hung] = await Promise.all([
+      p.invoke("fast", { n: 1, log }),
+      p.invoke("hung", { n: 2, log, hang: true }),
+    ]);
+    assert.deepEqual(fast, { ok: true, result: { n: 1 } });
+    assert.equal((hung as { errorType: string }).errorType, "Sandbox.Timedout");
+    assert.deepEqual(readFileSync(log, "utf8").trim().split("\n"), ["1", "2"]);
   });
 
   test("invocations queued behind one that crashes its environment run in a fresh one", async () => {
