@@ -18,14 +18,39 @@ const MAX_BATCH = 128;
 
 const CODES: readonly Admission[] = ["admitted", "throttled", "quota-exceeded"];
 
-/** The decisions asked for since the last call to Redis, flattened as the script takes them. */
+/** The decisions asked for since the last call to Redis, laid out as ADMIT_BATCH takes them. */
 interface Batch {
-  keys: string[];
-  args: (string | number)[];
+  /** Bucket keys, each once, with its index (1-based) and its rate and burst. */
+  buckets: Map<string, number>;
+  bucketKeys: string[];
+  bucketArgs: number[];
+  /** Quota counters: per subject and period, the period counter then the day counter. */
+  counters: Map<string, number>;
+  counterKeys: string[];
+  decisions: (string | number)[];
   waiters: ((admission: Admission) => void)[];
 }
 
-const emptyBatch = (): Batch => ({ keys: [], args: [], waiters: [] });
+const emptyBatch = (): Batch => ({
+  buckets: new Map(),
+  bucketKeys: [],
+  bucketArgs: [],
+  counters: new Map(),
+  counterKeys: [],
+  decisions: [],
+  waiters: [],
+});
+
+/** Buckets are built at deploy time: each one's Redis key is worked out once. */
+const bucketKeys = new WeakMap<Bucket, string>();
+function bucketKey(b: Bucket): string {
+  let key = bucketKeys.get(b);
+  if (key === undefined) {
+    key = redisKey("bucket", b.key);
+    bucketKeys.set(b, key);
+  }
+  return key;
+}
 
 /**
  * Cluster-wide traffic state on Redis: token buckets and quotas decided by a Lua script, one call for
@@ -91,19 +116,37 @@ export class RedisTraffic implements TrafficBackend {
   }
 
   admit(buckets: readonly Bucket[], quota: QuotaCharge | undefined): Promise<Admission> {
-    const { keys, args, waiters } = this.batch;
+    const batch = this.batch;
+    const { decisions, waiters } = batch;
     // The first decision of a batch sends it after this turn's other requests have joined it.
     if (waiters.length === 0) setImmediate(this.send);
-    args.push(buckets.length, quota === undefined ? 0 : 1);
+    const sizeAt = decisions.length;
+    decisions.push(0);
+    let n = 0;
     for (const b of buckets) {
-      keys.push(redisKey("bucket", b.key));
-      args.push(b.rate, b.burst);
+      const key = bucketKey(b);
+      let index = batch.buckets.get(key);
+      if (index === undefined) {
+        index = batch.bucketKeys.push(key);
+        batch.buckets.set(key, index);
+        batch.bucketArgs.push(b.rate, b.burst);
+      }
+      // A bucket counts once per decision, as it would alone.
+      if (decisions.indexOf(index, sizeAt + 1) !== -1) continue;
+      decisions.push(index);
+      n++;
     }
-    if (quota !== undefined) {
-      keys.push(redisKey("quota", quota.subject, String(quota.periodStartMs)));
-      keys.push(redisKey("usage", quota.subject, quota.day));
+    decisions[sizeAt] = n;
+    if (quota === undefined) decisions.push(0);
+    else {
+      const periodKey = redisKey("quota", quota.subject, String(quota.periodStartMs));
+      let index = batch.counters.get(periodKey);
+      if (index === undefined) {
+        index = batch.counterKeys.push(periodKey, redisKey("usage", quota.subject, quota.day)) - 1;
+        batch.counters.set(periodKey, index);
+      }
       // The period counter outlives its period by a day, for GetUsage's remaining figures.
-      args.push(quota.limit, Math.ceil(quota.periodEndMs / 1000) + 86_400, USAGE_DAYS_KEPT_S);
+      decisions.push(index, quota.limit, Math.ceil(quota.periodEndMs / 1000) + 86_400, USAGE_DAYS_KEPT_S);
     }
     const decided = new Promise<Admission>((resolve) => waiters.push(resolve));
     if (waiters.length === MAX_BATCH) this.send();
@@ -112,10 +155,12 @@ export class RedisTraffic implements TrafficBackend {
 
   /** Sends the pending decisions (if any) in one script call and settles each from its code. */
   private readonly send = (): void => {
-    const { keys, args, waiters } = this.batch;
+    const { bucketKeys, bucketArgs, counterKeys, decisions, waiters } = this.batch;
     if (waiters.length === 0) return;
     this.batch = emptyBatch();
-    this.redis.porticoAdmitBatch(keys.length, ...keys, waiters.length, ...args).then(
+    const keys = bucketKeys.concat(counterKeys);
+    const args = [bucketKeys.length, ...bucketArgs, waiters.length, ...decisions];
+    this.redis.porticoAdmitBatch(keys.length, ...keys, ...args).then(
       (codes) => {
         for (let i = 0; i < waiters.length; i++) waiters[i]!(CODES[codes[i]!] ?? "throttled");
       },

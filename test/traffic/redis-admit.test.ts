@@ -58,6 +58,24 @@ describe("Redis admission, batched", () => {
     assert.deepEqual(tally(alone), { admitted: 97, throttled: 3 });
   });
 
+  test("a bucket named twice in one decision gives one token, as it would alone", async () => {
+    const bucket: Bucket = { key: "test/twice", rate: 0.001, burst: 3 };
+    const admissions = await Promise.all(
+      Array.from({ length: 5 }, () => traffic.admit([bucket, bucket], undefined)),
+    );
+    assert.deepEqual(tally(admissions), { admitted: 3, throttled: 2 });
+  });
+
+  test("buckets are written once per batch, and the next batch starts from what it left", async () => {
+    const bucket: Bucket = { key: "test/carried", rate: 0.001, burst: 50 };
+    for (const expected of [{ admitted: 20 }, { admitted: 20 }, { admitted: 10, throttled: 10 }]) {
+      const admissions = await Promise.all(
+        Array.from({ length: 20 }, () => traffic.admit([bucket], undefined)),
+      );
+      assert.deepEqual(tally(admissions), expected);
+    }
+  });
+
   test("a quota admits exactly its limit across more decisions than one call carries", async () => {
     const bucket: Bucket = { key: "test/roomy", rate: 1e6, burst: 1e6 };
     const charge = quota("plan1/key1", 200);
