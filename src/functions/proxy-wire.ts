@@ -21,7 +21,8 @@ export type WireFacts = readonly [
   startMs: number,
   rawHeaders: readonly string[],
   pathParams: readonly string[],
-  authorizer: Record<string, unknown> | null,
+  /** As JSON text (or ""): only plain strings and arrays of strings cross, so nothing can fail to clone. */
+  authorizer: string,
   body: string | null,
   isBase64Encoded: boolean,
 ];
@@ -40,7 +41,7 @@ export function factsToWire(f: EventFacts): WireFacts {
     f.startMs,
     f.rawHeaders,
     params,
-    f.authorizer ?? null,
+    f.authorizer === undefined ? "" : JSON.stringify(f.authorizer),
     f.body,
     f.isBase64Encoded,
   ];
@@ -63,7 +64,7 @@ export function factsFromWire(route: EventRoute, a: WireFacts): EventFacts {
     startMs: a[7],
     rawHeaders: a[8],
     pathParams,
-    authorizer: a[10] ?? undefined,
+    authorizer: a[10] === "" ? undefined : (JSON.parse(a[10]) as Record<string, unknown>),
     body: a[11],
     isBase64Encoded: a[12],
   };
