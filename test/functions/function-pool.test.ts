@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { pino } from "pino";
 import { FunctionPool, type FunctionSpec } from "../../src/functions/function-pool.ts";
+import type { ProxyOutcome } from "../../src/functions/invocation.ts";
+import type { EventFacts } from "../../src/integrations/lambda-events.ts";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
 const log = pino({ level: "silent" });
@@ -108,6 +110,53 @@ describe("function pool: execution environments", () => {
     assert.deepEqual(fast, { ok: true, result: { n: 1 } });
     assert.equal((hung as { errorType: string }).errorType, "Sandbox.Timedout");
     assert.deepEqual(readFileSync(log, "utf8").trim().split("\n"), ["1", "2"]);
+  });
+
+  test("AWS_PROXY: a worker sent more routes than it keeps forgets the old ones and builds every event right", async () => {
+    const p = make("handlers.mjs", "echo", { concurrency: 1 });
+    // Route objects live as long as their deployment, as the integration's are.
+    const routes = Array.from({ length: 1100 }, (_, n) => ({
+      format: "1.0" as const,
+      apiType: "REST" as const,
+      accountId: "000000000000",
+      apiId: "manyroutes",
+      stageName: `stage${n}`,
+      resourcePath: "/things/{id}",
+      resourceId: `res${n}`,
+      stageVariables: {},
+    }));
+    const facts = (n: number): EventFacts => ({
+      route: routes[n]!,
+      method: "GET",
+      path: `/things/${n}`,
+      rawQuery: "",
+      httpVersion: "1.1",
+      rawHeaders: ["Host", "manyroutes.execute-api.us-east-1.localhost"],
+      clientIp: "127.0.0.1",
+      requestId: `r${n}`,
+      extendedRequestId: `e${n}`,
+      startMs: Date.UTC(2026, 10, 26),
+      pathParams: { id: String(n) },
+      authorizer: n % 2 === 0 ? { principalId: `p${n}` } : undefined,
+      body: null,
+      isBase64Encoded: false,
+    });
+    const outcomes = await Promise.all(
+      // 1100 routes (a worker keeps 1024), each used twice: once sent whole, once by its id.
+      Array.from({ length: 2200 }, (_, i) => {
+        const f = facts(i % 1100);
+        return new Promise<ProxyOutcome>((done) => p.invokeProxy(f, 5000, done));
+      }),
+    );
+    outcomes.forEach((outcome, i) => {
+      const n = i % 1100;
+      assert.ok(outcome !== "timeout" && outcome.ok, `invocation ${i}: ${JSON.stringify(outcome)}`);
+      const { event } = JSON.parse(outcome.response.body);
+      assert.equal(event.requestContext.stage, `stage${n}`);
+      assert.equal(event.requestContext.resourceId, `res${n}`);
+      assert.deepEqual(event.pathParameters, { id: String(n) });
+      assert.equal(event.requestContext.authorizer?.principalId, n % 2 === 0 ? `p${n}` : undefined);
+    });
   });
 
   test("invocations queued behind one that crashes its environment run in a fresh one", async () => {
