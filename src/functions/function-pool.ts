@@ -75,9 +75,13 @@ const WORKER = new URL("./worker-main.ts", import.meta.url);
  * - while every worker is busy, one may hold as many beyond the running one as it runs in
  *   PREFETCH_BUDGET_MS, within [1, MAX_PREFETCH] (8 before its pace is known);
  * - a worker that is being sent invocations this turn anyway takes another one rather than an idle
- *   worker being woken for it, if all ahead of it will be done within PREFETCH_BUDGET_MS.
+ *   worker being woken for it, if all ahead of it will be done within PREFETCH_BUDGET_MS;
+ * - a busy worker takes one rather than an idle worker being woken for it if all ahead of it will be
+ *   done within PREFER_BUSY_MS, about what waking a thread costs: so a fast function's load gathers
+ *   on one or two workers in long batches, and a slower one's is not queued while a worker idles.
  */
 const PREFETCH_BUDGET_MS = 2;
+const PREFER_BUSY_MS = 0.2;
 const MAX_PREFETCH = 64;
 const UNPACED_PREFETCH = 8;
 
@@ -87,8 +91,8 @@ function prefetchBound(paceMs: number | undefined): number {
 }
 
 /** Whether a new invocation behind this worker's queue would start within the budget. */
-const startsSoon = (slot: Slot): boolean =>
-  slot.paceMs !== undefined && slot.queue.length * slot.paceMs <= PREFETCH_BUDGET_MS;
+const startsWithin = (slot: Slot, budgetMs: number): boolean =>
+  slot.paceMs !== undefined && slot.queue.length * slot.paceMs <= budgetMs;
 
 const INIT_TIMEOUT_MS = 10_000;
 
@@ -253,7 +257,8 @@ export class FunctionPool {
 
   /**
    * A worker already being sent invocations this turn (it will be woken anyway) while it has room
-   * within its bound, else an idle one, else a new one, else the least loaded within its bound.
+   * within its bound, else a busy one that will start it almost at once, else an idle one, else a
+   * new one, else the least loaded within its bound.
    */
   private pick(): Slot | undefined {
     let best: Slot | undefined;
@@ -261,12 +266,17 @@ export class FunctionPool {
     let idle: Slot | undefined;
     for (const slot of this.slots) {
       if (slot.generation !== this.generation || slot.initError !== undefined) continue;
-      if (slot.outbox.length > 0 && slot.queue.length <= MAX_PREFETCH && startsSoon(slot)) return slot;
+      if (
+        slot.outbox.length > 0 &&
+        slot.queue.length <= MAX_PREFETCH &&
+        startsWithin(slot, PREFETCH_BUDGET_MS)
+      )
+        return slot;
       if (slot.queue.length === 0) idle ??= slot;
       else {
         if (
           slot.queue.length <= MAX_PREFETCH &&
-          startsSoon(slot) &&
+          startsWithin(slot, PREFER_BUSY_MS) &&
           (soon === undefined || slot.queue.length < soon.queue.length)
         )
           soon = slot;
