@@ -65,14 +65,17 @@ export function javaEquals(a: unknown, b: unknown): boolean {
 
 /** JSON → Java-shaped values: objects become JMap, fractional numbers JDouble. */
 export function fromJson(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(fromJson);
-  if (v !== null && typeof v === "object") {
-    const m = new JMap();
-    for (const [k, x] of Object.entries(v)) m.set(k, fromJson(x));
-    return m;
+  if (typeof v === "number") return Number.isInteger(v) ? v : new JDouble(v);
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) {
+    const list: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) list[i] = fromJson(v[i]);
+    return list;
   }
-  if (typeof v === "number" && !Number.isInteger(v)) return new JDouble(v);
-  return v;
+  const m = new JMap();
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) m.set(k, fromJson(o[k]));
+  return m;
 }
 
 /** Java-shaped values → JSON-ready JavaScript. */
