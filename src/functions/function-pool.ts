@@ -11,9 +11,17 @@ import {
   type ProxyOutcome,
   RESULT_OK,
   type ResultsMessage,
+  type TextInvocationResult,
   type WorkerMessage,
 } from "./invocation.ts";
-import { factsToWire, ROUTE_RESET, ROUTE_SEPARATOR, responseFromWire, type WireFacts } from "./proxy-wire.ts";
+import {
+  factsToWire,
+  ROUTE_RESET,
+  ROUTE_SEPARATOR,
+  responseFromWire,
+  TEXT_EVENT,
+  type WireFacts,
+} from "./proxy-wire.ts";
 
 export interface FunctionSpec {
   name: string;
@@ -31,8 +39,8 @@ export interface FunctionSpec {
 /** An invocation waiting for, or running in, a worker. */
 interface Invocation {
   requestId: string;
-  /** AWS_PROXY: the route, sent to each worker once (see proxy-wire.ts). */
-  route: EventRoute | undefined;
+  /** AWS_PROXY: the route, sent to each worker once (see proxy-wire.ts); "text": a template's output. */
+  route: EventRoute | "text" | undefined;
   /** The request's facts (AWS_PROXY), or the event as JSON. */
   payload: string | WireFacts;
   /** Called with what the worker answered for a success (see WorkerMessage), unchecked. */
@@ -188,6 +196,28 @@ export class FunctionPool {
   }
 
   /**
+   * AWS (non-proxy) integrations: the event is a mapping template's output, read by the worker (JSON,
+   * else the text itself; `{}` when empty), and the result comes back as its JSON text, unparsed.
+   */
+  invokeText(requestId: string, payload: string): Promise<TextInvocationResult> {
+    if (this.closed) return Promise.resolve(POOL_CLOSED);
+    return new Promise((resolve) => {
+      this.enqueue({
+        requestId,
+        route: "text",
+        payload,
+        settle: (json) =>
+          resolve(
+            typeof json === "string"
+              ? { ok: true, json }
+              : { ok: false, errorType: "Runtime.MarshalError", errorMessage: "Unable to marshal response" },
+          ),
+        fail: resolve as (failure: InvocationResult) => void,
+      });
+    });
+  }
+
+  /**
    * AWS_PROXY: the worker builds the event from the request's facts and applies AWS's result rules.
    * `done` is called once: with the outcome, or with "timeout" after `timeoutMs` (the integration's
    * timeout; the function may still be running).
@@ -247,7 +277,11 @@ export class FunctionPool {
       slot.queue.push(invocation);
       slot.outbox.push(
         invocation.requestId,
-        invocation.route === undefined ? "" : routeRef(slot, invocation.route),
+        invocation.route === undefined
+          ? ""
+          : invocation.route === "text"
+            ? TEXT_EVENT
+            : routeRef(slot, invocation.route),
         invocation.payload,
       );
       if (slot.queue.length === 1 && slot.ready) this.arm(slot);

@@ -4,7 +4,7 @@ import type { EventFacts } from "../integrations/lambda-events.ts";
 import type { Logger } from "../observe/logger.ts";
 import { within } from "./coarse-timers.ts";
 import { FunctionPool } from "./function-pool.ts";
-import type { InvocationResult, ProxyOutcome } from "./invocation.ts";
+import type { InvocationResult, ProxyOutcome, TextInvocationResult } from "./invocation.ts";
 import { RemoteFunction } from "./remote-function.ts";
 
 const EXTENSIONS = [".js", ".mjs", ".cjs", ".ts"];
@@ -35,6 +35,8 @@ export function functionNameFromUri(uri: string): string | undefined {
 /** What integrations call: a local worker pool or a remote Lambda. */
 export interface FunctionInvoker {
   invoke(requestId: string, event: unknown): Promise<InvocationResult>;
+  /** A mapping template's output as the event (JSON, else the text; `{}` when empty); the result as JSON text. */
+  invokeText(requestId: string, payload: string): Promise<TextInvocationResult>;
   /**
    * AWS_PROXY: the request's event by AWS's rules, and the result made a response by them; `done`
    * is called once, with "timeout" if there is no outcome within `timeoutMs`.

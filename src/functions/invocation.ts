@@ -8,8 +8,9 @@ export type InvocationResult =
 
 /**
  * Invocations handed to a worker, in the order it must run them, one at a time: three entries each,
- * the request id, a route reference (AWS_PROXY, see proxy-wire.ts) or "" (a ready-made event), and
- * the request's facts (WireFacts) or the event as JSON. Strings and arrays of strings cross threads
+ * the request id, a route reference (AWS_PROXY, see proxy-wire.ts), "" (a ready-made event) or
+ * TEXT_EVENT (a mapping template's output), and the request's facts (WireFacts), the event as JSON,
+ * or the template's output. Strings and arrays of strings cross threads
  * far cheaper than objects; several invocations per message save a thread wake-up each.
  */
 export type InvokeMessage = Array<string | WireFacts>;
@@ -31,6 +32,11 @@ export type WorkerMessage =
   | { type: "ready" }
   | { type: "init-error"; errorType: string; errorMessage: string }
   | { type: "log"; requestId: string | undefined; level: string; text: string };
+
+/** An invocation whose result is wanted as the JSON text the function's result serialises to. */
+export type TextInvocationResult =
+  | { ok: true; json: string }
+  | { ok: false; errorType: string; errorMessage: string; trace?: string[] };
 
 /** An AWS_PROXY invocation's outcome: the response by AWS's rules, or why there is none. */
 export type ProxyInvocationResult =

@@ -3,7 +3,12 @@ import { signRequest } from "../auth/sigv4/sign-request.ts";
 import { type EventFacts, proxyEvent } from "../integrations/lambda-events.ts";
 import { proxyResponse } from "../integrations/lambda-response.ts";
 import { within } from "./coarse-timers.ts";
-import { type InvocationResult, MALFORMED_PROXY_RESPONSE, type ProxyOutcome } from "./invocation.ts";
+import {
+  type InvocationResult,
+  MALFORMED_PROXY_RESPONSE,
+  type ProxyOutcome,
+  type TextInvocationResult,
+} from "./invocation.ts";
 
 export interface RemoteFunctionSpec {
   /** Lambda API endpoint, e.g. `https://lambda.us-east-1.amazonaws.com` or an emulator's URL. */
@@ -75,6 +80,19 @@ export class RemoteFunction {
     } catch (err) {
       return { ok: false, errorType: "ServiceException", errorMessage: (err as Error).message };
     }
+  }
+
+  async invokeText(requestId: string, payload: string): Promise<TextInvocationResult> {
+    let event: unknown = {};
+    if (payload.trim() !== "") {
+      try {
+        event = JSON.parse(payload);
+      } catch {
+        event = payload;
+      }
+    }
+    const outcome = await this.invoke(requestId, event);
+    return outcome.ok ? { ok: true, json: JSON.stringify(outcome.result ?? null) } : outcome;
   }
 
   invokeProxy(facts: EventFacts, timeoutMs: number, done: (outcome: ProxyOutcome) => void): void {

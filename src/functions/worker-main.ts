@@ -23,13 +23,14 @@ import {
   ROUTE_RESET,
   ROUTE_SEPARATOR,
   responseToWire,
+  TEXT_EVENT,
   type WireFacts,
   type WireResponse,
 } from "./proxy-wire.ts";
 
 /** One invocation: a ready-made event as JSON, or an AWS_PROXY request's route and facts. */
 type Item =
-  | { requestId: string; route: undefined; event: string }
+  | { requestId: string; route: undefined; event: string; text: boolean }
   | { requestId: string; route: EventRoute; facts: WireFacts };
 
 const port = parentPort!;
@@ -183,8 +184,17 @@ function report(item: Item, result: InvocationResult): void {
   else unsent.push(item.requestId, RESULT_OK, responseToWire(response));
 }
 
-const eventOf = (item: Item): unknown =>
-  item.route === undefined ? JSON.parse(item.event) : proxyEvent(factsFromWire(item.route, item.facts));
+function eventOf(item: Item): unknown {
+  if (item.route !== undefined) return proxyEvent(factsFromWire(item.route, item.facts));
+  if (!item.text) return JSON.parse(item.event);
+  // A template's output: JSON when it parses, else the text itself; nothing at all is `{}`.
+  if (item.event.trim() === "") return {};
+  try {
+    return JSON.parse(item.event);
+  } catch {
+    return item.event;
+  }
+}
 
 try {
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown> & {
@@ -227,7 +237,13 @@ try {
         const requestId = message[i] as string;
         const ref = message[i + 1] as string;
         // Route references are read as they arrive, in order, whatever happens to the invocations.
-        if (ref === "") queue.push({ requestId, route: undefined, event: message[i + 2] as string });
+        if (ref === "" || ref === TEXT_EVENT)
+          queue.push({
+            requestId,
+            route: undefined,
+            event: message[i + 2] as string,
+            text: ref === TEXT_EVENT,
+          });
         else queue.push({ requestId, route: routeOf(ref), facts: message[i + 2] as WireFacts });
       }
       if (!draining) void drain();

@@ -1,4 +1,5 @@
-import { type FunctionInvoker, invokeWithin } from "../functions/function-registry.ts";
+import { within } from "../functions/coarse-timers.ts";
+import type { FunctionInvoker } from "../functions/function-registry.ts";
 import type { IntegrationHandler } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { templateInput } from "../mapping/request-input.ts";
@@ -48,19 +49,15 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
     const input = templateInput(ctx, body, options.accountId);
     const template = options.requestTemplates.select(contentType);
     const payload = template === undefined ? body : renderTemplate(template, input);
-    let event: unknown;
-    try {
-      event = payload.trim() === "" ? {} : JSON.parse(payload);
-    } catch {
-      event = payload;
-    }
-    const outcome = await invokeWithin(options.pool, ctx.requestId, event, options.timeoutMs);
+    // The worker reads the payload (JSON, else the text itself) and answers with the result's JSON
+    // text, which the response template reads as the body: no parse and re-serialise on this thread.
+    const outcome = await within(options.pool.invokeText(ctx.requestId, payload), options.timeoutMs);
     if (outcome === "timeout") {
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.INTEGRATION_TIMEOUT);
       return;
     }
     const resultBody = outcome.ok
-      ? JSON.stringify(outcome.result ?? null)
+      ? outcome.json
       : JSON.stringify({
           errorMessage: outcome.errorMessage,
           errorType: outcome.errorType,

@@ -126,6 +126,21 @@ describe("AWS (non-proxy) Lambda integrations", () => {
     assert.deepEqual(JSON.parse(r.text), { got: { a: [1, 2] }, at: "raw" });
   });
 
+  test("a passthrough body that is not JSON is the event as text; an empty one is {}", async () => {
+    const text = await gw.call(id, "/prod/raw", {
+      method: "POST",
+      body: "name=Ada&x=1",
+      headers: { "content-type": "application/json" },
+    });
+    assert.deepEqual(JSON.parse(text.text), { got: "name=Ada&x=1", at: "raw" });
+    const empty = await gw.call(id, "/prod/raw", {
+      method: "POST",
+      body: "  ",
+      headers: { "content-type": "application/json" },
+    });
+    assert.deepEqual(JSON.parse(empty.text), { got: {}, at: "raw" });
+  });
+
   test("CONVERT_TO_BINARY turns a base64 result into bytes", async () => {
     const r = await gw.call(id, "/prod/image");
     assert.equal(r.status, 200);

@@ -73,6 +73,17 @@ paths:
   /fails:
     get:
       x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: "${arn("failing")}" }
+  /templated:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: "${arn("remote")}"
+        requestTemplates: { application/json: '{"path": "/from-template"}' }
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates: { application/json: '{"said": "$input.path(''$.body'')"}' }
 `,
     "prod",
   );
@@ -95,4 +106,10 @@ test("a remote function error is the integration's failure (502)", async () => {
   const r = await gw.call(id, "/prod/fails");
   assert.equal(r.status, 502);
   assert.equal(r.text, '{"message": "Internal server error"}');
+});
+
+test("a non-proxy AWS integration sends its template's output to a remote function and maps the result", async () => {
+  const r = await gw.call(id, "/prod/templated");
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(JSON.parse(r.text), { said: "remote saw /from-template" });
 });
