@@ -7,6 +7,7 @@ import {
   type InvocationResult,
   type InvokeMessage,
   MALFORMED_PROXY_RESPONSE,
+  MARSHAL_ERROR,
   type ProxyInvocationResult,
   type ProxyOutcome,
   RESULT_OK,
@@ -14,14 +15,7 @@ import {
   type TextInvocationResult,
   type WorkerMessage,
 } from "./invocation.ts";
-import {
-  factsToWire,
-  ROUTE_RESET,
-  ROUTE_SEPARATOR,
-  responseFromWire,
-  TEXT_EVENT,
-  type WireFacts,
-} from "./proxy-wire.ts";
+import { factsToWire, ROUTE_RESET, ROUTE_SEPARATOR, responseFromWire, type WireFacts } from "./proxy-wire.ts";
 
 export interface FunctionSpec {
   name: string;
@@ -39,9 +33,9 @@ export interface FunctionSpec {
 /** An invocation waiting for, or running in, a worker. */
 interface Invocation {
   requestId: string;
-  /** AWS_PROXY: the route, sent to each worker once (see proxy-wire.ts); "text": a template's output. */
-  route: EventRoute | "text" | undefined;
-  /** The request's facts (AWS_PROXY), or the event as JSON. */
+  /** AWS_PROXY: the route, sent to each worker once (see proxy-wire.ts). */
+  route: EventRoute | undefined;
+  /** The request's facts (AWS_PROXY), or the payload the worker makes the event of. */
   payload: string | WireFacts;
   /** Called with what the worker answered for a success (see WorkerMessage), unchecked. */
   settle: (answer: unknown) => void;
@@ -131,13 +125,13 @@ function routeRef(slot: Slot, route: EventRoute): string {
   return `${reset ? ROUTE_RESET : ""}${wire.ref}${ROUTE_SEPARATOR}${wire.json}`;
 }
 
-/** A worker's result; the worker runs the function's code, so its messages are not trusted. */
-function parseResult(json: unknown): InvocationResult {
+/** A result's JSON text, parsed; a text that does not parse is the function's MarshalError. */
+function parseResult(outcome: TextInvocationResult): InvocationResult {
+  if (!outcome.ok) return outcome;
   try {
-    if (typeof json !== "string") throw new TypeError("not JSON text");
-    return { ok: true, result: JSON.parse(json) };
+    return { ok: true, result: JSON.parse(outcome.json) };
   } catch {
-    return { ok: false, errorType: "Runtime.MarshalError", errorMessage: "Unable to marshal response" };
+    return MARSHAL_ERROR;
   }
 }
 
@@ -183,35 +177,22 @@ export class FunctionPool {
   }
 
   invoke(requestId: string, event: unknown): Promise<InvocationResult> {
-    if (this.closed) return Promise.resolve(POOL_CLOSED);
-    return new Promise((resolve) => {
-      this.enqueue({
-        requestId,
-        route: undefined,
-        payload: JSON.stringify(event),
-        settle: (json) => resolve(parseResult(json)),
-        fail: resolve,
-      });
-    });
+    return this.invokeText(requestId, JSON.stringify(event) ?? "").then(parseResult);
   }
 
   /**
-   * AWS (non-proxy) integrations: the event is a mapping template's output, read by the worker (JSON,
-   * else the text itself; `{}` when empty), and the result comes back as its JSON text, unparsed.
+   * AWS (non-proxy) integrations: the worker makes the event of the payload (eventFromPayload), and
+   * the result comes back as its JSON text, unparsed.
    */
   invokeText(requestId: string, payload: string): Promise<TextInvocationResult> {
     if (this.closed) return Promise.resolve(POOL_CLOSED);
     return new Promise((resolve) => {
       this.enqueue({
         requestId,
-        route: "text",
+        route: undefined,
         payload,
-        settle: (json) =>
-          resolve(
-            typeof json === "string"
-              ? { ok: true, json }
-              : { ok: false, errorType: "Runtime.MarshalError", errorMessage: "Unable to marshal response" },
-          ),
+        // The worker runs the function's code, so its messages are not trusted.
+        settle: (json) => resolve(typeof json === "string" ? { ok: true, json } : MARSHAL_ERROR),
         fail: resolve as (failure: InvocationResult) => void,
       });
     });
@@ -277,11 +258,7 @@ export class FunctionPool {
       slot.queue.push(invocation);
       slot.outbox.push(
         invocation.requestId,
-        invocation.route === undefined
-          ? ""
-          : invocation.route === "text"
-            ? TEXT_EVENT
-            : routeRef(slot, invocation.route),
+        invocation.route === undefined ? "" : routeRef(slot, invocation.route),
         invocation.payload,
       );
       if (slot.queue.length === 1 && slot.ready) this.arm(slot);
@@ -460,7 +437,7 @@ export class FunctionPool {
 
   /** A worker's results, in the order it ran them; anything not for its head is ignored. */
   private settle(slot: Slot, flat: ResultsMessage): void {
-    // Results arrive together; each is timed from when the previous one (or its start) was seen.
+    // Results that arrive together are timed as sharing the time since the head started.
     const now = performance.now();
     let settled = 0;
     for (let i = 0; i + 2 < flat.length; i += 3) {

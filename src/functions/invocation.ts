@@ -8,9 +8,8 @@ export type InvocationResult =
 
 /**
  * Invocations handed to a worker, in the order it must run them, one at a time: three entries each,
- * the request id, a route reference (AWS_PROXY, see proxy-wire.ts), "" (a ready-made event) or
- * TEXT_EVENT (a mapping template's output), and the request's facts (WireFacts), the event as JSON,
- * or the template's output. Strings and arrays of strings cross threads
+ * the request id, a route reference (AWS_PROXY, see proxy-wire.ts) or "", and the request's facts
+ * (WireFacts) or the payload the worker makes the event of (eventFromPayload). Strings and arrays of strings cross threads
  * far cheaper than objects; several invocations per message save a thread wake-up each.
  */
 export type InvokeMessage = Array<string | WireFacts>;
@@ -20,9 +19,9 @@ export const RESULT_OK = "ok";
 export const RESULT_FAILED = "failed";
 
 /**
- * Results, the message a worker sends most, as a bare array (no keys to clone): three entries each,
- * the request id, RESULT_OK or RESULT_FAILED, and the result as JSON (a ready-made event), the
- * response (AWS_PROXY: WireResponse), or the failure as JSON.
+ * A result, the message a worker sends most, as a bare array (no keys to clone): the request id,
+ * RESULT_OK or RESULT_FAILED, and the result as JSON, the response (AWS_PROXY: WireResponse), or the
+ * failure as JSON. (The gateway reads any number of such triples from one message.)
  */
 export type ResultsMessage = Array<string | WireResponse>;
 
@@ -45,6 +44,26 @@ export type ProxyInvocationResult =
 
 /** An AWS_PROXY invocation's outcome as the integration sees it: "timeout" after its timeout. */
 export type ProxyOutcome = ProxyInvocationResult | "timeout";
+
+/** Lambda's answer for a result JSON cannot express (a BigInt, a cycle). */
+export const MARSHAL_ERROR = {
+  ok: false,
+  errorType: "Runtime.MarshalError",
+  errorMessage: "Unable to marshal response",
+} as const;
+
+/**
+ * The event a payload makes: JSON when it parses, else the text itself; nothing at all is `{}` (a
+ * mapping template's output, or a body passed through).
+ */
+export function eventFromPayload(payload: string): unknown {
+  if (payload.trim() === "") return {};
+  try {
+    return JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+}
 
 /** What API Gateway makes of a result its rules reject (it answers 502). */
 export const MALFORMED_PROXY_RESPONSE = {

@@ -107,6 +107,3 @@ export function responseFromWire(a: unknown): ProxyResponse | undefined {
  */
 export const ROUTE_RESET = "!";
 export const ROUTE_SEPARATOR = ":";
-
-/** In place of a route reference: the payload is a mapping template's output, sent as it was rendered. */
-export const TEXT_EVENT = "~";

@@ -4,6 +4,7 @@ import { type EventFacts, proxyEvent } from "../integrations/lambda-events.ts";
 import { proxyResponse } from "../integrations/lambda-response.ts";
 import { within } from "./coarse-timers.ts";
 import {
+  eventFromPayload,
   type InvocationResult,
   MALFORMED_PROXY_RESPONSE,
   type ProxyOutcome,
@@ -83,15 +84,7 @@ export class RemoteFunction {
   }
 
   async invokeText(requestId: string, payload: string): Promise<TextInvocationResult> {
-    let event: unknown = {};
-    if (payload.trim() !== "") {
-      try {
-        event = JSON.parse(payload);
-      } catch {
-        event = payload;
-      }
-    }
-    const outcome = await this.invoke(requestId, event);
+    const outcome = await this.invoke(requestId, eventFromPayload(payload));
     return outcome.ok ? { ok: true, json: JSON.stringify(outcome.result ?? null) } : outcome;
   }
 

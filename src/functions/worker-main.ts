@@ -9,10 +9,12 @@ import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { type EventRoute, proxyEvent } from "../integrations/lambda-events.ts";
 import { proxyResponse } from "../integrations/lambda-response.ts";
 import {
+  eventFromPayload,
   type FunctionIdentity,
   type InvocationResult,
   type InvokeMessage,
   MALFORMED_PROXY_RESPONSE,
+  MARSHAL_ERROR,
   RESULT_FAILED,
   RESULT_OK,
   type WorkerMessage,
@@ -23,14 +25,13 @@ import {
   ROUTE_RESET,
   ROUTE_SEPARATOR,
   responseToWire,
-  TEXT_EVENT,
   type WireFacts,
   type WireResponse,
 } from "./proxy-wire.ts";
 
-/** One invocation: a ready-made event as JSON, or an AWS_PROXY request's route and facts. */
+/** One invocation: the payload to make the event of, or an AWS_PROXY request's route and facts. */
 type Item =
-  | { requestId: string; route: undefined; event: string; text: boolean }
+  | { requestId: string; route: undefined; payload: string }
   | { requestId: string; route: EventRoute; facts: WireFacts };
 
 const port = parentPort!;
@@ -83,9 +84,10 @@ function routeOf(ref: string): EventRoute {
     if (route === undefined) throw new Error(`Unknown route ${ref}`);
     return route;
   }
-  if (ref.startsWith(ROUTE_RESET)) routes.clear();
+  const reset = ref.startsWith(ROUTE_RESET);
+  if (reset) routes.clear();
   const route = JSON.parse(ref.slice(separator + 1)) as EventRoute;
-  routes.set(ref.slice(ref.startsWith(ROUTE_RESET) ? 1 : 0, separator), route);
+  routes.set(ref.slice(reset ? ROUTE_RESET.length : 0, separator), route);
   return route;
 }
 
@@ -133,68 +135,49 @@ function invoke(handler: Handler, requestId: string, event: unknown): Promise<In
   });
 }
 
-const MARSHAL_ERROR: InvocationResult = {
-  ok: false,
-  errorType: "Runtime.MarshalError",
-  errorMessage: "Unable to marshal response",
-};
-
-/** Results not yet sent to the gateway, three entries each (see ResultsMessage). */
-let unsent: Array<string | WireResponse> = [];
-function flushResults(): void {
-  if (unsent.length === 0) return;
-  post(unsent);
-  unsent = [];
-}
+const failure = (f: InvocationResult): [string, string] => [RESULT_FAILED, JSON.stringify(f)];
 
 /**
- * Lambda returns JSON: a result that cannot be serialised is the handler's error. For AWS_PROXY the
- * result is read as the JSON Lambda would send (a Date becomes a string, undefined values vanish)
- * before AWS's rules make it a response; jsonCopy gives that without serialising plain results.
+ * What goes back for an invocation's result. Lambda returns JSON: a result that cannot be serialised
+ * is the handler's error. For AWS_PROXY the result is read as the JSON Lambda would send (a Date
+ * becomes a string, undefined values vanish) before AWS's rules make it a response; jsonCopy gives
+ * that without serialising plain results.
  */
-function report(item: Item, result: InvocationResult): void {
-  if (!result.ok) {
-    unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(result));
-    return;
-  }
+function answer(item: Item, result: InvocationResult): [string, string | WireResponse] {
+  if (!result.ok) return failure(result);
   const value = result.result ?? null;
   if (item.route === undefined) {
-    let json: string | undefined;
     try {
-      json = JSON.stringify(value) ?? "null";
+      return [RESULT_OK, JSON.stringify(value) ?? "null"];
     } catch {
-      unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(MARSHAL_ERROR));
-      return;
+      return failure(MARSHAL_ERROR);
     }
-    unsent.push(item.requestId, RESULT_OK, json);
-    return;
   }
   let plain = jsonCopy(value);
   if (plain === NOT_PLAIN) {
     try {
       plain = JSON.parse(JSON.stringify(value) ?? "null");
     } catch {
-      unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(MARSHAL_ERROR));
-      return;
+      return failure(MARSHAL_ERROR);
     }
   }
   const response = proxyResponse(item.route.format, plain);
-  if (response === undefined)
-    unsent.push(item.requestId, RESULT_FAILED, JSON.stringify(MALFORMED_PROXY_RESPONSE));
-  else unsent.push(item.requestId, RESULT_OK, responseToWire(response));
+  return response === undefined ? failure(MALFORMED_PROXY_RESPONSE) : [RESULT_OK, responseToWire(response)];
 }
 
-function eventOf(item: Item): unknown {
-  if (item.route !== undefined) return proxyEvent(factsFromWire(item.route, item.facts));
-  if (!item.text) return JSON.parse(item.event);
-  // A template's output: JSON when it parses, else the text itself; nothing at all is `{}`.
-  if (item.event.trim() === "") return {};
-  try {
-    return JSON.parse(item.event);
-  } catch {
-    return item.event;
-  }
+/**
+ * Sends the gateway an invocation's result at once: one held back while the next invocation runs
+ * would be lost if that one hangs or takes the worker down (and the gateway would take the finished
+ * one for the culprit, and run the next again).
+ */
+function report(item: Item, result: InvocationResult): void {
+  post([item.requestId, ...answer(item, result)]);
 }
+
+const eventOf = (item: Item): unknown =>
+  item.route === undefined
+    ? eventFromPayload(item.payload)
+    : proxyEvent(factsFromWire(item.route, item.facts));
 
 try {
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown> & {
@@ -209,9 +192,6 @@ try {
     });
   } else {
     // Invocations run strictly one at a time, in arrival order, as in one Lambda execution environment.
-    // Each result goes back as soon as it is ready: one held back while the next invocation runs would
-    // be lost if that one hangs or takes the worker down (and the gateway would take the finished one
-    // for the culprit, and run the next again).
     const queue: Item[] = [];
     let draining = false;
     const drain = async () => {
@@ -223,11 +203,9 @@ try {
           event = eventOf(item);
         } catch (err) {
           report(item, errorResult(err));
-          flushResults();
           continue;
         }
         report(item, await invoke(handler, item.requestId, event));
-        flushResults();
         currentRequest = undefined;
       }
       draining = false;
@@ -237,13 +215,7 @@ try {
         const requestId = message[i] as string;
         const ref = message[i + 1] as string;
         // Route references are read as they arrive, in order, whatever happens to the invocations.
-        if (ref === "" || ref === TEXT_EVENT)
-          queue.push({
-            requestId,
-            route: undefined,
-            event: message[i + 2] as string,
-            text: ref === TEXT_EVENT,
-          });
+        if (ref === "") queue.push({ requestId, route: undefined, payload: message[i + 2] as string });
         else queue.push({ requestId, route: routeOf(ref), facts: message[i + 2] as WireFacts });
       }
       if (!draining) void drain();
