@@ -23,8 +23,20 @@ export function take(n: number): Buffer {
 const BATCH = 512;
 const HEX = Buffer.from("0123456789abcdef");
 const UUID_LENGTH = 36;
-let uuids = "";
-let uuidAt = 0;
+
+/** Ids of `length` characters cut one after another from strings that `batch` makes BATCH at a time. */
+function idStream(length: number, batch: () => string): () => string {
+  let ids = "";
+  let at = 0;
+  return () => {
+    if (at === ids.length) {
+      ids = batch();
+      at = 0;
+    }
+    at += length;
+    return ids.slice(at - length, at);
+  };
+}
 
 /** BATCH random version-4 UUIDs, back to back, formatted byte by byte into one buffer. */
 function uuidBatch(): string {
@@ -45,52 +57,27 @@ function uuidBatch(): string {
 }
 
 /** `x-amzn-RequestId`: a random (version 4) UUID. */
-export function newRequestId(): string {
-  if (uuidAt === uuids.length) {
-    uuids = uuidBatch();
-    uuidAt = 0;
-  }
-  const id = uuids.slice(uuidAt, uuidAt + UUID_LENGTH);
-  uuidAt += UUID_LENGTH;
-  return id;
-}
-
-const EXTENDED_LENGTH = 16;
-let extended = "";
-let extendedAt = 0;
+export const newRequestId: () => string = idStream(UUID_LENGTH, uuidBatch);
 
 /** `x-amz-apigw-id` (extended request id): 16 base64 characters ending in `=`, e.g. `Abc123DEF456ghI=`. */
-export function newExtendedRequestId(): string {
-  if (extendedAt === extended.length) {
-    // 12 random bytes are 16 base64 characters; the last of each 16 becomes AWS's `=`.
-    extended = randomBytes(12 * BATCH)
-      .toString("base64")
-      .replace(/(.{15})./g, "$1=");
-    extendedAt = 0;
-  }
-  const id = extended.slice(extendedAt, extendedAt + EXTENDED_LENGTH);
-  extendedAt += EXTENDED_LENGTH;
-  return id;
-}
+export const newExtendedRequestId: () => string = idStream(16, () =>
+  // 12 random bytes are 16 base64 characters; the last of each 16 becomes AWS's `=`.
+  randomBytes(12 * BATCH)
+    .toString("base64")
+    .replace(/(.{15})./g, "$1="),
+);
 
-const TRACE_RANDOM_LENGTH = 24;
-let traceRandom = "";
-let traceRandomAt = 0;
+/** The 24 random hex digits of a trace id root. */
+const traceRandom = idStream(24, () => randomBytes(12 * BATCH).toString("hex"));
 let traceSecond = -1;
 let tracePrefix = "";
 
 /** `X-Amzn-Trace-Id` root in X-Ray's format: `Root=1-{8 hex epoch secs}-{24 hex}`. */
 export function newTraceId(nowMs: number): string {
-  if (traceRandomAt === traceRandom.length) {
-    traceRandom = randomBytes((TRACE_RANDOM_LENGTH / 2) * BATCH).toString("hex");
-    traceRandomAt = 0;
-  }
   const second = Math.floor(nowMs / 1000);
   if (second !== traceSecond) {
     tracePrefix = `Root=1-${second.toString(16)}-`;
     traceSecond = second;
   }
-  const random = traceRandom.slice(traceRandomAt, traceRandomAt + TRACE_RANDOM_LENGTH);
-  traceRandomAt += TRACE_RANDOM_LENGTH;
-  return tracePrefix + random;
+  return tracePrefix + traceRandom();
 }
