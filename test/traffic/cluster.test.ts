@@ -19,6 +19,7 @@ import {
 } from "@aws-sdk/client-apigatewayv2";
 import { Redis } from "ioredis";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { today as todayUtc } from "../support/quota-clock.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
 import { eventually, mockIntegration } from "../support/snippets.ts";
 import { keyWithQuota } from "../support/usage-plans.ts";
@@ -163,7 +164,7 @@ describe("two Portico nodes sharing one Redis", () => {
     });
     assert.ok(await eventually(async () => (await b.call(id, "/prod/quota", { headers })).status !== 403));
     // The probe above was counted: what is left is what GetUsage says remains.
-    const today = new Date().toISOString().slice(0, 10);
+    const today = todayUtc();
     const usage = await client.send(
       new GetUsageCommand({ usagePlanId: planId, startDate: today, endDate: today }),
     );

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createLogger } from "../../src/observe/logger.ts";
+import { quotaPeriod, utcDay } from "../../src/traffic/quota-period.ts";
 import { RedisTraffic } from "../../src/traffic/redis-traffic.ts";
 import type { Admission, Bucket, QuotaCharge } from "../../src/traffic/traffic-backend.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
@@ -12,13 +13,13 @@ const log = createLogger("silent");
 let server: RedisServer;
 let traffic: RedisTraffic;
 
-const quota = (subject: string, limit: number): QuotaCharge => ({
-  subject,
-  limit,
-  periodStartMs: Date.UTC(2026, 10, 1),
-  periodEndMs: Date.UTC(2026, 11, 1),
-  day: "2026-11-26",
-});
+// The period is the one the clock is in now, as the gateway charges it: a period that has already
+// ended would make Redis expire the counter as soon as it is written.
+const quota = (subject: string, limit: number): QuotaCharge => {
+  const nowMs = Date.now();
+  const period = quotaPeriod({ limit, period: "MONTH" }, nowMs);
+  return { subject, limit, periodStartMs: period.startMs, periodEndMs: period.endMs, day: utcDay(nowMs) };
+};
 
 const tally = (admissions: Admission[]) => {
   const counts: Record<string, number> = {};
@@ -82,7 +83,7 @@ describe("Redis admission, batched", () => {
     const admissions = await Promise.all(Array.from({ length: 300 }, () => traffic.admit([bucket], charge)));
     assert.deepEqual(admissions.slice(0, 200), Array(200).fill("admitted"));
     assert.deepEqual(admissions.slice(200), Array(100).fill("quota-exceeded"));
-    assert.deepEqual(await traffic.dailyUsage("plan1/key1", ["2026-11-26"]), [200]);
+    assert.deepEqual(await traffic.dailyUsage("plan1/key1", [charge.day]), [200]);
     assert.equal(await traffic.periodUsage("plan1/key1", charge.periodStartMs), 200);
   });
 

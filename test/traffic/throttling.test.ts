@@ -20,6 +20,7 @@ import {
   UpdateStageCommand as UpdateHttpStageCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { clearOfPeriodEnd, today as todayUtc } from "../support/quota-clock.ts";
 import { mockIntegration } from "../support/snippets.ts";
 import { keyWithQuota } from "../support/usage-plans.ts";
 
@@ -156,6 +157,7 @@ describe("throttling and quotas (embedded)", () => {
   });
 
   test("usage plans: per-key throttle, per-method override, quota → 429 Limit Exceeded, GetUsage", async () => {
+    await clearOfPeriodEnd({ period: "DAY" });
     const plan = await client.send(
       new CreateUsagePlanCommand({
         name: "gold",
@@ -198,7 +200,7 @@ describe("throttling and quotas (embedded)", () => {
       }),
     );
     assert.equal((await gw.call(id, "/prod/keyed-fast", { headers: as(k2) })).status, 403);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = todayUtc();
     const usage = await client.send(
       new GetUsageCommand({ usagePlanId: plan.id, startDate: today, endDate: today }),
     );
@@ -227,7 +229,7 @@ describe("throttling and quotas (embedded)", () => {
     );
     assert.deepEqual(updated.items?.[keyId], [[2, 2]]);
     assert.deepEqual(await burst(gw, id, "/prod/keyed-fast", 3, headers), [200, 200, 429]);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = todayUtc();
     const usage = await client.send(
       new GetUsageCommand({ usagePlanId: planId, startDate: today, endDate: today }),
     );
@@ -336,7 +338,7 @@ describe("usage counts with --data-dir", () => {
       client = new APIGatewayClient(adminClientConfig(gw));
       try {
         assert.deepEqual(await burst(gw, id, "/prod/keyed-fast", 2, headers), [200, 429], "1 of 3 was left");
-        const today = new Date().toISOString().slice(0, 10);
+        const today = todayUtc();
         const usage = await client.send(
           new GetUsageCommand({ usagePlanId: planId, startDate: today, endDate: today }),
         );
