@@ -9,6 +9,7 @@ import { compileRestIntegration } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
 import { customizeResponses } from "./custom-responses.ts";
 import { REST_RESPONSES } from "./gateway-responses.ts";
+import { compileRequestValidation, modelCompiler } from "./request-validation.ts";
 import { compileAccessCheck } from "./resource-policy.ts";
 import { RouteTree } from "./route-tree.ts";
 
@@ -51,6 +52,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     }
     return undefined;
   };
+  const models = modelCompiler(deployment.snapshot);
   for (const resource of Object.values(deployment.snapshot.resources)) {
     for (const method of Object.values(resource.resourceMethods ?? {})) {
       routes.add(method.httpMethod, resource.path, {
@@ -63,6 +65,7 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
         authorizer: authorizerFor(method),
         buckets: routeBuckets(restMethodBucket(stage, resource.path, method.httpMethod), deps.accountBucket),
         cache: restMethodCache(stage, resource.path, method.httpMethod, method.methodIntegration),
+        validation: compileRequestValidation(method, deployment.snapshot, models),
       });
     }
   }

@@ -11,6 +11,7 @@ import type { RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 import type { IamAuthority } from "./authorize.ts";
 import type { GatewayResponse, GatewayResponseType } from "./gateway-responses.ts";
+import type { RequestValidation } from "./request-validation.ts";
 import type { AccessCheck } from "./resource-policy.ts";
 import type { RouteTree } from "./route-tree.ts";
 
@@ -67,6 +68,8 @@ export interface CompiledRoute {
   readonly buckets: readonly Bucket[];
   /** REST methods served from the stage cache. */
   readonly cache?: RouteCachePolicy;
+  /** REST methods with a request validator: required parameters and the body's model. */
+  readonly validation?: RequestValidation;
 }
 
 export interface CompiledStage {

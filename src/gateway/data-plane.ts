@@ -9,6 +9,7 @@ import { HTTP_API_RESPONSES, REST_RESPONSES } from "./gateway-responses.ts";
 import { guardRequest } from "./guard.ts";
 import { firstHeader } from "./raw-headers.ts";
 import { newExtendedRequestId, newRequestId } from "./request-ids.ts";
+import { validateRequest } from "./request-validation.ts";
 import { resolve } from "./resolve.ts";
 import { RoutingTable } from "./routing-table.ts";
 import { sendGatewayResponse } from "./send.ts";
@@ -204,7 +205,26 @@ export class DataPlane {
     });
   }
 
+  /** Request validation (AWS runs it after throttling), then the cache or the integration. */
   private invoke(ctx: RequestContext): Promise<void> | undefined {
+    const validation = ctx.route.validation;
+    if (validation !== undefined) {
+      const verdict = validateRequest(ctx, validation);
+      if (verdict instanceof Promise)
+        return verdict.then((refusal) =>
+          refusal === undefined
+            ? this.serve(ctx)
+            : sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, refusal),
+        );
+      if (verdict !== undefined) {
+        sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, verdict);
+        return undefined;
+      }
+    }
+    return this.serve(ctx);
+  }
+
+  private serve(ctx: RequestContext): Promise<void> | undefined {
     const policy = ctx.route.cache;
     return policy === undefined ? ctx.route.invoke(ctx) : serveWithCache(ctx, policy);
   }

@@ -12,6 +12,8 @@ export type GatewayResponseType =
   | "API_CONFIGURATION_ERROR"
   | "REQUEST_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
+  | "BAD_REQUEST_PARAMETERS"
+  | "BAD_REQUEST_BODY"
   | "INVALID_API_KEY"
   | "THROTTLED"
   | "QUOTA_EXCEEDED"
@@ -61,6 +63,17 @@ export const REST_RESPONSES: Record<GatewayResponseType, GatewayResponse> = {
     statusCode: 415,
     errorType: "UnsupportedMediaTypeException",
     body: '{"message":"Unsupported Media Type"}',
+  },
+  BAD_REQUEST_PARAMETERS: {
+    statusCode: 400,
+    errorType: "BadRequestException",
+    // The names missing are put in per request (request-validation.ts).
+    body: '{"message":"Missing required request parameters: []"}',
+  },
+  BAD_REQUEST_BODY: {
+    statusCode: 400,
+    errorType: "BadRequestException",
+    body: '{"message":"Invalid request body"}',
   },
   INVALID_API_KEY: { statusCode: 403, errorType: "ForbiddenException", body: '{"message":"Forbidden"}' },
   THROTTLED: {

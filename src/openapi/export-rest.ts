@@ -131,6 +131,20 @@ export function exportRestApi(def: RestApiDefinition, options: RestExportOptions
       const op: Record<string, unknown> = {};
       if (method.operationName) op.operationId = method.operationName;
       const params = parameters(method, swagger);
+      const models = Object.entries(method.requestModels ?? {});
+      if (models.length > 0 && swagger) {
+        // Swagger 2 has one body parameter; the types it is sent as go in `consumes`.
+        const [, name] = models[0]!;
+        params.push({ in: "body", name, required: true, schema: { $ref: `#/definitions/${name}` } });
+        op.consumes = models.map(([type]) => type);
+      } else if (models.length > 0) {
+        op.requestBody = {
+          content: Object.fromEntries(
+            models.map(([type, name]) => [type, { schema: { $ref: `#/components/schemas/${name}` } }]),
+          ),
+          required: true,
+        };
+      }
       if (params.length > 0) op.parameters = params;
       const responses: Record<string, unknown> = {};
       for (const r of Object.values(method.methodResponses ?? {})) {

@@ -12,6 +12,7 @@ import { readIntegration } from "./integration-extension.ts";
 import { OPERATION_METHODS } from "./operations.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
 import { isVariable, pathParts } from "./path-parts.ts";
+import { requestModels } from "./request-models.ts";
 import { deref } from "./resolve-refs.ts";
 import { applyRestApiExtensions } from "./rest-api-extensions.ts";
 import { applyOperationSecurity, readSecuritySchemes } from "./rest-security.ts";
@@ -210,6 +211,8 @@ export function importRestApi(
       const method: Method = { httpMethod, authorizationType: "NONE", apiKeyRequired: false };
       if (typeof op.operationId === "string") method.operationName = op.operationId;
       if (Object.keys(requestParameters).length > 0) method.requestParameters = requestParameters;
+      const bodyModels = requestModels(doc, op, where, warnings);
+      if (bodyModels !== undefined) method.requestModels = bodyModels;
       const responses = methodResponses(doc, op.responses);
       if (responses) method.methodResponses = responses;
       applyOperationSecurity(method, op.security, security, where);
