@@ -7,6 +7,7 @@ import { lambdaAwsIntegration } from "../integrations/lambda-aws.ts";
 import { binaryMatcher, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
 import { mockIntegration } from "../integrations/mock.ts";
 import { compileRequestParameters } from "../integrations/request-parameters.ts";
+import { restrictedHeaderMapping } from "../integrations/restricted-headers.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
 import { TemplateSet } from "../mapping/template-set.ts";
 import type { Integration } from "../model/rest-api.ts";
@@ -32,6 +33,9 @@ export function compileRestIntegration(
 ): IntegrationHandler {
   const { upstreams } = deps;
   if (integration === undefined) return configurationError("No integration defined for method");
+  const restricted = restrictedHeaderMapping(integration);
+  if (restricted !== undefined)
+    return configurationError(`The integration maps the restricted request header ${restricted}`);
   try {
     switch (integration.type) {
       case "MOCK":

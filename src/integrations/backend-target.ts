@@ -3,6 +3,7 @@ import type { RequestContext } from "../gateway/compiled.ts";
 import { encodeQueryPair, withoutNames } from "./query-string.ts";
 import { streamingBody } from "./request-body.ts";
 import type { CompiledMapping } from "./request-parameters.ts";
+import { CLIENT_OWNED_HEADERS } from "./restricted-headers.ts";
 import type { Upstreams } from "./upstreams.ts";
 import type { UriTemplate } from "./uri-template.ts";
 
@@ -28,7 +29,9 @@ export function backendSpec(
   timeoutMs: number,
 ): HttpBackendSpec {
   const queryMappings = mappings.filter((m) => m.location === "querystring");
-  const headerMappings = mappings.filter((m) => m.location === "header");
+  const headerMappings = mappings.filter(
+    (m) => m.location === "header" && !CLIENT_OWNED_HEADERS.has(m.name.toLowerCase()),
+  );
   return {
     uri,
     method: method === undefined || method.toUpperCase() === "ANY" ? undefined : method.toUpperCase(),
