@@ -5,6 +5,7 @@ import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { eventFor, NO_BODY } from "../integrations/lambda-events.ts";
 import { queryValues } from "../integrations/query-string.ts";
 import type { Authorizer } from "../model/rest-api.ts";
+import { type JavaPattern, javaPattern } from "../regex/java-pattern.ts";
 import { AuthorizerResults, type SharedAuthorizerCache } from "./authorizer-results.ts";
 import { compilePolicy } from "./policy/compile-policy.ts";
 
@@ -128,14 +129,26 @@ export function compileLambdaAuthorizer(
     build: (raw, expires) => toEntry(raw as RawResult, expires, scope),
     shared,
   });
-  const validation = authorizer.identityValidationExpression
-    ? new RegExp(`^(?:${authorizer.identityValidationExpression})$`)
-    : undefined;
+  // The token is the caller's text: the expression runs on RE2, compiled once per deployment. One
+  // AWS would have refused at put time (a stored or imported one) leaves the authorizer misconfigured.
+  let validation: JavaPattern | "invalid" | undefined;
+  if (authorizer.identityValidationExpression) {
+    try {
+      validation = javaPattern(authorizer.identityValidationExpression);
+    } catch {
+      validation = "invalid";
+    }
+  }
   return async (ctx, methodArn) => {
-    if (invoker === undefined) return CONFIG_ERROR;
+    if (invoker === undefined || validation === "invalid") return CONFIG_ERROR;
     const values = sources.map((s) => identityValue(ctx, s));
     if (sources.length > 0 && values.some((v) => v === undefined || v === "")) return UNAUTHORIZED;
-    if (authorizer.type === "TOKEN" && validation !== undefined && !validation.test(values[0] ?? ""))
+    // Java's String.matches: the whole token.
+    if (
+      authorizer.type === "TOKEN" &&
+      validation !== undefined &&
+      !validation.matcher(values[0] ?? "").matches()
+    )
       return UNAUTHORIZED;
     const cacheKey = values.join("\u0000");
     let entry = await results.get(cacheKey);

@@ -6,6 +6,7 @@ import type {
   RequestValidator,
   RestApiDefinition,
 } from "../model/rest-api.ts";
+import { patternProblem } from "../regex/java-pattern.ts";
 import { badRequest, ControlError, notFound } from "./errors.ts";
 import {
   asBoolean,
@@ -144,13 +145,12 @@ function checkAuthorizer(a: Authorizer): void {
   const ttl = a.authorizerResultTtlInSeconds ?? 300;
   if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600)
     throw badRequest("Invalid authorizer TTL specified: must be between 0 and 3600");
-  if (a.identityValidationExpression !== undefined) {
-    try {
-      new RegExp(a.identityValidationExpression);
-    } catch {
-      throw badRequest("Invalid identity validation expression specified");
-    }
-  }
+  // Checked as it will run: on RE2, which has no backreferences or lookaround.
+  if (
+    a.identityValidationExpression !== undefined &&
+    patternProblem(a.identityValidationExpression) !== undefined
+  )
+    throw badRequest("Invalid identity validation expression specified");
 }
 
 export function findAuthorizer(def: RestApiDefinition, id: string): Authorizer {

@@ -11,6 +11,7 @@ import {
 } from "../model/rest-api.ts";
 import { isHttpUri } from "../openapi/integration-extension.ts";
 import { isVariable } from "../openapi/path-parts.ts";
+import { patternProblem } from "../regex/java-pattern.ts";
 import { badRequest, ControlError, notFound } from "./errors.ts";
 
 /**
@@ -319,11 +320,9 @@ export function putIntegrationResponse(
   }
   const response: IntegrationResponse = { statusCode };
   if (typeof body.selectionPattern === "string" && body.selectionPattern !== "") {
-    try {
-      new RegExp(body.selectionPattern);
-    } catch {
+    // Checked as it will run: on RE2, which has no backreferences or lookaround.
+    if (patternProblem(body.selectionPattern) !== undefined)
       throw badRequest(`Invalid selection pattern specified: ${body.selectionPattern}`);
-    }
     response.selectionPattern = body.selectionPattern;
   }
   const params = stringMap(body.responseParameters, "responseParameters");

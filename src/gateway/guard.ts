@@ -2,6 +2,7 @@ import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
 import { authenticateIam } from "./authorize.ts";
 import type { RequestContext } from "./compiled.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
+import { methodArn } from "./method-arn.ts";
 
 /**
  * The steps between routing and the integration, in AWS's order: IAM (SigV4), Lambda or JWT
@@ -60,18 +61,23 @@ export async function guardRequest(
   }
   if (lambdaAuthorizer || route.authorizationType === "COGNITO_USER_POOLS") {
     if (route.authorizer === undefined) return stage.responses.API_CONFIGURATION_ERROR;
-    const region = stage.iam?.region ?? "us-east-1";
-    const account = stage.iam?.accountId ?? "000000000000";
-    const methodArn = `arn:aws:execute-api:${region}:${account}:${stage.apiId}/${stage.stageName}/${ctx.req.method}/${ctx.path.replace(/^\/+/, "")}`;
-    const outcome = await route.authorizer(ctx, methodArn);
+    const arn = methodArn(
+      {
+        region: stage.iam?.region ?? "us-east-1",
+        accountId: stage.iam?.accountId ?? "000000000000",
+        apiId: stage.apiId,
+        stageName: stage.stageName,
+      },
+      ctx.req.method ?? "GET",
+      ctx.path,
+    );
+    const outcome = await route.authorizer(ctx, arn);
     if (!("allowed" in outcome)) {
-      trace.push(
-        `${route.authorizationType} authorizer: refused with ${outcome.statusCode} for ${methodArn}`,
-      );
+      trace.push(`${route.authorizationType} authorizer: refused with ${outcome.statusCode} for ${arn}`);
       return outcome;
     }
     trace.push(
-      `${route.authorizationType} authorizer: allowed ${methodArn} (${outcome.cached ? "cached result" : "evaluated"})`,
+      `${route.authorizationType} authorizer: allowed ${arn} (${outcome.cached ? "cached result" : "evaluated"})`,
     );
     ctx.authorizer = outcome.value;
     ctx.usageIdentifierKey = outcome.usageIdentifierKey;

@@ -1,4 +1,5 @@
 import type { CompiledApi, CompiledStage } from "./compiled.ts";
+import { withoutDotSegments } from "./dot-segments.ts";
 import type { RoutingTable } from "./routing-table.ts";
 
 /**
@@ -7,6 +8,8 @@ import type { RoutingTable } from "./routing-table.ts";
  * - path style `/restapis/{api-id}/{stage}/_user_request_/{path}` for clients that cannot set Host;
  * - HTTP APIs: a first segment naming a stage selects it, otherwise the `$default` stage serves the
  *   whole path.
+ * Dot segments are resolved first, over the whole path, as AWS's edge does: `..` can leave the stage
+ * (and then names another, or none) but never reaches a backend.
  */
 export type Resolution =
   | { kind: "unknown-api" }
@@ -83,7 +86,7 @@ export function resolve(
   apiIdHeader?: string,
 ): Resolution {
   const q = url.indexOf("?");
-  const path = q === -1 ? url : url.slice(0, q);
+  const path = withoutDotSegments(q === -1 ? url : url.slice(0, q));
   const rawQuery = q === -1 ? "" : url.slice(q + 1);
   // Private APIs are also addressed as `{api-id}-{vpce-id}.execute-api.{region}.vpce.amazonaws.com`
   // or with an `x-apigw-api-id` header through the endpoint's own DNS name.

@@ -3,6 +3,7 @@ import { type CompiledPolicy, compilePolicy, type PolicyDecision } from "../auth
 import type { Networks } from "../auth/policy/networks.ts";
 import type { RequestContext } from "./compiled.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
+import { methodArn } from "./method-arn.ts";
 
 /**
  * Access decisions for `execute-api:Invoke` on a method: the API's resource policy (compiled at deploy
@@ -70,9 +71,8 @@ export function compileAccessCheck(options: AccessCheckOptions): AccessCheck {
   const resourceTagKeys: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.resourceTags ?? {}))
     resourceTagKeys[`aws:ResourceTag/${k}`] = v;
-  const prefix = `arn:aws:execute-api:${options.region}:${options.accountId}:${options.apiId}/${options.stageName}/`;
   return (ctx, caller, phase, action = "execute-api:Invoke") => {
-    const resource = `${prefix}${ctx.req.method}/${ctx.path.replace(/^\/+/, "")}`;
+    const resource = methodArn(options, ctx.req.method ?? "GET", ctx.path);
     const userAgent = ctx.req.headers["user-agent"];
     const referer = ctx.req.headers.referer;
     const context: Record<string, string> = {

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { RequestContext } from "../gateway/compiled.ts";
+import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { encodeQueryPair, withoutNames } from "./query-string.ts";
 import { streamingBody } from "./request-body.ts";
 import type { CompiledMapping } from "./request-parameters.ts";
@@ -51,15 +52,27 @@ export interface ResolvedTarget {
 }
 
 /**
+ * What a request gets when a path value would walk the backend path (`..%2F`, or a mapped `../`).
+ * AWS has no answer of its own for this (its edge resolves dot segments and leaves `%2F` to the
+ * backend); Portico refuses rather than trust every backend to keep `%2F` inside one segment.
+ */
+export const UNSAFE_BACKEND_PATH: GatewayResponse = {
+  statusCode: 400,
+  errorType: "BadRequestException",
+  body: '{"message":"Bad Request"}',
+};
+
+/**
  * The backend URL for this request: path placeholders from `integration.request.path.*` mappings
  * (falling back to the method's path parameter of the same name), the integration URI's own query,
  * then the client's query (proxies only) with mapped names replaced by their mapped values.
+ * Undefined when a path value holds a dot segment (answer UNSAFE_BACKEND_PATH).
  */
 export function resolveTarget(
   ctx: RequestContext,
   spec: HttpBackendSpec,
   passClientQuery: boolean,
-): ResolvedTarget {
+): ResolvedTarget | undefined {
   const pathValue = (name: string): string | undefined => {
     for (const m of spec.mappings) {
       if (m.location === "path" && m.name === name) {
@@ -69,7 +82,9 @@ export function resolveTarget(
     }
     return ctx.pathParams[name];
   };
-  const { origin, pathAndQuery } = spec.uri.render(pathValue, ctx.stage.variables);
+  const url = spec.uri.render(pathValue, ctx.stage.variables);
+  if (url === undefined) return undefined;
+  const { origin, pathAndQuery } = url;
   const pairs: string[] = [];
   if (passClientQuery) {
     const client = withoutNames(ctx.rawQuery, spec.mappedQueryNames);

@@ -2,7 +2,13 @@ import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts"
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { applyRequestMapping } from "./apply-http-api-mapping.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
-import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
+import {
+  appendMappedHeaders,
+  callBackend,
+  type HttpBackendSpec,
+  resolveTarget,
+  UNSAFE_BACKEND_PATH,
+} from "./backend-target.ts";
 import { addForwardedHeaders, passthroughHeaders } from "./forward-headers.ts";
 import type { RequestMapping, ResponseMapping } from "./http-api-mapping.ts";
 import { relayBody } from "./relay-body.ts";
@@ -41,6 +47,10 @@ export function httpProxyIntegration(
       ctx.bodyText = buffered.toString("utf8");
     }
     const target = resolveTarget(ctx, spec, mapping === undefined);
+    if (target === undefined) {
+      sendGatewayResponse(res, apiType, ctx, UNSAFE_BACKEND_PATH);
+      return;
+    }
     const headers = passthroughHeaders(ctx, skipped);
     addForwardedHeaders(ctx, headers);
     appendMappedHeaders(ctx, spec, headers);

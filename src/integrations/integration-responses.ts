@@ -1,11 +1,14 @@
 import { type CompiledPath, compileJsonPath } from "../mapping/jsonpath.ts";
 import { TemplateSet } from "../mapping/template-set.ts";
 import type { IntegrationResponse } from "../model/rest-api.ts";
+import { type JavaPattern, javaPattern } from "../regex/java-pattern.ts";
 
 /**
  * Integration-response selection, compiled once: each `selectionPattern` is a Java regex that must
  * match the whole input (the backend status for HTTP, the Lambda errorMessage for AWS); the
- * response without a pattern is the default.
+ * response without a pattern is the default. Patterns run on RE2 (java-pattern.ts), as the input is
+ * the backend's or the function's text: a backtracking engine would let `(a+)+` against a long
+ * error message hold the event loop for seconds.
  */
 export interface CompiledIntegrationResponse {
   readonly statusCode: number;
@@ -78,7 +81,7 @@ function compileOne(response: IntegrationResponse): CompiledIntegrationResponse 
 export function compileResponseSelector(
   responses: Readonly<Record<string, IntegrationResponse>> | undefined,
 ): ResponseSelector {
-  const patterned: { regex: RegExp; compiled: CompiledIntegrationResponse }[] = [];
+  const patterned: { pattern: JavaPattern; compiled: CompiledIntegrationResponse }[] = [];
   let fallback: CompiledIntegrationResponse | undefined;
   for (const response of Object.values(responses ?? {})) {
     const compiled = compileOne(response);
@@ -88,9 +91,7 @@ export function compileResponseSelector(
       continue;
     }
     try {
-      // Java's String.matches is anchored at both ends; JS's `s` flag matches Java's DOTALL-less `.`
-      // closely enough for status codes and error messages.
-      patterned.push({ regex: new RegExp(`^(?:${pattern})$`), compiled });
+      patterned.push({ pattern: javaPattern(pattern), compiled });
     } catch {
       // An invalid pattern can never match; AWS rejects it at put time, imports may still carry one.
     }
@@ -98,7 +99,8 @@ export function compileResponseSelector(
   return {
     fallback,
     select(input) {
-      for (const p of patterned) if (p.regex.test(input)) return p.compiled;
+      // Java's String.matches: the whole input.
+      for (const p of patterned) if (p.pattern.matcher(input).matches()) return p.compiled;
       return fallback;
     },
   };

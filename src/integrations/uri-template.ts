@@ -1,7 +1,11 @@
 /**
  * Integration URIs compiled once per deployment. `{name}` takes a path parameter (mapped by
  * `integration.request.path.name`), `${stageVariables.name}` a stage variable; either may stand in
- * the host, the path or the query, as AWS allows.
+ * the host, the path or the query, as AWS allows. A path parameter comes from the client, so before
+ * the query it may not hold a dot segment, however spelled: with `http://backend/files/{proxy}`,
+ * `a/..%2F..%2Fsecret` would take a backend that decodes before resolving out of `/files`. The
+ * request path's own dot segments were resolved on arrival; what is left here is encoded slashes
+ * and values mapped from headers or the query.
  */
 
 type Part = { kind: "text"; text: string } | { kind: "path"; name: string } | { kind: "stage"; name: string };
@@ -16,10 +20,25 @@ export interface TargetUrl {
 export interface UriTemplate {
   readonly source: string;
   readonly pathNames: readonly string[];
+  /** Undefined when a path value would walk the backend path (see above). */
   render(
     pathValue: (name: string) => string | undefined,
     stageVariables: Readonly<Record<string, string>>,
-  ): TargetUrl;
+  ): TargetUrl | undefined;
+}
+
+/** Whether a value holds `.` or `..` as a segment: raw, with `%2E`, or split at `%2F` or `%5C`. */
+export function hasDotSegment(value: string): boolean {
+  if (!value.includes(".") && !value.includes("%")) return false;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    // Malformed escapes elsewhere in the value: decode just the ones that matter here.
+    decoded = value.replaceAll(/%2e/gi, ".").replaceAll(/%2f/gi, "/").replaceAll(/%5c/gi, "\\");
+  }
+  for (const part of decoded.split(/[\\/]/)) if (part === "." || part === "..") return true;
+  return false;
 }
 
 const PLACEHOLDER = /\$\{stageVariables\.([A-Za-z0-9_]+)\}|\{([A-Za-z0-9._-]+)\+?\}/g;
@@ -55,10 +74,17 @@ export function compileUriTemplate(uri: string): UriTemplate {
     pathNames,
     render(pathValue, stageVariables) {
       let url = "";
+      let inQuery = false;
       for (const part of parts) {
-        if (part.kind === "text") url += part.text;
-        else if (part.kind === "stage") url += stageVariables[part.name] ?? "";
-        else url += pathValue(part.name) ?? "";
+        let text: string;
+        if (part.kind === "text") text = part.text;
+        else if (part.kind === "stage") text = stageVariables[part.name] ?? "";
+        else {
+          text = pathValue(part.name) ?? "";
+          if (!inQuery && hasDotSegment(text)) return undefined;
+        }
+        url += text;
+        inQuery ||= text.includes("?");
       }
       return splitUrl(url);
     },
