@@ -1,3 +1,4 @@
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { newResourceId } from "../model/ids.ts";
 import {
   HTTP_METHODS,
@@ -12,6 +13,7 @@ import {
 import { isHttpUri } from "../openapi/integration-extension.ts";
 import { isVariable } from "../openapi/path-parts.ts";
 import { badRequest, ControlError, notFound } from "./errors.ts";
+import { checkCount } from "./limits.ts";
 
 /**
  * The REST API's child resources (Resource, Method, Integration, MethodResponse, IntegrationResponse)
@@ -65,6 +67,7 @@ export function createResource(def: RestApiDefinition, parentId: string, pathPar
       `A sibling (${variableSibling.pathPart}) of this resource already has a variable path part -- only one is allowed`,
     );
   }
+  checkCount(Object.keys(def.resources).length, AWS_QUOTAS.resourcesPerApi, "Resources");
   const id = newResourceId();
   const resource: Resource = {
     id,

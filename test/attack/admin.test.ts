@@ -3,11 +3,34 @@ import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import {
   APIGatewayClient,
+  CreateAuthorizerCommand,
+  CreateDeploymentCommand,
+  CreateResourceCommand,
   CreateRestApiCommand,
+  CreateStageCommand,
   DeleteRestApiCommand,
+  GetAuthorizersCommand,
+  GetResourcesCommand,
+  GetRestApiCommand,
   GetRestApisCommand,
+  GetStageCommand,
+  GetStagesCommand,
+  PutIntegrationCommand,
+  PutMethodCommand,
+  UpdateRestApiCommand,
+  UpdateStageCommand,
 } from "@aws-sdk/client-api-gateway";
-import { ApiGatewayV2Client, GetApisCommand } from "@aws-sdk/client-apigatewayv2";
+import {
+  ApiGatewayV2Client,
+  CreateApiCommand,
+  CreateStageCommand as CreateHttpStageCommand,
+  CreateRouteCommand,
+  GetApiCommand,
+  GetApisCommand,
+  GetStagesCommand as GetHttpStagesCommand,
+  GetRoutesCommand,
+  UpdateApiCommand,
+} from "@aws-sdk/client-apigatewayv2";
 import { request } from "undici";
 import { signRequest } from "../../src/auth/sigv4/sign-request.ts";
 import type { CredentialConfig } from "../../src/config/schema.ts";
@@ -390,5 +413,275 @@ describe("admin API: a bound on the body bytes held at once", () => {
       (a: { name: string }) => a.name,
     );
     assert.deepEqual(names.sort(), ["hog", "small"]);
+  });
+});
+
+/** A syntactically valid resource policy of exactly `length` characters (the Sid pads it). */
+function policyOfLength(length: number): string {
+  const shape = (sid: string) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Sid: sid, Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "*" }],
+    });
+  return shape("S".repeat(length - shape("").length));
+}
+
+describe("admin API: AWS's control-plane quotas on sizes and counts", () => {
+  let gw: TestGateway;
+  let rest: APIGatewayClient;
+  let http: ApiGatewayV2Client;
+  before(async () => {
+    gw = await startTestGateway();
+    // A LimitExceededException is a 429, which the SDKs would retry: one attempt shows it as it is.
+    rest = new APIGatewayClient({ ...adminClientConfig(gw), maxAttempts: 1 });
+    http = new ApiGatewayV2Client({ ...adminClientConfig(gw), maxAttempts: 1 });
+  });
+  after(async () => {
+    rest.destroy();
+    http.destroy();
+    await gw.close();
+  });
+
+  test("a resource policy over 8,192 characters (or of 7.4 MB) is refused on create and update; the API keeps its own", async () => {
+    const atLimit = policyOfLength(8192);
+    assert.equal(atLimit.length, 8192);
+    const api = await rest.send(new CreateRestApiCommand({ name: "policed", policy: atLimit }));
+    for (const policy of [policyOfLength(8193), policyOfLength(7_400_000)]) {
+      const created = await rejection(rest.send(new CreateRestApiCommand({ name: "too-big", policy })));
+      assert.equal(created.name, "BadRequestException");
+      assert.match(created.message, /over the maximum of 8192/);
+      const updated = await rejection(
+        rest.send(
+          new UpdateRestApiCommand({
+            restApiId: api.id,
+            patchOperations: [{ op: "replace", path: "/policy", value: policy }],
+          }),
+        ),
+      );
+      assert.equal(updated.name, "BadRequestException");
+    }
+    assert.equal((await rest.send(new GetRestApiCommand({ restApiId: api.id }))).policy, atLimit);
+    const names = (await rest.send(new GetRestApisCommand({}))).items?.map((a) => a.name);
+    assert.deepEqual(names, ["policed"]);
+  });
+
+  test("a 5 MB API name or an over-long description is refused (REST and HTTP); the API keeps its own", async () => {
+    const huge = "n".repeat(5 * 1024 * 1024);
+    const message =
+      "1 validation error detected: Value at 'name' failed to satisfy constraint: " +
+      "Member must have length less than or equal to 128";
+    const created = await rejection(rest.send(new CreateRestApiCommand({ name: huge })));
+    assert.equal(created.name, "BadRequestException");
+    assert.equal(created.message, message);
+    assert.equal(
+      (await rejection(rest.send(new CreateRestApiCommand({ name: "d", description: "d".repeat(1025) }))))
+        .name,
+      "BadRequestException",
+    );
+    const api = await rest.send(
+      new CreateRestApiCommand({ name: "n".repeat(128), description: "d".repeat(1024) }),
+    );
+    for (const [path, value] of [
+      ["/name", "n".repeat(129)],
+      ["/description", "d".repeat(1025)],
+    ] as const) {
+      const patched = await rejection(
+        rest.send(
+          new UpdateRestApiCommand({ restApiId: api.id, patchOperations: [{ op: "replace", path, value }] }),
+        ),
+      );
+      assert.equal(patched.name, "BadRequestException");
+    }
+    const back = await rest.send(new GetRestApiCommand({ restApiId: api.id }));
+    assert.equal(back.name, "n".repeat(128));
+    assert.equal(back.description, "d".repeat(1024));
+
+    const v2 = await rejection(http.send(new CreateApiCommand({ Name: huge, ProtocolType: "HTTP" })));
+    assert.equal(v2.name, "BadRequestException");
+    assert.equal(v2.message, message);
+    const httpApi = await http.send(new CreateApiCommand({ Name: "h", ProtocolType: "HTTP" }));
+    const renamed = await rejection(http.send(new UpdateApiCommand({ ApiId: httpApi.ApiId, Name: huge })));
+    assert.equal(renamed.name, "BadRequestException");
+    assert.equal((await http.send(new GetApiCommand({ ApiId: httpApi.ApiId }))).Name, "h");
+  });
+
+  /** A REST API with one MOCK method, deployable. */
+  async function deployableApi(name: string): Promise<string> {
+    const api = await rest.send(new CreateRestApiCommand({ name }));
+    const rootId = api.rootResourceId!;
+    await rest.send(
+      new PutMethodCommand({
+        restApiId: api.id,
+        resourceId: rootId,
+        httpMethod: "GET",
+        authorizationType: "NONE",
+      }),
+    );
+    await rest.send(
+      new PutIntegrationCommand({ restApiId: api.id, resourceId: rootId, httpMethod: "GET", type: "MOCK" }),
+    );
+    return api.id!;
+  }
+
+  test("stage variables beyond AWS's rules (100 × name 64 / value 512, its characters) are refused; the stage keeps its own", async () => {
+    const apiId = await deployableApi("variables");
+    const deployment = await rest.send(
+      new CreateDeploymentCommand({
+        restApiId: apiId,
+        stageName: "dev",
+        variables: { ok: "a-b.c_d~e:f/g?h#i&j=k,l m" },
+      }),
+    );
+    const tooMany = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`v${i}`, "x"]));
+    const refused: Array<[Record<string, string>, RegExp]> = [
+      [tooMany, /at most 100/],
+      [{ ["k".repeat(65)]: "x" }, /longer than 64 characters/],
+      [
+        { "bad-name": "x" },
+        /^Invalid stage variable name: bad-name\. {2}Please use names with only word characters\.$/,
+      ],
+      [{ long: "v".repeat(513) }, /longer than 512 characters/],
+      [
+        { quote: 'say "hi"' },
+        /^Invalid stage variable value: say "hi"\. {2}Please use values with alphanumeric/,
+      ],
+      [{ empty: "" }, /^Invalid stage variable value: \./],
+    ];
+    for (const [variables, message] of refused) {
+      for (const attempt of [
+        () => rest.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: "dev", variables })),
+        () =>
+          rest.send(
+            new CreateStageCommand({
+              restApiId: apiId,
+              stageName: "other",
+              deploymentId: deployment.id,
+              variables,
+            }),
+          ),
+      ]) {
+        const err = await rejection(attempt());
+        assert.equal(err.name, "BadRequestException");
+        assert.match(err.message, message);
+      }
+    }
+    const patches = await rejection(
+      rest.send(
+        new UpdateStageCommand({
+          restApiId: apiId,
+          stageName: "dev",
+          patchOperations: [
+            { op: "replace", path: "/variables/fine", value: "1" },
+            { op: "replace", path: "/variables/worse", value: "<script>" },
+          ],
+        }),
+      ),
+    );
+    assert.equal(patches.name, "BadRequestException");
+    const many = await rejection(
+      rest.send(
+        new UpdateStageCommand({
+          restApiId: apiId,
+          stageName: "dev",
+          patchOperations: Array.from({ length: 100 }, (_, i) => ({
+            op: "replace",
+            path: `/variables/p${i}`,
+            value: "1",
+          })),
+        }),
+      ),
+    );
+    assert.match(many.message, /at most 100/);
+    const stage = await rest.send(new GetStageCommand({ restApiId: apiId, stageName: "dev" }));
+    assert.deepEqual(stage.variables, { ok: "a-b.c_d~e:f/g?h#i&j=k,l m" });
+    assert.deepEqual(
+      (await rest.send(new GetStagesCommand({ restApiId: apiId }))).item?.map((s) => s.stageName),
+      ["dev"],
+    );
+  });
+
+  test("the 11th stage of an API is LimitExceededException (REST and HTTP)", async () => {
+    const apiId = await deployableApi("staged");
+    let deploymentId = "";
+    for (let i = 1; i <= 10; i++) {
+      deploymentId = (await rest.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: `s${i}` })))
+        .id!;
+    }
+    for (const attempt of [
+      () => rest.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: "s11" })),
+      () => rest.send(new CreateStageCommand({ restApiId: apiId, stageName: "s11", deploymentId })),
+    ]) {
+      const err = await rejection(attempt());
+      assert.equal(err.name, "LimitExceededException");
+      assert.equal((err.$metadata as { httpStatusCode: number }).httpStatusCode, 429);
+      assert.equal(
+        err.message,
+        "Maximum number of Stages for this API has been reached.  Please contact AWS if you need additional Stages.",
+      );
+    }
+    // Redeploying an existing stage is not a new one.
+    await rest.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: "s10" }));
+    assert.equal((await rest.send(new GetStagesCommand({ restApiId: apiId }))).item?.length, 10);
+
+    const httpApi = await http.send(new CreateApiCommand({ Name: "staged", ProtocolType: "HTTP" }));
+    for (let i = 1; i <= 10; i++)
+      await http.send(new CreateHttpStageCommand({ ApiId: httpApi.ApiId, StageName: `s${i}` }));
+    const v2 = await rejection(
+      http.send(new CreateHttpStageCommand({ ApiId: httpApi.ApiId, StageName: "s11" })),
+    );
+    assert.equal(v2.name, "LimitExceededException");
+    assert.equal((await http.send(new GetHttpStagesCommand({ ApiId: httpApi.ApiId }))).Items?.length, 10);
+  });
+
+  test("the 301st resource of an API and the 11th authorizer are LimitExceededException", {
+    timeout: 120_000,
+  }, async () => {
+    const api = await rest.send(new CreateRestApiCommand({ name: "wide" }));
+    // The root is one of the 300.
+    for (let i = 1; i < 300; i++) {
+      await rest.send(
+        new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: `r${i}` }),
+      );
+    }
+    const err = await rejection(
+      rest.send(
+        new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: "r300" }),
+      ),
+    );
+    assert.equal(err.name, "LimitExceededException");
+    assert.equal(
+      err.message,
+      "Maximum number of Resources for this API has been reached.  Please contact AWS if you need additional Resources.",
+    );
+    const resources = await rest.send(new GetResourcesCommand({ restApiId: api.id, limit: 500 }));
+    assert.equal(resources.items?.length, 300);
+
+    const authorizer = (n: number) =>
+      new CreateAuthorizerCommand({
+        restApiId: api.id,
+        name: `a${n}`,
+        type: "TOKEN",
+        authorizerUri:
+          "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:auth/invocations",
+        identitySource: "method.request.header.Authorization",
+      });
+    for (let i = 1; i <= 10; i++) await rest.send(authorizer(i));
+    const eleventh = await rejection(rest.send(authorizer(11)));
+    assert.equal(eleventh.name, "LimitExceededException");
+    assert.equal((await rest.send(new GetAuthorizersCommand({ restApiId: api.id }))).items?.length, 10);
+  });
+
+  test("the 301st route of an HTTP API is LimitExceededException", { timeout: 120_000 }, async () => {
+    const api = await http.send(new CreateApiCommand({ Name: "routes", ProtocolType: "HTTP" }));
+    for (let i = 1; i <= 300; i++)
+      await http.send(new CreateRouteCommand({ ApiId: api.ApiId, RouteKey: `GET /r${i}` }));
+    const err = await rejection(
+      http.send(new CreateRouteCommand({ ApiId: api.ApiId, RouteKey: "GET /r301" })),
+    );
+    assert.equal(err.name, "LimitExceededException");
+    assert.equal(
+      (await http.send(new GetRoutesCommand({ ApiId: api.ApiId, MaxResults: "500" }))).Items?.length,
+      300,
+    );
   });
 });
