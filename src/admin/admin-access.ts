@@ -32,9 +32,12 @@ export function adminAction(method: string, rawPathname: string, region: string)
   return { action: `apigateway:${method.toUpperCase()}`, resource: `arn:aws:apigateway:${region}::${path}` };
 }
 
+// Decoded as the router decodes its parameters, except that a segment holding an encoded `/` stays as
+// sent: decoded, it would name a deeper path than the one routed.
 function decodeSegment(segment: string): string {
   try {
-    return decodeURIComponent(segment);
+    const decoded = decodeURIComponent(segment);
+    return decoded.includes("/") ? segment : decoded;
   } catch {
     return segment;
   }

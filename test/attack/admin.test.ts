@@ -203,6 +203,13 @@ describe("admin API: identity policies authorize apigateway:* actions", () => {
     root.destroy();
   });
 
+  test("a malformed percent-escape in an admin path is NotFoundException, not an internal error", async () => {
+    const r = await signedCall(gw, "GET", "/restapis/%E0%A4%A");
+    assert.equal(r.status, 404);
+    assert.equal(r.type, "NotFoundException");
+    await stillServesSigned(gw);
+  });
+
   test("a key with an empty policies list may do nothing", async () => {
     const nobody = restClient(gw, "empty", "empty-secret");
     const denied = await rejection(nobody.send(new GetRestApisCommand({})));
@@ -230,6 +237,10 @@ describe("admin API: identity policies authorize apigateway:* actions", () => {
     await unsigned.body.text();
   });
 });
+
+async function stillServesSigned(gw: TestGateway) {
+  assert.equal((await signedCall(gw, "GET", "/restapis")).status, 200);
+}
 
 /** 9.9 MB: what the memory attack sent, 200 at a time. */
 const BIG = 9_900_000;
