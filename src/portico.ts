@@ -76,6 +76,11 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     await Promise.allSettled([functions.close(), store.close()]);
     throw err;
   }
+  // One store for both planes: IAM-authorised methods and the admin API see the same keys and policies.
+  const credentials = new CredentialStore(settings.credentials, {
+    region: settings.region,
+    accountId: settings.accountId,
+  });
   const dataPlane = new DataPlane(log, {
     trustedProxies: new TrustedProxies(settings.trustedProxies, settings.vpceHeader),
   });
@@ -94,10 +99,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
         ? undefined
         : { key: "a", rate: settings.accountThrottle.rateLimit, burst: settings.accountThrottle.burstLimit },
     iam: {
-      credentials: new CredentialStore(settings.credentials, {
-        region: settings.region,
-        accountId: settings.accountId,
-      }),
+      credentials,
       region: settings.region,
       accountId: settings.accountId,
     },
@@ -110,7 +112,12 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     const unfollow = settings.redis === undefined ? () => undefined : control.followSharedStore();
     await applyDeclaredApis(control, settings.apis);
     const port = await dataPlane.listen(settings.port, settings.host);
-    admin = new AdminServer(createAdminRouter(control), sigv4Authenticator(settings), log);
+    admin = new AdminServer(
+      createAdminRouter(control),
+      sigv4Authenticator({ credentials, region: settings.region }),
+      log,
+      { bodyBudgetBytes: settings.adminBodyBudgetBytes },
+    );
     const adminPort = await admin.listen(settings.adminPort, settings.adminHost);
     const adminServer = admin;
     return {

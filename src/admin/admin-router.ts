@@ -54,12 +54,23 @@ export class AdminRouter {
       if (m === null) continue;
       pathKnown = true;
       if (entry.method !== method) continue;
-      const params: Record<string, string> = {};
-      entry.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(m[i + 1]!);
-      });
+      const params = decodeParams(entry.names, m);
+      // A malformed escape (`%E0%A4%A`) names nothing: not found, rather than a thrown URIError.
+      if (params === undefined) return undefined;
       return { handler: entry.handler, params };
     }
     return pathKnown ? "method-not-allowed" : undefined;
   }
+}
+
+function decodeParams(names: readonly string[], match: RegExpExecArray): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  try {
+    names.forEach((name, i) => {
+      params[name] = decodeURIComponent(match[i + 1]!);
+    });
+  } catch {
+    return undefined;
+  }
+  return params;
 }

@@ -4,40 +4,53 @@ import { ControlError } from "../control/errors.ts";
 import { newRequestId } from "../gateway/request-ids.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { AdminResponse, AdminRouter } from "./admin-router.ts";
+import { BodyBudget, BodyReservation, readBody } from "./body-budget.ts";
+import type { AdminAuthenticator, AdminRefusal } from "./sigv4-authenticator.ts";
 
 /** AWS's limit for ImportRestApi bodies is 6 MB; the admin plane accepts up to 10 MB of anything. */
 const MAX_ADMIN_BODY = 10 * 1024 * 1024;
-
-/** Decides whether a signed admin request may proceed; an error is answered as AWS answers it. */
-export type AdminAuthenticator = (
-  req: IncomingMessage,
-  body: Buffer,
-) => { ok: true } | { ok: false; status: number; type: string; message: string };
+/** Bodies held at once across all admin requests, unless configured otherwise. */
+export const DEFAULT_ADMIN_BODY_BUDGET = 64 * 1024 * 1024;
 
 /** Paths served without authentication (liveness probes). */
 const PUBLIC_PATHS = new Set(["/health"]);
+
+export interface AdminServerOptions {
+  /** Bytes of request bodies held at once (default {@link DEFAULT_ADMIN_BODY_BUDGET}). */
+  bodyBudgetBytes?: number;
+}
 
 export class AdminServer {
   private server: Server | undefined;
   private readonly router: AdminRouter;
   private readonly authenticate: AdminAuthenticator;
   private readonly log: Logger;
+  private readonly budget: BodyBudget;
 
-  constructor(router: AdminRouter, authenticate: AdminAuthenticator, log: Logger) {
+  constructor(
+    router: AdminRouter,
+    authenticate: AdminAuthenticator,
+    log: Logger,
+    options: AdminServerOptions = {},
+  ) {
     this.router = router;
     this.authenticate = authenticate;
     this.log = log;
+    this.budget = new BodyBudget(options.bodyBudgetBytes ?? DEFAULT_ADMIN_BODY_BUDGET);
   }
 
   async listen(port: number, host: string): Promise<number> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
+    const serve = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+      this.handle(req, res, expectsContinue).catch((err: unknown) => {
         this.log.error({ err }, "admin request failed");
         if (!res.headersSent)
           send(res, { status: 500, body: { message: "Internal server error" } }, "InternalFailure");
         else res.destroy();
       });
-    });
+    };
+    const server = createServer((req, res) => serve(req, res, false));
+    // "100 Continue" only once the headers passed: a refused upload is never invited.
+    server.on("checkContinue", (req, res) => serve(req, res, true));
     await new Promise<void>((ok, fail) => {
       server.once("error", fail);
       server.listen(port, host, () => ok());
@@ -56,17 +69,54 @@ export class AdminServer {
     await closed;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {
     const url = new URL(req.url ?? "/", "http://admin");
-    const body = await readAll(req);
-    if (body === undefined) {
-      send(res, { status: 413, body: { message: "Request entity too large" } }, "BadRequestException");
+    const now = new Date();
+    const authenticated = !PUBLIC_PATHS.has(url.pathname);
+    // Everything up to claiming the budget runs before the body is read, and synchronously.
+    if (authenticated) {
+      const refused = this.authenticate.precheck(req, url.pathname, now);
+      if (refused !== undefined) {
+        refuse(req, res, refused);
+        return;
+      }
+    }
+    const declared = declaredLength(req);
+    if (declared > MAX_ADMIN_BODY) {
+      refuse(req, res, TOO_LARGE);
       return;
     }
-    if (!PUBLIC_PATHS.has(url.pathname)) {
-      const auth = this.authenticate(req, body);
-      if (!auth.ok) {
-        send(res, { status: auth.status, body: { message: auth.message } }, auth.type);
+    const reservation = new BodyReservation(this.budget);
+    try {
+      if (!reservation.cover(declared)) {
+        refuse(req, res, BUSY);
+        return;
+      }
+      if (expectsContinue) res.writeContinue();
+      const read = await readBody(req, reservation, MAX_ADMIN_BODY);
+      if (!read.ok) {
+        if (read.reason === "aborted") res.destroy();
+        else refuse(req, res, read.reason === "busy" ? BUSY : TOO_LARGE);
+        return;
+      }
+      await this.serve(req, res, url, read.body, authenticated, now);
+    } finally {
+      reservation.release();
+    }
+  }
+
+  private async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    body: Buffer,
+    authenticated: boolean,
+    now: Date,
+  ): Promise<void> {
+    if (authenticated) {
+      const refused = this.authenticate.complete(req, url.pathname, body, now);
+      if (refused !== undefined) {
+        send(res, { status: refused.status, body: { message: refused.message } }, refused.type);
         return;
       }
     }
@@ -92,15 +142,39 @@ export class AdminServer {
   }
 }
 
-async function readAll(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_ADMIN_BODY) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+const TOO_LARGE: AdminRefusal = {
+  status: 413,
+  type: "BadRequestException",
+  message: "Request entity too large",
+};
+/** API Gateway's throttling answer; the SDKs retry it. */
+const BUSY: AdminRefusal = { status: 429, type: "TooManyRequestsException", message: "Too Many Requests" };
+
+/** The body length the request announces; a chunked body counts as 0 until it arrives. */
+function declaredLength(req: IncomingMessage): number {
+  const n = Number(req.headers["content-length"] ?? 0);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+/**
+ * Answers without (all of) the body. When a body is still on its way the connection is closed after the
+ * answer, so the rest is never waited for.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: AdminRefusal): void {
+  const pending =
+    !req.complete && (declaredLength(req) > 0 || req.headers["transfer-encoding"] !== undefined);
+  send(
+    res,
+    {
+      status: refusal.status,
+      body: { message: refusal.message },
+      headers: {
+        ...(pending ? { Connection: "close" } : {}),
+        ...(refusal.status === 429 ? { "Retry-After": "1" } : {}),
+      },
+    },
+    refusal.type,
+  );
 }
 
 function send(res: ServerResponse, response: AdminResponse, errorType?: string): void {

@@ -32,6 +32,12 @@ export const CONFIG_SCHEMA = {
           description: "Admin API port (default 8081).",
         },
         adminHost: { type: "string", description: "Admin API address (default 127.0.0.1: loopback only)." },
+        adminBodyBudgetBytes: {
+          type: "integer",
+          minimum: 1,
+          description:
+            "Bytes of admin request bodies held at once, across requests (default 64 MiB); beyond it: 429.",
+        },
       },
     },
     dataDir: { type: "string", description: "Directory of the durable state store; relative to this file." },
@@ -207,7 +213,13 @@ export interface ApiConfig {
 export interface PorticoConfig {
   region?: string;
   accountId?: string;
-  listen?: { port?: number; host?: string; adminPort?: number; adminHost?: string };
+  listen?: {
+    port?: number;
+    host?: string;
+    adminPort?: number;
+    adminHost?: string;
+    adminBodyBudgetBytes?: number;
+  };
   dataDir?: string;
   redis?: string;
   credentials?: CredentialConfig[];

@@ -9,6 +9,8 @@ export interface Settings {
   host: string;
   adminPort: number;
   adminHost: string;
+  /** Bytes of admin request bodies held at once (default 64 MiB); beyond it: 429. */
+  adminBodyBudgetBytes?: number;
   dataDir?: string;
   redis?: string;
   region: string;
@@ -59,6 +61,7 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     host: pick("host", "PORTICO_HOST") ?? config?.listen?.host ?? "0.0.0.0",
     adminPort: portOf("admin-port", "PORTICO_ADMIN_PORT", config?.listen?.adminPort, 8081),
     adminHost: pick("admin-host", "PORTICO_ADMIN_HOST") ?? config?.listen?.adminHost ?? "127.0.0.1",
+    adminBodyBudgetBytes: config?.listen?.adminBodyBudgetBytes,
     dataDir: pick("data-dir", "PORTICO_DATA_DIR") ?? config?.dataDir,
     redis: pick("redis", "PORTICO_REDIS") ?? config?.redis,
     region: pick("region", "PORTICO_REGION") ?? config?.region ?? "us-east-1",

@@ -4,6 +4,8 @@ import type { WriteOp } from "../state/store.ts";
 import type { DeployOptions } from "./control-core.ts";
 import { badRequest, notFound } from "./errors.ts";
 import { HttpApiControl } from "./http-api-control.ts";
+import { checkDescription, checkStageVariables } from "./limits.ts";
+import { checkNewStage, checkStageChange } from "./stage-limits.ts";
 import { type TestInvokeInput, type TestInvokeResult, testInvokeMethod } from "./test-invoke.ts";
 
 export type { DeployOptions, RouteListing } from "./control-core.ts";
@@ -51,6 +53,9 @@ export class ControlPlane extends HttpApiControl {
       if (Object.keys(definition.resources).every((id) => !definition.resources[id]?.resourceMethods)) {
         throw badRequest("The REST API doesn't contain any methods");
       }
+      checkDescription(options.description);
+      checkDescription(options.stageDescription, "stageDescription");
+      checkStageVariables(options.variables);
       const now = Date.now();
       const deployment: Deployment = {
         id: newDeploymentId(),
@@ -65,6 +70,7 @@ export class ControlPlane extends HttpApiControl {
       if (options.stageName !== undefined) {
         const key = `${apiId}/${options.stageName}`;
         const prior = (await this.store.get("stages", key)) as Stage | undefined;
+        if (prior === undefined) checkNewStage((await this.store.list("stages", `${apiId}/`)).length);
         const stage: Stage = {
           restApiId: apiId,
           stageName: options.stageName,
@@ -136,6 +142,10 @@ export class ControlPlane extends HttpApiControl {
       const key = `${apiId}/${stageName}`;
       const current = (await this.store.get("stages", key)) as Stage | undefined;
       const next = change(current === undefined ? undefined : structuredClone(current));
+      if (next !== undefined) {
+        checkStageChange(current, next, (s) => s.variables);
+        if (current === undefined) checkNewStage((await this.store.list("stages", `${apiId}/`)).length);
+      }
       if (next !== undefined && (await this.getDeployment(apiId, next.deploymentId)) === undefined) {
         throw notFound("Invalid deployment identifier specified");
       }

@@ -4,6 +4,8 @@ import { newDeploymentId } from "../model/ids.ts";
 import type { WriteOp } from "../state/store.ts";
 import { ControlCore } from "./control-core.ts";
 import { badRequest, notFound } from "./errors.ts";
+import { checkDescription, checkStageVariables } from "./limits.ts";
+import { checkNewStage, checkStageChange } from "./stage-limits.ts";
 
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -52,8 +54,11 @@ export class HttpApiControl extends ControlCore {
       if (options.stageName !== "$default" && !STAGE_NAME.test(options.stageName)) {
         throw badRequest("Stage name only allows a-zA-Z0-9_ and -, or $default");
       }
+      checkDescription(options.description);
+      checkStageVariables(options.variables);
       const key = `${apiId}/${options.stageName}`;
       const prior = (await this.store.get("httpstages", key)) as HttpStage | undefined;
+      if (prior === undefined) checkNewStage((await this.listHttpStages(apiId)).length);
       const now = Date.now();
       const stage: HttpStage = {
         apiId,
@@ -130,6 +135,10 @@ export class HttpApiControl extends ControlCore {
       const key = `${apiId}/${stageName}`;
       const current = (await this.store.get("httpstages", key)) as HttpStage | undefined;
       const next = change(current === undefined ? undefined : structuredClone(current));
+      if (next !== undefined) {
+        checkStageChange(current, next, (s) => s.stageVariables);
+        if (current === undefined) checkNewStage((await this.listHttpStages(apiId)).length);
+      }
       let ops: WriteOp[];
       if (next === undefined) ops = [{ op: "delete", collection: "httpstages", key }];
       else if (next.autoDeploy && (current === undefined || !current.autoDeploy))
@@ -157,6 +166,7 @@ export class HttpApiControl extends ControlCore {
     return this.serial.run(async () => {
       const definition = await this.getHttpApi(apiId);
       if (definition === undefined) throw notFound(`Invalid API identifier specified ${apiId}`);
+      checkDescription(options.description);
       let stage: HttpStage | undefined;
       if (options.stageName !== undefined) {
         stage = (await this.store.get("httpstages", `${apiId}/${options.stageName}`)) as

@@ -1,7 +1,9 @@
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import type { HttpApiDefinition, HttpAuthorizer, HttpRouteResponse } from "../model/http-api.ts";
 import { newV2ChildId } from "../model/ids.ts";
 import { badRequest, ControlError, notFound } from "./errors.ts";
 import { findRoute } from "./http-entities.ts";
+import { checkCount } from "./limits.ts";
 
 /** HTTP API authorizers (JWT and Lambda REQUEST) and route responses, with AWS's validation. */
 
@@ -66,8 +68,7 @@ export function createAuthorizer(def: HttpApiDefinition, body: Record<string, un
     identitySource: [],
   };
   applyAuthorizer(a, body);
-  if (Object.keys(def.authorizers ?? {}).length >= 10)
-    throw new ControlError("LimitExceededException", "Maximum number of authorizers reached (10)");
+  checkCount(Object.keys(def.authorizers ?? {}).length, AWS_QUOTAS.authorizersPerApi, "Authorizers");
   def.authorizers ??= {};
   def.authorizers[a.authorizerId] = a;
   return a;

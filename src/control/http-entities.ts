@@ -1,7 +1,9 @@
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import type { HttpApi, HttpApiDefinition, HttpIntegration, HttpRoute } from "../model/http-api.ts";
 import { newApiId, newV2ChildId } from "../model/ids.ts";
 import { isHttpUri } from "../openapi/integration-extension.ts";
 import { badRequest, ControlError, notFound } from "./errors.ts";
+import { checkApiName, checkCount, checkDescription } from "./limits.ts";
 
 /**
  * HTTP API (apigatewayv2) resources as edits of a draft definition: Api (incl. quick create), Route,
@@ -157,6 +159,7 @@ export function createRoute(def: HttpApiDefinition, body: Record<string, unknown
     apiKeyRequired: false,
   };
   applyRouteFields(def, route, body);
+  checkCount(Object.keys(def.routes).length, AWS_QUOTAS.routesPerApi, "Routes");
   def.routes[route.routeId] = route;
   return route;
 }
@@ -184,9 +187,11 @@ export function updateApi(def: HttpApiDefinition, body: Record<string, unknown>)
   const name = str(body, "name");
   if (name !== undefined) {
     if (name.trim() === "") throw badRequest("Invalid API name");
+    checkApiName(name);
     api.name = name;
   }
   const description = str(body, "description");
+  checkDescription(description);
   if (description !== undefined) api.description = description;
   const version = str(body, "version");
   if (version !== undefined) api.version = version;
@@ -206,6 +211,7 @@ export function updateApi(def: HttpApiDefinition, body: Record<string, unknown>)
 export function newHttpApiDefinition(body: Record<string, unknown>, region: string): HttpApiDefinition {
   const name = str(body, "name");
   if (name === undefined || name.trim() === "") throw badRequest("Invalid API name: name is required");
+  checkApiName(name);
   const protocolType = str(body, "protocolType") ?? "";
   if (protocolType !== "HTTP" && protocolType !== "WEBSOCKET")
     throw badRequest("Invalid protocolType. Valid values are HTTP and WEBSOCKET");

@@ -3,6 +3,7 @@ import { PolicyError } from "../auth/policy/policy-error.ts";
 import { newApiId, newModelId, newResourceId } from "../model/ids.ts";
 import type { EndpointType, RestApiDefinition } from "../model/rest-api.ts";
 import { badRequest } from "./errors.ts";
+import { checkApiName, checkDescription, checkPolicyLength } from "./limits.ts";
 
 const ENDPOINT_TYPES = new Set(["EDGE", "REGIONAL", "PRIVATE"]);
 
@@ -10,6 +11,8 @@ const ENDPOINT_TYPES = new Set(["EDGE", "REGIONAL", "PRIVATE"]);
 export function newRestApiDefinition(body: Record<string, unknown>, now = Date.now()): RestApiDefinition {
   if (typeof body.name !== "string" || body.name.trim() === "")
     throw badRequest("Invalid REST API name specified");
+  checkApiName(body.name);
+  if (typeof body.description === "string") checkDescription(body.description);
   const rootId = newResourceId() + newResourceId().slice(0, 4);
   const endpoint = body.endpointConfiguration as { types?: unknown; vpcEndpointIds?: unknown } | undefined;
   const types = Array.isArray(endpoint?.types) ? endpoint.types.map(String) : ["EDGE"];
@@ -74,6 +77,8 @@ export function newRestApiDefinition(body: Record<string, unknown>, now = Date.n
 
 /** AWS refuses an invalid resource policy when it is set. */
 export function checkPolicy(text: string): void {
+  // Before parsing: the length is the cheap test, and the one that bounds the parse.
+  checkPolicyLength(text);
   try {
     validateResourcePolicy(text);
   } catch (err) {

@@ -1,3 +1,4 @@
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { newModelId } from "../model/ids.ts";
 import type {
   Authorizer,
@@ -8,6 +9,7 @@ import type {
 } from "../model/rest-api.ts";
 import { patternProblem } from "../regex/java-pattern.ts";
 import { badRequest, ControlError, notFound } from "./errors.ts";
+import { checkCount } from "./limits.ts";
 import {
   asBoolean,
   asInteger,
@@ -180,8 +182,7 @@ export function createAuthorizer(def: RestApiDefinition, body: Record<string, un
   a.authorizerResultTtlInSeconds =
     body.authorizerResultTtlInSeconds === undefined ? 300 : Number(body.authorizerResultTtlInSeconds);
   checkAuthorizer(a);
-  if (Object.keys(def.authorizers ?? {}).length >= 10)
-    throw new ControlError("LimitExceededException", "Maximum number of authorizers reached (10)");
+  checkCount(Object.keys(def.authorizers ?? {}).length, AWS_QUOTAS.authorizersPerApi, "Authorizers");
   def.authorizers ??= {};
   def.authorizers[a.id] = a;
   return a;

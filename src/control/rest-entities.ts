@@ -1,3 +1,4 @@
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { newResourceId } from "../model/ids.ts";
 import {
   HTTP_METHODS,
@@ -13,6 +14,7 @@ import { isHttpUri } from "../openapi/integration-extension.ts";
 import { isVariable } from "../openapi/path-parts.ts";
 import { patternProblem } from "../regex/java-pattern.ts";
 import { badRequest, ControlError, notFound } from "./errors.ts";
+import { checkCount } from "./limits.ts";
 
 /**
  * The REST API's child resources (Resource, Method, Integration, MethodResponse, IntegrationResponse)
@@ -66,6 +68,7 @@ export function createResource(def: RestApiDefinition, parentId: string, pathPar
       `A sibling (${variableSibling.pathPart}) of this resource already has a variable path part -- only one is allowed`,
     );
   }
+  checkCount(Object.keys(def.resources).length, AWS_QUOTAS.resourcesPerApi, "Resources");
   const id = newResourceId();
   const resource: Resource = {
     id,

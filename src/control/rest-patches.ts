@@ -7,6 +7,7 @@ import type {
   RestApiDefinition,
 } from "../model/rest-api.ts";
 import { badRequest } from "./errors.ts";
+import { checkApiName, checkDescription } from "./limits.ts";
 import { checkPolicy } from "./new-rest-api.ts";
 import {
   asBoolean,
@@ -37,12 +38,16 @@ export function patchRestApi(def: RestApiDefinition, ops: readonly PatchOperatio
       case "name":
         only(op, "replace");
         api.name = requireValue(op);
+        checkApiName(api.name);
         break;
       case "description":
       case "version":
         only(op, "replace", "add", "remove");
         if (op.op === "remove") delete api[field];
-        else api[field] = requireValue(op);
+        else {
+          api[field] = requireValue(op);
+          if (field === "description") checkDescription(api.description);
+        }
         break;
       case "policy":
         only(op, "replace", "add", "remove");

@@ -1,5 +1,6 @@
 import type { Stage } from "../model/rest-api.ts";
 import { badRequest } from "./errors.ts";
+import { checkStageVariable } from "./limits.ts";
 import {
   asBoolean,
   asInteger,
@@ -110,9 +111,7 @@ export function patchStage(stage: Stage, ops: readonly PatchOperation[]): void {
         if (op.op === "remove") delete variables[name];
         else {
           const value = requireValue(op);
-          if (!/^[A-Za-z0-9_]{1,64}$/.test(name)) throw badRequest(`Stage variable name ${name} is invalid`);
-          if (!/^[A-Za-z0-9\-._~:/?#&=,]{0,512}$/.test(value))
-            throw badRequest(`Stage variable value ${value} is invalid`);
+          checkStageVariable(name, value);
           variables[name] = value;
         }
         stage.variables = variables;

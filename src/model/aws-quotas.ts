@@ -21,6 +21,12 @@ export const AWS_QUOTAS = {
   stagesPerApi: 10,
   authorizersPerApi: 10,
   stageVariablesPerStage: 100,
+  /**
+   * An API's name and any description (apigatewayv2's model: 1–128 and 0–1024 characters). AWS does not
+   * publish REST API bounds; the same ones are applied there.
+   */
+  apiNameChars: 128,
+  descriptionChars: 1024,
   stageVariableKeyChars: 64,
   stageVariableValueChars: 512,
   /** A mapping template, in bytes. */

@@ -7,6 +7,11 @@ export interface StoredPrincipal {
   principal: Extract<PolicyPrincipal, { kind: "aws" }>;
   /** Absent: the account root, which its own account's resources always allow. */
   identityPolicies: CompiledPolicy[] | undefined;
+  /**
+   * Whether the config gave the key a `policies` list. The admin API keeps its historic rule for keys
+   * without one (full access), so adding policies to a key is what restricts it there.
+   */
+  policiesDeclared: boolean;
   tags: Readonly<Record<string, string>>;
 }
 
@@ -28,6 +33,7 @@ export class CredentialStore {
         identityPolicies: root
           ? undefined
           : (c.policies ?? []).map((p) => compilePolicy(p, { region: scope.region, accountId })),
+        policiesDeclared: c.policies !== undefined,
         tags: c.tags ?? {},
       });
     }

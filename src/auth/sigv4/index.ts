@@ -13,11 +13,13 @@ export type { SigV4Error, SigV4ErrorType, SigV4FailureReason, SigV4GatewayRespon
 export type { AwsCredentials, PresignUrlInput, SignRequestInput } from "./sign-request.ts";
 export { presignUrl, signRequest } from "./sign-request.ts";
 export type {
+  HeaderCheckResult,
   RequestHeaders,
+  SignedHeaders,
   StoredCredential,
   VerifiableRequest,
   VerifiedSignature,
   VerifyOptions,
   VerifyResult,
 } from "./verify-request.ts";
-export { verifySigV4 } from "./verify-request.ts";
+export { checkSigV4Headers, verifySigV4 } from "./verify-request.ts";

@@ -252,14 +252,38 @@ function sameToken(expected: string, provided: string | undefined): boolean {
   return timingSafeEqual(Buffer.from(sha256Hex(expected), "hex"), Buffer.from(sha256Hex(provided), "hex"));
 }
 
-/**
- * Verifies a SigV4-signed request (Authorization header or presigned query string).
- * Never throws for anything the client sent; every refusal is an {@link SigV4Error} value.
- */
-export function verifySigV4<C extends StoredCredential>(
-  request: VerifiableRequest,
+/** A request whose signature fields are in order and whose access key is known; the signature is unchecked. */
+export interface SignedHeaders<C extends StoredCredential> {
+  readonly ok: true;
+  readonly accessKeyId: string;
+  readonly credential: C;
+  /**
+   * The payload hash the signer declared (`x-amz-content-sha256`, or X-Amz-Content-Sha256 when presigned),
+   * when there is one: with it the signature can be checked before the body has arrived.
+   */
+  readonly claimedPayloadHash: string | undefined;
+}
+
+/** Outcome of {@link checkSigV4Headers}. */
+export type HeaderCheckResult<C extends StoredCredential> =
+  | SignedHeaders<C>
+  | { readonly ok: false; readonly error: SigV4Error };
+
+/** Everything verification knows once the checks short of the signature have passed. */
+interface ReadSignature<C extends StoredCredential> {
+  readonly ok: true;
+  readonly parts: SignatureParts;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly signedHeaders: string[];
+  readonly scope: string[];
+  readonly credential: C;
+}
+
+function readSignature<C extends StoredCredential>(
+  request: Omit<VerifiableRequest, "bodySha256Hex">,
   options: VerifyOptions<C>,
-): VerifyResult<C> {
+): ReadSignature<C> | { ok: false; error: SigV4Error } {
   const q = request.rawPath.indexOf("?");
   const path = q < 0 ? request.rawPath : request.rawPath.slice(0, q);
   const rawQuery = q < 0 ? "" : request.rawPath.slice(q + 1);
@@ -289,15 +313,48 @@ export function verifySigV4<C extends StoredCredential>(
   const scopeError = checkScope(scope, parts.amzDate, options);
   if (scopeError !== undefined) return fail(scopeError);
 
-  const accessKeyId = scope[0]!;
-  const credential = options.lookup(accessKeyId);
+  const credential = options.lookup(scope[0]!);
   if (credential === undefined) return fail(errors.unrecognizedClient());
+  return { ok: true, parts, path, rawQuery, signedHeaders, scope, credential };
+}
+
+/**
+ * Every check of {@link verifySigV4} that needs no body: form, parts, date and time window, host signed,
+ * algorithm, credential scope and a known access key. A server runs it before reading a body, so an
+ * unsigned or unknown-key upload is refused without being received.
+ */
+export function checkSigV4Headers<C extends StoredCredential>(
+  request: Omit<VerifiableRequest, "bodySha256Hex">,
+  options: VerifyOptions<C>,
+): HeaderCheckResult<C> {
+  const read = readSignature(request, options);
+  if (!read.ok) return read;
+  return {
+    ok: true,
+    accessKeyId: read.scope[0]!,
+    credential: read.credential,
+    claimedPayloadHash: read.parts.claimedPayloadHash,
+  };
+}
+
+/**
+ * Verifies a SigV4-signed request (Authorization header or presigned query string).
+ * Never throws for anything the client sent; every refusal is an {@link SigV4Error} value.
+ */
+export function verifySigV4<C extends StoredCredential>(
+  request: VerifiableRequest,
+  options: VerifyOptions<C>,
+): VerifyResult<C> {
+  const read = readSignature(request, options);
+  if (!read.ok) return read;
+  const { parts, scope, signedHeaders, credential } = read;
+  const accessKeyId = scope[0]!;
 
   const payload = payloadHashOf(parts.claimedPayloadHash, request.bodySha256Hex);
   const canonicalRequest = buildCanonicalRequest({
     method: request.method,
-    canonicalUri: canonicalUri(path, options.service),
-    canonicalQuery: canonicalQuery(rawQuery, parts.presigned),
+    canonicalUri: canonicalUri(read.path, options.service),
+    canonicalQuery: canonicalQuery(read.rawQuery, parts.presigned),
     headers: signedHeaders.map((name) => [name, headerValue(request.headers, name.toLowerCase())] as const),
     payloadHash: payload.hash,
   });
