@@ -1,9 +1,24 @@
 import assert from "node:assert/strict";
-import { describe, mock, test } from "node:test";
+import { createServer as createHttpServer, type ServerResponse } from "node:http";
+import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
+import { after, before, describe, mock, test } from "node:test";
 import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
+import {
+  ApiGatewayV2Client,
+  CreateApiCommand,
+  CreateAuthorizerCommand,
+  CreateIntegrationCommand,
+  CreateRouteCommand,
+  CreateStageCommand,
+} from "@aws-sdk/client-apigatewayv2";
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from "jose";
+import { fetchBoundedJson } from "../../src/auth/jwks-fetch.ts";
+import { RemoteJwks } from "../../src/auth/remote-jwks.ts";
+import { AWS_QUOTAS } from "../../src/model/aws-quotas.ts";
 import { LocalTraffic } from "../../src/traffic/local-traffic.ts";
-import { adminClientConfig, startTestGateway } from "../support/gateway.ts";
-import { mockIntegration } from "../support/snippets.ts";
+import { type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { eventually, mockIntegration } from "../support/snippets.ts";
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -74,5 +89,182 @@ paths:
       client.destroy();
       await gw.close();
     }
+  });
+});
+
+describe("attack: a JWT issuer that never answers, or stops answering", () => {
+  let gw: TestGateway;
+  let backend: EchoBackend;
+  let key: CryptoKey;
+  const jwks: { keys: JWK[] } = { keys: [] };
+  /** Accepts connections and never says a word. */
+  const silent = createTcpServer((socket) => {
+    held.push(socket);
+  });
+  const held: Socket[] = [];
+  /** Serves its discovery document and keys until told to go quiet, then holds every request open. */
+  let mode: "serve" | "hang" | "huge" = "serve";
+  const hanging: ServerResponse[] = [];
+  const flaky = createHttpServer((req, res) => {
+    if (mode === "hang") {
+      hanging.push(res);
+      return;
+    }
+    const base = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+    if (req.url === "/.well-known/openid-configuration") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ issuer: base, jwks_uri: `${base}/jwks.json` }));
+    } else if (mode === "huge") {
+      // The right key, but more than AWS's 150,000-byte JWKS bound in all, sent without a length.
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(`{"keys":${JSON.stringify(jwks.keys)},"padding":"`);
+      res.end(`${"x".repeat(200_000)}"}`);
+    } else {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(jwks));
+    }
+  });
+  const listen = (server: { listen: (port: number, host: string, cb: () => void) => unknown }) =>
+    new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = (server: { address: () => unknown }) =>
+    `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  before(async () => {
+    const pair = await generateKeyPair("RS256");
+    key = pair.privateKey;
+    jwks.keys.push({ ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" });
+    await Promise.all([listen(silent), listen(flaky)]);
+    backend = await startEchoBackend();
+    gw = await startTestGateway();
+  });
+  after(async () => {
+    for (const socket of held) socket.destroy();
+    for (const res of hanging) res.destroy();
+    await gw.close();
+    await backend.close();
+    await new Promise((r) => silent.close(r));
+    flaky.closeAllConnections();
+    await new Promise((r) => flaky.close(r));
+  });
+
+  /** An HTTP API with `GET /me` behind a JWT authorizer for `issuer` and an open `GET /open`. */
+  async function jwtApi(issuer: string): Promise<string> {
+    const client = new ApiGatewayV2Client(adminClientConfig(gw));
+    try {
+      const { ApiId } = await client.send(new CreateApiCommand({ Name: "Jwt", ProtocolType: "HTTP" }));
+      const { IntegrationId } = await client.send(
+        new CreateIntegrationCommand({
+          ApiId,
+          IntegrationType: "HTTP_PROXY",
+          IntegrationMethod: "GET",
+          IntegrationUri: `${backend.url}/ok`,
+          PayloadFormatVersion: "1.0",
+        }),
+      );
+      const { AuthorizerId } = await client.send(
+        new CreateAuthorizerCommand({
+          ApiId,
+          Name: "jwt",
+          AuthorizerType: "JWT",
+          IdentitySource: ["$request.header.Authorization"],
+          JwtConfiguration: { Issuer: issuer, Audience: ["my-app"] },
+        }),
+      );
+      const target = `integrations/${IntegrationId}`;
+      await client.send(
+        new CreateRouteCommand({
+          ApiId,
+          RouteKey: "GET /me",
+          Target: target,
+          AuthorizationType: "JWT",
+          AuthorizerId,
+        }),
+      );
+      await client.send(new CreateRouteCommand({ ApiId, RouteKey: "GET /open", Target: target }));
+      await client.send(new CreateStageCommand({ ApiId, StageName: "$default", AutoDeploy: true }));
+      return ApiId!;
+    } finally {
+      client.destroy();
+    }
+  }
+
+  const mint = (issuer: string, kid = "k1") =>
+    new SignJWT({ sub: "alice", aud: "my-app" })
+      .setProtectedHeader({ alg: "RS256", kid })
+      .setIssuer(issuer)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(key);
+  const call = (apiId: string, path: string, token?: string) =>
+    gw.call(apiId, path, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+
+  const assertUnauthorized = (r: { status: number; text: string; headers: Record<string, unknown> }) => {
+    assert.equal(r.status, 401, r.text);
+    assert.equal(r.text, '{"message":"Unauthorized"}');
+    assert.match(String(r.headers["www-authenticate"]), /^Bearer error="invalid_token"/);
+  };
+
+  test("an issuer that accepts the connection and never answers: 401 Unauthorized, not a stalled route", {
+    timeout: 15_000,
+  }, async () => {
+    const issuer = origin(silent);
+    const apiId = await jwtApi(issuer);
+    const token = await mint(issuer);
+    const [first, second] = await Promise.all([call(apiId, "/me", token), call(apiId, "/me", token)]);
+    assertUnauthorized(first);
+    assertUnauthorized(second);
+    assertUnauthorized(await call(apiId, "/me", token));
+    assert.equal((await call(apiId, "/open")).status, 200, "the rest of the API is served meanwhile");
+  });
+
+  test("an issuer that stops answering after serving its keys once: the keys held keep verifying", {
+    timeout: 15_000,
+  }, async () => {
+    mode = "serve";
+    const issuer = origin(flaky);
+    const apiId = await jwtApi(issuer);
+    const token = await mint(issuer);
+    assert.equal((await call(apiId, "/me", token)).status, 200, "keys fetched");
+    mode = "hang";
+    await pause(1100); // past the refetch cooldown, so the next unknown kid makes the gateway look again
+    // An unknown kid makes the gateway look for a rotated key; the issuer never answers.
+    assertUnauthorized(await call(apiId, "/me", await mint(issuer, "rotated")));
+    const again = await call(apiId, "/me", token);
+    assert.equal(again.status, 200, `a token signed with a held key is still served: ${again.text}`);
+    assert.equal((await call(apiId, "/open")).status, 200);
+  });
+
+  test("keys older than their max age are used at once while a refresh waits on a silent issuer", {
+    timeout: 15_000,
+  }, async () => {
+    mode = "serve";
+    const issuer = origin(flaky);
+    let clockMs = 0;
+    const keys = new RemoteJwks({
+      locate: async () => `${issuer}/jwks.json`,
+      fetch: (url) => fetchBoundedJson(url, AWS_QUOTAS.jwksTimeoutMs, AWS_QUOTAS.jwksResponseBytes),
+      maxAgeMs: 60_000,
+      clock: () => clockMs,
+    });
+    const token = await mint(issuer);
+    assert.equal((await jwtVerify(token, keys.getKey, { issuer })).payload.sub, "alice");
+    mode = "hang";
+    clockMs += 3_600_000;
+    const waited = hanging.length;
+    assert.equal((await jwtVerify(token, keys.getKey, { issuer })).payload.sub, "alice", "stale keys served");
+    assert.ok(
+      await eventually(async () => hanging.length > waited, 5000),
+      "and a refresh was started in the background",
+    );
+    assert.equal((await jwtVerify(token, keys.getKey, { issuer })).payload.sub, "alice", "while it hangs");
+  });
+
+  test("an issuer whose JWKS is larger than AWS's 150,000 bytes: 401 Unauthorized", {
+    timeout: 15_000,
+  }, async () => {
+    mode = "huge";
+    const issuer = origin(flaky);
+    const apiId = await jwtApi(issuer);
+    assertUnauthorized(await call(apiId, "/me", await mint(issuer)));
+    assert.equal((await call(apiId, "/open")).status, 200);
   });
 });
