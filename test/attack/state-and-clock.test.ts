@@ -1,8 +1,22 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type ServerResponse } from "node:http";
 import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, mock, test } from "node:test";
-import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateDeploymentCommand,
+  CreateUsagePlanCommand,
+  CreateUsagePlanKeyCommand,
+  GetApiKeysCommand,
+  GetRestApisCommand,
+  GetUsagePlansCommand,
+  ImportRestApiCommand,
+  UpdateStageCommand,
+} from "@aws-sdk/client-api-gateway";
 import {
   ApiGatewayV2Client,
   CreateApiCommand,
@@ -11,13 +25,16 @@ import {
   CreateRouteCommand,
   CreateStageCommand,
 } from "@aws-sdk/client-apigatewayv2";
+import { Redis } from "ioredis";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT } from "jose";
+import { pino } from "pino";
 import { fetchBoundedJson } from "../../src/auth/jwks-fetch.ts";
 import { RemoteJwks } from "../../src/auth/remote-jwks.ts";
 import { AWS_QUOTAS } from "../../src/model/aws-quotas.ts";
 import { LocalTraffic } from "../../src/traffic/local-traffic.ts";
 import { type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
 import { eventually, mockIntegration } from "../support/snippets.ts";
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -266,5 +283,169 @@ describe("attack: a JWT issuer that never answers, or stops answering", () => {
     const apiId = await jwtApi(issuer);
     assertUnauthorized(await call(apiId, "/me", await mint(issuer)));
     assert.equal((await call(apiId, "/open")).status, 200);
+  });
+});
+
+describe("attack: Redis comes back empty (FLUSHALL, a restart without persistence)", () => {
+  let redis: RedisServer;
+  let flusher: Redis;
+  const nodes: { gw: TestGateway; client: APIGatewayClient; errors: string[] }[] = [];
+  let apiId: string;
+  let keyId: string;
+  let keyValue: string;
+  let planId: string;
+
+  /** A gateway whose error-level log lines are kept. */
+  async function node() {
+    const errors: string[] = [];
+    const log = pino({ level: "error" }, { write: (line: string) => errors.push(JSON.parse(line).msg) });
+    const gw = await startTestGateway({ redis: redis.url }, log);
+    const entry = { gw, client: new APIGatewayClient(adminClientConfig(gw)), errors };
+    nodes.push(entry);
+    return entry;
+  }
+
+  before(async () => {
+    redis = await startRedisServer(); // no persistence: a restart comes back empty
+    flusher = new Redis({ host: "127.0.0.1", port: redis.port, lazyConnect: true });
+    flusher.on("error", () => undefined);
+    await flusher.connect();
+    const a = await node();
+    await node();
+    const imported = await a.client.send(
+      new ImportRestApiCommand({
+        body: Buffer.from(`
+openapi: 3.0.1
+info: { title: Survivor, version: "1" }
+components:
+  securitySchemes:
+    api_key: { type: apiKey, name: x-api-key, in: header }
+paths:
+  /keyed:
+    get:
+      security: [{ api_key: [] }]${mockIntegration('{"route":"keyed"}')}
+`),
+      }),
+    );
+    apiId = imported.id!;
+    await a.client.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: "prod" }));
+    const plan = await a.client.send(
+      new CreateUsagePlanCommand({ name: "survivors", apiStages: [{ apiId, stage: "prod" }] }),
+    );
+    planId = plan.id!;
+    const key = await a.client.send(new CreateApiKeyCommand({ name: "survivor", enabled: true }));
+    keyId = key.id!;
+    keyValue = key.value!;
+    await a.client.send(new CreateUsagePlanKeyCommand({ usagePlanId: planId, keyId, keyType: "API_KEY" }));
+    for (const { gw } of nodes) assert.ok(await eventually(() => serves(gw), 5000), "deployed everywhere");
+  });
+  after(async () => {
+    for (const { gw, client } of nodes) {
+      client.destroy();
+      await gw.close();
+    }
+    flusher.disconnect();
+    await redis.stop();
+  });
+
+  const serves = async (gw: TestGateway) => {
+    const withKey = await gw.call(apiId, "/prod/keyed", { headers: { "x-api-key": keyValue } });
+    const without = await gw.call(apiId, "/prod/keyed");
+    return withKey.status === 200 && withKey.text === '{"route":"keyed"}' && without.status === 403;
+  };
+  /** The node's admin API lists the API, the key and the plan (and `more` keys). */
+  const listsEverything = async (client: APIGatewayClient, more: string[] = []) => {
+    const [apis, keys, plans] = await Promise.all([
+      client.send(new GetRestApisCommand({})),
+      client.send(new GetApiKeysCommand({})),
+      client.send(new GetUsagePlansCommand({})),
+    ]).catch(() => [undefined, undefined, undefined] as const);
+    const keyIds = keys?.items?.map((k) => k.id) ?? [];
+    return (
+      (apis?.items?.some((api) => api.id === apiId) ?? false) &&
+      [keyId, ...more].every((id) => keyIds.includes(id)) &&
+      (plans?.items?.some((p) => p.id === planId) ?? false)
+    );
+  };
+  const everywhere = async (check: (n: (typeof nodes)[number]) => Promise<boolean>) =>
+    (await Promise.all(nodes.map(check))).every(Boolean);
+
+  test("FLUSHALL, then an admin change before anyone noticed: nothing is lost, both nodes keep serving and re-seed Redis", {
+    timeout: 60_000,
+  }, async () => {
+    await flusher.flushall();
+    // A commit into the emptied Redis must not become the whole state of the cluster.
+    const late = await nodes[1]!.client.send(new CreateApiKeyCommand({ name: "after-flush", enabled: true }));
+    assert.ok(await everywhere(({ gw }) => serves(gw)), "both nodes still serve the API with its key");
+    assert.ok(
+      await eventually(() => everywhere(({ client }) => listsEverything(client, [late.id!])), 15_000),
+      "GetRestApis, GetApiKeys and GetUsagePlans on either node show everything again",
+    );
+    assert.ok(await everywhere(({ gw }) => serves(gw)), "and both still serve it");
+    assert.ok((await flusher.hlen("portico:{portico}:c:restapis")) > 0, "Redis holds the state again");
+    const loud = nodes
+      .flatMap((n) => n.errors)
+      .filter((m) => m.startsWith("Redis lost Portico's shared state"));
+    assert.ok(
+      loud.length >= 1,
+      `the loss is logged as an error: ${JSON.stringify(nodes.map((n) => n.errors))}`,
+    );
+  });
+
+  test("Redis restarted without persistence: both nodes keep serving, and the state is back in Redis", {
+    timeout: 60_000,
+  }, async () => {
+    const errorsBefore = nodes.map((n) => n.errors.length);
+    await redis.restart();
+    assert.ok(await everywhere(({ gw }) => serves(gw)), "served meanwhile");
+    assert.ok(
+      await eventually(() => everywhere(({ client }) => listsEverything(client)), 20_000),
+      "the admin API on either node shows everything again",
+    );
+    assert.ok(await everywhere(({ gw }) => serves(gw)), "and both still serve it");
+    assert.ok(
+      nodes.some((n, i) => n.errors.slice(errorsBefore[i]).some((m) => m.startsWith("Redis lost"))),
+      "the loss is logged as an error",
+    );
+  });
+
+  test("every node gone and Redis emptied: a node started with --data-dir seeds Redis from its copy", {
+    timeout: 60_000,
+  }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "portico-copy-"));
+    const url = `${redis.url}/5`; // a database of its own, away from the two nodes above
+    const db5 = new Redis({ host: "127.0.0.1", port: redis.port, db: 5, lazyConnect: true });
+    db5.on("error", () => undefined);
+    try {
+      await db5.connect();
+      const first = await startTestGateway({ redis: url, dataDir });
+      const id = await first.deployRest(
+        `
+openapi: 3.0.1
+info: { title: Copied, version: "1" }
+paths:
+  /copied:
+    get:${mockIntegration('{"route":"copied"}')}
+`,
+        "prod",
+      );
+      await first.close();
+      await db5.flushdb();
+      const errors: string[] = [];
+      const log = pino({ level: "error" }, { write: (line: string) => errors.push(JSON.parse(line).msg) });
+      const second = await startTestGateway({ redis: url, dataDir }, log);
+      try {
+        const r = await second.call(id, "/prod/copied");
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.text, '{"route":"copied"}');
+        assert.ok((await db5.hlen("portico:{portico}:c:restapis")) > 0, "Redis holds the state again");
+        assert.ok(errors.some((m) => m.startsWith("Redis holds no Portico state: seeded it from the copy")));
+      } finally {
+        await second.close();
+      }
+    } finally {
+      db5.disconnect();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
