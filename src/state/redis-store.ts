@@ -181,9 +181,12 @@ export class RedisStore implements Store {
   private async establish(): Promise<void> {
     for (;;) {
       const seen = await this.inspect();
-      if (seen.documents === 0 && this.copy.size > 0 && seen.version < this.copy.version) {
-        // Only a Redis with nothing in it: existing data is never overwritten at start.
-        if (await this.reseed(seen, `Redis holds no Portico state: seeded it from the copy in ${this.dataDir}`))
+      if (seen.documents === 0 && this.copy.size > 0 && seen.version <= this.copy.version) {
+        // Only a Redis with nothing in it, and not one emptied by deletes made after the copy:
+        // existing data is never overwritten at start. (An embedded data dir has version 0.)
+        if (
+          await this.reseed(seen, `Redis holds no Portico state: seeded it from the copy in ${this.dataDir}`)
+        )
           return;
         continue;
       }
@@ -331,7 +334,8 @@ export class RedisStore implements Store {
       this.reconcileWanted = false;
       // A resubscription is sent ahead of this on the same connection; once PING answers it is
       // in force and a state read now cannot miss a commit.
-      if (this.subscriber instanceof Redis && this.subscriber.status === "ready") await this.subscriber.ping();
+      if (this.subscriber instanceof Redis && this.subscriber.status === "ready")
+        await this.subscriber.ping();
       await this.settle(await this.inspect());
     }
   }

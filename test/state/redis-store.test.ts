@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Cluster, Redis } from "ioredis";
@@ -9,6 +12,7 @@ import {
   redactRedisUrl,
 } from "../../src/state/redis-connection.ts";
 import { RedisStore } from "../../src/state/redis-store.ts";
+import { SqliteStore } from "../../src/state/sqlite-store.ts";
 import { freePort, type RedisServer, startRedisServer } from "../support/redis-server.ts";
 import { storeSpec } from "../support/store-spec.ts";
 
@@ -193,6 +197,36 @@ describe("redis store: a data set that is lost", () => {
     } finally {
       await admin.select(0);
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test("a data dir (even an embedded node's) seeds an empty Redis, and never one that holds data", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "portico-seed-"));
+    try {
+      const embedded = new SqliteStore(dataDir);
+      await embedded.commit([{ op: "put", collection: "restapis", key: "from-disk", value: 1 }]);
+      await embedded.close();
+      const empty = freshDb();
+      const seeded = await RedisStore.open(empty.url, { dataDir, log: { error: () => {}, warn: () => {} } });
+      try {
+        assert.equal(await seeded.get("restapis", "from-disk"), 1);
+      } finally {
+        await seeded.close();
+      }
+      const busy = freshDb();
+      const other = await openStore(busy.url);
+      await other.commit([{ op: "put", collection: "restapis", key: "theirs", value: 2 }]);
+      const follower = await RedisStore.open(busy.url, { dataDir });
+      try {
+        assert.deepEqual(await follower.list("restapis"), [{ key: "theirs", value: 2 }]);
+      } finally {
+        await Promise.all([follower.close(), other.close()]);
+      }
+      const copy = new SqliteStore(dataDir);
+      assert.deepEqual(await copy.list("restapis"), [{ key: "theirs", value: 2 }], "the copy follows Redis");
+      await copy.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
