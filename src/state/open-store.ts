@@ -1,5 +1,6 @@
 import { MemoryStore } from "./memory-store.ts";
-import { RedisStore, type StoreLog } from "./redis-store.ts";
+import type { StoreLog } from "./redis-data-set.ts";
+import { RedisStore } from "./redis-store.ts";
 import { SqliteStore } from "./sqlite-store.ts";
 import type { Store } from "./store.ts";
 
