@@ -55,12 +55,13 @@ export class RemoteJwks {
         throw new KeysUnavailableError(this.lastFailure.message);
       return (await this.refresh()).keys(header, token);
     }
-    if (now - held.fetchedAt > this.options.maxAgeMs) void this.refresh().catch(() => undefined);
+    const cooled = now - this.lastAttemptAt >= this.options.cooldownMs;
+    if (now - held.fetchedAt > this.options.maxAgeMs && cooled) void this.refresh().catch(() => undefined);
     try {
       return await held.keys(header, token);
     } catch (err) {
       const unknownKid = (err as { code?: string }).code === "ERR_JWKS_NO_MATCHING_KEY";
-      if (!unknownKid || now - this.lastAttemptAt < this.options.cooldownMs) throw err;
+      if (!unknownKid || (!cooled && this.refreshing === undefined)) throw err;
       // Perhaps a rotated key: look once; if the issuer cannot say, the token stays unverifiable.
       const fresh = await this.refresh().catch(() => {
         throw err;
