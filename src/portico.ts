@@ -44,6 +44,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     dataDir: settings.dataDir,
     redis: settings.redis,
     onError: (err) => log.warn({ err: err.message }, "redis (state) connection error"),
+    log,
   });
   const upstreams = new Upstreams();
   let functions: FunctionRegistry;

@@ -1,8 +1,11 @@
-import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
+import { type JWTPayload, jwtVerify } from "jose";
 import type { RequestContext } from "../gateway/compiled.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import type { Authorizer } from "../model/rest-api.ts";
+import { fetchBoundedJson } from "./jwks-fetch.ts";
 import type { AuthorizerOutcome } from "./lambda-authorizer.ts";
+import { RemoteJwks } from "./remote-jwks.ts";
 
 /**
  * REST COGNITO_USER_POOLS authorizers: the token in the identity header must be signed by one of the
@@ -40,7 +43,11 @@ export function compileCognitoAuthorizer(
   const keySets = new Map(
     issuers.map((iss) => [
       iss,
-      createRemoteJWKSet(new URL(`${iss}/.well-known/jwks.json`), { cooldownDuration: 1_000 }),
+      new RemoteJwks({
+        locate: async () => `${iss}/.well-known/jwks.json`,
+        // AWS publishes no bounds for REST user-pool authorizers; the HTTP API JWT ones apply.
+        fetch: (url) => fetchBoundedJson(url, AWS_QUOTAS.jwksTimeoutMs, AWS_QUOTAS.jwksResponseBytes),
+      }),
     ]),
   );
   const header = (authorizer.identitySource ?? "method.request.header.Authorization")
@@ -53,7 +60,7 @@ export function compileCognitoAuthorizer(
     let claims: JWTPayload | undefined;
     for (const [issuer, keys] of keySets) {
       try {
-        claims = (await jwtVerify(token, keys, { issuer, algorithms: ALGORITHMS })).payload;
+        claims = (await jwtVerify(token, keys.getKey, { issuer, algorithms: ALGORITHMS })).payload;
         break;
       } catch {
         // try the next pool

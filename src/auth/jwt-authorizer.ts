@@ -1,12 +1,16 @@
-import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
+import { type JWTPayload, jwtVerify } from "jose";
 import type { RequestContext } from "../gateway/compiled.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import type { HttpAuthorizer } from "../model/http-api.ts";
+import { fetchBoundedJson } from "./jwks-fetch.ts";
+import { RemoteJwks } from "./remote-jwks.ts";
 
 /**
  * HTTP API JWT authorizers: the token from the identity source (a `Bearer` prefix is optional) is
- * verified with jose against the issuer's JWKS (found through OpenID discovery, cached, refetched when
- * an unknown `kid` appears), its `iss`, expiry, and `aud` or `client_id` against the configured
+ * verified with jose against the issuer's JWKS (found through OpenID discovery, each fetch bounded by
+ * AWS's 1500 ms and 150,000 bytes, then held: see RemoteJwks), its `iss`, expiry, and `aud` or
+ * `client_id` against the configured
  * audiences; the route's scopes need one match in `scope`/`scp`. Only asymmetric algorithms are
  * accepted, so `alg: none` and HMAC-with-a-public-key confusion are refused.
  */
@@ -38,28 +42,33 @@ const FORBIDDEN: GatewayResponse = {
   body: '{"message":"Forbidden"}',
 };
 
+const fetchJwks = (url: string) =>
+  fetchBoundedJson(url, AWS_QUOTAS.jwksTimeoutMs, AWS_QUOTAS.jwksResponseBytes);
+
+/** The issuer's `jwks_uri` from its OpenID configuration, found once and then remembered. */
+function discovery(issuer: string): () => Promise<string> {
+  let found: string | undefined;
+  return async () => {
+    if (found !== undefined) return found;
+    const config = await fetchBoundedJson(
+      `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      AWS_QUOTAS.openIdDiscoveryTimeoutMs,
+      AWS_QUOTAS.jwksResponseBytes,
+    );
+    const uri = (config as { jwks_uri?: unknown } | null)?.jwks_uri;
+    if (typeof uri !== "string") throw new Error("the OpenID configuration has no jwks_uri");
+    found = new URL(uri).href;
+    return found;
+  };
+}
+
 export function compileJwtAuthorizer(authorizer: HttpAuthorizer): JwtCheck {
   const issuer = authorizer.jwtConfiguration?.issuer ?? "";
   const audiences = authorizer.jwtConfiguration?.audience ?? [];
   const header = (authorizer.identitySource[0] ?? "$request.header.Authorization")
     .replace(/^\$request\.header\./, "")
     .toLowerCase();
-  let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
-  let discovering: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
-  const keys = () => {
-    if (jwks) return Promise.resolve(jwks);
-    discovering ??= (async () => {
-      const response = await fetch(`${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`);
-      if (!response.ok) throw new Error(`OpenID discovery failed: ${response.status}`);
-      const { jwks_uri } = (await response.json()) as { jwks_uri?: string };
-      if (typeof jwks_uri !== "string") throw new Error("OpenID configuration has no jwks_uri");
-      jwks = createRemoteJWKSet(new URL(jwks_uri), { cooldownDuration: 1_000, cacheMaxAge: 10 * 60_000 });
-      return jwks;
-    })().finally(() => {
-      discovering = undefined;
-    });
-    return discovering;
-  };
+  const keys = new RemoteJwks({ locate: discovery(issuer), fetch: fetchJwks });
   return async (ctx, scopes) => {
     const raw = ctx.req.headers[header];
     const value = Array.isArray(raw) ? raw[0] : raw;
@@ -67,13 +76,16 @@ export function compileJwtAuthorizer(authorizer: HttpAuthorizer): JwtCheck {
     const token = value.replace(/^Bearer\s+/i, "").trim();
     let claims: JWTPayload;
     try {
-      const result = await jwtVerify(token, await keys(), { issuer, algorithms: ALGORITHMS });
+      const result = await jwtVerify(token, keys.getKey, { issuer, algorithms: ALGORITHMS });
       claims = result.payload;
     } catch (err) {
+      const code = (err as { code?: string }).code;
       return unauthorized(
-        (err as { code?: string }).code === "ERR_JWT_EXPIRED"
+        code === "ERR_JWT_EXPIRED"
           ? "the token has expired"
-          : "the token is not valid",
+          : code === "ERR_KEYS_UNAVAILABLE"
+            ? "the issuer's signing keys could not be fetched"
+            : "the token is not valid",
       );
     }
     const tokenAudiences = [

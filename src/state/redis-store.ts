@@ -1,20 +1,37 @@
-import { randomUUID } from "node:crypto";
-import { type Cluster, Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { jsonCopy } from "./memory-store.ts";
-import { connectRedis, parseRedisUrl, redactRedisUrl, redisKey, stderrReporter } from "./redis-connection.ts";
+import { connectRedis, parseRedisUrl, redactRedisUrl, stderrReporter } from "./redis-connection.ts";
+import { RedisDataSet, type StoreLog } from "./redis-data-set.ts";
+import {
+  collectionKey,
+  defineStoreScripts,
+  EPOCH_KEY,
+  isEpochError,
+  pairs,
+  type StoreScripts,
+  VERSION_KEY,
+} from "./redis-store-scripts.ts";
+import { StateCopy } from "./state-copy.ts";
 import type { Collection, Store, StoredDocument, WriteOp } from "./store.ts";
 
 type Connection = Redis | Cluster;
 
-const VERSION_KEY = redisKey("version");
-// A random id written by the first open or commit: a different (or missing) one means the data set was
-// replaced (flushed, restarted without persistence, failed over to an empty replica) and the
-// version counter started again, so versions alone would no longer tell "changed" apart.
-const EPOCH_KEY = redisKey("epoch");
 const OPEN_DEADLINE_MS = 10_000;
-const CATCH_UP_RETRY_MS = 250;
+// A FLUSHALL announces nothing: every node looks at the epoch this often.
+const PROBE_MS = 1000;
 
-const collectionKey = (collection: Collection): string => redisKey("c", collection);
+export interface RedisStoreOptions {
+  /** Connection errors; by default each distinct one is written once to stderr. */
+  onError?: (err: Error) => void;
+  log?: StoreLog;
+  /** Keeps this node's copy of the shared state in `<dataDir>/portico.db` too. */
+  dataDir?: string;
+}
+
+const stderrLog: StoreLog = {
+  error: (details, message) => process.stderr.write(`portico: ERROR ${message} ${JSON.stringify(details)}\n`),
+  warn: (details, message) => process.stderr.write(`portico: ${message} ${JSON.stringify(details)}\n`),
+};
 
 // Pub/sub channels ignore SELECT, so stores in different databases of one server need their own.
 function changesChannel(url: string): string {
@@ -22,48 +39,6 @@ function changesChannel(url: string): string {
   return target.kind === "standalone" && target.db !== 0
     ? `portico:changes:db${target.db}`
     : "portico:changes";
-}
-
-// KEYS: version, epoch, then one hash per op. ARGV: channel, epoch candidate, then per op
-// (kind, field, value). Redis does not roll a script back, so everything that could fail is
-// checked before the first write: the batch applies whole or not at all.
-const COMMIT_LUA = `
-local ops = #KEYS - 2
-for i = 1, ops do
-  local t = redis.call('TYPE', KEYS[2 + i])['ok']
-  if t ~= 'hash' and t ~= 'none' then
-    return redis.error_reply('WRONGTYPE ' .. KEYS[2 + i] .. ' holds a ' .. t .. ', not a hash')
-  end
-end
-local current = redis.call('GET', KEYS[1])
-if current and not string.match(current, '^%d+$') then
-  return redis.error_reply('ERR ' .. KEYS[1] .. ' is not a version number')
-end
-local epoch = redis.call('GET', KEYS[2])
-for i = 1, ops do
-  local base = 2 + (i - 1) * 3
-  if ARGV[base + 1] == 'put' then
-    redis.call('HSET', KEYS[2 + i], ARGV[base + 2], ARGV[base + 3])
-  else
-    redis.call('HDEL', KEYS[2 + i], ARGV[base + 2])
-  end
-end
-if not epoch then
-  epoch = ARGV[2]
-  redis.call('SET', KEYS[2], epoch)
-end
-local version = redis.call('INCR', KEYS[1])
-redis.call('PUBLISH', ARGV[1], version)
-return {version, epoch}
-`;
-
-interface WithCommit {
-  porticoCommit(numKeys: number, ...args: string[]): Promise<[number, string]>;
-}
-
-interface StoreState {
-  epoch: string | null;
-  version: number;
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -88,36 +63,53 @@ async function closeConnection(conn: Connection): Promise<void> {
  * is one Lua script that writes, bumps the version and publishes it, so every node's `onChange`
  * hears it. Listeners hear versions in increasing order (plus a repeat after the data set is
  * replaced); a version may stand for several commits.
+ *
+ * Nothing is lost when Redis is: each node keeps the last good state (StateCopy) and follows one
+ * data set, named by its epoch. Reads and commits are fenced by it (redis-store-scripts.ts), and
+ * the epoch is checked every second, on every reconnect and on every change heard. A data set that
+ * is gone or went back in versions (restart without persistence, FLUSHALL, failover to an empty or
+ * lagging replica) is re-seeded from the copy, loudly; one that moved ahead under a new epoch (a
+ * peer re-seeded it) is followed.
  */
 export class RedisStore implements Store {
   private readonly commands: Connection;
+  private readonly scripts: StoreScripts;
   private readonly subscriber: Connection;
   private readonly channel: string;
   private readonly onError: (err: Error) => void;
   private readonly listeners = new Set<(version: number) => void>();
-  /** The last state announced to listeners. */
-  private announced: StoreState = { epoch: null, version: 0 };
-  private closed = false;
-  private catchUpWanted = false;
-  private catchingUp = false;
-  private catchUpTimer: NodeJS.Timeout | undefined;
+  private readonly copy: StateCopy;
+  private readonly dataSet: RedisDataSet;
+  private probe: NodeJS.Timeout | undefined;
 
   private constructor(
-    commands: Connection,
-    subscriber: Connection,
-    channel: string,
+    connections: { commands: Connection; subscriber: Connection; channel: string },
+    copy: StateCopy,
     onError: (err: Error) => void,
+    options: RedisStoreOptions,
   ) {
-    this.commands = commands;
-    this.subscriber = subscriber;
-    this.channel = channel;
+    this.commands = connections.commands;
+    this.scripts = defineStoreScripts(this.commands);
+    this.subscriber = connections.subscriber;
+    this.channel = connections.channel;
+    this.copy = copy;
     this.onError = onError;
+    this.dataSet = new RedisDataSet({
+      ...connections,
+      scripts: this.scripts,
+      copy,
+      log: options.log ?? stderrLog,
+      onError,
+      announce: (version) => this.announce(version),
+      dataDir: options.dataDir,
+    });
   }
 
   /** Connects and subscribes; rejects with the reason when Redis cannot be reached. */
-  static async open(url: string, options: { onError?: (err: Error) => void } = {}): Promise<RedisStore> {
+  static async open(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
     const fallback = stderrReporter(redactRedisUrl(url));
     const report = options.onError ?? fallback.report;
+    const copy = await StateCopy.open(options.dataDir, report);
     // While opening, errors become the reason of the rejection rather than reports.
     let opening = true;
     let reason: Error | undefined;
@@ -135,12 +127,12 @@ export class RedisStore implements Store {
     if (options.onError === undefined) {
       for (const conn of [commands, subscriber]) conn.on("ready", fallback.reset);
     }
-    commands.defineCommand("porticoCommit", { lua: COMMIT_LUA });
-    const store = new RedisStore(commands, subscriber, changesChannel(url), report);
+    const channel = changesChannel(url);
+    const store = new RedisStore({ commands, subscriber, channel }, copy, report, options);
     try {
       await withDeadline(store.start(), OPEN_DEADLINE_MS, "connecting");
     } catch (err) {
-      await Promise.all([closeConnection(commands), closeConnection(subscriber)]);
+      await Promise.all([closeConnection(commands), closeConnection(subscriber), copy.close()]);
       const why = reason?.message ?? (err as Error).message;
       throw new Error(`cannot reach Redis at ${redactRedisUrl(url)}: ${why}`);
     } finally {
@@ -152,27 +144,32 @@ export class RedisStore implements Store {
   private async start(): Promise<void> {
     await this.commands.connect();
     await this.commands.ping();
-    // The epoch exists from the first open on, so every store starts out knowing it.
-    await this.commands.set(EPOCH_KEY, randomUUID(), "NX");
     this.subscriber.on("message", (channel: string, message: string) => {
-      if (channel === this.channel) this.heard(Number(message));
+      const version = Number(message);
+      if (channel === this.channel && Number.isSafeInteger(version)) this.dataSet.heard(version);
     });
     await this.subscriber.subscribe(this.channel);
-    // Read after subscribing: a commit in between is then both read here and heard, never missed.
-    this.announced = await this.readState();
+    // After subscribing: a commit in between is then both seen here and heard, never missed.
+    await this.dataSet.establish();
     // Messages published while the subscriber was away are lost: look at the state once it is back.
-    this.subscriber.on("ready", () => this.requestCatchUp());
+    this.subscriber.on("ready", () => this.dataSet.check());
+    this.probe = setInterval(() => this.dataSet.check(), PROBE_MS);
+    this.probe.unref();
   }
 
   async get(collection: Collection, key: string): Promise<unknown | undefined> {
-    const text = await this.send(() => this.commands.hget(collectionKey(collection), key));
+    const text = (await this.fenced(() =>
+      this.scripts.porticoRead(2, EPOCH_KEY, collectionKey(collection), this.dataSet.epoch, key),
+    )) as string | null;
     return text === null ? undefined : JSON.parse(text);
   }
 
   async list(collection: Collection, prefix = ""): Promise<StoredDocument[]> {
-    const all = await this.send(() => this.commands.hgetall(collectionKey(collection)));
+    const flat = (await this.fenced(() =>
+      this.scripts.porticoRead(2, EPOCH_KEY, collectionKey(collection), this.dataSet.epoch),
+    )) as string[];
     const out: StoredDocument[] = [];
-    for (const [key, text] of Object.entries(all)) {
+    for (const [key, text] of pairs(flat)) {
       if (key.startsWith(prefix)) out.push({ key, value: JSON.parse(text) });
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -182,17 +179,19 @@ export class RedisStore implements Store {
     // Serialise everything before sending so a bad value leaves nothing written.
     const texts = ops.map((op) => (op.op === "put" ? JSON.stringify(jsonCopy(op.value)) : ""));
     const keys = [VERSION_KEY, EPOCH_KEY, ...ops.map((op) => collectionKey(op.collection))];
-    const args = [this.channel, randomUUID()];
-    ops.forEach((op, i) => {
-      args.push(op.op, op.key, texts[i]!);
-    });
-    const [version, epoch] = await this.send(() =>
-      (this.commands as unknown as WithCommit).porticoCommit(keys.length, ...keys, ...args),
+    const version = Number(
+      await this.fenced(() => {
+        const args = [this.channel, this.dataSet.epoch];
+        ops.forEach((op, i) => {
+          args.push(op.op, op.key, texts[i]!);
+        });
+        return this.scripts.porticoCommit(keys.length, ...keys, ...args);
+      }),
     );
-    // Tell this node's listeners now, as the other stores do, rather than when the message
+    // Tells this node's listeners now, as the other stores do, rather than when the message
     // comes back through the subscriber (which may be after the caller moved on).
-    this.observe({ epoch: String(epoch), version: Number(version) });
-    return Number(version);
+    this.dataSet.committed(ops, texts, version);
+    return version;
   }
 
   async version(): Promise<number> {
@@ -205,10 +204,11 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
+    this.dataSet.close();
     this.listeners.clear();
-    clearTimeout(this.catchUpTimer);
+    clearInterval(this.probe);
     await Promise.all([closeConnection(this.commands), closeConnection(this.subscriber)]);
+    await this.copy.close();
   }
 
   // ioredis words a lost connection after its options ("Stream isn't writeable and
@@ -222,27 +222,15 @@ export class RedisStore implements Store {
     }
   }
 
-  private async readState(): Promise<StoreState> {
-    const [version, epoch] = await this.commands.mget(VERSION_KEY, EPOCH_KEY);
-    return { epoch: epoch ?? null, version: Number(version ?? 0) };
-  }
-
-  private heard(version: number): void {
-    if (!Number.isSafeInteger(version)) return;
-    if (version > this.announced.version) {
-      this.announced = { epoch: this.announced.epoch, version };
-      this.announce(version);
-    } else {
-      // Usually the echo of this node's own commit, already announced; but it is also what a
-      // counter that started again looks like, which only the epoch can tell.
-      this.requestCatchUp();
+  /** A fenced script; refused because the data set changed, it runs again once that is settled. */
+  private async fenced<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await this.send(command);
+    } catch (err) {
+      if (!isEpochError(err)) throw err;
     }
-  }
-
-  private observe(state: StoreState): void {
-    if (state.epoch === this.announced.epoch && state.version <= this.announced.version) return;
-    this.announced = state;
-    this.announce(state.version);
+    await this.dataSet.reconcile();
+    return this.send(command);
   }
 
   private announce(version: number): void {
@@ -254,36 +242,6 @@ export class RedisStore implements Store {
         // nor unwind into the Redis client's reply parser.
         this.onError(err instanceof Error ? err : new Error(String(err)));
       }
-    }
-  }
-
-  private requestCatchUp(): void {
-    this.catchUpWanted = true;
-    void this.catchUp();
-  }
-
-  private async catchUp(): Promise<void> {
-    if (this.catchingUp) return;
-    this.catchingUp = true;
-    try {
-      while (this.catchUpWanted && !this.closed) {
-        this.catchUpWanted = false;
-        // The resubscription was sent ahead of this on the same connection; once PING answers
-        // it is in force and a state read now cannot miss a commit.
-        if (this.subscriber instanceof Redis) await this.subscriber.ping();
-        const state = await this.readState();
-        if (!this.closed) this.observe(state);
-      }
-    } catch {
-      // The command connection may not be back yet; the failure itself is reported by its
-      // 'error' event.
-      if (!this.closed && this.subscriber.status === "ready") {
-        clearTimeout(this.catchUpTimer);
-        this.catchUpTimer = setTimeout(() => this.requestCatchUp(), CATCH_UP_RETRY_MS);
-        this.catchUpTimer.unref();
-      }
-    } finally {
-      this.catchingUp = false;
     }
   }
 }

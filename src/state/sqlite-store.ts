@@ -35,6 +35,8 @@ export class SqliteStore implements Store {
     del: StatementSync;
     bump: StatementSync;
     version: StatementSync;
+    getMeta: StatementSync;
+    setMeta: StatementSync;
   };
 
   constructor(dataDir: string) {
@@ -62,6 +64,10 @@ export class SqliteStore implements Store {
       del: this.db.prepare("DELETE FROM documents WHERE collection = ? AND key = ?"),
       bump: this.db.prepare("UPDATE meta SET value = value + 1 WHERE name = 'version' RETURNING value"),
       version: this.db.prepare("SELECT value FROM meta WHERE name = 'version'"),
+      getMeta: this.db.prepare("SELECT value FROM meta WHERE name = ?"),
+      setMeta: this.db.prepare(
+        "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+      ),
     };
   }
 
@@ -78,7 +84,8 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) }));
   }
 
-  async commit(ops: WriteOp[]): Promise<number> {
+  /** `meta`: named numbers written in the same transaction (a copy's source version, say). */
+  async commit(ops: WriteOp[], meta: Readonly<Record<string, number>> = {}): Promise<number> {
     const texts = ops.map((op) => (op.op === "put" ? JSON.stringify(jsonCopy(op.value)) : ""));
     this.db.exec("BEGIN IMMEDIATE");
     let version: number;
@@ -87,6 +94,7 @@ export class SqliteStore implements Store {
         if (op.op === "put") this.statements.put.run(op.collection, op.key, texts[i]!);
         else this.statements.del.run(op.collection, op.key);
       });
+      for (const [name, value] of Object.entries(meta)) this.statements.setMeta.run(name, value);
       version = Number((this.statements.bump.get() as { value: number }).value);
       this.db.exec("COMMIT");
     } catch (err) {
@@ -99,6 +107,12 @@ export class SqliteStore implements Store {
 
   async version(): Promise<number> {
     return Number((this.statements.version.get() as { value: number }).value);
+  }
+
+  /** A number written with `commit`'s `meta`. */
+  async meta(name: string): Promise<number | undefined> {
+    const row = this.statements.getMeta.get(name) as { value: number } | undefined;
+    return row === undefined ? undefined : Number(row.value);
   }
 
   onChange(listener: (version: number) => void): () => void {

@@ -1,22 +1,25 @@
 /**
  * The durable state behind the control plane: named collections of JSON documents with atomic
  * multi-document commits. Implementations: memory (tests), SQLite under `--data-dir` (embedded
- * default), Redis (scale-out, later). The data plane never reads the store on the hot path; it
+ * default), Redis (scale-out). The data plane never reads the store on the hot path; it
  * compiles what it needs when `onChange` fires.
  */
 
-export type Collection =
-  | "restapis"
-  | "deployments"
-  | "stages"
-  | "httpapis"
-  | "httpdeployments"
-  | "httpstages"
-  | "apikeys"
-  | "usageplans"
-  | "domainnames"
-  | "account"
-  | "usage";
+export const COLLECTIONS = [
+  "restapis",
+  "deployments",
+  "stages",
+  "httpapis",
+  "httpdeployments",
+  "httpstages",
+  "apikeys",
+  "usageplans",
+  "domainnames",
+  "account",
+  "usage",
+] as const;
+
+export type Collection = (typeof COLLECTIONS)[number];
 
 export type WriteOp =
   | { op: "put"; collection: Collection; key: string; value: unknown }

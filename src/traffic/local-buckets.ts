@@ -7,15 +7,28 @@ interface BucketState {
   burst: number;
 }
 
+/** Milliseconds from an arbitrary origin that never go backwards. */
+export type MonotonicClock = () => number;
+
+// The wall clock can be stepped (NTP, an operator, a VM resume); a bucket refilled by it would refuse
+// every request until the clock caught up again. Elapsed time for refills comes from this instead.
+const monotonic: MonotonicClock = () => performance.now();
+
 /**
  * In-process token buckets. A decision is all or nothing across the request's buckets, so a request
  * refused by the account limit does not spend a token of its method's bucket.
  */
 export class LocalBuckets {
   private readonly states = new Map<string, BucketState>();
+  private readonly clock: MonotonicClock;
   private sweepAt = 0;
 
-  take(buckets: readonly Bucket[], nowMs: number): boolean {
+  constructor(clock: MonotonicClock = monotonic) {
+    this.clock = clock;
+  }
+
+  take(buckets: readonly Bucket[]): boolean {
+    const nowMs = this.clock();
     const n = buckets.length;
     // Refill first; refuse before spending anything.
     for (let i = 0; i < n; i++) {

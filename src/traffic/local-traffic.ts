@@ -1,5 +1,5 @@
 import type { Store, WriteOp } from "../state/store.ts";
-import { LocalBuckets } from "./local-buckets.ts";
+import { LocalBuckets, type MonotonicClock } from "./local-buckets.ts";
 import { LocalResponseCache } from "./local-response-cache.ts";
 import type { Admission, Bucket, QuotaCharge, TrafficBackend } from "./traffic-backend.ts";
 
@@ -16,7 +16,8 @@ export class LocalTraffic implements TrafficBackend {
   private timer: NodeJS.Timeout | undefined;
   /** Counter keys (`period/…`, `day/…`) changed or dropped since the last save. */
   private readonly dirty = new Set<string>();
-  private readonly buckets = new LocalBuckets();
+  private readonly buckets: LocalBuckets;
+  private readonly wallClock: () => number;
   /** `{subject}@{periodStartMs}` → requests counted in the period. */
   private readonly periods = new Map<string, number>();
   /** `{subject}@{day}` → requests counted that day. */
@@ -24,13 +25,21 @@ export class LocalTraffic implements TrafficBackend {
   private pruneAt = 0;
   readonly cache = new LocalResponseCache();
 
+  /**
+   * `clock` times the token buckets' refills (monotonic); `wallClock` only dates the usage counts
+   * kept for GetUsage, so stepping the system clock never throttles a route.
+   */
+  constructor(options: { clock?: MonotonicClock; wallClock?: () => number } = {}) {
+    this.buckets = new LocalBuckets(options.clock);
+    this.wallClock = options.wallClock ?? (() => Date.now());
+  }
+
   admit(buckets: readonly Bucket[], quota: QuotaCharge | undefined): Admission {
-    const now = Date.now();
     if (quota !== undefined) {
       const periodKey = `${quota.subject}@${quota.periodStartMs}`;
       const used = this.periods.get(periodKey) ?? 0;
       if (used >= quota.limit) return "quota-exceeded";
-      if (!this.buckets.take(buckets, now)) return "throttled";
+      if (!this.buckets.take(buckets)) return "throttled";
       this.periods.set(periodKey, used + 1);
       const dayKey = `${quota.subject}@${quota.day}`;
       this.days.set(dayKey, (this.days.get(dayKey) ?? 0) + 1);
@@ -38,10 +47,12 @@ export class LocalTraffic implements TrafficBackend {
         this.dirty.add(`period/${periodKey}`);
         this.dirty.add(`day/${dayKey}`);
       }
-      if (now > this.pruneAt) this.prune(now);
+      const now = this.wallClock();
+      // Also after the clock was stepped back past the last prune, or pruning would wait that long.
+      if (now > this.pruneAt || now < this.pruneAt - 3_600_000) this.prune(now);
       return "admitted";
     }
-    return this.buckets.take(buckets, now) ? "admitted" : "throttled";
+    return this.buckets.take(buckets) ? "admitted" : "throttled";
   }
 
   async dailyUsage(subject: string, days: readonly string[]): Promise<number[]> {

@@ -63,7 +63,7 @@ export class RedisTraffic implements TrafficBackend {
   private readonly redis: Scripted;
   private readonly failMode: "open" | "closed";
   private readonly log: Logger;
-  private lastLogMs = 0;
+  private lastLogMs = Number.NEGATIVE_INFINITY;
   /** Decisions made without Redis since start. */
   unavailableCount = 0;
   readonly cache: RedisResponseCache;
@@ -196,7 +196,8 @@ export class RedisTraffic implements TrafficBackend {
 
   private unavailable(err: unknown): void {
     this.unavailableCount++;
-    const now = Date.now();
+    // Monotonic: a wall clock stepped back would silence this warning for as long.
+    const now = performance.now();
     if (now - this.lastLogMs < 10_000) return;
     this.lastLogMs = now;
     this.log.warn(
