@@ -63,13 +63,22 @@ test("50 redeploys under load: no request fails, versions only move forward per 
   };
   const clients = Array.from({ length: 8 }, client);
   // An in-flight request started before the redeploys finishes on the deployment it started with.
+  // The redeploys start once the backend holds that request, however slow the machine is.
+  const atBackend = new Promise<void>((resolve) =>
+    backend.server.on("request", (req) => {
+      if (req.url?.startsWith("/slow/")) resolve();
+    }),
+  );
   const inFlight = request(`http://127.0.0.1:${gw.port}/live/slow`, {
     headers: { host: `${apiId}.execute-api.us-east-1.localhost` },
   });
-  await new Promise((r) => setTimeout(r, 150));
+  await atBackend;
   for (let v = 1; v <= 50; v++) {
     await importRestApiDocument(control, api(backend.url, v), { apiId });
     await control.deployRestApi(apiId, { stageName: "live" });
+    // Traffic is served between every two redeploys, not only before and after them.
+    const seen = served + failures;
+    while (served + failures === seen) await new Promise((r) => setImmediate(r));
   }
   const slow = await inFlight;
   const echo = JSON.parse(await slow.body.text()) as { url: string };
