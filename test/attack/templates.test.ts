@@ -192,6 +192,12 @@ test("#foreach stops after AWS's 1,000 iterations in each loop, over lists, maps
   assert.equal(render("#foreach($i in [1..5000])#set($last=$i)#end$last"), "1000");
 });
 
+test("a #macro that calls itself stops at Velocity's depth limit (20) instead of overflowing the stack", () => {
+  assertStopped("#macro(f $n)x#f($n)#end#f(1)", {}, ["TEMPLATE_RUNTIME"]);
+  assert.throws(() => render("#macro(f $n)x#f($n)#end#f(1)"), /nest deeper than 20/);
+  assert.equal(render("#macro(f $n)#if($n > 0)$n#set($m = $n - 1)#f($m)#end#end#f(5)"), "54321");
+});
+
 test("a list that holds itself prints as Java prints it; a far index does not stretch a list", () => {
   assert.equal(render("#set($l=[1])#set($x=$l.add($l))$l"), "[1, (this Collection)]");
   assert.equal(render("#set($l=[1])#set($l[1000000000]=2)$l.size() $l"), "1 [1]");

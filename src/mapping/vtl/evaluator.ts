@@ -16,6 +16,8 @@ import { isNumber, JDouble, JMap, numeric, toJavaString, truthy } from "./values
 // biome-ignore lint/suspicious/noExplicitAny: velocityjs's parse tree is loosely typed
 type Node = any;
 
+const MAX_MACRO_DEPTH = 20;
+
 class BreakSignal {}
 class StopSignal {}
 
@@ -78,6 +80,7 @@ export class Renderer {
   private readonly lines: string[];
   private readonly budget: RenderBudget;
   private out = "";
+  private macroDepth = 0;
 
   constructor(source: string, vars: Map<string, unknown>, budget: RenderBudget) {
     this.lines = source.split("\n");
@@ -229,14 +232,22 @@ export class Renderer {
       this.emit(this.sourceOf(node));
       return;
     }
+    // Velocity's velocimacro.max.depth: a macro that calls itself fails the template at 20 deep.
+    if (this.macroDepth >= MAX_MACRO_DEPTH)
+      throw new TemplateError(
+        "TEMPLATE_RUNTIME",
+        `Mapping template macros nest deeper than ${MAX_MACRO_DEPTH}`,
+      );
     const args = (node.args ?? []).map((a: Node) => this.expr(a));
     const saved = macro.args.map((name) => this.vars.get(name));
     macro.args.forEach((name, i) => {
       this.vars.set(name, args[i] ?? null);
     });
+    this.macroDepth++;
     try {
       this.renderNodes(macro.body);
     } finally {
+      this.macroDepth--;
       macro.args.forEach((name, i) => {
         this.restore(name, saved[i]);
       });
