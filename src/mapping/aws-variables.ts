@@ -1,4 +1,5 @@
 import { compileJsonPath } from "./jsonpath.ts";
+import type { RenderBudget } from "./vtl/budget.ts";
 import type { HostObject } from "./vtl/host-object.ts";
 import { NO_METHOD } from "./vtl/java-methods.ts";
 import { fromJson, JMap, toJavaString } from "./vtl/values.ts";
@@ -41,24 +42,31 @@ export class InputVariable implements HostObject {
     return name === "body" ? this.source.body : null;
   }
 
-  call(name: string, args: unknown[]): unknown {
-    const arg = args[0] === undefined ? undefined : toJavaString(args[0]);
+  call(name: string, args: unknown[], budget: RenderBudget): unknown {
+    const arg = args[0] === undefined ? undefined : toJavaString(args[0], budget);
     switch (name) {
       case "path": {
-        const result = compileJsonPath(arg ?? "$").evaluate(this.json());
-        return result === undefined ? null : fromJson(result);
+        const result = compileJsonPath(arg ?? "$").evaluate(this.json(), budget);
+        return result === undefined ? null : fromJson(result, budget);
       }
       case "json": {
-        const result = compileJsonPath(arg ?? "$").evaluate(this.json());
-        return result === undefined ? "" : JSON.stringify(result);
+        const path = compileJsonPath(arg ?? "$");
+        const result = path.evaluate(this.json(), budget);
+        if (result === undefined) return "";
+        if (path.definite) return budget.text(JSON.stringify(result));
+        // An indefinite path's matches can overlap (`$..*` holds every subtree of the body, each
+        // again inside its parent's), so their text is built and held one match at a time.
+        const parts: string[] = [];
+        for (const match of result as unknown[]) parts.push(budget.text(JSON.stringify(match) ?? "null"));
+        return `[${parts.join(",")}]`;
       }
       case "params": {
         const { path, querystring, header } = this.source;
         if (arg === undefined) {
           return new JMap([
-            ["path", fromJson(path)],
-            ["querystring", fromJson(querystring)],
-            ["header", fromJson(header)],
+            ["path", fromJson(path, budget)],
+            ["querystring", fromJson(querystring, budget)],
+            ["header", fromJson(header, budget)],
           ]);
         }
         const headerValue = Object.entries(header).find(([k]) => k.toLowerCase() === arg.toLowerCase())?.[1];
@@ -70,25 +78,41 @@ export class InputVariable implements HostObject {
   }
 }
 
-/** Apache commons-lang 2 `escapeJavaScript`, which AWS uses: quotes, `/`, controls and non-ASCII escaped. */
-export function escapeJavaScript(s: string): string {
+const NAMED_ESCAPES: Record<number, string> = {
+  8: "\\b",
+  9: "\\t",
+  10: "\\n",
+  12: "\\f",
+  13: "\\r",
+  34: '\\"',
+  39: "\\'",
+  47: "\\/",
+  92: "\\\\",
+};
+// Per UTF-16 unit, so a character beyond U+FFFF comes out as its two surrogates' escapes, as in Java.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it escapes
+const ESCAPED = /[\u0000-\u001f"'/\\\u0080-\uffff]/g;
+const ESCAPE_CHUNK = 65_536;
+
+const escapeUnit = (unit: string): string => {
+  const c = unit.charCodeAt(0);
+  return NAMED_ESCAPES[c] ?? `\\u${c.toString(16).toUpperCase().padStart(4, "0")}`;
+};
+
+/**
+ * Apache commons-lang 2 `escapeJavaScript`, which AWS uses: quotes, `/`, controls and non-ASCII
+ * escaped. Done a chunk at a time so that a meter (a render's budget) is charged a step per escape
+ * as it goes: escaping is cheap for plain text and ~100 ns a character that needs it.
+ */
+export function escapeJavaScript(s: string, meter?: { step(n?: number): void }): string {
   let out = "";
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (c > 0xffff) {
-      out += ch
-        .split("")
-        .map((u) => `\\u${u.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`)
-        .join("");
-    } else if (c > 0x7f) out += `\\u${c.toString(16).toUpperCase().padStart(4, "0")}`;
-    else if (c < 32) {
-      const named: Record<number, string> = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r" };
-      out += named[c] ?? `\\u${c.toString(16).toUpperCase().padStart(4, "0")}`;
-    } else if (ch === '"') out += '\\"';
-    else if (ch === "'") out += "\\'";
-    else if (ch === "\\") out += "\\\\";
-    else if (ch === "/") out += "\\/";
-    else out += ch;
+  for (let i = 0; i < s.length; i += ESCAPE_CHUNK) {
+    let escapes = 0;
+    out += s.slice(i, i + ESCAPE_CHUNK).replace(ESCAPED, (unit) => {
+      escapes++;
+      return escapeUnit(unit);
+    });
+    meter?.step(1 + escapes);
   }
   return out;
 }
@@ -100,37 +124,65 @@ export function javaUrlEncode(s: string): string {
     .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/**
+ * How much longer than its input each `$util` function's output can be (characters per UTF-16 unit):
+ * held before the call, the unused part given back after, so no call builds past the budget.
+ */
+const GROWTH: Record<string, number> = {
+  escapeJavaScript: 6, // \uXXXX
+  urlEncode: 9, // %XX%XX%XX
+  urlDecode: 1,
+  base64Encode: 4, // 3 UTF-8 bytes a unit, 4 characters per 3 bytes
+  base64Decode: 1,
+  parseJson: 1, // the text's length, before the tree is held by fromJson
+};
+
 export class UtilVariable implements HostObject {
   readonly vtlHost = true;
   get(): unknown {
     return null;
   }
-  call(name: string, args: unknown[]): unknown {
-    const s = toJavaString(args[0] ?? "");
-    switch (name) {
-      case "escapeJavaScript":
-        return escapeJavaScript(s);
-      case "parseJson":
-        try {
-          return fromJson(JSON.parse(s));
-        } catch {
-          return null;
-        }
-      case "urlEncode":
-        return javaUrlEncode(s);
-      case "urlDecode":
-        try {
-          return decodeURIComponent(s.replace(/\+/g, " "));
-        } catch {
-          return null;
-        }
-      case "base64Encode":
-        return Buffer.from(s, "utf8").toString("base64");
-      case "base64Decode":
-        return Buffer.from(s, "base64").toString("utf8");
-      default:
-        return NO_METHOD;
+  call(name: string, args: unknown[], budget: RenderBudget): unknown {
+    const growth = Object.hasOwn(GROWTH, name) ? GROWTH[name]! : undefined;
+    if (growth === undefined) return NO_METHOD;
+    const s = toJavaString(args[0] ?? "", budget);
+    const reserved = growth * s.length;
+    budget.hold(reserved);
+    let result: unknown = null;
+    try {
+      result = util(name, s, budget);
+      return result;
+    } finally {
+      if (name !== "parseJson") budget.release(reserved - (typeof result === "string" ? result.length : 0));
     }
+  }
+}
+
+function util(name: string, s: string, budget: RenderBudget): unknown {
+  switch (name) {
+    case "escapeJavaScript":
+      return escapeJavaScript(s, budget);
+    case "parseJson": {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(s);
+      } catch {
+        return null;
+      }
+      return fromJson(parsed, budget);
+    }
+    case "urlEncode":
+      return javaUrlEncode(s);
+    case "urlDecode":
+      try {
+        return decodeURIComponent(s.replace(/\+/g, " "));
+      } catch {
+        return null;
+      }
+    case "base64Encode":
+      return Buffer.from(s, "utf8").toString("base64");
+    default:
+      return Buffer.from(s, "base64").toString("utf8");
   }
 }
 

@@ -17,8 +17,17 @@ export class JsonPathError extends Error {
 
 export interface CompiledPath {
   readonly definite: boolean;
-  evaluate(root: unknown): unknown;
+  /** The match (definite) or matches; a meter, when given, is charged for the nodes gone through. */
+  evaluate(root: unknown, meter?: Meter): unknown;
 }
+
+/** What evaluation spends from (a mapping template's render budget): `..` on a big body is real work. */
+export interface Meter {
+  step(n?: number): void;
+}
+
+/** Nodes a path goes through (or yields) for one step of the meter: a few per evaluator step's time. */
+const NODES_PER_STEP = 4;
 
 const cache = new Map<string, CompiledPath>();
 
@@ -29,13 +38,17 @@ export function compileJsonPath(path: string): CompiledPath {
   const definite = steps.every((s) => s.kind === "child" || (s.kind === "index" && s.indexes.length === 1));
   const compiled: CompiledPath = {
     definite,
-    evaluate(root) {
+    evaluate(root, meter) {
       let current: unknown[] = [root];
-      for (const step of steps) current = current.flatMap((v) => apply(step, v));
+      for (const step of steps) {
+        current = current.flatMap((v) => apply(step, v, meter));
+        meter?.step(1 + Math.floor(current.length / NODES_PER_STEP));
+      }
       return definite ? current[0] : current;
     },
   };
-  if (cache.size < 5000) cache.set(path, compiled);
+  // Paths can carry request data (`$input.path("$.$input.params('f')")`): only short ones are kept.
+  if (cache.size < 5000 && path.length <= 256) cache.set(path, compiled);
   return compiled;
 }
 
@@ -89,7 +102,7 @@ function parse(path: string): Step[] {
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-function apply(step: Step, v: unknown): unknown[] {
+function apply(step: Step, v: unknown, meter: Meter | undefined): unknown[] {
   switch (step.kind) {
     case "child":
       return isObj(v) && Object.hasOwn(v, step.name) ? [v[step.name]] : [];
@@ -105,7 +118,9 @@ function apply(step: Step, v: unknown): unknown[] {
       return Array.isArray(v) ? v.slice(step.start, step.end) : [];
     case "deep": {
       const out: unknown[] = [];
+      let visited = 0;
       const visit = (x: unknown) => {
+        if (++visited % NODES_PER_STEP === 0) meter?.step();
         if (isObj(x)) {
           for (const [k, child] of Object.entries(x)) {
             if (step.name === null || k === step.name) out.push(child);

@@ -1,30 +1,22 @@
 import velocity from "velocityjs";
+import { ENTRY_BYTES, OBJECT_BYTES, type RenderBudget, SLOT_BYTES } from "./budget.ts";
+import { velocityEquals } from "./equality.ts";
 import { TemplateError } from "./errors.ts";
 import { type HostObject, isHostObject } from "./host-object.ts";
 import { callJavaMethod, NO_METHOD } from "./java-methods.ts";
-import { isNumber, JDouble, JMap, javaEquals, numeric, toJavaString, truthy } from "./values.ts";
+import { isNumber, JDouble, JMap, numeric, toJavaString, truthy } from "./values.ts";
 
 /**
  * A Velocity evaluator with Java Velocity 1.7 semantics over velocityjs's parse tree: integer
  * arithmetic, Java String/Map/List methods, `#set` ignoring a null right-hand side, literal output of
  * unresolved references, `$foreach`/`$velocityCount`, and hard limits (1,000 iterations per
- * `#foreach`, an output cap, a step budget) so no template can run away.
+ * `#foreach`, an output cap, a step and a data budget: budget.ts) so no template can run away.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: velocityjs's parse tree is loosely typed
 type Node = any;
 
-export interface Limits {
-  maxForeach: number;
-  maxOutputChars: number;
-  maxSteps: number;
-}
-
-export const DEFAULT_LIMITS: Limits = {
-  maxForeach: 1000,
-  maxOutputChars: 10 * 1024 * 1024,
-  maxSteps: 2_000_000,
-};
+const MAX_MACRO_DEPTH = 20;
 
 class BreakSignal {}
 class StopSignal {}
@@ -52,6 +44,16 @@ function parseInterpolated(text: string): Node[] {
   return nodes;
 }
 
+/** A map's first `n` values: a loop never needs more, however large the map. */
+function firstValues(map: JMap, n: number): unknown[] {
+  const out: unknown[] = [];
+  for (const v of map.values()) {
+    if (out.length >= n) break;
+    out.push(v);
+  }
+  return out;
+}
+
 class ForeachState implements HostObject {
   readonly vtlHost = true;
   index = 0;
@@ -76,14 +78,14 @@ export class Renderer {
   private readonly vars: Map<string, unknown>;
   private readonly macros = new Map<string, { args: string[]; body: Node[] }>();
   private readonly lines: string[];
-  private readonly limits: Limits;
+  private readonly budget: RenderBudget;
   private out = "";
-  private steps = 0;
+  private macroDepth = 0;
 
-  constructor(source: string, vars: Map<string, unknown>, limits: Limits = DEFAULT_LIMITS) {
+  constructor(source: string, vars: Map<string, unknown>, budget: RenderBudget) {
     this.lines = source.split("\n");
     this.vars = vars;
-    this.limits = limits;
+    this.budget = budget;
   }
 
   render(nodes: Node[]): string {
@@ -96,15 +98,15 @@ export class Renderer {
   }
 
   private emit(text: string): void {
-    this.out += text;
-    if (this.out.length > this.limits.maxOutputChars) {
+    if (this.out.length + text.length > this.budget.limits.maxOutputChars) {
       throw new TemplateError("TEMPLATE_OUTPUT_TOO_LARGE", "Mapping template output exceeds the size limit");
     }
+    this.budget.hold(text.length);
+    this.out += text;
   }
 
   private step(): void {
-    if (++this.steps > this.limits.maxSteps)
-      throw new TemplateError("TEMPLATE_RUNTIME", "Mapping template exceeded its evaluation budget");
+    this.budget.step();
   }
 
   private renderNodes(nodes: Node[]): void {
@@ -126,7 +128,7 @@ export class Renderer {
         const value = this.reference(node);
         if (value === null || value === undefined) {
           if (node.leader !== "$!") this.emit(this.sourceOf(node));
-        } else this.emit(toJavaString(value));
+        } else this.emit(toJavaString(value, this.budget));
         return;
       }
       case "set":
@@ -184,21 +186,24 @@ export class Renderer {
 
   private foreach(head: Node, body: Node[]): void {
     const source = this.expr(head.from);
+    const max = this.budget.limits.maxForeach;
     const items: unknown[] =
       source instanceof JMap
-        ? [...source.values()]
+        ? firstValues(source, max)
         : Array.isArray(source)
           ? source
           : source === null || source === undefined
             ? []
             : [source];
-    const state = new ForeachState(Math.min(items.length, this.limits.maxForeach));
+    const state = new ForeachState(Math.min(items.length, max));
     const savedVar = this.vars.get(head.to);
     const savedState = this.vars.get("foreach");
     const savedCount = this.vars.get("velocityCount");
     this.vars.set("foreach", state);
     try {
-      for (let i = 0; i < items.length && i < this.limits.maxForeach; i++) {
+      for (let i = 0; i < items.length && i < max; i++) {
+        // An iteration is work even when its body is empty: nested empty loops must run out too.
+        this.step();
         state.index = i;
         this.vars.set(head.to, items[i]);
         this.vars.set("velocityCount", i + 1);
@@ -227,14 +232,22 @@ export class Renderer {
       this.emit(this.sourceOf(node));
       return;
     }
+    // Velocity's velocimacro.max.depth: a macro that calls itself fails the template at 20 deep.
+    if (this.macroDepth >= MAX_MACRO_DEPTH)
+      throw new TemplateError(
+        "TEMPLATE_RUNTIME",
+        `Mapping template macros nest deeper than ${MAX_MACRO_DEPTH}`,
+      );
     const args = (node.args ?? []).map((a: Node) => this.expr(a));
     const saved = macro.args.map((name) => this.vars.get(name));
     macro.args.forEach((name, i) => {
       this.vars.set(name, args[i] ?? null);
     });
+    this.macroDepth++;
     try {
       this.renderNodes(macro.body);
     } finally {
+      this.macroDepth--;
       macro.args.forEach((name, i) => {
         this.restore(name, saved[i]);
       });
@@ -253,9 +266,15 @@ export class Renderer {
     }
     const owner = this.walk(this.vars.get(target.id) ?? null, path.slice(0, -1));
     const last = path[path.length - 1];
-    const key = last.type === "index" ? toJavaString(this.expr(last.id)) : last.id;
-    if (owner instanceof JMap) owner.set(key, value);
-    else if (Array.isArray(owner) && last.type === "index") owner[Number(key)] = value;
+    const key = last.type === "index" ? toJavaString(this.expr(last.id), this.budget) : last.id;
+    if (owner instanceof JMap) {
+      this.budget.hold(ENTRY_BYTES + key.length);
+      owner.set(key, value);
+    } else if (Array.isArray(owner) && last.type === "index") {
+      // Java's List.set: only an existing index (a far one would make a sparse list of any length).
+      const i = Number(key);
+      if (Number.isInteger(i) && i >= 0 && i < owner.length) owner[i] = value;
+    }
   }
 
   private reference(node: Node): unknown {
@@ -285,7 +304,7 @@ export class Renderer {
     // Velocity's property lookup: getName(), then isName().
     const cap = name.charAt(0).toUpperCase() + name.slice(1);
     for (const candidate of [`get${cap}`, `is${cap}`]) {
-      const r = callJavaMethod(target, candidate, []);
+      const r = callJavaMethod(target, candidate, [], this.budget);
       if (r !== NO_METHOD) return r;
     }
     return null;
@@ -296,14 +315,16 @@ export class Renderer {
       const i = numeric(key);
       return i >= 0 && i < target.length ? target[i] : null;
     }
-    if (target instanceof JMap) return target.get(toJavaString(key)) ?? null;
-    if (isHostObject(target)) return target.get(toJavaString(key));
+    if (target instanceof JMap) return target.get(toJavaString(key, this.budget)) ?? null;
+    if (isHostObject(target)) return target.get(toJavaString(key, this.budget));
     return null;
   }
 
   private method(target: unknown, name: string, args: unknown[]): unknown {
     try {
-      const r = isHostObject(target) ? target.call(name, args) : callJavaMethod(target, name, args);
+      const r = isHostObject(target)
+        ? target.call(name, args, this.budget)
+        : callJavaMethod(target, name, args, this.budget);
       return r === NO_METHOD ? null : r;
     } catch (err) {
       if (err instanceof TemplateError) throw err;
@@ -319,7 +340,7 @@ export class Renderer {
         return this.reference(node);
       case "string":
         return node.isEval
-          ? new Renderer(String(node.value), this.vars, this.limits).render(
+          ? new Renderer(String(node.value), this.vars, this.budget).render(
               parseInterpolated(String(node.value)),
             )
           : node.value;
@@ -338,18 +359,21 @@ export class Renderer {
           if (!Number.isFinite(from) || !Number.isFinite(to)) return null;
           const out: number[] = [];
           const stepDir = from! <= to! ? 1 : -1;
-          for (let i = from!; stepDir > 0 ? i <= to! : i >= to!; i += stepDir) {
-            out.push(i);
-            if (out.length > this.limits.maxForeach * 10) break;
-          }
+          const length = Math.min(Math.abs(to! - from!) + 1, this.budget.limits.maxForeach * 10 + 1);
+          this.budget.elements(length);
+          this.budget.hold(OBJECT_BYTES + SLOT_BYTES * length);
+          for (let i = 0; i < length; i++) out.push(from! + i * stepDir);
           return out;
         }
-        return ((node.value ?? []) as Node[]).map((v) => this.expr(v));
+        const items = (node.value ?? []) as Node[];
+        this.budget.hold(OBJECT_BYTES + SLOT_BYTES * items.length);
+        return items.map((v) => this.expr(v));
       }
       case "map": {
+        const entries = Object.entries((node.value ?? {}) as Record<string, Node>);
+        this.budget.hold(OBJECT_BYTES + ENTRY_BYTES * entries.length);
         const m = new JMap();
-        for (const [k, v] of Object.entries((node.value ?? {}) as Record<string, Node>))
-          m.set(k, this.expr(v));
+        for (const [k, v] of entries) m.set(k, this.expr(v));
         return m;
       }
       case "math":
@@ -371,17 +395,22 @@ export class Renderer {
     }
     const a = this.expr(l);
     const b = this.expr(r);
-    if (op === "==") return javaEquals(a, b);
-    if (op === "!=") return !javaEquals(a, b);
+    if (op === "==") return velocityEquals(a, b, this.budget);
+    if (op === "!=") return !velocityEquals(a, b, this.budget);
     if (op === "+" && (typeof a === "string" || typeof b === "string")) {
       if (a === null || a === undefined || b === null || b === undefined) return null;
-      return toJavaString(a) + toJavaString(b);
+      const x = toJavaString(a, this.budget);
+      const y = toJavaString(b, this.budget);
+      this.budget.hold(x.length + y.length);
+      return x + y;
     }
     if (op === "<" || op === ">" || op === "<=" || op === ">=") {
       let cmp: number;
       if (isNumber(a) && isNumber(b)) cmp = numeric(a) - numeric(b);
-      else if (typeof a === "string" && typeof b === "string") cmp = a < b ? -1 : a > b ? 1 : 0;
-      else return false;
+      else if (typeof a === "string" && typeof b === "string") {
+        this.budget.scan(Math.min(a.length, b.length));
+        cmp = a < b ? -1 : a > b ? 1 : 0;
+      } else return false;
       return op === "<" ? cmp < 0 : op === ">" ? cmp > 0 : op === "<=" ? cmp <= 0 : cmp >= 0;
     }
     if (!isNumber(a) || !isNumber(b)) return null;

@@ -1,142 +1,214 @@
-import { isNumber, JDouble, JMap, javaEquals, numeric, toJavaString } from "./values.ts";
+import { ENTRY_BYTES, OBJECT_BYTES, type RenderBudget, SLOT_BYTES } from "./budget.ts";
+import { javaObjectEquals } from "./equality.ts";
+import { javaMatches, javaReplace, javaSplit } from "./java-regex.ts";
+import { isNumber, JDouble, JMap, numeric, toJavaString } from "./values.ts";
 
 /**
  * The Java methods a template may call on strings, maps and lists — an explicit allow-list, so no
- * JavaScript method or prototype is ever reachable from a template.
+ * JavaScript method or prototype is ever reachable from a template. Each method spends from the
+ * render's budget what it goes through (steps) and what it builds (data), the latter before building
+ * it wherever the size is known beforehand.
  */
 
 export const NO_METHOD = Symbol("no such method");
-type Method = (target: never, args: unknown[]) => unknown;
+type Method = (target: never, args: unknown[], budget: RenderBudget) => unknown;
 
-/** Java regex → JavaScript RegExp, for the common subset (inline `(?i)` becomes the `i` flag). */
-export function javaRegex(pattern: string, flags = ""): RegExp {
-  let source = pattern;
-  let f = flags;
-  if (source.startsWith("(?i)")) {
-    source = source.slice(4);
-    f += "i";
+const int = (v: unknown, b: RenderBudget): number =>
+  isNumber(v) ? Math.trunc(numeric(v)) : Number.parseInt(toJavaString(v, b), 10);
+const str = (v: unknown, b: RenderBudget): string => toJavaString(v, b);
+
+/**
+ * Java's String.replace(target, replacement): every occurrence, literally; "" matches between chars.
+ * Each occurrence is a step (V8 spends about that on each), counted before anything is built.
+ */
+function replaceLiteral(s: string, target: string, by: string, b: RenderBudget): string {
+  b.scan(s.length);
+  if (target === "") {
+    b.step(s.length + 1);
+    b.hold(s.length + (s.length + 1) * by.length);
+    return s === "" ? by : by + s.split("").join(by) + by;
   }
-  return new RegExp(source, f.includes("u") ? f : `${f}u`);
+  let count = 0;
+  for (let i = s.indexOf(target); i !== -1; i = s.indexOf(target, i + target.length)) {
+    if (++count % 1024 === 0) b.step(1024);
+  }
+  b.step(count % 1024);
+  b.hold(s.length + count * (by.length - target.length));
+  return count === 0 ? s : s.split(target).join(by);
 }
 
-const int = (v: unknown): number => (isNumber(v) ? Math.trunc(numeric(v)) : Number.parseInt(String(v), 10));
-const str = (v: unknown): string => toJavaString(v);
-
-function javaSplit(s: string, regex: string, limit?: number): string[] {
-  const parts = s.split(javaRegex(regex, "g"));
-  if (limit !== undefined && limit > 0 && parts.length > limit) {
-    // Java keeps the rest of the string in the last element.
-    const re = javaRegex(regex, "g");
-    let count = 0;
-    let cut = s.length;
-    for (const m of s.matchAll(re)) {
-      if (++count === limit) {
-        cut = m.index;
-        break;
-      }
-    }
-    return [...parts.slice(0, limit - 1), s.slice(cut).replace(javaRegex(regex), "")];
-  }
-  while (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
-  return parts;
+/** A case mapping can lengthen the text (ß → SS): held before at its length, after at the rest. */
+function mapCase(s: string, b: RenderBudget, f: (s: string) => string): string {
+  b.hold(s.length);
+  const out = f(s);
+  if (out.length > s.length) b.hold(out.length - s.length);
+  return out;
 }
 
 const STRING: Record<string, Method> = {
   length: (s: string) => s.length,
   isEmpty: (s: string) => s.length === 0,
-  charAt: (s: string, [i]) => s.charAt(int(i)),
-  substring: (s: string, [a, b]) => s.substring(int(a), b === undefined ? undefined : int(b)),
-  indexOf: (s: string, [x, from]) => s.indexOf(str(x), from === undefined ? 0 : int(from)),
-  lastIndexOf: (s: string, [x]) => s.lastIndexOf(str(x)),
-  contains: (s: string, [x]) => s.includes(str(x)),
-  startsWith: (s: string, [x]) => s.startsWith(str(x)),
-  endsWith: (s: string, [x]) => s.endsWith(str(x)),
-  equals: (s: string, [x]) => typeof x === "string" && s === x,
-  equalsIgnoreCase: (s: string, [x]) => typeof x === "string" && s.toLowerCase() === x.toLowerCase(),
-  compareTo: (s: string, [x]) => (s < str(x) ? -1 : s > str(x) ? 1 : 0),
-  toLowerCase: (s: string) => s.toLowerCase(),
-  toUpperCase: (s: string) => s.toUpperCase(),
+  charAt: (s: string, [i], b) => s.charAt(int(i, b)),
+  substring: (s: string, [x, y], b) =>
+    b.text(s.substring(int(x, b), y === undefined ? undefined : int(y, b))),
+  indexOf: (s: string, [x, from], b) => {
+    b.scan(s.length);
+    return s.indexOf(str(x, b), from === undefined ? 0 : int(from, b));
+  },
+  lastIndexOf: (s: string, [x], b) => {
+    b.scan(s.length);
+    return s.lastIndexOf(str(x, b));
+  },
+  contains: (s: string, [x], b) => {
+    b.scan(s.length);
+    return s.includes(str(x, b));
+  },
+  startsWith: (s: string, [x], b) => {
+    const prefix = str(x, b);
+    b.scan(prefix.length);
+    return s.startsWith(prefix);
+  },
+  endsWith: (s: string, [x], b) => {
+    const suffix = str(x, b);
+    b.scan(suffix.length);
+    return s.endsWith(suffix);
+  },
+  equals: (s: string, [x], b) => {
+    b.scan(s.length);
+    return typeof x === "string" && s === x;
+  },
+  equalsIgnoreCase: (s: string, [x], b) => {
+    if (typeof x !== "string") return false;
+    b.scan(s.length);
+    return mapCase(s, b, (t) => t.toLowerCase()) === mapCase(x, b, (t) => t.toLowerCase());
+  },
+  compareTo: (s: string, [x], b) => {
+    const other = str(x, b);
+    b.scan(Math.min(s.length, other.length));
+    return s < other ? -1 : s > other ? 1 : 0;
+  },
+  toLowerCase: (s: string, _, b) => mapCase(s, b, (t) => t.toLowerCase()),
+  toUpperCase: (s: string, _, b) => mapCase(s, b, (t) => t.toUpperCase()),
   // Java's trim() strips every code point up to U+0020.
-  trim: (s: string) => {
+  trim: (s: string, _, b) => {
     let start = 0;
     let end = s.length;
     while (start < end && s.charCodeAt(start) <= 32) start++;
     while (end > start && s.charCodeAt(end - 1) <= 32) end--;
-    return s.slice(start, end);
+    b.scan(start + s.length - end);
+    return b.text(s.slice(start, end));
   },
-  concat: (s: string, [x]) => s + str(x),
-  replace: (s: string, [a, b]) => s.split(str(a)).join(str(b)),
-  replaceAll: (s: string, [re, by]) => s.replace(javaRegex(str(re), "g"), str(by)),
-  replaceFirst: (s: string, [re, by]) => s.replace(javaRegex(str(re)), str(by)),
-  matches: (s: string, [re]) => javaRegex(`^(?:${str(re)})$`).test(s),
-  split: (s: string, [re, limit]) => javaSplit(s, str(re), limit === undefined ? undefined : int(limit)),
+  concat: (s: string, [x], b) => {
+    const tail = str(x, b);
+    b.hold(s.length + tail.length);
+    return s + tail;
+  },
+  replace: (s: string, [x, y], b) => replaceLiteral(s, str(x, b), str(y, b), b),
+  replaceAll: (s: string, [re, by], b) => javaReplace(s, str(re, b), str(by, b), true, b),
+  replaceFirst: (s: string, [re, by], b) => javaReplace(s, str(re, b), str(by, b), false, b),
+  matches: (s: string, [re], b) => javaMatches(s, str(re, b), b),
+  split: (s: string, [re, limit], b) => javaSplit(s, str(re, b), limit === undefined ? 0 : int(limit, b), b),
   toString: (s: string) => s,
-  hashCode: (s: string) => {
+  hashCode: (s: string, _, b) => {
+    b.scan(s.length);
     let h = 0;
     for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
     return h;
   },
 };
 
+/** A new list of `size` items, held in the budget before it is built. */
+function newList(size: number, b: RenderBudget, build: () => unknown[]): unknown[] {
+  b.hold(OBJECT_BYTES + SLOT_BYTES * size);
+  return build();
+}
+
 const MAP: Record<string, Method> = {
-  get: (m: JMap, [k]) => m.get(str(k)) ?? null,
-  containsKey: (m: JMap, [k]) => m.has(str(k)),
-  containsValue: (m: JMap, [v]) => [...m.values()].some((x) => javaEquals(x, v)),
-  keySet: (m: JMap) => [...m.keys()],
-  values: (m: JMap) => [...m.values()],
-  entrySet: (m: JMap) =>
-    [...m].map(
+  get: (m: JMap, [k], b) => m.get(str(k, b)) ?? null,
+  containsKey: (m: JMap, [k], b) => m.has(str(k, b)),
+  containsValue: (m: JMap, [v], b) => {
+    for (const x of m.values()) if (javaObjectEquals(x, v, b)) return true;
+    return false;
+  },
+  keySet: (m: JMap, _, b) => newList(m.size, b, () => [...m.keys()]),
+  values: (m: JMap, _, b) => newList(m.size, b, () => [...m.values()]),
+  entrySet: (m: JMap, _, b) => {
+    b.hold(OBJECT_BYTES + m.size * (SLOT_BYTES + OBJECT_BYTES + 2 * ENTRY_BYTES));
+    return [...m].map(
       ([key, value]) =>
         new JMap([
           ["key", key],
           ["value", value],
         ]),
-    ),
+    );
+  },
   size: (m: JMap) => m.size,
   isEmpty: (m: JMap) => m.size === 0,
-  put: (m: JMap, [k, v]) => {
-    const prior = m.get(str(k)) ?? null;
-    m.set(str(k), v);
+  put: (m: JMap, [k, v], b) => {
+    const key = str(k, b);
+    b.hold(ENTRY_BYTES + key.length);
+    const prior = m.get(key) ?? null;
+    m.set(key, v);
     return prior;
   },
-  putAll: (m: JMap, [other]) => {
-    if (other instanceof JMap) for (const [k, v] of other) m.set(k, v);
+  putAll: (m: JMap, [other], b) => {
+    if (other instanceof JMap) {
+      b.hold(ENTRY_BYTES * other.size);
+      b.elements(other.size);
+      for (const [k, v] of other) m.set(k, v);
+    }
     return null;
   },
-  remove: (m: JMap, [k]) => {
-    const prior = m.get(str(k)) ?? null;
-    m.delete(str(k));
+  remove: (m: JMap, [k], b) => {
+    const key = str(k, b);
+    const prior = m.get(key) ?? null;
+    m.delete(key);
     return prior;
   },
-  toString: (m: JMap) => toJavaString(m),
+  toString: (m: JMap, _: unknown[], b: RenderBudget) => toJavaString(m, b),
 };
 
 const LIST: Record<string, Method> = {
-  get: (l: unknown[], [i]) => {
-    const index = int(i);
+  get: (l: unknown[], [i], b) => {
+    const index = int(i, b);
     if (index < 0 || index >= l.length)
       throw new RangeError(`Index ${index} out of bounds for length ${l.length}`);
     return l[index];
   },
   size: (l: unknown[]) => l.length,
   isEmpty: (l: unknown[]) => l.length === 0,
-  contains: (l: unknown[], [x]) => l.some((y) => javaEquals(y, x)),
-  indexOf: (l: unknown[], [x]) => l.findIndex((y) => javaEquals(y, x)),
-  add: (l: unknown[], [x]) => {
+  contains: (l: unknown[], [x], b) => l.some((y) => javaObjectEquals(y, x, b)),
+  indexOf: (l: unknown[], [x], b) => l.findIndex((y) => javaObjectEquals(y, x, b)),
+  add: (l: unknown[], [x], b) => {
+    b.hold(SLOT_BYTES);
     l.push(x);
     return true;
   },
-  toString: (l: unknown[]) => toJavaString(l),
+  addAll: (l: unknown[], [other], b) => {
+    if (!Array.isArray(other)) return false;
+    b.hold(SLOT_BYTES * other.length);
+    b.elements(other.length);
+    // A copy first: a list may add itself (Java's addAll copies too).
+    const items = other.slice();
+    for (const x of items) l.push(x);
+    return items.length > 0;
+  },
+  toString: (l: unknown[], _: unknown[], b: RenderBudget) => toJavaString(l, b),
 };
 
 const NUMBER: Record<string, Method> = {
-  toString: (n: number | JDouble) => toJavaString(n),
+  toString: (n: number | JDouble, _: unknown[], b: RenderBudget) => toJavaString(n, b),
   intValue: (n: number | JDouble) => Math.trunc(numeric(n)),
   doubleValue: (n: number | JDouble) => new JDouble(numeric(n)),
 };
 
 /** Calls `name` on `target` if it is one of the allowed Java methods; NO_METHOD otherwise. */
-export function callJavaMethod(target: unknown, name: string, args: unknown[]): unknown {
+export function callJavaMethod(
+  target: unknown,
+  name: string,
+  args: unknown[],
+  budget: RenderBudget,
+): unknown {
   const table =
     typeof target === "string"
       ? STRING
@@ -149,5 +221,5 @@ export function callJavaMethod(target: unknown, name: string, args: unknown[]): 
             : undefined;
   const method = table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
   if (method === undefined) return NO_METHOD;
-  return (method as (t: unknown, a: unknown[]) => unknown)(target, args);
+  return (method as (t: unknown, a: unknown[], b: RenderBudget) => unknown)(target, args, budget);
 }

@@ -1,8 +1,10 @@
+import { AWS_QUOTAS } from "../../model/aws-quotas.ts";
+import { DEFAULT_LIMITS, type Limits, RenderBudget } from "./budget.ts";
 import { TemplateError } from "./errors.ts";
-import { DEFAULT_LIMITS, type Limits, parseTemplate, Renderer } from "./evaluator.ts";
+import { parseTemplate, Renderer } from "./evaluator.ts";
 
 /** AWS's mapping-template size limit. */
-export const MAX_TEMPLATE_BYTES = 300 * 1024;
+export const MAX_TEMPLATE_BYTES = AWS_QUOTAS.mappingTemplateBytes;
 
 export interface CompiledTemplate {
   readonly source: string;
@@ -10,7 +12,10 @@ export interface CompiledTemplate {
   readonly uses: ReadonlySet<string>;
   /** The output, when the template has no directive or reference at all (it renders as itself). */
   readonly constant?: string;
-  /** Renders with the given variables ($input, $util, $context, …); throws TemplateError past a limit. */
+  /**
+   * Renders with the given variables ($input, $util, $context, …), each render with a fresh budget
+   * (budget.ts); throws TemplateError past a limit, never anything else.
+   */
   render(variables: Readonly<Record<string, unknown>>): string;
 }
 
@@ -29,7 +34,8 @@ export function compileTemplate(source: string, limits: Limits = DEFAULT_LIMITS)
     uses,
     render(variables) {
       try {
-        return new Renderer(source, new Map(Object.entries(variables)), limits).render(nodes);
+        const budget = new RenderBudget(limits);
+        return new Renderer(source, new Map(Object.entries(variables)), budget).render(nodes);
       } catch (err) {
         // Whatever goes wrong inside a template stays a template error, never a gateway fault.
         if (err instanceof TemplateError) throw err;

@@ -1,3 +1,6 @@
+import { ENTRY_BYTES, OBJECT_BYTES, type RenderBudget, SLOT_BYTES } from "./budget.ts";
+import { TemplateError } from "./errors.ts";
+
 /**
  * Java-shaped values for the Velocity evaluator. JavaScript numbers stand for Java integers (Integer/
  * Long) and `JDouble` for doubles, because Velocity's arithmetic and printing differ between them
@@ -32,20 +35,77 @@ export function javaDoubleString(v: number): string {
   return Number.isInteger(v) ? `${v}.0` : String(v);
 }
 
-/** How Velocity prints a value into the output. */
-export function toJavaString(v: unknown): string {
+/** How deeply printing or comparing may nest before it is a template error (Java's stack overflows). */
+export const MAX_NESTING = 1000;
+
+/**
+ * How Velocity prints a value into the output. A list or map is printed element by element, each a
+ * step and its text held in the budget, so a structure that prints enormous (a list holding itself
+ * twice, thirty levels deep, has a billion elements to print) runs out of budget, not of memory.
+ */
+export function toJavaString(v: unknown, budget: RenderBudget): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "string") return v;
   if (typeof v === "number") return String(v);
   if (typeof v === "boolean") return v ? "true" : "false";
   if (v instanceof JDouble) return v.toString();
-  if (v instanceof JMap) return `{${[...v].map(([k, x]) => `${k}=${toJavaString(x)}`).join(", ")}}`;
-  if (Array.isArray(v)) return `[${v.map(toJavaString).join(", ")}]`;
+  if (v instanceof JMap || Array.isArray(v)) {
+    const parts: string[] = [];
+    printInto(v, parts, budget, 0);
+    return parts.join("");
+  }
   if (typeof (v as { toJavaString?: unknown }).toJavaString === "function") {
     return (v as { toJavaString: () => string }).toJavaString();
   }
   return String(v);
 }
+
+function printInto(v: unknown, parts: string[], budget: RenderBudget, depth: number): void {
+  budget.step();
+  if (Array.isArray(v)) {
+    if (depth > MAX_NESTING) throw tooDeep();
+    budget.hold(2 + 2 * v.length);
+    parts.push("[");
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) parts.push(", ");
+      printElement(v, v[i], parts, budget, depth);
+    }
+    parts.push("]");
+  } else if (v instanceof JMap) {
+    if (depth > MAX_NESTING) throw tooDeep();
+    budget.hold(2 + 3 * v.size);
+    parts.push("{");
+    let first = true;
+    for (const [key, x] of v) {
+      parts.push(first ? key : `, ${key}`, "=");
+      first = false;
+      budget.hold(key.length);
+      printElement(v, x, parts, budget, depth);
+    }
+    parts.push("}");
+  } else {
+    const text = toJavaString(v, budget);
+    budget.hold(text.length);
+    parts.push(text);
+  }
+}
+
+function printElement(
+  owner: unknown,
+  x: unknown,
+  parts: string[],
+  budget: RenderBudget,
+  depth: number,
+): void {
+  // Java prints a collection that holds itself as "(this Collection)" / "(this Map)".
+  if (x === owner) {
+    const self = owner instanceof JMap ? "(this Map)" : "(this Collection)";
+    budget.hold(self.length);
+    parts.push(self);
+  } else printInto(x, parts, budget, depth + 1);
+}
+
+const tooDeep = () => new TemplateError("TEMPLATE_RUNTIME", "Mapping template value nests too deeply");
 
 /** Velocity 1.7 truthiness: only null and false are false (an empty string is true). */
 export function truthy(v: unknown): boolean {
@@ -55,26 +115,28 @@ export function truthy(v: unknown): boolean {
 export const isNumber = (v: unknown): v is number | JDouble => typeof v === "number" || v instanceof JDouble;
 export const numeric = (v: number | JDouble): number => (typeof v === "number" ? v : v.value);
 
-/** `==` as Velocity 1.7 compares: numbers by value, same types by equals, otherwise by toString. */
-export function javaEquals(a: unknown, b: unknown): boolean {
-  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
-  if (isNumber(a) && isNumber(b)) return numeric(a) === numeric(b);
-  if (typeof a === typeof b && typeof a !== "object") return a === b;
-  return toJavaString(a) === toJavaString(b);
-}
-
-/** JSON → Java-shaped values: objects become JMap, fractional numbers JDouble. */
-export function fromJson(v: unknown): unknown {
-  if (typeof v === "number") return Number.isInteger(v) ? v : new JDouble(v);
+/**
+ * JSON → Java-shaped values: objects become JMap, fractional numbers JDouble. During a render the
+ * copy is held in the budget (strings are shared with the parsed JSON, so only the slots count).
+ */
+export function fromJson(v: unknown, budget?: RenderBudget): unknown {
+  if (typeof v === "number") {
+    if (Number.isInteger(v)) return v;
+    budget?.hold(OBJECT_BYTES);
+    return new JDouble(v);
+  }
   if (v === null || typeof v !== "object") return v;
   if (Array.isArray(v)) {
+    budget?.hold(OBJECT_BYTES + SLOT_BYTES * v.length);
     const list: unknown[] = new Array(v.length);
-    for (let i = 0; i < v.length; i++) list[i] = fromJson(v[i]);
+    for (let i = 0; i < v.length; i++) list[i] = fromJson(v[i], budget);
     return list;
   }
   const m = new JMap();
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) m.set(k, fromJson(o[k]));
+  const keys = Object.keys(o);
+  budget?.hold(OBJECT_BYTES + ENTRY_BYTES * keys.length);
+  for (const k of keys) m.set(k, fromJson(o[k], budget));
   return m;
 }
 
