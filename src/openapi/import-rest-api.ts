@@ -1,3 +1,4 @@
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { newApiId, newModelId, newResourceId } from "../model/ids.ts";
 import type {
   Method,
@@ -7,7 +8,7 @@ import type {
   RestApi,
   RestApiDefinition,
 } from "../model/rest-api.ts";
-import { importError } from "./errors.ts";
+import { importError, tooManyResources } from "./errors.ts";
 import { readIntegration } from "./integration-extension.ts";
 import { OPERATION_METHODS } from "./operations.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
@@ -151,6 +152,9 @@ export function importRestApi(
     "x-amazon-apigateway-request-validator",
   );
   const byPath = new Map<string, Resource>([["/", resources[rootId]!]]);
+  // A parent's one variable child, so AWS's one-variable-sibling rule costs a lookup, not a scan.
+  const variableChild = new Map<string, string>();
+  let count = 1;
   const ensure = (parts: string[]): Resource => {
     let parent = resources[rootId]!;
     let path = "";
@@ -164,19 +168,16 @@ export function importRestApi(
           );
         }
         if (isVariable(part)) {
-          const sibling = Object.values(resources).find(
-            (r) =>
-              r.parentId === parent.id &&
-              r.pathPart !== undefined &&
-              isVariable(r.pathPart) &&
-              r.pathPart !== part,
-          );
-          if (sibling) {
+          const sibling = variableChild.get(parent.id);
+          if (sibling !== undefined && sibling !== part) {
             throw importError(
-              `Invalid OpenAPI input: A sibling (${sibling.pathPart}) of this resource already has a variable path part -- only one is allowed`,
+              `Invalid OpenAPI input: A sibling (${sibling}) of this resource already has a variable path part -- only one is allowed`,
             );
           }
+          variableChild.set(parent.id, part);
         }
+        // AWS counts the root too, and refuses the whole document rather than importing part of it.
+        if (++count > AWS_QUOTAS.resourcesPerApi) throw tooManyResources();
         const id = oldIds.get(path) ?? newResourceId();
         resource = { id, parentId: parent.id, pathPart: part, path };
         resources[id] = resource;

@@ -1,4 +1,5 @@
-import { parseDocument as parseYaml } from "yaml";
+import { isScalar, LineCounter, parseDocument as parseYaml } from "yaml";
+import { checkShape, firstDuplicateKey, tooDeep } from "./document-shape.ts";
 import { importError } from "./errors.ts";
 
 /** AWS's limit on ImportRestApi bodies. */
@@ -13,6 +14,22 @@ export interface OpenApiDocument {
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * A version field as written: unquoted `swagger: 2.0` is a YAML number (2), which AWS's importer
+ * still reads as "2.0", so the number's source text is what counts.
+ */
+function versionText(doc: ReturnType<typeof parseYaml>, key: string, value: unknown): string {
+  const node = doc.get(key, true);
+  if (typeof value === "number" && isScalar(node) && typeof node.source === "string") return node.source;
+  return String(value);
+}
+
+/** What yaml throws is about the document: too deep for its recursive composer, or an alias bomb. */
+function fromYaml(err: unknown): Error {
+  if (err instanceof RangeError) return tooDeep();
+  return importError(`Invalid OpenAPI input: ${err instanceof Error ? err.message : String(err)}`);
+}
+
 /** OpenAPI text (JSON or YAML) → a plain object, with the spec version detected. */
 export function parseDocument(text: string): OpenApiDocument {
   if (Buffer.byteLength(text) > MAX_DOCUMENT_BYTES) {
@@ -20,7 +37,13 @@ export function parseDocument(text: string): OpenApiDocument {
   }
   if (text.trim() === "") throw importError("Invalid OpenAPI input: the document is empty");
   // YAML 1.2 is a superset of JSON, so one parser serves both (and reports positions for either).
-  const parsed = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  const lines = new LineCounter();
+  let parsed: ReturnType<typeof parseYaml>;
+  try {
+    parsed = parseYaml(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines });
+  } catch (err) {
+    throw fromYaml(err);
+  }
   if (parsed.errors.length > 0) {
     const e = parsed.errors[0]!;
     const at = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";
@@ -28,22 +51,26 @@ export function parseDocument(text: string): OpenApiDocument {
       `Invalid OpenAPI input: the document is not valid JSON or YAML${at}: ${e.message.split("\n")[0]}`,
     );
   }
+  const duplicate = firstDuplicateKey(parsed, lines);
+  if (duplicate !== undefined)
+    throw importError(`Invalid OpenAPI input: the document is not valid JSON or YAML: ${duplicate}`);
   let root: unknown;
   try {
+    // yaml refuses alias bombs ("Excessive alias count") instead of expanding them.
     root = parsed.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    // yaml refuses alias bombs ("Excessive alias count") instead of expanding them.
-    throw importError(`Invalid OpenAPI input: ${(err as Error).message}`);
+    throw fromYaml(err);
   }
   if (!isObject(root)) throw importError("Invalid OpenAPI input: the document must be an object");
+  checkShape(root);
   const warnings: string[] = [];
   let version: "2.0" | "3.0";
   if (root.swagger !== undefined) {
-    if (String(root.swagger) !== "2.0")
-      throw importError(`Invalid OpenAPI input: unsupported swagger version ${String(root.swagger)}`);
+    const v = versionText(parsed, "swagger", root.swagger);
+    if (v !== "2.0") throw importError(`Invalid OpenAPI input: unsupported swagger version ${v}`);
     version = "2.0";
   } else if (root.openapi !== undefined) {
-    const v = String(root.openapi);
+    const v = versionText(parsed, "openapi", root.openapi);
     if (/^3\.0(\.\d+)?$/.test(v)) version = "3.0";
     else if (/^3\.1(\.\d+)?$/.test(v)) {
       version = "3.0";
