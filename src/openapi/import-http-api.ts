@@ -1,6 +1,8 @@
 import type { HttpApi, HttpApiDefinition, HttpIntegration, HttpRoute } from "../model/http-api.ts";
 import { newApiId, newV2ChildId } from "../model/ids.ts";
+import { misplacedAuthWarning } from "./auth-extension.ts";
 import { importError } from "./errors.ts";
+import { readHttpSchemes, routeAuthorization } from "./http-security.ts";
 import { readIntegration } from "./integration-extension.ts";
 import { OPERATION_METHODS } from "./operations.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
@@ -68,6 +70,13 @@ export function importHttpApi(
   const integrations: Record<string, HttpIntegration> = {};
   const seen = new Set<string>();
 
+  const schemes = readHttpSchemes(doc, warnings);
+  if (Array.isArray(doc.root.security) && doc.root.security.length > 0) {
+    warnings.push(
+      "security at the document root is ignored: it is read per operation, so it secures no route",
+    );
+  }
+
   for (const [path, rawItem] of Object.entries(
     (doc.root.paths as Record<string, unknown> | undefined) ?? {},
   )) {
@@ -75,6 +84,7 @@ export function importHttpApi(
     if (!isObject(item)) throw importError(`Invalid OpenAPI input: paths.${path} must be an object`);
     const isDefault = path === "$default" || path === "/$default";
     if (!isDefault) pathParts(path);
+    if (item["x-amazon-apigateway-auth"] !== undefined) warnings.push(misplacedAuthWarning(`paths.${path}`));
     for (const [key, rawOp] of Object.entries(item)) {
       const method = OPERATION_METHODS[key];
       if (method === undefined) continue;
@@ -84,11 +94,13 @@ export function importHttpApi(
       const where = `paths.${path}.${key}`;
       const op = deref(doc.root, rawOp);
       if (!isObject(op)) throw importError(`Invalid OpenAPI input: ${where} must be an object`);
+      const authorizationType = routeAuthorization(op, schemes, where, warnings);
+      if (authorizationType === undefined) continue;
       const old = oldRoutes.get(routeKey);
       const route: HttpRoute = {
         routeId: old?.routeId ?? newV2ChildId(),
         routeKey,
-        authorizationType: "NONE",
+        authorizationType,
         apiKeyRequired: false,
       };
       if (typeof op.operationId === "string") route.operationName = op.operationId;

@@ -8,6 +8,7 @@ import type {
   RestApi,
   RestApiDefinition,
 } from "../model/rest-api.ts";
+import { misplacedAuthWarning } from "./auth-extension.ts";
 import { importError, tooManyResources } from "./errors.ts";
 import { readIntegration } from "./integration-extension.ts";
 import { OPERATION_METHODS } from "./operations.ts";
@@ -139,6 +140,11 @@ export function importRestApi(
   const definition: RestApiDefinition = { api, resources, models: {} };
   applyRestApiExtensions(doc.root, definition, warnings);
   const security = readSecuritySchemes(doc, definition, warnings);
+  if (Array.isArray(doc.root.security) && doc.root.security.length > 0) {
+    warnings.push(
+      "security at the document root is ignored: API Gateway reads security per operation, so it secures no method",
+    );
+  }
   const validatorIds = new Map(Object.values(definition.requestValidators ?? {}).map((v) => [v.name, v.id]));
   const validatorFor = (name: unknown, where: string): string | undefined => {
     if (name === undefined) return undefined;
@@ -194,6 +200,7 @@ export function importRestApi(
     const item = deref(doc.root, rawItem);
     if (!isObject(item)) throw importError(`Invalid OpenAPI input: paths.${path} must be an object`);
     const resource = ensure(pathParts(path));
+    if (item["x-amazon-apigateway-auth"] !== undefined) warnings.push(misplacedAuthWarning(`paths.${path}`));
     const shared: Record<string, boolean> = {};
     parameters(doc, item.parameters, shared, `paths.${path}`);
     for (const [key, rawOp] of Object.entries(item)) {
@@ -213,7 +220,7 @@ export function importRestApi(
       if (Object.keys(requestParameters).length > 0) method.requestParameters = requestParameters;
       const responses = methodResponses(doc, op.responses);
       if (responses) method.methodResponses = responses;
-      applyOperationSecurity(method, op.security, security, where);
+      if (!applyOperationSecurity(method, op, security, where, warnings)) continue;
       const validator = validatorFor(op["x-amazon-apigateway-request-validator"], where) ?? defaultValidator;
       if (validator !== undefined) method.requestValidatorId = validator;
       const x = op["x-amazon-apigateway-integration"];

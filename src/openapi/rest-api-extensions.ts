@@ -1,6 +1,7 @@
 import { validateResourcePolicy } from "../auth/policy/compile-policy.ts";
 import { newModelId } from "../model/ids.ts";
 import type { EndpointType, GatewayResponseSetting, RestApi, RestApiDefinition } from "../model/rest-api.ts";
+import { misplacedAuthWarning } from "./auth-extension.ts";
 import { importError } from "./errors.ts";
 import { isObject } from "./parse-document.ts";
 
@@ -103,7 +104,8 @@ export function applyRestApiExtensions(
   for (const [key, value] of Object.entries(root)) {
     if (!key.startsWith("x-amazon-apigateway-")) continue;
     const handler = HANDLERS[key];
-    if (handler === undefined) warnings.push(`${key} is not supported yet; ignored`);
+    if (key === "x-amazon-apigateway-auth") warnings.push(misplacedAuthWarning("the document root"));
+    else if (handler === undefined) warnings.push(`${key} is not supported yet; ignored`);
     else handler(value, api, def);
   }
 }
