@@ -78,5 +78,46 @@ export function checkShape(root: unknown): void {
   }
 }
 
+/** Characters after which `[`, `{` or a quote open a token (elsewhere they are part of a plain scalar). */
+const OPENS_AFTER = new Set([
+  -1, 0x0a, 0x0d, 0x20, 0x09, 0x3a /* : */, 0x2d /* - */, 0x2c /* , */, 0x5b, 0x7b, 0x3f /* ? */,
+]);
+
+/**
+ * Whether YAML/JSON text nests flow collections (`[`, `{`) deeper than `max`, in one pass over the
+ * text: yaml's composer recurses per level and, past its stack, slows to tens of seconds on a
+ * document of brackets, so such a document is refused before it is parsed. Quoted scalars and
+ * comments are skipped; a bracket inside a plain scalar is not counted.
+ */
+export function flowNestsDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  let previous = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const opens = OPENS_AFTER.has(previous);
+    if ((c === 0x22 || c === 0x27) && opens) {
+      // A quoted scalar: to its closing quote ('' is an escaped quote in single-quoted YAML).
+      for (i++; i < text.length; i++) {
+        const q = text.charCodeAt(i);
+        if (c === 0x22 && q === 0x5c) i++;
+        else if (q === c) {
+          if (c === 0x27 && text.charCodeAt(i + 1) === 0x27) i++;
+          else break;
+        }
+      }
+    } else if (
+      c === 0x23 /* # */ &&
+      (previous === -1 || previous === 0x20 || previous === 0x09 || previous === 0x0a)
+    ) {
+      const end = text.indexOf("\n", i);
+      i = end === -1 ? text.length : end - 1;
+    } else if ((c === 0x5b || c === 0x7b) && opens) {
+      if (++depth > max) return true;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+    previous = text.charCodeAt(i);
+  }
+  return false;
+}
+
 export const tooDeep = () =>
   importError(`Invalid OpenAPI input: the document nests more than ${MAX_DEPTH} levels deep`);

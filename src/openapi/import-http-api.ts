@@ -1,9 +1,15 @@
+import {
+  compileRequestMapping,
+  compileResponseMappings,
+  ParameterMappingError,
+} from "../integrations/http-api-mapping.ts";
+import { JsonPathError } from "../mapping/jsonpath.ts";
 import type { HttpApi, HttpApiDefinition, HttpIntegration, HttpRoute } from "../model/http-api.ts";
 import { newApiId, newV2ChildId } from "../model/ids.ts";
 import { misplacedAuthWarning } from "./auth-extension.ts";
 import { importError } from "./errors.ts";
 import { readHttpSchemes, routeAuthorization } from "./http-security.ts";
-import { readIntegration } from "./integration-extension.ts";
+import { readIntegration, stringMap } from "./integration-extension.ts";
 import { OPERATION_METHODS } from "./operations.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
 import { pathParts } from "./path-parts.ts";
@@ -33,8 +39,22 @@ function integrationFor(doc: OpenApiDocument, x: unknown, where: string, id: str
   };
   if (i.connectionType) out.connectionType = i.connectionType;
   if (i.requestParameters) out.requestParameters = i.requestParameters;
-  if (isObject(raw) && isObject(raw.responseParameters)) {
-    out.responseParameters = raw.responseParameters as Record<string, Record<string, string>>;
+  if (isObject(raw) && raw.responseParameters !== undefined) {
+    if (!isObject(raw.responseParameters))
+      throw importError(`Invalid OpenAPI input: ${where}.responseParameters must be an object`);
+    const byStatus: Record<string, Record<string, string>> = {};
+    for (const [status, mapping] of Object.entries(raw.responseParameters)) {
+      byStatus[status] = stringMap(mapping, `${where}.responseParameters.${status}`) ?? {};
+    }
+    out.responseParameters = byStatus;
+  }
+  try {
+    // The data plane's own compilers: a mapping they would refuse at deploy is refused now.
+    compileRequestMapping(out.requestParameters);
+    compileResponseMappings(out.responseParameters);
+  } catch (err) {
+    if (!(err instanceof ParameterMappingError || err instanceof JsonPathError)) throw err;
+    throw importError(`Invalid OpenAPI input: ${where}: ${err.message}`);
   }
   return out;
 }

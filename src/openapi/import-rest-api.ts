@@ -1,3 +1,5 @@
+import { compileRequestParameters, MappingError } from "../integrations/request-parameters.ts";
+import { JsonPathError } from "../mapping/jsonpath.ts";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { newApiId, newModelId, newResourceId } from "../model/ids.ts";
 import type {
@@ -225,10 +227,15 @@ export function importRestApi(
       if (validator !== undefined) method.requestValidatorId = validator;
       const x = op["x-amazon-apigateway-integration"];
       if (x !== undefined) {
-        method.methodIntegration = readIntegration(
-          deref(doc.root, x),
-          `${where}.x-amazon-apigateway-integration`,
-        );
+        const at = `${where}.x-amazon-apigateway-integration`;
+        method.methodIntegration = readIntegration(deref(doc.root, x), at);
+        try {
+          // The data plane's own compiler: a mapping it would refuse at deploy is refused now.
+          compileRequestParameters(method.methodIntegration.requestParameters);
+        } catch (err) {
+          if (!(err instanceof MappingError || err instanceof JsonPathError)) throw err;
+          throw importError(`Invalid OpenAPI input: ${at}.requestParameters: ${err.message}`);
+        }
       } else {
         warnings.push(`${where} has no x-amazon-apigateway-integration; it answers 500 until one is set`);
       }

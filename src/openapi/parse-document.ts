@@ -1,5 +1,5 @@
 import { isScalar, LineCounter, parseDocument as parseYaml } from "yaml";
-import { checkShape, firstDuplicateKey, tooDeep } from "./document-shape.ts";
+import { checkShape, firstDuplicateKey, flowNestsDeeper, MAX_DEPTH, tooDeep } from "./document-shape.ts";
 import { importError } from "./errors.ts";
 import { readJsonDocument } from "./json-document.ts";
 
@@ -28,15 +28,23 @@ interface ReadText {
 }
 
 function readYaml(text: string): ReadText {
+  if (flowNestsDeeper(text, MAX_DEPTH)) throw tooDeep();
   const lines = new LineCounter();
   let parsed: ReturnType<typeof parseYaml>;
   try {
-    parsed = parseYaml(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines });
+    parsed = parseYaml(text, {
+      prettyErrors: true,
+      uniqueKeys: false,
+      lineCounter: lines,
+      logLevel: "error",
+    });
   } catch (err) {
     throw fromYaml(err);
   }
   if (parsed.errors.length > 0) {
     const e = parsed.errors[0]!;
+    // yaml reports its own stack overflow (block nesting) as an error of the document.
+    if (e.message.includes("Maximum call stack size exceeded")) throw tooDeep();
     const at = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";
     throw importError(
       `Invalid OpenAPI input: the document is not valid JSON or YAML${at}: ${e.message.split("\n")[0]}`,

@@ -1,5 +1,7 @@
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { newModelId } from "../model/ids.ts";
 import type { Authorizer, Method, RestApiDefinition } from "../model/rest-api.ts";
+import { patternProblem } from "../regex/java-pattern.ts";
 import { readAuthExtension } from "./auth-extension.ts";
 import { importError } from "./errors.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
@@ -27,13 +29,22 @@ function authorizerFrom(
     );
   }
   const headerName = raw.in === "header" && typeof raw.name === "string" ? raw.name : undefined;
-  const authorizer: Authorizer = {
-    id: newModelId(),
-    name,
-    type,
-    authorizerResultTtlInSeconds:
-      x.authorizerResultTtlInSeconds === undefined ? 300 : Number(x.authorizerResultTtlInSeconds),
-  };
+  const ttl = x.authorizerResultTtlInSeconds === undefined ? 300 : Number(x.authorizerResultTtlInSeconds);
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > AWS_QUOTAS.authorizerTtlMaxSeconds) {
+    throw importError(
+      `Invalid OpenAPI input: securitySchemes.${name}: Invalid authorizer TTL specified: must be between 0 and ${AWS_QUOTAS.authorizerTtlMaxSeconds}`,
+    );
+  }
+  const expression = x.identityValidationExpression;
+  if (
+    expression !== undefined &&
+    (typeof expression !== "string" || patternProblem(expression) !== undefined)
+  ) {
+    throw importError(
+      `Invalid OpenAPI input: securitySchemes.${name}: Invalid identity validation expression specified`,
+    );
+  }
+  const authorizer: Authorizer = { id: newModelId(), name, type, authorizerResultTtlInSeconds: ttl };
   if (typeof raw["x-amazon-apigateway-authtype"] === "string")
     authorizer.authType = raw["x-amazon-apigateway-authtype"];
   for (const key of ["authorizerUri", "authorizerCredentials", "identityValidationExpression"] as const) {
