@@ -40,7 +40,7 @@ export class ControlCore {
   protected readonly store: Store;
   protected readonly dataPlane: DataPlane;
   protected readonly integrations: IntegrationDeps;
-  protected readonly log: Logger;
+  readonly log: Logger;
   readonly region: string;
 
   constructor(deps: {

@@ -1,11 +1,11 @@
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import type { HttpApiDefinition } from "../model/http-api.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
-import { OpenApiImportError } from "../openapi/errors.ts";
-import { importHttpApi } from "../openapi/import-http-api.ts";
-import { importRestApi } from "../openapi/import-rest-api.ts";
-import { parseDocument } from "../openapi/parse-document.ts";
+import { tooManyResources } from "../openapi/errors.ts";
+import type { ImportJob } from "../openapi/import-job.ts";
+import { importOffThread } from "../openapi/import-worker.ts";
 import type { ControlPlane } from "./control-plane.ts";
-import { badRequest, notFound } from "./errors.ts";
+import { badRequest, ControlError, notFound } from "./errors.ts";
 import { mergeRestApi } from "./merge-rest-api.ts";
 
 export interface ImportOutcome<T> {
@@ -13,9 +13,17 @@ export interface ImportOutcome<T> {
   warnings: string[];
 }
 
-function asBadRequest(err: unknown): never {
-  if (err instanceof OpenApiImportError) throw badRequest(err.message);
-  throw err;
+/**
+ * Parses and imports on the import worker (a large document never stalls the data plane); what AWS
+ * refuses comes back as its error, and nothing is stored then.
+ */
+async function runImport<T>(control: ControlPlane, job: ImportJob): Promise<ImportOutcome<T>> {
+  const bytes = Buffer.byteLength(job.text);
+  control.log.debug({ kind: job.kind, bytes }, "importing an OpenAPI document");
+  const result = await importOffThread(job);
+  control.log.debug({ kind: job.kind, bytes, ok: result.ok }, "OpenAPI document read");
+  if (!result.ok) throw new ControlError(result.errorType, result.message);
+  return { definition: result.definition as T, warnings: result.warnings };
 }
 
 /**
@@ -30,15 +38,20 @@ export async function importRestApiDocument(
 ): Promise<ImportOutcome<RestApiDefinition>> {
   const existing = options.apiId === undefined ? undefined : await control.getRestApi(options.apiId);
   if (options.mustExist && existing === undefined) throw notFound("Invalid API identifier specified");
-  let outcome: ImportOutcome<RestApiDefinition>;
-  try {
-    outcome = importRestApi(parseDocument(text), { existing, apiId: options.apiId });
-  } catch (err) {
-    asBadRequest(err);
-  }
+  const outcome = await runImport<RestApiDefinition>(control, {
+    kind: "rest",
+    text,
+    existing,
+    apiId: options.apiId,
+  });
   if (options.failOnWarnings && outcome.warnings.length > 0) throw badRequest(outcome.warnings.join("\n"));
-  if (options.merge && existing !== undefined)
+  if (options.merge && existing !== undefined) {
     outcome.definition = mergeRestApi(existing, outcome.definition);
+    if (Object.keys(outcome.definition.resources).length > AWS_QUOTAS.resourcesPerApi) {
+      const err = tooManyResources();
+      throw new ControlError(err.type, err.message);
+    }
+  }
   await control.putRestApi(outcome.definition);
   return outcome;
 }
@@ -52,12 +65,13 @@ export async function importHttpApiDocument(
   const existing = options.apiId === undefined ? undefined : await control.getHttpApi(options.apiId);
   if (options.mustExist && existing === undefined)
     throw notFound(`Invalid API identifier specified ${options.apiId}`);
-  let outcome: ImportOutcome<HttpApiDefinition>;
-  try {
-    outcome = importHttpApi(parseDocument(text), { existing, apiId: options.apiId, region: control.region });
-  } catch (err) {
-    asBadRequest(err);
-  }
+  const outcome = await runImport<HttpApiDefinition>(control, {
+    kind: "http",
+    text,
+    existing,
+    apiId: options.apiId,
+    region: control.region,
+  });
   if (options.failOnWarnings && outcome.warnings.length > 0) throw badRequest(outcome.warnings.join("\n"));
   await control.putHttpApi(outcome.definition);
   return outcome;

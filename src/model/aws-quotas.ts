@@ -45,5 +45,7 @@ export const AWS_QUOTAS = {
   /** Lambda authorizer response time (HTTP APIs). */
   lambdaAuthorizerTimeoutMs: 10_000,
   cacheTtlMaxSeconds: 3600,
+  /** A Lambda authorizer's result TTL (authorizerResultTtlInSeconds), at most. */
+  authorizerTtlMaxSeconds: 3600,
   cachedResponseBytes: 1_048_576,
 } as const;

@@ -1,7 +1,15 @@
+import {
+  compileRequestMapping,
+  compileResponseMappings,
+  ParameterMappingError,
+} from "../integrations/http-api-mapping.ts";
+import { JsonPathError } from "../mapping/jsonpath.ts";
 import type { HttpApi, HttpApiDefinition, HttpIntegration, HttpRoute } from "../model/http-api.ts";
 import { newApiId, newV2ChildId } from "../model/ids.ts";
+import { misplacedAuthWarning } from "./auth-extension.ts";
 import { importError } from "./errors.ts";
-import { readIntegration } from "./integration-extension.ts";
+import { readHttpSchemes, routeAuthorization } from "./http-security.ts";
+import { readIntegration, stringMap } from "./integration-extension.ts";
 import { OPERATION_METHODS } from "./operations.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
 import { pathParts } from "./path-parts.ts";
@@ -31,8 +39,22 @@ function integrationFor(doc: OpenApiDocument, x: unknown, where: string, id: str
   };
   if (i.connectionType) out.connectionType = i.connectionType;
   if (i.requestParameters) out.requestParameters = i.requestParameters;
-  if (isObject(raw) && isObject(raw.responseParameters)) {
-    out.responseParameters = raw.responseParameters as Record<string, Record<string, string>>;
+  if (isObject(raw) && raw.responseParameters !== undefined) {
+    if (!isObject(raw.responseParameters))
+      throw importError(`Invalid OpenAPI input: ${where}.responseParameters must be an object`);
+    const byStatus: Record<string, Record<string, string>> = {};
+    for (const [status, mapping] of Object.entries(raw.responseParameters)) {
+      byStatus[status] = stringMap(mapping, `${where}.responseParameters.${status}`) ?? {};
+    }
+    out.responseParameters = byStatus;
+  }
+  try {
+    // The data plane's own compilers: a mapping they would refuse at deploy is refused now.
+    compileRequestMapping(out.requestParameters);
+    compileResponseMappings(out.responseParameters);
+  } catch (err) {
+    if (!(err instanceof ParameterMappingError || err instanceof JsonPathError)) throw err;
+    throw importError(`Invalid OpenAPI input: ${where}: ${err.message}`);
   }
   return out;
 }
@@ -68,6 +90,13 @@ export function importHttpApi(
   const integrations: Record<string, HttpIntegration> = {};
   const seen = new Set<string>();
 
+  const schemes = readHttpSchemes(doc, warnings);
+  if (Array.isArray(doc.root.security) && doc.root.security.length > 0) {
+    warnings.push(
+      "security at the document root is ignored: it is read per operation, so it secures no route",
+    );
+  }
+
   for (const [path, rawItem] of Object.entries(
     (doc.root.paths as Record<string, unknown> | undefined) ?? {},
   )) {
@@ -75,6 +104,7 @@ export function importHttpApi(
     if (!isObject(item)) throw importError(`Invalid OpenAPI input: paths.${path} must be an object`);
     const isDefault = path === "$default" || path === "/$default";
     if (!isDefault) pathParts(path);
+    if (item["x-amazon-apigateway-auth"] !== undefined) warnings.push(misplacedAuthWarning(`paths.${path}`));
     for (const [key, rawOp] of Object.entries(item)) {
       const method = OPERATION_METHODS[key];
       if (method === undefined) continue;
@@ -84,11 +114,13 @@ export function importHttpApi(
       const where = `paths.${path}.${key}`;
       const op = deref(doc.root, rawOp);
       if (!isObject(op)) throw importError(`Invalid OpenAPI input: ${where} must be an object`);
+      const authorizationType = routeAuthorization(op, schemes, where, warnings);
+      if (authorizationType === undefined) continue;
       const old = oldRoutes.get(routeKey);
       const route: HttpRoute = {
         routeId: old?.routeId ?? newV2ChildId(),
         routeKey,
-        authorizationType: "NONE",
+        authorizationType,
         apiKeyRequired: false,
       };
       if (typeof op.operationId === "string") route.operationName = op.operationId;

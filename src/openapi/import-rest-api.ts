@@ -1,3 +1,6 @@
+import { compileRequestParameters, MappingError } from "../integrations/request-parameters.ts";
+import { JsonPathError } from "../mapping/jsonpath.ts";
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { newApiId, newModelId, newResourceId } from "../model/ids.ts";
 import type {
   Method,
@@ -7,7 +10,8 @@ import type {
   RestApi,
   RestApiDefinition,
 } from "../model/rest-api.ts";
-import { importError } from "./errors.ts";
+import { misplacedAuthWarning } from "./auth-extension.ts";
+import { importError, tooManyResources } from "./errors.ts";
 import { readIntegration } from "./integration-extension.ts";
 import { OPERATION_METHODS } from "./operations.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
@@ -139,6 +143,11 @@ export function importRestApi(
   const definition: RestApiDefinition = { api, resources, models: {} };
   applyRestApiExtensions(doc.root, definition, warnings);
   const security = readSecuritySchemes(doc, definition, warnings);
+  if (Array.isArray(doc.root.security) && doc.root.security.length > 0) {
+    warnings.push(
+      "security at the document root is ignored: API Gateway reads security per operation, so it secures no method",
+    );
+  }
   const validatorIds = new Map(Object.values(definition.requestValidators ?? {}).map((v) => [v.name, v.id]));
   const validatorFor = (name: unknown, where: string): string | undefined => {
     if (name === undefined) return undefined;
@@ -152,6 +161,9 @@ export function importRestApi(
     "x-amazon-apigateway-request-validator",
   );
   const byPath = new Map<string, Resource>([["/", resources[rootId]!]]);
+  // A parent's one variable child, so AWS's one-variable-sibling rule costs a lookup, not a scan.
+  const variableChild = new Map<string, string>();
+  let count = 1;
   const ensure = (parts: string[]): Resource => {
     let parent = resources[rootId]!;
     let path = "";
@@ -165,19 +177,16 @@ export function importRestApi(
           );
         }
         if (isVariable(part)) {
-          const sibling = Object.values(resources).find(
-            (r) =>
-              r.parentId === parent.id &&
-              r.pathPart !== undefined &&
-              isVariable(r.pathPart) &&
-              r.pathPart !== part,
-          );
-          if (sibling) {
+          const sibling = variableChild.get(parent.id);
+          if (sibling !== undefined && sibling !== part) {
             throw importError(
-              `Invalid OpenAPI input: A sibling (${sibling.pathPart}) of this resource already has a variable path part -- only one is allowed`,
+              `Invalid OpenAPI input: A sibling (${sibling}) of this resource already has a variable path part -- only one is allowed`,
             );
           }
+          variableChild.set(parent.id, part);
         }
+        // AWS counts the root too, and refuses the whole document rather than importing part of it.
+        if (++count > AWS_QUOTAS.resourcesPerApi) throw tooManyResources();
         const id = oldIds.get(path) ?? newResourceId();
         resource = { id, parentId: parent.id, pathPart: part, path };
         resources[id] = resource;
@@ -194,6 +203,7 @@ export function importRestApi(
     const item = deref(doc.root, rawItem);
     if (!isObject(item)) throw importError(`Invalid OpenAPI input: paths.${path} must be an object`);
     const resource = ensure(pathParts(path));
+    if (item["x-amazon-apigateway-auth"] !== undefined) warnings.push(misplacedAuthWarning(`paths.${path}`));
     const shared: Record<string, boolean> = {};
     parameters(doc, item.parameters, shared, `paths.${path}`);
     for (const [key, rawOp] of Object.entries(item)) {
@@ -215,15 +225,20 @@ export function importRestApi(
       if (bodyModels !== undefined) method.requestModels = bodyModels;
       const responses = methodResponses(doc, op.responses);
       if (responses) method.methodResponses = responses;
-      applyOperationSecurity(method, op.security, security, where);
+      if (!applyOperationSecurity(method, op, security, where, warnings)) continue;
       const validator = validatorFor(op["x-amazon-apigateway-request-validator"], where) ?? defaultValidator;
       if (validator !== undefined) method.requestValidatorId = validator;
       const x = op["x-amazon-apigateway-integration"];
       if (x !== undefined) {
-        method.methodIntegration = readIntegration(
-          deref(doc.root, x),
-          `${where}.x-amazon-apigateway-integration`,
-        );
+        const at = `${where}.x-amazon-apigateway-integration`;
+        method.methodIntegration = readIntegration(deref(doc.root, x), at);
+        try {
+          // The data plane's own compiler: a mapping it would refuse at deploy is refused now.
+          compileRequestParameters(method.methodIntegration.requestParameters);
+        } catch (err) {
+          if (!(err instanceof MappingError || err instanceof JsonPathError)) throw err;
+          throw importError(`Invalid OpenAPI input: ${at}.requestParameters: ${err.message}`);
+        }
       } else {
         warnings.push(`${where} has no x-amazon-apigateway-integration; it answers 500 until one is set`);
       }

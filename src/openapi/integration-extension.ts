@@ -5,14 +5,26 @@ import type {
   IntegrationType,
   PassthroughBehavior,
 } from "../model/rest-api.ts";
+import { patternProblem } from "../regex/java-pattern.ts";
 import { importError } from "./errors.ts";
 import { isObject } from "./parse-document.ts";
 
 const TYPES = new Set(["AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"]);
 const PASSTHROUGH = new Set(["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"]);
 const CONTENT_HANDLING = new Set(["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"]);
+const CONNECTION_TYPES = new Set(["INTERNET", "VPC_LINK"]);
 
-function stringMap(value: unknown, where: string): Record<string, string> | undefined {
+function contentHandlingOf(value: unknown, where: string): ContentHandling | undefined {
+  if (value === undefined) return undefined;
+  const v = String(value).toUpperCase();
+  if (!CONTENT_HANDLING.has(v))
+    throw importError(
+      `Invalid OpenAPI input: ${where}.contentHandling must be CONVERT_TO_BINARY or CONVERT_TO_TEXT`,
+    );
+  return v as ContentHandling;
+}
+
+export function stringMap(value: unknown, where: string): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw importError(`Invalid OpenAPI input: ${where} must be an object`);
   const out: Record<string, string> = {};
@@ -75,13 +87,18 @@ export function readIntegration(x: unknown, where: string, maxTimeout = 29_000):
       `Invalid OpenAPI input: ${where}.passthroughBehavior must be when_no_match, when_no_templates or never`,
     );
   }
-  const contentHandling =
-    x.contentHandling === undefined ? undefined : String(x.contentHandling).toUpperCase();
-  if (contentHandling !== undefined && !CONTENT_HANDLING.has(contentHandling)) {
-    throw importError(
-      `Invalid OpenAPI input: ${where}.contentHandling must be CONVERT_TO_BINARY or CONVERT_TO_TEXT`,
-    );
+  const contentHandling = contentHandlingOf(x.contentHandling, where);
+  if (
+    x.cacheKeyParameters !== undefined &&
+    (!Array.isArray(x.cacheKeyParameters) || x.cacheKeyParameters.some((p) => typeof p !== "string"))
+  ) {
+    throw importError(`Invalid OpenAPI input: ${where}.cacheKeyParameters must be a list of strings`);
   }
+  const connectionType = x.connectionType === undefined ? undefined : String(x.connectionType).toUpperCase();
+  if (connectionType !== undefined && !CONNECTION_TYPES.has(connectionType))
+    throw importError(`Invalid OpenAPI input: ${where}.connectionType must be INTERNET or VPC_LINK`);
+  if (x.tlsConfig !== undefined && !isObject(x.tlsConfig))
+    throw importError(`Invalid OpenAPI input: ${where}.tlsConfig must be an object`);
   const integration: Integration = {
     type: type as IntegrationType,
     httpMethod,
@@ -95,10 +112,9 @@ export function readIntegration(x: unknown, where: string, maxTimeout = 29_000):
   if (requestParameters) integration.requestParameters = requestParameters;
   const requestTemplates = stringMap(x.requestTemplates, `${where}.requestTemplates`);
   if (requestTemplates) integration.requestTemplates = requestTemplates;
-  if (contentHandling) integration.contentHandling = contentHandling as ContentHandling;
+  if (contentHandling) integration.contentHandling = contentHandling;
   if (x.cacheNamespace !== undefined) integration.cacheNamespace = String(x.cacheNamespace);
-  if (x.connectionType !== undefined)
-    integration.connectionType = String(x.connectionType).toUpperCase() as "INTERNET";
+  if (connectionType !== undefined) integration.connectionType = connectionType as "INTERNET";
   if (x.connectionId !== undefined) integration.connectionId = String(x.connectionId);
   if (isObject(x.tlsConfig))
     integration.tlsConfig = { insecureSkipVerification: x.tlsConfig.insecureSkipVerification === true };
@@ -116,13 +132,20 @@ export function readIntegration(x: unknown, where: string, maxTimeout = 29_000):
           `Invalid OpenAPI input: ${where}.responses.${pattern}: invalid statusCode ${statusCode}`,
         );
       const response: IntegrationResponse = { statusCode };
-      if (pattern !== "default") response.selectionPattern = pattern;
+      if (pattern !== "default") {
+        // Selection patterns run on RE2 (src/regex/java-pattern.ts): one it cannot run is refused here.
+        if (patternProblem(pattern) !== undefined)
+          throw importError(
+            `Invalid OpenAPI input: ${where}.responses: Invalid selection pattern specified: ${pattern}`,
+          );
+        response.selectionPattern = pattern;
+      }
       const params = stringMap(r.responseParameters, `${where}.responses.${pattern}.responseParameters`);
       if (params) response.responseParameters = params;
       const templates = stringMap(r.responseTemplates, `${where}.responses.${pattern}.responseTemplates`);
       if (templates) response.responseTemplates = templates;
-      if (r.contentHandling !== undefined)
-        response.contentHandling = String(r.contentHandling).toUpperCase() as ContentHandling;
+      const handling = contentHandlingOf(r.contentHandling, `${where}.responses.${pattern}`);
+      if (handling) response.contentHandling = handling;
       responses[statusCode] = response;
     }
     integration.integrationResponses = responses;

@@ -1,7 +1,10 @@
 import { validateResourcePolicy } from "../auth/policy/compile-policy.ts";
+import { GATEWAY_RESPONSE_TYPES } from "../control/rest-api-parts.ts";
 import { newModelId } from "../model/ids.ts";
 import type { EndpointType, GatewayResponseSetting, RestApi, RestApiDefinition } from "../model/rest-api.ts";
+import { misplacedAuthWarning } from "./auth-extension.ts";
 import { importError } from "./errors.ts";
+import { stringMap } from "./integration-extension.ts";
 import { isObject } from "./parse-document.ts";
 
 /**
@@ -9,6 +12,8 @@ import { isObject } from "./parse-document.ts";
  * this table is reported as a warning (it arrives with the work that gives it meaning).
  */
 type Handler = (value: unknown, api: RestApi, def: RestApiDefinition) => void;
+
+const ENDPOINT_TYPES = new Set(["EDGE", "REGIONAL", "PRIVATE"]);
 
 const HANDLERS: Record<string, Handler> = {
   "x-amazon-apigateway-binary-media-types": (v, api) => {
@@ -43,10 +48,22 @@ const HANDLERS: Record<string, Handler> = {
       throw importError(
         "Invalid OpenAPI input: x-amazon-apigateway-endpoint-configuration must be an object",
       );
-    if (Array.isArray(v.vpcEndpointIds))
-      api.endpointConfiguration.vpcEndpointIds = v.vpcEndpointIds.map(String);
-    if (Array.isArray(v.types))
-      api.endpointConfiguration.types = v.types.map((t) => String(t).toUpperCase() as EndpointType);
+    const strings = (list: unknown) => Array.isArray(list) && list.every((x) => typeof x === "string");
+    if (v.vpcEndpointIds !== undefined) {
+      if (!strings(v.vpcEndpointIds))
+        throw importError(
+          "Invalid OpenAPI input: x-amazon-apigateway-endpoint-configuration.vpcEndpointIds must be a list of ids",
+        );
+      api.endpointConfiguration.vpcEndpointIds = v.vpcEndpointIds as string[];
+    }
+    if (v.types !== undefined) {
+      const types = strings(v.types) ? (v.types as string[]).map((t) => t.toUpperCase()) : [];
+      if (types.length === 0 || types.some((t) => !ENDPOINT_TYPES.has(t)))
+        throw importError(
+          "Invalid OpenAPI input: x-amazon-apigateway-endpoint-configuration.types must list EDGE, REGIONAL or PRIVATE",
+        );
+      api.endpointConfiguration.types = types as EndpointType[];
+    }
     if (v.disableExecuteApiEndpoint !== undefined)
       api.disableExecuteApiEndpoint = v.disableExecuteApiEndpoint === true;
   },
@@ -82,13 +99,30 @@ const HANDLERS: Record<string, Handler> = {
       throw importError("Invalid OpenAPI input: x-amazon-apigateway-gateway-responses must be an object");
     def.gatewayResponses ??= {};
     for (const [type, raw] of Object.entries(v)) {
-      const r = isObject(raw) ? raw : {};
+      const where = `x-amazon-apigateway-gateway-responses.${type}`;
+      if (!Object.hasOwn(GATEWAY_RESPONSE_TYPES, type))
+        throw importError(
+          `Invalid OpenAPI input: ${where}: Invalid gateway response type specified: ${type}`,
+        );
+      if (!isObject(raw)) throw importError(`Invalid OpenAPI input: ${where} must be an object`);
       const setting: GatewayResponseSetting = { responseType: type, defaultResponse: false };
-      if (r.statusCode !== undefined) setting.statusCode = String(r.statusCode);
-      if (isObject(r.responseParameters))
-        setting.responseParameters = r.responseParameters as Record<string, string>;
-      if (isObject(r.responseTemplates))
-        setting.responseTemplates = r.responseTemplates as Record<string, string>;
+      if (raw.statusCode !== undefined) {
+        setting.statusCode = String(raw.statusCode);
+        if (!/^[1-5]\d\d$/.test(setting.statusCode))
+          throw importError(`Invalid OpenAPI input: ${where}: Invalid status code specified`);
+      }
+      const parameters = stringMap(raw.responseParameters, `${where}.responseParameters`);
+      if (parameters) {
+        for (const key of Object.keys(parameters)) {
+          if (!key.startsWith("gatewayresponse.header."))
+            throw importError(
+              `Invalid OpenAPI input: ${where}: Invalid mapping expression specified: ${key}`,
+            );
+        }
+        setting.responseParameters = parameters;
+      }
+      const templates = stringMap(raw.responseTemplates, `${where}.responseTemplates`);
+      if (templates) setting.responseTemplates = templates;
       def.gatewayResponses[type] = setting;
     }
   },
@@ -103,7 +137,8 @@ export function applyRestApiExtensions(
   for (const [key, value] of Object.entries(root)) {
     if (!key.startsWith("x-amazon-apigateway-")) continue;
     const handler = HANDLERS[key];
-    if (handler === undefined) warnings.push(`${key} is not supported yet; ignored`);
+    if (key === "x-amazon-apigateway-auth") warnings.push(misplacedAuthWarning("the document root"));
+    else if (handler === undefined) warnings.push(`${key} is not supported yet; ignored`);
     else handler(value, api, def);
   }
 }

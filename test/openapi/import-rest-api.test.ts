@@ -152,6 +152,68 @@ paths:
       "openapi: 3.0.1\ninfo: { title: x }\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration: { type: mock, timeoutInMillis: 29001 }\n",
       /Timeout should be between 50 ms and 29000 ms/,
     ],
+    // Found by test/fuzz/openapi.test.ts: each was imported, then broke a deployment or answered 500.
+    [
+      "a selection pattern RE2 cannot run",
+      "openapi: 3.0.1\ninfo: { title: x }\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration: { type: mock, responses: { '(': { statusCode: '200' } } }\n",
+      /Invalid selection pattern specified: \(/,
+    ],
+    [
+      "an identityValidationExpression RE2 cannot run",
+      "openapi: 3.0.1\ninfo: { title: x }\ncomponents: { securitySchemes: { a: { type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: custom, x-amazon-apigateway-authorizer: { type: token, authorizerUri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations', identityValidationExpression: '(' } } } }\npaths: {}\n",
+      /Invalid identity validation expression specified/,
+    ],
+    [
+      "an authorizer TTL that is not 0-3600",
+      "openapi: 3.0.1\ninfo: { title: x }\ncomponents: { securitySchemes: { a: { type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authorizer: { type: token, authorizerUri: 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations', authorizerResultTtlInSeconds: abc } } } }\npaths: {}\n",
+      /Invalid authorizer TTL specified: must be between 0 and 3600/,
+    ],
+    [
+      "an integration request parameter the data plane cannot map",
+      "openapi: 3.0.1\ninfo: { title: x }\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration: { type: mock, requestParameters: { integration.request.header.x: method.request.nothing } }\n",
+      /Invalid mapping expression specified: method.request.nothing/,
+    ],
+    [
+      "an unknown connection type",
+      "openapi: 3.0.1\ninfo: { title: x }\npaths:\n  /a:\n    get:\n      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: 'http://x', connectionType: WEIRD }\n",
+      /connectionType must be INTERNET or VPC_LINK/,
+    ],
+    [
+      "a gateway response of an unknown type",
+      "openapi: 3.0.1\ninfo: { title: x }\nx-amazon-apigateway-gateway-responses: { BOGUS: {} }\npaths: {}\n",
+      /Invalid gateway response type specified: BOGUS/,
+    ],
+    [
+      "a gateway response parameter that is not a string",
+      "openapi: 3.0.1\ninfo: { title: x }\nx-amazon-apigateway-gateway-responses: { DEFAULT_4XX: { responseParameters: { gatewayresponse.header.x: 5 } } }\npaths: {}\n",
+      /must be a string/,
+    ],
+    [
+      "an endpoint type that does not exist",
+      "openapi: 3.0.1\ninfo: { title: x }\nx-amazon-apigateway-endpoint-configuration: { types: [FOO] }\npaths: {}\n",
+      /must list EDGE, REGIONAL or PRIVATE/,
+    ],
+    [
+      "a YAML alias inside its own anchor",
+      "openapi: 3.0.1\ninfo: &a { title: x, self: *a }\npaths: {}\n",
+      /recursive YAML alias/,
+    ],
+    [
+      "nesting past 1000 levels",
+      `{"openapi":"3.0.1","info":{"title":"x"},"x":${"[".repeat(1001)}${"]".repeat(1001)},"paths":{}}`,
+      /nests more than 1000 levels deep/,
+    ],
+    [
+      "nesting deep enough to overflow the YAML parser",
+      `openapi: 3.0.1\ninfo: { title: x }\nx: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`,
+      /nests more than 1000 levels deep/,
+    ],
+    [
+      "a repeated key in JSON (JSON.parse would keep the last silently)",
+      '{"openapi":"3.0.1","info":{"title":"x"},"paths":{"/a":{},\n"/a":{}}}',
+      /Map keys must be unique at line 2, column 1: \/a/,
+    ],
+    ["swagger: 2 (not 2.0)", "swagger: 2\ninfo: { title: x }\npaths: {}\n", /unsupported swagger version 2$/],
     [
       "dangling $ref",
       "openapi: 3.0.1\ninfo: { title: x }\npaths:\n  /a:\n    $ref: '#/nowhere'\n",
@@ -174,6 +236,12 @@ paths:
       );
     });
   }
+
+  test("unquoted swagger: 2.0 and openapi: 3.0 (YAML numbers) import as written, as AWS reads them", () => {
+    assert.equal(parseDocument("swagger: 2.0\ninfo: { title: x }\npaths: {}\n").version, "2.0");
+    assert.equal(parseDocument('{"swagger": 2.0, "info": {"title": "x"}}').version, "2.0");
+    assert.equal(parseDocument("openapi: 3.0\ninfo: { title: x }\npaths: {}\n").version, "3.0");
+  });
 
   test("a billion-laughs YAML alias bomb is refused, not expanded", () => {
     const bomb = `openapi: 3.0.1\ninfo: { title: x }\na: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\npaths: {}\n`;
