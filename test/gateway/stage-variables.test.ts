@@ -234,3 +234,40 @@ describe("stage variables in integration URIs", () => {
     );
   });
 });
+
+describe("stage variables in HTTP API integration URIs", () => {
+  let gw: TestGateway;
+  let backend: EchoBackend;
+  before(async () => {
+    gw = await startTestGateway({
+      functions: { blue: { handler: join(FIXTURES, "handlers.echo"), timeout: 2 } },
+    });
+    backend = await startEchoBackend();
+  });
+  after(async () => {
+    await gw.close();
+    await backend.close();
+  });
+
+  test("a Lambda function named by a stage variable, and an HTTP URL missing one (500)", async () => {
+    const apiId = await gw.deployHttp(
+      `
+openapi: 3.0.1
+info: { title: HttpStageVariables, version: "1" }
+paths:
+  /fn:
+    get:
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: "${lambdaUri("${stageVariables.fn}")}", payloadFormatVersion: "2.0" }
+  /missing:
+    get:
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "http://\${stageVariables.nohost}/x", payloadFormatVersion: "1.0" }
+`,
+      "$default",
+      { fn: "blue" },
+    );
+    const r = await gw.call(apiId, "/fn");
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.headers["x-fn"], "blue");
+    assert.equal((await gw.call(apiId, "/missing")).status, 500);
+  });
+});
