@@ -34,7 +34,7 @@ Object.assign(V1, {
     "partial: the basepath, ignore and endpointConfigurationTypes parameters are not honoured yet",
   GetExport: "partial: oas30 and swagger (JSON or YAML); no postman",
   UpdateStage:
-    "partial: variables, description, deploymentId, cache cluster, tracing and every method-settings path; not canary or access-log paths",
+    "partial: variables, description, deploymentId, cache cluster, tracing, canary settings (`/canarySettings/*`, promotion by `copy`) and every method-settings path; not access-log paths",
   UpdateAccount: "partial: cloudwatchRoleArn only",
   TestInvokeMethod: "partial: runs the real pipeline; the execution log is shorter than AWS's",
   FlushStageCache: "supported",

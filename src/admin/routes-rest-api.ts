@@ -1,3 +1,4 @@
+import { canarySettings, readCanaryInput } from "../control/canary.ts";
 import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, ControlError, notFound } from "../control/errors.ts";
 import { importRestApiDocument } from "../control/import-document.ts";
@@ -279,6 +280,7 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
       description: optionalString(body, "description"),
       stageDescription: optionalString(body, "stageDescription"),
       variables: stringMap(body, "variables"),
+      canarySettings: readCanaryInput(body.canarySettings),
     });
     return { status: 201, body: deploymentWire(deployment) };
   });
@@ -306,6 +308,7 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
       throw badRequest("Stage name only allows a-zA-Z0-9_ and -, and must be 128 characters or fewer");
     }
     if (deploymentId === undefined) throw badRequest("Invalid deployment identifier specified");
+    const canary = readCanaryInput(body.canarySettings);
     const now = Date.now();
     const stage = await control.changeRestStage(p(r).apiId, stageName, (current) => {
       if (current !== undefined) throw new ControlError("ConflictException", "Stage already exists");
@@ -326,6 +329,7 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
       if (variables !== undefined) created.variables = variables;
       if (typeof body.tags === "object" && body.tags !== null)
         created.tags = body.tags as Record<string, string>;
+      if (canary !== undefined) created.canarySettings = canarySettings(canary, deploymentId);
       return created;
     });
     return { status: 201, body: stageWire(stage!) };

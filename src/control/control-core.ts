@@ -7,6 +7,7 @@ import type { HttpDeployment, HttpStage } from "../model/http-api.ts";
 import type { Deployment, Stage } from "../model/rest-api.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { Store } from "../state/store.ts";
+import type { CanaryInput } from "./canary.ts";
 import { badRequest } from "./errors.ts";
 import { Serial } from "./serial.ts";
 import { updateUsage, usageReport } from "./traffic-admin.ts";
@@ -17,6 +18,8 @@ export interface DeployOptions {
   description?: string;
   stageDescription?: string;
   variables?: Record<string, string>;
+  /** A canary release on the (existing) stage instead of a new deployment for it. */
+  canarySettings?: CanaryInput;
 }
 
 /** One line of `portico routes`. */
@@ -203,7 +206,11 @@ export class ControlCore {
       const stage = doc.value as Stage;
       const deployment = await this.getDeployment(apiId, stage.deploymentId);
       if (deployment === undefined) continue;
-      stages.set(stage.stageName, compileRestStage(stage, deployment, this.integrations));
+      const canary =
+        stage.canarySettings === undefined
+          ? undefined
+          : await this.getDeployment(apiId, stage.canarySettings.deploymentId);
+      stages.set(stage.stageName, compileRestStage(stage, deployment, this.integrations, canary));
       apiType = "REST";
     }
     for (const doc of await this.store.list("httpstages", `${apiId}/`)) {

@@ -1,6 +1,7 @@
 import { newDeploymentId } from "../model/ids.ts";
 import type { Deployment, RestApiDefinition, Stage } from "../model/rest-api.ts";
 import type { WriteOp } from "../state/store.ts";
+import { canarySettings, checkCanaryDeployment } from "./canary.ts";
 import type { DeployOptions } from "./control-core.ts";
 import { badRequest, notFound } from "./errors.ts";
 import { HttpApiControl } from "./http-api-control.ts";
@@ -47,6 +48,12 @@ export class ControlPlane extends HttpApiControl {
     return this.serial.run(async () => {
       const definition = await this.getRestApi(apiId);
       if (definition === undefined) throw notFound("Invalid API identifier specified");
+      const { canarySettings: canary } = options;
+      const prior =
+        options.stageName === undefined
+          ? undefined
+          : ((await this.store.get("stages", `${apiId}/${options.stageName}`)) as Stage | undefined);
+      checkCanaryDeployment(options.stageName, prior, canary);
       if (options.stageName !== undefined && !STAGE_NAME.test(options.stageName)) {
         throw badRequest("Stage name only allows a-zA-Z0-9_ and -, and must be 128 characters or fewer");
       }
@@ -69,12 +76,12 @@ export class ControlPlane extends HttpApiControl {
       ];
       if (options.stageName !== undefined) {
         const key = `${apiId}/${options.stageName}`;
-        const prior = (await this.store.get("stages", key)) as Stage | undefined;
         if (prior === undefined) checkNewStage((await this.store.list("stages", `${apiId}/`)).length);
         const stage: Stage = {
           restApiId: apiId,
           stageName: options.stageName,
-          deploymentId: deployment.id,
+          // A canary deployment leaves the stage's own deployment in place and becomes its canary.
+          deploymentId: canary === undefined || prior === undefined ? deployment.id : prior.deploymentId,
           description: options.stageDescription ?? prior?.description,
           variables: options.variables ?? prior?.variables,
           cacheClusterEnabled: prior?.cacheClusterEnabled ?? false,
@@ -85,6 +92,7 @@ export class ControlPlane extends HttpApiControl {
           createdDate: prior?.createdDate ?? now,
           lastUpdatedDate: now,
         };
+        if (canary !== undefined) stage.canarySettings = canarySettings(canary, deployment.id);
         ops.push({ op: "put", collection: "stages", key, value: stage });
       }
       await this.store.commit(ops);
@@ -149,6 +157,13 @@ export class ControlPlane extends HttpApiControl {
       if (next !== undefined && (await this.getDeployment(apiId, next.deploymentId)) === undefined) {
         throw notFound("Invalid deployment identifier specified");
       }
+      const canary = next?.canarySettings?.deploymentId;
+      if (
+        canary !== undefined &&
+        canary !== current?.canarySettings?.deploymentId &&
+        (await this.getDeployment(apiId, canary)) === undefined
+      )
+        throw badRequest("Deployment id does not exist");
       await this.store.commit([
         next === undefined
           ? { op: "delete", collection: "stages", key }
@@ -165,7 +180,9 @@ export class ControlPlane extends HttpApiControl {
       if ((await this.getDeployment(apiId, deploymentId)) === undefined)
         throw notFound("Invalid Deployment identifier specified");
       const stages = await this.listRestStages(apiId);
-      if (stages.some((s) => s.deploymentId === deploymentId)) {
+      if (
+        stages.some((s) => s.deploymentId === deploymentId || s.canarySettings?.deploymentId === deploymentId)
+      ) {
         throw badRequest("Active stages pointing to this deployment must be moved or deleted");
       }
       await this.store.commit([{ op: "delete", collection: "deployments", key: `${apiId}/${deploymentId}` }]);

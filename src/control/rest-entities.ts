@@ -1,3 +1,4 @@
+import { acceptsHttpUri } from "../integrations/uri-template.ts";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { newResourceId } from "../model/ids.ts";
 import {
@@ -10,7 +11,6 @@ import {
   type Resource,
   type RestApiDefinition,
 } from "../model/rest-api.ts";
-import { isHttpUri } from "../openapi/integration-extension.ts";
 import { isVariable } from "../openapi/path-parts.ts";
 import { patternProblem } from "../regex/java-pattern.ts";
 import { badRequest, ControlError, notFound } from "./errors.ts";
@@ -221,11 +221,11 @@ export function putIntegration(
     }
     if (uri === undefined) throw badRequest("Invalid HTTP endpoint specified for URI");
   }
-  if ((type === "HTTP" || type === "HTTP_PROXY") && !isHttpUri(uri!))
+  if ((type === "HTTP" || type === "HTTP_PROXY") && !acceptsHttpUri(uri!))
     throw badRequest("Invalid HTTP endpoint specified for URI");
   if (
     (type === "AWS" || type === "AWS_PROXY") &&
-    !/^arn:aws:apigateway:[^:]+:[^:]+:(path|action)\/.+/.test(uri!)
+    !/^arn:aws:apigateway:[^:]+:[^:]+:(?:(?:path|action)\/.+|\$\{stageVariables\.[A-Za-z0-9_]+\})/.test(uri!)
   ) {
     throw badRequest("Invalid ARN specified in the request");
   }

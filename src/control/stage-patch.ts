@@ -1,4 +1,5 @@
 import type { Stage } from "../model/rest-api.ts";
+import { patchCanary } from "./canary.ts";
 import { badRequest } from "./errors.ts";
 import { checkStageVariable } from "./limits.ts";
 import {
@@ -94,6 +95,7 @@ const DEFAULT_SETTING: MethodSetting = {
  */
 export function patchStage(stage: Stage, ops: readonly PatchOperation[]): void {
   for (const op of ops) {
+    if (patchCanary(stage, op)) continue;
     const parts = pointer(op.path);
     const [field, ...rest] = parts;
     switch (field) {

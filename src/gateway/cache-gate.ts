@@ -28,6 +28,7 @@ const WARNING = '199 - "Cache-Control: max-age=0 ignored: not authorized to inva
 /** The cache key: method, resource path and the declared `cacheKeyParameters` values, as on AWS. */
 export function cacheKey(ctx: RequestContext, policy: RouteCachePolicy): string {
   let key = policy.methodKey ?? `${ctx.req.method} ${ctx.route.resourcePath}`;
+  if (policy.release !== undefined) key = `${policy.release}\n${key}`;
   if (policy.keyParameters.length === 0) return key;
   const query = policy.keyUsesQuery ? new URLSearchParams(ctx.rawQuery) : undefined;
   for (const p of policy.keyParameters) {

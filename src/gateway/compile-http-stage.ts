@@ -10,7 +10,7 @@ import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../model/http-api.ts";
 import { stageLabels } from "../observe/metrics.ts";
 import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
-import { configurationError } from "./compile-integration.ts";
+import { configurationError, lambdaTarget } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps, IntegrationHandler } from "./compiled.ts";
 import { HTTP_API_RESPONSES } from "./gateway-responses.ts";
 import { compileAccessCheck } from "./resource-policy.ts";
@@ -19,9 +19,10 @@ import { RouteTree } from "./route-tree.ts";
 function compileHttpIntegration(
   integration: HttpIntegration | undefined,
   deps: IntegrationDeps,
+  variables: Readonly<Record<string, string>>,
 ): IntegrationHandler {
   try {
-    return compileHttpIntegrationOrThrow(integration, deps);
+    return compileHttpIntegrationOrThrow(integration, deps, variables);
   } catch (err) {
     // A bad mapping fails its route (500), not the whole deployment.
     return configurationError((err as Error).message);
@@ -31,11 +32,14 @@ function compileHttpIntegration(
 function compileHttpIntegrationOrThrow(
   integration: HttpIntegration | undefined,
   deps: IntegrationDeps,
+  variables: Readonly<Record<string, string>>,
 ): IntegrationHandler {
   if (integration === undefined) return configurationError("Route has no integration target");
   if (integration.integrationType === "AWS_PROXY") {
-    const name =
-      integration.integrationUri === undefined ? undefined : functionNameFromUri(integration.integrationUri);
+    // The function name or alias may be a stage variable, as in REST APIs.
+    const target = lambdaTarget(integration.integrationUri, variables, deps);
+    if ("error" in target) return configurationError(target.error);
+    const { name } = target;
     if (name === undefined) return configurationError("AWS_PROXY integrations must name a Lambda function");
     return lambdaProxyIntegration({
       pool: deps.functions?.get(name),
@@ -120,6 +124,7 @@ export function compileHttpStage(
     const invoke = compileHttpIntegration(
       integrationId === undefined ? undefined : integrations[integrationId],
       deps,
+      stage.stageVariables ?? {},
     );
     if (route.routeKey === "$default") {
       defaultRoute = {

@@ -8,7 +8,7 @@ import { binaryMatcher, lambdaProxyIntegration } from "../integrations/lambda-pr
 import { mockIntegration } from "../integrations/mock.ts";
 import { compileRequestParameters } from "../integrations/request-parameters.ts";
 import { restrictedHeaderMapping } from "../integrations/restricted-headers.ts";
-import { compileUriTemplate } from "../integrations/uri-template.ts";
+import { compileUriTemplate, substituteStageVariables } from "../integrations/uri-template.ts";
 import { TemplateSet } from "../mapping/template-set.ts";
 import type { Integration } from "../model/rest-api.ts";
 import type { IntegrationDeps, IntegrationHandler } from "./compiled.ts";
@@ -23,13 +23,35 @@ export function configurationError(reason: string): IntegrationHandler {
 }
 
 /**
- * Compiles a REST integration into its request handler. Problems found here become a per-method
- * configuration error rather than failing the whole deployment, as a bad method does on AWS.
+ * The function a Lambda integration's URI names once the stage's variables are in it
+ * (`function:${stageVariables.fn}`, `function:name:${stageVariables.alias}`). A qualifier (alias or
+ * version) names the same configured function: Portico runs one version of each. An error reason
+ * when a variable is not set or the function is not configured; AWS answers such calls with 500.
+ */
+export function lambdaTarget(
+  uri: string | undefined,
+  variables: Readonly<Record<string, string>>,
+  deps: IntegrationDeps,
+): { name: string | undefined } | { error: string } {
+  if (uri === undefined) return { name: undefined };
+  const resolved = substituteStageVariables(uri, variables);
+  if (resolved === undefined) return { error: "The integration URI names a stage variable that is not set" };
+  const name = functionNameFromUri(resolved);
+  if (name !== undefined && resolved !== uri && deps.functions?.get(name) === undefined)
+    return { error: `The stage variables name the function ${name}, which is not configured` };
+  return { name };
+}
+
+/**
+ * Compiles a REST integration into its request handler for a stage with these variables (a
+ * canary's overrides included). Problems found here become a per-method configuration error rather
+ * than failing the whole deployment, as a bad method does on AWS.
  */
 export function compileRestIntegration(
   integration: Integration | undefined,
   deps: IntegrationDeps,
   binaryMediaTypes: readonly string[] = [],
+  variables: Readonly<Record<string, string>> = {},
 ): IntegrationHandler {
   const { upstreams } = deps;
   if (integration === undefined) return configurationError("No integration defined for method");
@@ -71,7 +93,9 @@ export function compileRestIntegration(
         );
       }
       case "AWS": {
-        const name = integration.uri === undefined ? undefined : functionNameFromUri(integration.uri);
+        const target = lambdaTarget(integration.uri, variables, deps);
+        if ("error" in target) return configurationError(target.error);
+        const { name } = target;
         if (name === undefined)
           return configurationError("Only Lambda function AWS integrations are supported yet");
         return lambdaAwsIntegration({
@@ -87,7 +111,9 @@ export function compileRestIntegration(
         });
       }
       case "AWS_PROXY": {
-        const name = integration.uri === undefined ? undefined : functionNameFromUri(integration.uri);
+        const target = lambdaTarget(integration.uri, variables, deps);
+        if ("error" in target) return configurationError(target.error);
+        const { name } = target;
         if (name === undefined)
           return configurationError("AWS_PROXY integrations must name a Lambda function");
         return lambdaProxyIntegration({

@@ -2,9 +2,15 @@ import { sharedAuthorizerCache } from "../auth/authorizer-results.ts";
 import { type CognitoCheck, compileCognitoAuthorizer } from "../auth/cognito-authorizer.ts";
 import { type AuthorizerCheck, compileLambdaAuthorizer } from "../auth/lambda-authorizer.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
+import { substituteStageVariables } from "../integrations/uri-template.ts";
 import type { Deployment, Method, Stage } from "../model/rest-api.ts";
 import { stageLabels } from "../observe/metrics.ts";
-import { restMethodBucket, restMethodCache, routeBuckets } from "../traffic/route-traffic.ts";
+import {
+  type RouteCachePolicy,
+  restMethodBucket,
+  restMethodCache,
+  routeBuckets,
+} from "../traffic/route-traffic.ts";
 import { compileRestIntegration } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
 import { customizeResponses } from "./custom-responses.ts";
@@ -13,12 +19,59 @@ import { compileRequestValidation, modelCompiler } from "./request-validation.ts
 import { compileAccessCheck } from "./resource-policy.ts";
 import { RouteTree } from "./route-tree.ts";
 
-/** Compiles a REST stage (its deployment's frozen snapshot plus stage settings) into a route table. */
 function cognitoCheck(check: CognitoCheck, scopes: readonly string[] | undefined): AuthorizerCheck {
   return (ctx) => check(ctx, scopes);
 }
 
-export function compileRestStage(stage: Stage, deployment: Deployment, deps: IntegrationDeps): CompiledStage {
+/** How one release of a stage (production, or its canary) is compiled. */
+interface Release {
+  /** The stage variables its requests see: the stage's, with a canary's overrides on top. */
+  readonly variables: Readonly<Record<string, string>>;
+  /** `$context.isCanaryRequest`; undefined on a stage without a canary. */
+  readonly isCanaryRequest?: boolean;
+  /** A canary uses the stage cache only with `useStageCache`, under its own keys when its deployment differs. */
+  readonly cache: "stage" | "none" | "separate";
+}
+
+/**
+ * Compiles a REST stage (its deployment's frozen snapshot plus stage settings) into a route table.
+ * With canary settings and the canary's deployment, the canary release is compiled beside it from
+ * that deployment, with the stage variables overridden; resolve.ts sends `percentTraffic` percent of
+ * requests to it.
+ */
+export function compileRestStage(
+  stage: Stage,
+  deployment: Deployment,
+  deps: IntegrationDeps,
+  canaryDeployment?: Deployment,
+): CompiledStage {
+  const variables = Object.freeze({ ...(stage.variables ?? {}) });
+  const canary = stage.canarySettings;
+  if (canary === undefined || canaryDeployment === undefined)
+    return compileRelease(stage, deployment, deps, { variables, cache: "stage" });
+  const release = compileRelease(stage, canaryDeployment, deps, {
+    variables: Object.freeze({ ...variables, ...canary.stageVariableOverrides }),
+    isCanaryRequest: true,
+    cache: !canary.useStageCache ? "none" : canaryDeployment.id === deployment.id ? "stage" : "separate",
+  });
+  return {
+    ...compileRelease(stage, deployment, deps, { variables, isCanaryRequest: false, cache: "stage" }),
+    canary: { percentTraffic: canary.percentTraffic, release },
+  };
+}
+
+function releaseCache(policy: RouteCachePolicy | undefined, release: Release): RouteCachePolicy | undefined {
+  if (policy === undefined || release.cache === "stage") return policy;
+  return release.cache === "none" ? undefined : { ...policy, release: "canary" };
+}
+
+function compileRelease(
+  stage: Stage,
+  deployment: Deployment,
+  deps: IntegrationDeps,
+  release: Release,
+): CompiledStage {
+  const { variables } = release;
   const binary = deployment.snapshot.api.binaryMediaTypes ?? [];
   const scope = { region: deps.region ?? "us-east-1", accountId: deps.accountId };
   const cognito = new Map(
@@ -30,7 +83,9 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     Object.values(deployment.snapshot.authorizers ?? {})
       .filter((a) => a.type !== "COGNITO_USER_POOLS")
       .map((a) => {
-        const name = a.authorizerUri === undefined ? undefined : functionNameFromUri(a.authorizerUri);
+        const uri =
+          a.authorizerUri === undefined ? undefined : substituteStageVariables(a.authorizerUri, variables);
+        const name = uri === undefined ? undefined : functionNameFromUri(uri);
         return [
           a.id,
           compileLambdaAuthorizer(
@@ -59,12 +114,15 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
         resourcePath: resource.path,
         resourceId: resource.id,
         httpMethod: method.httpMethod,
-        invoke: compileRestIntegration(method.methodIntegration, deps, binary),
+        invoke: compileRestIntegration(method.methodIntegration, deps, binary, variables),
         authorizationType: method.authorizationType,
         apiKeyRequired: method.apiKeyRequired,
         authorizer: authorizerFor(method),
         buckets: routeBuckets(restMethodBucket(stage, resource.path, method.httpMethod), deps.accountBucket),
-        cache: restMethodCache(stage, resource.path, method.httpMethod, method.methodIntegration),
+        cache: releaseCache(
+          restMethodCache(stage, resource.path, method.httpMethod, method.methodIntegration),
+          release,
+        ),
         validation: compileRequestValidation(method, deployment.snapshot, models),
       });
     }
@@ -74,7 +132,8 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     apiType: "REST",
     stageName: stage.stageName,
     deploymentId: deployment.id,
-    variables: Object.freeze({ ...(stage.variables ?? {}) }),
+    variables,
+    isCanaryRequest: release.isCanaryRequest,
     routes,
     hasPolicy: deployment.snapshot.api.policy !== undefined,
     apiKeySource: deployment.snapshot.api.apiKeySource,
@@ -96,10 +155,6 @@ export function compileRestStage(stage: Stage, deployment: Deployment, deps: Int
     traffic: deps.traffic,
     metrics: deps.metrics,
     metricLabels: stageLabels(stage.restApiId, stage.stageName),
-    responses: customizeResponses(
-      REST_RESPONSES,
-      deployment.snapshot.gatewayResponses,
-      stage.variables ?? {},
-    ),
+    responses: customizeResponses(REST_RESPONSES, deployment.snapshot.gatewayResponses, variables),
   };
 }

@@ -78,6 +78,10 @@ export interface CompiledStage {
   readonly stageName: string;
   readonly deploymentId: string;
   readonly variables: Readonly<Record<string, string>>;
+  /** `$context.isCanaryRequest`: set only on a stage with a canary, true on the canary's release. */
+  readonly isCanaryRequest?: boolean;
+  /** A REST stage's canary release, served to `percentTraffic` percent of requests (resolve.ts picks). */
+  readonly canary?: { readonly percentTraffic: number; readonly release: CompiledStage };
   readonly routes: RouteTree<CompiledRoute>;
   /** HTTP APIs' `$default` route, tried when no other route matches. */
   readonly defaultRoute?: CompiledRoute;

@@ -54,6 +54,21 @@ function privateApiIdFromHost(host: string | undefined): string | undefined {
   return m?.[1]?.toLowerCase();
 }
 
+/**
+ * The release a request is served by: a stage with a canary sends `percentTraffic` percent of its
+ * requests, chosen at random one by one, to the canary (AWS: canary-release.html). 0 and 100 are exact.
+ */
+export function pickRelease(stage: CompiledStage, random: () => number = Math.random): CompiledStage {
+  const canary = stage.canary;
+  if (canary === undefined || canary.percentTraffic <= 0) return stage;
+  if (canary.percentTraffic >= 100) return canary.release;
+  return random() * 100 < canary.percentTraffic ? canary.release : stage;
+}
+
+function found(api: CompiledApi, stage: CompiledStage, path: string, rawQuery: string): Resolution {
+  return { kind: "found", api, stage: pickRelease(stage), path, rawQuery };
+}
+
 function selectStage(api: CompiledApi, path: string, rawQuery: string, pathStyle: boolean): Resolution {
   // `//stage/x` is `/stage/x` on AWS: leading empty segments are ignored when picking the stage.
   let start = 0;
@@ -67,14 +82,12 @@ function selectStage(api: CompiledApi, path: string, rawQuery: string, pathStyle
     if (named === undefined) return { kind: "unknown-stage", api };
     if (!rest.startsWith(USER_REQUEST)) return { kind: "unknown-stage", api };
     const below = rest.slice(USER_REQUEST.length);
-    return { kind: "found", api, stage: named, path: below === "" ? "/" : below, rawQuery };
+    return found(api, named, below === "" ? "/" : below, rawQuery);
   }
-  if (named !== undefined && named.stageName !== "$default")
-    return { kind: "found", api, stage: named, path: rest, rawQuery };
+  if (named !== undefined && named.stageName !== "$default") return found(api, named, rest, rawQuery);
   if (api.apiType === "HTTP") {
     const fallback = api.stages.get("$default");
-    if (fallback !== undefined)
-      return { kind: "found", api, stage: fallback, path: path === "" ? "/" : path, rawQuery };
+    if (fallback !== undefined) return found(api, fallback, path === "" ? "/" : path, rawQuery);
   }
   return { kind: "unknown-stage", api };
 }

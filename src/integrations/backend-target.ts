@@ -66,13 +66,15 @@ export const UNSAFE_BACKEND_PATH: GatewayResponse = {
  * The backend URL for this request: path placeholders from `integration.request.path.*` mappings
  * (falling back to the method's path parameter of the same name), the integration URI's own query,
  * then the client's query (proxies only) with mapped names replaced by their mapped values.
- * Undefined when a path value holds a dot segment (answer UNSAFE_BACKEND_PATH).
+ * Otherwise the gateway response to answer: UNSAFE_BACKEND_PATH when a path value holds a dot
+ * segment, the stage's API_CONFIGURATION_ERROR (AWS's 500) when a stage variable the URI names is not
+ * set or the URL it makes is not an absolute http(s) URL.
  */
 export function resolveTarget(
   ctx: RequestContext,
   spec: HttpBackendSpec,
   passClientQuery: boolean,
-): ResolvedTarget | undefined {
+): ResolvedTarget | GatewayResponse {
   const pathValue = (name: string): string | undefined => {
     for (const m of spec.mappings) {
       if (m.location === "path" && m.name === name) {
@@ -83,7 +85,8 @@ export function resolveTarget(
     return ctx.pathParams[name];
   };
   const url = spec.uri.render(pathValue, ctx.stage.variables);
-  if (url === undefined) return undefined;
+  if (url === "unsafe-path") return UNSAFE_BACKEND_PATH;
+  if (url === "misconfigured") return ctx.stage.responses.API_CONFIGURATION_ERROR;
   const { origin, pathAndQuery } = url;
   const pairs: string[] = [];
   if (passClientQuery) {

@@ -4,13 +4,7 @@ import { templateInput } from "../mapping/request-input.ts";
 import { renderTemplate, type TemplateInput, type TemplateSet } from "../mapping/template-set.ts";
 import type { ContentHandling, PassthroughBehavior } from "../model/rest-api.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
-import {
-  appendMappedHeaders,
-  callBackend,
-  type HttpBackendSpec,
-  resolveTarget,
-  UNSAFE_BACKEND_PATH,
-} from "./backend-target.ts";
+import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
 import { readBody } from "./request-body.ts";
 import type { Upstreams } from "./upstreams.ts";
@@ -88,8 +82,8 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       ctx.bodyText = raw.toString("utf8");
     }
     const target = resolveTarget(ctx, spec, false);
-    if (target === undefined) {
-      sendGatewayResponse(res, apiType, ctx, UNSAFE_BACKEND_PATH);
+    if ("statusCode" in target) {
+      sendGatewayResponse(res, apiType, ctx, target);
       return;
     }
     const headers: string[] = [];

@@ -2,13 +2,7 @@ import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts"
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { applyRequestMapping } from "./apply-http-api-mapping.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
-import {
-  appendMappedHeaders,
-  callBackend,
-  type HttpBackendSpec,
-  resolveTarget,
-  UNSAFE_BACKEND_PATH,
-} from "./backend-target.ts";
+import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import { addForwardedHeaders, passthroughHeaders } from "./forward-headers.ts";
 import type { RequestMapping, ResponseMapping } from "./http-api-mapping.ts";
 import { relayBody } from "./relay-body.ts";
@@ -47,8 +41,8 @@ export function httpProxyIntegration(
       ctx.bodyText = buffered.toString("utf8");
     }
     const target = resolveTarget(ctx, spec, mapping === undefined);
-    if (target === undefined) {
-      sendGatewayResponse(res, apiType, ctx, UNSAFE_BACKEND_PATH);
+    if ("statusCode" in target) {
+      sendGatewayResponse(res, apiType, ctx, target);
       return;
     }
     const headers = passthroughHeaders(ctx, skipped);

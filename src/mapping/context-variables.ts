@@ -30,6 +30,8 @@ export function contextVariable(ctx: RequestContext, accountId: string): JMap {
     resourceId: ctx.route.resourceId,
     resourcePath: ctx.route.resourcePath,
     stage: ctx.stage.stageName,
+    // Set on a stage with a canary (true on the canary release); elsewhere it renders empty.
+    ...(ctx.stage.isCanaryRequest === undefined ? {} : { isCanaryRequest: ctx.stage.isCanaryRequest }),
     ...(ctx.authorizer === undefined ? {} : { authorizer: ctx.authorizer }),
   }) as JMap;
 }

@@ -153,6 +153,19 @@ export interface Deployment {
   snapshot: RestApiDefinition;
 }
 
+/**
+ * A stage's canary release: `percentTraffic` percent of the stage's requests, picked at random, are
+ * served by `deploymentId` with the stage variables overlaid by `stageVariableOverrides`.
+ */
+export interface CanarySettings {
+  deploymentId: string;
+  /** 0.0–100.0. */
+  percentTraffic: number;
+  stageVariableOverrides?: Record<string, string>;
+  /** Whether canary requests use the stage cache (kept apart from production's when the deployments differ). */
+  useStageCache: boolean;
+}
+
 export interface Stage {
   restApiId: string;
   stageName: string;
@@ -166,6 +179,7 @@ export interface Stage {
   tracingEnabled: boolean;
   methodSettings: Record<string, unknown>;
   tags?: Record<string, string>;
+  canarySettings?: CanarySettings;
   createdDate: number;
   lastUpdatedDate: number;
 }

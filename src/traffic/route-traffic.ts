@@ -12,6 +12,8 @@ export const MAX_CACHED_BYTES = 1_048_576;
 export interface RouteCachePolicy {
   /** `{apiId}/{stage}`: the cache's namespace. */
   readonly stage: string;
+  /** A canary release on another deployment keys its entries apart from production's. */
+  readonly release?: string;
   readonly ttlMs: number;
   readonly capacityBytes: number;
   /** The method request values that make up the key besides method and resource path. */
