@@ -1,5 +1,6 @@
 import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { applyResponseOverride } from "../mapping/overrides.ts";
 import { templateInput } from "../mapping/request-input.ts";
 import { renderTemplate, type TemplateInput, type TemplateSet } from "../mapping/template-set.ts";
 import type { ContentHandling, PassthroughBehavior } from "../model/rest-api.ts";
@@ -7,6 +8,7 @@ import { gatewayResponseFor } from "./backend-errors.ts";
 import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
 import { readBody } from "./request-body.ts";
+import { applyRequestOverride } from "./request-overrides.ts";
 import type { Upstreams } from "./upstreams.ts";
 
 export interface PlainHttpOptions {
@@ -81,7 +83,7 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       }
       ctx.bodyText = raw.toString("utf8");
     }
-    const target = resolveTarget(ctx, spec, false);
+    let target = resolveTarget(ctx, spec, false);
     if ("statusCode" in target) {
       sendGatewayResponse(res, apiType, ctx, target);
       return;
@@ -110,6 +112,9 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       } else if (raw !== undefined) {
         requestBody = raw;
       }
+      const overridden = applyRequestOverride(input, ctx, spec, target, headers);
+      if ("statusCode" in overridden) return sendGatewayResponse(res, apiType, ctx, overridden);
+      target = overridden;
       if (requestBody !== undefined) headers.push("Content-Length", String(requestBody.length));
       else {
         const length = req.headers["content-length"];
@@ -143,7 +148,7 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
         const v = response.headers[copy.from];
         if (v !== undefined) out.push(copy.to, Array.isArray(v) ? v.join(",") : v);
       }
-      res.writeHead(chosen.statusCode, out);
+      res.writeHead(applyResponseOverride(input?.builtContext, chosen.statusCode, out), out);
       res.end(payload);
     } catch (err) {
       const type = gatewayResponseFor(err);

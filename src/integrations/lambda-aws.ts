@@ -2,6 +2,7 @@ import { within } from "../functions/coarse-timers.ts";
 import type { FunctionInvoker } from "../functions/function-registry.ts";
 import type { IntegrationHandler } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { applyResponseOverride } from "../mapping/overrides.ts";
 import { templateInput } from "../mapping/request-input.ts";
 import { renderTemplate, type TemplateSet } from "../mapping/template-set.ts";
 import type { PassthroughBehavior } from "../model/rest-api.ts";
@@ -88,7 +89,7 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
       ...chosen.staticHeaders,
       ...headersFromBody(chosen, resultBody),
     );
-    res.writeHead(chosen.statusCode, headers);
+    res.writeHead(applyResponseOverride(input.builtContext, chosen.statusCode, headers), headers);
     res.end(out);
   };
 }

@@ -1,16 +1,19 @@
 import type { IntegrationHandler } from "../gateway/compiled.ts";
 import { firstHeader } from "../gateway/raw-headers.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { applyResponseOverride } from "../mapping/overrides.ts";
 import { templateInput } from "../mapping/request-input.ts";
 import { renderTemplate, TemplateSet } from "../mapping/template-set.ts";
 import type { CompiledTemplate } from "../mapping/vtl/template.ts";
 import type { ResponseSelector } from "./integration-responses.ts";
+import { mockStatus } from "./mock-status.ts";
 import { readBody } from "./request-body.ts";
 
 /**
- * MOCK: the request template's output (`{"statusCode": 200}`) picks the integration response, whose
- * response template (Velocity, with `$context` and `$stageVariables`) is the body. No request
- * template means status 200.
+ * MOCK: the request template's output (`{"statusCode": 200}`, read leniently: mock-status.ts) picks
+ * the integration response, whose response template (Velocity, with `$context` and
+ * `$stageVariables`) is the body. No request template means status 200. `$context.responseOverride`
+ * set by either template applies last, also when there is no response template.
  */
 export function mockIntegration(
   requestTemplates: Readonly<Record<string, string>> | undefined,
@@ -20,14 +23,6 @@ export function mockIntegration(
   const requests = new TemplateSet(requestTemplates);
   /** The status a constant request template (`{"statusCode": 200}`) selects, read once. */
   const constantStatus = new Map<CompiledTemplate, string | undefined>();
-  const statusOf = (rendered: string): string | undefined => {
-    try {
-      const parsed = JSON.parse(rendered) as { statusCode?: unknown };
-      return parsed.statusCode !== undefined ? String(parsed.statusCode) : "200";
-    } catch {
-      return undefined;
-    }
-  };
   return async (ctx) => {
     const apiType = ctx.stage.apiType;
     const body = (await readBody(ctx.req)).toString("utf8");
@@ -37,11 +32,11 @@ export function mockIntegration(
       requests.select(firstHeader(ctx.req.rawHeaders, "content-type")) ?? requests.preferred()?.template;
     if (template !== undefined) {
       if (template.constant !== undefined) {
-        if (!constantStatus.has(template)) constantStatus.set(template, statusOf(template.constant));
+        if (!constantStatus.has(template)) constantStatus.set(template, mockStatus(template.constant));
         status = constantStatus.get(template);
       } else {
         try {
-          status = statusOf(renderTemplate(template, input));
+          status = mockStatus(renderTemplate(template, input));
         } catch {
           status = undefined;
         }
@@ -57,13 +52,20 @@ export function mockIntegration(
       return;
     }
     const preferred = chosen.templates.preferred();
-    const out = preferred === undefined ? "" : renderTemplate(preferred.template, input, "");
+    let out: string;
+    try {
+      out = preferred === undefined ? "" : renderTemplate(preferred.template, input, "");
+    } catch {
+      sendGatewayResponse(ctx.res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
+      return;
+    }
     const headers = idHeaders(apiType, ctx);
     const hasType = chosen.staticHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type");
     if (!hasType) headers.push("Content-Type", preferred?.type ?? "application/json");
     headers.push("Content-Length", String(Buffer.byteLength(out)));
     headers.push(...chosen.staticHeaders);
-    ctx.res.writeHead(chosen.statusCode, headers);
+    const statusCode = applyResponseOverride(input.builtContext, chosen.statusCode, headers);
+    ctx.res.writeHead(statusCode, headers);
     ctx.res.end(out);
   };
 }

@@ -25,11 +25,16 @@ export class InputVariable implements HostObject {
     this.source = source;
   }
 
+  /** The payload as templates see it: an empty one reads as `{}` (AWS-BEHAVIOUR.md §12.5, recorded). */
+  private body(): string {
+    return this.source.body === "" ? "{}" : this.source.body;
+  }
+
   private json(): unknown {
     if (this.parsed === undefined) {
       let value: unknown = null;
       try {
-        value = this.source.body === "" ? null : JSON.parse(this.source.body);
+        value = JSON.parse(this.body());
       } catch {
         value = null;
       }
@@ -39,7 +44,7 @@ export class InputVariable implements HostObject {
   }
 
   get(name: string): unknown {
-    return name === "body" ? this.source.body : null;
+    return name === "body" ? this.body() : null;
   }
 
   call(name: string, args: unknown[], budget: RenderBudget): unknown {

@@ -1,11 +1,17 @@
 import type { RequestContext } from "../gateway/compiled.ts";
 import { requestTime } from "../integrations/lambda-events.ts";
+import { callerIdentity } from "./caller-identity.ts";
+import { overrideEntries } from "./overrides.ts";
 import { fromJson, type JMap } from "./vtl/values.ts";
 
-/** `$context` for mapping templates: the variables AWS documents that this gateway knows. */
+/**
+ * `$context` for mapping templates: the variables AWS documents that this gateway knows, and the
+ * `requestOverride`/`responseOverride` maps templates write (overrides.ts). Built once per request,
+ * so request and response templates share it.
+ */
 export function contextVariable(ctx: RequestContext, accountId: string): JMap {
   const domainName = ctx.req.headers.host?.replace(/:\d+$/, "") ?? "";
-  return fromJson({
+  const context = fromJson({
     accountId,
     apiId: ctx.stage.apiId,
     deploymentId: ctx.stage.deploymentId,
@@ -13,15 +19,7 @@ export function contextVariable(ctx: RequestContext, accountId: string): JMap {
     domainPrefix: domainName.split(".")[0],
     extendedRequestId: ctx.extendedRequestId,
     httpMethod: ctx.req.method,
-    identity: {
-      accountId: null,
-      apiKey: null,
-      caller: null,
-      sourceIp: ctx.clientIp,
-      user: null,
-      userAgent: ctx.req.headers["user-agent"] ?? "",
-      userArn: null,
-    },
+    identity: callerIdentity(ctx),
     path: `/${ctx.stage.stageName}${ctx.path}`,
     protocol: `HTTP/${ctx.req.httpVersion}`,
     requestId: ctx.requestId,
@@ -34,4 +32,6 @@ export function contextVariable(ctx: RequestContext, accountId: string): JMap {
     ...(ctx.stage.isCanaryRequest === undefined ? {} : { isCanaryRequest: ctx.stage.isCanaryRequest }),
     ...(ctx.authorizer === undefined ? {} : { authorizer: ctx.authorizer }),
   }) as JMap;
+  for (const [name, map] of overrideEntries()) context.set(name, map);
+  return context;
 }

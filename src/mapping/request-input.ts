@@ -59,6 +59,10 @@ class MethodRequestInput implements TemplateInput {
     this.contextMap ??= contextVariable(this.ctx, this.accountId);
     return this.contextMap;
   }
+
+  get builtContext(): JMap | undefined {
+    return this.contextMap;
+  }
 }
 
 export function templateInput(ctx: RequestContext, body: string, accountId: string): TemplateInput {

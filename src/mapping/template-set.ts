@@ -34,6 +34,8 @@ export class TemplateSet {
 
 export interface TemplateInput extends InputSource {
   context: JMap;
+  /** `$context` if a template has used it (and may have set overrides in it), else undefined. */
+  readonly builtContext: JMap | undefined;
   stageVariables: Readonly<Record<string, string>>;
 }
 

@@ -74,7 +74,7 @@ test("every string, list and map a render builds is held in its data budget, not
     '#set($s="a")#foreach($i in [1..20])#set($s="$s$s")#end$s.length()',
     '#set($s="x")#foreach($i in [1..9])#set($s="$s$s")#end#set($l=[])#foreach($i in [1..500])#set($x=$l.add($s.toUpperCase()))#end$l.size()',
     "#set($big=[1..100])#set($l=[])#foreach($i in [1..200])#set($x=$l.addAll($big))#end$l.size()",
-    '#set($m={})#foreach($i in [1..1000])#set($x=$m.put("key-$i-0123456789012345678901234567890123456789", $i))#end$m.size()',
+    '#set($m={})#foreach($i in [1..1000])#set($x=$m.put("key-${i}-0123456789012345678901234567890123456789", $i))#end$m.size()',
   ]) {
     assertStopped(template, {}, ["TEMPLATE_DATA_TOO_LARGE"], renderSmall);
   }

@@ -55,6 +55,49 @@ paths:
         type: mock
         requestTemplates: { application/json: 'not json at all' }
         responses: { default: { statusCode: "200" } }
+  /lenient/{code}:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: "{statusCode: $input.params('code'), note: 'CDK style'}" }
+        responses:
+          "4\\\\d{2}": { statusCode: "404" }
+          default: { statusCode: "200" }
+  /no-status:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: '{"status": 200}' }
+        responses: { default: { statusCode: "200" } }
+  /nulls:
+    get:
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: { application/json: '{"statusCode": 200}' }
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates:
+              application/json: >-
+                {"stage": "$stageVariables.missing", "param": "$input.params('nope')",
+                "principal": "$context.authorizer.principalId", "quiet": "$!nothing", "plain": "$nothing",
+                "put": "#set($m = {})$m.put('k', 1)", "isNull": #if($nothing == "")true#{else}false#end}
+  /body:
+    post:
+      x-amazon-apigateway-integration:
+        type: http
+        httpMethod: POST
+        uri: "${backend}/echo"
+        requestTemplates:
+          application/json: '{"raw": "$input.body", "json": $input.json(''$''), "encoded": "$util.urlEncode($input.body)"}'
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates:
+              application/json: >-
+                {"received": $util.base64Decode($input.path('$.bodyBase64')),
+                "rawHeaders": $input.path('$.rawHeaders'),
+                "headersAsJava": #if($input.path('$.headers').toString().matches("\\{[a-z-]+=.*\\}"))true#{else}false#end}
 `;
 
 describe("mapping templates through the gateway", () => {
@@ -106,6 +149,42 @@ describe("mapping templates through the gateway", () => {
     const r = await gw.call(id, "/prod/broken");
     assert.equal(r.status, 500);
     assert.equal((await gw.call(id, "/prod/mock/200")).status, 200);
+  });
+
+  test("MOCK: the status is read leniently (CDK's unquoted keys); no integer statusCode answers 500", async () => {
+    assert.equal((await gw.call(id, "/prod/lenient/200")).status, 200);
+    const notFound = await gw.call(id, "/prod/lenient/404");
+    assert.equal(notFound.status, 404);
+    assert.equal(notFound.text, "", "no response template: an empty body");
+    const none = await gw.call(id, "/prod/no-status");
+    assert.equal(none.status, 500);
+    assert.deepEqual(JSON.parse(none.text), { message: "Internal server error" });
+  });
+
+  test("null and unresolved references print as nothing, and equal the empty string", async () => {
+    const r = await gw.call(id, "/prod/nulls");
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(JSON.parse(r.text), {
+      stage: "",
+      param: "",
+      principal: "",
+      quiet: "",
+      plain: "",
+      put: "",
+      isNull: true,
+    });
+  });
+
+  test("HTTP: an empty request body is {} to the template; $input.path's lists print as JSON, maps as Java's", async () => {
+    const r = await gw.call(id, "/prod/body", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(r.status, 200, r.text);
+    const out = JSON.parse(r.text);
+    assert.deepEqual(out.received, { raw: "{}", json: {}, encoded: "%7B%7D" });
+    assert.ok(Array.isArray(out.rawHeaders) && out.rawHeaders.includes("X-Amzn-Apigateway-Api-Id"), r.text);
+    assert.equal(out.headersAsJava, true);
   });
 
   test("mapping sources from the request body (method.request.body.JSONPath); the body still reaches the backend", async () => {

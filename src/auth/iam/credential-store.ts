@@ -3,6 +3,8 @@ import { type CompiledPolicy, compilePolicy, type PolicyPrincipal } from "../pol
 
 /** One access key as IAM sees it: who it is, and what its identity policies allow. */
 export interface StoredPrincipal {
+  /** The access key the caller signed with (`$context.identity.accessKey`). */
+  accessKeyId: string;
   secretAccessKey: string;
   principal: Extract<PolicyPrincipal, { kind: "aws" }>;
   /** Absent: the account root, which its own account's resources always allow. */
@@ -28,6 +30,7 @@ export class CredentialStore {
       const accountId = /^arn:aws:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1] ?? scope.accountId;
       const root = arn.endsWith(":root");
       this.byKey.set(c.accessKeyId, {
+        accessKeyId: c.accessKeyId,
         secretAccessKey: c.secretAccessKey,
         principal: { kind: "aws", arn, accountId },
         identityPolicies: root

@@ -4,10 +4,13 @@ import { isNumber, JDouble, JMap, MAX_NESTING, numeric, toJavaString } from "./v
 
 /**
  * Velocity 1.7's `==`: numbers by value whatever their type; values of one class by Java's
- * `equals`; anything else by comparing the two `toString()`s.
+ * `equals`; anything else by comparing the two `toString()`s. Null is API Gateway's: it equals null
+ * and also the empty string, as it prints as one (AWS-BEHAVIOUR.md §12.5, recorded).
  */
 export function velocityEquals(a: unknown, b: unknown, budget: RenderBudget): boolean {
-  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
+  const aNull = a === null || a === undefined;
+  const bNull = b === null || b === undefined;
+  if (aNull || bNull) return (aNull && bNull) || a === "" || b === "";
   if (isNumber(a) && isNumber(b)) return numeric(a) === numeric(b);
   if (sameClass(a, b)) return javaObjectEquals(a, b, budget);
   const x = toJavaString(a, budget);

@@ -8,9 +8,10 @@ import { isNumber, JDouble, JMap, numeric, toJavaString, truthy } from "./values
 
 /**
  * A Velocity evaluator with Java Velocity 1.7 semantics over velocityjs's parse tree: integer
- * arithmetic, Java String/Map/List methods, `#set` ignoring a null right-hand side, literal output of
- * unresolved references, `$foreach`/`$velocityCount`, and hard limits (1,000 iterations per
- * `#foreach`, an output cap, a step and a data budget: budget.ts) so no template can run away.
+ * arithmetic, Java String/Map/List methods, `#set` ignoring a null right-hand side, `$foreach`/
+ * `$velocityCount` — and API Gateway's empty output for null and unresolved references — with hard
+ * limits (1,000 iterations per `#foreach`, an output cap, a step and a data budget: budget.ts) so no
+ * template can run away.
  */
 
 // biome-ignore lint/suspicious/noExplicitAny: velocityjs's parse tree is loosely typed
@@ -125,10 +126,10 @@ export class Renderer {
     }
     switch (node.type) {
       case "references": {
+        // API Gateway prints a null or unresolved reference as nothing, quiet (`$!x`) or not, where
+        // Velocity would print its source text (AWS-BEHAVIOUR.md §12.5, recorded).
         const value = this.reference(node);
-        if (value === null || value === undefined) {
-          if (node.leader !== "$!") this.emit(this.sourceOf(node));
-        } else this.emit(toJavaString(value, this.budget));
+        if (value !== null && value !== undefined) this.emit(toJavaString(value, this.budget));
         return;
       }
       case "set":
@@ -442,7 +443,7 @@ export class Renderer {
     return ints ? result : new JDouble(result);
   }
 
-  /** The reference's text as written, for unresolved references (Velocity prints them literally). */
+  /** A node's text as written, for an undefined macro's call (Velocity prints it literally). */
   private sourceOf(node: Node): string {
     const pos = node.pos;
     if (pos === undefined) return `$${node.id ?? ""}`;

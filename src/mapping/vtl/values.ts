@@ -20,6 +20,14 @@ export class JDouble {
 
 export class JMap extends Map<string, unknown> {}
 
+/**
+ * A list read from JSON (`$input.path`, `$util.parseJson`): AWS reads JSON with Jayway JsonPath's
+ * json-smart provider, whose arrays are json-smart `JSONArray`s, printing as compact JSON with every
+ * element inside as JSON (`[{"a":"b"}]`), where a list a template builds prints as Java's `[a, b]`.
+ * Maps read from JSON are plain Java maps (`{a=b}`), also when taken out of such a list.
+ */
+export class JList extends Array<unknown> {}
+
 export type JValue = null | undefined | string | number | boolean | JDouble | JMap | unknown[] | object;
 
 /** Java's Double.toString for the common range: `1.0`, `2.5`, `1.0E10`. */
@@ -51,7 +59,8 @@ export function toJavaString(v: unknown, budget: RenderBudget): string {
   if (v instanceof JDouble) return v.toString();
   if (v instanceof JMap || Array.isArray(v)) {
     const parts: string[] = [];
-    printInto(v, parts, budget, 0);
+    if (v instanceof JList) printJsonInto(v, parts, budget, 0);
+    else printInto(v, parts, budget, 0);
     return parts.join("");
   }
   if (typeof (v as { toJavaString?: unknown }).toJavaString === "function") {
@@ -62,7 +71,8 @@ export function toJavaString(v: unknown, budget: RenderBudget): string {
 
 function printInto(v: unknown, parts: string[], budget: RenderBudget, depth: number): void {
   budget.step();
-  if (Array.isArray(v)) {
+  if (v instanceof JList) printJsonInto(v, parts, budget, depth);
+  else if (Array.isArray(v)) {
     if (depth > MAX_NESTING) throw tooDeep();
     budget.hold(2 + 2 * v.length);
     parts.push("[");
@@ -105,6 +115,73 @@ function printElement(
   } else printInto(x, parts, budget, depth + 1);
 }
 
+/**
+ * json-smart's `JSONValue.toJSONString` (its default, NO_COMPRESS style): keys and strings always
+ * quoted, no spaces, numbers as Java prints them, and its "protect for the web" escapes.
+ */
+function printJsonInto(v: unknown, parts: string[], budget: RenderBudget, depth: number): void {
+  budget.step();
+  if (depth > MAX_NESTING) throw tooDeep();
+  if (Array.isArray(v)) {
+    budget.hold(2 + v.length);
+    parts.push("[");
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) parts.push(",");
+      printJsonInto(v[i], parts, budget, depth + 1);
+    }
+    parts.push("]");
+  } else if (v instanceof JMap) {
+    budget.hold(2 + 2 * v.size);
+    parts.push("{");
+    let first = true;
+    for (const [key, x] of v) {
+      parts.push(first ? "" : ",", jsonSmartString(key, budget), ":");
+      first = false;
+      printJsonInto(x, parts, budget, depth + 1);
+    }
+    parts.push("}");
+  } else if (v === null || v === undefined) {
+    budget.hold(4);
+    parts.push("null");
+  } else if (typeof v === "number" || typeof v === "boolean" || v instanceof JDouble) {
+    parts.push(budget.text(toJavaString(v, budget)));
+  } else {
+    // A string, or a value JSON has no form for (a host object), written as its text.
+    parts.push(jsonSmartString(toJavaString(v, budget), budget));
+  }
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it escapes
+const JSON_SMART_ESCAPED = /["\\/\u0000-\u001f\u007f-\u009f\u2000-\u20ff]/g;
+const JSON_SMART_NAMED: Record<string, string> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "/": "\\/",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
+
+/**
+ * A string as json-smart's Escape4Web writes it: `/` too, and C0, C1 and U+2000–U+20FF as `\uXXXX`.
+ * Held in the budget at its longest (every unit escaped) before it is built, the rest given back.
+ */
+function jsonSmartString(s: string, budget: RenderBudget): string {
+  const reserved = 6 * s.length + 2;
+  budget.hold(reserved);
+  budget.scan(s.length);
+  let escapes = 0;
+  const body = s.replace(JSON_SMART_ESCAPED, (c) => {
+    escapes++;
+    return JSON_SMART_NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  });
+  budget.step(escapes);
+  budget.release(reserved - body.length - 2);
+  return `"${body}"`;
+}
+
 const tooDeep = () => new TemplateError("TEMPLATE_RUNTIME", "Mapping template value nests too deeply");
 
 /** Velocity 1.7 truthiness: only null and false are false (an empty string is true). */
@@ -116,7 +193,7 @@ export const isNumber = (v: unknown): v is number | JDouble => typeof v === "num
 export const numeric = (v: number | JDouble): number => (typeof v === "number" ? v : v.value);
 
 /**
- * JSON → Java-shaped values: objects become JMap, fractional numbers JDouble. During a render the
+ * JSON → Java-shaped values: objects become JMap, arrays JList, fractional numbers JDouble. During a render the
  * copy is held in the budget (strings are shared with the parsed JSON, so only the slots count).
  */
 export function fromJson(v: unknown, budget?: RenderBudget): unknown {
@@ -128,8 +205,8 @@ export function fromJson(v: unknown, budget?: RenderBudget): unknown {
   if (v === null || typeof v !== "object") return v;
   if (Array.isArray(v)) {
     budget?.hold(OBJECT_BYTES + SLOT_BYTES * v.length);
-    const list: unknown[] = new Array(v.length);
-    for (let i = 0; i < v.length; i++) list[i] = fromJson(v[i], budget);
+    const list = new JList();
+    for (let i = 0; i < v.length; i++) list.push(fromJson(v[i], budget));
     return list;
   }
   const m = new JMap();
