@@ -8,7 +8,9 @@ import type { PassthroughBehavior } from "../model/rest-api.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
 import { passesThrough } from "./http-plain.ts";
 import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
+import { functionFailure } from "./lambda-proxy.ts";
 import { readBody } from "./request-body.ts";
+import { bodylessStatus, validHeaders } from "./writable-response.ts";
 
 export interface LambdaAwsOptions {
   readonly pool: FunctionInvoker | undefined;
@@ -78,17 +80,21 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
       chosen.response.contentHandling === "CONVERT_TO_BINARY"
         ? Buffer.from(rendered.toString("utf8"), "base64")
         : rendered;
+    // Headers mapped from the result are the function's to choose: one Node cannot write is a
+    // malformed response (502), never a half-written one.
+    const mapped = headersFromBody(chosen, resultBody);
+    if (!validHeaders(chosen.staticHeaders) || !validHeaders(mapped)) {
+      sendGatewayResponse(res, apiType, ctx, functionFailure(ctx));
+      return;
+    }
     const headers = idHeaders(apiType, ctx);
     if (!chosen.staticHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type")) {
       headers.push("Content-Type", preferred?.type ?? "application/json");
     }
-    headers.push(
-      "Content-Length",
-      String(out.length),
-      ...chosen.staticHeaders,
-      ...headersFromBody(chosen, resultBody),
-    );
+    const bodyless = bodylessStatus(chosen.statusCode);
+    if (!bodyless) headers.push("Content-Length", String(out.length));
+    headers.push(...chosen.staticHeaders, ...mapped);
     res.writeHead(chosen.statusCode, headers);
-    res.end(out);
+    res.end(bodyless ? undefined : out);
   };
 }
