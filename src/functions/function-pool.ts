@@ -15,7 +15,9 @@ import {
   type TextInvocationResult,
   type WorkerMessage,
 } from "./invocation.ts";
+import { MemoryWatch, type WatchedEnvironment } from "./memory-watch.ts";
 import { factsToWire, ROUTE_RESET, ROUTE_SEPARATOR, responseFromWire, type WireFacts } from "./proxy-wire.ts";
+import { RESPONSE_TOO_LARGE, textTooLarge } from "./response-limit.ts";
 
 export interface FunctionSpec {
   name: string;
@@ -66,6 +68,8 @@ interface Slot {
   /** The handler module is loaded; time spent loading it does not count against the timeout. */
   ready: boolean;
   gone: boolean;
+  /** How its memory is watched (see memory-watch.ts). */
+  watched: WatchedEnvironment;
 }
 
 const WORKER = new URL("./worker-main.ts", import.meta.url);
@@ -98,6 +102,9 @@ const startsWithin = (slot: Slot, budgetMs: number): boolean =>
 
 const INIT_TIMEOUT_MS = 10_000;
 
+/** What Lambda reports when a function's environment runs out of memory (its runtime is killed). */
+const OUT_OF_MEMORY = "Error: Runtime exited with error: signal: killed";
+
 const POOL_CLOSED = {
   ok: false,
   errorType: "ServiceException",
@@ -123,6 +130,15 @@ function routeRef(slot: Slot, route: EventRoute): string {
   if (reset) slot.routes.clear();
   slot.routes.add(wire.id);
   return `${reset ? ROUTE_RESET : ""}${wire.ref}${ROUTE_SEPARATOR}${wire.json}`;
+}
+
+/**
+ * A result's JSON text from a worker (which runs the function's code, so anything but a string is
+ * the function's MarshalError); one over Lambda's limit is checked again here, for the same reason.
+ */
+function textResult(json: unknown): TextInvocationResult {
+  if (typeof json !== "string") return MARSHAL_ERROR;
+  return textTooLarge(json) ? RESPONSE_TOO_LARGE : { ok: true, json };
 }
 
 /** A result's JSON text, parsed; a text that does not parse is the function's MarshalError. */
@@ -152,7 +168,8 @@ function parseFailure(json: unknown): InvocationResult {
 
 /**
  * A warm pool of worker threads for one function, isolated from the gateway's event loop: its own
- * heap (bounded by memorySize), killed on timeout, replaced after a crash. Each worker runs one
+ * heap and memory (heap and Buffers together bounded by memorySize), killed on timeout, replaced
+ * after a crash. Each worker runs one
  * invocation at a time, like a Lambda execution environment. A failing handler never takes the
  * gateway down; it yields AWS's error for the invocation.
  */
@@ -164,10 +181,12 @@ export class FunctionPool {
   private flushScheduled = false;
   readonly spec: FunctionSpec;
   private readonly log: Logger;
+  private readonly memory: MemoryWatch;
 
   constructor(spec: FunctionSpec, log: Logger) {
     this.spec = spec;
     this.log = log.child({ function: spec.name });
+    this.memory = new MemoryWatch(spec.memoryMb);
   }
 
   /** Drops warm workers so the next invocation loads the handler afresh (after an edit). */
@@ -191,8 +210,7 @@ export class FunctionPool {
         requestId,
         route: undefined,
         payload,
-        // The worker runs the function's code, so its messages are not trusted.
-        settle: (json) => resolve(typeof json === "string" ? { ok: true, json } : MARSHAL_ERROR),
+        settle: (json) => resolve(textResult(json)),
         fail: resolve as (failure: InvocationResult) => void,
       });
     });
@@ -238,6 +256,7 @@ export class FunctionPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.memory.stop();
     const slots = [...this.slots];
     this.slots.clear();
     for (const slot of slots) {
@@ -318,6 +337,7 @@ export class FunctionPool {
   /** Starts the timeout of the slot's head invocation. */
   private arm(slot: Slot): void {
     const { timeoutMs } = this.spec;
+    this.memory.running();
     slot.headSince = performance.now();
     cancel(slot.headDeadline);
     slot.headDeadline = deadline(timeoutMs, () => {
@@ -340,6 +360,7 @@ export class FunctionPool {
         exportName: spec.exportName,
         identity: spec.identity,
         timeoutMs: spec.timeoutMs,
+        memoryMb: spec.memoryMb,
         results: channel.port2,
       },
       transferList: [channel.port2],
@@ -366,6 +387,11 @@ export class FunctionPool {
       gone: false,
       headSince: 0,
       paceMs: undefined,
+      watched: {
+        worker,
+        busy: () => !slot.ready || slot.queue.length > 0,
+        exceeded: () => outOfMemory(),
+      },
     };
     const handle = (message: WorkerMessage) => {
       if (typeof message !== "object" || message === null) return;
@@ -374,6 +400,8 @@ export class FunctionPool {
         slot.ready = true;
         clearTimeout(slot.initTimer);
         if (slot.queue.length > 0) this.arm(slot);
+      } else if (message.type === "out-of-memory") {
+        outOfMemory();
       } else if (message.type === "log") {
         this.log.info({ requestId: message.requestId, stream: message.level }, message.text);
       } else if (message.type === "init-error") {
@@ -416,12 +444,17 @@ export class FunctionPool {
       });
       this.requeue(rest);
     };
-    worker.on("error", (err) => {
-      const oom = (err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY";
-      fail(
-        oom ? "Runtime.OutOfMemory" : "Runtime.ExitError",
-        oom ? "Runtime exited: out of memory" : `Error: Runtime exited with error: ${err.message}`,
+    const outOfMemory = () => {
+      if (slot.gone) return;
+      this.log.warn(
+        { requestId: slot.queue[0]?.requestId, memorySize: spec.memoryMb },
+        "function ran out of memory; its environment is ended",
       );
+      fail("Runtime.OutOfMemory", OUT_OF_MEMORY);
+    };
+    worker.on("error", (err) => {
+      if ((err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") outOfMemory();
+      else fail("Runtime.ExitError", `Error: Runtime exited with error: ${err.message}`);
     });
     worker.on("exit", (code) =>
       fail("Runtime.ExitError", `Error: Runtime exited with error: exit status ${code}`),
@@ -432,6 +465,7 @@ export class FunctionPool {
       INIT_TIMEOUT_MS,
     );
     this.slots.add(slot);
+    this.memory.add(slot.watched);
     return slot;
   }
 
@@ -472,6 +506,7 @@ export class FunctionPool {
     clearTimeout(slot.initTimer);
     cancel(slot.headDeadline);
     this.slots.delete(slot);
+    this.memory.delete(slot.watched);
     slot.worker.terminate().catch(() => undefined);
     slot.results.close();
     // A timed-out head was taken off by the caller; whatever else was queued has not started.

@@ -30,6 +30,8 @@ export type WorkerMessage =
   | ResultsMessage
   | { type: "ready" }
   | { type: "init-error"; errorType: string; errorMessage: string }
+  /** A single allocation larger than the function's memory: the worker is about to end itself. */
+  | { type: "out-of-memory" }
   | { type: "log"; requestId: string | undefined; level: string; text: string };
 
 /** An invocation whose result is wanted as the JSON text the function's result serialises to. */

@@ -1,5 +1,7 @@
 import type { EventFacts, EventRoute } from "../integrations/lambda-events.ts";
 import type { ProxyResponse } from "../integrations/lambda-response.ts";
+import { finalStatus, validHeaders } from "../integrations/writable-response.ts";
+import { textTooLarge } from "./response-limit.ts";
 
 /**
  * How an AWS_PROXY invocation crosses to a function's worker thread and back. The gateway sends the
@@ -87,16 +89,18 @@ export const responseToWire = (r: ProxyResponse): WireResponse => [
 
 /**
  * The response a worker sent. The worker runs the function's code, so its messages are checked as
- * untrusted: anything but the expected shape is a malformed result (undefined).
+ * untrusted: anything but the expected shape (a status HTTP can carry, headers Node can write, a
+ * body within Lambda's limit) is a malformed result (undefined).
  */
 export function responseFromWire(a: unknown): ProxyResponse | undefined {
   if (!Array.isArray(a) || a.length !== 4) return undefined;
   const [statusCode, headers, body, isBase64Encoded] = a as unknown[];
-  if (typeof statusCode !== "number" || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
-    return undefined;
+  if (typeof statusCode !== "number" || !finalStatus(statusCode)) return undefined;
   if (!Array.isArray(headers) || headers.length % 2 !== 0) return undefined;
   for (const h of headers) if (typeof h !== "string") return undefined;
-  if (typeof body !== "string" || typeof isBase64Encoded !== "boolean") return undefined;
+  if (!validHeaders(headers as string[])) return undefined;
+  if (typeof body !== "string" || typeof isBase64Encoded !== "boolean" || textTooLarge(body))
+    return undefined;
   return { statusCode, headers: headers as string[], body, isBase64Encoded };
 }
 

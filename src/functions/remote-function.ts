@@ -2,6 +2,7 @@ import { request } from "undici";
 import { signRequest } from "../auth/sigv4/sign-request.ts";
 import { type EventFacts, proxyEvent } from "../integrations/lambda-events.ts";
 import { proxyResponse } from "../integrations/lambda-response.ts";
+import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { within } from "./coarse-timers.ts";
 import {
   eventFromPayload,
@@ -10,6 +11,7 @@ import {
   type ProxyOutcome,
   type TextInvocationResult,
 } from "./invocation.ts";
+import { RESPONSE_TOO_LARGE } from "./response-limit.ts";
 
 export interface RemoteFunctionSpec {
   /** Lambda API endpoint, e.g. `https://lambda.us-east-1.amazonaws.com` or an emulator's URL. */
@@ -18,6 +20,26 @@ export interface RemoteFunctionSpec {
   functionName: string;
   timeoutMs: number;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/**
+ * An Invoke answer's body, read no further than Lambda's response limit (undefined beyond it): an
+ * emulator that does not enforce the limit cannot make the gateway hold a body of any size.
+ */
+async function boundedText(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > AWS_QUOTAS.lambdaResponseBytes) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /**
@@ -54,7 +76,8 @@ export class RemoteFunction {
         headersTimeout: spec.timeoutMs,
         bodyTimeout: spec.timeoutMs,
       });
-      const text = await response.body.text();
+      const text = await boundedText(response.body);
+      if (text === undefined) return RESPONSE_TOO_LARGE;
       if (response.statusCode !== 200) {
         return {
           ok: false,

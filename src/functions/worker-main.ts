@@ -8,6 +8,7 @@ import { format } from "node:util";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { type EventRoute, proxyEvent } from "../integrations/lambda-events.ts";
 import { proxyResponse } from "../integrations/lambda-response.ts";
+import { guardBufferAllocations } from "./allocation-guard.ts";
 import {
   eventFromPayload,
   type FunctionIdentity,
@@ -28,6 +29,7 @@ import {
   type WireFacts,
   type WireResponse,
 } from "./proxy-wire.ts";
+import { RESPONSE_TOO_LARGE, resultTooLarge, textTooLarge } from "./response-limit.ts";
 
 /** One invocation: the payload to make the event of, or an AWS_PROXY request's route and facts. */
 type Item =
@@ -35,16 +37,23 @@ type Item =
   | { requestId: string; route: EventRoute; facts: WireFacts };
 
 const port = parentPort!;
-const { file, exportName, identity, timeoutMs, results } = workerData as {
+const { file, exportName, identity, timeoutMs, memoryMb, results } = workerData as {
   file: string;
   exportName: string;
   identity: FunctionIdentity;
   timeoutMs: number;
+  memoryMb: number;
   /** Where everything for the gateway goes: the gateway drains this port in one go. */
   results: MessagePort;
 };
 const post = (message: WorkerMessage) => results.postMessage(message);
 let currentRequest: string | undefined;
+
+guardBufferAllocations(memoryMb * 1024 * 1024, () => {
+  post({ type: "out-of-memory" });
+  // Ends this thread where it stands: the function cannot catch it.
+  process.exit(1);
+});
 
 for (const level of ["log", "info", "warn", "error", "debug"] as const) {
   console[level] = (...args: unknown[]) =>
@@ -137,31 +146,38 @@ function invoke(handler: Handler, requestId: string, event: unknown): Promise<In
 
 const failure = (f: InvocationResult): [string, string] => [RESULT_FAILED, JSON.stringify(f)];
 
+/** A result as the JSON Lambda sends: a failure if JSON cannot express it or it is over Lambda's limit. */
+function serialise(value: unknown): string | InvocationResult {
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? "null";
+  } catch {
+    return MARSHAL_ERROR;
+  }
+  return textTooLarge(json) ? RESPONSE_TOO_LARGE : json;
+}
+
 /**
  * What goes back for an invocation's result. Lambda returns JSON: a result that cannot be serialised
- * is the handler's error. For AWS_PROXY the result is read as the JSON Lambda would send (a Date
- * becomes a string, undefined values vanish) before AWS's rules make it a response; jsonCopy gives
- * that without serialising plain results.
+ * is the handler's error, and so is one larger than Lambda's response limit. For AWS_PROXY the
+ * result is read as the JSON Lambda would send (a Date becomes a string, undefined values vanish)
+ * before AWS's rules make it a response; jsonCopy gives that without serialising plain results.
  */
 function answer(item: Item, result: InvocationResult): [string, string | WireResponse] {
   if (!result.ok) return failure(result);
   const value = result.result ?? null;
-  if (item.route === undefined) {
-    try {
-      return [RESULT_OK, JSON.stringify(value) ?? "null"];
-    } catch {
-      return failure(MARSHAL_ERROR);
-    }
+  const { route } = item;
+  if (route === undefined) {
+    const json = serialise(value);
+    return typeof json === "string" ? [RESULT_OK, json] : failure(json);
   }
   let plain = jsonCopy(value);
   if (plain === NOT_PLAIN) {
-    try {
-      plain = JSON.parse(JSON.stringify(value) ?? "null");
-    } catch {
-      return failure(MARSHAL_ERROR);
-    }
-  }
-  const response = proxyResponse(item.route.format, plain);
+    const json = serialise(value);
+    if (typeof json !== "string") return failure(json);
+    plain = JSON.parse(json);
+  } else if (resultTooLarge(plain)) return failure(RESPONSE_TOO_LARGE);
+  const response = proxyResponse(route.format, plain);
   return response === undefined ? failure(MALFORMED_PROXY_RESPONSE) : [RESULT_OK, responseToWire(response)];
 }
 

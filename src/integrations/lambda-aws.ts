@@ -9,7 +9,9 @@ import type { PassthroughBehavior } from "../model/rest-api.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
 import { passesThrough } from "./http-plain.ts";
 import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
+import { functionFailure } from "./lambda-proxy.ts";
 import { readBody } from "./request-body.ts";
+import { bodylessStatus, validHeaders } from "./writable-response.ts";
 
 export interface LambdaAwsOptions {
   readonly pool: FunctionInvoker | undefined;
@@ -79,17 +81,22 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
       chosen.response.contentHandling === "CONVERT_TO_BINARY"
         ? Buffer.from(rendered.toString("utf8"), "base64")
         : rendered;
+    // Headers mapped from the result are the function's to choose: one Node cannot write is a
+    // malformed response (502), never a half-written one.
+    const mapped = headersFromBody(chosen, resultBody);
+    if (!validHeaders(chosen.staticHeaders) || !validHeaders(mapped)) {
+      sendGatewayResponse(res, apiType, ctx, functionFailure(ctx));
+      return;
+    }
     const headers = idHeaders(apiType, ctx);
     if (!chosen.staticHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type")) {
       headers.push("Content-Type", preferred?.type ?? "application/json");
     }
-    headers.push(
-      "Content-Length",
-      String(out.length),
-      ...chosen.staticHeaders,
-      ...headersFromBody(chosen, resultBody),
-    );
-    res.writeHead(applyResponseOverride(input.builtContext, chosen.statusCode, headers), headers);
-    res.end(out);
+    headers.push(...chosen.staticHeaders, ...mapped);
+    const status = applyResponseOverride(input.builtContext, chosen.statusCode, headers);
+    const bodyless = bodylessStatus(status);
+    if (!bodyless) headers.push("Content-Length", String(out.length));
+    res.writeHead(status, headers);
+    res.end(bodyless ? undefined : out);
   };
 }

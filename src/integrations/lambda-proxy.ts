@@ -9,6 +9,7 @@ import { gatewayResponseFor } from "./backend-errors.ts";
 import { type EventBody, type EventRoute, eventFacts, eventRoute, NO_BODY } from "./lambda-events.ts";
 import { responseBytes } from "./lambda-response.ts";
 import { declaresBody, readBody } from "./request-body.ts";
+import { bodylessStatus } from "./writable-response.ts";
 
 export interface LambdaProxyOptions {
   readonly pool: FunctionInvoker | undefined;
@@ -47,7 +48,7 @@ export function httpApiIsBinary(contentType: string | undefined): boolean {
 }
 
 /** The 5xx an API type answers when the function fails or returns something malformed. */
-function failure(ctx: RequestContext): GatewayResponse {
+export function functionFailure(ctx: RequestContext): GatewayResponse {
   return ctx.stage.apiType === "REST"
     ? {
         statusCode: 502,
@@ -90,7 +91,7 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
     const apiType = ctx.stage.apiType;
     const { pool } = options;
     if (pool === undefined) {
-      sendGatewayResponse(res, apiType, ctx, failure(ctx));
+      sendGatewayResponse(res, apiType, ctx, functionFailure(ctx));
       return;
     }
     // A request without a body has `body: null`, and nothing to await.
@@ -121,7 +122,7 @@ function answer(ctx: RequestContext, outcome: ProxyOutcome): void {
     return;
   }
   if (!outcome.ok) {
-    sendGatewayResponse(res, apiType, ctx, failure(ctx));
+    sendGatewayResponse(res, apiType, ctx, functionFailure(ctx));
     return;
   }
   const { response } = outcome;
@@ -135,6 +136,11 @@ function answer(ctx: RequestContext, outcome: ProxyOutcome): void {
     if (!typed && name.length === 12 && name.toLowerCase() === "content-type") typed = true;
   }
   if (!typed) headers.push("Content-Type", "application/json");
+  if (bodylessStatus(response.statusCode)) {
+    res.writeHead(response.statusCode, headers);
+    res.end();
+    return;
+  }
   headers.push("Content-Length", String(typeof body === "string" ? Buffer.byteLength(body) : body.length));
   res.writeHead(response.statusCode, headers);
   res.end(body);
