@@ -136,6 +136,8 @@ export interface RequestContext {
   readonly listener: ListenerInfo;
   /** The request body as text, once an integration has read it (for `method.request.body` mappings). */
   bodyText?: string;
+  /** `X-Amzn-Trace-Id` towards the integration, once made (gateway/trace-header.ts). */
+  traceId?: string;
   /** What a Lambda authorizer returned: `principalId` and its context, for events and templates. */
   authorizer?: Record<string, unknown>;
   /** The API key a Lambda authorizer chose (`usageIdentifierKey`), for `apiKeySource: AUTHORIZER`. */

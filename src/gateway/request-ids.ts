@@ -81,3 +81,39 @@ export function newTraceId(nowMs: number): string {
   }
   return tracePrefix + traceRandom();
 }
+
+/** An X-Ray segment id: 16 hex digits, as `Parent=` carries it. */
+export const newTraceParent: () => string = idStream(16, () => randomBytes(8 * BATCH).toString("hex"));
+
+const ROOT = /^1-[0-9a-fA-F]{8}-[0-9a-fA-F]{24}$/;
+const PARENT = /^[0-9a-fA-F]{16}$/;
+
+/**
+ * The `X-Amzn-Trace-Id` a REST API sends to its integration (and returns for non-proxy ones):
+ * `Root=…;Parent=…;Sampled=…`. A client's well-formed Root and Parent are kept, so the trace goes
+ * on through the gateway; a missing Parent is generated, and a missing sampling decision is `1`
+ * when the caller named a parent segment (it traces), else `0` (stages do not trace unless
+ * asked). Other fields (`Self`, `Lineage`) belong to the hops that wrote them and are dropped.
+ */
+export function restTraceHeader(client: string | undefined, nowMs: number): string {
+  let root: string | undefined;
+  let parent: string | undefined;
+  let sampled: string | undefined;
+  if (client !== undefined) {
+    for (const field of client.split(";")) {
+      const eq = field.indexOf("=");
+      if (eq === -1) continue;
+      const key = field.slice(0, eq).trim().toLowerCase();
+      const value = field.slice(eq + 1).trim();
+      if (key === "root" && ROOT.test(value)) root = value;
+      else if (key === "parent" && PARENT.test(value)) parent = value;
+      else if (key === "sampled" && (value === "0" || value === "1")) sampled = value;
+    }
+  }
+  if (root === undefined) {
+    // A new trace: whatever the client said about its parent or sampling was about another trace.
+    return `${newTraceId(nowMs)};Parent=${newTraceParent()};Sampled=0`;
+  }
+  sampled ??= parent === undefined ? "0" : "1";
+  return `Root=${root};Parent=${parent ?? newTraceParent()};Sampled=${sampled}`;
+}

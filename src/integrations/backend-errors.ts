@@ -1,7 +1,12 @@
 import type { GatewayResponseType } from "../gateway/gateway-responses.ts";
 
-/** undici error codes that mean the backend did not answer in time. */
-const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"]);
+/** Error codes that mean the backend did not answer in time (undici's, and raw-http-exchange's). */
+const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "BACKEND_TIMEOUT"]);
+
+/** The backend did not answer (or went quiet in the middle of its body) within the timeout. */
+export class BackendTimeoutError extends Error {
+  readonly code = "BACKEND_TIMEOUT";
+}
 
 export class PayloadTooLargeError extends Error {
   readonly code = "PAYLOAD_TOO_LARGE";

@@ -84,6 +84,43 @@ export function compileMappingValue(value: string): Getter {
 
 const KEY = /^(append|overwrite|remove):(header\.(.+)|querystring\.(.+)|path)$/;
 
+/**
+ * Header names HTTP APIs reserve: no request or response mapping may touch them
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-parameter-mapping.html#http-api-mapping-reserved-headers).
+ */
+const RESERVED_HEADERS = new Set([
+  "authorization",
+  "connection",
+  "content-encoding",
+  "content-length",
+  "content-location",
+  "forwarded",
+  "keep-alive",
+  "origin",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailers",
+  "transfer-encoding",
+  "upgrade",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "via",
+]);
+const RESERVED_PREFIXES = ["access-control-", "apigw-", "x-amz-", "x-amzn-"];
+
+/** Whether an HTTP API mapping may not name this header (for CreateIntegration's check, too). */
+export function isReservedHttpApiHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return RESERVED_HEADERS.has(lower) || RESERVED_PREFIXES.some((p) => lower.startsWith(p));
+}
+
+function refuseReserved(key: string, name: string): void {
+  if (isReservedHttpApiHeader(name))
+    throw new ParameterMappingError(`Invalid mapping key ${key}: ${name} is a reserved header`);
+}
+
 export function compileRequestMapping(
   parameters: Readonly<Record<string, string>> | undefined,
 ): RequestMapping | undefined {
@@ -102,6 +139,7 @@ export function compileRequestMapping(
         throw new ParameterMappingError(`Only overwrite:path is supported (got ${key})`);
       path = compileMappingValue(value);
     } else if (m[3] !== undefined) {
+      refuseReserved(key, m[3]);
       const name = m[3].toLowerCase();
       if (mode === "remove") removeHeaders.add(name);
       else headers.push({ name: m[3], mode, value: compileMappingValue(value) });
@@ -172,8 +210,11 @@ export function compileResponseMappings(
         if (mode !== "overwrite")
           throw new ParameterMappingError(`Only overwrite:statuscode is supported (got ${key})`);
         statusCode = responseValue(value);
-      } else if (mode === "remove") removeHeaders.add(m[3]!.toLowerCase());
-      else headers.push({ name: m[3]!, mode, value: responseValue(value) });
+      } else {
+        refuseReserved(key, m[3]!);
+        if (mode === "remove") removeHeaders.add(m[3]!.toLowerCase());
+        else headers.push({ name: m[3]!, mode, value: responseValue(value) });
+      }
     }
     out.set(status, { removeHeaders, headers, statusCode });
   }

@@ -1,11 +1,13 @@
 import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { traceHeader } from "../gateway/trace-header.ts";
 import { applyResponseOverride } from "../mapping/overrides.ts";
 import { templateInput } from "../mapping/request-input.ts";
 import { renderTemplate, type TemplateInput, type TemplateSet } from "../mapping/template-set.ts";
 import type { ContentHandling, PassthroughBehavior } from "../model/rest-api.ts";
+import { backendCallFor, readResponse } from "./backend-call.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
-import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
+import { appendMappedHeaders, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
 import { readBody } from "./request-body.ts";
 import { applyRequestOverride } from "./request-overrides.ts";
@@ -56,13 +58,15 @@ export function passesThrough(
 
 /**
  * HTTP (non-proxy): only mapped parameters reach the backend, with AWS's default `Accept` and
- * `User-Agent`; the backend's status selects an integration response, which sets the method
- * response's status and mapped headers. A request template for the request's content type turns the
+ * `User-Agent`, the API id and the trace id (the client's own Accept, Accept-Encoding and the rest
+ * are not forwarded); the backend's status selects an integration response, which sets the method
+ * response's status and mapped headers, and the response carries the same trace id. A request template for the request's content type turns the
  * body into what the backend receives; the integration response's template turns the backend's body
  * into the client's. Without templates, bodies pass through.
  */
 export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstreams): IntegrationHandler {
   const { spec, selector } = options;
+  const callBackend = backendCallFor(spec);
   return async (ctx: RequestContext) => {
     const { req, res } = ctx;
     const apiType = ctx.stage.apiType;
@@ -95,7 +99,7 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
     const contentType = req.headers["content-type"];
     if (contentType !== undefined && !spec.mappedHeaderNames.has("content-type"))
       headers.push("Content-Type", contentType);
-    headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId);
+    headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId, "X-Amzn-Trace-Id", traceHeader(ctx));
     appendMappedHeaders(ctx, spec, headers);
     try {
       const template = options.requestTemplates.select(contentType);
@@ -121,7 +125,7 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
         if (length !== undefined) headers.push("Content-Length", length);
       }
       const response = await callBackend(ctx, spec, target, headers, upstreams, requestBody);
-      const body = Buffer.from(await response.body.arrayBuffer());
+      const body = await readResponse(response.body);
       const chosen = selector.select(String(response.statusCode));
       if (chosen === undefined) {
         sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
@@ -138,16 +142,17 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
         payload = Buffer.from(renderTemplate(responseTemplate.template, input, body.toString("utf8")));
         payloadType = responseTemplate.type;
       }
-      const out = idHeaders(apiType, ctx);
-      if (!chosen.staticHeaders.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type"))
-        out.push("Content-Type", payloadType);
-      out.push("Content-Length", String(payload.length));
-      out.push(...chosen.staticHeaders);
-      out.push(...headersFromBody(chosen, body.toString("utf8")));
+      const mapped = [...chosen.staticHeaders, ...headersFromBody(chosen, body.toString("utf8"))];
       for (const copy of chosen.headerCopies) {
         const v = response.headers[copy.from];
-        if (v !== undefined) out.push(copy.to, Array.isArray(v) ? v.join(",") : v);
+        if (v !== undefined) mapped.push(copy.to, Array.isArray(v) ? v.join(",") : v);
       }
+      const out = idHeaders(apiType, ctx);
+      out.push("X-Amzn-Trace-Id", traceHeader(ctx));
+      // A mapped Content-Type (static, or copied from the backend) replaces the default: one is sent.
+      if (!mapped.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type"))
+        out.push("Content-Type", payloadType);
+      out.push("Content-Length", String(payload.length), ...mapped);
       res.writeHead(applyResponseOverride(input?.builtContext, chosen.statusCode, out), out);
       res.end(payload);
     } catch (err) {

@@ -1,9 +1,10 @@
 import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { applyRequestMapping } from "./apply-http-api-mapping.ts";
+import { backendCallFor } from "./backend-call.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
-import { appendMappedHeaders, callBackend, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
-import { addForwardedHeaders, passthroughHeaders } from "./forward-headers.ts";
+import { appendMappedHeaders, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
+import { addForwardedHeaders, passthroughHeaders, proxyDroppedHeaders } from "./forward-headers.ts";
 import type { RequestMapping, ResponseMapping } from "./http-api-mapping.ts";
 import { relayBody } from "./relay-body.ts";
 import { readBody } from "./request-body.ts";
@@ -21,11 +22,14 @@ export function httpProxyIntegration(
   mapping?: RequestMapping,
   responseMappings?: ReadonlyMap<string, ResponseMapping>,
 ): IntegrationHandler {
-  const skipped = new Set([
+  const replaced = [
     ...spec.mappedHeaderNames,
     ...(mapping?.removeHeaders ?? []),
     ...(mapping?.headers.filter((h) => h.mode === "overwrite").map((h) => h.name.toLowerCase()) ?? []),
-  ]);
+  ];
+  const skipRest = proxyDroppedHeaders("REST", replaced);
+  const skipHttp = proxyDroppedHeaders("HTTP", replaced);
+  const callBackend = backendCallFor(spec);
   return async (ctx: RequestContext) => {
     const { res } = ctx;
     const apiType = ctx.stage.apiType;
@@ -45,7 +49,7 @@ export function httpProxyIntegration(
       sendGatewayResponse(res, apiType, ctx, target);
       return;
     }
-    const headers = passthroughHeaders(ctx, skipped);
+    const headers = passthroughHeaders(ctx, apiType === "REST" ? skipRest : skipHttp);
     addForwardedHeaders(ctx, headers);
     appendMappedHeaders(ctx, spec, headers);
     if (mapping !== undefined) applyRequestMapping(ctx, mapping, target, headers);

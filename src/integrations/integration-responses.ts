@@ -2,6 +2,7 @@ import { type CompiledPath, compileJsonPath } from "../mapping/jsonpath.ts";
 import { TemplateSet } from "../mapping/template-set.ts";
 import type { IntegrationResponse } from "../model/rest-api.ts";
 import { type JavaPattern, javaPattern } from "../regex/java-pattern.ts";
+import { mappedResponseHeaderName } from "./response-headers.ts";
 
 /**
  * Integration-response selection, compiled once: each `selectionPattern` is a Java regex that must
@@ -53,7 +54,9 @@ function compileOne(response: IntegrationResponse): CompiledIntegrationResponse 
   const bodyCopies: { to: string; path: CompiledPath }[] = [];
   for (const [target, source] of Object.entries(response.responseParameters ?? {})) {
     if (!target.startsWith("method.response.header.")) continue;
-    const name = target.slice("method.response.header.".length);
+    // Reserved names (Date, Server, WWW-Authenticate, …) go out as x-amzn-Remapped-<Name>.
+    const name = mappedResponseHeaderName(target.slice("method.response.header.".length));
+    if (name === undefined) continue;
     if (source.length >= 2 && source.startsWith("'") && source.endsWith("'")) {
       staticHeaders.push(name, source.slice(1, -1));
     } else if (source === "integration.response.body" || source.startsWith("integration.response.body.")) {

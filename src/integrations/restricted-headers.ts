@@ -31,14 +31,21 @@ export function restrictedHeaderMapping(integration: Integration): string | unde
 }
 
 /**
- * Headers the HTTP client sets itself or refuses outright (it throws rather than send them): a
- * mapping to one of these is left out, so that no mapping can make an HTTP integration fail.
+ * Mapped request headers an HTTP integration never sends: AWS leaves out a mapped `Connection`,
+ * `Expect`, `Proxy-Authenticate`, `TE` and `Via` (recorded: they never reach the backend), the
+ * framing headers are the HTTP client's own (Content-Length and Transfer-Encoding mappings fail the
+ * call before this), and the trace and API id headers are the gateway's. A mapped `Upgrade` is sent
+ * (raw-http-exchange.ts).
  */
 export const CLIENT_OWNED_HEADERS: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "expect",
-  "upgrade",
+  "proxy-authenticate",
+  "te",
+  "via",
   "transfer-encoding",
   "content-length",
+  "x-amzn-trace-id",
+  "x-amzn-apigateway-api-id",
 ]);

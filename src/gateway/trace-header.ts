@@ -1,0 +1,24 @@
+import type { RequestContext } from "./compiled.ts";
+import { newTraceId, restTraceHeader } from "./request-ids.ts";
+
+/**
+ * This request's `X-Amzn-Trace-Id` towards its integration, made once and kept on the context so
+ * that whatever sends it (the backend request, a Lambda event) and whatever returns it (a non-proxy
+ * response) agree. REST APIs continue the client's trace (`Root=…;Parent=…;Sampled=…`, see
+ * restTraceHeader); HTTP APIs, which X-Ray does not trace, pass a client's header on as it is and
+ * otherwise start a trace with a bare `Root=…`
+ * (https://docs.aws.amazon.com/xray/latest/devguide/xray-services-apigateway.html).
+ */
+export function traceHeader(ctx: RequestContext): string {
+  if (ctx.traceId !== undefined) return ctx.traceId;
+  const sent = ctx.req.headers["x-amzn-trace-id"];
+  const client = Array.isArray(sent) ? sent.join(",") : sent;
+  const id =
+    ctx.stage.apiType === "REST"
+      ? restTraceHeader(client, ctx.startMs)
+      : client === undefined || client === ""
+        ? newTraceId(ctx.startMs)
+        : client;
+  ctx.traceId = id;
+  return id;
+}
