@@ -2,6 +2,7 @@ import { CACHE_HITS, CACHE_MISSES } from "../observe/metrics.ts";
 import { MAX_CACHED_BYTES, type RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { CachedResponse } from "../traffic/traffic-backend.ts";
 import type { RequestContext } from "./compiled.ts";
+import { canonicalPath } from "./method-arn.ts";
 import { joinedHeader } from "./raw-headers.ts";
 import { captureResponse } from "./response-capture.ts";
 import { idHeaders, sendGatewayResponse } from "./send.ts";
@@ -83,7 +84,7 @@ export function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): P
   if (wantsInvalidation(ctx)) {
     if (!policy.requireAuthorizationForCacheControl || mayInvalidate(ctx)) refresh = true;
     else if (policy.unauthorizedStrategy === "FAIL_WITH_403") {
-      const arn = `${ctx.stage.apiId}/${ctx.stage.stageName}/${ctx.req.method}${ctx.path}`;
+      const arn = `${ctx.stage.apiId}/${ctx.stage.stageName}/${ctx.req.method}/${canonicalPath(ctx.path)}`;
       sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, {
         statusCode: 403,
         errorType: "AccessDeniedException",

@@ -3,7 +3,12 @@ import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { applyRequestMapping } from "./apply-http-api-mapping.ts";
 import { backendCallFor } from "./backend-call.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
-import { appendMappedHeaders, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
+import {
+  appendMappedHeaders,
+  type HttpBackendSpec,
+  resolveTarget,
+  UNSAFE_BACKEND_PATH,
+} from "./backend-target.ts";
 import { addForwardedHeaders, passthroughHeaders, proxyDroppedHeaders } from "./forward-headers.ts";
 import type { RequestMapping, ResponseMapping } from "./http-api-mapping.ts";
 import { relayBody } from "./relay-body.ts";
@@ -52,7 +57,10 @@ export function httpProxyIntegration(
     const headers = passthroughHeaders(ctx, apiType === "REST" ? skipRest : skipHttp);
     addForwardedHeaders(ctx, headers);
     appendMappedHeaders(ctx, spec, headers);
-    if (mapping !== undefined) applyRequestMapping(ctx, mapping, target, headers);
+    if (mapping !== undefined && !applyRequestMapping(ctx, mapping, target, headers)) {
+      sendGatewayResponse(res, apiType, ctx, UNSAFE_BACKEND_PATH);
+      return;
+    }
     if (apiType === "REST") headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId);
     try {
       const response = await callBackend(ctx, spec, target, headers, upstreams, buffered);

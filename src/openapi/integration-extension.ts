@@ -1,3 +1,4 @@
+import { acceptsHttpUri } from "../integrations/uri-template.ts";
 import type {
   ContentHandling,
   Integration,
@@ -35,16 +36,8 @@ export function stringMap(value: unknown, where: string): Record<string, string>
   return out;
 }
 
-/** An HTTP(S) URL, where `${stageVariables.x}` may stand for any part of it. */
-export function isHttpUri(uri: string): boolean {
-  const probe = uri.replace(/\$\{stageVariables\.[A-Za-z0-9_]+\}/g, "sv").replace(/\{[^}]+\}/g, "p");
-  try {
-    const url = new URL(probe);
-    return url.protocol === "http:" || url.protocol === "https:";
-  } catch {
-    return false;
-  }
-}
+/** An HTTP(S) URL, where `${stageVariables.x}` may stand for any part of it (the whole URL too). */
+export const isHttpUri = (uri: string): boolean => acceptsHttpUri(uri);
 
 /**
  * `x-amazon-apigateway-integration` → Integration, for REST APIs. `maxTimeout` is 29 000 ms for REST

@@ -15,6 +15,9 @@ export class PatternSyntaxError extends Error {
 
 const compiled = new Map<string, JavaPattern>();
 const KEEP = 512;
+// Templates may build patterns from request data: only short ones are remembered, so the cache
+// holds at most KEEP × KEEP_CHARS of pattern source however the patterns are made.
+const KEEP_CHARS = 1024;
 
 /** The pattern compiled (and remembered: templates compile the same few again and again). */
 export function javaPattern(source: string): JavaPattern {
@@ -25,6 +28,7 @@ export function javaPattern(source: string): JavaPattern {
   } catch (e) {
     throw new PatternSyntaxError((e as Error).message);
   }
+  if (source.length > KEEP_CHARS) return pattern;
   if (compiled.size >= KEEP) compiled.delete(compiled.keys().next().value as string);
   compiled.set(source, pattern);
   return pattern;

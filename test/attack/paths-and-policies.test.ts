@@ -504,3 +504,40 @@ paths:
     assert.deepEqual(backend.seen, ["/files/a%2Fb/c.txt"]);
   });
 });
+
+describe("an HTTP API's overwrite:path mapping cannot walk the backend either", () => {
+  let gw: TestGateway;
+  let backend: RecordingBackend;
+  let id: string;
+  before(async () => {
+    backend = await startRecordingBackend();
+    gw = await startTestGateway();
+    id = await gw.deployHttp(`openapi: 3.0.1
+info: { title: FilesHttp, version: "1" }
+paths:
+  /named:
+    get:
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        uri: "${backend.url}/"
+        payloadFormatVersion: "1.0"
+        requestParameters: { overwrite:path: "/files/$request.header.x-name" }
+`);
+  });
+  after(async () => {
+    await gw.close();
+    await backend.close();
+  });
+
+  test("a dot segment in the mapped path is refused with 400 and nothing is forwarded", async () => {
+    backend.seen.length = 0;
+    for (const name of ["../secret", "a/../../secret", "%2e%2e/secret", "."]) {
+      const r = await gw.call(id, "/named", { headers: { "x-name": name } });
+      assert.equal(r.status, 400, name);
+    }
+    assert.deepEqual(backend.seen, []);
+    assert.equal((await gw.call(id, "/named", { headers: { "x-name": "report.txt" } })).status, 200);
+    assert.deepEqual(backend.seen, ["/files/report.txt"]);
+  });
+});

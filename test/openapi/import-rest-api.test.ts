@@ -248,3 +248,23 @@ paths:
     assert.throws(() => importText(bomb), OpenApiImportError);
   });
 });
+
+test("an HTTP integration whose whole URI is a stage variable imports, as PutIntegration accepts it; a non-URL is refused", () => {
+  const doc = (uri: string) => `
+openapi: 3.0.1
+info: { title: Variable, version: "1" }
+paths:
+  /x:
+    get:
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "${uri}" }
+`;
+  for (const uri of [
+    "${stageVariables.url}",
+    "${stageVariables.url}/pets",
+    "http://${stageVariables.host}:8080/x",
+  ]) {
+    const { definition } = importText(doc(uri));
+    assert.equal(byPath(definition, "/x")?.resourceMethods?.GET?.methodIntegration?.uri, uri);
+  }
+  assert.throws(() => importText(doc("not a url")), OpenApiImportError);
+});
