@@ -1,8 +1,7 @@
 import { readAuthExtension } from "./auth-extension.ts";
 import { importError } from "./errors.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
-import { deref } from "./resolve-refs.ts";
-import { OPENAPI_SCHEME_TYPES, securitySchemesOf } from "./security-schemes.ts";
+import { OPENAPI_SCHEME_TYPES, securitySchemeEntries } from "./security-schemes.ts";
 
 /**
  * HTTP API security schemes: `x-amazon-apigateway-authtype: awsSigv4` is IAM. Authorizers (JWT,
@@ -10,13 +9,8 @@ import { OPENAPI_SCHEME_TYPES, securitySchemesOf } from "./security-schemes.ts";
  * warning, rather than left open; a scheme type OpenAPI does not define is refused.
  */
 export function readHttpSchemes(doc: OpenApiDocument, warnings: string[]): Map<string, boolean> {
-  const schemes = securitySchemesOf(doc);
   const iam = new Map<string, boolean>();
-  if (schemes === undefined) return iam;
-  if (!isObject(schemes)) throw importError("Invalid OpenAPI input: security schemes must be an object");
-  for (const [name, value] of Object.entries(schemes)) {
-    const raw = deref(doc.root, value);
-    if (!isObject(raw)) throw importError(`Invalid OpenAPI input: securitySchemes.${name} must be an object`);
+  for (const [name, raw] of securitySchemeEntries(doc)) {
     const authType = raw["x-amazon-apigateway-authtype"];
     if (typeof authType === "string" && authType.toLowerCase() === "awssigv4") {
       iam.set(name, true);

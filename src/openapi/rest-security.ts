@@ -5,8 +5,7 @@ import { patternProblem } from "../regex/java-pattern.ts";
 import { readAuthExtension } from "./auth-extension.ts";
 import { importError } from "./errors.ts";
 import { isObject, type OpenApiDocument } from "./parse-document.ts";
-import { deref } from "./resolve-refs.ts";
-import { OPENAPI_SCHEME_TYPES, securitySchemesOf } from "./security-schemes.ts";
+import { OPENAPI_SCHEME_TYPES, securitySchemeEntries } from "./security-schemes.ts";
 
 /** How an OpenAPI security scheme secures a method in API Gateway terms. */
 export type SchemeEffect =
@@ -76,13 +75,8 @@ export function readSecuritySchemes(
   def: RestApiDefinition,
   warnings: string[],
 ): Map<string, SchemeEffect> {
-  const schemes = securitySchemesOf(doc);
   const effects = new Map<string, SchemeEffect>();
-  if (schemes === undefined) return effects;
-  if (!isObject(schemes)) throw importError("Invalid OpenAPI input: security schemes must be an object");
-  for (const [name, value] of Object.entries(schemes)) {
-    const raw = deref(doc.root, value);
-    if (!isObject(raw)) throw importError(`Invalid OpenAPI input: securitySchemes.${name} must be an object`);
+  for (const [name, raw] of securitySchemeEntries(doc)) {
     const authType = raw["x-amazon-apigateway-authtype"];
     if (authType !== undefined && typeof authType !== "string")
       throw importError(

@@ -8,6 +8,7 @@ import type { FunctionConfig } from "../../src/config/schema.ts";
 import { FunctionPool } from "../../src/functions/function-pool.ts";
 import { AWS_QUOTAS } from "../../src/model/aws-quotas.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
 import { rawExchange } from "../support/raw-http.ts";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
@@ -17,8 +18,7 @@ const fn = (handler: string, extra: Partial<FunctionConfig> = {}): FunctionConfi
   memorySize: 128,
   ...extra,
 });
-const arn = (name: string) =>
-  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${name}/invocations`;
+const arn = (name: string) => invocationArn(name);
 const proxy = (path: string, name: string) => `
   ${path}:
     get:

@@ -16,6 +16,7 @@ import {
 import { request } from "undici";
 import { smithySign } from "../auth/sigv4-helpers.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
 import { rawExchange } from "../support/raw-http.ts";
 
 /**
@@ -26,8 +27,7 @@ import { rawExchange } from "../support/raw-http.ts";
 
 const ACCOUNT = "000000000000";
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
-const fn = (name: string) =>
-  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}/invocations`;
+const fn = (name: string) => invocationArn(name, "us-east-1", ACCOUNT);
 
 /** A backend that records every request line it receives. */
 interface RecordingBackend {

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type Echo, type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
-const arn = (name: string) =>
-  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${name}/invocations`;
+const arn = (name: string) => invocationArn(name);
 
 let backend: EchoBackend;
 let gw: TestGateway;

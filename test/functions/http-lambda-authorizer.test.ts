@@ -11,10 +11,10 @@ import {
   ResetAuthorizersCacheCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
-const lambdaUri = (name: string) =>
-  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${name}/invocations`;
+const lambdaUri = (name: string) => invocationArn(name);
 
 let gw: TestGateway;
 let apiId: string;

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
-const arn = (name: string) =>
-  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${name}/invocations`;
+const arn = (name: string) => invocationArn(name);
 
 const API = `
 openapi: 3.0.1

@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { pino } from "pino";
 import type { FunctionConfig } from "../../src/config/schema.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
 const fn = (handler: string, extra: Partial<FunctionConfig> = {}): FunctionConfig => ({
@@ -11,8 +12,7 @@ const fn = (handler: string, extra: Partial<FunctionConfig> = {}): FunctionConfi
   timeout: 1,
   ...extra,
 });
-const arn = (name: string) =>
-  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${name}/invocations`;
+const arn = (name: string) => invocationArn(name);
 const route = (path: string, name: string, method = "get") => `
   ${path}:
     ${method}:

@@ -5,6 +5,7 @@ import { after, before, test } from "node:test";
 import { sha256Hex } from "../../src/auth/sigv4/canonical-request.ts";
 import { verifySigV4 } from "../../src/auth/sigv4/verify-request.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
 
 /**
  * A stand-in for AWS Lambda's Invoke API on loopback (what an emulator offers): it checks the SigV4
@@ -51,8 +52,7 @@ before(() => {
 
 let gw: TestGateway;
 let id: string;
-const arn = (name: string) =>
-  `arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:000000000000:function:${name}/invocations`;
+const arn = (name: string) => invocationArn(name, "eu-west-1");
 before(async () => {
   await new Promise<void>((ok) => lambda.listen(0, "127.0.0.1", () => ok()));
   lambdaUrl = `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`;

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Echo, type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
 
 /**
  * `$context.requestOverride` / `$context.responseOverride` set in mapping templates, applied by the
@@ -12,8 +13,7 @@ import { startTestGateway, type TestGateway } from "../support/gateway.ts";
  */
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
-const arn = (name: string) =>
-  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${name}/invocations`;
+const arn = (name: string) => invocationArn(name);
 
 const api = (backend: string) => `
 openapi: 3.0.1

@@ -19,6 +19,7 @@ import {
 } from "@aws-sdk/client-apigatewayv2";
 import { Redis } from "ioredis";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
 import { today as todayUtc } from "../support/quota-clock.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
 import { eventually, mockIntegration } from "../support/snippets.ts";
@@ -27,8 +28,7 @@ import { keyWithQuota } from "../support/usage-plans.ts";
 const mock = mockIntegration;
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
-const fnArn = (name: string) =>
-  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:${name}/invocations`;
+const fnArn = (name: string) => invocationArn(name);
 const functions = {
   threadAuthorizer: { handler: join(FIXTURES, "handlers.threadAuthorizer") },
   echo: { handler: join(FIXTURES, "handlers.echo") },
