@@ -88,6 +88,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   const integrations = {
     upstreams,
     functions,
+    log,
     accountId: settings.accountId,
     region: settings.region,
     networks: new Networks(settings.networks),

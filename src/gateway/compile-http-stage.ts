@@ -10,7 +10,7 @@ import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../model/http-api.ts";
 import { stageLabels } from "../observe/metrics.ts";
 import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
-import { configurationError, lambdaTarget } from "./compile-integration.ts";
+import { configurationError, lambdaTarget, loggedWhenUnservable } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps, IntegrationHandler } from "./compiled.ts";
 import { HTTP_API_RESPONSES } from "./gateway-responses.ts";
 import { compileAccessCheck } from "./resource-policy.ts";
@@ -35,6 +35,10 @@ function compileHttpIntegrationOrThrow(
   variables: Readonly<Record<string, string>>,
 ): IntegrationHandler {
   if (integration === undefined) return configurationError("Route has no integration target");
+  if (integration.integrationSubtype !== undefined)
+    return configurationError(
+      `integrationSubtype ${integration.integrationSubtype} is an AWS service integration, which Portico does not call`,
+    );
   if (integration.integrationType === "AWS_PROXY") {
     // The function name or alias may be a stage variable, as in REST APIs.
     const target = lambdaTarget(integration.integrationUri, variables, deps);
@@ -121,10 +125,13 @@ export function compileHttpStage(
     const integrationId = route.target?.startsWith("integrations/")
       ? route.target.slice("integrations/".length)
       : undefined;
-    const invoke = compileHttpIntegration(
-      integrationId === undefined ? undefined : integrations[integrationId],
+    const invoke = loggedWhenUnservable(
+      compileHttpIntegration(
+        integrationId === undefined ? undefined : integrations[integrationId],
+        deps,
+        stage.stageVariables ?? {},
+      ),
       deps,
-      stage.stageVariables ?? {},
     );
     if (route.routeKey === "$default") {
       defaultRoute = {

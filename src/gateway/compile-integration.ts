@@ -23,6 +23,30 @@ export function configurationError(reason: string): IntegrationHandler {
 }
 
 /**
+ * The handler as it is, or — for one that cannot serve — one that first logs why: the client gets
+ * AWS's plain 500, and the operator a line naming the method and the reason, never a silent 500.
+ */
+export function loggedWhenUnservable(handler: IntegrationHandler, deps: IntegrationDeps): IntegrationHandler {
+  const reason = (handler as { reason?: string }).reason;
+  const log = deps.log;
+  if (reason === undefined || log === undefined) return handler;
+  const logged: IntegrationHandler = (ctx) => {
+    log.warn(
+      {
+        requestId: ctx.requestId,
+        apiId: ctx.stage.apiId,
+        stage: ctx.stage.stageName,
+        route: `${ctx.route.httpMethod} ${ctx.route.resourcePath}`,
+        reason,
+      },
+      "method cannot be served: answered 500",
+    );
+    return handler(ctx);
+  };
+  return Object.assign(logged, { reason });
+}
+
+/**
  * The function a Lambda integration's URI names once the stage's variables are in it
  * (`function:${stageVariables.fn}`, `function:name:${stageVariables.alias}`). A qualifier (alias or
  * version) names the same configured function: Portico runs one version of each. An error reason

@@ -11,7 +11,7 @@ import {
   restMethodCache,
   routeBuckets,
 } from "../traffic/route-traffic.ts";
-import { compileRestIntegration } from "./compile-integration.ts";
+import { compileRestIntegration, loggedWhenUnservable } from "./compile-integration.ts";
 import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
 import { customizeResponses } from "./custom-responses.ts";
 import { REST_RESPONSES } from "./gateway-responses.ts";
@@ -114,7 +114,10 @@ function compileRelease(
         resourcePath: resource.path,
         resourceId: resource.id,
         httpMethod: method.httpMethod,
-        invoke: compileRestIntegration(method.methodIntegration, deps, binary, variables),
+        invoke: loggedWhenUnservable(
+          compileRestIntegration(method.methodIntegration, deps, binary, variables),
+          deps,
+        ),
         authorizationType: method.authorizationType,
         apiKeyRequired: method.apiKeyRequired,
         authorizer: authorizerFor(method),

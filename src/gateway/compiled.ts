@@ -6,6 +6,7 @@ import type { AuthorizerCheck } from "../auth/lambda-authorizer.ts";
 import type { Networks } from "../auth/policy/networks.ts";
 import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
+import type { Logger } from "../observe/logger.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import type { RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
@@ -33,6 +34,8 @@ export interface IntegrationDeps {
   readonly accountBucket?: Bucket;
   /** Traffic counters (cache hits and misses, refusals). */
   readonly metrics?: Metrics;
+  /** Where a method that cannot be served says why, each time it is called. */
+  readonly log?: Logger;
 }
 
 /**

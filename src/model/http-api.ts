@@ -6,6 +6,8 @@
 export interface HttpIntegration {
   integrationId: string;
   integrationType: "HTTP_PROXY" | "AWS_PROXY" | "MOCK" | "HTTP" | "AWS";
+  /** An AWS service integration (`SQS-SendMessage`, …): kept as written, not served by Portico. */
+  integrationSubtype?: string;
   integrationUri?: string;
   integrationMethod?: string;
   payloadFormatVersion: "1.0" | "2.0";

@@ -36,6 +36,7 @@ export function exportHttpApi(
         payloadFormatVersion: integration.payloadFormatVersion,
         type: integration.integrationType.toLowerCase(),
       };
+      if (integration.integrationSubtype) x.integrationSubtype = integration.integrationSubtype;
       if (integration.integrationMethod) x.httpMethod = integration.integrationMethod;
       if (integration.integrationUri) x.uri = integration.integrationUri;
       if (integration.connectionType) x.connectionType = integration.connectionType;

@@ -22,8 +22,16 @@ export interface HttpImportOptions {
   now?: number;
 }
 
-function integrationFor(doc: OpenApiDocument, x: unknown, where: string, id: string): HttpIntegration {
+function integrationFor(
+  doc: OpenApiDocument,
+  x: unknown,
+  where: string,
+  id: string,
+  warnings: string[],
+): HttpIntegration {
   const raw = deref(doc.root, x);
+  if (isObject(raw) && raw.integrationSubtype !== undefined)
+    return serviceIntegration(raw, where, id, warnings);
   const i = readIntegration(raw, where, 30_000);
   const payload =
     isObject(raw) && raw.payloadFormatVersion !== undefined ? String(raw.payloadFormatVersion) : "1.0";
@@ -55,6 +63,42 @@ function integrationFor(doc: OpenApiDocument, x: unknown, where: string, id: str
   } catch (err) {
     if (!(err instanceof ParameterMappingError || err instanceof JsonPathError)) throw err;
     throw importError(`Invalid OpenAPI input: ${where}: ${err.message}`);
+  }
+  return out;
+}
+
+/**
+ * An AWS service integration (`integrationSubtype`: SQS, EventBridge, Kinesis, Step Functions, AppConfig):
+ * AWS calls the service itself, which Portico cannot. The route is created as written — so an export
+ * gives it back — and answers 500 with a log line naming it; the import says so in a warning.
+ */
+function serviceIntegration(
+  raw: Record<string, unknown>,
+  where: string,
+  id: string,
+  warnings: string[],
+): HttpIntegration {
+  const subtype = String(raw.integrationSubtype);
+  if (String(raw.type ?? "").toUpperCase() !== "AWS_PROXY")
+    throw importError(`Invalid OpenAPI input: ${where}: integrationSubtype requires type aws_proxy`);
+  const timeout = raw.timeoutInMillis === undefined ? 30_000 : Number(raw.timeoutInMillis);
+  if (!Number.isInteger(timeout) || timeout < 50 || timeout > 30_000)
+    throw importError(`Invalid OpenAPI input: ${where}: Timeout should be between 50 ms and 30000 ms`);
+  warnings.push(
+    `${where}: integrationSubtype ${subtype} is an AWS service integration, which Portico does not call; the route answers 500 Internal Server Error`,
+  );
+  const out: HttpIntegration = {
+    integrationId: id,
+    integrationType: "AWS_PROXY",
+    integrationSubtype: subtype,
+    payloadFormatVersion: "1.0",
+    timeoutInMillis: timeout,
+  };
+  // The service's parameters (QueueUrl, MessageBody, …) are kept as written; they are not mappings.
+  // CloudFormation intrinsics (Ref, Fn::GetAtt) in them cannot be resolved here and are dropped.
+  if (isObject(raw.requestParameters)) {
+    const kept = Object.entries(raw.requestParameters).filter(([, v]) => typeof v === "string");
+    if (kept.length > 0) out.requestParameters = Object.fromEntries(kept) as Record<string, string>;
   }
   return out;
 }
@@ -133,6 +177,7 @@ export function importHttpApi(
           x,
           `${where}.x-amazon-apigateway-integration`,
           integrationId,
+          warnings,
         );
         route.target = `integrations/${integrationId}`;
       } else {

@@ -232,6 +232,11 @@ export function importRestApi(
       if (x !== undefined) {
         const at = `${where}.x-amazon-apigateway-integration`;
         method.methodIntegration = readIntegration(deref(doc.root, x), at);
+        const { type, uri } = method.methodIntegration;
+        if ((type === "AWS" || type === "AWS_PROXY") && uri !== undefined && !/:lambda:path\//.test(uri))
+          warnings.push(
+            `${where}: ${uri} is an AWS service integration, which Portico does not call; the method answers 500 Internal server error`,
+          );
         try {
           // The data plane's own compiler: a mapping it would refuse at deploy is refused now.
           compileRequestParameters(method.methodIntegration.requestParameters);
