@@ -117,7 +117,7 @@ export class RemoteFunction {
         done(outcome);
         return;
       }
-      const response = proxyResponse(facts.route.format, outcome.result);
+      const response = proxyResponse(facts.route, outcome.result);
       done(response === undefined ? MALFORMED_PROXY_RESPONSE : { ok: true, response });
     });
   }

@@ -177,7 +177,7 @@ function answer(item: Item, result: InvocationResult): [string, string | WireRes
     if (typeof json !== "string") return failure(json);
     plain = JSON.parse(json);
   } else if (resultTooLarge(plain)) return failure(RESPONSE_TOO_LARGE);
-  const response = proxyResponse(route.format, plain);
+  const response = proxyResponse(route, plain);
   return response === undefined ? failure(MALFORMED_PROXY_RESPONSE) : [RESULT_OK, responseToWire(response)];
 }
 

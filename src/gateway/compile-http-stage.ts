@@ -52,6 +52,7 @@ function compileHttpIntegrationOrThrow(
       timeoutMs: integration.timeoutInMillis,
       accountId: deps.accountId,
       isBinary: httpApiIsBinary,
+      binaryResult: () => true,
     });
   }
   if (integration.integrationType !== "HTTP_PROXY" || integration.integrationUri === undefined) {

@@ -4,7 +4,7 @@ import { plainHttpIntegration } from "../integrations/http-plain.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";
 import { compileResponseSelector } from "../integrations/integration-responses.ts";
 import { lambdaAwsIntegration } from "../integrations/lambda-aws.ts";
-import { binaryMatcher, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
+import { acceptMatcher, binaryMatcher, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
 import { mockIntegration } from "../integrations/mock.ts";
 import { compileRequestParameters } from "../integrations/request-parameters.ts";
 import { restrictedHeaderMapping } from "../integrations/restricted-headers.ts";
@@ -147,6 +147,7 @@ export function compileRestIntegration(
           timeoutMs: integration.timeoutInMillis ?? 29_000,
           accountId: deps.accountId,
           isBinary: binaryMatcher(binaryMediaTypes),
+          binaryResult: acceptMatcher(binaryMediaTypes),
         });
       }
       default:

@@ -19,17 +19,38 @@ export interface LambdaProxyOptions {
   readonly accountId: string;
   /** Whether a request content type is sent base64-encoded (REST: binaryMediaTypes; HTTP APIs: non-text). */
   readonly isBinary: (contentType: string | undefined) => boolean;
+  /**
+   * Whether an `isBase64Encoded` result is decoded, given the request's Accept header (REST: its
+   * first media type is a binary media type; HTTP APIs: always).
+   */
+  readonly binaryResult: (accept: string | undefined) => boolean;
 }
 
-/** REST APIs' binary media types: exact types or wildcards (`image/*`, `*\/*`). */
+/**
+ * REST APIs' binary media types: exact types, `type/*` or `*\/*` (everything). A type wildcard
+ * before a concrete subtype (`*\/test`) matches nothing, not even itself, and a wildcard in what is
+ * matched (`image/*`) does not match a concrete entry (recorded).
+ */
 export function binaryMatcher(types: readonly string[]): (contentType: string | undefined) => boolean {
-  if (types.length === 0) return () => false;
-  const exact = new Set(types.map((t) => t.toLowerCase()));
-  const prefixes = types.filter((t) => t.endsWith("/*")).map((t) => t.slice(0, -1).toLowerCase());
+  const lower = types.map((t) => t.trim().toLowerCase()).filter((t) => !t.startsWith("*/") || t === "*/*");
+  if (lower.length === 0) return () => false;
+  if (lower.includes("*/*")) return () => true;
+  const exact = new Set(lower);
+  const prefixes = lower.filter((t) => t.endsWith("/*")).map((t) => t.slice(0, -1));
   return (contentType) => {
     const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-    return exact.has(type) || exact.has("*/*") || prefixes.some((p) => type.startsWith(p));
+    return exact.has(type) || prefixes.some((p) => type.startsWith(p));
   };
+}
+
+/**
+ * Whether a REST response is binary: AWS looks at the first media type of the request's Accept header
+ * only, not at the response's Content-Type (recorded). A request without one matches only `*\/*`,
+ * the entry the docs give for clients whose Accept header cannot be controlled.
+ */
+export function acceptMatcher(types: readonly string[]): (accept: string | undefined) => boolean {
+  const matches = binaryMatcher(types);
+  return (accept) => matches((accept ?? "").split(",")[0]!);
 }
 
 /** HTTP APIs base64-encode every body that is not text. */
@@ -79,7 +100,7 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
     new Promise((resolve, reject) => {
       pool.invokeProxy(eventFacts(ctx, routeOf(ctx), payload), options.timeoutMs, (outcome) => {
         try {
-          answer(ctx, outcome);
+          answer(ctx, outcome, options.binaryResult);
           resolve();
         } catch (err) {
           reject(err);
@@ -114,7 +135,11 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
 }
 
 /** The function's response, or the gateway response for a timeout or a failure. */
-function answer(ctx: RequestContext, outcome: ProxyOutcome): void {
+function answer(
+  ctx: RequestContext,
+  outcome: ProxyOutcome,
+  binaryResult: LambdaProxyOptions["binaryResult"],
+): void {
   const { res } = ctx;
   const apiType = ctx.stage.apiType;
   if (outcome === "timeout") {
@@ -126,7 +151,10 @@ function answer(ctx: RequestContext, outcome: ProxyOutcome): void {
     return;
   }
   const { response } = outcome;
-  const body = responseBytes(response);
+  const body = responseBytes(
+    response,
+    response.isBase64Encoded && binaryResult(firstHeader(ctx.req.rawHeaders, "accept")),
+  );
   const headers = idHeaders(apiType, ctx);
   if (apiType === "REST") headers.push("X-Amzn-Trace-Id", newTraceId(ctx.startMs));
   let typed = false;

@@ -5,12 +5,17 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { responseFromWire, responseToWire } from "../../src/functions/proxy-wire.ts";
 import { resultTooLarge, textTooLarge } from "../../src/functions/response-limit.ts";
-import { type ProxyResponse, proxyResponse, responseBytes } from "../../src/integrations/lambda-response.ts";
+import {
+  type ProxyResponse,
+  proxyResponse,
+  type ResultRules,
+  responseBytes,
+} from "../../src/integrations/lambda-response.ts";
 import { AWS_QUOTAS } from "../../src/model/aws-quotas.ts";
 import { fuzzParameters } from "../support/fuzz.ts";
 
 /**
- * The Lambda proxy result reader (proxyResponse, for payloads 1.0 and 2.0) takes whatever a handler
+ * The Lambda proxy result reader (proxyResponse, for REST and HTTP API payloads 1.0 and 2.0) takes whatever a handler
  * returned, as JSON. Whatever that is, it must not throw, and must give either undefined (the 502 of
  * a malformed result) or a response Node writes as it is: a final status, headers Node's own checks
  * accept, a body.
@@ -119,7 +124,7 @@ const result = fc
 /** Writes the response's head as the AWS_PROXY integration does, on a response with no socket. */
 function writeHead(response: ProxyResponse): void {
   const res = new ServerResponse(new IncomingMessage(new Socket()));
-  const bytes = responseBytes(response);
+  const bytes = responseBytes(response, true);
   res.writeHead(response.statusCode, [
     ...response.headers,
     "Content-Type",
@@ -147,12 +152,25 @@ function assertWritable(response: ProxyResponse): void {
   writeHead(response);
 }
 
-for (const format of ["1.0", "2.0"] as const) {
-  test(`payload ${format}: any result is a writable response or the malformed-result 502, never a throw`, () => {
+const REST_KEYS = ["statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"];
+
+const RULES: readonly ResultRules[] = [
+  { apiType: "REST", format: "1.0" },
+  { apiType: "HTTP", format: "1.0" },
+  { apiType: "HTTP", format: "2.0" },
+];
+
+for (const rules of RULES) {
+  test(`${rules.apiType} payload ${rules.format}: any result is a writable response or the malformed-result 502, never a throw`, () => {
     fc.assert(
       fc.property(result, (value) => {
-        const response = proxyResponse(format, value);
+        const response = proxyResponse(rules, value);
         if (response === undefined) return;
+        if (rules.apiType === "REST") {
+          // A REST result AWS accepts is an object with only AWS's keys.
+          assert.ok(value !== null && typeof value === "object" && !Array.isArray(value));
+          for (const key of Object.keys(value)) assert.ok(REST_KEYS.includes(key), `key ${key}`);
+        }
         assertWritable(response);
         // What a worker sends for it is what the gateway accepts back, unless it is over Lambda's limit.
         const back = responseFromWire(responseToWire(response));
