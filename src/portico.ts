@@ -84,6 +84,8 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   });
   const dataPlane = new DataPlane(log, {
     trustedProxies: new TrustedProxies(settings.trustedProxies, settings.vpceHeader),
+    limits: settings.listenerLimits,
+    overload: settings.overload,
   });
   const integrations = {
     upstreams,
@@ -118,7 +120,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       createAdminRouter(control),
       sigv4Authenticator({ credentials, region: settings.region }),
       log,
-      { bodyBudgetBytes: settings.adminBodyBudgetBytes },
+      { bodyBudgetBytes: settings.adminBodyBudgetBytes, limits: settings.listenerLimits },
     );
     const adminPort = await admin.listen(settings.adminPort, settings.adminHost);
     const adminServer = admin;

@@ -1,7 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ControlError } from "../control/errors.ts";
 import { newRequestId } from "../gateway/request-ids.ts";
+import { drain, hardenedServer } from "../listen/hardened-server.ts";
+import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { AdminResponse, AdminRouter } from "./admin-router.ts";
 import { BodyBudget, BodyReservation, readBody } from "./body-budget.ts";
@@ -18,6 +20,8 @@ const PUBLIC_PATHS = new Set(["/health"]);
 export interface AdminServerOptions {
   /** Bytes of request bodies held at once (default {@link DEFAULT_ADMIN_BODY_BUDGET}). */
   bodyBudgetBytes?: number;
+  /** Timeouts and connection cap, shared with the data plane's listener. */
+  limits?: ListenerLimits;
 }
 
 export class AdminServer {
@@ -26,6 +30,7 @@ export class AdminServer {
   private readonly authenticate: AdminAuthenticator;
   private readonly log: Logger;
   private readonly budget: BodyBudget;
+  private readonly limits: ListenerLimits;
 
   constructor(
     router: AdminRouter,
@@ -37,6 +42,7 @@ export class AdminServer {
     this.authenticate = authenticate;
     this.log = log;
     this.budget = new BodyBudget(options.bodyBudgetBytes ?? DEFAULT_ADMIN_BODY_BUDGET);
+    this.limits = options.limits ?? DEFAULT_LISTENER_LIMITS;
   }
 
   async listen(port: number, host: string): Promise<number> {
@@ -48,7 +54,7 @@ export class AdminServer {
         else res.destroy();
       });
     };
-    const server = createServer((req, res) => serve(req, res, false));
+    const server = hardenedServer("admin", this.limits, this.log, (req, res) => serve(req, res, false));
     // "100 Continue" only once the headers passed: a refused upload is never invited.
     server.on("checkContinue", (req, res) => serve(req, res, true));
     await new Promise<void>((ok, fail) => {
@@ -63,10 +69,7 @@ export class AdminServer {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
-    const closed = new Promise<void>((ok) => server.close(() => ok()));
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 5_000).unref();
-    await closed;
+    await drain(server, this.limits.drainTimeoutMs);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {

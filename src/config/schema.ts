@@ -38,6 +38,50 @@ export const CONFIG_SCHEMA = {
           description:
             "Bytes of admin request bodies held at once, across requests (default 64 MiB); beyond it: 429.",
         },
+        headersTimeoutMs: {
+          type: "integer",
+          minimum: 1,
+          description:
+            "A request's headers must arrive within this many ms of its first byte (default 10000); else 408.",
+        },
+        requestTimeoutMs: {
+          type: "integer",
+          minimum: 1,
+          description:
+            "A whole request, body included, must arrive within this many ms (default 60000); else 408.",
+        },
+        keepAliveTimeoutMs: {
+          type: "integer",
+          minimum: 1,
+          description: "An idle keep-alive connection is closed after this many ms (default 65000).",
+        },
+        maxConnections: {
+          type: "integer",
+          minimum: 1,
+          description:
+            "Connections held at once per listener (default 10000); beyond it new ones are closed.",
+        },
+        drainTimeoutMs: {
+          type: "integer",
+          minimum: 0,
+          description: "On SIGTERM/SIGINT, in-flight requests may finish for this many ms (default 25000).",
+        },
+        maxInFlight: {
+          type: "integer",
+          minimum: 1,
+          description: "Data-plane requests served at once on this node (default 10000); beyond it: 503.",
+        },
+        maxPendingPerConnection: {
+          type: "integer",
+          minimum: 1,
+          description: "Pipelined requests one connection may have waiting (default 32); beyond it: 429.",
+        },
+        memoryWatermarkBytes: {
+          type: "integer",
+          minimum: 1,
+          description:
+            "JS heap plus Buffers above which new data-plane requests get 503 (default 90% of the heap limit).",
+        },
       },
     },
     dataDir: { type: "string", description: "Directory of the durable state store; relative to this file." },
@@ -219,6 +263,14 @@ export interface PorticoConfig {
     adminPort?: number;
     adminHost?: string;
     adminBodyBudgetBytes?: number;
+    headersTimeoutMs?: number;
+    requestTimeoutMs?: number;
+    keepAliveTimeoutMs?: number;
+    maxConnections?: number;
+    drainTimeoutMs?: number;
+    maxInFlight?: number;
+    maxPendingPerConnection?: number;
+    memoryWatermarkBytes?: number;
   };
   dataDir?: string;
   redis?: string;

@@ -1,4 +1,6 @@
 import type { DeclaredApi } from "../control/declared-apis.ts";
+import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
+import { defaultOverloadLimits, type OverloadLimits } from "../listen/overload.ts";
 import { ConfigError } from "./config-error.ts";
 import type { LoadedConfig } from "./load-config.ts";
 import type { CredentialConfig, FunctionConfig } from "./schema.ts";
@@ -11,6 +13,10 @@ export interface Settings {
   adminHost: string;
   /** Bytes of admin request bodies held at once (default 64 MiB); beyond it: 429. */
   adminBodyBudgetBytes?: number;
+  /** Timeouts and the connection cap of both listeners (defaults: DEFAULT_LISTENER_LIMITS). */
+  listenerLimits?: ListenerLimits;
+  /** Where the data plane starts shedding (defaults: defaultOverloadLimits()). */
+  overload?: OverloadLimits;
   dataDir?: string;
   redis?: string;
   region: string;
@@ -48,6 +54,28 @@ function port(value: string | number | undefined, source: string, problems: stri
   return n;
 }
 
+const LIMIT_KEYS = [
+  "headersTimeoutMs",
+  "requestTimeoutMs",
+  "keepAliveTimeoutMs",
+  "maxConnections",
+  "drainTimeoutMs",
+] as const satisfies readonly (keyof ListenerLimits)[];
+const OVERLOAD_KEYS = [
+  "maxInFlight",
+  "maxPendingPerConnection",
+  "memoryWatermarkBytes",
+] as const satisfies readonly (keyof OverloadLimits)[];
+
+function pickKeys<K extends string>(
+  from: Partial<Record<string, unknown>> | undefined,
+  keys: readonly K[],
+): Partial<Record<K, number>> {
+  const picked: Partial<Record<K, number>> = {};
+  for (const key of keys) if (typeof from?.[key] === "number") picked[key] = from[key] as number;
+  return picked;
+}
+
 export function resolveSettings({ flags, env, config }: SettingsInput): Settings {
   const problems: string[] = [];
   const pick = (flag: string, variable: string) => flags[flag] ?? env[variable];
@@ -62,6 +90,8 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     adminPort: portOf("admin-port", "PORTICO_ADMIN_PORT", config?.listen?.adminPort, 8081),
     adminHost: pick("admin-host", "PORTICO_ADMIN_HOST") ?? config?.listen?.adminHost ?? "127.0.0.1",
     adminBodyBudgetBytes: config?.listen?.adminBodyBudgetBytes,
+    listenerLimits: { ...DEFAULT_LISTENER_LIMITS, ...pickKeys(config?.listen, LIMIT_KEYS) },
+    overload: { ...defaultOverloadLimits(), ...pickKeys(config?.listen, OVERLOAD_KEYS) },
     dataDir: pick("data-dir", "PORTICO_DATA_DIR") ?? config?.dataDir,
     redis: pick("redis", "PORTICO_REDIS") ?? config?.redis,
     region: pick("region", "PORTICO_REGION") ?? config?.region ?? "us-east-1",
@@ -84,6 +114,12 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
   settings.credentials = config?.credentials ?? [
     { accessKeyId: "test", secretAccessKey: "test", principal: `arn:aws:iam::${settings.accountId}:root` },
   ];
+  const limits = settings.listenerLimits!;
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    problems.push(
+      `listen.headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed listen.requestTimeoutMs (${limits.requestTimeoutMs})`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
 }

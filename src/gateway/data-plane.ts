@@ -1,6 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gatewayResponseFor } from "../integrations/backend-errors.ts";
 import { MAX_PAYLOAD_BYTES } from "../integrations/request-body.ts";
+import { drain, hardenedServer } from "../listen/hardened-server.ts";
+import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
+import { defaultOverloadLimits, OverloadGuard, type OverloadLimits } from "../listen/overload.ts";
 import type { Logger } from "../observe/logger.ts";
 import { serveWithCache } from "./cache-gate.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./compiled.ts";
@@ -8,6 +12,7 @@ import { addEdgeHeaders } from "./edge-headers.ts";
 import { HTTP_API_RESPONSES, REST_RESPONSES } from "./gateway-responses.ts";
 import { guardRequest } from "./guard.ts";
 import { firstHeader } from "./raw-headers.ts";
+import { refuseHead, refuseUrlForStage } from "./request-head.ts";
 import { newExtendedRequestId, newRequestId } from "./request-ids.ts";
 import { validateRequest } from "./request-validation.ts";
 import { resolve } from "./resolve.ts";
@@ -16,8 +21,26 @@ import { sendGatewayResponse } from "./send.ts";
 import { admitTraffic } from "./traffic-gate.ts";
 import { plainAddress, type TrustedProxies } from "./trusted-proxies.ts";
 
-/** How often a closing listener looks for connections that have finished their last request. */
-const DRAIN_POLL_MS = 20;
+/** Answers of a node too full to take the request: another node (or a retry) should. */
+const NODE_FULL = {
+  statusCode: 503,
+  errorType: "ServiceUnavailableException",
+  body: '{"message":"Service Unavailable"}',
+  headers: ["Retry-After", "1"],
+} as const;
+const CONNECTION_FULL = {
+  statusCode: 429,
+  errorType: "TooManyRequestsException",
+  body: '{"message":"Too Many Requests"}',
+  headers: ["Retry-After", "1"],
+} as const;
+
+export interface DataPlaneOptions {
+  exposeTrace?: boolean;
+  trustedProxies?: TrustedProxies;
+  limits?: ListenerLimits;
+  overload?: OverloadLimits;
+}
 
 /**
  * The data-plane listener: resolve → route → integration. Holds the current routing table by a
@@ -36,10 +59,16 @@ export class DataPlane {
   /** Proxies whose forwarding headers are believed (none by default). */
   private readonly trust: TrustedProxies | undefined;
 
-  constructor(log: Logger, options: { exposeTrace?: boolean; trustedProxies?: TrustedProxies } = {}) {
+  private readonly limits: ListenerLimits;
+  private readonly overloadLimits: OverloadLimits;
+  private overload: OverloadGuard | undefined;
+
+  constructor(log: Logger, options: DataPlaneOptions = {}) {
     this.log = log;
     this.exposeTrace = options.exposeTrace === true;
     this.trust = options.trustedProxies?.empty === false ? options.trustedProxies : undefined;
+    this.limits = options.limits ?? DEFAULT_LISTENER_LIMITS;
+    this.overloadLimits = options.overload ?? defaultOverloadLimits();
   }
 
   get routingTable(): RoutingTable {
@@ -55,56 +84,52 @@ export class DataPlane {
   }
 
   async listen(port: number, host: string): Promise<number> {
-    const server = createServer(
-      { keepAliveTimeout: 65_000, requestTimeout: 0, maxHeaderSize: 16 * 1024 },
-      (req, res) => this.handle(req, res),
-    );
-    server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-      // Answers the HTTP parser's refusals itself; header overflow is 431 as HTTP says.
-      const status =
-        err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
-      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-      else socket.destroy(err);
+    const overload = new OverloadGuard(this.overloadLimits);
+    const server = hardenedServer("data plane", this.limits, this.log, (req, res) => {
+      const shed = overload.admit(req.socket);
+      if (shed !== undefined) {
+        this.shed(req, res, shed === "node-full" ? NODE_FULL : CONNECTION_FULL);
+        return;
+      }
+      const socket = req.socket;
+      res.once("close", () => overload.done(socket));
+      this.handle(req, res);
     });
     await new Promise<void>((ok, fail) => {
       server.once("error", fail);
       server.listen(port, host, () => ok());
     });
     this.server = server;
+    this.overload = overload;
     const bound = (server.address() as AddressInfo).port;
     this.listener = { protocol: "http", port: bound };
     return bound;
   }
 
-  /**
-   * Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes every socket.
-   * Connections are closed as they fall idle, polled rather than tracked per request, so that
-   * serving a request costs no listener.
-   */
-  async close(graceMs = 30_000): Promise<void> {
+  /** Stops accepting, lets in-flight requests finish (up to the drain timeout), then closes every socket. */
+  async close(graceMs = this.limits.drainTimeoutMs): Promise<void> {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
-    let done = false;
-    const closed = new Promise<void>((ok) =>
-      server.close(() => {
-        done = true;
-        ok();
-      }),
-    );
-    const deadline = Date.now() + graceMs;
-    while (!done && Date.now() < deadline) {
-      server.closeIdleConnections();
-      await Promise.race([closed, new Promise<void>((ok) => setTimeout(ok, DRAIN_POLL_MS).unref())]);
-    }
-    server.closeAllConnections();
-    await closed;
+    this.overload?.close();
+    await drain(server, graceMs);
+  }
+
+  private shed(req: IncomingMessage, res: ServerResponse, answer: typeof NODE_FULL | typeof CONNECTION_FULL) {
+    const ids = { requestId: newRequestId(), extendedRequestId: newExtendedRequestId() };
+    this.log.debug({ requestId: ids.requestId, status: answer.statusCode }, "request shed: node overloaded");
+    sendGatewayResponse(res, undefined, ids, answer, req.headers["transfer-encoding"] !== undefined);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     // While closing, each answer ends its connection.
     if (this.server === undefined) res.shouldKeepAlive = false;
     const ids = { requestId: newRequestId(), extendedRequestId: newExtendedRequestId() };
+    const head = refuseHead(req);
+    if (head !== undefined) {
+      sendGatewayResponse(res, undefined, ids, head, true);
+      return;
+    }
     const raw = req.rawHeaders;
     const found = resolve(
       this.table,
@@ -120,6 +145,11 @@ export class DataPlane {
       return;
     }
     const { stage } = found;
+    const longUrl = refuseUrlForStage(req.url ?? "/", stage);
+    if (longUrl !== undefined) {
+      sendGatewayResponse(res, stage.apiType, ids, longUrl, true);
+      return;
+    }
     const declared = firstHeader(raw, "content-length");
     if (declared !== undefined && Number(declared) > MAX_PAYLOAD_BYTES) {
       sendGatewayResponse(res, stage.apiType, ids, stage.responses.REQUEST_TOO_LARGE, true);
@@ -175,8 +205,10 @@ export class DataPlane {
       res.destroy();
       return;
     }
-    this.log.error({ err, requestId: ctx.requestId }, "integration failed unexpectedly");
-    sendGatewayResponse(res, ctx.stage.apiType, ctx, ctx.stage.responses.INTEGRATION_FAILURE);
+    const type = gatewayResponseFor(err);
+    if (type === "INTEGRATION_FAILURE")
+      this.log.error({ err, requestId: ctx.requestId }, "integration failed unexpectedly");
+    sendGatewayResponse(res, ctx.stage.apiType, ctx, ctx.stage.responses[type]);
   }
 
   private async authorizeThenInvoke(ctx: RequestContext, iam: boolean): Promise<void> {

@@ -98,6 +98,9 @@ export function resolve(
   url: string,
   apiIdHeader?: string,
 ): Resolution {
+  // A fragment names a place in the answer, not part of the resource: it is never routed or forwarded.
+  const hash = url.indexOf("#");
+  if (hash !== -1) url = url.slice(0, hash);
   const q = url.indexOf("?");
   const path = withoutDotSegments(q === -1 ? url : url.slice(0, q));
   const rawQuery = q === -1 ? "" : url.slice(q + 1);

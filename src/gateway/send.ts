@@ -1,4 +1,5 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { lingerOnClose } from "../listen/lingering-close.ts";
 import type { ApiType } from "./compiled.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
 
@@ -14,7 +15,27 @@ export function idHeaders(apiType: ApiType | undefined, ids: ResponseIds): strin
     : ["x-amzn-RequestId", ids.requestId, "x-amz-apigw-id", ids.extendedRequestId];
 }
 
-/** Writes a gateway response (an answer of the gateway itself, not of a backend). */
+/** Below this, an unread body is read and discarded after the answer and the connection kept. */
+const SMALL_UNREAD_BODY = 64 * 1024;
+
+/**
+ * Whether an answer given before the request's body was read must close the connection: when the
+ * body is large or of unknown length, or was partly read already, reading the rest to keep the
+ * connection would cost more than a new connection.
+ */
+function unreadBodyCloses(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  if (req.readableDidRead) return true;
+  const length = req.headers["content-length"];
+  if (length === undefined) return req.headers["transfer-encoding"] !== undefined;
+  return Number(length) > SMALL_UNREAD_BODY;
+}
+
+/**
+ * Writes a gateway response (an answer of the gateway itself, not of a backend). An answer that
+ * closes the connection while the client is still uploading closes it lingering, so that the client
+ * reads the answer rather than a reset.
+ */
 export function sendGatewayResponse(
   res: ServerResponse,
   apiType: ApiType | undefined,
@@ -25,6 +46,11 @@ export function sendGatewayResponse(
   if (res.headersSent) {
     res.destroy();
     return;
+  }
+  const req = res.req as IncomingMessage | undefined;
+  if (req !== undefined && (closeConnection || unreadBodyCloses(req)) && !req.complete) {
+    closeConnection = true;
+    lingerOnClose(req.socket);
   }
   const headers = idHeaders(apiType, ids);
   headers.push(

@@ -8,6 +8,11 @@ export class BackendTimeoutError extends Error {
   readonly code = "BACKEND_TIMEOUT";
 }
 
+/** The backend's answer was not HTTP the gateway can relay (a status beyond 599, a broken head): an integration failure. */
+export class BadBackendResponseError extends Error {
+  readonly code = "BAD_BACKEND_RESPONSE";
+}
+
 export class PayloadTooLargeError extends Error {
   readonly code = "PAYLOAD_TOO_LARGE";
 }

@@ -1,6 +1,7 @@
 import type { Dispatcher } from "undici";
 import type { RequestContext } from "../gateway/compiled.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
+import { BadBackendResponseError } from "./backend-errors.ts";
 import { encodeQueryPair, withoutNames } from "./query-string.ts";
 import { streamingBody } from "./request-body.ts";
 import type { CompiledMapping } from "./request-parameters.ts";
@@ -123,12 +124,24 @@ export function callBackend(
   /** A body already transformed (template, content handling); otherwise the client's body is streamed. */
   body?: Buffer,
 ): Promise<Dispatcher.ResponseData> {
-  return upstreams.pool(target.origin).request({
-    method: (spec.method ?? ctx.req.method ?? "GET") as Dispatcher.HttpMethod,
-    path: target.path,
-    headers,
-    body: body ?? streamingBody(ctx.req),
-    headersTimeout: spec.timeoutMs,
-    bodyTimeout: spec.timeoutMs,
-  });
+  return upstreams
+    .pool(target.origin)
+    .request({
+      method: (spec.method ?? ctx.req.method ?? "GET") as Dispatcher.HttpMethod,
+      path: target.path,
+      headers,
+      body: body ?? streamingBody(ctx.req),
+      headersTimeout: spec.timeoutMs,
+      bodyTimeout: spec.timeoutMs,
+    })
+    .then(relayable);
+}
+
+/** HTTP's statuses end at 599; a backend that sends 999 sent no status a client could act on. */
+function relayable(response: Dispatcher.ResponseData): Dispatcher.ResponseData {
+  if (response.statusCode <= 599) return response;
+  // Destroying the body errors it; with no one reading it that error would be uncaught.
+  response.body.on("error", () => undefined);
+  response.body.destroy();
+  throw new BadBackendResponseError(`Status ${response.statusCode} is not an HTTP status`);
 }

@@ -4,15 +4,10 @@ import { Readable } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
 import type { RequestContext } from "../gateway/compiled.ts";
 import type { BackendResponse } from "./backend-call.ts";
-import { BackendTimeoutError } from "./backend-errors.ts";
+import { BackendTimeoutError, BadBackendResponseError } from "./backend-errors.ts";
 import type { HttpBackendSpec, ResolvedTarget } from "./backend-target.ts";
 import { MAX_PAYLOAD_BYTES, readBody } from "./request-body.ts";
 import type { Upstreams } from "./upstreams.ts";
-
-/** The backend's answer was not HTTP/1.1 this exchange can read: an integration failure. */
-export class BadBackendResponseError extends Error {
-  readonly code = "BAD_BACKEND_RESPONSE";
-}
 
 /** A response head larger than this is refused (Node's own default limit). */
 const MAX_HEAD_BYTES = 16 * 1024;
@@ -173,6 +168,7 @@ class ResponseReader {
       }
       at = end + HEAD_END.length;
       if (statusCode === 101) throw new BadBackendResponseError("The backend switched protocols");
+      if (statusCode > 599) throw new BadBackendResponseError(`Status ${statusCode} is not an HTTP status`);
       if (statusCode >= 200) return { statusCode, headers, bodyAt: at };
       // 1xx interim responses (100 Continue, 103 Early Hints) precede the real one.
     }

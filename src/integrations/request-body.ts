@@ -46,18 +46,41 @@ export function declaresBody(req: IncomingMessage): boolean {
 /** Reads the whole body (non-proxy integrations need it), failing past the limit. */
 const EMPTY = Buffer.alloc(0);
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   const already = buffered.get(req);
-  if (already !== undefined) return already;
-  if (!declaresBody(req)) return EMPTY;
-  const chunks: Buffer[] = [];
-  let seen = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    seen += chunk.length;
-    if (seen > MAX_PAYLOAD_BYTES) throw new PayloadTooLargeError("Request Too Long");
-    chunks.push(chunk);
-  }
-  const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-  buffered.set(req, body);
-  return body;
+  if (already !== undefined) return Promise.resolve(already);
+  if (!declaresBody(req)) return Promise.resolve(EMPTY);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let seen = 0;
+    const stop = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen <= MAX_PAYLOAD_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      // Not destroyed: the socket must stay open for the 413, while the rest is read and dropped.
+      stop();
+      req.resume();
+      reject(new PayloadTooLargeError("Request Too Long"));
+    };
+    const onEnd = () => {
+      stop();
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      buffered.set(req, body);
+      resolve(body);
+    };
+    const onError = (err: Error) => {
+      stop();
+      reject(err);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
 }

@@ -17,9 +17,14 @@ export class Upstreams {
     return pool;
   }
 
+  /**
+   * Called once the data plane has drained: whatever is still waiting on a backend then was
+   * abandoned at the drain deadline, so it is cut off rather than waited for (a graceful close would
+   * wait up to the integration timeout).
+   */
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.allSettled(pools.map((p) => p.close()));
+    await Promise.allSettled(pools.map((p) => p.destroy()));
   }
 }

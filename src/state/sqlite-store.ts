@@ -98,7 +98,11 @@ export class SqliteStore implements Store {
       version = Number((this.statements.bump.get() as { value: number }).value);
       this.db.exec("COMMIT");
     } catch (err) {
-      this.db.exec("ROLLBACK");
+      // SQLite may already have rolled back (a full disk does): a failing ROLLBACK must not hide
+      // the error that says why the write failed.
+      try {
+        this.db.exec("ROLLBACK");
+      } catch {}
       throw err;
     }
     for (const listener of this.listeners) listener(version);

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -107,6 +109,35 @@ describe("the gateway process", () => {
     const answer = await slow;
     assert.equal(answer.status, 200);
     assert.equal(await running.exited, 0);
+  });
+
+  test("SIGTERM with a request that never ends: the drain deadline (listen.drainTimeoutMs) closes it and the process exits 0", async () => {
+    // A backend that takes requests and never answers them.
+    let received = 0;
+    const hanging = createServer(() => {
+      received++;
+    });
+    await new Promise<void>((ok) => hanging.listen(0, "127.0.0.1", ok));
+    const port = (hanging.address() as AddressInfo).port;
+    writeFileSync(join(dir, "hang.yaml"), restApi(`http://127.0.0.1:${port}`).replace("/slow/800", "/never"));
+    writeFileSync(
+      join(dir, "drain.yaml"),
+      `listen: { drainTimeoutMs: 300 }\napis: [{ openapi: hang.yaml, stage: dev, id: drainapi01 }]\n`,
+    );
+    const running = await spawnPortico(["--config", join(dir, "drain.yaml")]);
+    try {
+      const stuck = get(running.port, "drainapi01", "/dev/slow").then(
+        (r) => r.status,
+        () => "closed",
+      );
+      while (received === 0) await new Promise((r) => setTimeout(r, 20));
+      running.child.kill("SIGTERM");
+      assert.equal(await running.exited, 0, running.stderr());
+      assert.equal(await stuck, "closed", "the request still open at the deadline was closed, not answered");
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+    }
   });
 
   test("a wrong secret key is refused by the admin API", async () => {

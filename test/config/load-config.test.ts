@@ -186,3 +186,30 @@ cacheEncryptionKey: short
   );
   assert.equal(defaults.trafficFailMode, "open");
 });
+
+test("listener limits and overload bounds: bad values are refused with their place; good ones reach the settings", () => {
+  const found = problems(
+    `listen: { headersTimeoutMs: 0, maxConnections: -1, drainTimeoutMs: soon, maxInFlight: 1.5 }\n`,
+  ).join("\n");
+  assert.match(found, /listen\.headersTimeoutMs/);
+  assert.match(found, /listen\.maxConnections/);
+  assert.match(found, /listen\.drainTimeoutMs/);
+  assert.match(found, /listen\.maxInFlight/);
+  const inverted = write("inverted.yaml", "listen: { headersTimeoutMs: 5000, requestTimeoutMs: 1000 }\n");
+  assert.throws(
+    () => resolveSettings({ flags: {}, env: {}, config: loadConfigFile(inverted) }),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.problems.some((p) => /headersTimeoutMs \(5000\) must not exceed/.test(p)),
+  );
+  const file = write(
+    "limits.yaml",
+    "listen: { headersTimeoutMs: 2000, maxConnections: 50, maxPendingPerConnection: 4 }\n",
+  );
+  const settings = resolveSettings({ flags: {}, env: {}, config: loadConfigFile(file) });
+  assert.equal(settings.listenerLimits?.headersTimeoutMs, 2000);
+  assert.equal(settings.listenerLimits?.maxConnections, 50);
+  assert.equal(settings.listenerLimits?.requestTimeoutMs, 60_000, "unset limits keep their defaults");
+  assert.equal(settings.overload?.maxPendingPerConnection, 4);
+  assert.equal(settings.overload?.maxInFlight, 10_000);
+});
