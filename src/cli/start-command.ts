@@ -18,7 +18,8 @@ export const startCommand: Command = {
   --region NAME     AWS region the gateway answers as (PORTICO_REGION, default us-east-1)
   --watch           reload a function's handler when its file changes (PORTICO_WATCH=1)
 
-Stops gracefully on SIGTERM or SIGINT: no new connections, in-flight requests finish, exit 0.
+Stops gracefully on SIGTERM or SIGINT: no new connections, in-flight requests finish (up to
+listen.drainTimeoutMs, default 25 s), exit 0.
 `,
   async run(args, env) {
     const running = await launch(args, env);
