@@ -117,6 +117,14 @@ describe("connections the gateway must close or answer", () => {
     assert.match(answer, /^HTTP\/1\.1 408 /);
   });
 
+  test("the admin listener has the same limits: slow headers there get 408 too", async () => {
+    const s = await open(gw.adminPort);
+    const closed = closedBy(s);
+    s.write("GET /restapis HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+    dribble(s, 50);
+    assert.match(await closed, /^HTTP\/1\.1 408 /);
+  });
+
   test("a slow body is cut off at the request timeout with 408, and nothing reaches a handler", async () => {
     const s = await open(gw.port);
     const closed = closedBy(s);
