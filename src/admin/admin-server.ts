@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ControlError } from "../control/errors.ts";
 import { newRequestId } from "../gateway/request-ids.ts";
 import { drain, hardenedServer } from "../listen/hardened-server.ts";
+import { lingerOnClose } from "../listen/lingering-close.ts";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
 import type { Logger } from "../observe/logger.ts";
 import type { AdminResponse, AdminRouter } from "./admin-router.ts";
@@ -166,6 +167,8 @@ function declaredLength(req: IncomingMessage): number {
 function refuse(req: IncomingMessage, res: ServerResponse, refusal: AdminRefusal): void {
   const pending =
     !req.complete && (declaredLength(req) > 0 || req.headers["transfer-encoding"] !== undefined);
+  // The client may still be sending: close lingering, so it reads this answer rather than a reset.
+  if (pending) lingerOnClose(req.socket);
   send(
     res,
     {

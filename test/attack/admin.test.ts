@@ -304,6 +304,25 @@ describe("admin API: bodies are read only after the signature's headers pass, wi
     await stillServes();
   });
 
+  test("a signed chunked upload past 10 MB: a 413 the client reads while it is still sending", {
+    timeout: 30_000,
+  }, async () => {
+    const headers = signedHeadersFor(gw.adminPort, "{}", "test", "test", false);
+    const chunk = Buffer.alloc(256 * 1024, 0x20);
+    const answer = await rawExchange(
+      gw.adminPort,
+      head("POST", "/restapis", { ...headers, "transfer-encoding": "chunked" }),
+      async function* () {
+        for (let i = 0; i < 200; i++)
+          yield Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
+      },
+      20_000,
+    );
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    assert.match(answer, /Request entity too large/);
+    await stillServes();
+  });
+
   test("an upload signed with an unknown key is refused (UnrecognizedClientException) before its body is read", {
     timeout: 30_000,
   }, async () => {
