@@ -31,8 +31,16 @@ export const GATEWAY_SET_HEADERS: readonly string[] = [
   "x-amzn-trace-id",
 ];
 
-/** Never passed on by a proxy: the restricted ones, `host` (replaced by the backend's), and the gateway's own. */
-const DROPPED = [...RESTRICTED_REQUEST_HEADERS, "host", ...GATEWAY_SET_HEADERS];
+/**
+ * Never passed on by a proxy: the restricted ones, `host` (replaced by the backend's), and the
+ * gateway's own. `Content-Length` is the gateway's too, but a proxy streams the body unchanged, so
+ * the client's length is the one it sends (recorded: the backend sees the same value).
+ */
+const DROPPED = [
+  ...RESTRICTED_REQUEST_HEADERS.filter((name) => name !== "content-length"),
+  "host",
+  ...GATEWAY_SET_HEADERS,
+];
 
 /**
  * What a proxy integration never passes on from the client, per API type, plus `extra` (the names
