@@ -1,4 +1,4 @@
-import type { EventFacts, EventRoute } from "../integrations/lambda-events.ts";
+import type { EventFacts, EventIdentity, EventRoute } from "../integrations/lambda-events.ts";
 import type { ProxyResponse } from "../integrations/lambda-response.ts";
 import { finalStatus, validHeaders } from "../integrations/writable-response.ts";
 import { textTooLarge } from "./response-limit.ts";
@@ -21,10 +21,12 @@ export type WireFacts = readonly [
   requestId: string,
   extendedRequestId: string,
   startMs: number,
-  rawHeaders: readonly string[],
+  headers: readonly string[],
   pathParams: readonly string[],
   /** As JSON text (or ""): only plain strings and arrays of strings cross, so nothing can fail to clone. */
   authorizer: string,
+  /** As JSON text (or ""), like the authorizer. */
+  identity: string,
   body: string | null,
   isBase64Encoded: boolean,
 ];
@@ -41,9 +43,10 @@ export function factsToWire(f: EventFacts): WireFacts {
     f.requestId,
     f.extendedRequestId,
     f.startMs,
-    f.rawHeaders,
+    f.headers,
     params,
     f.authorizer === undefined ? "" : JSON.stringify(f.authorizer),
+    f.identity === undefined ? "" : JSON.stringify(f.identity),
     f.body,
     f.isBase64Encoded,
   ];
@@ -64,11 +67,12 @@ export function factsFromWire(route: EventRoute, a: WireFacts): EventFacts {
     requestId: a[5],
     extendedRequestId: a[6],
     startMs: a[7],
-    rawHeaders: a[8],
+    headers: a[8],
     pathParams,
     authorizer: a[10] === "" ? undefined : (JSON.parse(a[10]) as Record<string, unknown>),
-    body: a[11],
-    isBase64Encoded: a[12],
+    identity: a[11] === "" ? undefined : (JSON.parse(a[11]) as EventIdentity),
+    body: a[12],
+    isBase64Encoded: a[13],
   };
 }
 

@@ -67,6 +67,17 @@ export function lambdaTarget(
 }
 
 /**
+ * Lambda's Invoke action is a POST: PutIntegration accepts another `integrationHttpMethod` for a
+ * Lambda integration, but every call then fails with 500 (recorded; AWS-BEHAVIOUR.md §12.4), the
+ * same 500 whether or not INTEGRATION_FAILURE is customised.
+ */
+function notInvokedWithPost(integration: Integration): string | undefined {
+  const method = integration.httpMethod;
+  if (method === undefined || method.toUpperCase() === "POST") return undefined;
+  return `Lambda functions are invoked with POST, not the integration's httpMethod ${method}`;
+}
+
+/**
  * Compiles a REST integration into its request handler for a stage with these variables (a
  * canary's overrides included). Problems found here become a per-method configuration error rather
  * than failing the whole deployment, as a bad method does on AWS.
@@ -122,6 +133,8 @@ export function compileRestIntegration(
         const { name } = target;
         if (name === undefined)
           return configurationError("Only Lambda function AWS integrations are supported yet");
+        const notPost = notInvokedWithPost(integration);
+        if (notPost !== undefined) return configurationError(notPost);
         return lambdaAwsIntegration({
           pool: deps.functions?.get(name),
           requestTemplates: new TemplateSet(integration.requestTemplates),
@@ -140,6 +153,8 @@ export function compileRestIntegration(
         const { name } = target;
         if (name === undefined)
           return configurationError("AWS_PROXY integrations must name a Lambda function");
+        const notPost = notInvokedWithPost(integration);
+        if (notPost !== undefined) return configurationError(notPost);
         return lambdaProxyIntegration({
           pool: deps.functions?.get(name),
           functionName: name,

@@ -162,7 +162,7 @@ export class DataPlane {
       sendGatewayResponse(res, stage.apiType, ids, stage.responses.MISSING_AUTHENTICATION_TOKEN);
       return;
     }
-    if (stage.edge === true) addEdgeHeaders(req, this.listener.protocol);
+    if (stage.edge === true) addEdgeHeaders(req);
     const remote = req.socket.remoteAddress ?? "";
     const origin = this.trust?.origin(remote, req.headers);
     const ctx: RequestContext = {

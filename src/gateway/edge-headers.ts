@@ -1,12 +1,22 @@
-import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { take } from "./request-ids.ts";
 
 /** A CloudFront request id: 56 URL-safe base64 characters, from the request ids' random block. */
 const cloudFrontId = (): string => take(42).toString("base64url");
 
-/** This process's stand-in for the CloudFront edge server an EDGE request passes through. */
-const EDGE_SERVER = randomBytes(16).toString("hex");
+/**
+ * CloudFront's `Via`: the viewer's HTTP version and the edge server that took the request, which
+ * differs from one request to the next (recorded: no two events of a run share a `Via`).
+ */
+const via = (httpVersion: string): string =>
+  `${httpVersion === "2.0" ? "2.0" : "1.1"} ${take(16).toString("hex")}.cloudfront.net (CloudFront)`;
+
+/**
+ * The protocol the viewer used to reach CloudFront. An edge-optimised endpoint answers HTTPS only,
+ * so on AWS this is always `https`, and a function ported from there may rely on it; the protocol
+ * of Portico's own listener is in `X-Forwarded-Proto`.
+ */
+const VIEWER_PROTOCOL = "https";
 
 type Viewer = readonly [desktop: string, mobile: string, smartTv: string, tablet: string];
 const DESKTOP: Viewer = ["true", "false", "false", "false"];
@@ -30,7 +40,6 @@ function viewer(userAgent: string | undefined): Viewer {
   return v;
 }
 
-const VIA = `2.0 ${EDGE_SERVER}.cloudfront.net (CloudFront)`;
 const NAMES = [
   "CloudFront-Forwarded-Proto",
   "CloudFront-Is-Desktop-Viewer",
@@ -49,9 +58,9 @@ const LOWER = NAMES.map((n) => n.toLowerCase());
  * mapping templates all see them, exactly as behind AWS's edge. The viewer's country and ASN are not
  * known here and are left out. REGIONAL and PRIVATE APIs get none of this.
  */
-export function addEdgeHeaders(req: IncomingMessage, protocol: string): void {
+export function addEdgeHeaders(req: IncomingMessage): void {
   const v = viewer(req.headers["user-agent"]);
-  const values = [protocol, v[0], v[1], v[2], v[3], VIA, cloudFrontId()];
+  const values = [VIEWER_PROTOCOL, v[0], v[1], v[2], v[3], via(req.httpVersion), cloudFrontId()];
   const headers = req.headers;
   const raw = req.rawHeaders;
   for (let i = 0; i < 7; i++) {

@@ -117,13 +117,16 @@ export class RouteTree<T> {
       const value = pick(literal.methods, method);
       if (value !== undefined) return { value, params: NO_PARAMS };
     }
-    return this.match(method, pathSegments(path));
+    return this.match(method, pathSegments(path), path);
   }
 
-  /** `segments` are the request path's non-empty segments, raw. */
-  match(method: string, segments: readonly string[]): RouteMatch<T> | undefined {
+  /**
+   * `segments` are the request path's non-empty segments, raw; `path`, when given, is the path they
+   * came from, whose inner empty segments a greedy variable keeps.
+   */
+  match(method: string, segments: readonly string[], path?: string): RouteMatch<T> | undefined {
     const params: Record<string, string> = {};
-    const value = walk(this.root, segments, 0, method, params);
+    const value = walk(this.root, segments, 0, method, params, path);
     return value === undefined ? undefined : { value, params };
   }
 }
@@ -134,16 +137,17 @@ function walk<T>(
   i: number,
   method: string,
   params: Record<string, string>,
+  path: string | undefined,
 ): T | undefined {
   if (i === segments.length) return pick(node.methods, method);
   const segment = segments[i]!;
   const literal = node.literals.get(segment);
   if (literal !== undefined) {
-    const found = walk(literal, segments, i + 1, method, params);
+    const found = walk(literal, segments, i + 1, method, params, path);
     if (found !== undefined) return found;
   }
   if (node.param !== undefined) {
-    const found = walk(node.param.node, segments, i + 1, method, params);
+    const found = walk(node.param.node, segments, i + 1, method, params, path);
     if (found !== undefined) {
       params[node.param.name] = segment;
       return found;
@@ -152,9 +156,30 @@ function walk<T>(
   if (node.greedy !== undefined) {
     const found = pick(node.greedy.methods, method);
     if (found !== undefined) {
-      params[node.greedy.name] = i === segments.length - 1 ? segment : segments.slice(i).join("/");
+      params[node.greedy.name] =
+        i === segments.length - 1
+          ? segment
+          : path === undefined
+            ? segments.slice(i).join("/")
+            : greedyTail(path, i);
       return found;
     }
   }
   return undefined;
+}
+
+/**
+ * The path from its `i`-th non-empty segment on, as sent: AWS keeps inner empty segments in a greedy
+ * variable (`a//b`) and drops a trailing slash (recorded; AWS-BEHAVIOUR.md §12.1).
+ */
+function greedyTail(path: string, i: number): string {
+  let start = 0;
+  for (let seen = 0; ; seen++) {
+    while (path.charCodeAt(start) === 47 /* / */) start++;
+    if (seen === i) break;
+    start = path.indexOf("/", start);
+  }
+  let end = path.length;
+  while (end > start && path.charCodeAt(end - 1) === 47) end--;
+  return path.slice(start, end);
 }

@@ -2,14 +2,15 @@ import type { ApiType, RequestContext } from "../gateway/compiled.ts";
 import { traceHeader } from "../gateway/trace-header.ts";
 
 /**
- * Headers AWS drops at the edge of the method request: never forwarded, even by proxy integrations
- * (AWS-BEHAVIOUR.md §2.1). `host` is replaced by the backend's; `x-forwarded-*` and the trace id
- * are rewritten below.
+ * Headers AWS drops at the edge of the method request (AWS-BEHAVIOUR.md §12.4): invisible to
+ * mappings, never forwarded, not in Lambda proxy events; plus the hop-by-hop `Keep-Alive` and
+ * `Proxy-Connection`, which belong to the client's connection.
  */
-const DROPPED = [
+export const RESTRICTED_REQUEST_HEADERS: readonly string[] = [
   "connection",
   "keep-alive",
   "proxy-connection",
+  "content-length",
   "content-md5",
   "expect",
   "max-forwards",
@@ -20,11 +21,25 @@ const DROPPED = [
   "trailer",
   "upgrade",
   "www-authenticate",
-  "host",
+];
+
+/** Headers the gateway writes itself towards an integration (addXForwardedHeaders): a client's are replaced. */
+export const GATEWAY_SET_HEADERS: readonly string[] = [
   "x-forwarded-for",
   "x-forwarded-port",
   "x-forwarded-proto",
   "x-amzn-trace-id",
+];
+
+/**
+ * Never passed on by a proxy: the restricted ones, `host` (replaced by the backend's), and the
+ * gateway's own. `Content-Length` is the gateway's too, but a proxy streams the body unchanged, so
+ * the client's length is the one it sends (recorded: the backend sees the same value).
+ */
+const DROPPED = [
+  ...RESTRICTED_REQUEST_HEADERS.filter((name) => name !== "content-length"),
+  "host",
+  ...GATEWAY_SET_HEADERS,
 ];
 
 /**
@@ -50,18 +65,14 @@ export function passthroughHeaders(ctx: RequestContext, skip: ReadonlySet<string
 }
 
 /**
- * Appends what the gateway itself tells an HTTP backend: `X-Forwarded-For/-Port/-Proto` as API
- * Gateway sets them for proxies, `X-Amzn-Trace-Id`, and for HTTP APIs, which translate forwarding
- * information into RFC 7239's `Forwarded`
- * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html),
- * that header with the client's address, the host it called and the protocol appended.
+ * Appends what the gateway itself tells an integration, HTTP backend or Lambda event alike:
+ * `X-Forwarded-For` (the client's chain with the client's address appended), `X-Forwarded-Port` and
+ * `X-Forwarded-Proto` (the listener the client reached), and `X-Amzn-Trace-Id`.
  */
-export function addForwardedHeaders(ctx: RequestContext, headers: string[]): void {
-  const sent = ctx.req.headers["x-forwarded-for"];
-  const prior = Array.isArray(sent) ? sent.join(", ") : sent;
+export function addXForwardedHeaders(ctx: RequestContext, headers: string[]): void {
   headers.push(
     "X-Forwarded-For",
-    prior === undefined || prior === "" ? ctx.clientIp : `${prior}, ${ctx.clientIp}`,
+    forwardedFor(ctx, priorForwardedFor(ctx)),
     "X-Forwarded-Port",
     String(ctx.listener.port),
     "X-Forwarded-Proto",
@@ -69,8 +80,26 @@ export function addForwardedHeaders(ctx: RequestContext, headers: string[]): voi
     "X-Amzn-Trace-Id",
     traceHeader(ctx),
   );
-  if (ctx.stage.apiType === "HTTP") headers.push("Forwarded", forwarded(ctx, prior));
 }
+
+/**
+ * Appends what the gateway itself tells an HTTP backend: the headers of addXForwardedHeaders, and
+ * for HTTP APIs, which translate forwarding information into RFC 7239's `Forwarded`
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html),
+ * that header with the client's address, the host it called and the protocol appended.
+ */
+export function addForwardedHeaders(ctx: RequestContext, headers: string[]): void {
+  addXForwardedHeaders(ctx, headers);
+  if (ctx.stage.apiType === "HTTP") headers.push("Forwarded", forwarded(ctx, priorForwardedFor(ctx)));
+}
+
+function priorForwardedFor(ctx: RequestContext): string | undefined {
+  const sent = ctx.req.headers["x-forwarded-for"];
+  return Array.isArray(sent) ? sent.join(", ") : sent;
+}
+
+const forwardedFor = (ctx: RequestContext, prior: string | undefined): string =>
+  prior === undefined || prior === "" ? ctx.clientIp : `${prior}, ${ctx.clientIp}`;
 
 function forwarded(ctx: RequestContext, priorFor: string | undefined): string {
   const own = `for=${nodeValue(ctx.clientIp)};host=${quoted(ctx.req.headers.host ?? "")};proto=${ctx.listener.protocol}`;

@@ -1,5 +1,7 @@
 import type { RequestContext } from "../gateway/compiled.ts";
 import { firstHeader } from "../gateway/raw-headers.ts";
+import { callerIdentity } from "../mapping/caller-identity.ts";
+import { eventHeaders } from "./event-headers.ts";
 import { formDecode } from "./query-string.ts";
 
 /**
@@ -80,6 +82,7 @@ export interface EventRoute {
   readonly accountId: string;
   readonly apiId: string;
   readonly stageName: string;
+  readonly deploymentId: string;
   readonly resourcePath: string;
   readonly resourceId: string;
   readonly stageVariables: Readonly<Record<string, string>>;
@@ -96,15 +99,44 @@ export interface EventFacts {
   readonly path: string;
   readonly rawQuery: string;
   readonly httpVersion: string;
-  readonly rawHeaders: readonly string[];
+  /** The event's headers, `[name, value, …]` as eventHeaders makes them. */
+  readonly headers: readonly string[];
   readonly clientIp: string;
   readonly requestId: string;
   readonly extendedRequestId: string;
   readonly startMs: number;
   readonly pathParams: Readonly<Record<string, string>>;
   readonly authorizer: Record<string, unknown> | undefined;
+  /** What is known of the caller beyond its address and agent (an API key, an IAM principal). */
+  readonly identity: EventIdentity | undefined;
   readonly body: string | null;
   readonly isBase64Encoded: boolean;
+}
+
+/** The caller-specific part of `requestContext.identity` (caller-identity.ts). */
+export interface EventIdentity {
+  readonly accessKey: string | null;
+  readonly accountId: string | null;
+  readonly caller: string | null;
+  readonly user: string | null;
+  readonly userArn: string | null;
+  readonly apiKey: string | null;
+  readonly apiKeyId: string | null;
+}
+
+/** Only a request with an API key or a signed principal has an identity worth carrying. */
+function eventIdentity(ctx: RequestContext): EventIdentity | undefined {
+  if (ctx.caller === undefined && ctx.apiKey === undefined) return undefined;
+  const id = callerIdentity(ctx);
+  return {
+    accessKey: id.accessKey,
+    accountId: id.accountId,
+    caller: id.caller,
+    user: id.user,
+    userArn: id.userArn,
+    apiKey: id.apiKey,
+    apiKeyId: id.apiKeyId,
+  };
 }
 
 export function eventRoute(ctx: RequestContext, accountId: string, format: "1.0" | "2.0"): EventRoute {
@@ -114,6 +146,7 @@ export function eventRoute(ctx: RequestContext, accountId: string, format: "1.0"
     accountId,
     apiId: ctx.stage.apiId,
     stageName: ctx.stage.stageName,
+    deploymentId: ctx.stage.deploymentId,
     resourcePath: ctx.route.resourcePath,
     resourceId: ctx.route.resourceId,
     stageVariables: ctx.stage.variables,
@@ -128,13 +161,14 @@ export function eventFacts(ctx: RequestContext, route: EventRoute, payload: Even
     path: ctx.path,
     rawQuery: ctx.rawQuery,
     httpVersion: req.httpVersion,
-    rawHeaders: req.rawHeaders,
+    headers: eventHeaders(ctx),
     clientIp: ctx.clientIp,
     requestId: ctx.requestId,
     extendedRequestId: ctx.extendedRequestId,
     startMs: ctx.startMs,
     pathParams: ctx.pathParams,
     authorizer: ctx.authorizer,
+    identity: eventIdentity(ctx),
     body: payload.body,
     isBase64Encoded: payload.isBase64Encoded,
   };
@@ -155,38 +189,51 @@ export function eventFor(
   return proxyEvent(eventFacts(ctx, eventRoute(ctx, accountId, format), payload));
 }
 
-const domainOf = (rawHeaders: readonly string[]): string =>
-  firstHeader(rawHeaders, "host")?.replace(/:\d+$/, "") ?? "";
+const domainOf = (headers: readonly string[]): string =>
+  firstHeader(headers, "host")?.replace(/:\d+$/, "") ?? "";
+
+/** A REST event's `path` ignores empty segments before the first (`/stage//a` is `/a`), as routing does. */
+const withoutLeadingEmptySegments = (path: string): string =>
+  path.charCodeAt(1) === 47 /* / */ ? path.replace(/^\/+/, "/") : path;
 
 /** REST AWS_PROXY and HTTP API payload 1.0. Keys in AWS's order; optional ones added in place. */
 export function eventV1(f: EventFacts): Record<string, unknown> {
   const { route } = f;
-  const headers = headerMaps(f.rawHeaders);
+  const headers = headerMaps(f.headers);
   const query = queryMaps(f.rawQuery);
   const isHttpApi = route.apiType === "HTTP";
-  const domainName = domainOf(f.rawHeaders);
+  const domainName = domainOf(f.headers);
   const stagePrefix = route.stageName === "$default" ? "" : `/${route.stageName}`;
+  const id = f.identity;
+  const identity: Record<string, unknown> = {
+    cognitoIdentityPoolId: null,
+    accountId: id?.accountId ?? null,
+    cognitoIdentityId: null,
+    caller: id?.caller ?? null,
+    sourceIp: f.clientIp,
+    principalOrgId: null,
+    accessKey: id?.accessKey ?? null,
+    cognitoAuthenticationType: null,
+    cognitoAuthenticationProvider: null,
+    userArn: id?.userArn ?? null,
+    userAgent: firstHeader(f.headers, "user-agent") ?? null,
+    user: id?.user ?? null,
+  };
+  // Only a method that requires an API key names it (AWS leaves both keys out otherwise).
+  if (id?.apiKey != null) identity.apiKey = id.apiKey;
+  if (id?.apiKeyId != null) identity.apiKeyId = id.apiKeyId;
   const requestContext: Record<string, unknown> = {
     accountId: route.accountId,
     apiId: route.apiId,
+  };
+  // REST events name the deployment; HTTP API payload 1.0 events do not.
+  if (!isHttpApi) requestContext.deploymentId = route.deploymentId;
+  Object.assign(requestContext, {
     domainName,
     domainPrefix: domainName.split(".")[0],
     extendedRequestId: f.extendedRequestId,
     httpMethod: f.method,
-    identity: {
-      cognitoIdentityPoolId: null,
-      accountId: null,
-      cognitoIdentityId: null,
-      caller: null,
-      sourceIp: f.clientIp,
-      principalOrgId: null,
-      accessKey: null,
-      cognitoAuthenticationType: null,
-      cognitoAuthenticationProvider: null,
-      userArn: null,
-      userAgent: firstHeader(f.rawHeaders, "user-agent") ?? null,
-      user: null,
-    },
+    identity,
     path: `${stagePrefix}${f.path}`,
     protocol: `HTTP/${f.httpVersion}`,
     requestId: f.requestId,
@@ -195,12 +242,12 @@ export function eventV1(f: EventFacts): Record<string, unknown> {
     resourceId: route.resourceId,
     resourcePath: route.resourcePath,
     stage: route.stageName,
-  };
+  });
   if (isHttpApi) requestContext.routeKey = route.resourcePath;
   if (f.authorizer !== undefined) requestContext.authorizer = f.authorizer;
   const event: Record<string, unknown> = isHttpApi ? { version: "1.0" } : {};
   event.resource = route.resourcePath.includes(" ") ? route.resourcePath.split(" ")[1] : route.resourcePath;
-  event.path = isHttpApi ? `${stagePrefix}${f.path}` : f.path;
+  event.path = isHttpApi ? `${stagePrefix}${f.path}` : withoutLeadingEmptySegments(f.path);
   event.httpMethod = f.method;
   event.headers = headers.single;
   event.multiValueHeaders = headers.multi;
@@ -219,7 +266,7 @@ export function eventV2(f: EventFacts): Record<string, unknown> {
   const { route } = f;
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
-  const raw = f.rawHeaders;
+  const raw = f.headers;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;

@@ -3,8 +3,8 @@ import type { ProxyOutcome } from "../functions/invocation.ts";
 import type { CompiledStage, IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { firstHeader } from "../gateway/raw-headers.ts";
-import { newTraceId } from "../gateway/request-ids.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { traceHeader } from "../gateway/trace-header.ts";
 import { gatewayResponseFor } from "./backend-errors.ts";
 import { type EventBody, type EventRoute, eventFacts, eventRoute, NO_BODY } from "./lambda-events.ts";
 import { responseBytes } from "./lambda-response.ts";
@@ -121,10 +121,11 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
     try {
       const bytes = await readBody(ctx.req);
       const binary = options.isBinary(firstHeader(ctx.req.rawHeaders, "content-type"));
-      payload = {
-        body: binary ? bytes.toString("base64") : bytes.toString("utf8"),
-        isBase64Encoded: binary,
-      };
+      // An empty body is no body: `null`, as for a request that declares none (recorded).
+      payload =
+        bytes.length === 0
+          ? NO_BODY
+          : { body: binary ? bytes.toString("base64") : bytes.toString("utf8"), isBase64Encoded: binary };
     } catch (err) {
       const type = gatewayResponseFor(err);
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
@@ -156,7 +157,8 @@ function answer(
     response.isBase64Encoded && binaryResult(firstHeader(ctx.req.rawHeaders, "accept")),
   );
   const headers = idHeaders(apiType, ctx);
-  if (apiType === "REST") headers.push("X-Amzn-Trace-Id", newTraceId(ctx.startMs));
+  // The trace id the function's event carried (AWS-BEHAVIOUR.md §12.10).
+  if (apiType === "REST") headers.push("X-Amzn-Trace-Id", traceHeader(ctx));
   let typed = false;
   for (let i = 0; i < response.headers.length; i += 2) {
     const name = response.headers[i]!;

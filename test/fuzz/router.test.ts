@@ -10,7 +10,8 @@ import { fuzzParameters } from "../support/fuzz.ts";
 /**
  * The router against random resource trees and request paths: matching never throws, and a path
  * spelled with extra slashes resolves to the route its canonical spelling does (or to none, both),
- * which is what makes the canonical path the one to authorize. Dot-segment removal and the backend
+ * which is what makes the canonical path the one to authorize; only a greedy value differs, keeping
+ * the inner empty segments as AWS does. Dot-segment removal and the backend
  * path check are fuzzed alongside, as they decide what the router and the backend see.
  */
 
@@ -57,7 +58,12 @@ test("matching never throws; extra slashes resolve as the canonical path does", 
         const canonical = t.matchPath(verb, `/${segments.join("/")}`);
         const other = t.matchPath(verb, spelling);
         assert.equal(other?.value, canonical?.value, `${spelling} vs /${segments.join("/")}`);
-        assert.deepEqual(other?.params, canonical?.params);
+        const collapsed =
+          other === undefined
+            ? undefined
+            : Object.fromEntries(Object.entries(other.params).map(([k, v]) => [k, v.replace(/\/+/g, "/")]));
+        assert.deepEqual(collapsed, canonical?.params);
+        for (const v of Object.values(other?.params ?? {})) assert.doesNotMatch(v, /^\/|\/$/, spelling);
         assert.equal(canonicalPath(spelling), segments.join("/"));
       },
     ),

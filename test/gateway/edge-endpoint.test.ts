@@ -38,12 +38,15 @@ test("EDGE APIs: the backend sees CloudFront's headers; a client cannot supply i
     "user-agent": "Mozilla/5.0 (X11; Linux x86_64)",
     "cloudfront-is-desktop-viewer": "false",
   });
-  assert.equal(desktop["cloudfront-forwarded-proto"], "http");
+  // The viewer reached CloudFront over HTTPS, as it must on AWS, whatever Portico's listener speaks.
+  assert.equal(desktop["cloudfront-forwarded-proto"], "https");
+  assert.equal(desktop["x-forwarded-proto"], "http");
   assert.equal(desktop["cloudfront-is-desktop-viewer"], "true", "the client's value was replaced");
   assert.equal(desktop["cloudfront-is-mobile-viewer"], "false");
   // The request carries CloudFront's Via (a mapping reads it), but REST APIs never pass a Via on
   // to an HTTP backend (recorded).
-  assert.match(String(desktop["x-seen-via"]), /^2\.0 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)$/);
+  // The viewer's HTTP version, then the edge server that took this request.
+  assert.match(String(desktop["x-seen-via"]), /^1\.1 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)$/);
   assert.equal(desktop.via, undefined);
   assert.match(String(desktop["x-amz-cf-id"]), /^[A-Za-z0-9_-]{56}$/);
   const phone = await seen(id, {
@@ -52,6 +55,7 @@ test("EDGE APIs: the backend sees CloudFront's headers; a client cannot supply i
   assert.equal(phone["cloudfront-is-mobile-viewer"], "true");
   assert.equal(phone["cloudfront-is-desktop-viewer"], "false");
   assert.notEqual(phone["x-amz-cf-id"], desktop["x-amz-cf-id"], "one CloudFront id per request");
+  assert.notEqual(phone["x-seen-via"], desktop["x-seen-via"], "one edge server per request");
 });
 
 test("REGIONAL APIs: no CloudFront headers", async () => {

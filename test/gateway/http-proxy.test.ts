@@ -115,6 +115,13 @@ describe("HTTP_PROXY and HTTP integrations", () => {
     assert.deepEqual(values("x-amzn-apigateway-api-id"), [id]);
   });
 
+  test("a body's Content-Length reaches the backend as the client sent it (the body is streamed)", async () => {
+    const r = await gw.call(id, "/dev/sized", { method: "POST", body: "0123456789" });
+    const echo = echoOf(r);
+    assert.equal(echo.headers["content-length"], "10");
+    assert.equal(echo.headers["transfer-encoding"], undefined);
+  });
+
   test("binary request and response bodies pass through byte for byte", async () => {
     const body = Buffer.alloc(70_000);
     for (let i = 0; i < body.length; i++) body[i] = (i * 31) % 256;

@@ -58,3 +58,13 @@ test("pathSegments keeps raw non-empty segments", () => {
   assert.deepEqual(pathSegments("//a//b%2F/c/"), ["a", "b%2F", "c"]);
   assert.deepEqual(pathSegments("a/b"), ["a", "b"]);
 });
+
+test("matchPath: a greedy variable keeps inner empty segments and drops a trailing slash (recorded)", () => {
+  const tree = new RouteTree<string>();
+  tree.add("ANY", "/files/{proxy+}", "greedy");
+  assert.deepEqual(tree.matchPath("GET", "/files/a//b")?.params, { proxy: "a//b" });
+  assert.deepEqual(tree.matchPath("GET", "//files//a//b%2F/c//")?.params, { proxy: "a//b%2F/c" });
+  assert.deepEqual(tree.matchPath("GET", "/files/a/")?.params, { proxy: "a" });
+  // Segments alone carry no empty ones.
+  assert.deepEqual(tree.match("GET", ["files", "a", "b"])?.params, { proxy: "a/b" });
+});
