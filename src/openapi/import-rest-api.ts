@@ -1,3 +1,4 @@
+import { integrationTargetProblem } from "../integrations/integration-target.ts";
 import { compileRequestParameters, MappingError } from "../integrations/request-parameters.ts";
 import { JsonPathError } from "../mapping/jsonpath.ts";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
@@ -232,7 +233,10 @@ export function importRestApi(
       if (x !== undefined) {
         const at = `${where}.x-amazon-apigateway-integration`;
         method.methodIntegration = readIntegration(deref(doc.root, x), at);
-        const { type, uri } = method.methodIntegration;
+        const { type, uri, httpMethod } = method.methodIntegration;
+        // The checks PutIntegration makes (an HTTP API's integrations follow other rules).
+        const problem = integrationTargetProblem(type, httpMethod, uri);
+        if (problem !== undefined) throw importError(`Invalid OpenAPI input: ${at}: ${problem}`);
         if ((type === "AWS" || type === "AWS_PROXY") && uri !== undefined && !/:lambda:path\//.test(uri))
           warnings.push(
             `${where}: ${uri} is an AWS service integration, which Portico does not call; the method answers 500 Internal server error`,
