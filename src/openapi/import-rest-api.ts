@@ -249,7 +249,9 @@ export function importRestApi(
           throw importError(`Invalid OpenAPI input: ${at}.requestParameters: ${err.message}`);
         }
       } else {
-        warnings.push(`${where} has no x-amazon-apigateway-integration; it answers 500 until one is set`);
+        warnings.push(
+          `${where} has no x-amazon-apigateway-integration; the API cannot be deployed until one is set (AWS: No integration defined for method)`,
+        );
       }
       resource.resourceMethods ??= {};
       resource.resourceMethods[httpMethod] = method;
