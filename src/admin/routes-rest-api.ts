@@ -10,7 +10,14 @@ import { patchStage } from "../control/stage-patch.ts";
 import type { RestApiDefinition, Stage } from "../model/rest-api.ts";
 import type { AdminRequest, AdminRouter } from "./admin-router.ts";
 import { jsonBody, optionalString, page, stringMap } from "./request-body.ts";
-import { deploymentWire, resourceWire, restApiWire, stageWire } from "./wire-shapes.ts";
+import {
+  deploymentWire,
+  integrationWire,
+  methodWire,
+  resourceWire,
+  restApiWire,
+  stageWire,
+} from "./wire-shapes.ts";
 
 /**
  * The `apigateway` (REST API) operations: RestApi, Resource, Method, Integration, MethodResponse,
@@ -21,6 +28,23 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     const def = await control.getRestApi(r.params.apiId!);
     if (def === undefined) throw notFound("Invalid API identifier specified");
     return def;
+  };
+  // Operations on a resource and what hangs off it answer a missing API as a missing resource, as
+  // AWS does.
+  const NO_RESOURCE = "Invalid Resource identifier specified";
+  // AWS's request validation (the model's patterns) runs before any lookup.
+  const validate = (r: AdminRequest) => {
+    if (r.params.statusCode !== undefined) entities.checkStatus(r.params.statusCode);
+  };
+  const inResource = async (r: AdminRequest): Promise<RestApiDefinition> => {
+    validate(r);
+    const def = await control.getRestApi(r.params.apiId!);
+    if (def === undefined) throw notFound(NO_RESOURCE);
+    return def;
+  };
+  const editResource = <T>(r: AdminRequest, change: (def: RestApiDefinition) => T): Promise<T> => {
+    validate(r);
+    return control.mutateRestApi(r.params.apiId!, change, NO_RESOURCE);
   };
   const p = (r: AdminRequest) => ({
     apiId: r.params.apiId!,
@@ -91,19 +115,19 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     };
   });
   router.add("GET", "/restapis/{apiId}/resources/{resourceId}", async (r) => {
-    const res = entities.findResource(await api(r), p(r).resourceId);
+    const res = entities.findResource(await inResource(r), p(r).resourceId);
     return { status: 200, body: resourceWire(res, r.query.getAll("embed").includes("methods")) };
   });
   router.add("POST", "/restapis/{apiId}/resources/{resourceId}", async (r) => {
     const body = jsonBody(r);
-    const created = await control.mutateRestApi(p(r).apiId, (def) =>
+    const created = await editResource(r, (def) =>
       entities.createResource(def, p(r).resourceId, body.pathPart),
     );
     return { status: 201, body: resourceWire(created, false) };
   });
   router.add("PATCH", "/restapis/{apiId}/resources/{resourceId}", async (r) => {
     const ops = readPatchOperations(jsonBody(r));
-    const updated = await control.mutateRestApi(p(r).apiId, (def) => {
+    const updated = await editResource(r, (def) => {
       const res = entities.findResource(def, p(r).resourceId);
       patches.patchResource(def, res, ops);
       return res;
@@ -111,7 +135,7 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     return { status: 200, body: resourceWire(updated, false) };
   });
   router.add("DELETE", "/restapis/{apiId}/resources/{resourceId}", async (r) => {
-    await control.mutateRestApi(p(r).apiId, (def) => entities.deleteResource(def, p(r).resourceId));
+    await editResource(r, (def) => entities.deleteResource(def, p(r).resourceId));
     return { status: 202 };
   });
 
@@ -119,28 +143,29 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
   const methodPath = "/restapis/{apiId}/resources/{resourceId}/methods/{httpMethod}";
   router.add("PUT", methodPath, async (r) => {
     const body = jsonBody(r);
-    const method = await control.mutateRestApi(p(r).apiId, (def) =>
+    const method = await editResource(r, (def) =>
       entities.putMethod(def, p(r).resourceId, p(r).httpMethod, body),
     );
-    return { status: 201, body: method };
+    return { status: 201, body: methodWire(method, p(r).resourceId) };
   });
   router.add("GET", methodPath, async (r) => ({
     status: 200,
-    body: entities.findMethod(await api(r), p(r).resourceId, p(r).httpMethod),
+    body: methodWire(
+      entities.findMethod(await inResource(r), p(r).resourceId, p(r).httpMethod),
+      p(r).resourceId,
+    ),
   }));
   router.add("PATCH", methodPath, async (r) => {
     const ops = readPatchOperations(jsonBody(r));
-    const method = await control.mutateRestApi(p(r).apiId, (def) => {
+    const method = await editResource(r, (def) => {
       const m = entities.findMethod(def, p(r).resourceId, p(r).httpMethod);
       patches.patchMethod(m, ops);
       return m;
     });
-    return { status: 200, body: method };
+    return { status: 200, body: methodWire(method, p(r).resourceId) };
   });
   router.add("DELETE", methodPath, async (r) => {
-    await control.mutateRestApi(p(r).apiId, (def) =>
-      entities.deleteMethod(def, p(r).resourceId, p(r).httpMethod),
-    );
+    await editResource(r, (def) => entities.deleteMethod(def, p(r).resourceId, p(r).httpMethod));
     return { status: 204 };
   });
 
@@ -177,8 +202,8 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
   const methodResponsePath = `${methodPath}/responses/{statusCode}`;
   router.add("PUT", methodResponsePath, async (r) => {
     const body = jsonBody(r);
-    const { apiId, resourceId, httpMethod, statusCode } = p(r);
-    const res = await control.mutateRestApi(apiId, (def) =>
+    const { resourceId, httpMethod, statusCode } = p(r);
+    const res = await editResource(r, (def) =>
       entities.putMethodResponse(def, resourceId, httpMethod, statusCode, body),
     );
     return { status: 201, body: res };
@@ -187,13 +212,13 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     const { resourceId, httpMethod, statusCode } = p(r);
     return {
       status: 200,
-      body: entities.findMethodResponse(await api(r), resourceId, httpMethod, statusCode),
+      body: entities.findMethodResponse(await inResource(r), resourceId, httpMethod, statusCode),
     };
   });
   router.add("PATCH", methodResponsePath, async (r) => {
     const ops = readPatchOperations(jsonBody(r));
-    const { apiId, resourceId, httpMethod, statusCode } = p(r);
-    const res = await control.mutateRestApi(apiId, (def) => {
+    const { resourceId, httpMethod, statusCode } = p(r);
+    const res = await editResource(r, (def) => {
       const found = entities.findMethodResponse(def, resourceId, httpMethod, statusCode);
       patches.patchMethodResponse(found, ops);
       return found;
@@ -201,10 +226,8 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     return { status: 200, body: res };
   });
   router.add("DELETE", methodResponsePath, async (r) => {
-    const { apiId, resourceId, httpMethod, statusCode } = p(r);
-    await control.mutateRestApi(apiId, (def) =>
-      entities.deleteMethodResponse(def, resourceId, httpMethod, statusCode),
-    );
+    const { resourceId, httpMethod, statusCode } = p(r);
+    await editResource(r, (def) => entities.deleteMethodResponse(def, resourceId, httpMethod, statusCode));
     return { status: 204 };
   });
 
@@ -212,28 +235,30 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
   const integrationPath = `${methodPath}/integration`;
   router.add("PUT", integrationPath, async (r) => {
     const body = jsonBody(r);
-    const integration = await control.mutateRestApi(p(r).apiId, (def) =>
+    entities.checkIntegrationInput(body);
+    const integration = await editResource(r, (def) =>
       entities.putIntegration(def, p(r).resourceId, p(r).httpMethod, body),
     );
-    return { status: 201, body: integration };
+    return { status: 201, body: integrationWire(integration, p(r).resourceId) };
   });
   router.add("GET", integrationPath, async (r) => ({
     status: 200,
-    body: entities.findIntegration(await api(r), p(r).resourceId, p(r).httpMethod),
+    body: integrationWire(
+      entities.findIntegration(await inResource(r), p(r).resourceId, p(r).httpMethod),
+      p(r).resourceId,
+    ),
   }));
   router.add("PATCH", integrationPath, async (r) => {
     const ops = readPatchOperations(jsonBody(r));
-    const integration = await control.mutateRestApi(p(r).apiId, (def) => {
+    const integration = await editResource(r, (def) => {
       const i = entities.findIntegration(def, p(r).resourceId, p(r).httpMethod);
       patches.patchIntegration(i, ops);
       return i;
     });
-    return { status: 200, body: integration };
+    return { status: 200, body: integrationWire(integration, p(r).resourceId) };
   });
   router.add("DELETE", integrationPath, async (r) => {
-    await control.mutateRestApi(p(r).apiId, (def) =>
-      entities.deleteIntegration(def, p(r).resourceId, p(r).httpMethod),
-    );
+    await editResource(r, (def) => entities.deleteIntegration(def, p(r).resourceId, p(r).httpMethod));
     return { status: 204 };
   });
 
@@ -241,8 +266,8 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
   const integrationResponsePath = `${integrationPath}/responses/{statusCode}`;
   router.add("PUT", integrationResponsePath, async (r) => {
     const body = jsonBody(r);
-    const { apiId, resourceId, httpMethod, statusCode } = p(r);
-    const res = await control.mutateRestApi(apiId, (def) =>
+    const { resourceId, httpMethod, statusCode } = p(r);
+    const res = await editResource(r, (def) =>
       entities.putIntegrationResponse(def, resourceId, httpMethod, statusCode, body),
     );
     return { status: 201, body: res };
@@ -251,13 +276,13 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     const { resourceId, httpMethod, statusCode } = p(r);
     return {
       status: 200,
-      body: entities.findIntegrationResponse(await api(r), resourceId, httpMethod, statusCode),
+      body: entities.findIntegrationResponse(await inResource(r), resourceId, httpMethod, statusCode),
     };
   });
   router.add("PATCH", integrationResponsePath, async (r) => {
     const ops = readPatchOperations(jsonBody(r));
-    const { apiId, resourceId, httpMethod, statusCode } = p(r);
-    const res = await control.mutateRestApi(apiId, (def) => {
+    const { resourceId, httpMethod, statusCode } = p(r);
+    const res = await editResource(r, (def) => {
       const found = entities.findIntegrationResponse(def, resourceId, httpMethod, statusCode);
       patches.patchIntegrationResponse(found, ops);
       return found;
@@ -265,8 +290,8 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     return { status: 200, body: res };
   });
   router.add("DELETE", integrationResponsePath, async (r) => {
-    const { apiId, resourceId, httpMethod, statusCode } = p(r);
-    await control.mutateRestApi(apiId, (def) =>
+    const { resourceId, httpMethod, statusCode } = p(r);
+    await editResource(r, (def) =>
       entities.deleteIntegrationResponse(def, resourceId, httpMethod, statusCode),
     );
     return { status: 204 };

@@ -1,5 +1,5 @@
 import type { HttpApi, HttpDeployment, HttpStage } from "../model/http-api.ts";
-import type { Deployment, Resource, RestApi, Stage } from "../model/rest-api.ts";
+import type { Deployment, Integration, Method, Resource, RestApi, Stage } from "../model/rest-api.ts";
 
 /**
  * Model → AWS wire JSON. Timestamps travel as epoch seconds in `apigateway` and as ISO-8601 strings
@@ -51,14 +51,40 @@ export function httpStageWire(s: HttpStage): Record<string, unknown> {
   };
 }
 
+/**
+ * An integration as AWS returns it, whichever way it was made (PutIntegration, an import): with the
+ * members AWS always fills in — `cacheNamespace` (the resource's id), `cacheKeyParameters`,
+ * `passthroughBehavior`, `timeoutInMillis`, and `connectionType: INTERNET` for an HTTP integration not
+ * through a VPC link. A MOCK integration has no `uri`.
+ */
+export function integrationWire(integration: Integration, resourceId: string): Record<string, unknown> {
+  const http = integration.type === "HTTP" || integration.type === "HTTP_PROXY";
+  return {
+    ...integration,
+    uri: integration.type === "MOCK" ? undefined : integration.uri,
+    cacheNamespace: integration.cacheNamespace ?? resourceId,
+    cacheKeyParameters: integration.cacheKeyParameters ?? [],
+    passthroughBehavior: integration.passthroughBehavior ?? "WHEN_NO_MATCH",
+    timeoutInMillis: integration.timeoutInMillis ?? 29_000,
+    connectionType: integration.connectionType ?? (http ? "INTERNET" : undefined),
+  };
+}
+
+/** A method as AWS returns it: its integration, if any, in full (integrationWire). */
+export function methodWire(method: Method, resourceId: string): Record<string, unknown> {
+  const { methodIntegration, ...rest } = method;
+  if (methodIntegration === undefined) return rest;
+  return { ...rest, methodIntegration: integrationWire(methodIntegration, resourceId) };
+}
+
 /** GetResource(s): methods in full with `embed=methods`, otherwise only their names (as AWS lists them). */
 export function resourceWire(resource: Resource, embed: boolean): Record<string, unknown> {
   const { resourceMethods, ...rest } = resource;
   if (resourceMethods === undefined) return rest;
   return {
     ...rest,
-    resourceMethods: embed
-      ? resourceMethods
-      : Object.fromEntries(Object.keys(resourceMethods).map((m) => [m, {}])),
+    resourceMethods: Object.fromEntries(
+      Object.entries(resourceMethods).map(([verb, m]) => [verb, embed ? methodWire(m, resource.id) : {}]),
+    ),
   };
 }

@@ -60,6 +60,12 @@ export class ControlPlane extends HttpApiControl {
       if (Object.keys(definition.resources).every((id) => !definition.resources[id]?.resourceMethods)) {
         throw badRequest("The REST API doesn't contain any methods");
       }
+      // AWS refuses the whole deployment for one method without an integration (it names none).
+      const methods = Object.values(definition.resources).flatMap((r) =>
+        Object.values(r.resourceMethods ?? {}),
+      );
+      if (methods.some((m) => m.methodIntegration === undefined))
+        throw badRequest("No integration defined for method");
       checkDescription(options.description);
       checkDescription(options.stageDescription, "stageDescription");
       checkStageVariables(options.variables);
@@ -105,11 +111,18 @@ export class ControlPlane extends HttpApiControl {
     return (await this.store.get("stages", `${apiId}/${stageName}`)) as Stage | undefined;
   }
 
-  /** Read-modify-write of one REST API: `change` edits a draft; nothing is stored if it throws. */
-  mutateRestApi<T>(apiId: string, change: (draft: RestApiDefinition) => T): Promise<T> {
+  /**
+   * Read-modify-write of one REST API: `change` edits a draft; nothing is stored if it throws. AWS
+   * answers a missing API in its own words per operation (`missing`).
+   */
+  mutateRestApi<T>(
+    apiId: string,
+    change: (draft: RestApiDefinition) => T,
+    missing = "Invalid API identifier specified",
+  ): Promise<T> {
     return this.serial.run(async () => {
       const current = await this.getRestApi(apiId);
-      if (current === undefined) throw notFound("Invalid API identifier specified");
+      if (current === undefined) throw notFound(missing);
       const draft = structuredClone(current);
       const result = change(draft);
       await this.store.commit([{ op: "put", collection: "restapis", key: apiId, value: draft }]);
@@ -197,7 +210,8 @@ export class ControlPlane extends HttpApiControl {
     input: TestInvokeInput,
   ): Promise<TestInvokeResult> {
     const def = await this.getRestApi(apiId);
-    if (def === undefined) throw notFound("Invalid API identifier specified");
+    // A resource-scoped operation: AWS answers a missing API as a missing resource.
+    if (def === undefined) throw notFound("Invalid Resource identifier specified");
     return testInvokeMethod(def, resourceId, httpMethod, input, {
       integrations: this.integrations,
       log: this.log,

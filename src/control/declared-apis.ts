@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isDeepStrictEqual } from "node:util";
+import type { RestApiDefinition } from "../model/rest-api.ts";
 import type { ControlPlane } from "./control-plane.ts";
+import { ControlError } from "./errors.ts";
 import { importHttpApiDocument, importRestApiDocument } from "./import-document.ts";
 
 /** An API declared in the config file (`apis:`), paths already resolved. */
@@ -27,6 +29,19 @@ export function declaredApiId(api: DeclaredApi): string {
 
 function withoutVolatile(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (k, v) => (k === "createdDate" ? undefined : v)));
+}
+
+/**
+ * A refused deployment, with the file it came from and — since AWS's "No integration defined for
+ * method" names none — the methods that have no integration.
+ */
+function refusal(api: DeclaredApi, definition: RestApiDefinition, err: ControlError): string {
+  const bare = Object.values(definition.resources).flatMap((r) =>
+    Object.entries(r.resourceMethods ?? {})
+      .filter(([, m]) => m.methodIntegration === undefined)
+      .map(([verb]) => `${verb} ${r.path}`),
+  );
+  return `${api.openapi}: ${err.message}${bare.length > 0 ? ` (${bare.sort().join(", ")})` : ""}`;
 }
 
 /**
@@ -63,11 +78,15 @@ export async function applyDeclaredApis(control: ControlPlane, apis: readonly De
       isDeepStrictEqual(withoutVolatile(deployed.snapshot), withoutVolatile(definition)) &&
       isDeepStrictEqual(stage?.variables ?? {}, api.variables ?? {});
     if (!unchanged) {
-      await control.deployRestApi(apiId, {
-        stageName,
-        variables: api.variables ?? {},
-        description: `Deployed from ${api.openapi}`,
-      });
+      await control
+        .deployRestApi(apiId, {
+          stageName,
+          variables: api.variables ?? {},
+          description: `Deployed from ${api.openapi}`,
+        })
+        .catch((err: unknown) => {
+          throw err instanceof ControlError ? new ControlError(err.type, refusal(api, definition, err)) : err;
+        });
     }
   }
 }

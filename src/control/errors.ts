@@ -8,7 +8,9 @@ export type ControlErrorType =
   | "ConflictException"
   | "LimitExceededException"
   | "TooManyRequestsException"
-  | "UnauthorizedException";
+  | "UnauthorizedException"
+  | "ValidationException"
+  | "SerializationException";
 
 const STATUS: Record<ControlErrorType, number> = {
   BadRequestException: 400,
@@ -17,6 +19,8 @@ const STATUS: Record<ControlErrorType, number> = {
   LimitExceededException: 429,
   TooManyRequestsException: 429,
   UnauthorizedException: 401,
+  ValidationException: 400,
+  SerializationException: 400,
 };
 
 export class ControlError extends Error {
@@ -32,3 +36,16 @@ export class ControlError extends Error {
 
 export const notFound = (message: string): ControlError => new ControlError("NotFoundException", message);
 export const badRequest = (message: string): ControlError => new ControlError("BadRequestException", message);
+
+/**
+ * AWS's request validation, which runs on the service model's constraints (enums, patterns, required
+ * members) before the operation looks anything up: every failure in one message.
+ */
+export function validationError(failures: readonly string[]): ControlError {
+  const count = failures.length === 1 ? "1 validation error" : `${failures.length} validation errors`;
+  return new ControlError("ValidationException", `${count} detected: ${failures.join("; ")}`);
+}
+
+/** One failed enum constraint, worded as AWS's request validation words it. */
+export const notInEnum = (value: string, member: string, allowed: readonly string[]): string =>
+  `Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(", ")}]`;

@@ -1,4 +1,4 @@
-import { acceptsHttpUri } from "../integrations/uri-template.ts";
+import { integrationTargetProblem } from "../integrations/integration-target.ts";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { newResourceId } from "../model/ids.ts";
 import {
@@ -13,7 +13,7 @@ import {
 } from "../model/rest-api.ts";
 import { isVariable } from "../openapi/path-parts.ts";
 import { patternProblem } from "../regex/java-pattern.ts";
-import { badRequest, ControlError, notFound } from "./errors.ts";
+import { badRequest, ControlError, notFound, notInEnum, validationError } from "./errors.ts";
 import { checkCount } from "./limits.ts";
 
 /**
@@ -122,16 +122,46 @@ function booleanMap(value: unknown, name: string): Record<string, boolean> | und
   return value as Record<string, boolean>;
 }
 
+/** What AWS's JSON deserialiser answers for a value that is not the string a member needs. */
+function notAString(value: unknown): ControlError {
+  const javaClass =
+    typeof value === "boolean"
+      ? "java.lang.Boolean"
+      : typeof value === "number"
+        ? "com.amazon.coral.value.json.numbers.TruncatingBigNumber"
+        : undefined;
+  if (javaClass !== undefined)
+    return new ControlError("SerializationException", `class ${javaClass} can not be converted to an String`);
+  return new ControlError(
+    "SerializationException",
+    Array.isArray(value)
+      ? "Start of list found where not expected"
+      : "Start of structure or map found where not expected.",
+  );
+}
+
 function stringMap(value: unknown, name: string): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (
-    typeof value !== "object" ||
-    Array.isArray(value) ||
-    Object.values(value).some((v) => typeof v !== "string")
-  ) {
-    throw badRequest(`Invalid ${name}: expected a map of strings`);
+  if (typeof value !== "object" || Array.isArray(value)) throw notAString(value);
+  for (const v of Object.values(value)) {
+    if (v === null) throw badRequest(`Invalid ${name}: expected a map of strings`);
+    if (typeof v !== "string") throw notAString(v);
   }
   return value as Record<string, string>;
+}
+
+const MEDIA_TYPE = /^[^\s/]+\/[^\s/]+/;
+
+/** Mapping templates, keyed by the content type they apply to (AWS refuses a key that is not one). */
+function templateMap(value: unknown, name: string): Record<string, string> | undefined {
+  const templates = stringMap(value, name);
+  for (const contentType of Object.keys(templates ?? {})) {
+    if (!MEDIA_TYPE.test(contentType))
+      throw badRequest(
+        `Validation Result: warnings : [], errors : [Invalid content type specified: ${contentType}]`,
+      );
+  }
+  return templates;
 }
 
 /** PutMethod: creates or replaces the method (replacing drops its integration, as AWS does). */
@@ -197,38 +227,51 @@ export function deleteMethod(def: RestApiDefinition, resourceId: string, httpMet
   if (Object.keys(resource.resourceMethods!).length === 0) delete resource.resourceMethods;
 }
 
-const TYPES = new Set(["HTTP", "HTTP_PROXY", "MOCK", "AWS", "AWS_PROXY"]);
+// In the order AWS's own message lists them.
+const INTEGRATION_TYPES = ["HTTP", "MOCK", "AWS_PROXY", "HTTP_PROXY", "AWS"];
+const CONNECTION_TYPES = ["INTERNET", "VPC_LINK"];
+const CONTENT_HANDLING = ["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"];
 const PASSTHROUGH = new Set(["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"]);
 
-/** PutIntegration, with AWS's validation and the defaults it echoes back. */
+/** PutIntegration's members checked against the service model, before anything is looked up. */
+export function checkIntegrationInput(body: Record<string, unknown>): void {
+  const failures: string[] = [];
+  if (body.type === undefined || body.type === null) {
+    failures.push(
+      "Value null at 'putIntegrationInput.type' failed to satisfy constraint: Member must not be null",
+    );
+  } else if (!INTEGRATION_TYPES.includes(String(body.type))) {
+    failures.push(notInEnum(String(body.type), "putIntegrationInput.type", INTEGRATION_TYPES));
+  }
+  if (typeof body.connectionType === "string" && !CONNECTION_TYPES.includes(body.connectionType))
+    failures.push(notInEnum(body.connectionType, "putIntegrationInput.connectionType", CONNECTION_TYPES));
+  if (typeof body.contentHandling === "string" && !CONTENT_HANDLING.includes(body.contentHandling))
+    failures.push(notInEnum(body.contentHandling, "putIntegrationInput.contentHandling", CONTENT_HANDLING));
+  if (failures.length > 0) throw validationError(failures);
+}
+
+/**
+ * PutIntegration, with AWS's validation in AWS's order: the model's constraints, then the method,
+ * then the target (src/integrations/integration-target.ts), then the settings. What AWS echoes by
+ * default (connectionType, cacheNamespace, …) is added on the way out (src/admin/wire-shapes.ts).
+ */
 export function putIntegration(
   def: RestApiDefinition,
   resourceId: string,
   httpMethod: string,
   body: Record<string, unknown>,
 ): Integration {
+  checkIntegrationInput(body);
   const method = findMethod(def, resourceId, httpMethod);
-  const type = String(body.type ?? "").toUpperCase();
-  if (!TYPES.has(type))
-    throw badRequest(
-      "Invalid integration type specified. Valid options are HTTP, HTTP_PROXY, AWS, AWS_PROXY, MOCK",
-    );
+  const type = String(body.type) as Integration["type"];
   const integrationHttpMethod = body.httpMethod ?? body.integrationHttpMethod;
   const uri = typeof body.uri === "string" ? body.uri : undefined;
-  if (type !== "MOCK") {
-    if (typeof integrationHttpMethod !== "string" || integrationHttpMethod === "") {
-      throw badRequest("Enumeration value for HttpMethod must be non-empty");
-    }
-    if (uri === undefined) throw badRequest("Invalid HTTP endpoint specified for URI");
-  }
-  if ((type === "HTTP" || type === "HTTP_PROXY") && !acceptsHttpUri(uri!))
-    throw badRequest("Invalid HTTP endpoint specified for URI");
-  if (
-    (type === "AWS" || type === "AWS_PROXY") &&
-    !/^arn:aws:apigateway:[^:]+:[^:]+:(?:(?:path|action)\/.+|\$\{stageVariables\.[A-Za-z0-9_]+\})/.test(uri!)
-  ) {
-    throw badRequest("Invalid ARN specified in the request");
-  }
+  const problem = integrationTargetProblem(
+    type,
+    typeof integrationHttpMethod === "string" ? integrationHttpMethod : undefined,
+    uri,
+  );
+  if (problem !== undefined) throw badRequest(problem);
   const passthroughBehavior = String(body.passthroughBehavior ?? "WHEN_NO_MATCH").toUpperCase();
   if (!PASSTHROUGH.has(passthroughBehavior))
     throw badRequest(`Invalid passthrough behavior specified: ${passthroughBehavior}`);
@@ -237,22 +280,24 @@ export function putIntegration(
     throw badRequest("Timeout should be between 50 ms and 29000 ms");
   }
   const integration: Integration = {
-    type: type as Integration["type"],
+    type,
     passthroughBehavior: passthroughBehavior as Integration["passthroughBehavior"],
     timeoutInMillis: timeout,
     cacheNamespace: typeof body.cacheNamespace === "string" ? body.cacheNamespace : resourceId,
     cacheKeyParameters: Array.isArray(body.cacheKeyParameters) ? body.cacheKeyParameters.map(String) : [],
   };
   if (typeof integrationHttpMethod === "string") integration.httpMethod = integrationHttpMethod.toUpperCase();
-  if (uri !== undefined) integration.uri = uri;
+  // A MOCK integration calls nothing: AWS accepts a uri and does not keep it.
+  if (uri !== undefined && type !== "MOCK") integration.uri = uri;
   if (typeof body.credentials === "string") integration.credentials = body.credentials;
   const requestParameters = stringMap(body.requestParameters, "requestParameters");
   if (requestParameters) integration.requestParameters = requestParameters;
-  const requestTemplates = stringMap(body.requestTemplates, "requestTemplates");
+  const requestTemplates = templateMap(body.requestTemplates, "requestTemplates");
   if (requestTemplates) integration.requestTemplates = requestTemplates;
   if (typeof body.contentHandling === "string")
     integration.contentHandling = body.contentHandling as Integration["contentHandling"];
-  if (typeof body.connectionType === "string") integration.connectionType = body.connectionType as "INTERNET";
+  if (typeof body.connectionType === "string")
+    integration.connectionType = body.connectionType as Integration["connectionType"];
   if (typeof body.connectionId === "string") integration.connectionId = body.connectionId;
   if (typeof body.tlsConfig === "object" && body.tlsConfig !== null)
     integration.tlsConfig = body.tlsConfig as Integration["tlsConfig"];
@@ -265,8 +310,16 @@ export function deleteIntegration(def: RestApiDefinition, resourceId: string, ht
   delete findMethod(def, resourceId, httpMethod).methodIntegration;
 }
 
-function checkStatus(statusCode: string): void {
-  if (!/^[1-5]\d\d$/.test(statusCode)) throw badRequest("Invalid status code specified");
+/**
+ * The status code of a method or integration response is checked against the service model's
+ * pattern before anything is looked up, as AWS's request validation does.
+ */
+export function checkStatus(statusCode: string): void {
+  if (!/^[1-5]\d\d$/.test(statusCode)) {
+    throw validationError([
+      `Value '${statusCode}' at 'statusCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [1-5]\\d\\d`,
+    ]);
+  }
 }
 
 export function putMethodResponse(
@@ -276,8 +329,8 @@ export function putMethodResponse(
   statusCode: string,
   body: Record<string, unknown>,
 ): MethodResponse {
-  const method = findMethod(def, resourceId, httpMethod);
   checkStatus(statusCode);
+  const method = findMethod(def, resourceId, httpMethod);
   const response: MethodResponse = { statusCode };
   const params = booleanMap(body.responseParameters, "responseParameters");
   if (params) response.responseParameters = params;
@@ -294,6 +347,7 @@ export function findMethodResponse(
   httpMethod: string,
   statusCode: string,
 ): MethodResponse {
+  checkStatus(statusCode);
   const response = findMethod(def, resourceId, httpMethod).methodResponses?.[statusCode];
   if (response === undefined) throw notFound("Invalid Response status code specified");
   return response;
@@ -309,6 +363,10 @@ export function deleteMethodResponse(
   delete findMethod(def, resourceId, httpMethod).methodResponses![statusCode];
 }
 
+/**
+ * PutIntegrationResponse. AWS does not require a method response for the status code: the pair is
+ * the caller's to keep consistent (an unmatched one only matters when a request selects it).
+ */
 export function putIntegrationResponse(
   def: RestApiDefinition,
   resourceId: string,
@@ -316,24 +374,27 @@ export function putIntegrationResponse(
   statusCode: string,
   body: Record<string, unknown>,
 ): IntegrationResponse {
-  const integration = findIntegration(def, resourceId, httpMethod);
   checkStatus(statusCode);
-  if (findMethod(def, resourceId, httpMethod).methodResponses?.[statusCode] === undefined) {
-    throw badRequest("Invalid Response status code specified");
-  }
+  const integration = findIntegration(def, resourceId, httpMethod);
   const response: IntegrationResponse = { statusCode };
-  if (typeof body.selectionPattern === "string" && body.selectionPattern !== "") {
-    // Checked as it will run: on RE2, which has no backreferences or lookaround.
-    if (patternProblem(body.selectionPattern) !== undefined)
+  if (typeof body.selectionPattern === "string") {
+    // Checked as it will run: on RE2, which has no backreferences or lookaround. An empty pattern is
+    // the default response, and AWS echoes it as given.
+    if (body.selectionPattern !== "" && patternProblem(body.selectionPattern) !== undefined)
       throw badRequest(`Invalid selection pattern specified: ${body.selectionPattern}`);
     response.selectionPattern = body.selectionPattern;
   }
   const params = stringMap(body.responseParameters, "responseParameters");
   if (params) response.responseParameters = params;
-  const templates = stringMap(body.responseTemplates, "responseTemplates");
+  const templates = templateMap(body.responseTemplates, "responseTemplates");
   if (templates) response.responseTemplates = templates;
-  if (typeof body.contentHandling === "string")
+  if (typeof body.contentHandling === "string") {
+    if (!CONTENT_HANDLING.includes(body.contentHandling))
+      throw validationError([
+        notInEnum(body.contentHandling, "putIntegrationResponseInput.contentHandling", CONTENT_HANDLING),
+      ]);
     response.contentHandling = body.contentHandling as IntegrationResponse["contentHandling"];
+  }
   integration.integrationResponses ??= {};
   integration.integrationResponses[statusCode] = response;
   return response;
@@ -345,17 +406,23 @@ export function findIntegrationResponse(
   httpMethod: string,
   statusCode: string,
 ): IntegrationResponse {
+  checkStatus(statusCode);
   const response = findIntegration(def, resourceId, httpMethod).integrationResponses?.[statusCode];
   if (response === undefined) throw notFound("Invalid Response status code specified");
   return response;
 }
 
+/** DeleteIntegrationResponse: AWS names a missing method as a missing integration here. */
 export function deleteIntegrationResponse(
   def: RestApiDefinition,
   resourceId: string,
   httpMethod: string,
   statusCode: string,
 ): void {
-  findIntegrationResponse(def, resourceId, httpMethod, statusCode);
-  delete findIntegration(def, resourceId, httpMethod).integrationResponses![statusCode];
+  checkStatus(statusCode);
+  const method = findResource(def, resourceId).resourceMethods?.[httpMethod.toUpperCase()];
+  if (method?.methodIntegration === undefined) throw notFound("Invalid Integration identifier specified");
+  if (method.methodIntegration.integrationResponses?.[statusCode] === undefined)
+    throw notFound("Invalid Response status code specified");
+  delete method.methodIntegration.integrationResponses[statusCode];
 }

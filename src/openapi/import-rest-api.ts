@@ -1,3 +1,4 @@
+import { integrationTargetProblem } from "../integrations/integration-target.ts";
 import { compileRequestParameters, MappingError } from "../integrations/request-parameters.ts";
 import { JsonPathError } from "../mapping/jsonpath.ts";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
@@ -232,7 +233,10 @@ export function importRestApi(
       if (x !== undefined) {
         const at = `${where}.x-amazon-apigateway-integration`;
         method.methodIntegration = readIntegration(deref(doc.root, x), at);
-        const { type, uri } = method.methodIntegration;
+        const { type, uri, httpMethod } = method.methodIntegration;
+        // The checks PutIntegration makes (an HTTP API's integrations follow other rules).
+        const problem = integrationTargetProblem(type, httpMethod, uri);
+        if (problem !== undefined) throw importError(`Invalid OpenAPI input: ${at}: ${problem}`);
         if ((type === "AWS" || type === "AWS_PROXY") && uri !== undefined && !/:lambda:path\//.test(uri))
           warnings.push(
             `${where}: ${uri} is an AWS service integration, which Portico does not call; the method answers 500 Internal server error`,
@@ -245,7 +249,9 @@ export function importRestApi(
           throw importError(`Invalid OpenAPI input: ${at}.requestParameters: ${err.message}`);
         }
       } else {
-        warnings.push(`${where} has no x-amazon-apigateway-integration; it answers 500 until one is set`);
+        warnings.push(
+          `${where} has no x-amazon-apigateway-integration; the API cannot be deployed until one is set (AWS: No integration defined for method)`,
+        );
       }
       resource.resourceMethods ??= {};
       resource.resourceMethods[httpMethod] = method;
