@@ -1,3 +1,4 @@
+import { wirePolicy } from "../auth/policy/expand-policy.ts";
 import type { HttpApi, HttpDeployment, HttpStage } from "../model/http-api.ts";
 import type { Deployment, Integration, Method, Resource, RestApi, Stage } from "../model/rest-api.ts";
 
@@ -8,7 +9,12 @@ import type { Deployment, Integration, Method, Resource, RestApi, Stage } from "
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
 export function restApiWire(api: RestApi, warnings?: string[]): Record<string, unknown> {
-  return { ...api, createdDate: seconds(api.createdDate), ...(warnings?.length ? { warnings } : {}) };
+  return {
+    ...api,
+    createdDate: seconds(api.createdDate),
+    ...(api.policy === undefined ? {} : { policy: wirePolicy(api.policy) }),
+    ...(warnings?.length ? { warnings } : {}),
+  };
 }
 
 export function deploymentWire(d: Deployment): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { storedPolicy } from "../auth/policy/expand-policy.ts";
 import { newDeploymentId } from "../model/ids.ts";
 import type { Deployment, RestApiDefinition, Stage } from "../model/rest-api.ts";
 import type { WriteOp } from "../state/store.ts";
@@ -26,6 +27,17 @@ const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 export class ControlPlane extends HttpApiControl {
   // ---- REST APIs -------------------------------------------------------------------------------
 
+  /** A resource policy is stored as AWS stores it: `execute-api:/…` expanded to this API's ARN. */
+  private expandPolicy(definition: RestApiDefinition): void {
+    const { api } = definition;
+    if (api.policy === undefined) return;
+    api.policy = storedPolicy(api.policy, {
+      region: this.region,
+      accountId: this.integrations.accountId,
+      apiId: api.id,
+    });
+  }
+
   async getRestApi(apiId: string): Promise<RestApiDefinition | undefined> {
     return (await this.store.get("restapis", apiId)) as RestApiDefinition | undefined;
   }
@@ -37,6 +49,7 @@ export class ControlPlane extends HttpApiControl {
   /** Stores a whole definition (import or overwrite). Resolves once durable. */
   putRestApi(definition: RestApiDefinition): Promise<void> {
     return this.serial.run(async () => {
+      this.expandPolicy(definition);
       await this.store.commit([
         { op: "put", collection: "restapis", key: definition.api.id, value: definition },
       ]);
@@ -125,6 +138,7 @@ export class ControlPlane extends HttpApiControl {
       if (current === undefined) throw notFound(missing);
       const draft = structuredClone(current);
       const result = change(draft);
+      this.expandPolicy(draft);
       await this.store.commit([{ op: "put", collection: "restapis", key: apiId, value: draft }]);
       return result;
     });

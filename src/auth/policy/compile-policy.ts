@@ -70,7 +70,7 @@ function principalMatcher(value: unknown, what: string): (p: PolicyPrincipal) =>
   return (p) => matchers.some((m) => m(p));
 }
 
-function expandResource(resource: string, scope: PolicyScope): string {
+export function expandResource(resource: string, scope: PolicyScope): string {
   if (resource.startsWith("execute-api:/")) {
     if (scope.apiId === undefined)
       throw new PolicyError(`${resource}: the short execute-api form needs an API`);
