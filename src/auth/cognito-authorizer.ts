@@ -1,10 +1,9 @@
 import { type JWTPayload, jwtVerify } from "jose";
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { AuthorizerOutcome, RequestContext } from "../gateway/context.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import type { Authorizer } from "../model/rest-api.ts";
 import { fetchBoundedJson } from "./jwks-fetch.ts";
-import type { AuthorizerOutcome } from "./lambda-authorizer.ts";
 import { RemoteJwks } from "./remote-jwks.ts";
 
 /**

@@ -1,12 +1,11 @@
 import type { FunctionInvoker } from "../functions/function-registry.ts";
 import { invokeWithin } from "../functions/function-registry.ts";
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { AuthorizerCheck, RequestContext } from "../gateway/context.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { eventFor, NO_BODY } from "../integrations/lambda-events.ts";
 import { queryValues } from "../integrations/query-string.ts";
 import type { HttpAuthorizer } from "../model/http-api.ts";
 import { AuthorizerResults, type SharedAuthorizerCache } from "./authorizer-results.ts";
-import type { AuthorizerCheck } from "./lambda-authorizer.ts";
 import { compilePolicy } from "./policy/compile-policy.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { type JWTPayload, jwtVerify } from "jose";
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { JwtCheck } from "../gateway/context.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import type { HttpAuthorizer } from "../model/http-api.ts";
@@ -14,17 +14,6 @@ import { RemoteJwks } from "./remote-jwks.ts";
  * audiences; the route's scopes need one match in `scope`/`scp`. Only asymmetric algorithms are
  * accepted, so `alg: none` and HMAC-with-a-public-key confusion are refused.
  */
-export type JwtCheck = (
-  ctx: RequestContext,
-  scopes: readonly string[] | undefined,
-) => Promise<JwtOutcome | GatewayResponse>;
-
-export interface JwtOutcome {
-  allowed: true;
-  claims: JWTPayload;
-  scopes: string[];
-}
-
 const ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
 const unauthorized = (description: string): GatewayResponse => ({

@@ -1,6 +1,6 @@
 import type { FunctionInvoker } from "../functions/function-registry.ts";
 import { invokeWithin } from "../functions/function-registry.ts";
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { AuthorizerCheck, RequestContext } from "../gateway/context.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { eventFor, NO_BODY } from "../integrations/lambda-events.ts";
 import { queryValues } from "../integrations/query-string.ts";
@@ -15,21 +15,6 @@ import { compilePolicy } from "./policy/compile-policy.ts";
  * cached per identity for authorizerResultTtlInSeconds, and the returned policy is evaluated against
  * each request's method ARN — a cached policy allowing one method does not allow another.
  */
-export interface AuthorizerOutcome {
-  allowed: true;
-  principalId: unknown;
-  context: Record<string, string | number | boolean>;
-  usageIdentifierKey?: string;
-  cached: boolean;
-  /** What integrations see as `requestContext.authorizer`. */
-  value: Record<string, unknown>;
-}
-
-export type AuthorizerCheck = (
-  ctx: RequestContext,
-  methodArn: string,
-) => Promise<AuthorizerOutcome | GatewayResponse>;
-
 const UNAUTHORIZED: GatewayResponse = {
   statusCode: 401,
   errorType: "UnauthorizedException",

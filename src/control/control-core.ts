@@ -1,6 +1,7 @@
+import type { CompileDeps } from "../compile/deps.ts";
 import { compileHttpStage } from "../gateway/compile-http-stage.ts";
 import { compileRestStage } from "../gateway/compile-rest-stage.ts";
-import type { CompiledApi, CompiledStage, IntegrationDeps } from "../gateway/compiled.ts";
+import type { CompiledApi, CompiledStage } from "../gateway/context.ts";
 import type { DataPlane } from "../gateway/data-plane.ts";
 import type { ApiKey, UsagePlan } from "../model/account.ts";
 import type { HttpDeployment, HttpStage } from "../model/http-api.ts";
@@ -42,14 +43,14 @@ export class ControlCore {
   protected readonly serial = new Serial();
   protected readonly store: Store;
   protected readonly dataPlane: DataPlane;
-  protected readonly integrations: IntegrationDeps;
+  protected readonly integrations: CompileDeps;
   readonly log: Logger;
   readonly region: string;
 
   constructor(deps: {
     store: Store;
     dataPlane: DataPlane;
-    integrations: IntegrationDeps;
+    integrations: CompileDeps;
     log: Logger;
     region: string;
   }) {

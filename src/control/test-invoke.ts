@@ -1,6 +1,6 @@
 import { request } from "undici";
+import type { CompileDeps } from "../compile/deps.ts";
 import { compileRestStage } from "../gateway/compile-rest-stage.ts";
-import type { IntegrationDeps } from "../gateway/compiled.ts";
 import { DataPlane } from "../gateway/data-plane.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
 import type { Logger } from "../observe/logger.ts";
@@ -35,7 +35,7 @@ export async function testInvokeMethod(
   resourceId: string,
   httpMethod: string,
   input: TestInvokeInput,
-  deps: { integrations: IntegrationDeps; log: Logger },
+  deps: { integrations: CompileDeps; log: Logger },
 ): Promise<TestInvokeResult> {
   const resource = findResource(def, resourceId);
   const method = findMethod(def, resourceId, httpMethod);

@@ -1,9 +1,9 @@
-import type { CredentialStore, StoredPrincipal } from "../auth/iam/credential-store.ts";
+import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
 import { sha256Hex } from "../auth/sigv4/canonical-request.ts";
 import { verifySigV4 } from "../auth/sigv4/verify-request.ts";
 import { gatewayResponseFor } from "../integrations/backend-errors.ts";
 import { readBody } from "../integrations/request-body.ts";
-import type { RequestContext } from "./compiled.ts";
+import type { IamAuthority, RequestContext } from "./context.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
 
 /**
@@ -12,12 +12,6 @@ import type { GatewayResponse } from "./gateway-responses.ts";
  * the API's own account, either policy's allow suffices (the account root always has one); across
  * accounts both must allow.
  */
-export interface IamAuthority {
-  readonly credentials: CredentialStore;
-  readonly region: string;
-  readonly accountId: string;
-}
-
 export type AuthorizedPrincipal = StoredPrincipal | undefined;
 
 export async function authenticateIam(

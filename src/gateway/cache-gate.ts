@@ -1,7 +1,7 @@
 import { CACHE_HITS, CACHE_MISSES } from "../observe/metrics.ts";
 import { MAX_CACHED_BYTES, type RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { CachedResponse } from "../traffic/traffic-backend.ts";
-import type { RequestContext } from "./compiled.ts";
+import type { RequestContext } from "./context.ts";
 import { canonicalPath } from "./method-arn.ts";
 import { joinedHeader } from "./raw-headers.ts";
 import { captureResponse } from "./response-capture.ts";

@@ -1,6 +1,7 @@
 import { sharedAuthorizerCache } from "../auth/authorizer-results.ts";
 import { compileHttpLambdaAuthorizer } from "../auth/http-lambda-authorizer.ts";
 import { compileJwtAuthorizer } from "../auth/jwt-authorizer.ts";
+import type { CompileDeps } from "../compile/deps.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
 import { compileRequestMapping, compileResponseMappings } from "../integrations/http-api-mapping.ts";
@@ -11,14 +12,14 @@ import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../m
 import { stageLabels } from "../observe/metrics.ts";
 import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
 import { configurationError, lambdaTarget, loggedWhenUnservable } from "./compile-integration.ts";
-import type { CompiledRoute, CompiledStage, IntegrationDeps, IntegrationHandler } from "./compiled.ts";
+import type { CompiledRoute, CompiledStage, IntegrationHandler } from "./context.ts";
 import { HTTP_API_RESPONSES } from "./gateway-responses.ts";
 import { compileAccessCheck } from "./resource-policy.ts";
 import { RouteTree } from "./route-tree.ts";
 
 function compileHttpIntegration(
   integration: HttpIntegration | undefined,
-  deps: IntegrationDeps,
+  deps: CompileDeps,
   variables: Readonly<Record<string, string>>,
 ): IntegrationHandler {
   try {
@@ -31,7 +32,7 @@ function compileHttpIntegration(
 
 function compileHttpIntegrationOrThrow(
   integration: HttpIntegration | undefined,
-  deps: IntegrationDeps,
+  deps: CompileDeps,
   variables: Readonly<Record<string, string>>,
 ): IntegrationHandler {
   if (integration === undefined) return configurationError("Route has no integration target");
@@ -76,7 +77,7 @@ function compileHttpIntegrationOrThrow(
 export function compileHttpStage(
   stage: HttpStage,
   deployment: HttpDeployment,
-  deps: IntegrationDeps,
+  deps: CompileDeps,
 ): CompiledStage {
   const routes = new RouteTree<CompiledRoute>();
   let defaultRoute: CompiledRoute | undefined;

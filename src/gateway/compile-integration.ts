@@ -1,3 +1,4 @@
+import type { CompileDeps } from "../compile/deps.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
 import { plainHttpIntegration } from "../integrations/http-plain.ts";
@@ -11,7 +12,7 @@ import { restrictedHeaderMapping } from "../integrations/restricted-headers.ts";
 import { compileUriTemplate, substituteStageVariables } from "../integrations/uri-template.ts";
 import { TemplateSet } from "../mapping/template-set.ts";
 import type { Integration } from "../model/rest-api.ts";
-import type { IntegrationDeps, IntegrationHandler } from "./compiled.ts";
+import type { IntegrationHandler } from "./context.ts";
 import { sendGatewayResponse } from "./send.ts";
 
 /** Answers 500 for a method whose integration cannot run (missing, or a type not built yet). */
@@ -26,7 +27,7 @@ export function configurationError(reason: string): IntegrationHandler {
  * The handler as it is, or — for one that cannot serve — one that first logs why: the client gets
  * AWS's plain 500, and the operator a line naming the method and the reason, never a silent 500.
  */
-export function loggedWhenUnservable(handler: IntegrationHandler, deps: IntegrationDeps): IntegrationHandler {
+export function loggedWhenUnservable(handler: IntegrationHandler, deps: CompileDeps): IntegrationHandler {
   const reason = (handler as { reason?: string }).reason;
   const log = deps.log;
   if (reason === undefined || log === undefined) return handler;
@@ -55,7 +56,7 @@ export function loggedWhenUnservable(handler: IntegrationHandler, deps: Integrat
 export function lambdaTarget(
   uri: string | undefined,
   variables: Readonly<Record<string, string>>,
-  deps: IntegrationDeps,
+  deps: CompileDeps,
 ): { name: string | undefined } | { error: string } {
   if (uri === undefined) return { name: undefined };
   const resolved = substituteStageVariables(uri, variables);
@@ -84,7 +85,7 @@ function notInvokedWithPost(integration: Integration): string | undefined {
  */
 export function compileRestIntegration(
   integration: Integration | undefined,
-  deps: IntegrationDeps,
+  deps: CompileDeps,
   binaryMediaTypes: readonly string[] = [],
   variables: Readonly<Record<string, string>> = {},
 ): IntegrationHandler {

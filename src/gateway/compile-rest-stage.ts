@@ -1,6 +1,7 @@
 import { sharedAuthorizerCache } from "../auth/authorizer-results.ts";
 import { type CognitoCheck, compileCognitoAuthorizer } from "../auth/cognito-authorizer.ts";
-import { type AuthorizerCheck, compileLambdaAuthorizer } from "../auth/lambda-authorizer.ts";
+import { compileLambdaAuthorizer } from "../auth/lambda-authorizer.ts";
+import type { CompileDeps } from "../compile/deps.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
 import { substituteStageVariables } from "../integrations/uri-template.ts";
 import type { Deployment, Method, Stage } from "../model/rest-api.ts";
@@ -12,7 +13,7 @@ import {
   routeBuckets,
 } from "../traffic/route-traffic.ts";
 import { compileRestIntegration, loggedWhenUnservable } from "./compile-integration.ts";
-import type { CompiledRoute, CompiledStage, IntegrationDeps } from "./compiled.ts";
+import type { AuthorizerCheck, CompiledRoute, CompiledStage } from "./context.ts";
 import { customizeResponses } from "./custom-responses.ts";
 import { REST_RESPONSES } from "./gateway-responses.ts";
 import { compileRequestValidation, modelCompiler } from "./request-validation.ts";
@@ -42,7 +43,7 @@ interface Release {
 export function compileRestStage(
   stage: Stage,
   deployment: Deployment,
-  deps: IntegrationDeps,
+  deps: CompileDeps,
   canaryDeployment?: Deployment,
 ): CompiledStage {
   const variables = Object.freeze({ ...(stage.variables ?? {}) });
@@ -68,7 +69,7 @@ function releaseCache(policy: RouteCachePolicy | undefined, release: Release): R
 function compileRelease(
   stage: Stage,
   deployment: Deployment,
-  deps: IntegrationDeps,
+  deps: CompileDeps,
   release: Release,
 ): CompiledStage {
   const { variables } = release;

@@ -1,42 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ValidateFunction } from "ajv-draft-04";
+import type { JWTPayload } from "jose";
 import type { ApiKeyIndex, KeyEntry } from "../auth/api-key-index.ts";
-import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
-import type { JwtCheck } from "../auth/jwt-authorizer.ts";
-import type { AuthorizerCheck } from "../auth/lambda-authorizer.ts";
+import type { CredentialStore, StoredPrincipal } from "../auth/iam/credential-store.ts";
 import type { Networks } from "../auth/policy/networks.ts";
-import type { FunctionRegistry } from "../functions/function-registry.ts";
-import type { Upstreams } from "../integrations/upstreams.ts";
-import type { Logger } from "../observe/logger.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import type { RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
-import type { IamAuthority } from "./authorize.ts";
 import type { GatewayResponse, GatewayResponseType } from "./gateway-responses.ts";
-import type { RequestValidation } from "./request-validation.ts";
-import type { AccessCheck } from "./resource-policy.ts";
 import type { RouteTree } from "./route-tree.ts";
-
-/** What compiling integrations needs from the running gateway. */
-export interface IntegrationDeps {
-  readonly upstreams: Upstreams;
-  readonly functions: FunctionRegistry | undefined;
-  readonly accountId: string;
-  readonly region?: string;
-  /** The config's named networks, for aws:SourceVpc / aws:SourceVpce in resource policies. */
-  readonly networks?: Networks;
-  /** Credentials for IAM-authorized routes. */
-  readonly iam?: IamAuthority;
-  /** API keys for `apiKeyRequired` methods (kept current by the control plane). */
-  readonly apiKeys?: ApiKeyIndex;
-  /** Throttling buckets, quotas and the response cache: in-process or on Redis. */
-  readonly traffic?: TrafficBackend;
-  /** The account-level token bucket (AWS: 10,000 rps, burst 5,000 per region), shared by every API. */
-  readonly accountBucket?: Bucket;
-  /** Traffic counters (cache hits and misses, refusals). */
-  readonly metrics?: Metrics;
-  /** Where a method that cannot be served says why, each time it is called. */
-  readonly log?: Logger;
-}
 
 /**
  * What the data plane serves: deployments compiled into route tables once, at deploy time.
@@ -149,4 +121,58 @@ export interface RequestContext {
   apiKey?: KeyEntry;
   /** The caller IAM authenticated, for cache invalidation rights. */
   caller?: StoredPrincipal;
+}
+
+// ---- Signatures of the checks a compiled route carries (built in auth/ and gateway/) ----
+
+export type JwtCheck = (
+  ctx: RequestContext,
+  scopes: readonly string[] | undefined,
+) => Promise<JwtOutcome | GatewayResponse>;
+
+export interface JwtOutcome {
+  allowed: true;
+  claims: JWTPayload;
+  scopes: string[];
+}
+
+export interface AuthorizerOutcome {
+  allowed: true;
+  principalId: unknown;
+  context: Record<string, string | number | boolean>;
+  usageIdentifierKey?: string;
+  cached: boolean;
+  /** What integrations see as `requestContext.authorizer`. */
+  value: Record<string, unknown>;
+}
+
+export type AuthorizerCheck = (
+  ctx: RequestContext,
+  methodArn: string,
+) => Promise<AuthorizerOutcome | GatewayResponse>;
+
+export type AccessCheck = (
+  ctx: RequestContext,
+  caller: StoredPrincipal | undefined,
+  /**
+   * `explicitDenyOnly`: the phase before a Lambda authorizer runs, which refuses only an explicit
+   * deny; the authorizer's own policy then stands in for the identity policy (AWS's Table A).
+   */
+  phase?: "explicitDenyOnly",
+  /** `execute-api:Invoke` unless asked otherwise (`execute-api:InvalidateCache`). */
+  action?: string,
+) => GatewayResponse | undefined;
+
+export interface IamAuthority {
+  readonly credentials: CredentialStore;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+export interface RequestValidation {
+  readonly headers: readonly string[];
+  readonly path: readonly string[];
+  readonly querystring: readonly string[];
+  /** Lower-cased content type (or `$default`) → the model's validator. */
+  readonly models?: ReadonlyMap<string, ValidateFunction>;
 }

@@ -7,7 +7,7 @@ import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener
 import { defaultOverloadLimits, OverloadGuard, type OverloadLimits } from "../listen/overload.ts";
 import type { Logger } from "../observe/logger.ts";
 import { serveWithCache } from "./cache-gate.ts";
-import type { CompiledApi, ListenerInfo, RequestContext } from "./compiled.ts";
+import type { CompiledApi, ListenerInfo, RequestContext } from "./context.ts";
 import { addEdgeHeaders } from "./edge-headers.ts";
 import { HTTP_API_RESPONSES, REST_RESPONSES } from "./gateway-responses.ts";
 import { guardRequest } from "./guard.ts";

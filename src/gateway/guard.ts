@@ -1,6 +1,6 @@
 import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
 import { authenticateIam } from "./authorize.ts";
-import type { RequestContext } from "./compiled.ts";
+import type { RequestContext } from "./context.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
 import { methodArn } from "./method-arn.ts";
 

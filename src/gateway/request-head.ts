@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
-import type { CompiledStage } from "./compiled.ts";
+import type { CompiledStage } from "./context.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
 
 /**

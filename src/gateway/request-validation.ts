@@ -2,7 +2,7 @@ import draft04, { type ValidateFunction } from "ajv-draft-04";
 import { queryValues } from "../integrations/query-string.ts";
 import { readBody } from "../integrations/request-body.ts";
 import type { Method, RestApiDefinition } from "../model/rest-api.ts";
-import type { RequestContext } from "./compiled.ts";
+import type { RequestContext, RequestValidation } from "./context.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
 import { firstHeader, headerValues } from "./raw-headers.ts";
 
@@ -13,14 +13,6 @@ import { firstHeader, headerValues } from "./raw-headers.ts";
  * then the body against the model for its content type (JSON Schema draft 4, `$ref` to the API's
  * other models by their absolute URL). Everything is compiled once per deployment.
  */
-export interface RequestValidation {
-  readonly headers: readonly string[];
-  readonly path: readonly string[];
-  readonly querystring: readonly string[];
-  /** Lower-cased content type (or `$default`) → the model's validator. */
-  readonly models?: ReadonlyMap<string, ValidateFunction>;
-}
-
 // A CommonJS package: its class is the module's `default` export.
 const Ajv04 = draft04.default;
 const MODEL_BASE = "https://apigateway.amazonaws.com/restapis";

@@ -1,4 +1,4 @@
-import type { CompiledApi, CompiledStage } from "./compiled.ts";
+import type { CompiledApi, CompiledStage } from "./context.ts";
 import { withoutDotSegments } from "./dot-segments.ts";
 import type { RoutingTable } from "./routing-table.ts";
 

@@ -1,8 +1,7 @@
 import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
 import { type CompiledPolicy, compilePolicy, type PolicyDecision } from "../auth/policy/compile-policy.ts";
 import type { Networks } from "../auth/policy/networks.ts";
-import type { RequestContext } from "./compiled.ts";
-import type { GatewayResponse } from "./gateway-responses.ts";
+import type { AccessCheck } from "./context.ts";
 import { methodArn } from "./method-arn.ts";
 
 /**
@@ -12,18 +11,6 @@ import { methodArn } from "./method-arn.ts";
  * caller of the API's own account needs either allow (the account root always has one); a caller
  * from another account needs both. A denial is AWS's 403 AccessDeniedException naming the method ARN.
  */
-export type AccessCheck = (
-  ctx: RequestContext,
-  caller: StoredPrincipal | undefined,
-  /**
-   * `explicitDenyOnly`: the phase before a Lambda authorizer runs, which refuses only an explicit
-   * deny; the authorizer's own policy then stands in for the identity policy (AWS's Table A).
-   */
-  phase?: "explicitDenyOnly",
-  /** `execute-api:Invoke` unless asked otherwise (`execute-api:InvalidateCache`). */
-  action?: string,
-) => GatewayResponse | undefined;
-
 export interface AccessCheckOptions {
   policy: string | undefined;
   region: string;

@@ -1,4 +1,4 @@
-import type { CompiledApi } from "./compiled.ts";
+import type { CompiledApi } from "./context.ts";
 
 /**
  * The data plane's whole view of what is deployed. Never mutated: a deploy builds a new table

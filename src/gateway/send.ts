@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { lingerOnClose } from "../listen/lingering-close.ts";
-import type { ApiType } from "./compiled.ts";
+import type { ApiType } from "./context.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
 
 export interface ResponseIds {

@@ -1,4 +1,4 @@
-import type { RequestContext } from "./compiled.ts";
+import type { RequestContext } from "./context.ts";
 import { newTraceId, restTraceHeader } from "./request-ids.ts";
 
 /**

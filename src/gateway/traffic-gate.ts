@@ -1,7 +1,7 @@
 import { QUOTA_EXCEEDED, THROTTLED } from "../observe/metrics.ts";
 import { quotaPeriod, utcDay } from "../traffic/quota-period.ts";
 import type { Admission, QuotaCharge } from "../traffic/traffic-backend.ts";
-import type { RequestContext } from "./compiled.ts";
+import type { RequestContext } from "./context.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
 
 /**

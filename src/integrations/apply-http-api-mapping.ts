@@ -1,4 +1,4 @@
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { RequestContext } from "../gateway/context.ts";
 import { dotSegment } from "../gateway/dot-segments.ts";
 import type { ResolvedTarget } from "./backend-target.ts";
 import type { RequestMapping } from "./http-api-mapping.ts";

@@ -1,16 +1,9 @@
 import type { Readable } from "node:stream";
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { RequestContext } from "../gateway/context.ts";
+import type { BackendResponse } from "./backend-response.ts";
 import { callBackend, type HttpBackendSpec, type ResolvedTarget } from "./backend-target.ts";
 import { callOverRawHttp } from "./raw-http-exchange.ts";
-import type { BackendHeaders } from "./response-headers.ts";
 import type { Upstreams } from "./upstreams.ts";
-
-/** What an HTTP backend answered, whichever client asked. */
-export interface BackendResponse {
-  readonly statusCode: number;
-  readonly headers: BackendHeaders;
-  readonly body: Readable;
-}
 
 export type BackendCall = (
   ctx: RequestContext,

@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { RequestContext } from "../gateway/context.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { BadBackendResponseError } from "./backend-errors.ts";
 import { encodeQueryPair, withoutNames } from "./query-string.ts";

@@ -1,4 +1,4 @@
-import type { ApiType, RequestContext } from "../gateway/compiled.ts";
+import type { ApiType, RequestContext } from "../gateway/context.ts";
 import { traceHeader } from "../gateway/trace-header.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
+import type { IntegrationHandler, RequestContext } from "../gateway/context.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { traceHeader } from "../gateway/trace-header.ts";
 import { applyResponseOverride } from "../mapping/overrides.ts";

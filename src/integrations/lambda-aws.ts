@@ -1,6 +1,6 @@
 import { within } from "../functions/coarse-timers.ts";
 import type { FunctionInvoker } from "../functions/function-registry.ts";
-import type { IntegrationHandler } from "../gateway/compiled.ts";
+import type { IntegrationHandler } from "../gateway/context.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { applyResponseOverride } from "../mapping/overrides.ts";
 import { templateInput } from "../mapping/request-input.ts";

@@ -1,4 +1,4 @@
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { RequestContext } from "../gateway/context.ts";
 import { firstHeader } from "../gateway/raw-headers.ts";
 import { callerIdentity } from "../mapping/caller-identity.ts";
 import { eventHeaders } from "./event-headers.ts";

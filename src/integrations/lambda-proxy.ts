@@ -1,6 +1,6 @@
 import type { FunctionInvoker } from "../functions/function-registry.ts";
 import type { ProxyOutcome } from "../functions/invocation.ts";
-import type { CompiledStage, IntegrationHandler, RequestContext } from "../gateway/compiled.ts";
+import type { CompiledStage, IntegrationHandler, RequestContext } from "../gateway/context.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { firstHeader } from "../gateway/raw-headers.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";

@@ -143,8 +143,9 @@ export function responseV2(result: unknown): ProxyResponse | undefined {
     if (result.cookies !== undefined) {
       if (!Array.isArray(result.cookies)) return undefined;
       for (const c of result.cookies) {
-        const cookie = String(c);
-        if (!validHeaderValue(cookie)) return undefined;
+        // A cookie that is not text (an object, a list) is a malformed result, not "[object Object]".
+        const cookie = scalar(c);
+        if (cookie === undefined || !validHeaderValue(cookie)) return undefined;
         base.headers.push("Set-Cookie", cookie);
       }
     }

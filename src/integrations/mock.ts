@@ -1,4 +1,4 @@
-import type { IntegrationHandler } from "../gateway/compiled.ts";
+import type { IntegrationHandler } from "../gateway/context.ts";
 import { firstHeader } from "../gateway/raw-headers.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
 import { applyResponseOverride } from "../mapping/overrides.ts";

@@ -1,4 +1,4 @@
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { RequestContext } from "../gateway/context.ts";
 import type { GatewayResponse } from "../gateway/gateway-responses.ts";
 import { replaceHeader, requestOverrides, sendableHeader } from "../mapping/overrides.ts";
 import type { TemplateInput } from "../mapping/template-set.ts";

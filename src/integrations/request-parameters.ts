@@ -1,4 +1,4 @@
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { RequestContext } from "../gateway/context.ts";
 import { headerValues } from "../gateway/raw-headers.ts";
 import { compileJsonPath } from "../mapping/jsonpath.ts";
 import { queryValues } from "./query-string.ts";

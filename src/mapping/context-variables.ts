@@ -1,4 +1,4 @@
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { RequestContext } from "../gateway/context.ts";
 import { requestTime } from "../integrations/lambda-events.ts";
 import { callerIdentity } from "./caller-identity.ts";
 import { overrideEntries } from "./overrides.ts";

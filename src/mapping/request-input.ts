@@ -1,4 +1,4 @@
-import type { RequestContext } from "../gateway/compiled.ts";
+import type { RequestContext } from "../gateway/context.ts";
 import { formDecode } from "../integrations/query-string.ts";
 import { contextVariable } from "./context-variables.ts";
 import type { TemplateInput } from "./template-set.ts";

@@ -10,6 +10,7 @@ import {
   proxyResponse,
   type ResultRules,
   responseBytes,
+  responseV2,
 } from "../../src/integrations/lambda-response.ts";
 import { AWS_QUOTAS } from "../../src/model/aws-quotas.ts";
 import { fuzzParameters } from "../support/fuzz.ts";
@@ -203,4 +204,10 @@ test("the response limit is decided as Lambda measures it: the UTF-8 bytes of th
     }),
     { ...fuzzParameters(), numRuns: Math.ceil(fuzzParameters().numRuns / 3) },
   );
+});
+
+test("found by this harness: a 2.0 cookie that is not text (an object, a list) is a malformed result, not a throw", () => {
+  for (const cookie of [{ toString: false }, {}, ["a=1"], null])
+    assert.equal(responseV2({ statusCode: 200, cookies: [cookie] }), undefined, JSON.stringify(cookie));
+  assert.ok(responseV2({ statusCode: 200, cookies: ["a=1", 7] }), "strings and numbers are cookies");
 });

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { compilePolicy } from "../../src/auth/policy/compile-policy.ts";
 import { PolicyError } from "../../src/auth/policy/policy-error.ts";
 import { wildcardMatcher } from "../../src/auth/policy/wildcard.ts";
-import type { RequestContext } from "../../src/gateway/compiled.ts";
+import type { RequestContext } from "../../src/gateway/context.ts";
 import { compileAccessCheck } from "../../src/gateway/resource-policy.ts";
 import { fuzzParameters } from "../support/fuzz.ts";
 

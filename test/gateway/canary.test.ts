@@ -18,7 +18,7 @@ import {
   UpdateIntegrationResponseCommand,
   UpdateStageCommand,
 } from "@aws-sdk/client-api-gateway";
-import type { CompiledStage } from "../../src/gateway/compiled.ts";
+import type { CompiledStage } from "../../src/gateway/context.ts";
 import { pickRelease } from "../../src/gateway/resolve.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 

@@ -1,0 +1,30 @@
+import type { ApiKeyIndex } from "../auth/api-key-index.ts";
+import type { Networks } from "../auth/policy/networks.ts";
+import type { FunctionRegistry } from "../functions/function-registry.ts";
+import type { IamAuthority } from "../gateway/context.ts";
+import type { Upstreams } from "../integrations/upstreams.ts";
+import type { Logger } from "../observe/logger.ts";
+import type { Metrics } from "../observe/metrics.ts";
+import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
+
+/** What compiling a deployment (its routes, steps and integrations) needs from the running gateway. */
+export interface CompileDeps {
+  readonly upstreams: Upstreams;
+  readonly functions: FunctionRegistry | undefined;
+  readonly accountId: string;
+  readonly region?: string;
+  /** The config's named networks, for aws:SourceVpc / aws:SourceVpce in resource policies. */
+  readonly networks?: Networks;
+  /** Credentials for IAM-authorized routes. */
+  readonly iam?: IamAuthority;
+  /** API keys for `apiKeyRequired` methods (kept current by the control plane). */
+  readonly apiKeys?: ApiKeyIndex;
+  /** Throttling buckets, quotas and the response cache: in-process or on Redis. */
+  readonly traffic?: TrafficBackend;
+  /** The account-level token bucket (AWS: 10,000 rps, burst 5,000 per region), shared by every API. */
+  readonly accountBucket?: Bucket;
+  /** Traffic counters (cache hits and misses, refusals). */
+  readonly metrics?: Metrics;
+  /** Where a method that cannot be served says why, each time it is called. */
+  readonly log?: Logger;
+}
