@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ControlError } from "../control/errors.ts";
-import { newRequestId } from "../gateway/request-ids.ts";
+import { newRequestId } from "../http/request-ids.ts";
 import { drain, hardenedServer } from "../listen/hardened-server.ts";
 import { lingerOnClose } from "../listen/lingering-close.ts";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";

@@ -1,6 +1,6 @@
 import type { CompileDeps } from "../compile/deps.ts";
-import { compileHttpStage } from "../gateway/compile-http-stage.ts";
-import { compileRestStage } from "../gateway/compile-rest-stage.ts";
+import { compileHttpStage } from "../compile/http-stage.ts";
+import { compileRestStage } from "../compile/rest-stage.ts";
 import type { CompiledApi, CompiledStage } from "../gateway/context.ts";
 import type { DataPlane } from "../gateway/data-plane.ts";
 import type { ApiKey, UsagePlan } from "../model/account.ts";

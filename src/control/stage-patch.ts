@@ -1,4 +1,4 @@
-import type { Stage } from "../model/rest-api.ts";
+import type { MethodSetting, Stage } from "../model/rest-api.ts";
 import { patchCanary } from "./canary.ts";
 import { badRequest } from "./errors.ts";
 import { checkStageVariable } from "./limits.ts";
@@ -14,19 +14,6 @@ import {
 
 /** AWS's cache cluster sizes (GB). */
 export const CACHE_CLUSTER_SIZES = ["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"];
-
-export interface MethodSetting {
-  metricsEnabled?: boolean;
-  loggingLevel?: string;
-  dataTraceEnabled?: boolean;
-  throttlingBurstLimit?: number;
-  throttlingRateLimit?: number;
-  cachingEnabled?: boolean;
-  cacheTtlInSeconds?: number;
-  cacheDataEncrypted?: boolean;
-  requireAuthorizationForCacheControl?: boolean;
-  unauthorizedCacheControlHeaderStrategy?: string;
-}
 
 /** `{category}/{setting}` of a method-settings patch path → how to read the value into a setting. */
 const SETTINGS: Record<string, (op: PatchOperation, s: MethodSetting) => void> = {

@@ -1,6 +1,6 @@
 import { request } from "undici";
 import type { CompileDeps } from "../compile/deps.ts";
-import { compileRestStage } from "../gateway/compile-rest-stage.ts";
+import { compileRestStage } from "../compile/rest-stage.ts";
 import { DataPlane } from "../gateway/data-plane.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
 import type { Logger } from "../observe/logger.ts";

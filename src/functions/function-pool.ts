@@ -1,5 +1,4 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
-import type { EventFacts, EventRoute } from "../integrations/lambda-events.ts";
 import type { Logger } from "../observe/logger.ts";
 import { cancel, type Deadline, deadline } from "./coarse-timers.ts";
 import {
@@ -15,6 +14,7 @@ import {
   type TextInvocationResult,
   type WorkerMessage,
 } from "./invocation.ts";
+import type { EventFacts, EventRoute } from "./lambda-event.ts";
 import { MemoryWatch, type WatchedEnvironment } from "./memory-watch.ts";
 import { factsToWire, ROUTE_RESET, ROUTE_SEPARATOR, responseFromWire, type WireFacts } from "./proxy-wire.ts";
 import { RESPONSE_TOO_LARGE, textTooLarge } from "./response-limit.ts";

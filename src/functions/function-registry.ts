@@ -1,10 +1,10 @@
 import { existsSync, type FSWatcher, watch } from "node:fs";
 import type { FunctionConfig } from "../config/schema.ts";
-import type { EventFacts } from "../integrations/lambda-events.ts";
 import type { Logger } from "../observe/logger.ts";
 import { within } from "./coarse-timers.ts";
 import { FunctionPool } from "./function-pool.ts";
 import type { InvocationResult, ProxyOutcome, TextInvocationResult } from "./invocation.ts";
+import type { EventFacts } from "./lambda-event.ts";
 import { RemoteFunction } from "./remote-function.ts";
 
 const EXTENSIONS = [".js", ".mjs", ".cjs", ".ts"];

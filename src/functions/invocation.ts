@@ -1,4 +1,4 @@
-import type { ProxyResponse } from "../integrations/lambda-response.ts";
+import type { ProxyResponse } from "./lambda-result.ts";
 import type { WireFacts, WireResponse } from "./proxy-wire.ts";
 
 /** What the worker sends back for one invocation, and what the gateway makes of failures. */

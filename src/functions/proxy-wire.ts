@@ -1,6 +1,6 @@
-import type { EventFacts, EventIdentity, EventRoute } from "../integrations/lambda-events.ts";
-import type { ProxyResponse } from "../integrations/lambda-response.ts";
-import { finalStatus, validHeaders } from "../integrations/writable-response.ts";
+import { finalStatus, validHeaders } from "../http/writable-response.ts";
+import type { EventFacts, EventIdentity, EventRoute } from "./lambda-event.ts";
+import type { ProxyResponse } from "./lambda-result.ts";
 import { textTooLarge } from "./response-limit.ts";
 
 /**

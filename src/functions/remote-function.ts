@@ -1,7 +1,5 @@
 import { request } from "undici";
 import { signRequest } from "../auth/sigv4/sign-request.ts";
-import { type EventFacts, proxyEvent } from "../integrations/lambda-events.ts";
-import { proxyResponse } from "../integrations/lambda-response.ts";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { within } from "./coarse-timers.ts";
 import {
@@ -11,6 +9,8 @@ import {
   type ProxyOutcome,
   type TextInvocationResult,
 } from "./invocation.ts";
+import { type EventFacts, proxyEvent } from "./lambda-event.ts";
+import { proxyResponse } from "./lambda-result.ts";
 import { RESPONSE_TOO_LARGE } from "./response-limit.ts";
 
 export interface RemoteFunctionSpec {

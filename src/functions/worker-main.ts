@@ -6,8 +6,6 @@
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
-import { type EventRoute, proxyEvent } from "../integrations/lambda-events.ts";
-import { proxyResponse } from "../integrations/lambda-response.ts";
 import { guardBufferAllocations } from "./allocation-guard.ts";
 import {
   eventFromPayload,
@@ -21,6 +19,8 @@ import {
   type WorkerMessage,
 } from "./invocation.ts";
 import { jsonCopy, NOT_PLAIN } from "./json-copy.ts";
+import { type EventRoute, proxyEvent } from "./lambda-event.ts";
+import { proxyResponse } from "./lambda-result.ts";
 import {
   factsFromWire,
   ROUTE_RESET,

@@ -1,10 +1,10 @@
 import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
 import { sha256Hex } from "../auth/sigv4/canonical-request.ts";
 import { verifySigV4 } from "../auth/sigv4/verify-request.ts";
-import { gatewayResponseFor } from "../integrations/backend-errors.ts";
-import { readBody } from "../integrations/request-body.ts";
+import { readBody } from "../http/request-body.ts";
 import type { IamAuthority, RequestContext } from "./context.ts";
-import type { GatewayResponse } from "./gateway-responses.ts";
+import type { GatewayResponse } from "./responses/catalogue.ts";
+import { gatewayResponseFor } from "./responses/errors.ts";
 
 /**
  * IAM authorization (`AWS_IAM` methods): SigV4 with service `execute-api` over the body as received,

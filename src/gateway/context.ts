@@ -7,7 +7,7 @@ import type { Networks } from "../auth/policy/networks.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import type { RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
-import type { GatewayResponse, GatewayResponseType } from "./gateway-responses.ts";
+import type { GatewayResponse, GatewayResponseType } from "./responses/catalogue.ts";
 import type { RouteTree } from "./route-tree.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { take } from "./request-ids.ts";
+import { take } from "../http/request-ids.ts";
 
 /** A CloudFront request id: 56 URL-safe base64 characters, from the request ids' random block. */
 const cloudFrontId = (): string => take(42).toString("base64url");

@@ -1,8 +1,8 @@
 import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
 import { authenticateIam } from "./authorize.ts";
 import type { RequestContext } from "./context.ts";
-import type { GatewayResponse } from "./gateway-responses.ts";
 import { methodArn } from "./method-arn.ts";
+import type { GatewayResponse } from "./responses/catalogue.ts";
 
 /**
  * The steps between routing and the integration, in AWS's order: IAM (SigV4), Lambda or JWT

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import type { CompiledStage } from "./context.ts";
-import type { GatewayResponse } from "./gateway-responses.ts";
+import type { GatewayResponse } from "./responses/catalogue.ts";
 
 /**
  * Checks of the request head that AWS makes before routing: its URL and header quotas, and a single

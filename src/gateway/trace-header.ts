@@ -1,5 +1,5 @@
+import { newTraceId, restTraceHeader } from "../http/request-ids.ts";
 import type { RequestContext } from "./context.ts";
-import { newTraceId, restTraceHeader } from "./request-ids.ts";
 
 /**
  * This request's `X-Amzn-Trace-Id` towards its integration, made once and kept on the context so

@@ -1,8 +1,8 @@
 import type { RequestContext } from "../gateway/context.ts";
 import { dotSegment } from "../gateway/dot-segments.ts";
+import { encodeQueryPair, withoutNames } from "../http/query-string.ts";
 import type { ResolvedTarget } from "./backend-target.ts";
 import type { RequestMapping } from "./http-api-mapping.ts";
-import { encodeQueryPair, withoutNames } from "./query-string.ts";
 
 /**
  * Applies an HTTP API request mapping to a proxied request: the client's query string minus removed

@@ -1,9 +1,9 @@
 import type { Dispatcher } from "undici";
 import type { RequestContext } from "../gateway/context.ts";
-import type { GatewayResponse } from "../gateway/gateway-responses.ts";
-import { BadBackendResponseError } from "./backend-errors.ts";
-import { encodeQueryPair, withoutNames } from "./query-string.ts";
-import { streamingBody } from "./request-body.ts";
+import type { GatewayResponse } from "../gateway/responses/catalogue.ts";
+import { BadBackendResponseError } from "../gateway/responses/errors.ts";
+import { encodeQueryPair, withoutNames } from "../http/query-string.ts";
+import { streamingBody } from "../http/request-body.ts";
 import type { CompiledMapping } from "./request-parameters.ts";
 import { CLIENT_OWNED_HEADERS } from "./restricted-headers.ts";
 import type { Upstreams } from "./upstreams.ts";

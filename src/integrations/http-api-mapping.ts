@@ -1,5 +1,5 @@
 import type { RequestContext } from "../gateway/context.ts";
-import { queryValues } from "./query-string.ts";
+import { queryValues } from "../http/query-string.ts";
 
 /**
  * HTTP API parameter mapping (AWS-BEHAVIOUR.md §1.2): `append|overwrite|remove:header.NAME`,

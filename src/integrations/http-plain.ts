@@ -1,15 +1,15 @@
 import type { IntegrationHandler, RequestContext } from "../gateway/context.ts";
-import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { gatewayResponseFor } from "../gateway/responses/errors.ts";
+import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
 import { traceHeader } from "../gateway/trace-header.ts";
+import { readBody } from "../http/request-body.ts";
 import { applyResponseOverride } from "../mapping/overrides.ts";
 import { templateInput } from "../mapping/request-input.ts";
 import { renderTemplate, type TemplateInput, type TemplateSet } from "../mapping/template-set.ts";
 import type { ContentHandling, PassthroughBehavior } from "../model/rest-api.ts";
 import { backendCallFor, readResponse } from "./backend-call.ts";
-import { gatewayResponseFor } from "./backend-errors.ts";
 import { appendMappedHeaders, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
 import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
-import { readBody } from "./request-body.ts";
 import { applyRequestOverride } from "./request-overrides.ts";
 import type { Upstreams } from "./upstreams.ts";
 

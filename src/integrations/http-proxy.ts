@@ -1,18 +1,18 @@
 import type { IntegrationHandler, RequestContext } from "../gateway/context.ts";
-import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { addForwardedHeaders, passthroughHeaders, proxyDroppedHeaders } from "../gateway/forward-headers.ts";
+import { gatewayResponseFor } from "../gateway/responses/errors.ts";
+import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
+import { readBody } from "../http/request-body.ts";
 import { applyRequestMapping } from "./apply-http-api-mapping.ts";
 import { backendCallFor } from "./backend-call.ts";
-import { gatewayResponseFor } from "./backend-errors.ts";
 import {
   appendMappedHeaders,
   type HttpBackendSpec,
   resolveTarget,
   UNSAFE_BACKEND_PATH,
 } from "./backend-target.ts";
-import { addForwardedHeaders, passthroughHeaders, proxyDroppedHeaders } from "./forward-headers.ts";
 import type { RequestMapping, ResponseMapping } from "./http-api-mapping.ts";
 import { relayBody } from "./relay-body.ts";
-import { readBody } from "./request-body.ts";
 import { appendBackendHeaders } from "./response-headers.ts";
 import type { Upstreams } from "./upstreams.ts";
 

@@ -1,17 +1,17 @@
 import { within } from "../functions/coarse-timers.ts";
 import type { FunctionInvoker } from "../functions/function-registry.ts";
 import type { IntegrationHandler } from "../gateway/context.ts";
-import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { gatewayResponseFor } from "../gateway/responses/errors.ts";
+import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
+import { readBody } from "../http/request-body.ts";
+import { bodylessStatus, validHeaders } from "../http/writable-response.ts";
 import { applyResponseOverride } from "../mapping/overrides.ts";
 import { templateInput } from "../mapping/request-input.ts";
 import { renderTemplate, type TemplateSet } from "../mapping/template-set.ts";
 import type { PassthroughBehavior } from "../model/rest-api.ts";
-import { gatewayResponseFor } from "./backend-errors.ts";
 import { passesThrough } from "./http-plain.ts";
 import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
 import { functionFailure } from "./lambda-proxy.ts";
-import { readBody } from "./request-body.ts";
-import { bodylessStatus, validHeaders } from "./writable-response.ts";
 
 export interface LambdaAwsOptions {
   readonly pool: FunctionInvoker | undefined;

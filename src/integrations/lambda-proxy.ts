@@ -1,15 +1,16 @@
 import type { FunctionInvoker } from "../functions/function-registry.ts";
 import type { ProxyOutcome } from "../functions/invocation.ts";
+import { type EventBody, type EventRoute, NO_BODY } from "../functions/lambda-event.ts";
+import { responseBytes } from "../functions/lambda-result.ts";
 import type { CompiledStage, IntegrationHandler, RequestContext } from "../gateway/context.ts";
-import type { GatewayResponse } from "../gateway/gateway-responses.ts";
-import { firstHeader } from "../gateway/raw-headers.ts";
-import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { eventFacts, eventRoute } from "../gateway/event-facts.ts";
+import type { GatewayResponse } from "../gateway/responses/catalogue.ts";
+import { gatewayResponseFor } from "../gateway/responses/errors.ts";
+import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
 import { traceHeader } from "../gateway/trace-header.ts";
-import { gatewayResponseFor } from "./backend-errors.ts";
-import { type EventBody, type EventRoute, eventFacts, eventRoute, NO_BODY } from "./lambda-events.ts";
-import { responseBytes } from "./lambda-response.ts";
-import { declaresBody, readBody } from "./request-body.ts";
-import { bodylessStatus } from "./writable-response.ts";
+import { firstHeader } from "../http/raw-headers.ts";
+import { declaresBody, readBody } from "../http/request-body.ts";
+import { bodylessStatus } from "../http/writable-response.ts";
 
 export interface LambdaProxyOptions {
   readonly pool: FunctionInvoker | undefined;

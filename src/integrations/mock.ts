@@ -1,13 +1,13 @@
 import type { IntegrationHandler } from "../gateway/context.ts";
-import { firstHeader } from "../gateway/raw-headers.ts";
-import { idHeaders, sendGatewayResponse } from "../gateway/send.ts";
+import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
+import { firstHeader } from "../http/raw-headers.ts";
+import { readBody } from "../http/request-body.ts";
 import { applyResponseOverride } from "../mapping/overrides.ts";
 import { templateInput } from "../mapping/request-input.ts";
 import { renderTemplate, TemplateSet } from "../mapping/template-set.ts";
 import type { CompiledTemplate } from "../mapping/vtl/template.ts";
 import type { ResponseSelector } from "./integration-responses.ts";
 import { mockStatus } from "./mock-status.ts";
-import { readBody } from "./request-body.ts";
 
 /**
  * MOCK: the request template's output (`{"statusCode": 200}`, read leniently: mock-status.ts) picks

@@ -3,10 +3,10 @@ import { isIP, type Socket, connect as tcpConnect } from "node:net";
 import { Readable } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
 import type { RequestContext } from "../gateway/context.ts";
-import { BackendTimeoutError, BadBackendResponseError } from "./backend-errors.ts";
+import { BackendTimeoutError, BadBackendResponseError } from "../gateway/responses/errors.ts";
+import { MAX_PAYLOAD_BYTES, readBody } from "../http/request-body.ts";
 import type { BackendResponse } from "./backend-response.ts";
 import type { HttpBackendSpec, ResolvedTarget } from "./backend-target.ts";
-import { MAX_PAYLOAD_BYTES, readBody } from "./request-body.ts";
 import type { Upstreams } from "./upstreams.ts";
 
 /** A response head larger than this is refused (Node's own default limit). */

@@ -1,9 +1,9 @@
 import type { RequestContext } from "../gateway/context.ts";
-import type { GatewayResponse } from "../gateway/gateway-responses.ts";
+import type { GatewayResponse } from "../gateway/responses/catalogue.ts";
+import { encodeQueryPair } from "../http/query-string.ts";
 import { replaceHeader, requestOverrides, sendableHeader } from "../mapping/overrides.ts";
 import type { TemplateInput } from "../mapping/template-set.ts";
 import { type HttpBackendSpec, type ResolvedTarget, resolveTarget } from "./backend-target.ts";
-import { encodeQueryPair } from "./query-string.ts";
 import { CLIENT_OWNED_HEADERS } from "./restricted-headers.ts";
 
 /**

@@ -1,7 +1,7 @@
 import type { RequestContext } from "../gateway/context.ts";
-import { headerValues } from "../gateway/raw-headers.ts";
+import { queryValues } from "../http/query-string.ts";
+import { headerValues } from "../http/raw-headers.ts";
 import { compileJsonPath } from "../mapping/jsonpath.ts";
-import { queryValues } from "./query-string.ts";
 
 /**
  * REST integration request parameters (`integration.request.{path|querystring|header}.NAME`

@@ -1,6 +1,6 @@
+import { callerIdentity } from "../gateway/caller-identity.ts";
 import type { RequestContext } from "../gateway/context.ts";
-import { requestTime } from "../integrations/lambda-events.ts";
-import { callerIdentity } from "./caller-identity.ts";
+import { requestTime } from "../http/request-time.ts";
 import { overrideEntries } from "./overrides.ts";
 import { fromJson, type JMap } from "./vtl/values.ts";
 

@@ -1,5 +1,5 @@
 import type { RequestContext } from "../gateway/context.ts";
-import { formDecode } from "../integrations/query-string.ts";
+import { formDecode } from "../http/query-string.ts";
 import { contextVariable } from "./context-variables.ts";
 import type { TemplateInput } from "./template-set.ts";
 import type { JMap } from "./vtl/values.ts";

@@ -183,3 +183,17 @@ export interface Stage {
   createdDate: number;
   lastUpdatedDate: number;
 }
+
+/** One entry of a stage's `methodSettings`, keyed `{resourcePath}/{method}` (or the all-methods wildcard). */
+export interface MethodSetting {
+  metricsEnabled?: boolean;
+  loggingLevel?: string;
+  dataTraceEnabled?: boolean;
+  throttlingBurstLimit?: number;
+  throttlingRateLimit?: number;
+  cachingEnabled?: boolean;
+  cacheTtlInSeconds?: number;
+  cacheDataEncrypted?: boolean;
+  requireAuthorizationForCacheControl?: boolean;
+  unauthorizedCacheControlHeaderStrategy?: string;
+}

@@ -1,5 +1,4 @@
-import type { MethodSetting } from "../control/stage-patch.ts";
-import type { Integration, Stage } from "../model/rest-api.ts";
+import type { Integration, MethodSetting, Stage } from "../model/rest-api.ts";
 import type { Bucket } from "./traffic-backend.ts";
 
 /** AWS's cache cluster sizes (GB) as byte bounds for the in-process cache. */

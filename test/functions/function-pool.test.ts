@@ -6,7 +6,7 @@ import { after, describe, test } from "node:test";
 import { pino } from "pino";
 import { FunctionPool, type FunctionSpec } from "../../src/functions/function-pool.ts";
 import type { ProxyOutcome } from "../../src/functions/invocation.ts";
-import type { EventFacts } from "../../src/integrations/lambda-events.ts";
+import type { EventFacts } from "../../src/functions/lambda-event.ts";
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
 const log = pino({ level: "silent" });

@@ -3,15 +3,15 @@ import { IncomingMessage, ServerResponse, validateHeaderName, validateHeaderValu
 import { Socket } from "node:net";
 import { test } from "node:test";
 import fc from "fast-check";
-import { responseFromWire, responseToWire } from "../../src/functions/proxy-wire.ts";
-import { resultTooLarge, textTooLarge } from "../../src/functions/response-limit.ts";
 import {
   type ProxyResponse,
   proxyResponse,
   type ResultRules,
   responseBytes,
   responseV2,
-} from "../../src/integrations/lambda-response.ts";
+} from "../../src/functions/lambda-result.ts";
+import { responseFromWire, responseToWire } from "../../src/functions/proxy-wire.ts";
+import { resultTooLarge, textTooLarge } from "../../src/functions/response-limit.ts";
 import { AWS_QUOTAS } from "../../src/model/aws-quotas.ts";
 import { fuzzParameters } from "../support/fuzz.ts";
 

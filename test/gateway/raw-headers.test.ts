@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { firstHeader, headerValues, joinedHeader } from "../../src/gateway/raw-headers.ts";
+import { firstHeader, headerValues, joinedHeader } from "../../src/http/raw-headers.ts";
 
 const raw = [
   "Host",

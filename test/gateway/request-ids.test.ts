@@ -6,7 +6,7 @@ import {
   newTraceId,
   newTraceParent,
   restTraceHeader,
-} from "../../src/gateway/request-ids.ts";
+} from "../../src/http/request-ids.ts";
 
 // Ids are cut from pre-formatted batches; drawing several batches' worth checks every refill.
 const DRAWS = 5_000;

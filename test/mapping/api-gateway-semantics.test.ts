@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { principalId } from "../../src/gateway/caller-identity.ts";
 import { mockStatus } from "../../src/integrations/mock-status.ts";
 import { InputVariable, UTIL } from "../../src/mapping/aws-variables.ts";
-import { principalId } from "../../src/mapping/caller-identity.ts";
 import {
   applyResponseOverride,
   OverrideMap,

@@ -1,8 +1,12 @@
-import { sharedAuthorizerCache } from "../auth/authorizer-results.ts";
-import { type CognitoCheck, compileCognitoAuthorizer } from "../auth/cognito-authorizer.ts";
-import { compileLambdaAuthorizer } from "../auth/lambda-authorizer.ts";
-import type { CompileDeps } from "../compile/deps.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
+import { type CognitoCheck, compileCognitoAuthorizer } from "../gateway/authorizers/cognito.ts";
+import { compileLambdaAuthorizer } from "../gateway/authorizers/lambda.ts";
+import { sharedAuthorizerCache } from "../gateway/authorizers/results.ts";
+import type { AuthorizerCheck, CompiledRoute, CompiledStage } from "../gateway/context.ts";
+import { compileRequestValidation, modelCompiler } from "../gateway/request-validation.ts";
+import { compileAccessCheck } from "../gateway/resource-policy.ts";
+import { REST_RESPONSES } from "../gateway/responses/catalogue.ts";
+import { RouteTree } from "../gateway/route-tree.ts";
 import { substituteStageVariables } from "../integrations/uri-template.ts";
 import type { Deployment, Method, Stage } from "../model/rest-api.ts";
 import { stageLabels } from "../observe/metrics.ts";
@@ -12,13 +16,9 @@ import {
   restMethodCache,
   routeBuckets,
 } from "../traffic/route-traffic.ts";
-import { compileRestIntegration, loggedWhenUnservable } from "./compile-integration.ts";
-import type { AuthorizerCheck, CompiledRoute, CompiledStage } from "./context.ts";
 import { customizeResponses } from "./custom-responses.ts";
-import { REST_RESPONSES } from "./gateway-responses.ts";
-import { compileRequestValidation, modelCompiler } from "./request-validation.ts";
-import { compileAccessCheck } from "./resource-policy.ts";
-import { RouteTree } from "./route-tree.ts";
+import type { CompileDeps } from "./deps.ts";
+import { compileRestIntegration, loggedWhenUnservable } from "./integration.ts";
 
 function cognitoCheck(check: CognitoCheck, scopes: readonly string[] | undefined): AuthorizerCheck {
   return (ctx) => check(ctx, scopes);

@@ -1,4 +1,4 @@
-import { finalStatus, framingHeader, validHeaderName, validHeaderValue } from "./writable-response.ts";
+import { finalStatus, framingHeader, validHeaderName, validHeaderValue } from "../http/writable-response.ts";
 
 /**
  * Lambda proxy results → HTTP responses, with AWS's rules (AWS-BEHAVIOUR.md §2.5, §12.8). A result

@@ -1,4 +1,5 @@
-import type { GatewayResponseType } from "../gateway/gateway-responses.ts";
+import { PayloadTooLargeError } from "../../http/request-body.ts";
+import type { GatewayResponseType } from "./catalogue.ts";
 
 /** Error codes that mean the backend did not answer in time (undici's, and raw-http-exchange's). */
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "BACKEND_TIMEOUT"]);
@@ -11,10 +12,6 @@ export class BackendTimeoutError extends Error {
 /** The backend's answer was not HTTP the gateway can relay (a status beyond 599, a broken head): an integration failure. */
 export class BadBackendResponseError extends Error {
   readonly code = "BAD_BACKEND_RESPONSE";
-}
-
-export class PayloadTooLargeError extends Error {
-  readonly code = "PAYLOAD_TOO_LARGE";
 }
 
 /** Maps a failed backend call to the gateway response AWS gives for it. */

@@ -1,4 +1,4 @@
-import type { RequestContext } from "../gateway/context.ts";
+import type { RequestContext } from "./context.ts";
 import { addXForwardedHeaders, GATEWAY_SET_HEADERS, RESTRICTED_REQUEST_HEADERS } from "./forward-headers.ts";
 
 /**

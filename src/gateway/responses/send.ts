@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { lingerOnClose } from "../listen/lingering-close.ts";
-import type { ApiType } from "./context.ts";
-import type { GatewayResponse } from "./gateway-responses.ts";
+import { lingerOnClose } from "../../listen/lingering-close.ts";
+import type { ApiType } from "../context.ts";
+import type { GatewayResponse } from "./catalogue.ts";
 
 export interface ResponseIds {
   readonly requestId: string;

@@ -1,10 +1,10 @@
 import { type JWTPayload, jwtVerify } from "jose";
-import type { AuthorizerOutcome, RequestContext } from "../gateway/context.ts";
-import type { GatewayResponse } from "../gateway/gateway-responses.ts";
-import { AWS_QUOTAS } from "../model/aws-quotas.ts";
-import type { Authorizer } from "../model/rest-api.ts";
-import { fetchBoundedJson } from "./jwks-fetch.ts";
-import { RemoteJwks } from "./remote-jwks.ts";
+import { fetchBoundedJson } from "../../auth/jwks-fetch.ts";
+import { RemoteJwks } from "../../auth/remote-jwks.ts";
+import { AWS_QUOTAS } from "../../model/aws-quotas.ts";
+import type { Authorizer } from "../../model/rest-api.ts";
+import type { AuthorizerOutcome, RequestContext } from "../context.ts";
+import type { GatewayResponse } from "../responses/catalogue.ts";
 
 /**
  * REST COGNITO_USER_POOLS authorizers: the token in the identity header must be signed by one of the

@@ -1,5 +1,5 @@
-import type { ApiType, RequestContext } from "../gateway/context.ts";
-import { traceHeader } from "../gateway/trace-header.ts";
+import type { ApiType, RequestContext } from "./context.ts";
+import { traceHeader } from "./trace-header.ts";
 
 /**
  * Headers AWS drops at the edge of the method request (AWS-BEHAVIOUR.md §12.4): invisible to

@@ -1,13 +1,14 @@
-import type { FunctionInvoker } from "../functions/function-registry.ts";
-import { invokeWithin } from "../functions/function-registry.ts";
-import type { AuthorizerCheck, RequestContext } from "../gateway/context.ts";
-import type { GatewayResponse } from "../gateway/gateway-responses.ts";
-import { eventFor, NO_BODY } from "../integrations/lambda-events.ts";
-import { queryValues } from "../integrations/query-string.ts";
-import type { Authorizer } from "../model/rest-api.ts";
-import { type JavaPattern, javaPattern } from "../regex/java-pattern.ts";
-import { AuthorizerResults, type SharedAuthorizerCache } from "./authorizer-results.ts";
-import { compilePolicy } from "./policy/compile-policy.ts";
+import { compilePolicy } from "../../auth/policy/compile-policy.ts";
+import type { FunctionInvoker } from "../../functions/function-registry.ts";
+import { invokeWithin } from "../../functions/function-registry.ts";
+import { NO_BODY } from "../../functions/lambda-event.ts";
+import { queryValues } from "../../http/query-string.ts";
+import type { Authorizer } from "../../model/rest-api.ts";
+import { type JavaPattern, javaPattern } from "../../regex/java-pattern.ts";
+import type { AuthorizerCheck, RequestContext } from "../context.ts";
+import { eventFor } from "../event-facts.ts";
+import type { GatewayResponse } from "../responses/catalogue.ts";
+import { AuthorizerResults, type SharedAuthorizerCache } from "./results.ts";
 
 /**
  * REST Lambda authorizers (TOKEN and REQUEST), compiled per deployment. The identity source must be

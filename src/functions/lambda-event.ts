@@ -1,31 +1,13 @@
-import type { RequestContext } from "../gateway/context.ts";
-import { firstHeader } from "../gateway/raw-headers.ts";
-import { callerIdentity } from "../mapping/caller-identity.ts";
-import { eventHeaders } from "./event-headers.ts";
-import { formDecode } from "./query-string.ts";
+import { formDecode } from "../http/query-string.ts";
+import { firstHeader } from "../http/raw-headers.ts";
+import { requestTime } from "../http/request-time.ts";
 
 /**
  * Lambda proxy events in AWS's exact shapes: REST and HTTP API payload 1.0, HTTP API payload 2.0
  * (AWS-BEHAVIOUR.md §2.3, §2.4), built from a request's facts: by a function's worker thread for
- * AWS_PROXY integrations (the gateway thread only gathers the facts), on the spot for authorizers.
+ * AWS_PROXY integrations (the gateway thread only gathers the facts, gateway/event-facts.ts), on the
+ * spot for authorizers. Nothing here knows the gateway's request context: this is Lambda's contract.
  */
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const pad = (n: number) => String(n).padStart(2, "0");
-
-let lastSecond = Number.NaN;
-let lastRequestTime = "";
-
-/** `09/Apr/2015:12:34:56 +0000`, API Gateway's requestTime (the same for a whole second). */
-export function requestTime(ms: number): string {
-  const second = Math.floor(ms / 1000);
-  if (second !== lastSecond) {
-    const d = new Date(ms);
-    lastRequestTime = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
-    lastSecond = second;
-  }
-  return lastRequestTime;
-}
 
 function headerMaps(raw: readonly string[]): {
   single: Record<string, string>;
@@ -124,69 +106,9 @@ export interface EventIdentity {
   readonly apiKeyId: string | null;
 }
 
-/** Only a request with an API key or a signed principal has an identity worth carrying. */
-function eventIdentity(ctx: RequestContext): EventIdentity | undefined {
-  if (ctx.caller === undefined && ctx.apiKey === undefined) return undefined;
-  const id = callerIdentity(ctx);
-  return {
-    accessKey: id.accessKey,
-    accountId: id.accountId,
-    caller: id.caller,
-    user: id.user,
-    userArn: id.userArn,
-    apiKey: id.apiKey,
-    apiKeyId: id.apiKeyId,
-  };
-}
-
-export function eventRoute(ctx: RequestContext, accountId: string, format: "1.0" | "2.0"): EventRoute {
-  return {
-    format,
-    apiType: ctx.stage.apiType,
-    accountId,
-    apiId: ctx.stage.apiId,
-    stageName: ctx.stage.stageName,
-    deploymentId: ctx.stage.deploymentId,
-    resourcePath: ctx.route.resourcePath,
-    resourceId: ctx.route.resourceId,
-    stageVariables: ctx.stage.variables,
-  };
-}
-
-export function eventFacts(ctx: RequestContext, route: EventRoute, payload: EventBody): EventFacts {
-  const { req } = ctx;
-  return {
-    route,
-    method: req.method ?? "GET",
-    path: ctx.path,
-    rawQuery: ctx.rawQuery,
-    httpVersion: req.httpVersion,
-    headers: eventHeaders(ctx),
-    clientIp: ctx.clientIp,
-    requestId: ctx.requestId,
-    extendedRequestId: ctx.extendedRequestId,
-    startMs: ctx.startMs,
-    pathParams: ctx.pathParams,
-    authorizer: ctx.authorizer,
-    identity: eventIdentity(ctx),
-    body: payload.body,
-    isBase64Encoded: payload.isBase64Encoded,
-  };
-}
-
 /** The event of the route's payload format. */
 export function proxyEvent(facts: EventFacts): Record<string, unknown> {
   return facts.route.format === "2.0" ? eventV2(facts) : eventV1(facts);
-}
-
-/** The event a request makes, built on the spot (Lambda authorizers, remote functions). */
-export function eventFor(
-  ctx: RequestContext,
-  accountId: string,
-  format: "1.0" | "2.0",
-  payload: EventBody,
-): Record<string, unknown> {
-  return proxyEvent(eventFacts(ctx, eventRoute(ctx, accountId, format), payload));
 }
 
 const domainOf = (headers: readonly string[]): string =>

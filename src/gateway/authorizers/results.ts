@@ -1,4 +1,4 @@
-import type { SharedResults } from "../traffic/traffic-backend.ts";
+import type { SharedResults } from "../../traffic/traffic-backend.ts";
 
 /** Where results are shared between nodes (Redis), and under which flushable namespace. */
 export interface SharedAuthorizerCache {

@@ -1,13 +1,17 @@
 import type { IncomingMessage } from "node:http";
 import { Transform } from "node:stream";
-import { firstHeader } from "../gateway/raw-headers.ts";
-import { PayloadTooLargeError } from "./backend-errors.ts";
+import { firstHeader } from "./raw-headers.ts";
 
 /**
  * Bodies already read in full, by request: a step that needed the body (SigV4's payload hash, a
  * body mapping) leaves it here for the integration instead of consuming the stream.
  */
 const buffered = new WeakMap<IncomingMessage, Buffer>();
+
+/** A body past AWS's payload limit (the REQUEST_TOO_LARGE gateway response, 413). */
+export class PayloadTooLargeError extends Error {
+  readonly code = "PAYLOAD_TOO_LARGE";
+}
 
 /** AWS's payload limit: 10 MB (REQUEST_TOO_LARGE). */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;

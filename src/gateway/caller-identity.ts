@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RequestContext } from "../gateway/context.ts";
+import type { RequestContext } from "./context.ts";
 
 /**
  * `$context.identity` (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference):

@@ -1,5 +1,6 @@
-import type { CompileDeps } from "../compile/deps.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
+import type { IntegrationHandler } from "../gateway/context.ts";
+import { sendGatewayResponse } from "../gateway/responses/send.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
 import { plainHttpIntegration } from "../integrations/http-plain.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";
@@ -12,8 +13,7 @@ import { restrictedHeaderMapping } from "../integrations/restricted-headers.ts";
 import { compileUriTemplate, substituteStageVariables } from "../integrations/uri-template.ts";
 import { TemplateSet } from "../mapping/template-set.ts";
 import type { Integration } from "../model/rest-api.ts";
-import type { IntegrationHandler } from "./context.ts";
-import { sendGatewayResponse } from "./send.ts";
+import type { CompileDeps } from "./deps.ts";
 
 /** Answers 500 for a method whose integration cannot run (missing, or a type not built yet). */
 export function configurationError(reason: string): IntegrationHandler {

@@ -1,7 +1,7 @@
+import type { GatewayResponse, GatewayResponseType } from "../gateway/responses/catalogue.ts";
 import { compileTemplate } from "../mapping/vtl/template.ts";
 import { fromJson } from "../mapping/vtl/values.ts";
 import type { GatewayResponseSetting } from "../model/rest-api.ts";
-import type { GatewayResponse, GatewayResponseType } from "./gateway-responses.ts";
 
 /**
  * Applies an API's customised gateway responses (PutGatewayResponse / x-amazon-apigateway-gateway-

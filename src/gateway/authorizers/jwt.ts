@@ -1,10 +1,10 @@
 import { type JWTPayload, jwtVerify } from "jose";
-import type { JwtCheck } from "../gateway/context.ts";
-import type { GatewayResponse } from "../gateway/gateway-responses.ts";
-import { AWS_QUOTAS } from "../model/aws-quotas.ts";
-import type { HttpAuthorizer } from "../model/http-api.ts";
-import { fetchBoundedJson } from "./jwks-fetch.ts";
-import { RemoteJwks } from "./remote-jwks.ts";
+import { fetchBoundedJson } from "../../auth/jwks-fetch.ts";
+import { RemoteJwks } from "../../auth/remote-jwks.ts";
+import { AWS_QUOTAS } from "../../model/aws-quotas.ts";
+import type { HttpAuthorizer } from "../../model/http-api.ts";
+import type { JwtCheck } from "../context.ts";
+import type { GatewayResponse } from "../responses/catalogue.ts";
 
 /**
  * HTTP API JWT authorizers: the token from the identity source (a `Bearer` prefix is optional) is

@@ -1,12 +1,13 @@
-import type { FunctionInvoker } from "../functions/function-registry.ts";
-import { invokeWithin } from "../functions/function-registry.ts";
-import type { AuthorizerCheck, RequestContext } from "../gateway/context.ts";
-import type { GatewayResponse } from "../gateway/gateway-responses.ts";
-import { eventFor, NO_BODY } from "../integrations/lambda-events.ts";
-import { queryValues } from "../integrations/query-string.ts";
-import type { HttpAuthorizer } from "../model/http-api.ts";
-import { AuthorizerResults, type SharedAuthorizerCache } from "./authorizer-results.ts";
-import { compilePolicy } from "./policy/compile-policy.ts";
+import { compilePolicy } from "../../auth/policy/compile-policy.ts";
+import type { FunctionInvoker } from "../../functions/function-registry.ts";
+import { invokeWithin } from "../../functions/function-registry.ts";
+import { NO_BODY } from "../../functions/lambda-event.ts";
+import { queryValues } from "../../http/query-string.ts";
+import type { HttpAuthorizer } from "../../model/http-api.ts";
+import type { AuthorizerCheck, RequestContext } from "../context.ts";
+import { eventFor } from "../event-facts.ts";
+import type { GatewayResponse } from "../responses/catalogue.ts";
+import { AuthorizerResults, type SharedAuthorizerCache } from "./results.ts";
 
 /**
  * HTTP API Lambda (REQUEST) authorizers: payload 1.0 or 2.0 events; with `enableSimpleResponses` the

@@ -1,8 +1,11 @@
-import { sharedAuthorizerCache } from "../auth/authorizer-results.ts";
-import { compileHttpLambdaAuthorizer } from "../auth/http-lambda-authorizer.ts";
-import { compileJwtAuthorizer } from "../auth/jwt-authorizer.ts";
-import type { CompileDeps } from "../compile/deps.ts";
 import { functionNameFromUri } from "../functions/function-registry.ts";
+import { compileHttpLambdaAuthorizer } from "../gateway/authorizers/http-lambda.ts";
+import { compileJwtAuthorizer } from "../gateway/authorizers/jwt.ts";
+import { sharedAuthorizerCache } from "../gateway/authorizers/results.ts";
+import type { CompiledRoute, CompiledStage, IntegrationHandler } from "../gateway/context.ts";
+import { compileAccessCheck } from "../gateway/resource-policy.ts";
+import { HTTP_API_RESPONSES } from "../gateway/responses/catalogue.ts";
+import { RouteTree } from "../gateway/route-tree.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
 import { compileRequestMapping, compileResponseMappings } from "../integrations/http-api-mapping.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";
@@ -11,11 +14,8 @@ import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../model/http-api.ts";
 import { stageLabels } from "../observe/metrics.ts";
 import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
-import { configurationError, lambdaTarget, loggedWhenUnservable } from "./compile-integration.ts";
-import type { CompiledRoute, CompiledStage, IntegrationHandler } from "./context.ts";
-import { HTTP_API_RESPONSES } from "./gateway-responses.ts";
-import { compileAccessCheck } from "./resource-policy.ts";
-import { RouteTree } from "./route-tree.ts";
+import type { CompileDeps } from "./deps.ts";
+import { configurationError, lambdaTarget, loggedWhenUnservable } from "./integration.ts";
 
 function compileHttpIntegration(
   integration: HttpIntegration | undefined,
