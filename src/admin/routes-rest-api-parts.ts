@@ -2,6 +2,7 @@ import type { ControlPlane } from "../control/control-plane.ts";
 import { notFound } from "../control/errors.ts";
 import { readPatchOperations } from "../control/patch-operations.ts";
 import * as parts from "../control/rest-api-parts.ts";
+import { GATEWAY_RESPONSE_TYPES } from "../model/gateway-response-types.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
 import type { AdminRequest, AdminRouter } from "./admin-router.ts";
 import { jsonBody, page } from "./request-body.ts";
@@ -104,7 +105,7 @@ export function addRestApiPartRoutes(router: AdminRouter, control: ControlPlane)
       status: 200,
       body: page(
         r,
-        Object.keys(parts.GATEWAY_RESPONSE_TYPES).map((t) => parts.gatewayResponse(def, t)),
+        Object.keys(GATEWAY_RESPONSE_TYPES).map((t) => parts.gatewayResponse(def, t)),
       ),
     };
   });

@@ -23,7 +23,8 @@ export function customizeResponses(
     if (setting === undefined) continue;
     let message: string | null = null;
     try {
-      message = (JSON.parse(builtIn.body) as { message: string | null }).message;
+      const parsed = JSON.parse(builtIn.body) as { message?: string | null; Message?: string | null };
+      message = parsed.message ?? parsed.Message ?? null;
     } catch {
       message = null;
     }
@@ -36,6 +37,7 @@ export function customizeResponses(
         headers.push(name, stageVariables[source.slice("stageVariables.".length)] ?? "");
     }
     let body = builtIn.body;
+    let renderBody: ((message: string | null) => string) | undefined;
     let contentType: string | undefined;
     const templates = setting.responseTemplates ?? {};
     const [templateType, template] =
@@ -44,12 +46,24 @@ export function customizeResponses(
         : (Object.entries(templates)[0] ?? []);
     if (template !== undefined) {
       try {
-        body = compileTemplate(template).render({
-          context: fromJson({
-            error: { message, messageString: JSON.stringify(message), responseType: type },
-          }),
-          stageVariables: fromJson({ ...stageVariables }),
-        });
+        const compiled = compileTemplate(template);
+        const variables = fromJson({ ...stageVariables });
+        // Refusals with their own message (a policy denial naming the method) render it per refusal.
+        const render = (m: string | null) =>
+          compiled.render({
+            context: fromJson({
+              error: { message: m, messageString: JSON.stringify(m), responseType: type },
+            }),
+            stageVariables: variables,
+          });
+        body = render(message);
+        renderBody = (m) => {
+          try {
+            return render(m);
+          } catch {
+            return body;
+          }
+        };
         if (templateType !== "application/json") contentType = templateType;
       } catch {
         body = builtIn.body;
@@ -61,6 +75,8 @@ export function customizeResponses(
       body,
       headers,
       contentType,
+      // A customised type always renders through its template, so that refusals with a message do too.
+      renderBody: renderBody ?? (() => body),
     };
   }
   return out;

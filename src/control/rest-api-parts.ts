@@ -1,4 +1,9 @@
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
+import {
+  GATEWAY_RESPONSE_TYPES,
+  type GatewayResponseType,
+  isGatewayResponseType,
+} from "../model/gateway-response-types.ts";
 import { newModelId } from "../model/ids.ts";
 import type {
   Authorizer,
@@ -238,35 +243,10 @@ export function deleteAuthorizer(def: RestApiDefinition, id: string): void {
 
 // ---- Gateway responses ----
 
-/** AWS's gateway response types and their default status codes (AWS-BEHAVIOUR.md §1.3). */
-export const GATEWAY_RESPONSE_TYPES: Record<string, string | undefined> = {
-  ACCESS_DENIED: "403",
-  API_CONFIGURATION_ERROR: "500",
-  AUTHORIZER_CONFIGURATION_ERROR: "500",
-  AUTHORIZER_FAILURE: "500",
-  BAD_REQUEST_BODY: "400",
-  BAD_REQUEST_PARAMETERS: "400",
-  DEFAULT_4XX: undefined,
-  DEFAULT_5XX: undefined,
-  EXPIRED_TOKEN: "403",
-  INTEGRATION_FAILURE: "504",
-  INTEGRATION_TIMEOUT: "504",
-  INVALID_API_KEY: "403",
-  INVALID_SIGNATURE: "403",
-  MISSING_AUTHENTICATION_TOKEN: "403",
-  QUOTA_EXCEEDED: "429",
-  REQUEST_TOO_LARGE: "413",
-  RESOURCE_NOT_FOUND: "404",
-  THROTTLED: "429",
-  UNAUTHORIZED: "401",
-  UNSUPPORTED_MEDIA_TYPE: "415",
-  WAF_FILTERED: "403",
-};
-
 const DEFAULT_TEMPLATES = { "application/json": '{"message":$context.error.messageString}' };
 
-function checkType(type: string): void {
-  if (!(type in GATEWAY_RESPONSE_TYPES)) throw badRequest(`Invalid gateway response type specified: ${type}`);
+function checkType(type: string): asserts type is GatewayResponseType {
+  if (!isGatewayResponseType(type)) throw badRequest(`Invalid gateway response type specified: ${type}`);
 }
 
 /** The effective setting of a type: the customised one, else AWS's default. */

@@ -4,6 +4,7 @@ import { verifySigV4 } from "../auth/sigv4/verify-request.ts";
 import { readBody } from "../http/request-body.ts";
 import type { IamAuthority, RequestContext } from "./context.ts";
 import type { GatewayResponse } from "./responses/catalogue.ts";
+import { renderRefusal } from "./responses/catalogue.ts";
 import { gatewayResponseFor } from "./responses/errors.ts";
 
 /**
@@ -34,12 +35,13 @@ export async function authenticateIam(
     { service: "execute-api", region: iam.region, lookup: iam.credentials.lookup },
   );
   if (verified.ok) return { ok: true, principal: verified.credential };
+  const { error } = verified;
   return {
     ok: false,
-    response: {
-      statusCode: verified.error.status,
-      errorType: verified.error.type,
-      body: JSON.stringify({ message: verified.error.message }),
-    },
+    response: renderRefusal(ctx.stage.responses, {
+      type: error.gatewayResponseType,
+      message: error.message,
+      errorType: error.type,
+    }),
   };
 }

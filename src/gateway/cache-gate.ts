@@ -5,6 +5,7 @@ import type { CachedResponse } from "../traffic/traffic-backend.ts";
 import type { RequestContext } from "./context.ts";
 import { canonicalPath } from "./method-arn.ts";
 import { captureResponse } from "./response-capture.ts";
+import { renderRefusal } from "./responses/catalogue.ts";
 import { idHeaders, sendGatewayResponse } from "./responses/send.ts";
 
 /** Headers that belong to one response, never replayed from the cache. */
@@ -85,13 +86,13 @@ export function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): P
     if (!policy.requireAuthorizationForCacheControl || mayInvalidate(ctx)) refresh = true;
     else if (policy.unauthorizedStrategy === "FAIL_WITH_403") {
       const arn = `${ctx.stage.apiId}/${ctx.stage.stageName}/${ctx.req.method}/${canonicalPath(ctx.path)}`;
-      sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, {
-        statusCode: 403,
-        errorType: "AccessDeniedException",
-        body: JSON.stringify({
-          Message: `User: anonymous is not authorized to perform: execute-api:InvalidateCache on resource: ${arn}`,
-        }),
-      });
+      const message = `User: anonymous is not authorized to perform: execute-api:InvalidateCache on resource: ${arn}`;
+      sendGatewayResponse(
+        ctx.res,
+        ctx.stage.apiType,
+        ctx,
+        renderRefusal(ctx.stage.responses, { type: "ACCESS_DENIED", messageKey: "Message", message }),
+      );
       return undefined;
     } else warn = policy.unauthorizedStrategy === "SUCCEED_WITH_RESPONSE_HEADER";
   }

@@ -3,6 +3,7 @@ import { authenticateIam } from "./authorize.ts";
 import type { RequestContext } from "./context.ts";
 import { methodArn } from "./method-arn.ts";
 import type { GatewayResponse } from "./responses/catalogue.ts";
+import { type Refusal, renderRefusal } from "./responses/catalogue.ts";
 
 /**
  * The steps between routing and the integration, in AWS's order: IAM (SigV4), Lambda or JWT
@@ -10,10 +11,10 @@ import type { GatewayResponse } from "./responses/catalogue.ts";
  * user can see why a request was let through or refused (test-invoke-method, debug log).
  */
 /** What a PRIVATE API answers to traffic that did not come through one of its VPC endpoints. */
-const PRIVATE_FORBIDDEN: GatewayResponse = {
-  statusCode: 403,
+const PRIVATE_FORBIDDEN: Refusal = {
+  type: "ACCESS_DENIED",
+  message: "Forbidden",
   errorType: "ForbiddenException",
-  body: '{"message":"Forbidden"}',
 };
 
 export async function guardRequest(
@@ -26,11 +27,11 @@ export async function guardRequest(
     const vpce = ctx.sourceVpce ?? stage.privateEndpoint.networks?.contextFor(ctx.clientIp)["aws:SourceVpce"];
     if (vpce === undefined) {
       trace.push(`Private endpoint: ${ctx.clientIp} is not in any configured VPC endpoint network`);
-      return PRIVATE_FORBIDDEN;
+      return renderRefusal(ctx.stage.responses, PRIVATE_FORBIDDEN);
     }
     if (!stage.hasPolicy) {
       trace.push("Private endpoint: the API has no resource policy, so every call is denied");
-      return PRIVATE_FORBIDDEN;
+      return renderRefusal(ctx.stage.responses, PRIVATE_FORBIDDEN);
     }
     trace.push(`Private endpoint: via ${vpce}`);
   }

@@ -3,6 +3,7 @@ import { type CompiledPolicy, compilePolicy, type PolicyDecision } from "../auth
 import type { Networks } from "../auth/policy/networks.ts";
 import type { AccessCheck } from "./context.ts";
 import { methodArn } from "./method-arn.ts";
+import { renderRefusal } from "./responses/catalogue.ts";
 
 /**
  * Access decisions for `execute-api:Invoke` on a method: the API's resource policy (compiled at deploy
@@ -103,10 +104,6 @@ export function compileAccessCheck(options: AccessCheckOptions): AccessCheck {
       explicit ? " with an explicit deny" : ""
     }`;
     // AWS answers policy denials with a capitalised "Message" key.
-    return {
-      statusCode: 403,
-      errorType: "AccessDeniedException",
-      body: JSON.stringify({ Message: message }),
-    };
+    return renderRefusal(ctx.stage.responses, { type: "ACCESS_DENIED", messageKey: "Message", message });
   };
 }

@@ -1,5 +1,5 @@
 import { validateResourcePolicy } from "../auth/policy/compile-policy.ts";
-import { GATEWAY_RESPONSE_TYPES } from "../control/rest-api-parts.ts";
+import { GATEWAY_RESPONSE_TYPES } from "../model/gateway-response-types.ts";
 import { newModelId } from "../model/ids.ts";
 import type { EndpointType, GatewayResponseSetting, RestApi, RestApiDefinition } from "../model/rest-api.ts";
 import { misplacedAuthWarning } from "./auth-extension.ts";

@@ -5,6 +5,7 @@ import { AWS_QUOTAS } from "../../model/aws-quotas.ts";
 import type { Authorizer } from "../../model/rest-api.ts";
 import type { AuthorizerOutcome, RequestContext } from "../context.ts";
 import type { GatewayResponse } from "../responses/catalogue.ts";
+import { type Refusal, renderRefusal } from "../responses/catalogue.ts";
 
 /**
  * REST COGNITO_USER_POOLS authorizers: the token in the identity header must be signed by one of the
@@ -18,11 +19,7 @@ export type CognitoCheck = (
   scopes: readonly string[] | undefined,
 ) => Promise<AuthorizerOutcome | GatewayResponse>;
 
-const UNAUTHORIZED: GatewayResponse = {
-  statusCode: 401,
-  errorType: "UnauthorizedException",
-  body: '{"message":"Unauthorized"}',
-};
+const UNAUTHORIZED: Refusal = { type: "UNAUTHORIZED" };
 const ALGORITHMS = ["RS256", "RS384", "RS512"];
 
 export function cognitoIssuers(providerARNs: readonly string[], endpointBase: string | undefined): string[] {
@@ -55,7 +52,7 @@ export function compileCognitoAuthorizer(
   return async (ctx, scopes) => {
     const raw = ctx.req.headers[header];
     const token = (Array.isArray(raw) ? raw[0] : raw)?.replace(/^Bearer\s+/i, "").trim();
-    if (!token) return UNAUTHORIZED;
+    if (!token) return renderRefusal(ctx.stage.responses, UNAUTHORIZED);
     let claims: JWTPayload | undefined;
     for (const [issuer, keys] of keySets) {
       try {
@@ -65,10 +62,11 @@ export function compileCognitoAuthorizer(
         // try the next pool
       }
     }
-    if (claims === undefined) return UNAUTHORIZED;
+    if (claims === undefined) return renderRefusal(ctx.stage.responses, UNAUTHORIZED);
     if (scopes !== undefined && scopes.length > 0) {
       const granted = typeof claims.scope === "string" ? claims.scope.split(" ") : [];
-      if (claims.token_use !== "access" || !scopes.some((s) => granted.includes(s))) return UNAUTHORIZED;
+      if (claims.token_use !== "access" || !scopes.some((s) => granted.includes(s)))
+        return renderRefusal(ctx.stage.responses, UNAUTHORIZED);
     }
     const flat = Object.fromEntries(
       Object.entries(claims).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),

@@ -6,7 +6,7 @@ import { queryValues } from "../../http/query-string.ts";
 import type { HttpAuthorizer } from "../../model/http-api.ts";
 import type { AuthorizerCheck, RequestContext } from "../context.ts";
 import { eventFor } from "../event-facts.ts";
-import type { GatewayResponse } from "../responses/catalogue.ts";
+import { type Refusal, renderRefusal } from "../responses/catalogue.ts";
 import { AuthorizerResults, type SharedAuthorizerCache } from "./results.ts";
 
 /**
@@ -15,21 +15,9 @@ import { AuthorizerResults, type SharedAuthorizerCache } from "./results.ts";
  * Missing identity sources are 401, a refusal 403, failures 500, in HTTP APIs' wording. Cached per
  * identity for `authorizerResultTtlInSeconds`.
  */
-const UNAUTHORIZED: GatewayResponse = {
-  statusCode: 401,
-  errorType: "UnauthorizedException",
-  body: '{"message":"Unauthorized"}',
-};
-const FORBIDDEN: GatewayResponse = {
-  statusCode: 403,
-  errorType: "ForbiddenException",
-  body: '{"message":"Forbidden"}',
-};
-const FAILED: GatewayResponse = {
-  statusCode: 500,
-  errorType: "InternalServerErrorException",
-  body: '{"message":"Internal Server Error"}',
-};
+const UNAUTHORIZED: Refusal = { type: "UNAUTHORIZED" };
+const FORBIDDEN: Refusal = { type: "ACCESS_DENIED" };
+const FAILED: Refusal = { type: "AUTHORIZER_FAILURE" };
 
 function identity(ctx: RequestContext, source: string): string | undefined {
   if (source.startsWith("$request.header.")) {
@@ -106,9 +94,10 @@ export function compileHttpLambdaAuthorizer(
     shared,
   });
   return async (ctx, routeArn) => {
-    if (invoker === undefined) return FAILED;
+    if (invoker === undefined) return renderRefusal(ctx.stage.responses, FAILED);
     const values = authorizer.identitySource.map((s) => identity(ctx, s));
-    if (values.some((v) => v === undefined || v === "")) return UNAUTHORIZED;
+    if (values.some((v) => v === undefined || v === ""))
+      return renderRefusal(ctx.stage.responses, UNAUTHORIZED);
     const key = values.join("\u0000");
     let entry = await results.get(key);
     const cached = entry !== undefined;
@@ -128,12 +117,14 @@ export function compileHttpLambdaAuthorizer(
             };
       const outcome = await invokeWithin(invoker, ctx.requestId, event, 10_000);
       if (outcome === "timeout" || !outcome.ok)
-        return outcome !== "timeout" && outcome.errorMessage === "Unauthorized" ? UNAUTHORIZED : FAILED;
+        return outcome !== "timeout" && outcome.errorMessage === "Unauthorized"
+          ? renderRefusal(ctx.stage.responses, UNAUTHORIZED)
+          : renderRefusal(ctx.stage.responses, FAILED);
       entry = toHttpEntry(outcome.result as RawHttpResult, Date.now() + ttlMs, simple, scope);
-      if (entry === undefined) return FAILED;
+      if (entry === undefined) return renderRefusal(ctx.stage.responses, FAILED);
       results.put(key, outcome.result, entry);
     }
-    if (!entry.allowed(routeArn)) return FORBIDDEN;
+    if (!entry.allowed(routeArn)) return renderRefusal(ctx.stage.responses, FORBIDDEN);
     return {
       allowed: true,
       principalId: undefined,

@@ -4,7 +4,7 @@ import { RemoteJwks } from "../../auth/remote-jwks.ts";
 import { AWS_QUOTAS } from "../../model/aws-quotas.ts";
 import type { HttpAuthorizer } from "../../model/http-api.ts";
 import type { JwtCheck } from "../context.ts";
-import type { GatewayResponse } from "../responses/catalogue.ts";
+import { type Refusal, renderRefusal } from "../responses/catalogue.ts";
 
 /**
  * HTTP API JWT authorizers: the token from the identity source (a `Bearer` prefix is optional) is
@@ -16,20 +16,14 @@ import type { GatewayResponse } from "../responses/catalogue.ts";
  */
 const ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
-const unauthorized = (description: string): GatewayResponse => ({
-  statusCode: 401,
-  errorType: "UnauthorizedException",
-  body: '{"message":"Unauthorized"}',
+const unauthorized = (description: string): Refusal => ({
+  type: "UNAUTHORIZED",
   headers: [
     "www-authenticate",
     `Bearer error="invalid_token" error_description="${description.replace(/"/g, "'")}"`,
   ],
 });
-const FORBIDDEN: GatewayResponse = {
-  statusCode: 403,
-  errorType: "ForbiddenException",
-  body: '{"message":"Forbidden"}',
-};
+const FORBIDDEN: Refusal = { type: "ACCESS_DENIED" };
 
 const fetchJwks = (url: string) =>
   fetchBoundedJson(url, AWS_QUOTAS.jwksTimeoutMs, AWS_QUOTAS.jwksResponseBytes);
@@ -61,7 +55,8 @@ export function compileJwtAuthorizer(authorizer: HttpAuthorizer): JwtCheck {
   return async (ctx, scopes) => {
     const raw = ctx.req.headers[header];
     const value = Array.isArray(raw) ? raw[0] : raw;
-    if (value === undefined || value.trim() === "") return unauthorized("token is missing");
+    if (value === undefined || value.trim() === "")
+      return renderRefusal(ctx.stage.responses, unauthorized("token is missing"));
     const token = value.replace(/^Bearer\s+/i, "").trim();
     let claims: JWTPayload;
     try {
@@ -69,12 +64,15 @@ export function compileJwtAuthorizer(authorizer: HttpAuthorizer): JwtCheck {
       claims = result.payload;
     } catch (err) {
       const code = (err as { code?: string }).code;
-      return unauthorized(
-        code === "ERR_JWT_EXPIRED"
-          ? "the token has expired"
-          : code === "ERR_KEYS_UNAVAILABLE"
-            ? "the issuer's signing keys could not be fetched"
-            : "the token is not valid",
+      return renderRefusal(
+        ctx.stage.responses,
+        unauthorized(
+          code === "ERR_JWT_EXPIRED"
+            ? "the token has expired"
+            : code === "ERR_KEYS_UNAVAILABLE"
+              ? "the issuer's signing keys could not be fetched"
+              : "the token is not valid",
+        ),
       );
     }
     const tokenAudiences = [
@@ -82,7 +80,7 @@ export function compileJwtAuthorizer(authorizer: HttpAuthorizer): JwtCheck {
       ...(typeof claims.client_id === "string" ? [claims.client_id] : []),
     ];
     if (!tokenAudiences.some((a) => audiences.includes(a)))
-      return unauthorized("the token's audience is not allowed");
+      return renderRefusal(ctx.stage.responses, unauthorized("the token's audience is not allowed"));
     const granted =
       typeof claims.scope === "string"
         ? claims.scope.split(" ")
@@ -90,7 +88,7 @@ export function compileJwtAuthorizer(authorizer: HttpAuthorizer): JwtCheck {
           ? claims.scp.map(String)
           : [];
     if (scopes !== undefined && scopes.length > 0 && !scopes.some((s) => granted.includes(s)))
-      return FORBIDDEN;
+      return renderRefusal(ctx.stage.responses, FORBIDDEN);
     return { allowed: true, claims, scopes: granted };
   };
 }

@@ -7,7 +7,7 @@ import type { Authorizer } from "../../model/rest-api.ts";
 import { type JavaPattern, javaPattern } from "../../regex/java-pattern.ts";
 import type { AuthorizerCheck, RequestContext } from "../context.ts";
 import { eventFor } from "../event-facts.ts";
-import type { GatewayResponse } from "../responses/catalogue.ts";
+import { type Refusal, renderRefusal } from "../responses/catalogue.ts";
 import { AuthorizerResults, type SharedAuthorizerCache } from "./results.ts";
 
 /**
@@ -16,22 +16,12 @@ import { AuthorizerResults, type SharedAuthorizerCache } from "./results.ts";
  * cached per identity for authorizerResultTtlInSeconds, and the returned policy is evaluated against
  * each request's method ARN — a cached policy allowing one method does not allow another.
  */
-const UNAUTHORIZED: GatewayResponse = {
-  statusCode: 401,
-  errorType: "UnauthorizedException",
-  body: '{"message":"Unauthorized"}',
-};
-const CONFIG_ERROR: GatewayResponse = {
-  statusCode: 500,
-  errorType: "AuthorizerConfigurationException",
-  body: '{"message": null}',
-};
-const denied = (explicit: boolean): GatewayResponse => ({
-  statusCode: 403,
-  errorType: "AccessDeniedException",
-  body: JSON.stringify({
-    Message: `User is not authorized to access this resource${explicit ? " with an explicit deny" : ""}`,
-  }),
+const UNAUTHORIZED: Refusal = { type: "UNAUTHORIZED" };
+const CONFIG_ERROR: Refusal = { type: "AUTHORIZER_CONFIGURATION_ERROR" };
+const denied = (explicit: boolean): Refusal => ({
+  type: "ACCESS_DENIED",
+  messageKey: "Message",
+  message: `User is not authorized to access this resource${explicit ? " with an explicit deny" : ""}`,
 });
 
 interface CachedResult {
@@ -126,16 +116,18 @@ export function compileLambdaAuthorizer(
     }
   }
   return async (ctx, methodArn) => {
-    if (invoker === undefined || validation === "invalid") return CONFIG_ERROR;
+    if (invoker === undefined || validation === "invalid")
+      return renderRefusal(ctx.stage.responses, CONFIG_ERROR);
     const values = sources.map((s) => identityValue(ctx, s));
-    if (sources.length > 0 && values.some((v) => v === undefined || v === "")) return UNAUTHORIZED;
+    if (sources.length > 0 && values.some((v) => v === undefined || v === ""))
+      return renderRefusal(ctx.stage.responses, UNAUTHORIZED);
     // Java's String.matches: the whole token.
     if (
       authorizer.type === "TOKEN" &&
       validation !== undefined &&
       !validation.matcher(values[0] ?? "").matches()
     )
-      return UNAUTHORIZED;
+      return renderRefusal(ctx.stage.responses, UNAUTHORIZED);
     const cacheKey = values.join("\u0000");
     let entry = await results.get(cacheKey);
     const cached = entry !== undefined;
@@ -149,10 +141,13 @@ export function compileLambdaAuthorizer(
               methodArn,
             };
       const outcome = await invokeWithin(invoker, ctx.requestId, event, 29_000);
-      if (outcome === "timeout") return CONFIG_ERROR;
-      if (!outcome.ok) return outcome.errorMessage === "Unauthorized" ? UNAUTHORIZED : CONFIG_ERROR;
+      if (outcome === "timeout") return renderRefusal(ctx.stage.responses, CONFIG_ERROR);
+      if (!outcome.ok)
+        return outcome.errorMessage === "Unauthorized"
+          ? renderRefusal(ctx.stage.responses, UNAUTHORIZED)
+          : renderRefusal(ctx.stage.responses, CONFIG_ERROR);
       entry = toEntry(outcome.result as RawResult, Date.now() + ttlMs, scope);
-      if (entry === undefined) return CONFIG_ERROR;
+      if (entry === undefined) return renderRefusal(ctx.stage.responses, CONFIG_ERROR);
       results.put(cacheKey, outcome.result, entry);
     }
     const decision = entry.policy.evaluate({
@@ -161,7 +156,8 @@ export function compileLambdaAuthorizer(
       resource: methodArn,
       context: {},
     });
-    if (decision.effect !== "Allow") return denied(decision.effect === "Deny");
+    if (decision.effect !== "Allow")
+      return renderRefusal(ctx.stage.responses, denied(decision.effect === "Deny"));
     return {
       allowed: true,
       principalId: entry.principalId,

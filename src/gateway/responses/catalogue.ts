@@ -1,24 +1,12 @@
+import type { GatewayResponseType } from "../../model/gateway-response-types.ts";
+
 /**
  * The gateway-response catalogue: every answer the gateway gives on its own (not the backend's),
  * with AWS's status, `x-amzn-ErrorType` and message. Customisation per API (the GatewayResponse
  * resource) renders from these defaults.
  */
 
-export type GatewayResponseType =
-  | "MISSING_AUTHENTICATION_TOKEN"
-  | "RESOURCE_NOT_FOUND"
-  | "INTEGRATION_TIMEOUT"
-  | "INTEGRATION_FAILURE"
-  | "API_CONFIGURATION_ERROR"
-  | "REQUEST_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "BAD_REQUEST_PARAMETERS"
-  | "BAD_REQUEST_BODY"
-  | "INVALID_API_KEY"
-  | "THROTTLED"
-  | "QUOTA_EXCEEDED"
-  | "DEFAULT_4XX"
-  | "DEFAULT_5XX";
+export type { GatewayResponseType } from "../../model/gateway-response-types.ts";
 
 export interface GatewayResponse {
   statusCode: number;
@@ -29,6 +17,11 @@ export interface GatewayResponse {
   headers?: readonly string[];
   /** The body's content type when customised to something other than JSON. */
   contentType?: string;
+  /**
+   * A customised response's body for a refusal with its own message (its template rendered with
+   * that `$context.error.message`); absent on AWS's built-in answers.
+   */
+  renderBody?: (message: string | null) => string;
 }
 
 /**
@@ -37,6 +30,34 @@ export interface GatewayResponse {
  * with a space (AWS-BEHAVIOUR.md §1.3).
  */
 export const REST_RESPONSES: Record<GatewayResponseType, GatewayResponse> = {
+  ACCESS_DENIED: {
+    statusCode: 403,
+    errorType: "AccessDeniedException",
+    // Policy denials print a capitalised "Message" (recorded); each refusal names its own.
+    body: '{"Message":"User is not authorized to access this resource"}',
+  },
+  AUTHORIZER_CONFIGURATION_ERROR: {
+    statusCode: 500,
+    errorType: "AuthorizerConfigurationException",
+    body: '{"message": null}',
+  },
+  AUTHORIZER_FAILURE: {
+    statusCode: 500,
+    errorType: "AuthorizerConfigurationException",
+    body: '{"message": null}',
+  },
+  EXPIRED_TOKEN: {
+    statusCode: 403,
+    errorType: "InvalidSignatureException",
+    body: '{"message":"Signature expired"}',
+  },
+  INVALID_SIGNATURE: {
+    statusCode: 403,
+    errorType: "InvalidSignatureException",
+    body: '{"message":"The request signature we calculated does not match the signature you provided."}',
+  },
+  UNAUTHORIZED: { statusCode: 401, errorType: "UnauthorizedException", body: '{"message":"Unauthorized"}' },
+  WAF_FILTERED: { statusCode: 403, errorType: "WAFFilteredException", body: '{"message":"Forbidden"}' },
   MISSING_AUTHENTICATION_TOKEN: {
     statusCode: 403,
     errorType: "MissingAuthenticationTokenException",
@@ -100,6 +121,12 @@ export const REST_RESPONSES: Record<GatewayResponseType, GatewayResponse> = {
  */
 export const HTTP_API_RESPONSES: Record<GatewayResponseType, GatewayResponse> = {
   ...REST_RESPONSES,
+  ACCESS_DENIED: { statusCode: 403, errorType: "ForbiddenException", body: '{"message":"Forbidden"}' },
+  AUTHORIZER_FAILURE: {
+    statusCode: 500,
+    errorType: "InternalServerErrorException",
+    body: '{"message":"Internal Server Error"}',
+  },
   MISSING_AUTHENTICATION_TOKEN: {
     statusCode: 404,
     errorType: "NotFoundException",
@@ -126,3 +153,43 @@ export const HTTP_API_RESPONSES: Record<GatewayResponseType, GatewayResponse> = 
     body: '{"message":"Request Entity Too Large"}',
   },
 };
+
+/**
+ * A refusal: the gateway-response type AWS answers it with, and what this refusal says beyond the
+ * type's default (its own message, AWS's capitalised `Message` key for policy denials, an error type or
+ * extra headers AWS sends with it). The stage's responses render it, so an API's customisation of the
+ * type (or of DEFAULT_4XX/DEFAULT_5XX) applies to every refusal of that type.
+ */
+export interface Refusal {
+  readonly type: GatewayResponseType;
+  readonly message?: string | null;
+  readonly messageKey?: "message" | "Message";
+  readonly errorType?: string;
+  readonly headers?: readonly string[];
+}
+
+/** The answer a stage gives to a refusal (its responses are the customised catalogue). */
+export function renderRefusal(
+  responses: Readonly<Record<GatewayResponseType, GatewayResponse>>,
+  refusal: Refusal,
+): GatewayResponse {
+  const base = responses[refusal.type];
+  const hasMessage = refusal.message !== undefined;
+  if (!hasMessage && refusal.headers === undefined && refusal.errorType === undefined) return base;
+  const message = refusal.message ?? null;
+  const custom = base.renderBody !== undefined;
+  const body = !hasMessage
+    ? base.body
+    : custom
+      ? base.renderBody!(message)
+      : JSON.stringify({ [refusal.messageKey ?? "message"]: message });
+  const headers =
+    refusal.headers === undefined ? base.headers : [...(base.headers ?? []), ...refusal.headers];
+  return {
+    statusCode: base.statusCode,
+    errorType: custom ? base.errorType : (refusal.errorType ?? base.errorType),
+    body,
+    ...(headers === undefined ? {} : { headers }),
+    ...(base.contentType === undefined ? {} : { contentType: base.contentType }),
+  };
+}
