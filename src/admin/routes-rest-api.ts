@@ -4,7 +4,23 @@ import { badRequest, ControlError, notFound } from "../control/errors.ts";
 import { importRestApiDocument } from "../control/import-document.ts";
 import { newRestApiDefinition } from "../control/new-rest-api.ts";
 import { readPatchOperations } from "../control/patch-operations.ts";
-import * as entities from "../control/rest-entities.ts";
+import {
+  checkIntegrationInput,
+  deleteIntegration,
+  putIntegration,
+} from "../control/rest-entities/integrations.ts";
+import { findIntegration, findMethod, findResource } from "../control/rest-entities/lookup.ts";
+import { deleteMethod, putMethod } from "../control/rest-entities/methods.ts";
+import { createResource, deleteResource } from "../control/rest-entities/resources.ts";
+import {
+  checkStatus,
+  deleteIntegrationResponse,
+  deleteMethodResponse,
+  findIntegrationResponse,
+  findMethodResponse,
+  putIntegrationResponse,
+  putMethodResponse,
+} from "../control/rest-entities/responses.ts";
 import * as patches from "../control/rest-patches.ts";
 import { patchStage } from "../control/stage-patch.ts";
 import type { RestApiDefinition, Stage } from "../model/rest-api.ts";
@@ -34,7 +50,7 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
   const NO_RESOURCE = "Invalid Resource identifier specified";
   // AWS's request validation (the model's patterns) runs before any lookup.
   const validate = (r: AdminRequest) => {
-    if (r.params.statusCode !== undefined) entities.checkStatus(r.params.statusCode);
+    if (r.params.statusCode !== undefined) checkStatus(r.params.statusCode);
   };
   const inResource = async (r: AdminRequest): Promise<RestApiDefinition> => {
     validate(r);
@@ -115,27 +131,25 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     };
   });
   router.add("GET", "/restapis/{apiId}/resources/{resourceId}", async (r) => {
-    const res = entities.findResource(await inResource(r), p(r).resourceId);
+    const res = findResource(await inResource(r), p(r).resourceId);
     return { status: 200, body: resourceWire(res, r.query.getAll("embed").includes("methods")) };
   });
   router.add("POST", "/restapis/{apiId}/resources/{resourceId}", async (r) => {
     const body = jsonBody(r);
-    const created = await editResource(r, (def) =>
-      entities.createResource(def, p(r).resourceId, body.pathPart),
-    );
+    const created = await editResource(r, (def) => createResource(def, p(r).resourceId, body.pathPart));
     return { status: 201, body: resourceWire(created, false) };
   });
   router.add("PATCH", "/restapis/{apiId}/resources/{resourceId}", async (r) => {
     const ops = readPatchOperations(jsonBody(r));
     const updated = await editResource(r, (def) => {
-      const res = entities.findResource(def, p(r).resourceId);
+      const res = findResource(def, p(r).resourceId);
       patches.patchResource(def, res, ops);
       return res;
     });
     return { status: 200, body: resourceWire(updated, false) };
   });
   router.add("DELETE", "/restapis/{apiId}/resources/{resourceId}", async (r) => {
-    await editResource(r, (def) => entities.deleteResource(def, p(r).resourceId));
+    await editResource(r, (def) => deleteResource(def, p(r).resourceId));
     return { status: 202 };
   });
 
@@ -143,29 +157,24 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
   const methodPath = "/restapis/{apiId}/resources/{resourceId}/methods/{httpMethod}";
   router.add("PUT", methodPath, async (r) => {
     const body = jsonBody(r);
-    const method = await editResource(r, (def) =>
-      entities.putMethod(def, p(r).resourceId, p(r).httpMethod, body),
-    );
+    const method = await editResource(r, (def) => putMethod(def, p(r).resourceId, p(r).httpMethod, body));
     return { status: 201, body: methodWire(method, p(r).resourceId) };
   });
   router.add("GET", methodPath, async (r) => ({
     status: 200,
-    body: methodWire(
-      entities.findMethod(await inResource(r), p(r).resourceId, p(r).httpMethod),
-      p(r).resourceId,
-    ),
+    body: methodWire(findMethod(await inResource(r), p(r).resourceId, p(r).httpMethod), p(r).resourceId),
   }));
   router.add("PATCH", methodPath, async (r) => {
     const ops = readPatchOperations(jsonBody(r));
     const method = await editResource(r, (def) => {
-      const m = entities.findMethod(def, p(r).resourceId, p(r).httpMethod);
+      const m = findMethod(def, p(r).resourceId, p(r).httpMethod);
       patches.patchMethod(m, ops);
       return m;
     });
     return { status: 200, body: methodWire(method, p(r).resourceId) };
   });
   router.add("DELETE", methodPath, async (r) => {
-    await editResource(r, (def) => entities.deleteMethod(def, p(r).resourceId, p(r).httpMethod));
+    await editResource(r, (def) => deleteMethod(def, p(r).resourceId, p(r).httpMethod));
     return { status: 204 };
   });
 
@@ -204,7 +213,7 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     const body = jsonBody(r);
     const { resourceId, httpMethod, statusCode } = p(r);
     const res = await editResource(r, (def) =>
-      entities.putMethodResponse(def, resourceId, httpMethod, statusCode, body),
+      putMethodResponse(def, resourceId, httpMethod, statusCode, body),
     );
     return { status: 201, body: res };
   });
@@ -212,14 +221,14 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     const { resourceId, httpMethod, statusCode } = p(r);
     return {
       status: 200,
-      body: entities.findMethodResponse(await inResource(r), resourceId, httpMethod, statusCode),
+      body: findMethodResponse(await inResource(r), resourceId, httpMethod, statusCode),
     };
   });
   router.add("PATCH", methodResponsePath, async (r) => {
     const ops = readPatchOperations(jsonBody(r));
     const { resourceId, httpMethod, statusCode } = p(r);
     const res = await editResource(r, (def) => {
-      const found = entities.findMethodResponse(def, resourceId, httpMethod, statusCode);
+      const found = findMethodResponse(def, resourceId, httpMethod, statusCode);
       patches.patchMethodResponse(found, ops);
       return found;
     });
@@ -227,7 +236,7 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
   });
   router.add("DELETE", methodResponsePath, async (r) => {
     const { resourceId, httpMethod, statusCode } = p(r);
-    await editResource(r, (def) => entities.deleteMethodResponse(def, resourceId, httpMethod, statusCode));
+    await editResource(r, (def) => deleteMethodResponse(def, resourceId, httpMethod, statusCode));
     return { status: 204 };
   });
 
@@ -235,30 +244,30 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
   const integrationPath = `${methodPath}/integration`;
   router.add("PUT", integrationPath, async (r) => {
     const body = jsonBody(r);
-    entities.checkIntegrationInput(body);
+    checkIntegrationInput(body);
     const integration = await editResource(r, (def) =>
-      entities.putIntegration(def, p(r).resourceId, p(r).httpMethod, body),
+      putIntegration(def, p(r).resourceId, p(r).httpMethod, body),
     );
     return { status: 201, body: integrationWire(integration, p(r).resourceId) };
   });
   router.add("GET", integrationPath, async (r) => ({
     status: 200,
     body: integrationWire(
-      entities.findIntegration(await inResource(r), p(r).resourceId, p(r).httpMethod),
+      findIntegration(await inResource(r), p(r).resourceId, p(r).httpMethod),
       p(r).resourceId,
     ),
   }));
   router.add("PATCH", integrationPath, async (r) => {
     const ops = readPatchOperations(jsonBody(r));
     const integration = await editResource(r, (def) => {
-      const i = entities.findIntegration(def, p(r).resourceId, p(r).httpMethod);
+      const i = findIntegration(def, p(r).resourceId, p(r).httpMethod);
       patches.patchIntegration(i, ops);
       return i;
     });
     return { status: 200, body: integrationWire(integration, p(r).resourceId) };
   });
   router.add("DELETE", integrationPath, async (r) => {
-    await editResource(r, (def) => entities.deleteIntegration(def, p(r).resourceId, p(r).httpMethod));
+    await editResource(r, (def) => deleteIntegration(def, p(r).resourceId, p(r).httpMethod));
     return { status: 204 };
   });
 
@@ -268,7 +277,7 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     const body = jsonBody(r);
     const { resourceId, httpMethod, statusCode } = p(r);
     const res = await editResource(r, (def) =>
-      entities.putIntegrationResponse(def, resourceId, httpMethod, statusCode, body),
+      putIntegrationResponse(def, resourceId, httpMethod, statusCode, body),
     );
     return { status: 201, body: res };
   });
@@ -276,14 +285,14 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
     const { resourceId, httpMethod, statusCode } = p(r);
     return {
       status: 200,
-      body: entities.findIntegrationResponse(await inResource(r), resourceId, httpMethod, statusCode),
+      body: findIntegrationResponse(await inResource(r), resourceId, httpMethod, statusCode),
     };
   });
   router.add("PATCH", integrationResponsePath, async (r) => {
     const ops = readPatchOperations(jsonBody(r));
     const { resourceId, httpMethod, statusCode } = p(r);
     const res = await editResource(r, (def) => {
-      const found = entities.findIntegrationResponse(def, resourceId, httpMethod, statusCode);
+      const found = findIntegrationResponse(def, resourceId, httpMethod, statusCode);
       patches.patchIntegrationResponse(found, ops);
       return found;
     });
@@ -291,9 +300,7 @@ export function addRestApiRoutes(router: AdminRouter, control: ControlPlane): vo
   });
   router.add("DELETE", integrationResponsePath, async (r) => {
     const { resourceId, httpMethod, statusCode } = p(r);
-    await editResource(r, (def) =>
-      entities.deleteIntegrationResponse(def, resourceId, httpMethod, statusCode),
-    );
+    await editResource(r, (def) => deleteIntegrationResponse(def, resourceId, httpMethod, statusCode));
     return { status: 204 };
   });
 

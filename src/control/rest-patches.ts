@@ -18,7 +18,7 @@ import {
   pointer,
   requireValue,
 } from "./patch-operations.ts";
-import { createResource } from "./rest-entities.ts";
+import { createResource } from "./rest-entities/resources.ts";
 
 /**
  * UpdateRestApi / UpdateResource / UpdateMethod / UpdateIntegration / Update…Response: the patch

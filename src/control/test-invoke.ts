@@ -4,7 +4,7 @@ import { compileRestStage } from "../compile/rest-stage.ts";
 import { DataPlane } from "../gateway/data-plane.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
 import type { Logger } from "../observe/logger.ts";
-import { findMethod, findResource } from "./rest-entities.ts";
+import { findMethod, findResource } from "./rest-entities/lookup.ts";
 
 export interface TestInvokeInput {
   pathWithQueryString?: string;

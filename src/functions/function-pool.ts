@@ -1,12 +1,10 @@
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import type { Logger } from "../observe/logger.ts";
-import { cancel, type Deadline, deadline } from "./coarse-timers.ts";
+import { cancel, deadline } from "./coarse-timers.ts";
+import type { FunctionSpec } from "./function-spec.ts";
 import {
-  type FunctionIdentity,
   type InvocationResult,
-  type InvokeMessage,
   MALFORMED_PROXY_RESPONSE,
-  MARSHAL_ERROR,
   type ProxyInvocationResult,
   type ProxyOutcome,
   RESULT_OK,
@@ -14,91 +12,14 @@ import {
   type TextInvocationResult,
   type WorkerMessage,
 } from "./invocation.ts";
-import type { EventFacts, EventRoute } from "./lambda-event.ts";
-import { MemoryWatch, type WatchedEnvironment } from "./memory-watch.ts";
-import { factsToWire, ROUTE_RESET, ROUTE_SEPARATOR, responseFromWire, type WireFacts } from "./proxy-wire.ts";
-import { RESPONSE_TOO_LARGE, textTooLarge } from "./response-limit.ts";
-
-export interface FunctionSpec {
-  name: string;
-  /** Absolute path of the handler module. */
-  file: string;
-  exportName: string;
-  timeoutMs: number;
-  memoryMb: number;
-  environment: Record<string, string>;
-  /** Most execution environments (worker threads) at once. */
-  concurrency: number;
-  identity: FunctionIdentity;
-}
-
-/** An invocation waiting for, or running in, a worker. */
-interface Invocation {
-  requestId: string;
-  /** AWS_PROXY: the route, sent to each worker once (see proxy-wire.ts). */
-  route: EventRoute | undefined;
-  /** The request's facts (AWS_PROXY), or the payload the worker makes the event of. */
-  payload: string | WireFacts;
-  /** Called with what the worker answered for a success (see WorkerMessage), unchecked. */
-  settle: (answer: unknown) => void;
-  /** Settles with a failure (timeouts, crashes, init errors). */
-  fail: (failure: InvocationResult) => void;
-}
-
-interface Slot {
-  worker: Worker;
-  /** What the worker sends back (results, logs, readiness), on a port of its own so it can be drained. */
-  results: MessagePort;
-  generation: number;
-  /** Handed to this worker, in the order it runs them; the head is running (or about to). */
-  queue: Invocation[];
-  /** Dispatched this event-loop turn, not yet posted (see InvokeMessage). */
-  outbox: InvokeMessage;
-  /** The ids of the routes this worker has been sent. */
-  routes: Set<number>;
-  /** The init phase's bound, until the handler module is loaded. */
-  initTimer?: NodeJS.Timeout;
-  /** The head's timeout, armed when it becomes the head. */
-  headDeadline?: Deadline;
-  /** When the head became the head (performance.now()). */
-  headSince: number;
-  /** Recent time per invocation (ms, a moving average, as seen from the gateway); none measured yet. */
-  paceMs: number | undefined;
-  initError?: InvocationResult;
-  /** The handler module is loaded; time spent loading it does not count against the timeout. */
-  ready: boolean;
-  gone: boolean;
-  /** How its memory is watched (see memory-watch.ts). */
-  watched: WatchedEnvironment;
-}
-
-const WORKER = new URL("./worker-main.ts", import.meta.url);
-
-/**
- * Handing a worker invocations ahead of time saves a cross-thread wake-up (a system call, costly in
- * a VM) per invocation; but one queued behind others waits even if another worker is or becomes
- * free. So it follows the worker's recent pace:
- * - while every worker is busy, one may hold as many beyond the running one as it runs in
- *   PREFETCH_BUDGET_MS, within [1, MAX_PREFETCH] (8 before its pace is known);
- * - a worker that is being sent invocations this turn anyway takes another one rather than an idle
- *   worker being woken for it, if all ahead of it will be done within PREFETCH_BUDGET_MS;
- * - a busy worker takes one rather than an idle worker being woken for it if all ahead of it will be
- *   done within PREFER_BUSY_MS, about what waking a thread costs: so a fast function's load gathers
- *   on one or two workers in long batches, and a slower one's is not queued while a worker idles.
- */
-const PREFETCH_BUDGET_MS = 2;
-const PREFER_BUSY_MS = 0.2;
-const MAX_PREFETCH = 64;
-const UNPACED_PREFETCH = 8;
-
-function prefetchBound(paceMs: number | undefined): number {
-  if (paceMs === undefined) return UNPACED_PREFETCH;
-  return Math.max(1, Math.min(MAX_PREFETCH, Math.floor(PREFETCH_BUDGET_MS / paceMs)));
-}
-
-/** Whether a new invocation behind this worker's queue would start within the budget. */
-const startsWithin = (slot: Slot, budgetMs: number): boolean =>
-  slot.paceMs !== undefined && slot.queue.length * slot.paceMs <= budgetMs;
+import type { EventFacts } from "./lambda-event.ts";
+import { MemoryWatch } from "./memory-watch.ts";
+import type { Invocation, Slot } from "./pool-slot.ts";
+import { factsToWire, responseFromWire } from "./proxy-wire.ts";
+import { parseFailure, parseResult, textResult } from "./worker-answers.ts";
+import { chooseWorker } from "./worker-choice.ts";
+import { routeRef } from "./worker-routes.ts";
+import { startWorker } from "./worker-start.ts";
 
 const INIT_TIMEOUT_MS = 10_000;
 
@@ -110,61 +31,6 @@ const POOL_CLOSED = {
   errorType: "ServiceException",
   errorMessage: "The function pool is closed",
 } as const;
-
-/** Routes by an id and as JSON, worked out once per route and stage (EventRoute objects live as long). */
-const wireRoutes = new WeakMap<EventRoute, { id: number; ref: string; json: string }>();
-let lastRouteId = 0;
-/** Most routes a worker is asked to remember. */
-const MAX_WORKER_ROUTES = 1024;
-
-/** How to name a route to this worker: by id once it has been sent it (see proxy-wire.ts). */
-function routeRef(slot: Slot, route: EventRoute): string {
-  let wire = wireRoutes.get(route);
-  if (wire === undefined) {
-    const id = ++lastRouteId;
-    wire = { id, ref: String(id), json: JSON.stringify(route) };
-    wireRoutes.set(route, wire);
-  }
-  if (slot.routes.has(wire.id)) return wire.ref;
-  const reset = slot.routes.size >= MAX_WORKER_ROUTES;
-  if (reset) slot.routes.clear();
-  slot.routes.add(wire.id);
-  return `${reset ? ROUTE_RESET : ""}${wire.ref}${ROUTE_SEPARATOR}${wire.json}`;
-}
-
-/**
- * A result's JSON text from a worker (which runs the function's code, so anything but a string is
- * the function's MarshalError); one over Lambda's limit is checked again here, for the same reason.
- */
-function textResult(json: unknown): TextInvocationResult {
-  if (typeof json !== "string") return MARSHAL_ERROR;
-  return textTooLarge(json) ? RESPONSE_TOO_LARGE : { ok: true, json };
-}
-
-/** A result's JSON text, parsed; a text that does not parse is the function's MarshalError. */
-function parseResult(outcome: TextInvocationResult): InvocationResult {
-  if (!outcome.ok) return outcome;
-  try {
-    return { ok: true, result: JSON.parse(outcome.json) };
-  } catch {
-    return MARSHAL_ERROR;
-  }
-}
-
-/** A worker's failure report; the worker runs the function's code, so a garbled one is still a failure. */
-function parseFailure(json: unknown): InvocationResult {
-  try {
-    const f = JSON.parse(String(json)) as { errorType?: unknown; errorMessage?: unknown; trace?: unknown };
-    return {
-      ok: false,
-      errorType: typeof f.errorType === "string" ? f.errorType : "Unhandled",
-      errorMessage: typeof f.errorMessage === "string" ? f.errorMessage : "",
-      ...(Array.isArray(f.trace) ? { trace: f.trace.map(String) } : {}),
-    };
-  } catch {
-    return { ok: false, errorType: "Unhandled", errorMessage: "" };
-  }
-}
 
 /**
  * A warm pool of worker threads for one function, isolated from the gateway's event loop: its own
@@ -277,7 +143,7 @@ export class FunctionPool {
       slot.queue.push(invocation);
       slot.outbox.push(
         invocation.requestId,
-        invocation.route === undefined ? "" : routeRef(slot, invocation.route),
+        invocation.route === undefined ? "" : routeRef(slot.routes, invocation.route),
         invocation.payload,
       );
       if (slot.queue.length === 1 && slot.ready) this.arm(slot);
@@ -285,38 +151,11 @@ export class FunctionPool {
     }
   }
 
-  /**
-   * A worker already being sent invocations this turn (it will be woken anyway) while it has room
-   * within its bound, else a busy one that will start it almost at once, else an idle one, else a
-   * new one, else the least loaded within its bound.
-   */
+  /** A new worker is started only while the pool is below its concurrency. */
   private pick(): Slot | undefined {
-    let best: Slot | undefined;
-    let soon: Slot | undefined;
-    let idle: Slot | undefined;
-    for (const slot of this.slots) {
-      if (slot.generation !== this.generation || slot.initError !== undefined) continue;
-      if (
-        slot.outbox.length > 0 &&
-        slot.queue.length <= MAX_PREFETCH &&
-        startsWithin(slot, PREFETCH_BUDGET_MS)
-      )
-        return slot;
-      if (slot.queue.length === 0) idle ??= slot;
-      else {
-        if (
-          slot.queue.length <= MAX_PREFETCH &&
-          startsWithin(slot, PREFER_BUSY_MS) &&
-          (soon === undefined || slot.queue.length < soon.queue.length)
-        )
-          soon = slot;
-        if (best === undefined || slot.queue.length < best.queue.length) best = slot;
-      }
-    }
-    if (soon !== undefined) return soon;
-    if (idle !== undefined) return idle;
-    if (this.slots.size < this.spec.concurrency) return this.spawn();
-    return best !== undefined && best.queue.length <= prefetchBound(best.paceMs) ? best : undefined;
+    return chooseWorker(this.slots, this.generation, () =>
+      this.slots.size < this.spec.concurrency ? this.spawn() : undefined,
+    );
   }
 
   /** Posts each worker's dispatched invocations once per event-loop turn, as one message. */
@@ -354,28 +193,7 @@ export class FunctionPool {
   private spawn(): Slot {
     const { spec } = this;
     const channel = new MessageChannel();
-    const worker = new Worker(WORKER, {
-      workerData: {
-        file: spec.file,
-        exportName: spec.exportName,
-        identity: spec.identity,
-        timeoutMs: spec.timeoutMs,
-        memoryMb: spec.memoryMb,
-        results: channel.port2,
-      },
-      transferList: [channel.port2],
-      env: {
-        ...spec.environment,
-        AWS_LAMBDA_FUNCTION_NAME: spec.name,
-        AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
-        AWS_LAMBDA_LOG_GROUP_NAME: spec.identity.logGroupName,
-        AWS_REGION: spec.identity.invokedFunctionArn.split(":")[3] ?? "us-east-1",
-      },
-      resourceLimits: { maxOldGenerationSizeMb: spec.memoryMb },
-      stdout: true,
-      stderr: true,
-    });
+    const worker = startWorker(spec, channel.port2);
     const slot: Slot = {
       worker,
       results: channel.port1,

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { pino } from "pino";
-import { FunctionPool, type FunctionSpec } from "../../src/functions/function-pool.ts";
+import { FunctionPool } from "../../src/functions/function-pool.ts";
+import type { FunctionSpec } from "../../src/functions/function-spec.ts";
 import type { ProxyOutcome } from "../../src/functions/invocation.ts";
 import type { EventFacts } from "../../src/functions/lambda-event.ts";
 

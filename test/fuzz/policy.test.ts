@@ -6,6 +6,7 @@ import { PolicyError } from "../../src/auth/policy/policy-error.ts";
 import { wildcardMatcher } from "../../src/auth/policy/wildcard.ts";
 import type { RequestContext } from "../../src/gateway/context.ts";
 import { compileAccessCheck } from "../../src/gateway/resource-policy.ts";
+import { REST_RESPONSES } from "../../src/gateway/responses/catalogue.ts";
 import { fuzzParameters } from "../support/fuzz.ts";
 
 /**
@@ -145,6 +146,7 @@ function requestContext(path: string): RequestContext {
     clientIp: "127.0.0.1",
     startMs: 1_700_000_000_000,
     listener: { protocol: "http", port: 0 },
+    stage: { responses: REST_RESPONSES },
   } as unknown as RequestContext;
 }
 

@@ -1,9 +1,10 @@
-import velocity from "velocityjs";
 import { ENTRY_BYTES, OBJECT_BYTES, type RenderBudget, SLOT_BYTES } from "./budget.ts";
-import { velocityEquals } from "./equality.ts";
 import { TemplateError } from "./errors.ts";
-import { type HostObject, isHostObject } from "./host-object.ts";
-import { callJavaMethod, NO_METHOD } from "./java-methods.ts";
+import { ForeachState, foreachItems } from "./foreach.ts";
+import { callMethod, elementAt, propertyOf } from "./member-access.ts";
+import { binaryOperation, negate } from "./operators.ts";
+import { type VtlNode as Node, parseInterpolated } from "./parse.ts";
+import { sourceText } from "./source-text.ts";
 import { isNumber, JDouble, JMap, numeric, toJavaString, truthy } from "./values.ts";
 
 /**
@@ -14,66 +15,10 @@ import { isNumber, JDouble, JMap, numeric, toJavaString, truthy } from "./values
  * template can run away.
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: velocityjs's parse tree is loosely typed
-type Node = any;
-
 const MAX_MACRO_DEPTH = 20;
 
 class BreakSignal {}
 class StopSignal {}
-
-const parseCache = new Map<string, Node[]>();
-
-/** Parses template text with velocityjs; a syntax error is a TemplateError with the parser's message. */
-export function parseTemplate(text: string): Node[] {
-  try {
-    return velocity.parse(text) as Node[];
-  } catch (err) {
-    throw new TemplateError(
-      "TEMPLATE_SYNTAX",
-      `Invalid mapping template: ${(err as Error).message.split("\n")[0]}`,
-    );
-  }
-}
-
-function parseInterpolated(text: string): Node[] {
-  let nodes = parseCache.get(text);
-  if (nodes === undefined) {
-    nodes = parseTemplate(text);
-    if (parseCache.size < 10_000) parseCache.set(text, nodes);
-  }
-  return nodes;
-}
-
-/** A map's first `n` values: a loop never needs more, however large the map. */
-function firstValues(map: JMap, n: number): unknown[] {
-  const out: unknown[] = [];
-  for (const v of map.values()) {
-    if (out.length >= n) break;
-    out.push(v);
-  }
-  return out;
-}
-
-class ForeachState implements HostObject {
-  readonly vtlHost = true;
-  index = 0;
-  total: number;
-  constructor(total: number) {
-    this.total = total;
-  }
-  get(name: string): unknown {
-    if (name === "index") return this.index;
-    if (name === "count") return this.index + 1;
-    if (name === "hasNext") return this.index + 1 < this.total;
-    if (name === "first") return this.index === 0;
-    if (name === "last") return this.index + 1 === this.total;
-    return null;
-  }
-  call(name: string): unknown {
-    return name === "hasNext" || name === "index" || name === "count" ? this.get(name) : NO_METHOD;
-  }
-}
 
 export class Renderer {
   private readonly vars: Map<string, unknown>;
@@ -188,14 +133,7 @@ export class Renderer {
   private foreach(head: Node, body: Node[]): void {
     const source = this.expr(head.from);
     const max = this.budget.limits.maxForeach;
-    const items: unknown[] =
-      source instanceof JMap
-        ? firstValues(source, max)
-        : Array.isArray(source)
-          ? source
-          : source === null || source === undefined
-            ? []
-            : [source];
+    const items = foreachItems(source, max);
     const state = new ForeachState(Math.min(items.length, max));
     const savedVar = this.vars.get(head.to);
     const savedState = this.vars.get("foreach");
@@ -230,7 +168,7 @@ export class Renderer {
   private callMacro(node: Node): void {
     const macro = this.macros.get(node.id);
     if (macro === undefined) {
-      this.emit(this.sourceOf(node));
+      this.emit(sourceText(this.lines, node));
       return;
     }
     // Velocity's velocimacro.max.depth: a macro that calls itself fails the template at 20 deep.
@@ -289,49 +227,14 @@ export class Renderer {
     for (const part of path) {
       if (value === null || value === undefined) return null;
       this.step();
-      if (part.type === "property") value = this.property(value, part.id);
-      else if (part.type === "index") value = this.index(value, this.expr(part.id));
+      if (part.type === "property") value = propertyOf(value, part.id, this.budget);
+      else if (part.type === "index") value = elementAt(value, this.expr(part.id), this.budget);
       else if (part.type === "method") {
         const args = part.args ? part.args.map((a: Node) => this.expr(a)) : [];
-        value = this.method(value, part.id, args);
+        value = callMethod(value, part.id, args, this.budget);
       }
     }
     return value ?? null;
-  }
-
-  private property(target: unknown, name: string): unknown {
-    if (target instanceof JMap) return target.get(name) ?? null;
-    if (isHostObject(target)) return target.get(name);
-    // Velocity's property lookup: getName(), then isName().
-    const cap = name.charAt(0).toUpperCase() + name.slice(1);
-    for (const candidate of [`get${cap}`, `is${cap}`]) {
-      const r = callJavaMethod(target, candidate, [], this.budget);
-      if (r !== NO_METHOD) return r;
-    }
-    return null;
-  }
-
-  private index(target: unknown, key: unknown): unknown {
-    if (Array.isArray(target) && isNumber(key)) {
-      const i = numeric(key);
-      return i >= 0 && i < target.length ? target[i] : null;
-    }
-    if (target instanceof JMap) return target.get(toJavaString(key, this.budget)) ?? null;
-    if (isHostObject(target)) return target.get(toJavaString(key, this.budget));
-    return null;
-  }
-
-  private method(target: unknown, name: string, args: unknown[]): unknown {
-    try {
-      const r = isHostObject(target)
-        ? target.call(name, args, this.budget)
-        : callJavaMethod(target, name, args, this.budget);
-      return r === NO_METHOD ? null : r;
-    } catch (err) {
-      if (err instanceof TemplateError) throw err;
-      // A Java exception inside a method call: Velocity renders the reference as null.
-      return null;
-    }
   }
 
   private expr(node: Node): unknown {
@@ -390,68 +293,7 @@ export class Renderer {
     if (op === "&&") return truthy(this.expr(l)) && truthy(this.expr(r));
     if (op === "||") return truthy(this.expr(l)) || truthy(this.expr(r));
     if (op === "not" || op === "!") return !truthy(this.expr(l));
-    if (op === "minus" && r === undefined) {
-      const v = this.expr(l);
-      return isNumber(v) ? (typeof v === "number" ? -v : new JDouble(-v.value)) : null;
-    }
-    const a = this.expr(l);
-    const b = this.expr(r);
-    if (op === "==") return velocityEquals(a, b, this.budget);
-    if (op === "!=") return !velocityEquals(a, b, this.budget);
-    if (op === "+" && (typeof a === "string" || typeof b === "string")) {
-      if (a === null || a === undefined || b === null || b === undefined) return null;
-      const x = toJavaString(a, this.budget);
-      const y = toJavaString(b, this.budget);
-      this.budget.hold(x.length + y.length);
-      return x + y;
-    }
-    if (op === "<" || op === ">" || op === "<=" || op === ">=") {
-      let cmp: number;
-      if (isNumber(a) && isNumber(b)) cmp = numeric(a) - numeric(b);
-      else if (typeof a === "string" && typeof b === "string") {
-        this.budget.scan(Math.min(a.length, b.length));
-        cmp = a < b ? -1 : a > b ? 1 : 0;
-      } else return false;
-      return op === "<" ? cmp < 0 : op === ">" ? cmp > 0 : op === "<=" ? cmp <= 0 : cmp >= 0;
-    }
-    if (!isNumber(a) || !isNumber(b)) return null;
-    const ints = typeof a === "number" && typeof b === "number";
-    const x = numeric(a);
-    const y = numeric(b);
-    let result: number;
-    switch (op) {
-      case "+":
-        result = x + y;
-        break;
-      case "-":
-        result = x - y;
-        break;
-      case "*":
-        result = x * y;
-        break;
-      case "/":
-        if (y === 0) return null;
-        result = ints ? Math.trunc(x / y) : x / y;
-        break;
-      case "%":
-        if (y === 0) return null;
-        result = x % y;
-        break;
-      default:
-        return null;
-    }
-    return ints ? result : new JDouble(result);
-  }
-
-  /** A node's text as written, for an undefined macro's call (Velocity prints it literally). */
-  private sourceOf(node: Node): string {
-    const pos = node.pos;
-    if (pos === undefined) return `$${node.id ?? ""}`;
-    if (pos.first_line === pos.last_line)
-      return this.lines[pos.first_line - 1]?.slice(pos.first_column, pos.last_column) ?? "";
-    const first = this.lines[pos.first_line - 1]?.slice(pos.first_column) ?? "";
-    const middle = this.lines.slice(pos.first_line, pos.last_line - 1);
-    const last = this.lines[pos.last_line - 1]?.slice(0, pos.last_column) ?? "";
-    return [first, ...middle, last].join("\n");
+    if (op === "minus" && r === undefined) return negate(this.expr(l));
+    return binaryOperation(op, this.expr(l), this.expr(r), this.budget);
   }
 }

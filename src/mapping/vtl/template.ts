@@ -1,7 +1,8 @@
 import { AWS_QUOTAS } from "../../model/aws-quotas.ts";
 import { DEFAULT_LIMITS, type Limits, RenderBudget } from "./budget.ts";
 import { TemplateError } from "./errors.ts";
-import { parseTemplate, Renderer } from "./evaluator.ts";
+import { Renderer } from "./evaluator.ts";
+import { parseTemplate } from "./parse.ts";
 
 /** AWS's mapping-template size limit. */
 export const MAX_TEMPLATE_BYTES = AWS_QUOTAS.mappingTemplateBytes;
