@@ -3,9 +3,9 @@ import { compileHttpLambdaAuthorizer } from "../gateway/authorizers/http-lambda.
 import { compileJwtAuthorizer } from "../gateway/authorizers/jwt.ts";
 import { sharedAuthorizerCache } from "../gateway/authorizers/results.ts";
 import type { CompiledRoute, CompiledStage, IntegrationHandler } from "../gateway/context.ts";
-import { compileAccessCheck } from "../gateway/resource-policy.ts";
 import { HTTP_API_RESPONSES } from "../gateway/responses/catalogue.ts";
 import { RouteTree } from "../gateway/route-tree.ts";
+import { compileAccessCheck } from "../gateway/steps/resource-policy.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
 import { compileRequestMapping, compileResponseMappings } from "../integrations/http-api-mapping.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";

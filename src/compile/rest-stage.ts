@@ -3,10 +3,10 @@ import { type CognitoCheck, compileCognitoAuthorizer } from "../gateway/authoriz
 import { compileLambdaAuthorizer } from "../gateway/authorizers/lambda.ts";
 import { sharedAuthorizerCache } from "../gateway/authorizers/results.ts";
 import type { AuthorizerCheck, CompiledRoute, CompiledStage } from "../gateway/context.ts";
-import { compileRequestValidation, modelCompiler } from "../gateway/request-validation.ts";
-import { compileAccessCheck } from "../gateway/resource-policy.ts";
 import { REST_RESPONSES } from "../gateway/responses/catalogue.ts";
 import { RouteTree } from "../gateway/route-tree.ts";
+import { compileAccessCheck } from "../gateway/steps/resource-policy.ts";
+import { compileRequestValidation, modelCompiler } from "../gateway/steps/validate-request.ts";
 import { substituteStageVariables } from "../integrations/uri-template.ts";
 import type { Deployment, Method, Stage } from "../model/rest-api.ts";
 import { stageLabels } from "../observe/metrics.ts";

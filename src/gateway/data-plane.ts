@@ -7,18 +7,18 @@ import { drain, hardenedServer } from "../listen/hardened-server.ts";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
 import { defaultOverloadLimits, OverloadGuard, type OverloadLimits } from "../listen/overload.ts";
 import type { Logger } from "../observe/logger.ts";
-import { serveWithCache } from "./cache-gate.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./context.ts";
 import { addEdgeHeaders } from "./edge-headers.ts";
 import { guardRequest } from "./guard.ts";
 import { refuseHead, refuseUrlForStage } from "./request-head.ts";
-import { validateRequest } from "./request-validation.ts";
 import { resolve } from "./resolve.ts";
 import { HTTP_API_RESPONSES, REST_RESPONSES } from "./responses/catalogue.ts";
 import { gatewayResponseFor } from "./responses/errors.ts";
 import { sendGatewayResponse } from "./responses/send.ts";
 import { RoutingTable } from "./routing-table.ts";
-import { admitTraffic } from "./traffic-gate.ts";
+import { serveWithCache } from "./steps/cache.ts";
+import { admitTraffic } from "./steps/throttle.ts";
+import { validateRequest } from "./steps/validate-request.ts";
 import { plainAddress, type TrustedProxies } from "./trusted-proxies.ts";
 
 /** Answers of a node too full to take the request: another node (or a retry) should. */

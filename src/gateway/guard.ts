@@ -1,9 +1,9 @@
 import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
-import { authenticateIam } from "./authorize.ts";
 import type { RequestContext } from "./context.ts";
 import { methodArn } from "./method-arn.ts";
 import type { GatewayResponse } from "./responses/catalogue.ts";
 import { type Refusal, renderRefusal } from "./responses/catalogue.ts";
+import { authenticateIam } from "./steps/iam.ts";
 
 /**
  * The steps between routing and the integration, in AWS's order: IAM (SigV4), Lambda or JWT

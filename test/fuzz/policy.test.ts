@@ -5,8 +5,8 @@ import { compilePolicy } from "../../src/auth/policy/compile-policy.ts";
 import { PolicyError } from "../../src/auth/policy/policy-error.ts";
 import { wildcardMatcher } from "../../src/auth/policy/wildcard.ts";
 import type { RequestContext } from "../../src/gateway/context.ts";
-import { compileAccessCheck } from "../../src/gateway/resource-policy.ts";
 import { REST_RESPONSES } from "../../src/gateway/responses/catalogue.ts";
+import { compileAccessCheck } from "../../src/gateway/steps/resource-policy.ts";
 import { fuzzParameters } from "../support/fuzz.ts";
 
 /**

@@ -13,7 +13,7 @@ import {
   PutMethodCommand,
   PutMethodResponseCommand,
 } from "@aws-sdk/client-api-gateway";
-import { compileRequestValidation, modelCompiler } from "../../src/gateway/request-validation.ts";
+import { compileRequestValidation, modelCompiler } from "../../src/gateway/steps/validate-request.ts";
 import type { Method, RestApiDefinition } from "../../src/model/rest-api.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 

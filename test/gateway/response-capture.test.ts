@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
-import { type CapturedResponse, captureResponse } from "../../src/gateway/response-capture.ts";
+import { type CapturedResponse, captureResponse } from "../../src/gateway/steps/response-capture.ts";
 
 /** Serves one request with `answer`, capturing it; returns what was captured and what the client got. */
 async function exchange(answer: (res: ServerResponse) => void) {

@@ -1,10 +1,10 @@
 import draft04, { type ValidateFunction } from "ajv-draft-04";
-import { queryValues } from "../http/query-string.ts";
-import { firstHeader, headerValues } from "../http/raw-headers.ts";
-import { readBody } from "../http/request-body.ts";
-import type { Method, RestApiDefinition } from "../model/rest-api.ts";
-import type { RequestContext, RequestValidation } from "./context.ts";
-import type { GatewayResponse } from "./responses/catalogue.ts";
+import { queryValues } from "../../http/query-string.ts";
+import { firstHeader, headerValues } from "../../http/raw-headers.ts";
+import { readBody } from "../../http/request-body.ts";
+import type { Method, RestApiDefinition } from "../../model/rest-api.ts";
+import type { RequestContext, RequestValidation } from "../context.ts";
+import type { GatewayResponse } from "../responses/catalogue.ts";
 
 /**
  * Request validation as API Gateway runs it for a method with a request validator

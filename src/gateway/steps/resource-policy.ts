@@ -1,9 +1,9 @@
-import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
-import { type CompiledPolicy, compilePolicy, type PolicyDecision } from "../auth/policy/compile-policy.ts";
-import type { Networks } from "../auth/policy/networks.ts";
-import type { AccessCheck } from "./context.ts";
-import { methodArn } from "./method-arn.ts";
-import { renderRefusal } from "./responses/catalogue.ts";
+import type { StoredPrincipal } from "../../auth/iam/credential-store.ts";
+import { type CompiledPolicy, compilePolicy, type PolicyDecision } from "../../auth/policy/compile-policy.ts";
+import type { Networks } from "../../auth/policy/networks.ts";
+import type { AccessCheck } from "../context.ts";
+import { methodArn } from "../method-arn.ts";
+import { renderRefusal } from "../responses/catalogue.ts";
 
 /**
  * Access decisions for `execute-api:Invoke` on a method: the API's resource policy (compiled at deploy

@@ -1,12 +1,12 @@
-import { joinedHeader } from "../http/raw-headers.ts";
-import { CACHE_HITS, CACHE_MISSES } from "../observe/metrics.ts";
-import { MAX_CACHED_BYTES, type RouteCachePolicy } from "../traffic/route-traffic.ts";
-import type { CachedResponse } from "../traffic/traffic-backend.ts";
-import type { RequestContext } from "./context.ts";
-import { canonicalPath } from "./method-arn.ts";
+import { joinedHeader } from "../../http/raw-headers.ts";
+import { CACHE_HITS, CACHE_MISSES } from "../../observe/metrics.ts";
+import { MAX_CACHED_BYTES, type RouteCachePolicy } from "../../traffic/route-traffic.ts";
+import type { CachedResponse } from "../../traffic/traffic-backend.ts";
+import type { RequestContext } from "../context.ts";
+import { canonicalPath } from "../method-arn.ts";
+import { renderRefusal } from "../responses/catalogue.ts";
+import { idHeaders, sendGatewayResponse } from "../responses/send.ts";
 import { captureResponse } from "./response-capture.ts";
-import { renderRefusal } from "./responses/catalogue.ts";
-import { idHeaders, sendGatewayResponse } from "./responses/send.ts";
 
 /** Headers that belong to one response, never replayed from the cache. */
 const PER_RESPONSE = new Set([

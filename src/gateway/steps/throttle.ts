@@ -1,8 +1,8 @@
-import { QUOTA_EXCEEDED, THROTTLED } from "../observe/metrics.ts";
-import { quotaPeriod, utcDay } from "../traffic/quota-period.ts";
-import type { Admission, QuotaCharge } from "../traffic/traffic-backend.ts";
-import type { RequestContext } from "./context.ts";
-import type { GatewayResponse } from "./responses/catalogue.ts";
+import { QUOTA_EXCEEDED, THROTTLED } from "../../observe/metrics.ts";
+import { quotaPeriod, utcDay } from "../../traffic/quota-period.ts";
+import type { Admission, QuotaCharge } from "../../traffic/traffic-backend.ts";
+import type { RequestContext } from "../context.ts";
+import type { GatewayResponse } from "../responses/catalogue.ts";
 
 /**
  * Throttling and quotas, in AWS's order of specificity: the API key's usage plan (its per-method

@@ -1,11 +1,11 @@
-import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
-import { sha256Hex } from "../auth/sigv4/canonical-request.ts";
-import { verifySigV4 } from "../auth/sigv4/verify-request.ts";
-import { readBody } from "../http/request-body.ts";
-import type { IamAuthority, RequestContext } from "./context.ts";
-import type { GatewayResponse } from "./responses/catalogue.ts";
-import { renderRefusal } from "./responses/catalogue.ts";
-import { gatewayResponseFor } from "./responses/errors.ts";
+import type { StoredPrincipal } from "../../auth/iam/credential-store.ts";
+import { sha256Hex } from "../../auth/sigv4/canonical-request.ts";
+import { verifySigV4 } from "../../auth/sigv4/verify-request.ts";
+import { readBody } from "../../http/request-body.ts";
+import type { IamAuthority, RequestContext } from "../context.ts";
+import type { GatewayResponse } from "../responses/catalogue.ts";
+import { renderRefusal } from "../responses/catalogue.ts";
+import { gatewayResponseFor } from "../responses/errors.ts";
 
 /**
  * IAM authorization (`AWS_IAM` methods): SigV4 with service `execute-api` over the body as received,
