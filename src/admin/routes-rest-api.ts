@@ -1,4 +1,5 @@
 import { canarySettings, readCanaryInput } from "../control/canary.ts";
+import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, ControlError, notFound } from "../control/errors.ts";
 import { importRestApiDocument } from "../control/import-document.ts";
 import { newRestApiDefinition } from "../control/new-rest-api.ts";
@@ -7,10 +8,20 @@ import * as entities from "../control/rest-entities.ts";
 import * as patches from "../control/rest-patches.ts";
 import { patchStage } from "../control/stage-patch.ts";
 import type { Stage } from "../model/rest-api.ts";
-import { type RouteTable, route } from "./admin-router.ts";
+import { type AdminRequest, type RouteTable, route } from "./admin-router.ts";
 import { jsonBody, optionalString, page, stringMap } from "./request-body.ts";
 import { restApi as api, editResource, inResource, restParams as p } from "./rest-api-lookup.ts";
 import { deploymentWire, resourceWire, restApiWire, stageWire } from "./wire-shapes.ts";
+
+const STAGE = "/restapis/{apiId}/stages/{stageName}";
+
+/** A missing API answers as such before a missing stage. */
+async function existingStage(control: ControlPlane, r: AdminRequest): Promise<void> {
+  await api(control, r);
+  if ((await control.getRestStage(p(r).apiId, r.params.stageName!)) === undefined) {
+    throw notFound("Invalid stage identifier specified");
+  }
+}
 
 /**
  * The `apigateway` (REST API) operations on RestApi, Resource, Deployment and Stage, on AWS's paths and
@@ -192,31 +203,14 @@ export const restApiRoutes: RouteTable = [
     });
     return { status: 202 };
   }),
-
-  route(
-    "FlushStageCache",
-    "DELETE",
-    "/restapis/{apiId}/stages/{stageName}/cache/data",
-    async (r, control) => {
-      await api(control, r);
-      if ((await control.getRestStage(p(r).apiId, r.params.stageName!)) === undefined) {
-        throw notFound("Invalid stage identifier specified");
-      }
-      await control.flushStageCache(p(r).apiId, r.params.stageName!);
-      return { status: 202 };
-    },
-  ),
-  route(
-    "FlushStageAuthorizersCache",
-    "DELETE",
-    "/restapis/{apiId}/stages/{stageName}/cache/authorizers",
-    async (r, control) => {
-      await api(control, r);
-      if ((await control.getRestStage(p(r).apiId, r.params.stageName!)) === undefined) {
-        throw notFound("Invalid stage identifier specified");
-      }
-      await control.flushAuthorizerCache(p(r).apiId, r.params.stageName!);
-      return { status: 202 };
-    },
-  ),
+  route("FlushStageCache", "DELETE", `${STAGE}/cache/data`, async (r, control) => {
+    await existingStage(control, r);
+    await control.flushStageCache(p(r).apiId, r.params.stageName!);
+    return { status: 202 };
+  }),
+  route("FlushStageAuthorizersCache", "DELETE", `${STAGE}/cache/authorizers`, async (r, control) => {
+    await existingStage(control, r);
+    await control.flushAuthorizerCache(p(r).apiId, r.params.stageName!);
+    return { status: 202 };
+  }),
 ];
