@@ -1,63 +1,42 @@
 /**
  * Writes docs/admin-operations.md: every operation of `apigateway` and `apigatewayv2`, as the AWS SDK
- * lists them, with Portico's support. `node scripts/admin-operations.ts` regenerates it; a test fails
- * when the file is stale, so a new SDK operation or a change of status cannot go unlisted.
+ * lists them, with Portico's support. An operation is available because a route of the admin router's
+ * tables (src/admin/create-admin-router.ts) serves it; PARTIAL says what an available one still lacks.
+ * `node scripts/admin-operations.ts` regenerates the file; a test fails when it is stale, so a new SDK
+ * operation or a new route cannot go unlisted. A route naming an operation the SDK lacks, or a note on
+ * one no route serves, fails both.
  */
 import { readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { RouteTable } from "../src/admin/admin-router.ts";
+import { type AwsService, SERVICE_ROUTES } from "../src/admin/create-admin-router.ts";
 
-type Status = "supported" | `partial: ${string}`;
-
-const V1: Record<string, Status> = {};
-const V2: Record<string, Status> = {};
-const supported = (map: Record<string, Status>, names: string) => {
-  for (const n of names.split(/\s+/).filter(Boolean)) map[n] = "supported";
+/** What a served operation does not do (yet), keyed by operation name. */
+export const PARTIAL: Readonly<Record<AwsService, Readonly<Record<string, string>>>> = {
+  apigateway: {
+    ImportRestApi: "the basepath, ignore and endpointConfigurationTypes parameters are not honoured yet",
+    GetExport: "oas30 and swagger (JSON or YAML); no postman",
+    UpdateStage:
+      "variables, description, deploymentId, cache cluster, tracing, canary settings (`/canarySettings/*`, promotion by `copy`) and every method-settings path; not access-log paths",
+    UpdateAccount: "cloudwatchRoleArn only",
+    TestInvokeMethod: "runs the real pipeline; the execution log is shorter than AWS's",
+    GetUsage: "per-key daily counts and remaining quota; no pagination",
+  },
+  apigatewayv2: {
+    CreateApi: "HTTP APIs incl. quick create; WEBSOCKET APIs are stored but not served yet",
+  },
 };
 
-supported(
-  V1,
-  `CreateApiKey CreateAuthorizer CreateBasePathMapping CreateDeployment CreateDomainName CreateModel CreateRequestValidator
-   CreateResource CreateRestApi CreateStage CreateUsagePlan CreateUsagePlanKey DeleteApiKey DeleteAuthorizer DeleteBasePathMapping
-   DeleteDeployment DeleteDomainName DeleteGatewayResponse DeleteIntegration DeleteIntegrationResponse DeleteMethod
-   DeleteMethodResponse DeleteModel DeleteRequestValidator DeleteResource DeleteRestApi DeleteStage DeleteUsagePlan
-   DeleteUsagePlanKey GetAccount GetApiKey GetApiKeys GetAuthorizer GetAuthorizers GetBasePathMapping GetBasePathMappings
-   GetDeployment GetDeployments GetDomainName GetDomainNames GetGatewayResponse GetGatewayResponses GetIntegration
-   GetIntegrationResponse GetMethod GetMethodResponse GetModel GetModels GetRequestValidator GetRequestValidators GetResource
-   GetResources GetRestApi GetRestApis GetStage GetStages GetTags GetUsagePlan GetUsagePlanKey GetUsagePlanKeys GetUsagePlans
-   PutGatewayResponse PutIntegration PutIntegrationResponse PutMethod PutMethodResponse PutRestApi TagResource UntagResource
-   UpdateApiKey UpdateAuthorizer UpdateGatewayResponse UpdateIntegration UpdateIntegrationResponse UpdateMethod
-   UpdateMethodResponse UpdateModel UpdateRequestValidator UpdateResource UpdateRestApi UpdateUsagePlan`,
-);
-Object.assign(V1, {
-  ImportRestApi:
-    "partial: the basepath, ignore and endpointConfigurationTypes parameters are not honoured yet",
-  GetExport: "partial: oas30 and swagger (JSON or YAML); no postman",
-  UpdateStage:
-    "partial: variables, description, deploymentId, cache cluster, tracing, canary settings (`/canarySettings/*`, promotion by `copy`) and every method-settings path; not access-log paths",
-  UpdateAccount: "partial: cloudwatchRoleArn only",
-  TestInvokeMethod: "partial: runs the real pipeline; the execution log is shorter than AWS's",
-  FlushStageCache: "supported",
-  FlushStageAuthorizersCache: "supported",
-  GetUsage: "partial: per-key daily counts and remaining quota; no pagination",
-  UpdateUsage: "supported",
-} satisfies Record<string, Status>);
-
-supported(
-  V2,
-  `CreateAuthorizer CreateDeployment CreateIntegration CreateRoute CreateRouteResponse CreateStage DeleteApi DeleteAuthorizer
-   DeleteDeployment DeleteIntegration DeleteRoute DeleteRouteResponse DeleteStage ExportApi GetApi GetApis GetAuthorizer
-   GetAuthorizers GetDeployment GetDeployments GetIntegration GetIntegrations GetRoute GetRouteResponse GetRouteResponses
-   GetRoutes GetStage GetStages GetTags ImportApi ReimportApi TagResource UntagResource UpdateApi UpdateAuthorizer
-   UpdateIntegration UpdateRoute UpdateStage`,
-);
-Object.assign(V2, {
-  CreateApi: "partial: HTTP APIs incl. quick create; WEBSOCKET APIs are stored but not served yet",
-  ResetAuthorizersCache: "supported",
-} satisfies Record<string, Status>);
+export const SDK_PACKAGES: Readonly<Record<AwsService, string>> = {
+  apigateway: "@aws-sdk/client-api-gateway",
+  apigatewayv2: "@aws-sdk/client-apigatewayv2",
+};
 
 const require = createRequire(import.meta.url);
-function commands(pkg: string): string[] {
+
+/** The operations of an SDK client package, by its command classes. */
+export function sdkOperations(pkg: string): string[] {
   const dir = join(dirname(require.resolve(`${pkg}/package.json`)), "dist-types", "commands");
   return readdirSync(dir)
     .filter((f) => f.endsWith("Command.d.ts"))
@@ -65,20 +44,51 @@ function commands(pkg: string): string[] {
     .sort();
 }
 
+/**
+ * Each operation's status: "supported" or "partial: …" when a route serves it, absent when none does.
+ * Throws when a route names an operation the SDK lacks or a note names one no route serves.
+ */
+export function operationStatuses(
+  service: string,
+  routes: RouteTable,
+  partial: Readonly<Record<string, string>>,
+  operations: readonly string[],
+): Map<string, string> {
+  const known = new Set(operations);
+  const served = new Set(routes.map((r) => r.operation));
+  const problems = [
+    ...[...served]
+      .filter((op) => !known.has(op))
+      .map((op) => `a route of ${service} names ${op}, which the SDK does not have`),
+    ...Object.keys(partial)
+      .filter((op) => !served.has(op))
+      .map((op) => `the partial note on ${service} ${op} names an operation no route serves`),
+  ];
+  if (problems.length > 0) throw new Error(problems.join("; "));
+  const statuses = new Map<string, string>();
+  for (const op of served) {
+    const note = partial[op];
+    statuses.set(op, note === undefined ? "supported" : `partial: ${note}`);
+  }
+  return statuses;
+}
+
 export function renderOperationsTable(): string {
-  const section = (title: string, names: string[], map: Record<string, Status>) => {
-    const rows = names.map((n) => `| ${n} | ${map[n] ?? "not yet"} |`);
-    const count = names.filter((n) => map[n] !== undefined).length;
-    return `## ${title}\n\n${count} of ${names.length} operations available.\n\n| operation | status |\n| --- | --- |\n${rows.join("\n")}\n`;
+  const section = (title: string, service: AwsService) => {
+    const names = sdkOperations(SDK_PACKAGES[service]);
+    const statuses = operationStatuses(service, SERVICE_ROUTES[service], PARTIAL[service], names);
+    const rows = names.map((n) => `| ${n} | ${statuses.get(n) ?? "not yet"} |`);
+    return `## ${title}\n\n${statuses.size} of ${names.length} operations available.\n\n| operation | status |\n| --- | --- |\n${rows.join("\n")}\n`;
   };
   return `# Admin API operations
 
 Every operation of the two AWS services, as \`@aws-sdk/client-api-gateway\` and \`@aws-sdk/client-apigatewayv2\`
-list them, and what Portico does with it. Generated by \`node scripts/admin-operations.ts\`; do not edit by hand.
+list them, and what Portico does with it: an operation is available when a route of the admin router serves it.
+Generated from the router's tables by \`node scripts/admin-operations.ts\`; do not edit by hand.
 "not yet" answers 404 \`NotFoundException\` (unknown operation).
 
-${section("apigateway (REST APIs)", commands("@aws-sdk/client-api-gateway"), V1)}
-${section("apigatewayv2 (HTTP and WebSocket APIs)", commands("@aws-sdk/client-apigatewayv2"), V2)}`;
+${section("apigateway (REST APIs)", "apigateway")}
+${section("apigatewayv2 (HTTP and WebSocket APIs)", "apigatewayv2")}`;
 }
 
 if (import.meta.main) {

@@ -124,7 +124,7 @@ export class AdminServer {
         return;
       }
     }
-    const found = this.router.find(req.method ?? "GET", url.pathname);
+    const found = this.router.find(req.method ?? "GET", url.pathname, url.searchParams);
     if (found === undefined || found === "method-not-allowed") {
       send(
         res,

@@ -1,29 +1,56 @@
 import type { ControlPlane } from "../control/control-plane.ts";
-import { AdminRouter } from "./admin-router.ts";
-import { addAccountRoutes, addAccountSettingsRoutes } from "./routes-account.ts";
-import { addExportRoutes } from "./routes-export.ts";
-import { addHttpApiRoutes } from "./routes-http-api.ts";
-import { addRestApiRoutes } from "./routes-rest-api.ts";
-import { addRestApiPartRoutes } from "./routes-rest-api-parts.ts";
-import { addTagRoutes } from "./routes-tags.ts";
+import { AdminRouter, type RouteTable, route } from "./admin-router.ts";
+import { accountRoutes } from "./routes-account.ts";
+import { apiKeyRoutes } from "./routes-api-keys.ts";
+import { domainNameRoutes } from "./routes-domain-names.ts";
+import { httpExportRoutes, restExportRoutes } from "./routes-export.ts";
+import { httpApiRoutes } from "./routes-http-api.ts";
+import { restApiRoutes } from "./routes-rest-api.ts";
+import { restApiPartRoutes } from "./routes-rest-api-parts.ts";
+import { restMethodRoutes } from "./routes-rest-methods.ts";
+import { httpTagRoutes, restTagRoutes } from "./routes-tags.ts";
+
+export type AwsService = "apigateway" | "apigatewayv2";
+
+/**
+ * The routes of AWS's two services, each named by its SDK operation: the router serves them and
+ * docs/admin-operations.md (scripts/admin-operations.ts) lists their operations as available.
+ */
+export const SERVICE_ROUTES: Readonly<Record<AwsService, RouteTable>> = {
+  apigateway: [
+    ...restApiRoutes,
+    ...restMethodRoutes,
+    ...restApiPartRoutes,
+    ...apiKeyRoutes,
+    ...domainNameRoutes,
+    ...accountRoutes,
+    ...restExportRoutes,
+    ...restTagRoutes,
+  ],
+  apigatewayv2: [...httpApiRoutes, ...httpExportRoutes, ...httpTagRoutes],
+};
+
+/** Portico's own additions, named by Portico: no AWS operation describes them. */
+export const PORTICO_ROUTES: RouteTable = [
+  route("Health", "GET", "/health", async () => ({ status: 200, body: { status: "ok" } })),
+  // Traffic counters for Prometheus (signed like every admin call).
+  route("Metrics", "GET", "/metrics", async (_r, control) => ({
+    status: 200,
+    raw: { contentType: "text/plain; version=0.0.4", data: control.metricsText() },
+  })),
+  route("ListRoutes", "GET", "/_portico/routes", async (_r, control) => ({
+    status: 200,
+    body: { routes: await control.listRoutes() },
+  })),
+];
 
 /**
  * The admin API: the `apigateway` and `apigatewayv2` REST wire protocols, plus Portico's own
- * `/health` and `/_portico/*` additions.
+ * `/health`, `/metrics` and `/_portico/*` additions.
  */
 export function createAdminRouter(control: ControlPlane): AdminRouter {
-  const router = new AdminRouter();
-  router.add("GET", "/health", async () => ({ status: 200, body: { status: "ok" } }));
-  addRestApiRoutes(router, control);
-  addRestApiPartRoutes(router, control);
-  addHttpApiRoutes(router, control);
-  addAccountRoutes(router, control);
-  addAccountSettingsRoutes(router, control);
-  addExportRoutes(router, control);
-  addTagRoutes(router, control);
-  router.add("GET", "/_portico/routes", async () => ({
-    status: 200,
-    body: { routes: await control.listRoutes() },
-  }));
-  return router;
+  return new AdminRouter(
+    [...PORTICO_ROUTES, ...SERVICE_ROUTES.apigateway, ...SERVICE_ROUTES.apigatewayv2],
+    control,
+  );
 }

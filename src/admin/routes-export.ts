@@ -1,9 +1,8 @@
 import { stringify as toYaml } from "yaml";
-import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, notFound } from "../control/errors.ts";
 import { exportHttpApi } from "../openapi/export-http.ts";
 import { type ExportExtension, exportRestApi } from "../openapi/export-rest.ts";
-import type { AdminResponse, AdminRouter } from "./admin-router.ts";
+import { type AdminResponse, type RouteTable, route } from "./admin-router.ts";
 
 function document(doc: Record<string, unknown>, yaml: boolean, filename: string): AdminResponse {
   return {
@@ -16,42 +15,50 @@ function document(doc: Record<string, unknown>, yaml: boolean, filename: string)
 }
 
 /**
- * GetExport (REST: from a stage's deployment, `oas30` or `swagger`, `extensions=integrations|authorizers|
- * apigateway`, JSON or YAML by Accept) and ExportApi (HTTP APIs: `OAS30`, outputType JSON or YAML).
+ * GetExport: a REST API stage's deployment, `oas30` or `swagger`, `extensions=integrations|authorizers|
+ * apigateway`, JSON or YAML by Accept.
  */
-export function addExportRoutes(router: AdminRouter, control: ControlPlane): void {
-  router.add("GET", "/restapis/{apiId}/stages/{stageName}/exports/{exportType}", async (r) => {
-    const { apiId, stageName, exportType } = r.params as Record<string, string>;
-    if (exportType !== "oas30" && exportType !== "swagger") {
-      throw badRequest(`No API exporter for type '${exportType}'`);
-    }
-    const stage = await control.getRestStage(apiId!, stageName!);
-    if (stage === undefined) {
-      if ((await control.getRestApi(apiId!)) === undefined)
-        throw notFound("Invalid API identifier specified");
-      throw notFound("Invalid stage identifier specified");
-    }
-    const deployment = await control.getDeployment(apiId!, stage.deploymentId);
-    if (deployment === undefined) throw notFound("Invalid deployment identifier specified");
-    const extensions = new Set(
-      (r.query.get("extensions") ?? "")
-        .split(",")
-        .map((e) => e.trim())
-        .filter(
-          (e): e is ExportExtension => e === "integrations" || e === "authorizers" || e === "apigateway",
-        ),
-    );
-    const doc = exportRestApi(deployment.snapshot, {
-      format: exportType,
-      extensions,
-      stageName: stageName!,
-      region: control.region,
-    });
-    const yaml = (r.req.headers.accept ?? "").includes("yaml");
-    return document(doc, yaml, `${apiId}-${stageName}-${exportType}.${yaml ? "yaml" : "json"}`);
-  });
+export const restExportRoutes: RouteTable = [
+  route(
+    "GetExport",
+    "GET",
+    "/restapis/{apiId}/stages/{stageName}/exports/{exportType}",
+    async (r, control) => {
+      const { apiId, stageName, exportType } = r.params as Record<string, string>;
+      if (exportType !== "oas30" && exportType !== "swagger") {
+        throw badRequest(`No API exporter for type '${exportType}'`);
+      }
+      const stage = await control.getRestStage(apiId!, stageName!);
+      if (stage === undefined) {
+        if ((await control.getRestApi(apiId!)) === undefined)
+          throw notFound("Invalid API identifier specified");
+        throw notFound("Invalid stage identifier specified");
+      }
+      const deployment = await control.getDeployment(apiId!, stage.deploymentId);
+      if (deployment === undefined) throw notFound("Invalid deployment identifier specified");
+      const extensions = new Set(
+        (r.query.get("extensions") ?? "")
+          .split(",")
+          .map((e) => e.trim())
+          .filter(
+            (e): e is ExportExtension => e === "integrations" || e === "authorizers" || e === "apigateway",
+          ),
+      );
+      const doc = exportRestApi(deployment.snapshot, {
+        format: exportType,
+        extensions,
+        stageName: stageName!,
+        region: control.region,
+      });
+      const yaml = (r.req.headers.accept ?? "").includes("yaml");
+      return document(doc, yaml, `${apiId}-${stageName}-${exportType}.${yaml ? "yaml" : "json"}`);
+    },
+  ),
+];
 
-  router.add("GET", "/v2/apis/{apiId}/exports/{specification}", async (r) => {
+/** ExportApi: an HTTP API, `OAS30`, outputType JSON or YAML. */
+export const httpExportRoutes: RouteTable = [
+  route("ExportApi", "GET", "/v2/apis/{apiId}/exports/{specification}", async (r, control) => {
     const { apiId, specification } = r.params as Record<string, string>;
     if (specification !== "OAS30")
       throw badRequest(`Unsupported specification ${specification}. Valid value is OAS30`);
@@ -72,5 +79,5 @@ export function addExportRoutes(router: AdminRouter, control: ControlPlane): voi
       stageName,
     });
     return document(doc, outputType === "YAML", `${apiId}.${outputType.toLowerCase()}`);
-  });
-}
+  }),
+];

@@ -4,26 +4,27 @@ import * as parts from "../control/http-api-parts.ts";
 import * as entities from "../control/http-entities.ts";
 import { importHttpApiDocument } from "../control/import-document.ts";
 import type { HttpApiDefinition, HttpStage } from "../model/http-api.ts";
-import type { AdminRequest, AdminRouter } from "./admin-router.ts";
+import { type AdminRequest, type RouteTable, route } from "./admin-router.ts";
 import { jsonBody, optionalString, stringMap } from "./request-body.ts";
 import { httpApiWire, httpDeploymentWire, httpStageWire } from "./wire-shapes.ts";
 
 const items = <T>(list: T[]) => ({ items: list });
 
+async function api(control: ControlPlane, r: AdminRequest): Promise<HttpApiDefinition> {
+  const def = await control.getHttpApi(r.params.apiId!);
+  if (def === undefined) throw notFound(`Invalid API identifier specified ${r.params.apiId}`);
+  return def;
+}
+const apiId = (r: AdminRequest) => r.params.apiId!;
+const rr = "/v2/apis/{apiId}/routes/{routeId}/routeresponses";
+
 /**
  * The `apigatewayv2` operations for HTTP APIs: Api (incl. quick create, import, reimport), Route,
  * Integration, Stage, Deployment. Lists answer `{"items": [...]}`; deletes answer 204.
  */
-export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): void {
-  const api = async (r: AdminRequest): Promise<HttpApiDefinition> => {
-    const def = await control.getHttpApi(r.params.apiId!);
-    if (def === undefined) throw notFound(`Invalid API identifier specified ${r.params.apiId}`);
-    return def;
-  };
-  const apiId = (r: AdminRequest) => r.params.apiId!;
-
+export const httpApiRoutes: RouteTable = [
   // Api
-  router.add("POST", "/v2/apis", async (r) => {
+  route("CreateApi", "POST", "/v2/apis", async (r, control) => {
     const def = entities.newHttpApiDefinition(jsonBody(r), control.region);
     await control.putHttpApi(def);
     if (Object.keys(def.routes).length > 0) {
@@ -36,16 +37,16 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
       }));
     }
     return { status: 201, body: httpApiWire(def.api) };
-  });
-  router.add("PUT", "/v2/apis", async (r) => {
+  }),
+  route("ImportApi", "PUT", "/v2/apis", async (r, control) => {
     const body = optionalString(jsonBody(r), "body");
     if (body === undefined) throw badRequest("The body of the API definition is required (body)");
     const { definition, warnings } = await importHttpApiDocument(control, body, {
       failOnWarnings: r.query.get("failOnWarnings") === "true",
     });
     return { status: 201, body: httpApiWire(definition.api, warnings) };
-  });
-  router.add("PUT", "/v2/apis/{apiId}", async (r) => {
+  }),
+  route("ReimportApi", "PUT", "/v2/apis/{apiId}", async (r, control) => {
     const body = optionalString(jsonBody(r), "body");
     if (body === undefined) throw badRequest("The body of the API definition is required (body)");
     const { definition, warnings } = await importHttpApiDocument(control, body, {
@@ -53,42 +54,42 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
       mustExist: true,
     });
     return { status: 201, body: httpApiWire(definition.api, warnings) };
-  });
-  router.add("GET", "/v2/apis", async () => ({
+  }),
+  route("GetApis", "GET", "/v2/apis", async (_r, control) => ({
     status: 200,
     body: items((await control.listHttpApis()).map((d) => httpApiWire(d.api))),
-  }));
-  router.add("GET", "/v2/apis/{apiId}", async (r) => ({
+  })),
+  route("GetApi", "GET", "/v2/apis/{apiId}", async (r, control) => ({
     status: 200,
-    body: httpApiWire((await api(r)).api),
-  }));
-  router.add("PATCH", "/v2/apis/{apiId}", async (r) => {
+    body: httpApiWire((await api(control, r)).api),
+  })),
+  route("UpdateApi", "PATCH", "/v2/apis/{apiId}", async (r, control) => {
     const body = jsonBody(r);
     const updated = await control.mutateHttpApi(apiId(r), (def) => entities.updateApi(def, body));
     return { status: 200, body: httpApiWire(updated) };
-  });
-  router.add("DELETE", "/v2/apis/{apiId}", async (r) => {
+  }),
+  route("DeleteApi", "DELETE", "/v2/apis/{apiId}", async (r, control) => {
     await control.deleteHttpApi(apiId(r));
     return { status: 204 };
-  });
+  }),
 
   // Route
-  router.add("POST", "/v2/apis/{apiId}/routes", async (r) => {
+  route("CreateRoute", "POST", "/v2/apis/{apiId}/routes", async (r, control) => {
     const body = jsonBody(r);
     return {
       status: 201,
       body: await control.mutateHttpApi(apiId(r), (def) => entities.createRoute(def, body)),
     };
-  });
-  router.add("GET", "/v2/apis/{apiId}/routes", async (r) => ({
+  }),
+  route("GetRoutes", "GET", "/v2/apis/{apiId}/routes", async (r, control) => ({
     status: 200,
-    body: items(Object.values((await api(r)).routes)),
-  }));
-  router.add("GET", "/v2/apis/{apiId}/routes/{routeId}", async (r) => ({
+    body: items(Object.values((await api(control, r)).routes)),
+  })),
+  route("GetRoute", "GET", "/v2/apis/{apiId}/routes/{routeId}", async (r, control) => ({
     status: 200,
-    body: entities.findRoute(await api(r), r.params.routeId!),
-  }));
-  router.add("PATCH", "/v2/apis/{apiId}/routes/{routeId}", async (r) => {
+    body: entities.findRoute(await api(control, r), r.params.routeId!),
+  })),
+  route("UpdateRoute", "PATCH", "/v2/apis/{apiId}/routes/{routeId}", async (r, control) => {
     const body = jsonBody(r);
     return {
       status: 200,
@@ -96,29 +97,29 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
         entities.updateRoute(def, r.params.routeId!, body),
       ),
     };
-  });
-  router.add("DELETE", "/v2/apis/{apiId}/routes/{routeId}", async (r) => {
+  }),
+  route("DeleteRoute", "DELETE", "/v2/apis/{apiId}/routes/{routeId}", async (r, control) => {
     await control.mutateHttpApi(apiId(r), (def) => entities.deleteRoute(def, r.params.routeId!));
     return { status: 204 };
-  });
+  }),
 
   // Integration
-  router.add("POST", "/v2/apis/{apiId}/integrations", async (r) => {
+  route("CreateIntegration", "POST", "/v2/apis/{apiId}/integrations", async (r, control) => {
     const body = jsonBody(r);
     return {
       status: 201,
       body: await control.mutateHttpApi(apiId(r), (def) => entities.createIntegration(def, body)),
     };
-  });
-  router.add("GET", "/v2/apis/{apiId}/integrations", async (r) => ({
+  }),
+  route("GetIntegrations", "GET", "/v2/apis/{apiId}/integrations", async (r, control) => ({
     status: 200,
-    body: items(Object.values((await api(r)).integrations)),
-  }));
-  router.add("GET", "/v2/apis/{apiId}/integrations/{integrationId}", async (r) => ({
+    body: items(Object.values((await api(control, r)).integrations)),
+  })),
+  route("GetIntegration", "GET", "/v2/apis/{apiId}/integrations/{integrationId}", async (r, control) => ({
     status: 200,
-    body: entities.findIntegration(await api(r), r.params.integrationId!),
-  }));
-  router.add("PATCH", "/v2/apis/{apiId}/integrations/{integrationId}", async (r) => {
+    body: entities.findIntegration(await api(control, r), r.params.integrationId!),
+  })),
+  route("UpdateIntegration", "PATCH", "/v2/apis/{apiId}/integrations/{integrationId}", async (r, control) => {
     const body = jsonBody(r);
     return {
       status: 200,
@@ -126,29 +127,36 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
         entities.updateIntegration(def, r.params.integrationId!, body),
       ),
     };
-  });
-  router.add("DELETE", "/v2/apis/{apiId}/integrations/{integrationId}", async (r) => {
-    await control.mutateHttpApi(apiId(r), (def) => entities.deleteIntegration(def, r.params.integrationId!));
-    return { status: 204 };
-  });
+  }),
+  route(
+    "DeleteIntegration",
+    "DELETE",
+    "/v2/apis/{apiId}/integrations/{integrationId}",
+    async (r, control) => {
+      await control.mutateHttpApi(apiId(r), (def) =>
+        entities.deleteIntegration(def, r.params.integrationId!),
+      );
+      return { status: 204 };
+    },
+  ),
 
   // Authorizer
-  router.add("POST", "/v2/apis/{apiId}/authorizers", async (r) => {
+  route("CreateAuthorizer", "POST", "/v2/apis/{apiId}/authorizers", async (r, control) => {
     const body = jsonBody(r);
     return {
       status: 201,
       body: await control.mutateHttpApi(apiId(r), (def) => parts.createAuthorizer(def, body)),
     };
-  });
-  router.add("GET", "/v2/apis/{apiId}/authorizers", async (r) => ({
+  }),
+  route("GetAuthorizers", "GET", "/v2/apis/{apiId}/authorizers", async (r, control) => ({
     status: 200,
-    body: items(Object.values((await api(r)).authorizers ?? {})),
-  }));
-  router.add("GET", "/v2/apis/{apiId}/authorizers/{authorizerId}", async (r) => ({
+    body: items(Object.values((await api(control, r)).authorizers ?? {})),
+  })),
+  route("GetAuthorizer", "GET", "/v2/apis/{apiId}/authorizers/{authorizerId}", async (r, control) => ({
     status: 200,
-    body: parts.findAuthorizer(await api(r), r.params.authorizerId!),
-  }));
-  router.add("PATCH", "/v2/apis/{apiId}/authorizers/{authorizerId}", async (r) => {
+    body: parts.findAuthorizer(await api(control, r), r.params.authorizerId!),
+  })),
+  route("UpdateAuthorizer", "PATCH", "/v2/apis/{apiId}/authorizers/{authorizerId}", async (r, control) => {
     const body = jsonBody(r);
     return {
       status: 200,
@@ -156,15 +164,14 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
         parts.updateAuthorizer(def, r.params.authorizerId!, body),
       ),
     };
-  });
-  router.add("DELETE", "/v2/apis/{apiId}/authorizers/{authorizerId}", async (r) => {
+  }),
+  route("DeleteAuthorizer", "DELETE", "/v2/apis/{apiId}/authorizers/{authorizerId}", async (r, control) => {
     await control.mutateHttpApi(apiId(r), (def) => parts.deleteAuthorizer(def, r.params.authorizerId!));
     return { status: 204 };
-  });
+  }),
 
   // Route responses
-  const rr = "/v2/apis/{apiId}/routes/{routeId}/routeresponses";
-  router.add("POST", rr, async (r) => {
+  route("CreateRouteResponse", "POST", rr, async (r, control) => {
     const body = jsonBody(r);
     return {
       status: 201,
@@ -172,25 +179,25 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
         parts.createRouteResponse(def, r.params.routeId!, body),
       ),
     };
-  });
-  router.add("GET", rr, async (r) => {
-    const def = await api(r);
+  }),
+  route("GetRouteResponses", "GET", rr, async (r, control) => {
+    const def = await api(control, r);
     entities.findRoute(def, r.params.routeId!);
     return { status: 200, body: items(Object.values(def.routeResponses?.[r.params.routeId!] ?? {})) };
-  });
-  router.add("GET", `${rr}/{routeResponseId}`, async (r) => ({
+  }),
+  route("GetRouteResponse", "GET", `${rr}/{routeResponseId}`, async (r, control) => ({
     status: 200,
-    body: parts.findRouteResponse(await api(r), r.params.routeId!, r.params.routeResponseId!),
-  }));
-  router.add("DELETE", `${rr}/{routeResponseId}`, async (r) => {
+    body: parts.findRouteResponse(await api(control, r), r.params.routeId!, r.params.routeResponseId!),
+  })),
+  route("DeleteRouteResponse", "DELETE", `${rr}/{routeResponseId}`, async (r, control) => {
     await control.mutateHttpApi(apiId(r), (def) =>
       parts.deleteRouteResponse(def, r.params.routeId!, r.params.routeResponseId!),
     );
     return { status: 204 };
-  });
+  }),
 
   // Stage
-  router.add("POST", "/v2/apis/{apiId}/stages", async (r) => {
+  route("CreateStage", "POST", "/v2/apis/{apiId}/stages", async (r, control) => {
     const body = jsonBody(r);
     const stageName = optionalString(body, "stageName");
     if (stageName === undefined || (stageName !== "$default" && !/^[A-Za-z0-9_-]{1,128}$/.test(stageName))) {
@@ -222,18 +229,18 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
       return created;
     });
     return { status: 201, body: httpStageWire(stage!) };
-  });
-  router.add("GET", "/v2/apis/{apiId}/stages", async (r) => {
-    await api(r);
+  }),
+  route("GetStages", "GET", "/v2/apis/{apiId}/stages", async (r, control) => {
+    await api(control, r);
     return { status: 200, body: items((await control.listHttpStages(apiId(r))).map(httpStageWire)) };
-  });
-  router.add("GET", "/v2/apis/{apiId}/stages/{stageName}", async (r) => {
-    await api(r);
+  }),
+  route("GetStage", "GET", "/v2/apis/{apiId}/stages/{stageName}", async (r, control) => {
+    await api(control, r);
     const stage = await control.getHttpStage(apiId(r), r.params.stageName!);
     if (stage === undefined) throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
     return { status: 200, body: httpStageWire(stage) };
-  });
-  router.add("PATCH", "/v2/apis/{apiId}/stages/{stageName}", async (r) => {
+  }),
+  route("UpdateStage", "PATCH", "/v2/apis/{apiId}/stages/{stageName}", async (r, control) => {
     const body = jsonBody(r);
     const stage = await control.changeHttpStage(apiId(r), r.params.stageName!, (current) => {
       if (current === undefined) throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
@@ -258,46 +265,51 @@ export function addHttpApiRoutes(router: AdminRouter, control: ControlPlane): vo
       return current;
     });
     return { status: 200, body: httpStageWire(stage!) };
-  });
+  }),
   // ResetAuthorizersCache: the stage's Lambda authorizer results start afresh.
-  router.add("DELETE", "/v2/apis/{apiId}/stages/{stageName}/cache/authorizers", async (r) => {
-    if ((await control.getHttpStage(apiId(r), r.params.stageName!)) === undefined)
-      throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
-    await control.flushAuthorizerCache(apiId(r), r.params.stageName!);
-    return { status: 204 };
-  });
-  router.add("DELETE", "/v2/apis/{apiId}/stages/{stageName}", async (r) => {
+  route(
+    "ResetAuthorizersCache",
+    "DELETE",
+    "/v2/apis/{apiId}/stages/{stageName}/cache/authorizers",
+    async (r, control) => {
+      if ((await control.getHttpStage(apiId(r), r.params.stageName!)) === undefined)
+        throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
+      await control.flushAuthorizerCache(apiId(r), r.params.stageName!);
+      return { status: 204 };
+    },
+  ),
+  route("DeleteStage", "DELETE", "/v2/apis/{apiId}/stages/{stageName}", async (r, control) => {
     await control.changeHttpStage(apiId(r), r.params.stageName!, (current) => {
       if (current === undefined) throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
       return undefined;
     });
     return { status: 204 };
-  });
+  }),
 
   // Deployment
-  router.add("POST", "/v2/apis/{apiId}/deployments", async (r) => {
+  route("CreateDeployment", "POST", "/v2/apis/{apiId}/deployments", async (r, control) => {
     const body = jsonBody(r);
     const deployment = await control.createHttpDeployment(apiId(r), {
       stageName: optionalString(body, "stageName"),
       description: optionalString(body, "description"),
     });
     return { status: 201, body: httpDeploymentWire(deployment) };
-  });
-  router.add("GET", "/v2/apis/{apiId}/deployments", async (r) => {
-    await api(r);
+  }),
+  route("GetDeployments", "GET", "/v2/apis/{apiId}/deployments", async (r, control) => {
+    await api(control, r);
     return {
       status: 200,
       body: items((await control.listHttpDeployments(apiId(r))).map(httpDeploymentWire)),
     };
-  });
-  router.add("GET", "/v2/apis/{apiId}/deployments/{deploymentId}", async (r) => {
-    await api(r);
+  }),
+  route("GetDeployment", "GET", "/v2/apis/{apiId}/deployments/{deploymentId}", async (r, control) => {
+    await api(control, r);
     const d = await control.getHttpDeployment(apiId(r), r.params.deploymentId!);
     if (d === undefined) throw notFound(`Invalid deployment identifier specified ${r.params.deploymentId}`);
     return { status: 200, body: httpDeploymentWire(d) };
-  });
-  router.add("DELETE", "/v2/apis/{apiId}/deployments/{deploymentId}", async (r) => {
+  }),
+  route("DeleteDeployment", "DELETE", "/v2/apis/{apiId}/deployments/{deploymentId}", async (r, control) => {
     await control.deleteHttpDeployment(apiId(r), r.params.deploymentId!);
     return { status: 204 };
-  });
-}
+  }),
+];
