@@ -2,6 +2,7 @@ import { functionNameFromUri } from "../functions/function-registry.ts";
 import { compileHttpLambdaAuthorizer } from "../gateway/authorizers/http-lambda.ts";
 import { compileJwtAuthorizer } from "../gateway/authorizers/jwt.ts";
 import { sharedAuthorizerCache } from "../gateway/authorizers/results.ts";
+import { chooseSteps } from "../gateway/chain.ts";
 import type { CompiledRoute, CompiledStage, IntegrationHandler } from "../gateway/context.ts";
 import { HTTP_API_RESPONSES } from "../gateway/responses/catalogue.ts";
 import { RouteTree } from "../gateway/route-tree.ts";
@@ -123,6 +124,9 @@ export function compileHttpStage(
       ),
       deps.accountBucket,
     );
+  // HTTP APIs have no resource policies, private endpoints, API keys or request validators.
+  const stepsFor = (authorizationType: string | undefined) =>
+    chooseSteps({ privateEndpoint: false, hasPolicy: false, authorizationType, validated: false });
   for (const route of Object.values(deployment.snapshot.routes)) {
     const integrationId = route.target?.startsWith("integrations/")
       ? route.target.slice("integrations/".length)
@@ -143,6 +147,7 @@ export function compileHttpStage(
         invoke,
         authorizationType: route.authorizationType,
         buckets: throttleFor("$default"),
+        steps: stepsFor(route.authorizationType),
         ...guards(route),
       };
       continue;
@@ -157,6 +162,7 @@ export function compileHttpStage(
       invoke,
       authorizationType: route.authorizationType,
       buckets: throttleFor(route.routeKey),
+      steps: stepsFor(route.authorizationType),
       ...guards(route),
     });
   }

@@ -2,6 +2,7 @@ import { functionNameFromUri } from "../functions/function-registry.ts";
 import { type CognitoCheck, compileCognitoAuthorizer } from "../gateway/authorizers/cognito.ts";
 import { compileLambdaAuthorizer } from "../gateway/authorizers/lambda.ts";
 import { sharedAuthorizerCache } from "../gateway/authorizers/results.ts";
+import { chooseSteps } from "../gateway/chain.ts";
 import type { AuthorizerCheck, CompiledRoute, CompiledStage } from "../gateway/context.ts";
 import { REST_RESPONSES } from "../gateway/responses/catalogue.ts";
 import { RouteTree } from "../gateway/route-tree.ts";
@@ -109,8 +110,11 @@ function compileRelease(
     return undefined;
   };
   const models = modelCompiler(deployment.snapshot);
+  const types = deployment.snapshot.api.endpointConfiguration.types;
+  const hasPolicy = deployment.snapshot.api.policy !== undefined;
   for (const resource of Object.values(deployment.snapshot.resources)) {
     for (const method of Object.values(resource.resourceMethods ?? {})) {
+      const validation = compileRequestValidation(method, deployment.snapshot, models);
       routes.add(method.httpMethod, resource.path, {
         resourcePath: resource.path,
         resourceId: resource.id,
@@ -127,7 +131,14 @@ function compileRelease(
           restMethodCache(stage, resource.path, method.httpMethod, method.methodIntegration),
           release,
         ),
-        validation: compileRequestValidation(method, deployment.snapshot, models),
+        validation,
+        steps: chooseSteps({
+          privateEndpoint: types.includes("PRIVATE"),
+          hasPolicy,
+          authorizationType: method.authorizationType,
+          apiKeyRequired: method.apiKeyRequired,
+          validated: validation !== undefined,
+        }),
       });
     }
   }

@@ -45,6 +45,11 @@ export interface CompiledRoute {
   readonly cache?: RouteCachePolicy;
   /** REST methods with a request validator: required parameters and the body's model. */
   readonly validation?: RequestValidation;
+  /**
+   * The AWS stages this route's requests go through before the cache and the integration, in AWS's
+   * order, chosen at deploy time (gateway/chain.ts): a route carries only the steps it needs.
+   */
+  readonly steps: readonly Step[];
 }
 
 export interface CompiledStage {
@@ -175,4 +180,25 @@ export interface RequestValidation {
   readonly querystring: readonly string[];
   /** Lower-cased content type (or `$default`) → the model's validator. */
   readonly models?: ReadonlyMap<string, ValidateFunction>;
+}
+
+/** What a step answers: nothing (go on), a refusal already rendered by the stage's responses, or a promise of either. */
+export type StepOutcome = GatewayResponse | undefined | Promise<GatewayResponse | undefined>;
+
+export type StepName =
+  | "private-endpoint"
+  | "iam"
+  | "resource-policy"
+  | "authorizer"
+  | "api-key"
+  | "throttle"
+  | "validate-request";
+
+/**
+ * One AWS stage of the request path. `trace` collects one line per authorization step when someone
+ * asked why (test-invoke, the debug log); steps write nothing when it is absent.
+ */
+export interface Step {
+  readonly name: StepName;
+  run(ctx: RequestContext, trace: string[] | undefined): StepOutcome;
 }

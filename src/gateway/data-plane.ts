@@ -7,18 +7,16 @@ import { drain, hardenedServer } from "../listen/hardened-server.ts";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
 import { defaultOverloadLimits, OverloadGuard, type OverloadLimits } from "../listen/overload.ts";
 import type { Logger } from "../observe/logger.ts";
+import { runChain, tracesDecisions } from "./chain.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./context.ts";
 import { addEdgeHeaders } from "./edge-headers.ts";
-import { guardRequest } from "./guard.ts";
 import { refuseHead, refuseUrlForStage } from "./request-head.ts";
 import { resolve } from "./resolve.ts";
-import { HTTP_API_RESPONSES, REST_RESPONSES } from "./responses/catalogue.ts";
+import { type GatewayResponse, HTTP_API_RESPONSES, REST_RESPONSES } from "./responses/catalogue.ts";
 import { gatewayResponseFor } from "./responses/errors.ts";
 import { sendGatewayResponse } from "./responses/send.ts";
 import { RoutingTable } from "./routing-table.ts";
 import { serveWithCache } from "./steps/cache.ts";
-import { admitTraffic } from "./steps/throttle.ts";
-import { validateRequest } from "./steps/validate-request.ts";
 import { plainAddress, type TrustedProxies } from "./trusted-proxies.ts";
 
 /** Answers of a node too full to take the request: another node (or a retry) should. */
@@ -180,21 +178,28 @@ export class DataPlane {
       sourceVpce: origin?.sourceVpce,
       listener: this.listener,
     };
-    const iam = route.authorizationType === "AWS_IAM";
-    // The common case (no policy, no IAM) goes straight to the integration, synchronously.
-    const guarded =
-      iam ||
-      stage.hasPolicy ||
-      stage.privateEndpoint !== undefined ||
-      route.apiKeyRequired ||
-      (route.authorizationType !== undefined && route.authorizationType !== "NONE");
+    // The decisions are traced only when someone will read them (test-invoke, the debug log).
+    const trace =
+      (this.exposeTrace || this.log.isLevelEnabled("debug")) && tracesDecisions(route.steps) ? [] : undefined;
     try {
       // Undefined when the answer was written synchronously (e.g. a cache hit): no promise to watch.
-      const pending = guarded ? this.authorizeThenInvoke(ctx, iam) : this.admitThenInvoke(ctx);
+      const pending = runChain(
+        ctx,
+        route.steps,
+        trace,
+        serve,
+        refuse,
+        trace === undefined ? undefined : (c: RequestContext) => this.traced(c, trace),
+      );
       if (pending !== undefined) pending.catch((err: unknown) => this.failed(ctx, err));
     } catch (err) {
       this.failed(ctx, err);
     }
+  }
+
+  private traced(ctx: RequestContext, trace: string[]): void {
+    if (this.exposeTrace && !ctx.res.headersSent) ctx.res.setHeader("x-portico-trace", JSON.stringify(trace));
+    this.log.debug({ requestId: ctx.requestId, trace }, "authorization");
   }
 
   private failed(ctx: RequestContext, err: unknown): void {
@@ -210,54 +215,14 @@ export class DataPlane {
       this.log.error({ err, requestId: ctx.requestId }, "integration failed unexpectedly");
     sendGatewayResponse(res, ctx.stage.apiType, ctx, ctx.stage.responses[type]);
   }
+}
 
-  private async authorizeThenInvoke(ctx: RequestContext, iam: boolean): Promise<void> {
-    const trace: string[] = [];
-    const refusal = await guardRequest(ctx, iam, trace);
-    if (this.exposeTrace && !ctx.res.headersSent) ctx.res.setHeader("x-portico-trace", JSON.stringify(trace));
-    this.log.debug({ requestId: ctx.requestId, trace }, "authorization");
-    if (refusal !== undefined) {
-      sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, refusal);
-      return;
-    }
-    await this.admitThenInvoke(ctx);
-  }
+/** The cache (when the method has one) or the integration. */
+function serve(ctx: RequestContext): Promise<void> | undefined {
+  const policy = ctx.route.cache;
+  return policy === undefined ? ctx.route.invoke(ctx) : serveWithCache(ctx, policy);
+}
 
-  /** Throttles and quotas, then the cache or the integration; synchronous while state is in-process. */
-  private admitThenInvoke(ctx: RequestContext): Promise<void> | undefined {
-    const verdict = admitTraffic(ctx);
-    if (verdict === undefined) return this.invoke(ctx);
-    if (!(verdict instanceof Promise)) {
-      sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, verdict);
-      return undefined;
-    }
-    return verdict.then((refusal) => {
-      if (refusal === undefined) return this.invoke(ctx);
-      sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, refusal);
-    });
-  }
-
-  /** Request validation (AWS runs it after throttling), then the cache or the integration. */
-  private invoke(ctx: RequestContext): Promise<void> | undefined {
-    const validation = ctx.route.validation;
-    if (validation !== undefined) {
-      const verdict = validateRequest(ctx, validation);
-      if (verdict instanceof Promise)
-        return verdict.then((refusal) =>
-          refusal === undefined
-            ? this.serve(ctx)
-            : sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, refusal),
-        );
-      if (verdict !== undefined) {
-        sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, verdict);
-        return undefined;
-      }
-    }
-    return this.serve(ctx);
-  }
-
-  private serve(ctx: RequestContext): Promise<void> | undefined {
-    const policy = ctx.route.cache;
-    return policy === undefined ? ctx.route.invoke(ctx) : serveWithCache(ctx, policy);
-  }
+function refuse(ctx: RequestContext, response: GatewayResponse): void {
+  sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, response);
 }

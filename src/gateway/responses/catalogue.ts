@@ -165,6 +165,8 @@ export interface Refusal {
   readonly message?: string | null;
   readonly messageKey?: "message" | "Message";
   readonly errorType?: string;
+  /** Where this refusal's status is not its type's default (SigV4's 403 on an HTTP API, say). */
+  readonly statusCode?: number;
   readonly headers?: readonly string[];
 }
 
@@ -175,7 +177,13 @@ export function renderRefusal(
 ): GatewayResponse {
   const base = responses[refusal.type];
   const hasMessage = refusal.message !== undefined;
-  if (!hasMessage && refusal.headers === undefined && refusal.errorType === undefined) return base;
+  if (
+    !hasMessage &&
+    refusal.headers === undefined &&
+    refusal.errorType === undefined &&
+    refusal.statusCode === undefined
+  )
+    return base;
   const message = refusal.message ?? null;
   const custom = base.renderBody !== undefined;
   const body = !hasMessage
@@ -186,7 +194,7 @@ export function renderRefusal(
   const headers =
     refusal.headers === undefined ? base.headers : [...(base.headers ?? []), ...refusal.headers];
   return {
-    statusCode: base.statusCode,
+    statusCode: custom ? base.statusCode : (refusal.statusCode ?? base.statusCode),
     errorType: custom ? base.errorType : (refusal.errorType ?? base.errorType),
     body,
     ...(headers === undefined ? {} : { headers }),

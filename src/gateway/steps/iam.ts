@@ -2,7 +2,7 @@ import type { StoredPrincipal } from "../../auth/iam/credential-store.ts";
 import { sha256Hex } from "../../auth/sigv4/canonical-request.ts";
 import { verifySigV4 } from "../../auth/sigv4/verify-request.ts";
 import { readBody } from "../../http/request-body.ts";
-import type { IamAuthority, RequestContext } from "../context.ts";
+import type { IamAuthority, RequestContext, Step } from "../context.ts";
 import type { GatewayResponse } from "../responses/catalogue.ts";
 import { renderRefusal } from "../responses/catalogue.ts";
 import { gatewayResponseFor } from "../responses/errors.ts";
@@ -42,6 +42,26 @@ export async function authenticateIam(
       type: error.gatewayResponseType,
       message: error.message,
       errorType: error.type,
+      statusCode: error.status,
     }),
   };
 }
+
+/** AWS_IAM methods: the caller must sign; who it is (`ctx.caller`) is what the policy step evaluates. */
+export const iamStep: Step = {
+  name: "iam",
+  async run(ctx, trace) {
+    const { stage } = ctx;
+    if (stage.iam === undefined) return stage.responses.API_CONFIGURATION_ERROR;
+    const authenticated = await authenticateIam(ctx, stage.iam);
+    if (!authenticated.ok) {
+      trace?.push(
+        `IAM: refused (${authenticated.response.errorType}): ${JSON.parse(authenticated.response.body).message}`,
+      );
+      return authenticated.response;
+    }
+    ctx.caller = authenticated.principal;
+    trace?.push(`IAM: signature verified for ${ctx.caller.principal.arn}`);
+    return undefined;
+  },
+};

@@ -1,9 +1,9 @@
 import type { StoredPrincipal } from "../../auth/iam/credential-store.ts";
 import { type CompiledPolicy, compilePolicy, type PolicyDecision } from "../../auth/policy/compile-policy.ts";
 import type { Networks } from "../../auth/policy/networks.ts";
-import type { AccessCheck } from "../context.ts";
+import type { AccessCheck, Step } from "../context.ts";
 import { methodArn } from "../method-arn.ts";
-import { renderRefusal } from "../responses/catalogue.ts";
+import { type GatewayResponse, renderRefusal } from "../responses/catalogue.ts";
 
 /**
  * Access decisions for `execute-api:Invoke` on a method: the API's resource policy (compiled at deploy
@@ -107,3 +107,42 @@ export function compileAccessCheck(options: AccessCheckOptions): AccessCheck {
     return renderRefusal(ctx.stage.responses, { type: "ACCESS_DENIED", messageKey: "Message", message });
   };
 }
+
+/** A denial's message, for the trace (policy denials carry AWS's capitalised `Message`). */
+const denialOf = (response: GatewayResponse): string => {
+  try {
+    const body = JSON.parse(response.body) as { Message?: string; message?: string };
+    return body.Message ?? body.message ?? response.body;
+  } catch {
+    return response.body;
+  }
+};
+
+/**
+ * Before a Lambda authorizer AWS evaluates the resource policy refusing only an explicit deny; an allow
+ * from the authorizer then suffices where the resource policy is silent (AWS's Table A).
+ */
+export const policyBeforeAuthorizerStep: Step = {
+  name: "resource-policy",
+  run(ctx, trace) {
+    const denied = ctx.stage.access?.(ctx, undefined, "explicitDenyOnly");
+    trace?.push(
+      denied === undefined
+        ? "Policy (before the authorizer): no explicit deny"
+        : `Policy (before the authorizer): ${denialOf(denied)}`,
+    );
+    return denied;
+  },
+};
+
+/** The resource policy, and for IAM callers their identity policies. */
+export const policyStep: Step = {
+  name: "resource-policy",
+  run(ctx, trace) {
+    const { stage } = ctx;
+    if (stage.access === undefined || (!stage.hasPolicy && ctx.caller === undefined)) return undefined;
+    const denied = stage.access(ctx, ctx.caller);
+    trace?.push(denied === undefined ? "Policy: allowed" : `Policy: ${denialOf(denied)}`);
+    return denied;
+  },
+};

@@ -1,7 +1,7 @@
 import { QUOTA_EXCEEDED, THROTTLED } from "../../observe/metrics.ts";
 import { quotaPeriod, utcDay } from "../../traffic/quota-period.ts";
 import type { Admission, QuotaCharge } from "../../traffic/traffic-backend.ts";
-import type { RequestContext } from "../context.ts";
+import type { RequestContext, Step } from "../context.ts";
 import type { GatewayResponse } from "../responses/catalogue.ts";
 
 /**
@@ -50,3 +50,5 @@ function refusal(ctx: RequestContext, admission: Admission): GatewayResponse | u
   ctx.stage.metrics?.inc(throttled ? THROTTLED : QUOTA_EXCEEDED, ctx.stage.metricLabels ?? "");
   return throttled ? ctx.stage.responses.THROTTLED : ctx.stage.responses.QUOTA_EXCEEDED;
 }
+
+export const throttleStep: Step = { name: "throttle", run: (ctx) => admitTraffic(ctx) };

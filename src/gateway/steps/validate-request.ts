@@ -3,7 +3,7 @@ import { queryValues } from "../../http/query-string.ts";
 import { firstHeader, headerValues } from "../../http/raw-headers.ts";
 import { readBody } from "../../http/request-body.ts";
 import type { Method, RestApiDefinition } from "../../model/rest-api.ts";
-import type { RequestContext, RequestValidation } from "../context.ts";
+import type { RequestContext, RequestValidation, Step } from "../context.ts";
 import type { GatewayResponse } from "../responses/catalogue.ts";
 
 /**
@@ -166,3 +166,9 @@ function parametersRefusal(ctx: RequestContext, missing: string[]): GatewayRespo
 }
 
 const badBody = (ctx: RequestContext): GatewayResponse => ctx.stage.responses.BAD_REQUEST_BODY;
+
+/** Request validators (AWS runs them after throttling): parameters first, then the body. */
+export const validateRequestStep: Step = {
+  name: "validate-request",
+  run: (ctx) => (ctx.route.validation === undefined ? undefined : validateRequest(ctx, ctx.route.validation)),
+};

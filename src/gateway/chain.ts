@@ -1,0 +1,79 @@
+import type { RequestContext, Step } from "./context.ts";
+import type { GatewayResponse } from "./responses/catalogue.ts";
+import { apiKeyStep } from "./steps/api-key.ts";
+import { authorizerStep, jwtStep } from "./steps/authorizer.ts";
+import { iamStep } from "./steps/iam.ts";
+import { privateEndpointStep } from "./steps/private-endpoint.ts";
+import { policyBeforeAuthorizerStep, policyStep } from "./steps/resource-policy.ts";
+import { throttleStep } from "./steps/throttle.ts";
+import { validateRequestStep } from "./steps/validate-request.ts";
+
+/** What choosing a route's steps needs to know, all of it fixed at deploy time. */
+export interface StepChoice {
+  readonly privateEndpoint: boolean;
+  readonly hasPolicy: boolean;
+  readonly authorizationType?: string;
+  readonly apiKeyRequired?: boolean;
+  readonly validated: boolean;
+}
+
+/**
+ * A route's steps in AWS's order (AWS-BEHAVIOUR.md §3: resource policy, authN/authZ, API key,
+ * throttling and quotas, request validation), only those it needs. Chosen once per route at deploy
+ * time, so a request runs no check it cannot fail.
+ */
+export function chooseSteps(choice: StepChoice): readonly Step[] {
+  const steps: Step[] = [];
+  const type = choice.authorizationType;
+  const custom = type === "CUSTOM";
+  if (choice.privateEndpoint) steps.push(privateEndpointStep);
+  if (type === "AWS_IAM") steps.push(iamStep);
+  if (custom && choice.hasPolicy) steps.push(policyBeforeAuthorizerStep);
+  if (custom || type === "COGNITO_USER_POOLS") steps.push(authorizerStep);
+  if (type === "JWT") steps.push(jwtStep);
+  // After IAM the caller's identity policies count even where the API has no resource policy.
+  if (!custom && (choice.hasPolicy || type === "AWS_IAM")) steps.push(policyStep);
+  if (choice.apiKeyRequired === true) steps.push(apiKeyStep);
+  steps.push(throttleStep);
+  if (choice.validated) steps.push(validateRequestStep);
+  return steps;
+}
+
+/** Steps whose decisions are worth a trace line (authorization), as opposed to traffic and validation. */
+export const tracesDecisions = (steps: readonly Step[]): boolean =>
+  steps.some((s) => s.name !== "throttle" && s.name !== "validate-request");
+
+/**
+ * Runs the steps, then `serve`. Synchronous steps stay synchronous: a request that needs no await
+ * (in-process throttle, no authorizer) reaches its integration in the same tick. `refuse` writes a
+ * refusal; `after` runs once the steps are through, before the answer is written (the trace header).
+ */
+export function runChain(
+  ctx: RequestContext,
+  steps: readonly Step[],
+  trace: string[] | undefined,
+  serve: (ctx: RequestContext) => Promise<void> | undefined,
+  refuse: (ctx: RequestContext, response: GatewayResponse) => void,
+  after?: (ctx: RequestContext) => void,
+  from = 0,
+): Promise<void> | undefined {
+  for (let i = from; i < steps.length; i++) {
+    const outcome = steps[i]!.run(ctx, trace);
+    if (outcome === undefined) continue;
+    if (outcome instanceof Promise) {
+      return outcome.then((response) => {
+        if (response !== undefined) {
+          after?.(ctx);
+          refuse(ctx, response);
+          return undefined;
+        }
+        return runChain(ctx, steps, trace, serve, refuse, after, i + 1);
+      });
+    }
+    after?.(ctx);
+    refuse(ctx, outcome);
+    return undefined;
+  }
+  after?.(ctx);
+  return serve(ctx);
+}
