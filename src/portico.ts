@@ -11,8 +11,9 @@ import { FunctionRegistry } from "./functions/function-registry.ts";
 import { DataPlane } from "./gateway/data-plane.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
-import { createLogger, type Logger } from "./observe/logger.ts";
+import { createLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./observe/metrics.ts";
+import { countTraffic } from "./observe/traffic-metrics.ts";
 import { openStore } from "./state/open-store.ts";
 import type { Store } from "./state/store.ts";
 import { LocalTraffic } from "./traffic/local-traffic.ts";
@@ -108,6 +109,8 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       accountId: settings.accountId,
     },
   };
+  // The pipeline publishes its cache lookups and refusals; the counters subscribe (observe/).
+  const stopCounting = countTraffic(integrations.metrics, (ctx) => dataPlane.owns(ctx));
   const control = new ControlPlane({ store, dataPlane, integrations, log, region: settings.region });
   let admin: AdminServer | undefined;
   try {
@@ -131,12 +134,14 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       store,
       async close() {
         unfollow();
+        stopCounting();
         await Promise.all([dataPlane.close(), adminServer.close()]);
         await Promise.all([upstreams.close(), functions.close(), traffic.close()]);
         await store.close();
       },
     };
   } catch (err) {
+    stopCounting();
     await Promise.allSettled([
       dataPlane.close(),
       admin?.close(),

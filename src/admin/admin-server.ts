@@ -5,7 +5,7 @@ import { newRequestId } from "../http/request-ids.ts";
 import { drain, hardenedServer } from "../listen/hardened-server.ts";
 import { lingerOnClose } from "../listen/lingering-close.ts";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
-import type { Logger } from "../observe/logger.ts";
+import type { Logger } from "../logger.ts";
 import type { AdminResponse, AdminRouter } from "./admin-router.ts";
 import { BodyBudget, BodyReservation, readBody } from "./body-budget.ts";
 import type { AdminAuthenticator, AdminRefusal } from "./sigv4-authenticator.ts";

@@ -1,6 +1,6 @@
 import { loadConfigFile } from "../config/load-config.ts";
 import { resolveSettings, type Settings } from "../config/settings.ts";
-import { createLogger } from "../observe/logger.ts";
+import { createLogger } from "../logger.ts";
 import { type Portico, startPortico } from "../portico.ts";
 import { type Command, parseFlags } from "./flags.ts";
 

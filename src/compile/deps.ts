@@ -3,7 +3,7 @@ import type { Networks } from "../auth/policy/networks.ts";
 import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { IamAuthority } from "../gateway/context.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
-import type { Logger } from "../observe/logger.ts";
+import type { Logger } from "../logger.ts";
 import type { Metrics } from "../observe/metrics.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 
@@ -23,7 +23,7 @@ export interface CompileDeps {
   readonly traffic?: TrafficBackend;
   /** The account-level token bucket (AWS: 10,000 rps, burst 5,000 per region), shared by every API. */
   readonly accountBucket?: Bucket;
-  /** Traffic counters (cache hits and misses, refusals). */
+  /** Traffic counters (cache hits and misses, refusals), counted from the pipeline's channels; the control plane renders them. */
   readonly metrics?: Metrics;
   /** Where a method that cannot be served says why, each time it is called. */
   readonly log?: Logger;

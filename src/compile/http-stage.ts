@@ -13,7 +13,6 @@ import { httpProxyIntegration } from "../integrations/http-proxy.ts";
 import { httpApiIsBinary, lambdaProxyIntegration } from "../integrations/lambda-proxy.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../model/http-api.ts";
-import { stageLabels } from "../observe/metrics.ts";
 import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
 import type { CompileDeps } from "./deps.ts";
 import { configurationError, lambdaTarget, loggedWhenUnservable } from "./integration.ts";
@@ -186,7 +185,5 @@ export function compileHttpStage(
     }),
     iam: deps.iam,
     traffic: deps.traffic,
-    metrics: deps.metrics,
-    metricLabels: stageLabels(stage.apiId, stage.stageName),
   };
 }

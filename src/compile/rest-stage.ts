@@ -10,7 +10,6 @@ import { compileAccessCheck } from "../gateway/steps/resource-policy.ts";
 import { compileRequestValidation, modelCompiler } from "../gateway/steps/validate-request.ts";
 import { substituteStageVariables } from "../integrations/uri-template.ts";
 import type { Deployment, Method, Stage } from "../model/rest-api.ts";
-import { stageLabels } from "../observe/metrics.ts";
 import {
   type RouteCachePolicy,
   restMethodBucket,
@@ -168,8 +167,6 @@ function compileRelease(
     iam: deps.iam,
     apiKeys: deps.apiKeys,
     traffic: deps.traffic,
-    metrics: deps.metrics,
-    metricLabels: stageLabels(stage.restApiId, stage.stageName),
     responses: customizeResponses(REST_RESPONSES, deployment.snapshot.gatewayResponses, variables),
   };
 }

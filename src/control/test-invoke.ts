@@ -2,8 +2,8 @@ import { request } from "undici";
 import type { CompileDeps } from "../compile/deps.ts";
 import { compileRestStage } from "../compile/rest-stage.ts";
 import { DataPlane } from "../gateway/data-plane.ts";
+import type { Logger } from "../logger.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
-import type { Logger } from "../observe/logger.ts";
 import { findMethod, findResource } from "./rest-entities/lookup.ts";
 
 export interface TestInvokeInput {

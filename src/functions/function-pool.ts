@@ -1,5 +1,5 @@
 import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
-import type { Logger } from "../observe/logger.ts";
+import type { Logger } from "../logger.ts";
 import { cancel, deadline } from "./coarse-timers.ts";
 import type { FunctionSpec } from "./function-spec.ts";
 import {

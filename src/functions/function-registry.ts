@@ -1,6 +1,6 @@
 import { existsSync, type FSWatcher, watch } from "node:fs";
 import type { FunctionConfig } from "../config/schema.ts";
-import type { Logger } from "../observe/logger.ts";
+import type { Logger } from "../logger.ts";
 import { within } from "./coarse-timers.ts";
 import { FunctionPool } from "./function-pool.ts";
 import type { InvocationResult, ProxyOutcome, TextInvocationResult } from "./invocation.ts";

@@ -4,7 +4,6 @@ import type { JWTPayload } from "jose";
 import type { ApiKeyIndex, KeyEntry } from "../auth/api-key-index.ts";
 import type { CredentialStore, StoredPrincipal } from "../auth/iam/credential-store.ts";
 import type { Networks } from "../auth/policy/networks.ts";
-import type { Metrics } from "../observe/metrics.ts";
 import type { RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 import type { GatewayResponse, GatewayResponseType } from "./responses/catalogue.ts";
@@ -81,9 +80,6 @@ export interface CompiledStage {
   /** The API-key index for `apiKeyRequired` methods. */
   readonly apiKeys?: ApiKeyIndex;
   readonly traffic?: TrafficBackend;
-  readonly metrics?: Metrics;
-  /** This stage's metric labels, built once. */
-  readonly metricLabels?: string;
 }
 
 export interface CompiledApi {

@@ -6,7 +6,7 @@ import { newExtendedRequestId, newRequestId } from "../http/request-ids.ts";
 import { drain, hardenedServer } from "../listen/hardened-server.ts";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
 import { defaultOverloadLimits, OverloadGuard, type OverloadLimits } from "../listen/overload.ts";
-import type { Logger } from "../observe/logger.ts";
+import type { Logger } from "../logger.ts";
 import { runChain, tracesDecisions } from "./chain.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./context.ts";
 import { addEdgeHeaders } from "./edge-headers.ts";
@@ -67,6 +67,11 @@ export class DataPlane {
     this.trust = options.trustedProxies?.empty === false ? options.trustedProxies : undefined;
     this.limits = options.limits ?? DEFAULT_LISTENER_LIMITS;
     this.overloadLimits = options.overload ?? defaultOverloadLimits();
+  }
+
+  /** Whether a request is this listener's (observers in the same process tell gateways apart by it). */
+  owns(ctx: RequestContext): boolean {
+    return ctx.listener === this.listener;
   }
 
   get routingTable(): RoutingTable {

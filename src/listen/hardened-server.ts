@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Logger } from "../observe/logger.ts";
+import type { Logger } from "../logger.ts";
 import { answerClientError } from "./client-errors.ts";
 import { checkingIntervalMs, type ListenerLimits } from "./listener-limits.ts";
 

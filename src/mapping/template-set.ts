@@ -1,4 +1,4 @@
-import type { Logger } from "../observe/logger.ts";
+import type { Logger } from "../logger.ts";
 import { type InputSource, InputVariable, UTIL } from "./aws-variables.ts";
 import { type CompiledTemplate, compileTemplate } from "./vtl/template.ts";
 import { fromJson, type JMap } from "./vtl/values.ts";

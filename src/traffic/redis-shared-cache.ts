@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import type { Logger } from "../observe/logger.ts";
+import type { Logger } from "../logger.ts";
 import { redisKey } from "../state/redis-connection.ts";
 import type { Scripted } from "./redis-scripts.ts";
 import type { CachedResponse, ResponseCacheStore, SharedResults } from "./traffic-backend.ts";

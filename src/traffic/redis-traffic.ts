@@ -1,4 +1,4 @@
-import type { Logger } from "../observe/logger.ts";
+import type { Logger } from "../logger.ts";
 import { connectRedis, redactRedisUrl, redisKey } from "../state/redis-connection.ts";
 import {
   ADMIT_BATCH,

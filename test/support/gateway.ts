@@ -1,7 +1,7 @@
 import { request } from "undici";
 import type { Settings } from "../../src/config/settings.ts";
 import { importHttpApiDocument, importRestApiDocument } from "../../src/control/import-document.ts";
-import { createLogger, type Logger } from "../../src/observe/logger.ts";
+import { createLogger, type Logger } from "../../src/logger.ts";
 import { type Portico, startPortico } from "../../src/portico.ts";
 
 export interface TestGateway {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createLogger } from "../../src/observe/logger.ts";
+import { createLogger } from "../../src/logger.ts";
 import { quotaPeriod, utcDay } from "../../src/traffic/quota-period.ts";
 import { RedisTraffic } from "../../src/traffic/redis-traffic.ts";
 import type { Admission, Bucket, QuotaCharge } from "../../src/traffic/traffic-backend.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createLogger } from "../../src/observe/logger.ts";
+import { createLogger } from "../../src/logger.ts";
 import { RedisTraffic } from "../../src/traffic/redis-traffic.ts";
 import type { CachedResponse } from "../../src/traffic/traffic-backend.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";

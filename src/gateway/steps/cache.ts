@@ -1,7 +1,7 @@
 import { joinedHeader } from "../../http/raw-headers.ts";
-import { CACHE_HITS, CACHE_MISSES } from "../../observe/metrics.ts";
 import { MAX_CACHED_BYTES, type RouteCachePolicy } from "../../traffic/route-traffic.ts";
 import type { CachedResponse } from "../../traffic/traffic-backend.ts";
+import { type CacheMessage, cacheLookups } from "../channels.ts";
 import type { RequestContext } from "../context.ts";
 import { canonicalPath } from "../method-arn.ts";
 import { renderRefusal } from "../responses/catalogue.ts";
@@ -61,7 +61,7 @@ function mayInvalidate(ctx: RequestContext): boolean {
 }
 
 function replay(ctx: RequestContext, hit: CachedResponse, warning: boolean): void {
-  ctx.stage.metrics?.inc(CACHE_HITS, ctx.stage.metricLabels ?? "");
+  if (cacheLookups.hasSubscribers) cacheLookups.publish({ ctx, outcome: "hit" } satisfies CacheMessage);
   const headers = idHeaders(ctx.stage.apiType, ctx);
   for (let i = 0; i < hit.headers.length; i += 2) headers.push(hit.headers[i]!, hit.headers[i + 1]!);
   headers.push("Content-Length", String(hit.body.length), "x-portico-cache", "hit");
@@ -122,7 +122,7 @@ function fetchAndStore(
   warn: boolean,
 ): Promise<void> {
   const store = ctx.stage.traffic!.cache;
-  ctx.stage.metrics?.inc(CACHE_MISSES, ctx.stage.metricLabels ?? "");
+  if (cacheLookups.hasSubscribers) cacheLookups.publish({ ctx, outcome: "miss" } satisfies CacheMessage);
   ctx.res.setHeader("x-portico-cache", outcome);
   if (warn) ctx.res.setHeader("Warning", WARNING);
   captureResponse(ctx.res, MAX_CACHED_BYTES, (captured) => {

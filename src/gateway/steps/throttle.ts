@@ -1,6 +1,6 @@
-import { QUOTA_EXCEEDED, THROTTLED } from "../../observe/metrics.ts";
 import { quotaPeriod, utcDay } from "../../traffic/quota-period.ts";
 import type { Admission, QuotaCharge } from "../../traffic/traffic-backend.ts";
+import { type TrafficRefusalMessage, trafficRefusals } from "../channels.ts";
 import type { RequestContext, Step } from "../context.ts";
 import type { GatewayResponse } from "../responses/catalogue.ts";
 
@@ -47,7 +47,11 @@ export function admitTraffic(
 function refusal(ctx: RequestContext, admission: Admission): GatewayResponse | undefined {
   if (admission === "admitted") return undefined;
   const throttled = admission === "throttled";
-  ctx.stage.metrics?.inc(throttled ? THROTTLED : QUOTA_EXCEEDED, ctx.stage.metricLabels ?? "");
+  if (trafficRefusals.hasSubscribers)
+    trafficRefusals.publish({
+      ctx,
+      type: throttled ? "THROTTLED" : "QUOTA_EXCEEDED",
+    } satisfies TrafficRefusalMessage);
   return throttled ? ctx.stage.responses.THROTTLED : ctx.stage.responses.QUOTA_EXCEEDED;
 }
 
