@@ -88,14 +88,17 @@ export class DataPlane {
 
   async listen(port: number, host: string): Promise<number> {
     const overload = new OverloadGuard(this.overloadLimits);
+    // One listener function for every request: counting in-flight requests allocates nothing.
+    const answered = function (this: ServerResponse) {
+      overload.done(this.req.socket);
+    };
     const server = hardenedServer("data plane", this.limits, this.log, (req, res) => {
       const shed = overload.admit(req.socket);
       if (shed !== undefined) {
         this.shed(req, res, shed === "node-full" ? NODE_FULL : CONNECTION_FULL);
         return;
       }
-      const socket = req.socket;
-      res.once("close", () => overload.done(socket));
+      res.once("close", answered);
       this.handle(req, res);
     });
     await new Promise<void>((ok, fail) => {
