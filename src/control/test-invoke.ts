@@ -1,4 +1,5 @@
-import { request } from "undici";
+import { request } from "node:http";
+import { duplexPair } from "node:stream";
 import type { CompileDeps } from "../compile/deps.ts";
 import { compileRestStage } from "../compile/rest-stage.ts";
 import { DataPlane } from "../gateway/data-plane.ts";
@@ -27,8 +28,9 @@ const STAGE = "test-invoke-stage";
 
 /**
  * TestInvokeMethod: runs one method of the API's *current* (undeployed) definition through the real
- * data-plane pipeline — a private listener on loopback serving only this API — and reports what the
- * client would have received, with an execution log in AWS's style.
+ * data-plane pipeline, in process — a private data plane serving only this API, handed the request
+ * over an in-memory stream (no port is opened) — and reports what the client would have received,
+ * with an execution log in AWS's style.
  */
 export async function testInvokeMethod(
   def: RestApiDefinition,
@@ -61,7 +63,6 @@ export async function testInvokeMethod(
   const stage = { ...compiled, edge: false, traffic: undefined };
   const plane = new DataPlane(deps.log, { exposeTrace: true });
   plane.install({ apiId: def.api.id, apiType: "REST", stages: new Map([[STAGE, stage]]) });
-  const port = await plane.listen(0, "127.0.0.1");
   const path = input.pathWithQueryString ?? resource.path;
   const verb = method.httpMethod === "ANY" ? "GET" : method.httpMethod;
   const headers: Record<string, string | string[]> = { ...input.multiValueHeaders, ...input.headers };
@@ -69,15 +70,13 @@ export async function testInvokeMethod(
   const lines: string[] = [];
   const stamp = () => new Date().toUTCString().replace("GMT", "UTC");
   try {
-    const response = await request(
-      `http://127.0.0.1:${port}/${STAGE}${path.startsWith("/") ? path : `/${path}`}`,
-      {
-        method: verb as "GET",
-        headers: { ...headers, host: `${def.api.id}.execute-api.us-east-1.localhost` },
-        body: input.body === undefined || verb === "GET" || verb === "HEAD" ? undefined : input.body,
-      },
-    );
-    const body = await response.body.text();
+    const response = await exchange(plane, {
+      method: verb,
+      path: `/${STAGE}${path.startsWith("/") ? path : `/${path}`}`,
+      headers: { ...headers, host: `${def.api.id}.execute-api.us-east-1.localhost` },
+      body: input.body === undefined || verb === "GET" || verb === "HEAD" ? undefined : input.body,
+    });
+    const body = response.body;
     const latency = Math.round(performance.now() - started);
     const single: Record<string, string> = {};
     const multi: Record<string, string[]> = {};
@@ -122,4 +121,48 @@ export async function testInvokeMethod(
   } finally {
     await plane.close(1_000);
   }
+}
+
+interface Exchange {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * One HTTP/1.1 exchange with the plane over an in-memory stream pair: Node's own client and server
+ * parsers at either end, as over a socket. A test invocation comes from the caller's own machine, so
+ * the plane sees the loopback address as its source.
+ */
+function exchange(
+  plane: DataPlane,
+  r: { method: string; path: string; headers: Record<string, string | string[]>; body?: string },
+): Promise<Exchange> {
+  const [client, server] = duplexPair();
+  Object.defineProperty(server, "remoteAddress", { value: "127.0.0.1" });
+  plane.serveConnection(server);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        method: r.method,
+        path: r.path,
+        headers: r.headers,
+        createConnection: () => client as never,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () =>
+          resolve({
+            statusCode: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(r.body);
+  });
 }

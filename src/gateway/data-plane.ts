@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { firstHeader } from "../http/raw-headers.ts";
 import { MAX_PAYLOAD_BYTES } from "../http/request-body.ts";
 import { newExtendedRequestId, newRequestId } from "../http/request-ids.ts";
@@ -60,6 +61,7 @@ export class DataPlane {
   private readonly limits: ListenerLimits;
   private readonly overloadLimits: OverloadLimits;
   private overload: OverloadGuard | undefined;
+  private inProcess: Server | undefined;
 
   constructor(log: Logger, options: DataPlaneOptions = {}) {
     this.log = log;
@@ -112,8 +114,23 @@ export class DataPlane {
     return bound;
   }
 
+  /**
+   * Serves one connection handed over in process (test-invoke): the listener's own pipeline, parser
+   * included, over an in-memory stream instead of a socket, so nothing listens on a port.
+   */
+  serveConnection(connection: Duplex): void {
+    this.inProcess ??= hardenedServer("in-process", this.limits, this.log, (req, res) =>
+      this.handle(req, res),
+    );
+    this.inProcess.emit("connection", connection);
+  }
+
   /** Stops accepting, lets in-flight requests finish (up to the drain timeout), then closes every socket. */
   async close(graceMs = this.limits.drainTimeoutMs): Promise<void> {
+    // The in-process server never listened; closing it stops its connection-timeout checks.
+    this.inProcess?.closeAllConnections();
+    this.inProcess?.close(() => undefined);
+    this.inProcess = undefined;
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
