@@ -12,9 +12,9 @@ import {
   CreateStageCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
-import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../../support/gateway.ts";
 
-const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
+const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "functions");
 
 describe("HTTP API JWT authorizers against a real issuer (OpenID discovery + JWKS on loopback)", () => {
   let issuerServer: Server;

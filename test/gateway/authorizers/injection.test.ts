@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { type Echo, type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
-import { startTestGateway, type TestGateway } from "../support/gateway.ts";
-import { invocationArn } from "../support/lambda-arn.ts";
+import { type Echo, type EchoBackend, startEchoBackend } from "../../support/echo-backend.ts";
+import { startTestGateway, type TestGateway } from "../../support/gateway.ts";
+import { invocationArn } from "../../support/lambda-arn.ts";
 
-const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
+const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "functions");
 const arn = (name: string) => invocationArn(name);
 
 let backend: EchoBackend;

@@ -4,9 +4,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
-import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { startTestGateway, type TestGateway } from "../../support/gateway.ts";
 
-const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
+const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "functions");
 const POOL = "us-east-1_AbCdEf123";
 
 let cognito: Server;

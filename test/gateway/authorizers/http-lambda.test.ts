@@ -10,10 +10,10 @@ import {
   CreateStageCommand,
   ResetAuthorizersCacheCommand,
 } from "@aws-sdk/client-apigatewayv2";
-import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
-import { invocationArn } from "../support/lambda-arn.ts";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../../support/gateway.ts";
+import { invocationArn } from "../../support/lambda-arn.ts";
 
-const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
+const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "functions");
 const lambdaUri = (name: string) => invocationArn(name);
 
 let gw: TestGateway;

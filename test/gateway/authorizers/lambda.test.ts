@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { startTestGateway, type TestGateway } from "../support/gateway.ts";
-import { invocationArn } from "../support/lambda-arn.ts";
+import { startTestGateway, type TestGateway } from "../../support/gateway.ts";
+import { invocationArn } from "../../support/lambda-arn.ts";
 
-const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
+const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "functions");
 const arn = (name: string) => invocationArn(name);
 
 // Shapes from AWS's "Use API Gateway Lambda authorizers" and x-amazon-apigateway-authorizer docs.
