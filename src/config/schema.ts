@@ -254,6 +254,9 @@ export interface ApiConfig {
   description?: string;
 }
 
+/** An API of the config file as the gateway applies it at start: its type resolved (REST unless said). */
+export type DeclaredApi = ApiConfig & { type: "REST" | "HTTP" };
+
 export interface PorticoConfig {
   region?: string;
   accountId?: string;

@@ -1,9 +1,8 @@
-import type { DeclaredApi } from "../control/declared-apis.ts";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
 import { defaultOverloadLimits, type OverloadLimits } from "../listen/overload.ts";
 import { ConfigError } from "./config-error.ts";
 import type { LoadedConfig } from "./load-config.ts";
-import type { CredentialConfig, FunctionConfig } from "./schema.ts";
+import type { CredentialConfig, DeclaredApi, FunctionConfig } from "./schema.ts";
 
 /** What the gateway runs with: flags over PORTICO_* environment over the config file over defaults. */
 export interface Settings {

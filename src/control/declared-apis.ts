@@ -1,21 +1,13 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isDeepStrictEqual } from "node:util";
+import type { DeclaredApi } from "../config/schema.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { ControlError } from "./errors.ts";
 import { importHttpApiDocument, importRestApiDocument } from "./import-document.ts";
 
 /** An API declared in the config file (`apis:`), paths already resolved. */
-export interface DeclaredApi {
-  openapi: string;
-  type: "REST" | "HTTP";
-  stage?: string;
-  variables?: Record<string, string>;
-  id?: string;
-  description?: string;
-}
-
 /**
  * A stable AWS-shaped id for a declared API without an `id`: the same file declares the same API
  * across restarts, so re-applying the config updates it instead of creating a copy.
