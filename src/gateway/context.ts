@@ -1,9 +1,9 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ValidateFunction } from "ajv-draft-04";
 import type { JWTPayload } from "jose";
 import type { ApiKeyIndex, KeyEntry } from "../auth/api-key-index.ts";
 import type { CredentialStore, StoredPrincipal } from "../auth/iam/credential-store.ts";
 import type { Networks } from "../auth/policy/networks.ts";
+import type { Inbound, Reply } from "../http/inbound.ts";
 import type { RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 import type { GatewayResponse, GatewayResponseType } from "./responses/catalogue.ts";
@@ -94,8 +94,8 @@ export interface ListenerInfo {
 }
 
 export interface RequestContext {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req: Inbound;
+  readonly res: Reply;
   readonly requestId: string;
   readonly extendedRequestId: string;
   readonly startMs: number;

@@ -1,12 +1,12 @@
-import type { IncomingMessage } from "node:http";
 import { Transform } from "node:stream";
+import type { Inbound } from "./inbound.ts";
 import { firstHeader } from "./raw-headers.ts";
 
 /**
  * Bodies already read in full, by request: a step that needed the body (SigV4's payload hash, a
  * body mapping) leaves it here for the integration instead of consuming the stream.
  */
-const buffered = new WeakMap<IncomingMessage, Buffer>();
+const buffered = new WeakMap<Inbound, Buffer>();
 
 /** A body past AWS's payload limit (the REQUEST_TOO_LARGE gateway response, 413). */
 export class PayloadTooLargeError extends Error {
@@ -21,7 +21,7 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
  * Content-Length was already checked against the limit; a chunked body is counted on the way
  * through, and the stream fails with PayloadTooLargeError once it passes the limit.
  */
-export function streamingBody(req: IncomingMessage): IncomingMessage | Transform | Buffer | null {
+export function streamingBody(req: Inbound): Inbound | Transform | Buffer | null {
   const already = buffered.get(req);
   if (already !== undefined) return already.length === 0 ? null : already;
   const length = req.headers["content-length"];
@@ -40,7 +40,7 @@ export function streamingBody(req: IncomingMessage): IncomingMessage | Transform
 }
 
 /** Whether the request carries a body: without Content-Length or Transfer-Encoding an HTTP/1.1 request has none. */
-export function declaresBody(req: IncomingMessage): boolean {
+export function declaresBody(req: Inbound): boolean {
   return (
     firstHeader(req.rawHeaders, "content-length") !== undefined ||
     firstHeader(req.rawHeaders, "transfer-encoding") !== undefined
@@ -50,7 +50,7 @@ export function declaresBody(req: IncomingMessage): boolean {
 /** Reads the whole body (non-proxy integrations need it), failing past the limit. */
 const EMPTY = Buffer.alloc(0);
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+export function readBody(req: Inbound): Promise<Buffer> {
   const already = buffered.get(req);
   if (already !== undefined) return Promise.resolve(already);
   if (!declaresBody(req)) return Promise.resolve(EMPTY);

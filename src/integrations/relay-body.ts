@@ -1,5 +1,5 @@
-import type { ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
+import type { Reply } from "../http/inbound.ts";
 
 /**
  * Streams a backend's body to the client, destroying the other side when either fails or the client
@@ -7,7 +7,7 @@ import type { Readable } from "node:stream";
  * aborts it when done (a DOMException, with its stack trace, per request): measured on the bare
  * proxy benchmark, that alone halved its throughput.
  */
-export function relayBody(body: Readable, res: ServerResponse): void {
+export function relayBody(body: Readable, res: Reply): void {
   body.once("error", () => res.destroy());
   res.once("close", () => {
     if (!body.readableEnded) body.destroy();

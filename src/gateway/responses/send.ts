@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Inbound, Reply } from "../../http/inbound.ts";
 import { lingerOnClose } from "../../listen/lingering-close.ts";
 import type { ApiType } from "../context.ts";
 import type { GatewayResponse } from "./catalogue.ts";
@@ -23,7 +23,7 @@ const SMALL_UNREAD_BODY = 64 * 1024;
  * body is large or of unknown length, or was partly read already, reading the rest to keep the
  * connection would cost more than a new connection.
  */
-function unreadBodyCloses(req: IncomingMessage): boolean {
+function unreadBodyCloses(req: Inbound): boolean {
   if (req.complete) return false;
   if (req.readableDidRead) return true;
   const length = req.headers["content-length"];
@@ -37,7 +37,7 @@ function unreadBodyCloses(req: IncomingMessage): boolean {
  * reads the answer rather than a reset.
  */
 export function sendGatewayResponse(
-  res: ServerResponse,
+  res: Reply,
   apiType: ApiType | undefined,
   ids: ResponseIds,
   response: GatewayResponse,
@@ -47,7 +47,7 @@ export function sendGatewayResponse(
     res.destroy();
     return;
   }
-  const req = res.req as IncomingMessage | undefined;
+  const req = res.req;
   if (req !== undefined && (closeConnection || unreadBodyCloses(req)) && !req.complete) {
     closeConnection = true;
     lingerOnClose(req.socket);

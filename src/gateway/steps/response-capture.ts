@@ -1,4 +1,5 @@
-import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { OutgoingHttpHeaders } from "node:http";
+import type { Reply } from "../../http/inbound.ts";
 
 /** What a handler wrote: status, headers (flat) and the body, unless it outgrew `limit`. */
 export interface CapturedResponse {
@@ -44,11 +45,7 @@ const toBuffer = (chunk: unknown): Buffer | undefined =>
  * Records what an integration writes to `res` while still sending it, so a cacheable answer can be
  * stored after the fact. Only the routes that cache pay for this; the body is kept up to `limit` bytes.
  */
-export function captureResponse(
-  res: ServerResponse,
-  limit: number,
-  done: (captured: CapturedResponse) => void,
-): void {
+export function captureResponse(res: Reply, limit: number, done: (captured: CapturedResponse) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let overflow = false;
@@ -67,29 +64,29 @@ export function captureResponse(
   const writeHead = res.writeHead;
   const write = res.write;
   const end = res.end;
-  res.writeHead = function (this: ServerResponse, code: number, ...rest: unknown[]) {
+  res.writeHead = function (this: Reply, code: number, ...rest: unknown[]) {
     statusCode = code;
     const last = rest.at(-1);
     const given = typeof last === "object" && last !== null ? (last as OutgoingHttpHeaders) : undefined;
     flatten(this.getHeaders(), headers, given === undefined ? undefined : namesOf(given));
     flatten(given, headers);
-    return (writeHead as (...a: unknown[]) => ServerResponse).call(this, code, ...rest);
-  } as ServerResponse["writeHead"];
-  res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    return (writeHead as (...a: unknown[]) => Reply).call(this, code, ...rest);
+  } as Reply["writeHead"];
+  res.write = function (this: Reply, chunk: unknown, ...rest: unknown[]) {
     collect(chunk);
     return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-  } as ServerResponse["write"];
+  } as Reply["write"];
   let ended = false;
-  res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-    if (ended) return (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+  res.end = function (this: Reply, chunk?: unknown, ...rest: unknown[]) {
+    if (ended) return (end as (...a: unknown[]) => Reply).call(this, chunk, ...rest);
     ended = true;
     if (typeof chunk !== "function") collect(chunk);
-    const result = (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+    const result = (end as (...a: unknown[]) => Reply).call(this, chunk, ...rest);
     if (statusCode === 0) {
       statusCode = this.statusCode;
       flatten(this.getHeaders(), headers);
     }
     done({ statusCode, headers, body: overflow ? undefined : Buffer.concat(chunks) });
     return result;
-  } as ServerResponse["end"];
+  } as Reply["end"];
 }
