@@ -25,7 +25,7 @@ export interface ConnectionState extends ConnectionInfo {
 export interface LocalSocket {
   /** Sends one message; "gone" when the socket is already closed. */
   send(data: Buffer | string): "sent" | "gone";
-  /** Closes the connection as `DeleteConnection` does (close code 1000 on AWS? see websocket.md). */
+  /** Closes the connection, as `DeleteConnection` does. */
   close(): void;
 }
 
