@@ -1,6 +1,7 @@
 import type { CompileDeps } from "../compile/deps.ts";
 import { compileHttpStage } from "../compile/http-stage.ts";
 import { compileRestStage } from "../compile/rest-stage.ts";
+import { compileWebSocketStage } from "../compile/websocket-stage.ts";
 import type { CompiledApi, CompiledStage } from "../gateway/context.ts";
 import type { DataPlane } from "../gateway/data-plane.ts";
 import type { Logger } from "../logger.ts";
@@ -8,10 +9,19 @@ import type { ApiKey, UsagePlan } from "../model/account.ts";
 import type { HttpDeployment, HttpStage } from "../model/http-api.ts";
 import type { Deployment, Stage } from "../model/rest-api.ts";
 import type { Store } from "../state/store.ts";
+import type { CompiledWsApi, CompiledWsStage } from "../websocket/compiled.ts";
 import type { CanaryInput } from "./canary.ts";
 import { badRequest } from "./errors.ts";
 import { Serial } from "./serial.ts";
 import { updateUsage, usageReport } from "./traffic-admin.ts";
+
+/** Where WebSocket APIs are served (websocket/websocket-plane.ts), when the gateway has one. */
+export interface WebSocketTable {
+  install(api: CompiledWsApi): void;
+  remove(apiId: string): void;
+  has(apiId: string): boolean;
+  readonly apiIds: Iterable<string>;
+}
 
 export interface DeployOptions {
   /** Absent: the deployment is created but no stage points at it yet. */
@@ -46,6 +56,7 @@ export class ControlCore {
   protected readonly integrations: CompileDeps;
   readonly log: Logger;
   readonly region: string;
+  protected readonly websockets: WebSocketTable | undefined;
 
   constructor(deps: {
     store: Store;
@@ -53,12 +64,14 @@ export class ControlCore {
     integrations: CompileDeps;
     log: Logger;
     region: string;
+    websockets?: WebSocketTable;
   }) {
     this.store = deps.store;
     this.dataPlane = deps.dataPlane;
     this.integrations = deps.integrations;
     this.log = deps.log;
     this.region = deps.region;
+    this.websockets = deps.websockets;
   }
 
   /** Drops every cached response of a stage (FlushStageCache), on every node sharing the cache. */
@@ -183,6 +196,7 @@ export class ControlCore {
       const id = d.key.split("/")[0]!;
       byApi.set(id, [...(byApi.get(id) ?? []), d.value]);
     }
+    for (const id of [...(this.websockets?.apiIds ?? [])]) if (!byApi.has(id)) this.websockets?.remove(id);
     for (const id of this.dataPlane.routingTable.apis.keys()) {
       if (!byApi.has(id)) {
         this.dataPlane.remove(id);
@@ -191,8 +205,8 @@ export class ControlCore {
     }
     for (const [id, stages] of byApi) {
       const fingerprint = JSON.stringify(stages);
-      if (this.stageFingerprints.get(id) === fingerprint && this.dataPlane.routingTable.apis.has(id))
-        continue;
+      const served = this.dataPlane.routingTable.apis.has(id) || this.websockets?.has(id) === true;
+      if (this.stageFingerprints.get(id) === fingerprint && served) continue;
       await this.refreshApi(id);
       this.stageFingerprints.set(id, fingerprint);
     }
@@ -214,14 +228,21 @@ export class ControlCore {
       stages.set(stage.stageName, compileRestStage(stage, deployment, this.integrations, canary));
       apiType = "REST";
     }
+    const wsStages = new Map<string, CompiledWsStage>();
     for (const doc of await this.store.list("httpstages", `${apiId}/`)) {
       const stage = doc.value as HttpStage;
       if (stage.deploymentId === undefined) continue;
       const deployment = await this.getHttpDeployment(apiId, stage.deploymentId);
       if (deployment === undefined) continue;
+      if (deployment.snapshot.api.protocolType === "WEBSOCKET") {
+        wsStages.set(stage.stageName, compileWebSocketStage(stage, deployment, this.integrations));
+        continue;
+      }
       stages.set(stage.stageName, compileHttpStage(stage, deployment, this.integrations));
       apiType = "HTTP";
     }
+    if (wsStages.size > 0) this.websockets?.install({ apiId, stages: wsStages });
+    else this.websockets?.remove(apiId);
     if (apiType === undefined) {
       this.dataPlane.remove(apiId);
       return;

@@ -34,6 +34,16 @@ const CONNECTION_FULL = {
   headers: ["Retry-After", "1"],
 } as const;
 
+/**
+ * What a WebSocket plane plugs into this listener (websocket/, injected by portico.ts so the data
+ * plane does not import it): upgrades, and the plain HTTP requests of its APIs (`@connections`).
+ */
+export interface WebSocketHooks {
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** True when the request was the WebSocket plane's to answer. */
+  request(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
 export interface DataPlaneOptions {
   exposeTrace?: boolean;
   trustedProxies?: TrustedProxies;
@@ -62,6 +72,7 @@ export class DataPlane {
   private readonly overloadLimits: OverloadLimits;
   private overload: OverloadGuard | undefined;
   private inProcess: Server | undefined;
+  private websockets: WebSocketHooks | undefined;
 
   constructor(log: Logger, options: DataPlaneOptions = {}) {
     this.log = log;
@@ -74,6 +85,10 @@ export class DataPlane {
   /** Whether a request is this listener's (observers in the same process tell gateways apart by it). */
   owns(ctx: RequestContext): boolean {
     return ctx.listener === this.listener;
+  }
+
+  attachWebSockets(hooks: WebSocketHooks): void {
+    this.websockets = hooks;
   }
 
   get routingTable(): RoutingTable {
@@ -102,6 +117,10 @@ export class DataPlane {
       }
       res.once("close", answered);
       this.handle(req, res);
+    });
+    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (this.websockets === undefined) socket.destroy();
+      else this.websockets.upgrade(req, socket, head);
     });
     await new Promise<void>((ok, fail) => {
       server.once("error", fail);
@@ -160,6 +179,7 @@ export class DataPlane {
       req.url ?? "/",
       firstHeader(raw, "x-apigw-api-id"),
     );
+    if (found.kind === "unknown-api" && this.websockets?.request(req, res) === true) return;
     if (found.kind !== "found") {
       const apiType = found.kind === "unknown-api" ? undefined : found.api.apiType;
       const responses = apiType === "HTTP" ? HTTP_API_RESPONSES : REST_RESPONSES;

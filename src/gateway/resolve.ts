@@ -24,7 +24,7 @@ const USER_REQUEST = "/_user_request_";
 const hostApiIds = new Map<string, string | null>();
 const HOSTS_REMEMBERED = 1024;
 
-function apiIdFromHost(host: string | undefined): string | undefined {
+export function apiIdFromHost(host: string | undefined): string | undefined {
   if (host === undefined) return undefined;
   const known = hostApiIds.get(host);
   if (known !== undefined) return known ?? undefined;

@@ -1,0 +1,103 @@
+import { request } from "undici";
+import { functionNameFromUri, invokeWithin } from "../functions/function-registry.ts";
+import type { HttpDeployment, HttpIntegration, HttpStage } from "../model/http-api.ts";
+import type { CompiledWsRoute, CompiledWsStage, WsCompileDeps, WsInvocation, WsOutcome } from "../websocket/compiled.ts";
+import { compileRouteSelection } from "../websocket/route-selection.ts";
+import { wsEvent } from "../websocket/ws-event.ts";
+
+const DEFAULT_TIMEOUT_MS = 29_000;
+const FAILED: WsOutcome = { statusCode: 500 };
+
+/**
+ * A WebSocket API's stage, compiled at deploy time: its route selection and, per route key, the
+ * integration that serves `$connect`, messages and `$disconnect`.
+ */
+export function compileWebSocketStage(
+  stage: HttpStage,
+  deployment: HttpDeployment,
+  deps: WsCompileDeps,
+): CompiledWsStage {
+  const { snapshot } = deployment;
+  const routes = new Map<string, CompiledWsRoute>();
+  for (const route of Object.values(snapshot.routes)) {
+    const integrationId = route.target?.startsWith("integrations/")
+      ? route.target.slice("integrations/".length)
+      : undefined;
+    const integration = integrationId === undefined ? undefined : snapshot.integrations[integrationId];
+    const responses = snapshot.routeResponses?.[route.routeId] ?? {};
+    routes.set(route.routeKey, {
+      routeKey: route.routeKey,
+      twoWay: Object.values(responses).some((r) => r.routeResponseKey === "$default"),
+      integrate: compileIntegration(integration, deps),
+    });
+  }
+  return {
+    apiId: stage.apiId,
+    stageName: stage.stageName,
+    deploymentId: deployment.deploymentId,
+    variables: Object.freeze({ ...(stage.stageVariables ?? {}) }),
+    selectRoute: compileRouteSelection(snapshot.api.routeSelectionExpression ?? "$request.body.action"),
+    routes,
+    accountId: deps.accountId,
+    region: deps.region ?? "us-east-1",
+  };
+}
+
+function compileIntegration(
+  integration: HttpIntegration | undefined,
+  deps: WsCompileDeps,
+): CompiledWsRoute["integrate"] {
+  if (integration === undefined) return async () => FAILED;
+  const timeoutMs = integration.timeoutInMillis ?? DEFAULT_TIMEOUT_MS;
+  switch (integration.integrationType) {
+    case "MOCK":
+      return async () => ({ statusCode: 200 });
+    case "AWS_PROXY": {
+      const name = functionNameFromUri(integration.integrationUri ?? "");
+      return async (event, stage) => {
+        const invoker = name === undefined ? undefined : deps.functions?.get(name);
+        if (invoker === undefined) return FAILED;
+        const outcome = await invokeWithin(invoker, event.requestId, wsEvent(event, stage), timeoutMs);
+        if (outcome === "timeout" || !outcome.ok) return FAILED;
+        return lambdaOutcome(outcome.result);
+      };
+    }
+    case "HTTP_PROXY":
+      return (event) => httpOutcome(integration.integrationUri ?? "", event, timeoutMs);
+    default:
+      return async () => FAILED;
+  }
+}
+
+/**
+ * A Lambda proxy's result for a WebSocket route: `{statusCode, body}` (a missing statusCode is 200);
+ * any other value is sent back as it is, as JSON text unless it is a string.
+ */
+function lambdaOutcome(result: unknown): WsOutcome {
+  if (typeof result === "object" && result !== null && !Array.isArray(result)) {
+    const r = result as { statusCode?: unknown; body?: unknown };
+    const statusCode = r.statusCode === undefined ? 200 : Number(r.statusCode);
+    if (!Number.isInteger(statusCode)) return FAILED;
+    const body = r.body === undefined ? undefined : typeof r.body === "string" ? r.body : JSON.stringify(r.body);
+    return { statusCode, body };
+  }
+  if (result === undefined || result === null) return { statusCode: 200 };
+  return { statusCode: 200, body: typeof result === "string" ? result : JSON.stringify(result) };
+}
+
+/** HTTP_PROXY: the message is POSTed to the URI; the backend's answer is the message back. */
+async function httpOutcome(uri: string, event: WsInvocation, timeoutMs: number): Promise<WsOutcome> {
+  if (event.eventType !== "MESSAGE") return { statusCode: 200 };
+  try {
+    const response = await request(uri, {
+      method: "POST",
+      body: event.body ?? "",
+      headers: { "content-type": "application/json", "connectionid": event.connectionId },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    return { statusCode: response.statusCode, body: await response.body.text() };
+  } catch {
+    return FAILED;
+  }
+}

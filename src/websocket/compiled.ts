@@ -1,0 +1,64 @@
+import type { FunctionRegistry } from "../functions/function-registry.ts";
+import type { IamAuthority } from "../gateway/context.ts";
+
+/** What a WebSocket route's integration is asked to do: one event of a connection. */
+export interface WsInvocation {
+  readonly eventType: "CONNECT" | "MESSAGE" | "DISCONNECT";
+  readonly routeKey: string;
+  readonly connectionId: string;
+  readonly connectedAt: number;
+  readonly requestId: string;
+  readonly extendedRequestId: string;
+  readonly startMs: number;
+  readonly sourceIp: string;
+  readonly userAgent: string;
+  readonly domainName: string;
+  /** `$connect` only: the upgrade request's headers (raw pairs) and query string. */
+  readonly rawHeaders?: readonly string[];
+  readonly rawQuery?: string;
+  /** MESSAGE: the frame's data (text, or binary as base64 with isBase64Encoded). */
+  readonly body?: string;
+  readonly isBase64Encoded?: boolean;
+  readonly messageId?: string;
+  readonly disconnectStatusCode?: number;
+  readonly disconnectReason?: string;
+}
+
+/** What the integration answered: a status (for `$connect`, whether to accept) and a message back. */
+export interface WsOutcome {
+  readonly statusCode: number;
+  /** Sent back to the client when the route is two-way (it has a `$default` route response). */
+  readonly body?: string;
+}
+
+export interface CompiledWsRoute {
+  readonly routeKey: string;
+  /** A route response exists: the integration's answer goes back to the client. */
+  readonly twoWay: boolean;
+  readonly integrate: (event: WsInvocation, stage: CompiledWsStage) => Promise<WsOutcome>;
+}
+
+export interface CompiledWsStage {
+  readonly apiId: string;
+  readonly stageName: string;
+  readonly deploymentId: string;
+  readonly variables: Readonly<Record<string, string>>;
+  /** The route key a message selects (`routeSelectionExpression` applied), or undefined (then `$default`). */
+  readonly selectRoute: (body: string) => string | undefined;
+  readonly routes: ReadonlyMap<string, CompiledWsRoute>;
+  readonly accountId: string;
+  readonly region: string;
+}
+
+export interface CompiledWsApi {
+  readonly apiId: string;
+  readonly stages: ReadonlyMap<string, CompiledWsStage>;
+}
+
+/** What compiling a WebSocket stage needs of the running gateway. */
+export interface WsCompileDeps {
+  readonly functions: FunctionRegistry | undefined;
+  readonly accountId: string;
+  readonly region?: string;
+  readonly iam?: IamAuthority;
+}

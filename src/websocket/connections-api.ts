@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sha256Hex } from "../auth/sigv4/canonical-request.ts";
+import { verifySigV4 } from "../auth/sigv4/verify-request.ts";
+import type { IamAuthority } from "../gateway/context.ts";
+import { newRequestId } from "../http/request-ids.ts";
+import type { ConnectionRegistry } from "./registry.ts";
+
+/** AWS's limit for a message posted to a connection (as for messages from the client). */
+export const MAX_MESSAGE_BYTES = 128 * 1024;
+
+/**
+ * The `@connections` API of a WebSocket stage
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html):
+ * POST sends a message, GET describes the connection, DELETE closes it; SigV4-signed for service
+ * `execute-api`. An unknown or closed connection is 410 GoneException.
+ */
+export async function serveConnectionsApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  connectionId: string,
+  registry: ConnectionRegistry,
+  iam: IamAuthority | undefined,
+): Promise<void> {
+  const body = await readLimited(req, MAX_MESSAGE_BYTES);
+  if (body === undefined) {
+    answer(res, 413, "PayloadTooLargeException", { message: "Message too long" });
+    return;
+  }
+  if (iam !== undefined) {
+    const verified = verifySigV4(
+      {
+        method: req.method ?? "GET",
+        rawPath: req.url ?? "/",
+        headers: req.headers,
+        bodySha256Hex: sha256Hex(body),
+      },
+      { service: "execute-api", region: iam.region, lookup: iam.credentials.lookup },
+    );
+    if (!verified.ok) {
+      answer(res, verified.error.status, verified.error.type, { message: verified.error.message });
+      return;
+    }
+  }
+  switch (req.method) {
+    case "POST": {
+      const sent = await registry.post(connectionId, body);
+      if (sent === "gone") gone(res);
+      else answer(res, 200, undefined, undefined);
+      return;
+    }
+    case "GET": {
+      const state = await registry.get(connectionId);
+      if (state === undefined) gone(res);
+      else
+        answer(res, 200, undefined, {
+          connectedAt: new Date(state.connectedAt).toISOString(),
+          identity: { sourceIp: state.sourceIp, userAgent: state.userAgent },
+          lastActiveAt: new Date(state.lastActiveAt).toISOString(),
+        });
+      return;
+    }
+    case "DELETE":
+      if (await registry.remove(connectionId)) answer(res, 204, undefined, undefined);
+      else gone(res);
+      return;
+    default:
+      answer(res, 403, "ForbiddenException", { message: "Forbidden" });
+  }
+}
+
+const gone = (res: ServerResponse) => answer(res, 410, "GoneException", { message: null });
+
+function answer(res: ServerResponse, status: number, errorType: string | undefined, body: unknown): void {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  const headers: string[] = ["x-amzn-RequestId", newRequestId(), "Content-Type", "application/json"];
+  if (errorType !== undefined) headers.push("x-amzn-ErrorType", errorType);
+  headers.push("Content-Length", String(Buffer.byteLength(text)));
+  res.writeHead(status, headers);
+  res.end(text);
+}
+
+/** The body, or undefined once it passes `limit` (the rest is not read). */
+function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        resolve(undefined);
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,207 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GetConnectionCommand,
+  PostToConnectionCommand,
+} from "@aws-sdk/client-apigatewaymanagementapi";
+import {
+  ApiGatewayV2Client,
+  CreateApiCommand,
+  CreateIntegrationCommand,
+  CreateRouteCommand,
+  CreateRouteResponseCommand,
+  CreateStageCommand,
+} from "@aws-sdk/client-apigatewayv2";
+import WebSocket from "ws";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
+
+// AWS's chat sample (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-chat-app.html)
+// built through the real apigatewayv2 SDK, used with the real `ws` client, answered through the real
+// ApiGatewayManagementApi client.
+
+const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
+const FUNCTIONS = ["connect", "disconnect", "sendMessage", "echo", "whoami"];
+
+/** Waits until `check` holds; the test's own timeout bounds the wait (no threshold of ours). */
+async function eventually(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** A client that records what it receives. */
+interface Client {
+  ws: WebSocket;
+  received: string[];
+  closed: Promise<number>;
+}
+
+describe("a WebSocket chat API", () => {
+  let gw: TestGateway;
+  let dir: string;
+  let apiId: string;
+  let url: string;
+  let management: ApiGatewayManagementApiClient;
+  const open: WebSocket[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "portico-ws-"));
+    const endpointFile = join(dir, "endpoint");
+    writeFileSync(endpointFile, "");
+    gw = await startTestGateway({
+      functions: Object.fromEntries(
+        FUNCTIONS.map((name) => [
+          name,
+          {
+            handler: join(FIXTURES, `websocket.${name}`),
+            environment: { MANAGEMENT_ENDPOINT_FILE: endpointFile },
+          },
+        ]),
+      ),
+    });
+    const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
+    const api = await v2.send(
+      new CreateApiCommand({
+        Name: "chat",
+        ProtocolType: "WEBSOCKET",
+        RouteSelectionExpression: "$request.body.action",
+      }),
+    );
+    apiId = api.ApiId!;
+    const integration = async (fn: string) =>
+      (
+        await v2.send(
+          new CreateIntegrationCommand({
+            ApiId: apiId,
+            IntegrationType: "AWS_PROXY",
+            IntegrationUri: invocationArn(fn),
+          }),
+        )
+      ).IntegrationId!;
+    for (const [routeKey, fn] of [
+      ["$connect", "connect"],
+      ["$disconnect", "disconnect"],
+      ["sendmessage", "sendMessage"],
+      ["whoami", "whoami"],
+      ["$default", "echo"],
+    ] as const) {
+      const route = await v2.send(
+        new CreateRouteCommand({
+          ApiId: apiId,
+          RouteKey: routeKey,
+          Target: `integrations/${await integration(fn)}`,
+          ...(routeKey === "$default" || routeKey === "whoami"
+            ? { RouteResponseSelectionExpression: "$default" }
+            : {}),
+        }),
+      );
+      if (routeKey === "$default" || routeKey === "whoami")
+        await v2.send(
+          new CreateRouteResponseCommand({
+            ApiId: apiId,
+            RouteId: route.RouteId!,
+            RouteResponseKey: "$default",
+          }),
+        );
+    }
+    await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
+    v2.destroy();
+    const managementEndpoint = `http://127.0.0.1:${gw.port}/restapis/${apiId}/prod/_user_request_`;
+    writeFileSync(endpointFile, managementEndpoint);
+    management = new ApiGatewayManagementApiClient({
+      endpoint: managementEndpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+    url = `ws://127.0.0.1:${gw.port}/prod`;
+  });
+  after(async () => {
+    for (const ws of open) ws.terminate();
+    management.destroy();
+    await gw.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const host = () => `${apiId}.execute-api.us-east-1.localhost`;
+
+  function connect(query: string): Promise<Client> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${url}${query}`, { headers: { host: host() } });
+      open.push(ws);
+      const received: string[] = [];
+      ws.on("message", (data) => received.push(data.toString()));
+      const closed = new Promise<number>((ok) => ws.on("close", (code) => ok(code)));
+      ws.once("open", () => resolve({ ws, received, closed }));
+      ws.once("unexpected-response", (_req, res) => reject(new Error(`refused: ${res.statusCode}`)));
+      ws.once("error", reject);
+    });
+  }
+
+  test("$connect refusing (no name) is the HTTP status of its answer, and no connection is made", async () => {
+    await assert.rejects(connect(""), /refused: 401/);
+  });
+
+  test("two members chat: a message routed by its action reaches both through @connections", async () => {
+    const alice = await connect("?name=alice");
+    const bob = await connect("?name=bob");
+    alice.ws.send(JSON.stringify({ action: "sendmessage", text: "hi" }));
+    await eventually(() => alice.received.includes("alice: hi") && bob.received.includes("alice: hi"));
+    alice.ws.close();
+    bob.ws.close();
+    await Promise.all([alice.closed, bob.closed]);
+  });
+
+  test("$default with a route response answers the sender; a route response for a custom key too", async () => {
+    const carol = await connect("?name=carol");
+    carol.ws.send("not json at all");
+    await eventually(() => carol.received.includes("echo not json at all"));
+    carol.ws.send(JSON.stringify({ action: "whoami" }));
+    await eventually(() => carol.received.some((m) => m.includes('"sourceIp":"127.0.0.1"')));
+    carol.ws.close();
+    await carol.closed;
+  });
+
+  test("@connections: GET describes a connection, POST sends to it, DELETE closes it, then 410 GoneException", async () => {
+    const dave = await connect("?name=dave");
+    const id = await connectionIdOf(dave);
+    const described = await management.send(new GetConnectionCommand({ ConnectionId: id }));
+    assert.ok(described.ConnectedAt instanceof Date);
+    assert.equal(described.Identity?.SourceIp, "127.0.0.1");
+    await management.send(new PostToConnectionCommand({ ConnectionId: id, Data: "from the backend" }));
+    await eventually(() => dave.received.includes("from the backend"));
+    await management.send(new DeleteConnectionCommand({ ConnectionId: id }));
+    await dave.closed;
+    await assert.rejects(
+      management.send(new PostToConnectionCommand({ ConnectionId: id, Data: "late" })),
+      (err: Error) => err.name === "GoneException",
+    );
+    await assert.rejects(
+      management.send(new GetConnectionCommand({ ConnectionId: "bm90LWEtY29ubg==" })),
+      (err: Error) => err.name === "GoneException",
+    );
+  });
+
+  test("@connections refuses an unsigned call", async () => {
+    const r = await fetch(
+      `http://127.0.0.1:${gw.port}/restapis/${apiId}/prod/_user_request_/@connections/x`,
+      {
+        method: "POST",
+        body: "x",
+      },
+    );
+    assert.equal(r.status, 403);
+  });
+
+  /** The connection's id, as its backend learns it (whoami answers with the id from its event). */
+  async function connectionIdOf(client: Client): Promise<string> {
+    const before = client.received.length;
+    client.ws.send(JSON.stringify({ action: "whoami" }));
+    await eventually(() => client.received.slice(before).some((m) => m.includes("connectionId")));
+    const answer = client.received.slice(before).find((m) => m.includes("connectionId"))!;
+    return (JSON.parse(answer) as { connectionId: string }).connectionId;
+  }
+});
