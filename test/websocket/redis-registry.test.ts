@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Redis } from "ioredis";
+import { pino } from "pino";
 import { createLogger } from "../../src/logger.ts";
 import { connectRedis } from "../../src/state/redis-connection.ts";
 import { RedisConnectionRegistry, type RedisRegistryOptions } from "../../src/websocket/redis-registry.ts";
@@ -10,7 +11,7 @@ import {
   connectionRegistrySpec,
   FakeSocket,
 } from "../support/connection-registry-spec.ts";
-import { type RedisServer, startRedisCluster, startRedisServer } from "../support/redis-server.ts";
+import { freePort, type RedisServer, startRedisCluster, startRedisServer } from "../support/redis-server.ts";
 import { eventually } from "../support/snippets.ts";
 
 const log = createLogger("silent");
@@ -202,7 +203,9 @@ describe("Redis connection registry: Redis failures", () => {
   });
 
   test("while Redis is down, lookups answer gone and the node still serves its own sockets", async () => {
-    const a = await node({}, own.url);
+    const lines: { level: number; msg: string }[] = [];
+    const capture = pino({ level: "warn" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const a = await node({ log: capture }, own.url);
     const info = connectionInfo();
     const socket = new FakeSocket();
     await a.add(info, socket);
@@ -220,6 +223,18 @@ describe("Redis connection registry: Redis failures", () => {
       await own.restart();
     }
     assert.deepEqual(socket.sent, ["local"]);
+    assert.ok(
+      lines.some((l) => /Redis unavailable for the WebSocket connection registry/.test(l.msg)),
+      "the failures are logged",
+    );
+  });
+
+  test("opening against a Redis nobody listens on fails with the reason", async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    await assert.rejects(
+      RedisConnectionRegistry.open(url, { log }),
+      /cannot reach Redis at redis:\/\/127\.0\.0\.1/,
+    );
   });
 });
 
