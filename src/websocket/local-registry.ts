@@ -1,6 +1,7 @@
 import type { ConnectionInfo, ConnectionRegistry, ConnectionState, LocalSocket } from "./registry.ts";
 
-interface Held {
+/** A connection whose socket this node holds. */
+export interface HeldConnection {
   readonly info: ConnectionInfo;
   readonly socket: LocalSocket;
   lastActiveAt: number;
@@ -11,7 +12,7 @@ interface Held {
  * is a call on the socket and `GET @connections` is a map lookup.
  */
 export class LocalConnectionRegistry implements ConnectionRegistry {
-  private readonly held = new Map<string, Held>();
+  private readonly held = new Map<string, HeldConnection>();
 
   async add(info: ConnectionInfo, socket: LocalSocket): Promise<void> {
     this.held.set(info.connectionId, { info, socket, lastActiveAt: Date.now() });

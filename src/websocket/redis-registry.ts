@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Cluster, type Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
 import { connectRedis, redactRedisUrl, redisKeyPrefix } from "../state/redis-connection.ts";
+import type { HeldConnection as Held } from "./local-registry.ts";
 import type { ConnectionInfo, ConnectionRegistry, ConnectionState, LocalSocket } from "./registry.ts";
 
 type Connection = Redis | Cluster;
@@ -61,12 +62,6 @@ interface Wire {
 function encode(head: Wire, payload?: Buffer): Buffer {
   const text = Buffer.from(`${JSON.stringify(head)}\n`);
   return payload === undefined ? text : Buffer.concat([text, payload]);
-}
-
-interface Held {
-  readonly info: ConnectionInfo;
-  readonly socket: LocalSocket;
-  lastActiveAt: number;
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
