@@ -19,6 +19,8 @@ import type { Store } from "./state/store.ts";
 import { LocalTraffic } from "./traffic/local-traffic.ts";
 import { RedisTraffic } from "./traffic/redis-traffic.ts";
 import type { TrafficBackend } from "./traffic/traffic-backend.ts";
+import { LocalConnectionRegistry } from "./websocket/local-registry.ts";
+import { WebSocketPlane } from "./websocket/websocket-plane.ts";
 
 export interface Portico {
   readonly port: number;
@@ -111,7 +113,17 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   };
   // The pipeline publishes its cache lookups and refusals; the counters subscribe (observe/).
   const stopCounting = countTraffic(integrations.metrics, (ctx) => dataPlane.owns(ctx));
-  const control = new ControlPlane({ store, dataPlane, integrations, log, region: settings.region });
+  // WebSocket APIs share the data-plane listener: upgrades and @connections are handed to their plane.
+  const websockets = new WebSocketPlane(new LocalConnectionRegistry(), log, { iam: integrations.iam });
+  dataPlane.attachWebSockets(websockets);
+  const control = new ControlPlane({
+    store,
+    dataPlane,
+    integrations,
+    log,
+    region: settings.region,
+    websockets,
+  });
   let admin: AdminServer | undefined;
   try {
     await control.loadAll();
@@ -135,7 +147,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       async close() {
         unfollow();
         stopCounting();
-        await Promise.all([dataPlane.close(), adminServer.close()]);
+        await Promise.all([dataPlane.close(), adminServer.close(), websockets.close()]);
         await Promise.all([upstreams.close(), functions.close(), traffic.close()]);
         await store.close();
       },
@@ -143,6 +155,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   } catch (err) {
     stopCounting();
     await Promise.allSettled([
+      websockets.close(),
       dataPlane.close(),
       admin?.close(),
       upstreams.close(),

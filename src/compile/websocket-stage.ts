@@ -1,7 +1,13 @@
 import { request } from "undici";
 import { functionNameFromUri, invokeWithin } from "../functions/function-registry.ts";
 import type { HttpDeployment, HttpIntegration, HttpStage } from "../model/http-api.ts";
-import type { CompiledWsRoute, CompiledWsStage, WsCompileDeps, WsInvocation, WsOutcome } from "../websocket/compiled.ts";
+import type {
+  CompiledWsRoute,
+  CompiledWsStage,
+  WsCompileDeps,
+  WsInvocation,
+  WsOutcome,
+} from "../websocket/compiled.ts";
 import { compileRouteSelection } from "../websocket/route-selection.ts";
 import { wsEvent } from "../websocket/ws-event.ts";
 
@@ -78,7 +84,8 @@ function lambdaOutcome(result: unknown): WsOutcome {
     const r = result as { statusCode?: unknown; body?: unknown };
     const statusCode = r.statusCode === undefined ? 200 : Number(r.statusCode);
     if (!Number.isInteger(statusCode)) return FAILED;
-    const body = r.body === undefined ? undefined : typeof r.body === "string" ? r.body : JSON.stringify(r.body);
+    const body =
+      r.body === undefined ? undefined : typeof r.body === "string" ? r.body : JSON.stringify(r.body);
     return { statusCode, body };
   }
   if (result === undefined || result === null) return { statusCode: 200 };
@@ -92,7 +99,7 @@ async function httpOutcome(uri: string, event: WsInvocation, timeoutMs: number):
     const response = await request(uri, {
       method: "POST",
       body: event.body ?? "",
-      headers: { "content-type": "application/json", "connectionid": event.connectionId },
+      headers: { "content-type": "application/json", connectionid: event.connectionId },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });

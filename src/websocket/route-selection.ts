@@ -45,7 +45,8 @@ function parse(body: string): unknown {
 function scalarAt(doc: unknown, path: readonly string[]): string | undefined {
   let at = doc;
   for (const name of path) {
-    if (typeof at !== "object" || at === null || Array.isArray(at) || !Object.hasOwn(at, name)) return undefined;
+    if (typeof at !== "object" || at === null || Array.isArray(at) || !Object.hasOwn(at, name))
+      return undefined;
     at = (at as Record<string, unknown>)[name];
   }
   if (typeof at === "string") return at;

@@ -99,11 +99,13 @@ export class WebSocketPlane {
     if (found === undefined) return false;
     const m = CONNECTIONS.exec(found.rest);
     if (m === null) return false;
-    serveConnectionsApi(req, res, decodeURIComponent(m[1]!), this.registry, this.iam).catch((err: unknown) => {
-      this.log.error({ err }, "@connections request failed");
-      if (!res.headersSent) res.writeHead(500).end('{"message":"Internal server error"}');
-      else res.destroy();
-    });
+    serveConnectionsApi(req, res, decodeURIComponent(m[1]!), this.registry, this.iam).catch(
+      (err: unknown) => {
+        this.log.error({ err }, "@connections request failed");
+        if (!res.headersSent) res.writeHead(500).end('{"message":"Internal server error"}');
+        else res.destroy();
+      },
+    );
     return true;
   }
 
@@ -170,7 +172,14 @@ export class WebSocketPlane {
     const lifetime = setTimeout(() => ws.close(1001, "Going away"), this.limits.maxDurationMs);
     lifetime.unref();
     void this.registry.add(
-      { connectionId, apiId: stage.apiId, stage: stage.stageName, connectedAt: base.connectedAt, sourceIp: base.sourceIp, userAgent: base.userAgent },
+      {
+        connectionId,
+        apiId: stage.apiId,
+        stage: stage.stageName,
+        connectedAt: base.connectedAt,
+        sourceIp: base.sourceIp,
+        userAgent: base.userAgent,
+      },
       {
         send: (data) => {
           if (closed || ws.readyState !== ws.OPEN) return "gone";
@@ -209,7 +218,11 @@ export class WebSocketPlane {
           if (ws.readyState !== ws.OPEN) return;
           if (outcome.statusCode >= 500)
             ws.send(
-              JSON.stringify({ message: "Internal server error", connectionId, requestId: requestIds.requestId }),
+              JSON.stringify({
+                message: "Internal server error",
+                connectionId,
+                requestId: requestIds.requestId,
+              }),
             );
           else if (route.twoWay && outcome.body !== undefined) ws.send(outcome.body);
         })
@@ -247,7 +260,11 @@ export class WebSocketPlane {
   }
 }
 
-const ids = () => ({ requestId: newRequestId(), extendedRequestId: newExtendedRequestId(), startMs: Date.now() });
+const ids = () => ({
+  requestId: newRequestId(),
+  extendedRequestId: newExtendedRequestId(),
+  startMs: Date.now(),
+});
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   if (!socket.writable) {

@@ -26,7 +26,6 @@ import { invocationArn } from "../support/lambda-arn.ts";
 // ApiGatewayManagementApi client.
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
-const FUNCTIONS = ["connect", "disconnect", "sendMessage", "echo", "whoami"];
 
 /** Waits until `check` holds; the test's own timeout bounds the wait (no threshold of ours). */
 async function eventually(check: () => boolean): Promise<void> {
@@ -53,15 +52,13 @@ describe("a WebSocket chat API", () => {
     const endpointFile = join(dir, "endpoint");
     writeFileSync(endpointFile, "");
     gw = await startTestGateway({
-      functions: Object.fromEntries(
-        FUNCTIONS.map((name) => [
-          name,
-          {
-            handler: join(FIXTURES, `websocket.${name}`),
-            environment: { MANAGEMENT_ENDPOINT_FILE: endpointFile },
-          },
-        ]),
-      ),
+      functions: {
+        chat: {
+          handler: join(FIXTURES, "websocket.chat"),
+          environment: { MANAGEMENT_ENDPOINT_FILE: endpointFile },
+          reservedConcurrency: 1,
+        },
+      },
     });
     const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
     const api = await v2.send(
@@ -82,18 +79,12 @@ describe("a WebSocket chat API", () => {
           }),
         )
       ).IntegrationId!;
-    for (const [routeKey, fn] of [
-      ["$connect", "connect"],
-      ["$disconnect", "disconnect"],
-      ["sendmessage", "sendMessage"],
-      ["whoami", "whoami"],
-      ["$default", "echo"],
-    ] as const) {
+    for (const routeKey of ["$connect", "$disconnect", "sendmessage", "whoami", "$default"]) {
       const route = await v2.send(
         new CreateRouteCommand({
           ApiId: apiId,
           RouteKey: routeKey,
-          Target: `integrations/${await integration(fn)}`,
+          Target: `integrations/${await integration("chat")}`,
           ...(routeKey === "$default" || routeKey === "whoami"
             ? { RouteResponseSelectionExpression: "$default" }
             : {}),
