@@ -24,7 +24,8 @@ export const PARTIAL: Readonly<Record<AwsService, Readonly<Record<string, string
     GetUsage: "per-key daily counts and remaining quota; no pagination",
   },
   apigatewayv2: {
-    CreateApi: "HTTP APIs incl. quick create; WEBSOCKET APIs are stored but not served yet",
+    CreateApi:
+      "HTTP APIs incl. quick create; WEBSOCKET APIs with their routes, integrations, integration and route responses, models, stages and deployments (docs/admin-api.md#websocket-apis); quick create is HTTP-only, as in AWS",
   },
 };
 

@@ -9,6 +9,7 @@ import { restApiRoutes } from "./routes-rest-api.ts";
 import { restApiPartRoutes } from "./routes-rest-api-parts.ts";
 import { restMethodRoutes } from "./routes-rest-methods.ts";
 import { httpTagRoutes, restTagRoutes } from "./routes-tags.ts";
+import { webSocketApiRoutes } from "./routes-websocket-api.ts";
 
 export type AwsService = "apigateway" | "apigatewayv2";
 
@@ -27,7 +28,7 @@ export const SERVICE_ROUTES: Readonly<Record<AwsService, RouteTable>> = {
     ...restExportRoutes,
     ...restTagRoutes,
   ],
-  apigatewayv2: [...httpApiRoutes, ...httpExportRoutes, ...httpTagRoutes],
+  apigatewayv2: [...httpApiRoutes, ...webSocketApiRoutes, ...httpExportRoutes, ...httpTagRoutes],
 };
 
 /** Portico's own additions, named by Portico: no AWS operation describes them. */

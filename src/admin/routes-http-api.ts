@@ -1,26 +1,19 @@
-import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, ControlError, notFound } from "../control/errors.ts";
 import * as parts from "../control/http-api-parts.ts";
 import * as entities from "../control/http-entities.ts";
+import { checkRouteSettings, routeSettingsOf } from "../control/http-stage-settings.ts";
 import { importHttpApiDocument } from "../control/import-document.ts";
-import type { HttpApiDefinition, HttpStage } from "../model/http-api.ts";
-import { type AdminRequest, type RouteTable, route } from "./admin-router.ts";
+import type { HttpStage } from "../model/http-api.ts";
+import { type RouteTable, route } from "./admin-router.ts";
+import { httpApi as api, apiIdOf as apiId, items } from "./http-api-lookup.ts";
 import { jsonBody, optionalString, stringMap } from "./request-body.ts";
 import { httpApiWire, httpDeploymentWire, httpStageWire } from "./wire-shapes.ts";
 
-const items = <T>(list: T[]) => ({ items: list });
-
-async function api(control: ControlPlane, r: AdminRequest): Promise<HttpApiDefinition> {
-  const def = await control.getHttpApi(r.params.apiId!);
-  if (def === undefined) throw notFound(`Invalid API identifier specified ${r.params.apiId}`);
-  return def;
-}
-const apiId = (r: AdminRequest) => r.params.apiId!;
-const rr = "/v2/apis/{apiId}/routes/{routeId}/routeresponses";
-
 /**
- * The `apigatewayv2` operations for HTTP APIs: Api (incl. quick create, import, reimport), Route,
- * Integration, Stage, Deployment. Lists answer `{"items": [...]}`; deletes answer 204.
+ * The `apigatewayv2` operations for HTTP and WebSocket APIs: Api (incl. quick create, import,
+ * reimport), Route, Integration, Authorizer, Stage, Deployment (the WebSocket parts — route and
+ * integration responses, models — are routes-websocket-api.ts). Lists answer `{"items": [...]}`;
+ * deletes answer 204.
  */
 export const httpApiRoutes: RouteTable = [
   // Api
@@ -170,32 +163,6 @@ export const httpApiRoutes: RouteTable = [
     return { status: 204 };
   }),
 
-  // Route responses
-  route("CreateRouteResponse", "POST", rr, async (r, control) => {
-    const body = jsonBody(r);
-    return {
-      status: 201,
-      body: await control.mutateHttpApi(apiId(r), (def) =>
-        parts.createRouteResponse(def, r.params.routeId!, body),
-      ),
-    };
-  }),
-  route("GetRouteResponses", "GET", rr, async (r, control) => {
-    const def = await api(control, r);
-    entities.findRoute(def, r.params.routeId!);
-    return { status: 200, body: items(Object.values(def.routeResponses?.[r.params.routeId!] ?? {})) };
-  }),
-  route("GetRouteResponse", "GET", `${rr}/{routeResponseId}`, async (r, control) => ({
-    status: 200,
-    body: parts.findRouteResponse(await api(control, r), r.params.routeId!, r.params.routeResponseId!),
-  })),
-  route("DeleteRouteResponse", "DELETE", `${rr}/{routeResponseId}`, async (r, control) => {
-    await control.mutateHttpApi(apiId(r), (def) =>
-      parts.deleteRouteResponse(def, r.params.routeId!, r.params.routeResponseId!),
-    );
-    return { status: 204 };
-  }),
-
   // Stage
   route("CreateStage", "POST", "/v2/apis/{apiId}/stages", async (r, control) => {
     const body = jsonBody(r);
@@ -204,7 +171,7 @@ export const httpApiRoutes: RouteTable = [
       throw badRequest("Stage name only allows a-zA-Z0-9_ and -, or $default");
     }
     const now = Date.now();
-    const stage = await control.changeHttpStage(apiId(r), stageName, (current) => {
+    const stage = await control.changeHttpStage(apiId(r), stageName, (current, def) => {
       if (current !== undefined)
         throw new ControlError("ConflictException", `Stage ${stageName} already exists`);
       const created: HttpStage = {
@@ -220,29 +187,28 @@ export const httpApiRoutes: RouteTable = [
       if (variables !== undefined) created.stageVariables = variables;
       const description = optionalString(body, "description");
       if (description !== undefined) created.description = description;
-      if (typeof body.defaultRouteSettings === "object" && body.defaultRouteSettings !== null) {
-        created.defaultRouteSettings = body.defaultRouteSettings as Record<string, unknown>;
-      }
-      if (typeof body.routeSettings === "object" && body.routeSettings !== null) {
-        created.routeSettings = body.routeSettings as Record<string, unknown>;
-      }
+      if (body.defaultRouteSettings !== undefined && body.defaultRouteSettings !== null)
+        created.defaultRouteSettings = routeSettingsOf(body.defaultRouteSettings, "defaultRouteSettings");
+      if (body.routeSettings !== undefined && body.routeSettings !== null)
+        created.routeSettings = checkRouteSettings(def, body.routeSettings);
       return created;
     });
-    return { status: 201, body: httpStageWire(stage!) };
+    return { status: 201, body: httpStageWire(stage!, (await api(control, r)).api.protocolType) };
   }),
   route("GetStages", "GET", "/v2/apis/{apiId}/stages", async (r, control) => {
-    await api(control, r);
-    return { status: 200, body: items((await control.listHttpStages(apiId(r))).map(httpStageWire)) };
+    const { protocolType } = (await api(control, r)).api;
+    const stages = await control.listHttpStages(apiId(r));
+    return { status: 200, body: items(stages.map((s) => httpStageWire(s, protocolType))) };
   }),
   route("GetStage", "GET", "/v2/apis/{apiId}/stages/{stageName}", async (r, control) => {
-    await api(control, r);
+    const def = await api(control, r);
     const stage = await control.getHttpStage(apiId(r), r.params.stageName!);
     if (stage === undefined) throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
-    return { status: 200, body: httpStageWire(stage) };
+    return { status: 200, body: httpStageWire(stage, def.api.protocolType) };
   }),
   route("UpdateStage", "PATCH", "/v2/apis/{apiId}/stages/{stageName}", async (r, control) => {
     const body = jsonBody(r);
-    const stage = await control.changeHttpStage(apiId(r), r.params.stageName!, (current) => {
+    const stage = await control.changeHttpStage(apiId(r), r.params.stageName!, (current, def) => {
       if (current === undefined) throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
       if (typeof body.autoDeploy === "boolean") current.autoDeploy = body.autoDeploy;
       const deploymentId = optionalString(body, "deploymentId");
@@ -252,19 +218,23 @@ export const httpApiRoutes: RouteTable = [
         current.stageVariables = { ...(current.stageVariables ?? {}), ...variables };
       const description = optionalString(body, "description");
       if (description !== undefined) current.description = description;
-      if (typeof body.defaultRouteSettings === "object" && body.defaultRouteSettings !== null) {
+      if (body.defaultRouteSettings !== undefined && body.defaultRouteSettings !== null) {
         current.defaultRouteSettings = {
           ...(current.defaultRouteSettings ?? {}),
-          ...(body.defaultRouteSettings as object),
+          ...routeSettingsOf(body.defaultRouteSettings, "defaultRouteSettings"),
         };
       }
-      if (typeof body.routeSettings === "object" && body.routeSettings !== null) {
-        current.routeSettings = { ...(current.routeSettings ?? {}), ...(body.routeSettings as object) };
+      if (body.routeSettings !== undefined && body.routeSettings !== null) {
+        const given = checkRouteSettings(def, body.routeSettings);
+        const merged: Record<string, unknown> = { ...(current.routeSettings ?? {}) };
+        for (const [key, settings] of Object.entries(given))
+          merged[key] = { ...((merged[key] as object | undefined) ?? {}), ...settings };
+        current.routeSettings = merged;
       }
       current.lastUpdatedDate = Date.now();
       return current;
     });
-    return { status: 200, body: httpStageWire(stage!) };
+    return { status: 200, body: httpStageWire(stage!, (await api(control, r)).api.protocolType) };
   }),
   // ResetAuthorizersCache: the stage's Lambda authorizer results start afresh.
   route(

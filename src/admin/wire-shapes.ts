@@ -48,9 +48,20 @@ export function httpDeploymentWire(d: HttpDeployment): Record<string, unknown> {
   };
 }
 
-export function httpStageWire(s: HttpStage): Record<string, unknown> {
+/** What AWS fills in on a stage's route settings when none are given, by protocol. */
+const DEFAULT_ROUTE_SETTINGS = {
+  HTTP: { detailedMetricsEnabled: false },
+  WEBSOCKET: { dataTraceEnabled: false, detailedMetricsEnabled: false, loggingLevel: "OFF" },
+} as const;
+
+/** A stage as AWS returns it: empty maps rather than absent ones, route-settings defaults filled in. */
+export function httpStageWire(s: HttpStage, protocolType: HttpApi["protocolType"]): Record<string, unknown> {
   return {
     ...s,
+    defaultRouteSettings: { ...DEFAULT_ROUTE_SETTINGS[protocolType], ...(s.defaultRouteSettings ?? {}) },
+    routeSettings: s.routeSettings ?? {},
+    stageVariables: s.stageVariables ?? {},
+    tags: s.tags ?? {},
     apiId: undefined,
     createdDate: new Date(s.createdDate).toISOString(),
     lastUpdatedDate: new Date(s.lastUpdatedDate).toISOString(),

@@ -8,6 +8,13 @@ import { checkDescription, checkStageVariables } from "./limits.ts";
 import { checkNewStage, checkStageChange } from "./stage-limits.ts";
 
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+/** AWS's refusal to deploy a WebSocket API without routes (auto-deploy stages record it instead). */
+const NO_ROUTES = "At least one route is required before deploying the Api.";
+
+function checkDeployable(definition: HttpApiDefinition): void {
+  if (definition.api.protocolType === "WEBSOCKET" && Object.keys(definition.routes).length === 0)
+    throw badRequest(NO_ROUTES);
+}
 
 /** HTTP API (apigatewayv2) operations of the control plane. */
 export class HttpApiControl extends ControlCore {
@@ -56,6 +63,7 @@ export class HttpApiControl extends ControlCore {
       }
       checkDescription(options.description);
       checkStageVariables(options.variables);
+      checkDeployable(definition);
       const key = `${apiId}/${options.stageName}`;
       const prior = (await this.store.get("httpstages", key)) as HttpStage | undefined;
       if (prior === undefined) checkNewStage((await this.listHttpStages(apiId)).length);
@@ -127,14 +135,14 @@ export class HttpApiControl extends ControlCore {
   changeHttpStage(
     apiId: string,
     stageName: string,
-    change: (current: HttpStage | undefined) => HttpStage | undefined,
+    change: (current: HttpStage | undefined, definition: HttpApiDefinition) => HttpStage | undefined,
   ): Promise<HttpStage | undefined> {
     return this.serial.run(async () => {
       const definition = await this.getHttpApi(apiId);
       if (definition === undefined) throw notFound(`Invalid API identifier specified ${apiId}`);
       const key = `${apiId}/${stageName}`;
       const current = (await this.store.get("httpstages", key)) as HttpStage | undefined;
-      const next = change(current === undefined ? undefined : structuredClone(current));
+      const next = change(current === undefined ? undefined : structuredClone(current), definition);
       if (next !== undefined) {
         checkStageChange(current, next, (s) => s.stageVariables);
         if (current === undefined) checkNewStage((await this.listHttpStages(apiId)).length);
@@ -167,6 +175,7 @@ export class HttpApiControl extends ControlCore {
       const definition = await this.getHttpApi(apiId);
       if (definition === undefined) throw notFound(`Invalid API identifier specified ${apiId}`);
       checkDescription(options.description);
+      checkDeployable(definition);
       let stage: HttpStage | undefined;
       if (options.stageName !== undefined) {
         stage = (await this.store.get("httpstages", `${apiId}/${options.stageName}`)) as
@@ -204,8 +213,23 @@ export class HttpApiControl extends ControlCore {
     });
   }
 
+  /**
+   * A new deployment of `definition` and `stage` pointing at it. An automatic deployment that AWS would
+   * refuse leaves the stage on its deployment and says why in `lastDeploymentStatusMessage`, as AWS does.
+   */
   protected httpDeploymentOps(definition: HttpApiDefinition, stage: HttpStage, auto: boolean): WriteOp[] {
     const apiId = definition.api.apiId;
+    const key = `${apiId}/${stage.stageName}`;
+    if (auto) {
+      try {
+        checkDeployable(definition);
+      } catch (err) {
+        const lastDeploymentStatusMessage = `Deployment attempt failed: ${(err as Error).message}`;
+        return [
+          { op: "put", collection: "httpstages", key, value: { ...stage, lastDeploymentStatusMessage } },
+        ];
+      }
+    }
     const deployment: HttpDeployment = {
       deploymentId: newDeploymentId(),
       apiId,
@@ -224,8 +248,14 @@ export class HttpApiControl extends ControlCore {
       {
         op: "put",
         collection: "httpstages",
-        key: `${apiId}/${stage.stageName}`,
-        value: { ...stage, deploymentId: deployment.deploymentId },
+        key,
+        value: {
+          ...stage,
+          deploymentId: deployment.deploymentId,
+          lastDeploymentStatusMessage: auto
+            ? `Successfully deployed stage with deployment ID '${deployment.deploymentId}'`
+            : undefined,
+        },
       },
     ];
   }

@@ -1,17 +1,25 @@
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
-import type { HttpApiDefinition, HttpAuthorizer, HttpRouteResponse } from "../model/http-api.ts";
+import type { HttpApiDefinition, HttpAuthorizer } from "../model/http-api.ts";
 import { newV2ChildId } from "../model/ids.ts";
 import { badRequest, ControlError, notFound } from "./errors.ts";
-import { findRoute } from "./http-entities.ts";
 import { checkCount } from "./limits.ts";
 
-/** HTTP API authorizers (JWT and Lambda REQUEST) and route responses, with AWS's validation. */
+/**
+ * apigatewayv2 authorizers with AWS's validation: HTTP APIs' JWT and Lambda REQUEST authorizers, and
+ * WebSocket APIs' Lambda REQUEST authorizers, whose identity sources are mapping expressions without
+ * the `$` (`route.request.header.Auth`, `route.request.querystring.token`, `stageVariables.x`,
+ * `context.y`) and which have no payload format version.
+ */
 
 const IDENTITY = /^\$(request\.(header|querystring)\.[^,\s]+|context\.[^,\s]+|stageVariables\.[^,\s]+)$/;
+const WS_IDENTITY =
+  /^(?:route\.request\.(?:header|querystring)\.[A-Za-z0-9._-]+|stageVariables\.[A-Za-z0-9._-]+|context\.[A-Za-z0-9._-]+)$/;
 
-function applyAuthorizer(a: HttpAuthorizer, body: Record<string, unknown>): void {
+function applyAuthorizer(a: HttpAuthorizer, body: Record<string, unknown>, ws: boolean): void {
   if (typeof body.name === "string") a.name = body.name;
   if (typeof body.authorizerType === "string") {
+    if (ws && body.authorizerType !== "REQUEST")
+      throw badRequest("Invalid authorizer type. WebSocket APIs support only REQUEST authorizers");
     if (body.authorizerType !== "JWT" && body.authorizerType !== "REQUEST")
       throw badRequest("Invalid authorizer type. Valid values are JWT and REQUEST");
     a.authorizerType = body.authorizerType;
@@ -39,7 +47,11 @@ function applyAuthorizer(a: HttpAuthorizer, body: Record<string, unknown>): void
 
   if (a.name === "") throw badRequest("Authorizer name is required");
   for (const source of a.identitySource) {
-    if (!IDENTITY.test(source)) throw badRequest(`Invalid identity source ${source}`);
+    if (!(ws ? WS_IDENTITY : IDENTITY).test(source)) throw badRequest(`Invalid identity source ${source}`);
+  }
+  if (ws) {
+    if (!a.authorizerUri) throw badRequest("REQUEST authorizers require an authorizerUri");
+    return;
   }
   if (a.authorizerType === "JWT") {
     if (!a.jwtConfiguration?.issuer) throw badRequest("JWT authorizers require jwtConfiguration.issuer");
@@ -61,13 +73,15 @@ function applyAuthorizer(a: HttpAuthorizer, body: Record<string, unknown>): void
 
 export function createAuthorizer(def: HttpApiDefinition, body: Record<string, unknown>): HttpAuthorizer {
   if (typeof body.name !== "string") throw badRequest("Authorizer name is required");
+  const ws = def.api.protocolType === "WEBSOCKET";
+  if (body.authorizerType === undefined) throw badRequest("AuthorizerType is required");
   const a: HttpAuthorizer = {
     authorizerId: newV2ChildId(),
     name: body.name,
-    authorizerType: "JWT",
+    authorizerType: ws ? "REQUEST" : "JWT",
     identitySource: [],
   };
-  applyAuthorizer(a, body);
+  applyAuthorizer(a, body, ws);
   checkCount(Object.keys(def.authorizers ?? {}).length, AWS_QUOTAS.authorizersPerApi, "Authorizers");
   def.authorizers ??= {};
   def.authorizers[a.authorizerId] = a;
@@ -86,7 +100,7 @@ export function updateAuthorizer(
   body: Record<string, unknown>,
 ): HttpAuthorizer {
   const a = structuredClone(findAuthorizer(def, id));
-  applyAuthorizer(a, body);
+  applyAuthorizer(a, body, def.api.protocolType === "WEBSOCKET");
   def.authorizers![id] = a;
   return a;
 }
@@ -97,38 +111,4 @@ export function deleteAuthorizer(def: HttpApiDefinition, id: string): void {
     throw new ControlError("ConflictException", `Authorizer ${id} is still used by a route`);
   }
   delete def.authorizers![id];
-}
-
-export function createRouteResponse(
-  def: HttpApiDefinition,
-  routeId: string,
-  body: Record<string, unknown>,
-): HttpRouteResponse {
-  findRoute(def, routeId);
-  if (typeof body.routeResponseKey !== "string" || body.routeResponseKey === "")
-    throw badRequest("RouteResponseKey is required");
-  const response: HttpRouteResponse = {
-    routeResponseId: newV2ChildId(),
-    routeResponseKey: body.routeResponseKey,
-  };
-  if (typeof body.modelSelectionExpression === "string")
-    response.modelSelectionExpression = body.modelSelectionExpression;
-  if (typeof body.responseModels === "object" && body.responseModels !== null)
-    response.responseModels = body.responseModels as Record<string, string>;
-  def.routeResponses ??= {};
-  def.routeResponses[routeId] ??= {};
-  def.routeResponses[routeId][response.routeResponseId] = response;
-  return response;
-}
-
-export function findRouteResponse(def: HttpApiDefinition, routeId: string, id: string): HttpRouteResponse {
-  findRoute(def, routeId);
-  const r = def.routeResponses?.[routeId]?.[id];
-  if (r === undefined) throw notFound(`Invalid RouteResponse identifier specified ${id}`);
-  return r;
-}
-
-export function deleteRouteResponse(def: HttpApiDefinition, routeId: string, id: string): void {
-  findRouteResponse(def, routeId, id);
-  delete def.routeResponses![routeId]![id];
 }

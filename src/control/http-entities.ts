@@ -4,11 +4,25 @@ import { newApiId, newV2ChildId } from "../model/ids.ts";
 import { isHttpUri } from "../openapi/integration-extension.ts";
 import { badRequest, ControlError, notFound } from "./errors.ts";
 import { checkApiName, checkCount, checkDescription } from "./limits.ts";
+import {
+  API_KEY_SELECTION_EXPRESSIONS,
+  checkApiKeySelectionExpression,
+  checkRouteSelectionExpression,
+} from "./ws-expressions.ts";
+import {
+  applyWebSocketIntegrationFields,
+  checkWebSocketIntegration,
+  newWebSocketIntegration,
+} from "./ws-integrations.ts";
+import { applyWebSocketRouteFields, checkWebSocketRoute, checkWebSocketRouteKey } from "./ws-routes.ts";
 
 /**
- * HTTP API (apigatewayv2) resources as edits of a draft definition: Api (incl. quick create), Route,
- * Integration. apigatewayv2 updates take the fields to change, not patch operations.
+ * HTTP and WebSocket API (apigatewayv2) resources as edits of a draft definition: Api (incl. quick
+ * create), Route, Integration; the WebSocket-only rules live in ws-*.ts. apigatewayv2 updates take the
+ * fields to change, not patch operations.
  */
+
+const isWebSocket = (def: HttpApiDefinition): boolean => def.api.protocolType === "WEBSOCKET";
 
 const METHODS = new Set(["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "HEAD", "ANY"]);
 const PART = /^(?:[A-Za-z0-9._\-,:]+|\{[A-Za-z0-9._-]+\+?\})$/;
@@ -39,7 +53,7 @@ function str(body: Record<string, unknown>, name: string): string | undefined {
   return v;
 }
 
-function applyIntegrationFields(i: HttpIntegration, body: Record<string, unknown>): void {
+function applyIntegrationFields(i: HttpIntegration, body: Record<string, unknown>, ws: boolean): void {
   const type = str(body, "integrationType");
   if (type !== undefined) {
     if (!["HTTP_PROXY", "AWS_PROXY", "MOCK", "HTTP", "AWS"].includes(type))
@@ -50,6 +64,13 @@ function applyIntegrationFields(i: HttpIntegration, body: Record<string, unknown
   if (uri !== undefined) i.integrationUri = uri;
   const method = str(body, "integrationMethod");
   if (method !== undefined) i.integrationMethod = method.toUpperCase();
+  const description = str(body, "description");
+  if (description !== undefined) i.description = description;
+  if (ws) {
+    applyWebSocketIntegrationFields(i, body);
+    checkWebSocketIntegration(i);
+    return;
+  }
   const payload = str(body, "payloadFormatVersion");
   if (payload !== undefined) {
     if (payload !== "1.0" && payload !== "2.0")
@@ -62,8 +83,6 @@ function applyIntegrationFields(i: HttpIntegration, body: Record<string, unknown
       throw badRequest("Timeout must be between 50 and 30000 milliseconds");
     i.timeoutInMillis = t;
   }
-  const description = str(body, "description");
-  if (description !== undefined) i.description = description;
   if (body.requestParameters !== undefined)
     i.requestParameters = body.requestParameters as Record<string, string>;
   if (body.responseParameters !== undefined)
@@ -80,14 +99,17 @@ function applyIntegrationFields(i: HttpIntegration, body: Record<string, unknown
 
 export function createIntegration(def: HttpApiDefinition, body: Record<string, unknown>): HttpIntegration {
   if (body.integrationType === undefined) throw badRequest("IntegrationType is required");
-  const integration: HttpIntegration = {
-    integrationId: newV2ChildId(),
-    integrationType: "HTTP_PROXY",
-    payloadFormatVersion: "1.0",
-    timeoutInMillis: 30_000,
-    connectionType: "INTERNET",
-  };
-  applyIntegrationFields(integration, body);
+  const integration: HttpIntegration = isWebSocket(def)
+    ? newWebSocketIntegration(newV2ChildId())
+    : {
+        integrationId: newV2ChildId(),
+        integrationType: "HTTP_PROXY",
+        payloadFormatVersion: "1.0",
+        timeoutInMillis: 30_000,
+        connectionType: "INTERNET",
+      };
+  applyIntegrationFields(integration, body, isWebSocket(def));
+  checkCount(Object.keys(def.integrations).length, AWS_QUOTAS.integrationsPerApi, "Integrations");
   def.integrations[integration.integrationId] = integration;
   return integration;
 }
@@ -104,7 +126,7 @@ export function updateIntegration(
   body: Record<string, unknown>,
 ): HttpIntegration {
   const integration = findIntegration(def, id);
-  applyIntegrationFields(integration, body);
+  applyIntegrationFields(integration, body, isWebSocket(def));
   return integration;
 }
 
@@ -114,11 +136,13 @@ export function deleteIntegration(def: HttpApiDefinition, id: string): void {
     throw new ControlError("ConflictException", `Integration ${id} is still the target of a route`);
   }
   delete def.integrations[id];
+  delete def.integrationResponses?.[id];
 }
 
 function applyRouteFields(def: HttpApiDefinition, route: HttpRoute, body: Record<string, unknown>): void {
+  const ws = isWebSocket(def);
   if (body.routeKey !== undefined) {
-    const key = checkRouteKey(body.routeKey);
+    const key = ws ? checkWebSocketRouteKey(body.routeKey) : checkRouteKey(body.routeKey);
     if (Object.values(def.routes).some((r) => r.routeKey === key && r.routeId !== route.routeId)) {
       throw new ControlError("ConflictException", `Unable to create route ${key}. The route already exists`);
     }
@@ -148,6 +172,10 @@ function applyRouteFields(def: HttpApiDefinition, route: HttpRoute, body: Record
   if (typeof body.apiKeyRequired === "boolean") route.apiKeyRequired = body.apiKeyRequired;
   const operationName = str(body, "operationName");
   if (operationName !== undefined) route.operationName = operationName;
+  if (ws) {
+    applyWebSocketRouteFields(def, route, body);
+    checkWebSocketRoute(def, route);
+  }
 }
 
 export function createRoute(def: HttpApiDefinition, body: Record<string, unknown>): HttpRoute {
@@ -179,6 +207,7 @@ export function updateRoute(def: HttpApiDefinition, id: string, body: Record<str
 export function deleteRoute(def: HttpApiDefinition, id: string): void {
   findRoute(def, id);
   delete def.routes[id];
+  delete def.routeResponses?.[id];
 }
 
 /** UpdateApi: the fields given replace the API's. */
@@ -197,10 +226,19 @@ export function updateApi(def: HttpApiDefinition, body: Record<string, unknown>)
   if (version !== undefined) api.version = version;
   if (typeof body.disableExecuteApiEndpoint === "boolean")
     api.disableExecuteApiEndpoint = body.disableExecuteApiEndpoint;
-  if (body.corsConfiguration !== undefined)
+  if (body.corsConfiguration !== undefined && body.corsConfiguration !== null) {
+    if (isWebSocket(def)) throw badRequest("CORS configuration is supported only for HTTP APIs");
     api.corsConfiguration = body.corsConfiguration as Record<string, unknown>;
+  }
   const rse = str(body, "routeSelectionExpression");
-  if (rse !== undefined) api.routeSelectionExpression = rse;
+  if (rse !== undefined)
+    api.routeSelectionExpression = isWebSocket(def) ? checkRouteSelectionExpression(rse) : rse;
+  if (isWebSocket(def)) {
+    const akse = str(body, "apiKeySelectionExpression");
+    if (akse !== undefined) api.apiKeySelectionExpression = checkApiKeySelectionExpression(akse);
+    if (typeof body.disableSchemaValidation === "boolean")
+      api.disableSchemaValidation = body.disableSchemaValidation;
+  }
   return api;
 }
 
@@ -215,14 +253,24 @@ export function newHttpApiDefinition(body: Record<string, unknown>, region: stri
   const protocolType = str(body, "protocolType") ?? "";
   if (protocolType !== "HTTP" && protocolType !== "WEBSOCKET")
     throw badRequest("Invalid protocolType. Valid values are HTTP and WEBSOCKET");
+  const ws = protocolType === "WEBSOCKET";
+  // WebSocket APIs have no default: the expression names what routes a message.
+  if (ws && str(body, "routeSelectionExpression") === undefined)
+    throw badRequest(
+      "A route selection expression is required for WebSocket APIs (routeSelectionExpression)",
+    );
   const apiId = newApiId();
   const def: HttpApiDefinition = {
     api: {
       apiId,
       name,
       protocolType,
-      routeSelectionExpression: str(body, "routeSelectionExpression") ?? "$request.method $request.path",
-      apiKeySelectionExpression: str(body, "apiKeySelectionExpression") ?? "$request.header.x-api-key",
+      routeSelectionExpression: ws
+        ? ""
+        : (str(body, "routeSelectionExpression") ?? "$request.method $request.path"),
+      apiKeySelectionExpression: ws
+        ? API_KEY_SELECTION_EXPRESSIONS[0]
+        : (str(body, "apiKeySelectionExpression") ?? "$request.header.x-api-key"),
       apiEndpoint: `${protocolType === "HTTP" ? "https" : "wss"}://${apiId}.execute-api.${region}.amazonaws.com`,
       createdDate: Date.now(),
       disableExecuteApiEndpoint: body.disableExecuteApiEndpoint === true,
@@ -234,6 +282,13 @@ export function newHttpApiDefinition(body: Record<string, unknown>, region: stri
     description: body.description,
     version: body.version,
     corsConfiguration: body.corsConfiguration,
+    ...(ws
+      ? {
+          routeSelectionExpression: body.routeSelectionExpression,
+          apiKeySelectionExpression: body.apiKeySelectionExpression,
+          disableSchemaValidation: body.disableSchemaValidation,
+        }
+      : {}),
   });
   if (typeof body.tags === "object" && body.tags !== null) def.api.tags = body.tags as Record<string, string>;
   const target = str(body, "target");

@@ -81,7 +81,7 @@ export function checkStageVariables(variables: Readonly<Record<string, string>> 
 export function checkCount(
   count: number,
   max: number,
-  what: "Resources" | "Stages" | "Authorizers" | "Routes",
+  what: "Resources" | "Stages" | "Authorizers" | "Routes" | "Integrations",
 ): void {
   if (count >= max) {
     throw new ControlError(

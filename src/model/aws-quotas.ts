@@ -18,6 +18,8 @@ export const AWS_QUOTAS = {
   resourcePolicyChars: 8192,
   resourcesPerApi: 300,
   routesPerApi: 300,
+  /** HTTP and WebSocket APIs. */
+  integrationsPerApi: 300,
   stagesPerApi: 10,
   authorizersPerApi: 10,
   stageVariablesPerStage: 100,
