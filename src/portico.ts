@@ -20,7 +20,8 @@ import { LocalTraffic } from "./traffic/local-traffic.ts";
 import { RedisTraffic } from "./traffic/redis-traffic.ts";
 import type { TrafficBackend } from "./traffic/traffic-backend.ts";
 import { LocalConnectionRegistry } from "./websocket/local-registry.ts";
-import { WebSocketPlane } from "./websocket/websocket-plane.ts";
+import { RedisConnectionRegistry } from "./websocket/redis-registry.ts";
+import { DEFAULT_WS_LIMITS, WebSocketPlane } from "./websocket/websocket-plane.ts";
 
 export interface Portico {
   readonly port: number;
@@ -114,7 +115,15 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   // The pipeline publishes its cache lookups and refusals; the counters subscribe (observe/).
   const stopCounting = countTraffic(integrations.metrics, (ctx) => dataPlane.owns(ctx));
   // WebSocket APIs share the data-plane listener: upgrades and @connections are handed to their plane.
-  const websockets = new WebSocketPlane(new LocalConnectionRegistry(), log, { iam: integrations.iam });
+  // With Redis, every node reaches every connection: the node holding a socket serves @connections for it.
+  const registry =
+    settings.redis === undefined
+      ? new LocalConnectionRegistry()
+      : await RedisConnectionRegistry.open(settings.redis, { log });
+  const websockets = new WebSocketPlane(registry, log, {
+    iam: integrations.iam,
+    limits: { ...DEFAULT_WS_LIMITS, ...settings.websocket },
+  });
   dataPlane.attachWebSockets(websockets);
   const control = new ControlPlane({
     store,

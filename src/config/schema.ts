@@ -85,6 +85,24 @@ export const CONFIG_SCHEMA = {
       },
     },
     dataDir: { type: "string", description: "Directory of the durable state store; relative to this file." },
+    websocket: {
+      type: "object",
+      additionalProperties: false,
+      description: "WebSocket API connection limits.",
+      properties: {
+        idleTimeoutMs: {
+          type: "integer",
+          minimum: 1,
+          description:
+            "A connection with no message either way for this long is closed (default 600000: AWS's 10 minutes).",
+        },
+        maxDurationMs: {
+          type: "integer",
+          minimum: 1,
+          description: "No connection lasts longer (default 7200000: AWS's 2 hours).",
+        },
+      },
+    },
     redis: { type: "string", pattern: "^rediss?://", description: "Redis URL for shared scale-out state." },
     credentials: {
       type: "array",
@@ -277,6 +295,7 @@ export interface PorticoConfig {
   };
   dataDir?: string;
   redis?: string;
+  websocket?: { idleTimeoutMs?: number; maxDurationMs?: number };
   credentials?: CredentialConfig[];
   functions?: Record<string, FunctionConfig>;
   networks?: Record<string, string[]>;

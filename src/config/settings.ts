@@ -33,6 +33,8 @@ export interface Settings {
   cacheEncryptionKey?: string;
   apis: DeclaredApi[];
   configFile?: string;
+  /** WebSocket connection limits (defaults: AWS's 10 minutes idle, 2 hours in all). */
+  websocket?: { idleTimeoutMs?: number; maxDurationMs?: number };
   /** Reload function handlers when their files change (development). */
   watch?: boolean;
 }
@@ -108,6 +110,7 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     cacheEncryptionKey: env.PORTICO_CACHE_ENCRYPTION_KEY ?? config?.cacheEncryptionKey,
     apis: (config?.apis ?? []).map((a) => ({ ...a, type: a.type ?? "REST" })),
     configFile: config?.file,
+    websocket: config?.websocket,
     watch: flags.watch === "true" || env.PORTICO_WATCH === "1" || env.PORTICO_WATCH === "true",
   };
   settings.credentials = config?.credentials ?? [

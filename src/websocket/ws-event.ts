@@ -36,7 +36,9 @@ export function wsEvent(e: WsInvocation, stage: CompiledWsStage): Record<string,
       const name = e.rawHeaders[i]!;
       const value = e.rawHeaders[i + 1]!;
       headers[name] = value;
-      (multi[name] ??= []).push(value);
+      const values = multi[name] ?? [];
+      values.push(value);
+      multi[name] = values;
     }
     event.headers = headers;
     event.multiValueHeaders = multi;
@@ -48,7 +50,9 @@ export function wsEvent(e: WsInvocation, stage: CompiledWsStage): Record<string,
       const name = formDecode(eq === -1 ? pair : pair.slice(0, eq));
       const value = eq === -1 ? "" : formDecode(pair.slice(eq + 1));
       query[name] = value;
-      (multiQuery[name] ??= []).push(value);
+      const values = multiQuery[name] ?? [];
+      values.push(value);
+      multiQuery[name] = values;
     }
     if (Object.keys(query).length > 0) {
       event.queryStringParameters = query;

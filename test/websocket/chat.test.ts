@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { promisify } from "node:util";
 import {
   ApiGatewayManagementApiClient,
   DeleteConnectionCommand,
@@ -164,6 +166,31 @@ describe("a WebSocket chat API", () => {
     assert.equal(described.Identity?.SourceIp, "127.0.0.1");
     await management.send(new PostToConnectionCommand({ ConnectionId: id, Data: "from the backend" }));
     await eventually(() => dave.received.includes("from the backend"));
+    // The AWS CLI, unchanged, with the same path-style endpoint.
+    // Asynchronous: the gateway answering it runs in this process.
+    await promisify(execFile)(
+      "aws",
+      [
+        "apigatewaymanagementapi",
+        "post-to-connection",
+        "--connection-id",
+        id,
+        "--data",
+        "from the CLI",
+        "--endpoint-url",
+        `http://127.0.0.1:${gw.port}/restapis/${apiId}/prod/_user_request_`,
+      ],
+      {
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: "test",
+          AWS_SECRET_ACCESS_KEY: "test",
+          AWS_DEFAULT_REGION: "us-east-1",
+        },
+      },
+    );
+    await eventually(() => dave.received.includes("from the CLI"));
     await management.send(new DeleteConnectionCommand({ ConnectionId: id }));
     await dave.closed;
     await assert.rejects(

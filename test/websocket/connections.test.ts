@@ -1,0 +1,183 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import {
+  ApiGatewayV2Client,
+  CreateApiCommand,
+  CreateIntegrationCommand,
+  CreateRouteCommand,
+  CreateRouteResponseCommand,
+  CreateStageCommand,
+} from "@aws-sdk/client-apigatewayv2";
+import WebSocket from "ws";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
+
+// How connections end and what frames carry: $disconnect exactly once however a connection ends,
+// binary frames, AWS's 128 KB message limit, and the idle timeout (shortened here).
+
+const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
+
+async function eventually(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 10));
+}
+
+interface Recorded {
+  requestContext: {
+    eventType: string;
+    connectionId: string;
+    disconnectStatusCode?: number;
+    routeKey: string;
+  };
+  body?: string;
+  isBase64Encoded: boolean;
+}
+
+describe("WebSocket connections", () => {
+  let gw: TestGateway;
+  let dir: string;
+  let events: string;
+  let apiId: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "portico-wsc-"));
+    events = join(dir, "events.jsonl");
+    writeFileSync(events, "");
+    gw = await startTestGateway({
+      functions: {
+        recorder: { handler: join(FIXTURES, "websocket.recorder"), environment: { EVENTS_FILE: events } },
+      },
+      websocket: { idleTimeoutMs: 300 },
+    });
+    const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
+    apiId = (
+      await v2.send(
+        new CreateApiCommand({
+          Name: "rec",
+          ProtocolType: "WEBSOCKET",
+          RouteSelectionExpression: "$request.body.action",
+        }),
+      )
+    ).ApiId!;
+    const integrationId = (
+      await v2.send(
+        new CreateIntegrationCommand({
+          ApiId: apiId,
+          IntegrationType: "AWS_PROXY",
+          IntegrationUri: invocationArn("recorder"),
+        }),
+      )
+    ).IntegrationId!;
+    for (const routeKey of ["$connect", "$disconnect", "$default"]) {
+      const route = await v2.send(
+        new CreateRouteCommand({
+          ApiId: apiId,
+          RouteKey: routeKey,
+          Target: `integrations/${integrationId}`,
+          ...(routeKey === "$default" ? { RouteResponseSelectionExpression: "$default" } : {}),
+        }),
+      );
+      if (routeKey === "$default")
+        await v2.send(
+          new CreateRouteResponseCommand({
+            ApiId: apiId,
+            RouteId: route.RouteId!,
+            RouteResponseKey: "$default",
+          }),
+        );
+    }
+    await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
+    v2.destroy();
+  });
+  after(async () => {
+    await gw.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const recorded = (): Recorded[] =>
+    readFileSync(events, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Recorded);
+  const of = (connectionId: string, type: string) =>
+    recorded().filter(
+      (e) => e.requestContext.connectionId === connectionId && e.requestContext.eventType === type,
+    );
+
+  function open(): Promise<{
+    ws: WebSocket;
+    id: () => string;
+    received: (string | Buffer)[];
+    closed: Promise<number>;
+  }> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/prod`, {
+        headers: { host: `${apiId}.execute-api.us-east-1.localhost` },
+      });
+      const received: (string | Buffer)[] = [];
+      ws.on("message", (data: Buffer, isBinary: boolean) => received.push(isBinary ? data : data.toString()));
+      const closed = new Promise<number>((ok) => ws.on("close", (code) => ok(code)));
+      const before = recorded().length;
+      // The connection's id is the one its $connect event carried.
+      const id = () =>
+        recorded()
+          .slice(before)
+          .find((e) => e.requestContext.eventType === "CONNECT")!.requestContext.connectionId;
+      ws.once("open", () => resolve({ ws, id, received, closed }));
+      ws.once("error", reject);
+    });
+  }
+
+  test("an abrupt end (the client's socket destroyed) still delivers $disconnect, exactly once", async () => {
+    const c = await open();
+    const id = c.id();
+    c.ws.terminate();
+    await eventually(() => of(id, "DISCONNECT").length > 0);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(of(id, "DISCONNECT").length, 1);
+  });
+
+  test("a binary frame reaches the function base64-encoded, with isBase64Encoded", async () => {
+    const c = await open();
+    const id = c.id();
+    const bytes = Buffer.from([0, 1, 2, 250, 255]);
+    c.ws.send(bytes);
+    await eventually(() => of(id, "MESSAGE").length > 0);
+    const message = of(id, "MESSAGE")[0]!;
+    assert.equal(message.isBase64Encoded, true);
+    assert.equal(message.body, bytes.toString("base64"));
+    assert.equal(message.requestContext.routeKey, "$default");
+    c.ws.close();
+    await c.closed;
+  });
+
+  test("a message over 128 KB closes the connection with 1009 (message too big); $disconnect follows", async () => {
+    const c = await open();
+    const id = c.id();
+    c.ws.send("x".repeat(128 * 1024 + 1));
+    assert.equal(await c.closed, 1009);
+    await eventually(() => of(id, "DISCONNECT").length === 1);
+    assert.equal(of(id, "MESSAGE").length, 0, "the oversized message is never delivered");
+  });
+
+  test("an idle connection is closed (1001 Going away) at the idle timeout, and $disconnect says so", async () => {
+    const c = await open();
+    const id = c.id();
+    assert.equal(await c.closed, 1001);
+    await eventually(() => of(id, "DISCONNECT").length === 1);
+    assert.equal(of(id, "DISCONNECT")[0]!.requestContext.disconnectStatusCode, 1001);
+  });
+
+  test("an upgrade to a stage that does not exist is refused without a connection", async () => {
+    const refused = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/nope`, {
+        headers: { host: `${apiId}.execute-api.us-east-1.localhost` },
+      });
+      ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once("open", () => reject(new Error("connected")));
+      ws.once("error", () => undefined);
+    });
+    assert.equal(refused, 404);
+  });
+});
