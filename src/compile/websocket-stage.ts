@@ -33,6 +33,7 @@ export function compileWebSocketStage(
     const responses = snapshot.routeResponses?.[route.routeId] ?? {};
     routes.set(route.routeKey, {
       routeKey: route.routeKey,
+      authorizationType: route.authorizationType ?? "NONE",
       twoWay: Object.values(responses).some((r) => r.routeResponseKey === "$default"),
       integrate: compileIntegration(integration, deps),
     });

@@ -33,6 +33,8 @@ export interface WsOutcome {
 
 export interface CompiledWsRoute {
   readonly routeKey: string;
+  /** `$connect` only: how the upgrade request must authenticate (NONE, AWS_IAM, CUSTOM). */
+  readonly authorizationType: string;
   /** A route response exists: the integration's answer goes back to the client. */
   readonly twoWay: boolean;
   readonly integrate: (event: WsInvocation, stage: CompiledWsStage) => Promise<WsOutcome>;

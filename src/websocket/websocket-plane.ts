@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { sha256Hex } from "../auth/sigv4/canonical-request.ts";
+import { verifySigV4 } from "../auth/sigv4/verify-request.ts";
 import type { IamAuthority } from "../gateway/context.ts";
 import { apiIdFromHost } from "../gateway/resolve.ts";
 import { firstHeader } from "../http/raw-headers.ts";
@@ -21,6 +23,7 @@ export interface WsLimits {
 
 export const DEFAULT_WS_LIMITS: WsLimits = { idleTimeoutMs: 10 * 60_000, maxDurationMs: 2 * 60 * 60_000 };
 
+const EMPTY_SHA256 = sha256Hex(Buffer.alloc(0));
 const PATH_STYLE = /^\/restapis\/([a-z0-9]{10})\/([^/]+)\/_user_request_(\/.*)?$/;
 const CONNECTIONS = /^\/@connections\/([^/?]+)$/;
 
@@ -135,6 +138,11 @@ export class WebSocketPlane {
       domainName: (firstHeader(req.rawHeaders, "host") ?? "").replace(/:\d+$/, ""),
     };
     const onConnect = stage.routes.get("$connect");
+    const refused = this.authenticate(req, onConnect?.authorizationType ?? "NONE");
+    if (refused !== undefined) {
+      refuseUpgrade(socket, refused.status, refused.message);
+      return;
+    }
     if (onConnect !== undefined) {
       const outcome = await onConnect.integrate(
         {
@@ -251,6 +259,32 @@ export class WebSocketPlane {
         )
         .catch((err: unknown) => this.log.error({ err, connectionId }, "WebSocket $disconnect failed"));
     });
+  }
+
+  /**
+   * `$connect` with AWS_IAM: the upgrade request must be SigV4-signed for `execute-api` (headers or
+   * query string). A Lambda authorizer on `$connect` is not served yet: such a route refuses every
+   * connection rather than let one in unchecked.
+   */
+  private authenticate(req: IncomingMessage, type: string): { status: number; message: string } | undefined {
+    if (type === "NONE") return undefined;
+    if (type === "AWS_IAM" && this.iam !== undefined) {
+      const verified = verifySigV4(
+        {
+          method: req.method ?? "GET",
+          rawPath: req.url ?? "/",
+          headers: req.headers,
+          bodySha256Hex: EMPTY_SHA256,
+        },
+        { service: "execute-api", region: this.iam.region, lookup: this.iam.credentials.lookup },
+      );
+      return verified.ok ? undefined : { status: verified.error.status, message: "Forbidden" };
+    }
+    this.log.error(
+      { authorizationType: type },
+      "WebSocket $connect: this authorization type is not served yet; refused",
+    );
+    return { status: 500, message: "Internal Server Error" };
   }
 
   async close(): Promise<void> {
