@@ -68,6 +68,8 @@ export const httpExportRoutes: RouteTable = [
     const stageName = r.query.get("stageName") ?? undefined;
     let definition = await control.getHttpApi(apiId!);
     if (definition === undefined) throw notFound(`Invalid API identifier specified ${apiId}`);
+    if (definition.api.protocolType === "WEBSOCKET")
+      throw badRequest("Exporting is supported only for HTTP APIs");
     if (stageName !== undefined) {
       const stage = await control.getHttpStage(apiId!, stageName);
       if (stage?.deploymentId === undefined)

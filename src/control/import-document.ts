@@ -65,6 +65,9 @@ export async function importHttpApiDocument(
   const existing = options.apiId === undefined ? undefined : await control.getHttpApi(options.apiId);
   if (options.mustExist && existing === undefined)
     throw notFound(`Invalid API identifier specified ${options.apiId}`);
+  // An OpenAPI document describes an HTTP API; reimporting one would turn a WebSocket API into one.
+  if (existing?.api.protocolType === "WEBSOCKET")
+    throw badRequest("Importing OpenAPI definitions is supported only for HTTP APIs");
   const outcome = await runImport<HttpApiDefinition>(control, {
     kind: "http",
     text,

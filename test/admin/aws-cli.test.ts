@@ -9,12 +9,12 @@ import { ROOT } from "../support/process.ts";
  * The real AWS CLI (Debian's `awscli`; .ci/run installs it), pointed at Portico's admin API. Run
  * asynchronously: the gateway answering it lives in this process.
  */
-async function aws(gw: TestGateway, args: string[], secret = "test") {
+async function aws(gw: TestGateway, args: string[], secret = "test", service = "apigateway") {
   const r = await new Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }>(
     (resolve) => {
       execFile(
         "aws",
-        ["apigateway", ...args, "--endpoint-url", `http://127.0.0.1:${gw.adminPort}`, "--output", "json"],
+        [service, ...args, "--endpoint-url", `http://127.0.0.1:${gw.adminPort}`, "--output", "json"],
         { encoding: "utf8", timeout: 60_000, env: awsEnv(secret) },
         (error, stdout, stderr) =>
           resolve({
@@ -33,6 +33,9 @@ async function aws(gw: TestGateway, args: string[], secret = "test") {
     stderr: r.stderr,
   };
 }
+
+/** `aws apigatewayv2 …` (HTTP and WebSocket APIs). */
+const v2 = (gw: TestGateway, args: string[]) => aws(gw, args, "test", "apigatewayv2");
 
 function awsEnv(secret: string): NodeJS.ProcessEnv {
   return {
@@ -101,5 +104,154 @@ describe("the AWS CLI manages Portico unchanged", () => {
     const missing = await aws(gw, ["get-rest-api", "--rest-api-id", "nope000000"]);
     assert.notEqual(missing.status, 0);
     assert.match(missing.stderr, /NotFoundException.*Invalid API identifier specified/);
+  });
+});
+
+describe("the AWS CLI manages a WebSocket API (apigatewayv2)", () => {
+  let gw: TestGateway;
+  before(async () => {
+    gw = await startTestGateway();
+  });
+  after(() => gw.close());
+
+  test("create-api, create-integration, create-route, responses, deployment, stage", async () => {
+    const ok = (r: { status: number | null; stderr: string }) => assert.equal(r.status, 0, r.stderr);
+    const api = await v2(gw, [
+      "create-api",
+      "--name",
+      "chat",
+      "--protocol-type",
+      "WEBSOCKET",
+      "--route-selection-expression",
+      "$request.body.action",
+    ]);
+    ok(api);
+    const apiId = api.json.ApiId as string;
+    assert.equal(api.json.ApiEndpoint, `wss://${apiId}.execute-api.us-east-1.amazonaws.com`);
+    assert.equal(api.json.ApiKeySelectionExpression, "$request.header.x-api-key");
+
+    const integration = await v2(gw, [
+      "create-integration",
+      "--api-id",
+      apiId,
+      "--integration-type",
+      "MOCK",
+      "--request-templates",
+      JSON.stringify({ $default: '{"statusCode": 200}' }),
+      "--template-selection-expression",
+      "\\$default",
+    ]);
+    ok(integration);
+    const integrationId = integration.json.IntegrationId as string;
+    assert.equal(
+      integration.json.IntegrationResponseSelectionExpression,
+      "${integration.response.statuscode}",
+    );
+    assert.equal(integration.json.TimeoutInMillis, 29000);
+    assert.equal(integration.json.PassthroughBehavior, "WHEN_NO_MATCH");
+
+    const response = await v2(gw, [
+      "create-integration-response",
+      "--api-id",
+      apiId,
+      "--integration-id",
+      integrationId,
+      "--integration-response-key",
+      "$default",
+      "--response-templates",
+      JSON.stringify({ $default: "{\"echo\": $input.json('$')}" }),
+    ]);
+    ok(response);
+    assert.equal(response.json.IntegrationResponseKey, "$default");
+    const listed = await v2(gw, [
+      "get-integration-responses",
+      "--api-id",
+      apiId,
+      "--integration-id",
+      integrationId,
+    ]);
+    ok(listed);
+    assert.equal(listed.json.Items.length, 1);
+
+    const route = await v2(gw, [
+      "create-route",
+      "--api-id",
+      apiId,
+      "--route-key",
+      "sendMessage",
+      "--target",
+      `integrations/${integrationId}`,
+      "--route-response-selection-expression",
+      "$default",
+    ]);
+    ok(route);
+    assert.equal(route.json.AuthorizationType, "NONE");
+    assert.equal(route.json.ApiKeyRequired, false);
+    const routeResponse = await v2(gw, [
+      "create-route-response",
+      "--api-id",
+      apiId,
+      "--route-id",
+      route.json.RouteId,
+      "--route-response-key",
+      "$default",
+    ]);
+    ok(routeResponse);
+    assert.equal(routeResponse.json.RouteResponseKey, "$default");
+
+    const iam = await v2(gw, [
+      "create-route",
+      "--api-id",
+      apiId,
+      "--route-key",
+      "join",
+      "--authorization-type",
+      "AWS_IAM",
+    ]);
+    assert.notEqual(iam.status, 0);
+    assert.match(
+      iam.stderr,
+      /BadRequestException.*Currently, authorization is restricted to the \$connect route only/,
+    );
+    const reserved = await v2(gw, ["create-route", "--api-id", apiId, "--route-key", "$join"]);
+    assert.notEqual(reserved.status, 0);
+    assert.match(reserved.stderr, /BadRequestException.*The provided route key is not formatted properly/);
+
+    const deployment = await v2(gw, ["create-deployment", "--api-id", apiId, "--description", "v1"]);
+    ok(deployment);
+    assert.equal(deployment.json.DeploymentStatus, "DEPLOYED");
+    const stage = await v2(gw, [
+      "create-stage",
+      "--api-id",
+      apiId,
+      "--stage-name",
+      "production",
+      "--deployment-id",
+      deployment.json.DeploymentId,
+      "--stage-variables",
+      "backend=chat.example.com",
+      "--route-settings",
+      JSON.stringify({ sendMessage: { ThrottlingBurstLimit: 10, ThrottlingRateLimit: 5 } }),
+    ]);
+    ok(stage);
+    assert.equal(stage.json.DeploymentId, deployment.json.DeploymentId);
+    assert.equal(stage.json.DefaultRouteSettings.LoggingLevel, "OFF");
+    assert.equal(stage.json.RouteSettings.sendMessage.ThrottlingBurstLimit, 10);
+    assert.deepEqual(stage.json.StageVariables, { backend: "chat.example.com" });
+
+    const missing = await v2(gw, [
+      "get-integration-response",
+      "--api-id",
+      apiId,
+      "--integration-id",
+      integrationId,
+      "--integration-response-id",
+      "nope123",
+    ]);
+    assert.notEqual(missing.status, 0);
+    assert.match(
+      missing.stderr,
+      /NotFoundException.*Invalid IntegrationResponse identifier specified nope123/,
+    );
   });
 });

@@ -8,12 +8,14 @@ import {
   CreateModelCommand,
   CreateRouteCommand,
   DeleteRouteRequestParameterCommand,
+  ExportApiCommand,
   GetApiCommand,
   GetApisCommand,
   GetIntegrationCommand,
   GetIntegrationsCommand,
   GetRouteCommand,
   GetRoutesCommand,
+  ReimportApiCommand,
   UpdateApiCommand,
   UpdateIntegrationCommand,
   UpdateRouteCommand,
@@ -136,7 +138,22 @@ describe("the AWS SDK (client-apigatewayv2) manages WebSocket APIs", () => {
       client.send(new UpdateApiCommand({ ApiId: api.ApiId, RouteSelectionExpression: "${oops" })),
       "BadRequestException",
     );
+    // OpenAPI describes HTTP APIs: a WebSocket API is neither exported nor reimported.
+    await refused(
+      client.send(new ExportApiCommand({ ApiId: api.ApiId, Specification: "OAS30", OutputType: "JSON" })),
+      "BadRequestException",
+    );
+    await refused(
+      client.send(
+        new ReimportApiCommand({
+          ApiId: api.ApiId,
+          Body: JSON.stringify({ openapi: "3.0.1", info: { title: "x", version: "1" }, paths: {} }),
+        }),
+      ),
+      "BadRequestException",
+    );
     const stored = await client.send(new GetApiCommand({ ApiId: api.ApiId }));
+    assert.equal(stored.ProtocolType, "WEBSOCKET");
     assert.equal(
       stored.RouteSelectionExpression,
       "${request.body.service}/${request.body.action}",
