@@ -1,0 +1,170 @@
+/**
+ * WebSocket round trips through Portico against a direct `ws` echo server, in one run:
+ *
+ *   npm run bench:websocket                      # 3 rounds × 5 s per target, 50 connections
+ *   npm run bench:websocket -- --rounds 5 --seconds 10 --connections 50
+ *
+ * Each connection sends a message and waits for its answer, again and again (a ping-pong, so the
+ * rate is round trips). Portico serves a `$default` route with a route response and an HTTP_PROXY
+ * integration to a loopback echo backend: the message goes client → gateway → backend → gateway →
+ * client. Prints round trips/s and p99 per target, and the ratio (target ≥ 0.7× direct).
+ */
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ApiGatewayV2Client,
+  CreateApiCommand,
+  CreateIntegrationCommand,
+  CreateRouteCommand,
+  CreateRouteResponseCommand,
+  CreateStageCommand,
+} from "@aws-sdk/client-apigatewayv2";
+import WebSocket, { WebSocketServer } from "ws";
+import { benchOptions, median, porticoArgs, startChild, stopChildren } from "./harness.ts";
+
+const root = join(import.meta.dirname, "..");
+const { rounds, seconds, connections } = benchOptions();
+
+const freePort = () =>
+  new Promise<number>((ok) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => ok(port));
+    });
+  });
+
+/** Ping-pong on `n` connections for `ms`: round trips per second and the p99 round trip (ms). */
+async function run(url: string, host: string | undefined, n: number, ms: number) {
+  const latencies: number[] = [];
+  let trips = 0;
+  let stop = false;
+  const clients = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<WebSocket>((ok, fail) => {
+          const ws = new WebSocket(url, host === undefined ? {} : { headers: { host } });
+          ws.once("open", () => ok(ws));
+          ws.once("error", fail);
+        }),
+    ),
+  );
+  const done = clients.map(
+    (ws) =>
+      new Promise<void>((finish) => {
+        let sent = performance.now();
+        ws.on("message", () => {
+          latencies.push(performance.now() - sent);
+          trips++;
+          if (stop) {
+            finish();
+            return;
+          }
+          sent = performance.now();
+          ws.send('{"action":"echo","n":1}');
+        });
+        ws.send('{"action":"echo","n":1}');
+      }),
+  );
+  await new Promise((r) => setTimeout(r, ms));
+  stop = true;
+  await Promise.race([Promise.all(done), new Promise((r) => setTimeout(r, 2000))]);
+  for (const ws of clients) ws.terminate();
+  latencies.sort((a, b) => a - b);
+  return { rate: trips / (ms / 1000), p99: latencies[Math.floor(latencies.length * 0.99)] ?? 0 };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "portico-wsbench-"));
+const direct = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+direct.on("connection", (ws) => ws.on("message", (d) => ws.send(d)));
+await new Promise((ok) => direct.once("listening", ok));
+const directPort = (direct.address() as AddressInfo).port;
+const echo = createHttpServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => res.end(Buffer.concat(chunks)));
+});
+await new Promise<void>((ok) => echo.listen(0, "127.0.0.1", ok));
+const echoPort = (echo.address() as AddressInfo).port;
+try {
+  writeFileSync(join(dir, "portico.yaml"), "accountThrottle: { rateLimit: -1, burstLimit: -1 }\n");
+  const adminPort = await freePort();
+  const args = porticoArgs(root, join(dir, "portico.yaml"));
+  args[args.indexOf("--admin-port") + 1] = String(adminPort);
+  const port = await startChild(args, /data plane http:\/\/[^:]+:(\d+)/);
+  const v2 = new ApiGatewayV2Client({
+    endpoint: `http://127.0.0.1:${adminPort}`,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+  const apiId = (
+    await v2.send(
+      new CreateApiCommand({
+        Name: "bench",
+        ProtocolType: "WEBSOCKET",
+        RouteSelectionExpression: "$request.body.action",
+      }),
+    )
+  ).ApiId!;
+  const integration = await v2.send(
+    new CreateIntegrationCommand({
+      ApiId: apiId,
+      IntegrationType: "HTTP_PROXY",
+      IntegrationMethod: "POST",
+      IntegrationUri: `http://127.0.0.1:${echoPort}/echo`,
+    }),
+  );
+  const route = await v2.send(
+    new CreateRouteCommand({
+      ApiId: apiId,
+      RouteKey: "$default",
+      Target: `integrations/${integration.IntegrationId}`,
+      RouteResponseSelectionExpression: "$default",
+    }),
+  );
+  await v2.send(
+    new CreateRouteResponseCommand({ ApiId: apiId, RouteId: route.RouteId!, RouteResponseKey: "$default" }),
+  );
+  await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
+  v2.destroy();
+
+  const targets = [
+    { name: "direct ws echo", url: `ws://127.0.0.1:${directPort}/`, host: undefined },
+    {
+      name: "portico HTTP_PROXY route",
+      url: `ws://127.0.0.1:${port}/prod`,
+      host: `${apiId}.execute-api.us-east-1.localhost`,
+    },
+  ];
+  const results = new Map<string, { rate: number[]; p99: number[] }>();
+  for (let round = 1; round <= rounds; round++) {
+    for (const t of targets) {
+      const r = await run(t.url, t.host, connections, seconds * 1000);
+      const entry = results.get(t.name) ?? { rate: [], p99: [] };
+      entry.rate.push(r.rate);
+      entry.p99.push(r.p99);
+      results.set(t.name, entry);
+      process.stdout.write(
+        `round ${round} ${t.name}: ${Math.round(r.rate)} round trips/s, p99 ${r.p99.toFixed(1)} ms\n`,
+      );
+    }
+  }
+  process.stdout.write(
+    `\nWebSocket ping-pong, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians)\n`,
+  );
+  for (const [name, r] of results)
+    process.stdout.write(
+      `${name.padEnd(28)} ${String(Math.round(median(r.rate))).padStart(8)} /s   p99 ${median(r.p99).toFixed(1)} ms\n`,
+    );
+  const ratio = median(results.get(targets[1]!.name)!.rate) / median(results.get(targets[0]!.name)!.rate);
+  process.stdout.write(`\nportico / direct round trips: ${ratio.toFixed(2)}×  (target ≥ 0.70)\n`);
+} finally {
+  stopChildren();
+  direct.close();
+  echo.close();
+  rmSync(dir, { recursive: true, force: true });
+}
