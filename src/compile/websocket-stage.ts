@@ -70,7 +70,7 @@ function compileIntegration(
       };
     }
     case "HTTP_PROXY":
-      return (event) => httpOutcome(integration.integrationUri ?? "", event, timeoutMs);
+      return (event) => httpOutcome(integration.integrationUri ?? "", event, timeoutMs, deps);
     default:
       return async () => FAILED;
   }
@@ -94,16 +94,28 @@ function lambdaOutcome(result: unknown): WsOutcome {
 }
 
 /** HTTP_PROXY: the message is POSTed to the URI; the backend's answer is the message back. */
-async function httpOutcome(uri: string, event: WsInvocation, timeoutMs: number): Promise<WsOutcome> {
+async function httpOutcome(
+  uri: string,
+  event: WsInvocation,
+  timeoutMs: number,
+  deps: WsCompileDeps,
+): Promise<WsOutcome> {
   if (event.eventType !== "MESSAGE") return { statusCode: 200 };
   try {
-    const response = await request(uri, {
-      method: "POST",
+    const url = new URL(uri);
+    const options = {
+      method: "POST" as const,
+      path: url.pathname + url.search,
       body: event.body ?? "",
       headers: { "content-type": "application/json", connectionid: event.connectionId },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-    });
+    };
+    // The backend's keep-alive pool, shared with every other integration that calls it.
+    const response =
+      deps.upstreams === undefined
+        ? await request(uri, options)
+        : await deps.upstreams.pool(url.origin).request(options);
     return { statusCode: response.statusCode, body: await response.body.text() };
   } catch {
     return FAILED;

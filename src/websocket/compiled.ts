@@ -1,5 +1,6 @@
 import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { IamAuthority } from "../gateway/context.ts";
+import type { Upstreams } from "../integrations/upstreams.ts";
 
 /** What a WebSocket route's integration is asked to do: one event of a connection. */
 export interface WsInvocation {
@@ -63,4 +64,6 @@ export interface WsCompileDeps {
   readonly accountId: string;
   readonly region?: string;
   readonly iam?: IamAuthority;
+  /** The keep-alive pools HTTP integrations share (one per backend origin). */
+  readonly upstreams?: Upstreams;
 }
