@@ -8,6 +8,7 @@ import type {
   WsInvocation,
   WsOutcome,
 } from "../websocket/compiled.ts";
+import { compileConnectAuthorizer } from "../websocket/connect-authorizer.ts";
 import { compileRouteSelection } from "../websocket/route-selection.ts";
 import { wsEvent } from "../websocket/ws-event.ts";
 
@@ -34,6 +35,11 @@ export function compileWebSocketStage(
     routes.set(route.routeKey, {
       routeKey: route.routeKey,
       authorizationType: route.authorizationType ?? "NONE",
+      ...(route.authorizationType === "CUSTOM" &&
+      route.authorizerId !== undefined &&
+      snapshot.authorizers?.[route.authorizerId]
+        ? { authorizer: compileConnectAuthorizer(snapshot.authorizers[route.authorizerId]!, deps) }
+        : {}),
       twoWay: Object.values(responses).some((r) => r.routeResponseKey === "$default"),
       integrate: compileIntegration(integration, deps),
     });

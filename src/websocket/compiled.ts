@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { IamAuthority } from "../gateway/context.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
@@ -23,6 +24,8 @@ export interface WsInvocation {
   readonly messageId?: string;
   readonly disconnectStatusCode?: number;
   readonly disconnectReason?: string;
+  /** What the `$connect` authorizer allowed (`principalId` and its context), on every event of the connection. */
+  readonly authorizer?: Record<string, unknown>;
 }
 
 /** What the integration answered: a status (for `$connect`, whether to accept) and a message back. */
@@ -36,6 +39,15 @@ export interface CompiledWsRoute {
   readonly routeKey: string;
   /** `$connect` only: how the upgrade request must authenticate (NONE, AWS_IAM, CUSTOM). */
   readonly authorizationType: string;
+  /** `$connect` with a Lambda REQUEST authorizer (CUSTOM). */
+  readonly authorizer?: (
+    req: IncomingMessage,
+    stage: CompiledWsStage,
+    connectionId: string,
+  ) => Promise<
+    | { readonly allowed: false; readonly status: number; readonly message: string }
+    | { readonly allowed: true; readonly authorizer: Record<string, unknown> }
+  >;
   /** A route response exists: the integration's answer goes back to the client. */
   readonly twoWay: boolean;
   readonly integrate: (event: WsInvocation, stage: CompiledWsStage) => Promise<WsOutcome>;

@@ -138,15 +138,26 @@ export class WebSocketPlane {
       domainName: (firstHeader(req.rawHeaders, "host") ?? "").replace(/:\d+$/, ""),
     };
     const onConnect = stage.routes.get("$connect");
-    const refused = this.authenticate(req, onConnect?.authorizationType ?? "NONE");
-    if (refused !== undefined) {
-      refuseUpgrade(socket, refused.status, refused.message);
-      return;
+    let authorizer: Record<string, unknown> | undefined;
+    if (onConnect?.authorizer !== undefined) {
+      const decision = await onConnect.authorizer(req, stage, connectionId);
+      if (!decision.allowed) {
+        refuseUpgrade(socket, decision.status, decision.message);
+        return;
+      }
+      authorizer = decision.authorizer;
+    } else {
+      const refused = this.authenticate(req, onConnect?.authorizationType ?? "NONE");
+      if (refused !== undefined) {
+        refuseUpgrade(socket, refused.status, refused.message);
+        return;
+      }
     }
     if (onConnect !== undefined) {
       const outcome = await onConnect.integrate(
         {
           ...base,
+          authorizer,
           ...ids(),
           eventType: "CONNECT",
           routeKey: "$connect",
@@ -160,13 +171,17 @@ export class WebSocketPlane {
         return;
       }
     }
-    this.server.handleUpgrade(req, socket, head, (ws) => this.opened(ws, stage, base));
+    const connection = authorizer === undefined ? base : { ...base, authorizer };
+    this.server.handleUpgrade(req, socket, head, (ws) => this.opened(ws, stage, connection));
   }
 
   private opened(
     ws: WebSocket,
     stage: CompiledWsStage,
-    base: Pick<WsInvocation, "connectionId" | "connectedAt" | "sourceIp" | "userAgent" | "domainName">,
+    base: Pick<
+      WsInvocation,
+      "connectionId" | "connectedAt" | "sourceIp" | "userAgent" | "domainName" | "authorizer"
+    >,
   ): void {
     const { connectionId } = base;
     let closed = false;

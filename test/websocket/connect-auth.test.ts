@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   ApiGatewayV2Client,
   CreateApiCommand,
+  CreateAuthorizerCommand,
   CreateIntegrationCommand,
   CreateRouteCommand,
   CreateStageCommand,
@@ -10,6 +14,7 @@ import {
 import WebSocket from "ws";
 import { smithyPresign } from "../auth/sigv4-helpers.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
 
 // $connect with AWS_IAM: the upgrade must be SigV4-signed (a presigned URL, as AWS's docs show for
 // WebSocket clients); unsigned or wrongly signed upgrades get no connection.
@@ -79,5 +84,97 @@ describe("$connect with AWS_IAM", () => {
       new Date(),
     );
     assert.equal(await attempt(`ws://127.0.0.1:${gw.port}${forged.rawPath}`, host()), 403);
+  });
+});
+
+describe("$connect with a Lambda REQUEST authorizer", () => {
+  let gw: TestGateway;
+  let apiId: string;
+  let dir: string;
+  let events: string;
+  const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "portico-wsauth-"));
+    events = join(dir, "events.jsonl");
+    writeFileSync(events, "");
+    gw = await startTestGateway({
+      functions: {
+        wsAuthorizer: { handler: join(FIXTURES, "websocket.wsAuthorizer") },
+        recorder: { handler: join(FIXTURES, "websocket.recorder"), environment: { EVENTS_FILE: events } },
+      },
+    });
+    const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
+    apiId = (
+      await v2.send(
+        new CreateApiCommand({
+          Name: "lam",
+          ProtocolType: "WEBSOCKET",
+          RouteSelectionExpression: "$request.body.action",
+        }),
+      )
+    ).ApiId!;
+    const authorizer = await v2.send(
+      new CreateAuthorizerCommand({
+        ApiId: apiId,
+        Name: "tokens",
+        AuthorizerType: "REQUEST",
+        IdentitySource: ["route.request.querystring.token"],
+        AuthorizerUri: invocationArn("wsAuthorizer"),
+      }),
+    );
+    const recorder = await v2.send(
+      new CreateIntegrationCommand({
+        ApiId: apiId,
+        IntegrationType: "AWS_PROXY",
+        IntegrationUri: invocationArn("recorder"),
+      }),
+    );
+    for (const routeKey of ["$connect", "$default"])
+      await v2.send(
+        new CreateRouteCommand({
+          ApiId: apiId,
+          RouteKey: routeKey,
+          Target: `integrations/${recorder.IntegrationId}`,
+          ...(routeKey === "$connect"
+            ? { AuthorizationType: "CUSTOM", AuthorizerId: authorizer.AuthorizerId }
+            : {}),
+        }),
+      );
+    await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
+    v2.destroy();
+  });
+  after(async () => {
+    await gw.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const url = (query: string) => `ws://127.0.0.1:${gw.port}/prod${query}`;
+  const host = () => `${apiId}.execute-api.us-east-1.localhost`;
+
+  test("a missing identity source is 401, a Deny 403, a failing authorizer 500: no connection", async () => {
+    assert.equal(await attempt(url(""), host()), 401);
+    assert.equal(await attempt(url("?token=bad"), host()), 403);
+    assert.equal(await attempt(url("?token=boom"), host()), 500);
+  });
+
+  test("an Allow connects, and its principalId and context reach the connection's events", async () => {
+    const ws = new WebSocket(url("?token=good"), { headers: { host: host() } });
+    await new Promise((ok, fail) => {
+      ws.once("open", ok);
+      ws.once("error", fail);
+    });
+    ws.send("hello");
+    const message = async () =>
+      readFileSync(events, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map(
+          (l) =>
+            JSON.parse(l) as { requestContext: { eventType: string; authorizer?: Record<string, unknown> } },
+        )
+        .find((e) => e.requestContext.eventType === "MESSAGE");
+    while ((await message()) === undefined) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual((await message())!.requestContext.authorizer, { principalId: "user-7", tier: "gold" });
+    ws.close();
   });
 });
