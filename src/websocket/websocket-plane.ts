@@ -8,6 +8,7 @@ import { apiIdFromHost } from "../gateway/resolve.ts";
 import { firstHeader } from "../http/raw-headers.ts";
 import { newExtendedRequestId, newRequestId } from "../http/request-ids.ts";
 import type { Logger } from "../logger.ts";
+import { type WsConnectionMessage, type WsMessageMessage, wsConnections, wsMessages } from "./channels.ts";
 import type { CompiledWsApi, CompiledWsStage, WsInvocation } from "./compiled.ts";
 import { newConnectionId, newMessageId } from "./connection-ids.ts";
 import { MAX_MESSAGE_BYTES, serveConnectionsApi } from "./connections-api.ts";
@@ -142,14 +143,14 @@ export class WebSocketPlane {
     if (onConnect?.authorizer !== undefined) {
       const decision = await onConnect.authorizer(req, stage, connectionId);
       if (!decision.allowed) {
-        refuseUpgrade(socket, decision.status, decision.message);
+        this.refuse(stage, connectionId, socket, decision.status, decision.message);
         return;
       }
       authorizer = decision.authorizer;
     } else {
       const refused = this.authenticate(req, onConnect?.authorizationType ?? "NONE");
       if (refused !== undefined) {
-        refuseUpgrade(socket, refused.status, refused.message);
+        this.refuse(stage, connectionId, socket, refused.status, refused.message);
         return;
       }
     }
@@ -167,7 +168,7 @@ export class WebSocketPlane {
         stage,
       );
       if (outcome.statusCode < 200 || outcome.statusCode > 299) {
-        refuseUpgrade(socket, outcome.statusCode, "Refused");
+        this.refuse(stage, connectionId, socket, outcome.statusCode, "Refused");
         return;
       }
     }
@@ -184,6 +185,7 @@ export class WebSocketPlane {
     >,
   ): void {
     const { connectionId } = base;
+    this.observeConnection(stage, connectionId, "connect");
     let closed = false;
     let idle: NodeJS.Timeout;
     const resetIdle = () => {
@@ -220,10 +222,23 @@ export class WebSocketPlane {
       const key = isBinary ? undefined : stage.selectRoute(body);
       const route = (key === undefined ? undefined : stage.routes.get(key)) ?? stage.routes.get("$default");
       const requestIds = ids();
+      const observed = (outcome: WsMessageMessage["outcome"], integrationLatencyMs: number) => {
+        if (wsMessages.hasSubscribers)
+          wsMessages.publish({
+            apiId: stage.apiId,
+            stage: stage.stageName,
+            connectionId,
+            routeKey: route?.routeKey,
+            outcome,
+            integrationLatencyMs,
+          } satisfies WsMessageMessage);
+      };
       if (route === undefined) {
         ws.send(JSON.stringify({ message: "Forbidden", connectionId, requestId: requestIds.requestId }));
+        observed("client-error", 0);
         return;
       }
+      const started = performance.now();
       route
         .integrate(
           {
@@ -238,6 +253,14 @@ export class WebSocketPlane {
           stage,
         )
         .then((outcome) => {
+          observed(
+            outcome.statusCode >= 500
+              ? "integration-error"
+              : outcome.statusCode >= 400
+                ? "client-error"
+                : "ok",
+            performance.now() - started,
+          );
           if (ws.readyState !== ws.OPEN) return;
           if (outcome.statusCode >= 500)
             ws.send(
@@ -258,6 +281,7 @@ export class WebSocketPlane {
       clearTimeout(idle);
       clearTimeout(lifetime);
       void this.registry.forget(connectionId);
+      this.observeConnection(stage, connectionId, "disconnect");
       const onDisconnect = stage.routes.get("$disconnect");
       if (onDisconnect === undefined) return;
       onDisconnect
@@ -300,6 +324,31 @@ export class WebSocketPlane {
       "WebSocket $connect: this authorization type is not served yet; refused",
     );
     return { status: 500, message: "Internal Server Error" };
+  }
+
+  private refuse(
+    stage: CompiledWsStage,
+    connectionId: string,
+    socket: Duplex,
+    status: number,
+    reason: string,
+  ) {
+    this.observeConnection(stage, connectionId, "refused");
+    refuseUpgrade(socket, status, reason);
+  }
+
+  private observeConnection(
+    stage: CompiledWsStage,
+    connectionId: string,
+    event: WsConnectionMessage["event"],
+  ) {
+    if (wsConnections.hasSubscribers)
+      wsConnections.publish({
+        apiId: stage.apiId,
+        stage: stage.stageName,
+        connectionId,
+        event,
+      } satisfies WsConnectionMessage);
   }
 
   async close(): Promise<void> {

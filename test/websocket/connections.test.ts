@@ -181,3 +181,69 @@ describe("WebSocket connections", () => {
     assert.equal(refused, 404);
   });
 });
+
+describe("WebSocket monitoring hooks", () => {
+  test("connections and messages are published on diagnostics channels, with outcome and latency", async () => {
+    const { subscribe, unsubscribe } = await import("node:diagnostics_channel");
+    const seen: { channel: string; message: Record<string, unknown> }[] = [];
+    const onConnection = (message: unknown) =>
+      seen.push({ channel: "connection", message: message as Record<string, unknown> });
+    const onMessage = (message: unknown) =>
+      seen.push({ channel: "message", message: message as Record<string, unknown> });
+    subscribe("portico:websocket:connection", onConnection);
+    subscribe("portico:websocket:message", onMessage);
+    const gw = await startTestGateway();
+    try {
+      const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
+      const apiId = (
+        await v2.send(
+          new CreateApiCommand({
+            Name: "obs",
+            ProtocolType: "WEBSOCKET",
+            RouteSelectionExpression: "$request.body.action",
+          }),
+        )
+      ).ApiId!;
+      const mock = await v2.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: "MOCK" }));
+      await v2.send(
+        new CreateRouteCommand({
+          ApiId: apiId,
+          RouteKey: "known",
+          Target: `integrations/${mock.IntegrationId}`,
+        }),
+      );
+      await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
+      v2.destroy();
+      const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/prod`, {
+        headers: { host: `${apiId}.execute-api.us-east-1.localhost` },
+      });
+      await new Promise((ok, fail) => {
+        ws.once("open", ok);
+        ws.once("error", fail);
+      });
+      ws.send(JSON.stringify({ action: "known" }));
+      ws.send(JSON.stringify({ action: "unknown" }));
+      await eventually(() => seen.filter((s) => s.channel === "message").length === 2);
+      ws.close();
+      await eventually(() => seen.some((s) => s.message.event === "disconnect"));
+      const messages = seen.filter((s) => s.channel === "message").map((s) => s.message);
+      // The unroutable message is refused at once, the routed one once its integration answers.
+      assert.deepEqual(
+        messages.map((m) => [m.routeKey, m.outcome]).sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+        [
+          [undefined, "client-error"],
+          ["known", "ok"],
+        ],
+      );
+      assert.ok(messages.every((m) => typeof m.integrationLatencyMs === "number"));
+      assert.deepEqual(
+        seen.filter((s) => s.channel === "connection").map((s) => s.message.event),
+        ["connect", "disconnect"],
+      );
+    } finally {
+      unsubscribe("portico:websocket:connection", onConnection);
+      unsubscribe("portico:websocket:message", onMessage);
+      await gw.close();
+    }
+  });
+});
