@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { launch } from "../../src/cli/start-command.ts";
 import { startDemoBackend } from "./backend.ts";
+import { declareWebSocketDemo, WS_API_ID } from "./websocket-api.ts";
 
 const backendPort = Number(process.env.PORTICO_DEMO_BACKEND_PORT ?? 9090);
 const backend = await startDemoBackend(backendPort).catch((err: Error) => {
@@ -22,6 +23,7 @@ try {
   process.exit(1);
 }
 const port = running.portico.port;
+await declareWebSocketDemo(running.portico, running.settings.region);
 const rest = `http://petstore01.execute-api.us-east-1.localhost:${port}`;
 const http = `http://petshttp01.execute-api.us-east-1.localhost:${port}`;
 process.stdout.write(`
@@ -41,6 +43,9 @@ Demo backend on http://127.0.0.1:${backend.port}. Try:
   curl ${http}/pets/1
   curl ${http}/hello                         # the same function, payload format 2.0
   curl -i ${http}/nope                       # 404 Not Found, as AWS
+
+  # WebSocket API "WsEcho", stage prod ($default route, a Lambda function answers each message)
+  npm run demo:ws -- 'hi there'              # or any client: ws://${WS_API_ID}.execute-api.us-east-1.localhost:${port}/prod
 
   # the admin API (SigV4, credentials test/test)
   ./bin/portico.js routes --admin-url http://127.0.0.1:${running.portico.adminPort}

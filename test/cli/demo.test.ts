@@ -51,6 +51,18 @@ test("the bundled demo serves its REST API, HTTP API, MOCK and Lambda routes", a
     assert.equal((await get("petstore01", "/dev/nope")).status, 403);
     assert.equal(JSON.parse((await get("petshttp01", "/pets/1")).text).type, "dog");
     assert.match((await get("petshttp01", "/hello")).text, /"payloadVersion":"2.0"/);
+    // The WebSocket API the demo declares, through the client script it prints.
+    assert.match(out, /npm run demo:ws/);
+    const client = spawn(process.execPath, [join(ROOT, "examples/demo/ws-client.ts"), "hi there"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PORTICO_PORT: String(port) },
+    });
+    let answer = "";
+    client.stdout.on("data", (d: Buffer) => {
+      answer += d.toString();
+    });
+    assert.equal(await new Promise((resolve) => client.on("exit", resolve)), 0);
+    assert.equal((JSON.parse(answer) as { echo: string }).echo, "hi there");
   } finally {
     child.kill("SIGTERM");
     await exited;
