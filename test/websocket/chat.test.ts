@@ -11,28 +11,15 @@ import {
   GetConnectionCommand,
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
-import {
-  ApiGatewayV2Client,
-  CreateApiCommand,
-  CreateIntegrationCommand,
-  CreateRouteCommand,
-  CreateRouteResponseCommand,
-  CreateStageCommand,
-} from "@aws-sdk/client-apigatewayv2";
 import WebSocket from "ws";
-import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
-import { invocationArn } from "../support/lambda-arn.ts";
+import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { deployWebSocketApi, until as eventually } from "../support/websocket-api.ts";
 
 // AWS's chat sample (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-chat-app.html)
 // built through the real apigatewayv2 SDK, used with the real `ws` client, answered through the real
 // ApiGatewayManagementApi client.
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
-
-/** Waits until `check` holds; the test's own timeout bounds the wait (no threshold of ours). */
-async function eventually(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 10));
-}
 
 /** A client that records what it receives. */
 interface Client {
@@ -62,47 +49,15 @@ describe("a WebSocket chat API", () => {
         },
       },
     });
-    const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
-    const api = await v2.send(
-      new CreateApiCommand({
-        Name: "chat",
-        ProtocolType: "WEBSOCKET",
-        RouteSelectionExpression: "$request.body.action",
-      }),
+    apiId = await deployWebSocketApi(
+      gw,
+      ["$connect", "$disconnect", "sendmessage", "whoami", "$default"].map((key) => ({
+        key,
+        integration: { lambda: "chat" },
+        twoWay: key === "$default" || key === "whoami",
+      })),
+      { name: "chat" },
     );
-    apiId = api.ApiId!;
-    const integration = async (fn: string) =>
-      (
-        await v2.send(
-          new CreateIntegrationCommand({
-            ApiId: apiId,
-            IntegrationType: "AWS_PROXY",
-            IntegrationUri: invocationArn(fn),
-          }),
-        )
-      ).IntegrationId!;
-    for (const routeKey of ["$connect", "$disconnect", "sendmessage", "whoami", "$default"]) {
-      const route = await v2.send(
-        new CreateRouteCommand({
-          ApiId: apiId,
-          RouteKey: routeKey,
-          Target: `integrations/${await integration("chat")}`,
-          ...(routeKey === "$default" || routeKey === "whoami"
-            ? { RouteResponseSelectionExpression: "$default" }
-            : {}),
-        }),
-      );
-      if (routeKey === "$default" || routeKey === "whoami")
-        await v2.send(
-          new CreateRouteResponseCommand({
-            ApiId: apiId,
-            RouteId: route.RouteId!,
-            RouteResponseKey: "$default",
-          }),
-        );
-    }
-    await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
-    v2.destroy();
     const managementEndpoint = `http://127.0.0.1:${gw.port}/restapis/${apiId}/prod/_user_request_`;
     writeFileSync(endpointFile, managementEndpoint);
     management = new ApiGatewayManagementApiClient({

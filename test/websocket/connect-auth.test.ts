@@ -3,18 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import {
-  ApiGatewayV2Client,
-  CreateApiCommand,
-  CreateAuthorizerCommand,
-  CreateIntegrationCommand,
-  CreateRouteCommand,
-  CreateStageCommand,
-} from "@aws-sdk/client-apigatewayv2";
 import WebSocket from "ws";
 import { smithyPresign } from "../auth/sigv4-helpers.ts";
-import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
-import { invocationArn } from "../support/lambda-arn.ts";
+import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { deployWebSocketApi } from "../support/websocket-api.ts";
 
 // $connect with AWS_IAM: the upgrade must be SigV4-signed (a presigned URL, as AWS's docs show for
 // WebSocket clients); unsigned or wrongly signed upgrades get no connection.
@@ -38,28 +30,14 @@ describe("$connect with AWS_IAM", () => {
   let apiId: string;
   before(async () => {
     gw = await startTestGateway();
-    const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
-    apiId = (
-      await v2.send(
-        new CreateApiCommand({
-          Name: "iam",
-          ProtocolType: "WEBSOCKET",
-          RouteSelectionExpression: "$request.body.action",
-        }),
-      )
-    ).ApiId!;
-    const mock = await v2.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: "MOCK" }));
-    for (const routeKey of ["$connect", "$default"])
-      await v2.send(
-        new CreateRouteCommand({
-          ApiId: apiId,
-          RouteKey: routeKey,
-          Target: `integrations/${mock.IntegrationId}`,
-          ...(routeKey === "$connect" ? { AuthorizationType: "AWS_IAM" } : {}),
-        }),
-      );
-    await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
-    v2.destroy();
+    apiId = await deployWebSocketApi(
+      gw,
+      [
+        { key: "$connect", integration: "MOCK", authorizationType: "AWS_IAM" },
+        { key: "$default", integration: "MOCK" },
+      ],
+      { name: "iam" },
+    );
   });
   after(() => gw.close());
 
@@ -103,45 +81,17 @@ describe("$connect with a Lambda REQUEST authorizer", () => {
         recorder: { handler: join(FIXTURES, "websocket.recorder"), environment: { EVENTS_FILE: events } },
       },
     });
-    const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
-    apiId = (
-      await v2.send(
-        new CreateApiCommand({
-          Name: "lam",
-          ProtocolType: "WEBSOCKET",
-          RouteSelectionExpression: "$request.body.action",
-        }),
-      )
-    ).ApiId!;
-    const authorizer = await v2.send(
-      new CreateAuthorizerCommand({
-        ApiId: apiId,
-        Name: "tokens",
-        AuthorizerType: "REQUEST",
-        IdentitySource: ["route.request.querystring.token"],
-        AuthorizerUri: invocationArn("wsAuthorizer"),
-      }),
+    apiId = await deployWebSocketApi(
+      gw,
+      [
+        { key: "$connect", integration: { lambda: "recorder" }, authorizationType: "CUSTOM" },
+        { key: "$default", integration: { lambda: "recorder" } },
+      ],
+      {
+        name: "lam",
+        authorizer: { lambda: "wsAuthorizer", identitySource: ["route.request.querystring.token"] },
+      },
     );
-    const recorder = await v2.send(
-      new CreateIntegrationCommand({
-        ApiId: apiId,
-        IntegrationType: "AWS_PROXY",
-        IntegrationUri: invocationArn("recorder"),
-      }),
-    );
-    for (const routeKey of ["$connect", "$default"])
-      await v2.send(
-        new CreateRouteCommand({
-          ApiId: apiId,
-          RouteKey: routeKey,
-          Target: `integrations/${recorder.IntegrationId}`,
-          ...(routeKey === "$connect"
-            ? { AuthorizationType: "CUSTOM", AuthorizerId: authorizer.AuthorizerId }
-            : {}),
-        }),
-      );
-    await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
-    v2.destroy();
   });
   after(async () => {
     await gw.close();

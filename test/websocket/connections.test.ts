@@ -3,26 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import {
-  ApiGatewayV2Client,
-  CreateApiCommand,
-  CreateIntegrationCommand,
-  CreateRouteCommand,
-  CreateRouteResponseCommand,
-  CreateStageCommand,
-} from "@aws-sdk/client-apigatewayv2";
 import WebSocket from "ws";
-import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
-import { invocationArn } from "../support/lambda-arn.ts";
+import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { deployWebSocketApi, until as eventually } from "../support/websocket-api.ts";
 
 // How connections end and what frames carry: $disconnect exactly once however a connection ends,
 // binary frames, AWS's 128 KB message limit, and the idle timeout (shortened here).
 
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
-
-async function eventually(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 10));
-}
 
 interface Recorded {
   requestContext: {
@@ -50,45 +38,15 @@ describe("WebSocket connections", () => {
       },
       websocket: { idleTimeoutMs: 300 },
     });
-    const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
-    apiId = (
-      await v2.send(
-        new CreateApiCommand({
-          Name: "rec",
-          ProtocolType: "WEBSOCKET",
-          RouteSelectionExpression: "$request.body.action",
-        }),
-      )
-    ).ApiId!;
-    const integrationId = (
-      await v2.send(
-        new CreateIntegrationCommand({
-          ApiId: apiId,
-          IntegrationType: "AWS_PROXY",
-          IntegrationUri: invocationArn("recorder"),
-        }),
-      )
-    ).IntegrationId!;
-    for (const routeKey of ["$connect", "$disconnect", "$default"]) {
-      const route = await v2.send(
-        new CreateRouteCommand({
-          ApiId: apiId,
-          RouteKey: routeKey,
-          Target: `integrations/${integrationId}`,
-          ...(routeKey === "$default" ? { RouteResponseSelectionExpression: "$default" } : {}),
-        }),
-      );
-      if (routeKey === "$default")
-        await v2.send(
-          new CreateRouteResponseCommand({
-            ApiId: apiId,
-            RouteId: route.RouteId!,
-            RouteResponseKey: "$default",
-          }),
-        );
-    }
-    await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
-    v2.destroy();
+    apiId = await deployWebSocketApi(
+      gw,
+      [
+        { key: "$connect", integration: { lambda: "recorder" } },
+        { key: "$disconnect", integration: { lambda: "recorder" } },
+        { key: "$default", integration: { lambda: "recorder" }, twoWay: true },
+      ],
+      { name: "rec" },
+    );
   });
   after(async () => {
     await gw.close();
@@ -194,26 +152,7 @@ describe("WebSocket monitoring hooks", () => {
     subscribe("portico:websocket:message", onMessage);
     const gw = await startTestGateway();
     try {
-      const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
-      const apiId = (
-        await v2.send(
-          new CreateApiCommand({
-            Name: "obs",
-            ProtocolType: "WEBSOCKET",
-            RouteSelectionExpression: "$request.body.action",
-          }),
-        )
-      ).ApiId!;
-      const mock = await v2.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: "MOCK" }));
-      await v2.send(
-        new CreateRouteCommand({
-          ApiId: apiId,
-          RouteKey: "known",
-          Target: `integrations/${mock.IntegrationId}`,
-        }),
-      );
-      await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
-      v2.destroy();
+      const apiId = await deployWebSocketApi(gw, [{ key: "known", integration: "MOCK" }], { name: "obs" });
       const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/prod`, {
         headers: { host: `${apiId}.execute-api.us-east-1.localhost` },
       });

@@ -5,23 +5,13 @@ import {
   GetConnectionCommand,
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
-import {
-  ApiGatewayV2Client,
-  CreateApiCommand,
-  CreateIntegrationCommand,
-  CreateRouteCommand,
-  CreateStageCommand,
-} from "@aws-sdk/client-apigatewayv2";
 import WebSocket from "ws";
-import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
+import { deployWebSocketApi, until as eventually } from "../support/websocket-api.ts";
 
 // Two Portico nodes sharing a real Redis: a client connected to node A receives what a backend posts
 // through node B's @connections API, as behind one API Gateway endpoint.
-
-async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 20));
-}
 
 let redis: RedisServer;
 let a: TestGateway;
@@ -37,26 +27,7 @@ after(async () => {
 });
 
 test("a message posted to @connections on node B reaches the client connected to node A", async () => {
-  const v2 = new ApiGatewayV2Client(adminClientConfig(a));
-  const apiId = (
-    await v2.send(
-      new CreateApiCommand({
-        Name: "fanout",
-        ProtocolType: "WEBSOCKET",
-        RouteSelectionExpression: "$request.body.action",
-      }),
-    )
-  ).ApiId!;
-  const mock = await v2.send(new CreateIntegrationCommand({ ApiId: apiId, IntegrationType: "MOCK" }));
-  await v2.send(
-    new CreateRouteCommand({
-      ApiId: apiId,
-      RouteKey: "$default",
-      Target: `integrations/${mock.IntegrationId}`,
-    }),
-  );
-  await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
-  v2.destroy();
+  const apiId = await deployWebSocketApi(a, [{ key: "$default", integration: "MOCK" }], { name: "fanout" });
   const management = (gw: TestGateway) =>
     new ApiGatewayManagementApiClient({
       endpoint: `http://127.0.0.1:${gw.port}/restapis/${apiId}/prod/_user_request_`,
