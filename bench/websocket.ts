@@ -5,13 +5,13 @@
  *   npm run bench:websocket -- --rounds 5 --seconds 10 --connections 50
  *
  * Each connection sends a message and waits for its answer, again and again (a ping-pong, so the
- * rate is round trips). Portico serves a `$default` route with a route response and an HTTP_PROXY
- * integration to a loopback echo backend: the message goes client → gateway → backend → gateway →
- * client. Prints round trips/s and p99 per target, and the ratio (target ≥ 0.7× direct).
+ * rate is round trips). Portico serves two APIs, each a `$default` route with a route response: a
+ * MOCK whose integration response template answers `$input.body`, and an HTTP_PROXY integration to
+ * the HTTP benchmark's backend (client → gateway → backend → gateway → client). Every server runs in
+ * its own process. Prints round trips/s and p99 per target, and each ratio (target ≥ 0.7× direct).
  */
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,11 +19,12 @@ import {
   ApiGatewayV2Client,
   CreateApiCommand,
   CreateIntegrationCommand,
+  CreateIntegrationResponseCommand,
   CreateRouteCommand,
   CreateRouteResponseCommand,
   CreateStageCommand,
 } from "@aws-sdk/client-apigatewayv2";
-import WebSocket, { WebSocketServer } from "ws";
+import WebSocket from "ws";
 import { benchOptions, median, porticoArgs, startChild, stopChildren } from "./harness.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -79,17 +80,10 @@ async function run(url: string, host: string | undefined, n: number, ms: number)
 }
 
 const dir = mkdtempSync(join(tmpdir(), "portico-wsbench-"));
-const direct = new WebSocketServer({ port: 0, host: "127.0.0.1" });
-direct.on("connection", (ws) => ws.on("message", (d) => ws.send(d)));
-await new Promise((ok) => direct.once("listening", ok));
-const directPort = (direct.address() as AddressInfo).port;
-const echo = createHttpServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on("data", (c: Buffer) => chunks.push(c));
-  req.on("end", () => res.end(Buffer.concat(chunks)));
-});
-await new Promise<void>((ok) => echo.listen(0, "127.0.0.1", ok));
-const echoPort = (echo.address() as AddressInfo).port;
+// Every server is its own process, so none shares the load generator's event loop.
+const directPort = await startChild([join(root, "bench/ws-echo.ts")], /listening (\d+)/);
+// The HTTP_PROXY route's backend: the HTTP benchmark's own (a small fixed JSON answer).
+const echoPort = await startChild([join(root, "bench/backend.ts")], /listening (\d+)/);
 try {
   writeFileSync(join(dir, "portico.yaml"), "accountThrottle: { rateLimit: -1, burstLimit: -1 }\n");
   const adminPort = await freePort();
@@ -130,10 +124,50 @@ try {
     new CreateRouteResponseCommand({ ApiId: apiId, RouteId: route.RouteId!, RouteResponseKey: "$default" }),
   );
   await v2.send(new CreateStageCommand({ ApiId: apiId, StageName: "prod", AutoDeploy: true }));
+  // A MOCK route that answers with the message itself, through its integration response's template.
+  const mockApi = (
+    await v2.send(
+      new CreateApiCommand({
+        Name: "mock",
+        ProtocolType: "WEBSOCKET",
+        RouteSelectionExpression: "$request.body.action",
+      }),
+    )
+  ).ApiId!;
+  const mock = await v2.send(new CreateIntegrationCommand({ ApiId: mockApi, IntegrationType: "MOCK" }));
+  await v2.send(
+    new CreateIntegrationResponseCommand({
+      ApiId: mockApi,
+      IntegrationId: mock.IntegrationId!,
+      IntegrationResponseKey: "$default",
+      ResponseTemplates: { $default: "$input.body" },
+    }),
+  );
+  const mockRoute = await v2.send(
+    new CreateRouteCommand({
+      ApiId: mockApi,
+      RouteKey: "$default",
+      Target: `integrations/${mock.IntegrationId}`,
+      RouteResponseSelectionExpression: "$default",
+    }),
+  );
+  await v2.send(
+    new CreateRouteResponseCommand({
+      ApiId: mockApi,
+      RouteId: mockRoute.RouteId!,
+      RouteResponseKey: "$default",
+    }),
+  );
+  await v2.send(new CreateStageCommand({ ApiId: mockApi, StageName: "prod", AutoDeploy: true }));
   v2.destroy();
 
   const targets = [
     { name: "direct ws echo", url: `ws://127.0.0.1:${directPort}/`, host: undefined },
+    {
+      name: "portico MOCK route",
+      url: `ws://127.0.0.1:${port}/prod`,
+      host: `${mockApi}.execute-api.us-east-1.localhost`,
+    },
     {
       name: "portico HTTP_PROXY route",
       url: `ws://127.0.0.1:${port}/prod`,
@@ -160,11 +194,13 @@ try {
     process.stdout.write(
       `${name.padEnd(28)} ${String(Math.round(median(r.rate))).padStart(8)} /s   p99 ${median(r.p99).toFixed(1)} ms\n`,
     );
-  const ratio = median(results.get(targets[1]!.name)!.rate) / median(results.get(targets[0]!.name)!.rate);
-  process.stdout.write(`\nportico / direct round trips: ${ratio.toFixed(2)}×  (target ≥ 0.70)\n`);
+  const directRate = median(results.get(targets[0]!.name)!.rate);
+  for (const t of targets.slice(1))
+    process.stdout.write(
+      `\n${t.name} / direct round trips: ${(median(results.get(t.name)!.rate) / directRate).toFixed(2)}×  (target ≥ 0.70)`,
+    );
+  process.stdout.write("\n");
 } finally {
   stopChildren();
-  direct.close();
-  echo.close();
   rmSync(dir, { recursive: true, force: true });
 }

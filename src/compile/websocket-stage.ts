@@ -1,6 +1,14 @@
 import { request } from "undici";
 import { functionNameFromUri, invokeWithin } from "../functions/function-registry.ts";
-import type { HttpDeployment, HttpIntegration, HttpStage } from "../model/http-api.ts";
+import { renderTemplate, type TemplateInput } from "../mapping/template-set.ts";
+import { compileTemplate } from "../mapping/vtl/template.ts";
+import { fromJson } from "../mapping/vtl/values.ts";
+import type {
+  HttpDeployment,
+  HttpIntegration,
+  HttpIntegrationResponse,
+  HttpStage,
+} from "../model/http-api.ts";
 import type {
   CompiledWsRoute,
   CompiledWsStage,
@@ -41,7 +49,11 @@ export function compileWebSocketStage(
         ? { authorizer: compileConnectAuthorizer(snapshot.authorizers[route.authorizerId]!, deps) }
         : {}),
       twoWay: Object.values(responses).some((r) => r.routeResponseKey === "$default"),
-      integrate: compileIntegration(integration, deps),
+      integrate: compileIntegration(
+        integration,
+        deps,
+        integrationId === undefined ? undefined : snapshot.integrationResponses?.[integrationId],
+      ),
     });
   }
   return {
@@ -59,12 +71,26 @@ export function compileWebSocketStage(
 function compileIntegration(
   integration: HttpIntegration | undefined,
   deps: WsCompileDeps,
+  responses: Readonly<Record<string, HttpIntegrationResponse>> | undefined,
 ): CompiledWsRoute["integrate"] {
   if (integration === undefined) return async () => FAILED;
   const timeoutMs = integration.timeoutInMillis ?? DEFAULT_TIMEOUT_MS;
   switch (integration.integrationType) {
-    case "MOCK":
-      return async () => ({ statusCode: 200 });
+    case "MOCK": {
+      // A MOCK answers through its `$default` integration response's template, if it has one.
+      const chosen = Object.values(responses ?? {}).find((r) => r.integrationResponseKey === "$default");
+      const templates = chosen?.responseTemplates ?? {};
+      const source = templates.$default ?? templates["application/json"] ?? Object.values(templates)[0];
+      if (source === undefined) return async () => ({ statusCode: 200 });
+      const template = compileTemplate(source);
+      return async (event, stage) => {
+        try {
+          return { statusCode: 200, body: renderTemplate(template, templateInput(event, stage)) };
+        } catch {
+          return FAILED;
+        }
+      };
+    }
     case "AWS_PROXY": {
       const name = functionNameFromUri(integration.integrationUri ?? "");
       return async (event, stage) => {
@@ -126,4 +152,28 @@ async function httpOutcome(
   } catch {
     return FAILED;
   }
+}
+
+/** What a WebSocket route's templates see: `$input.body`, `$context` (the connection's facts), `$stageVariables`. */
+function templateInput(event: WsInvocation, stage: CompiledWsStage): TemplateInput {
+  return {
+    body: event.body ?? "",
+    path: {},
+    querystring: {},
+    header: {},
+    context: fromJson({
+      apiId: stage.apiId,
+      stage: stage.stageName,
+      connectionId: event.connectionId,
+      connectedAt: event.connectedAt,
+      domainName: event.domainName,
+      eventType: event.eventType,
+      messageId: event.messageId ?? null,
+      requestId: event.requestId,
+      routeKey: event.routeKey,
+      identity: { sourceIp: event.sourceIp, userAgent: event.userAgent },
+    }) as TemplateInput["context"],
+    builtContext: undefined,
+    stageVariables: stage.variables,
+  };
 }

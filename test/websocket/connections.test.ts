@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import WebSocket from "ws";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
-import { deployWebSocketApi, until as eventually } from "../support/websocket-api.ts";
+import { deployWebSocketApi, until as eventually, openWebSocket } from "../support/websocket-api.ts";
 
 // How connections end and what frames carry: $disconnect exactly once however a connection ends,
 // binary frames, AWS's 128 KB message limit, and the idle timeout (shortened here).
@@ -182,6 +182,44 @@ describe("WebSocket monitoring hooks", () => {
     } finally {
       unsubscribe("portico:websocket:connection", onConnection);
       unsubscribe("portico:websocket:message", onMessage);
+      await gw.close();
+    }
+  });
+});
+
+describe("a MOCK route answering through its integration response", () => {
+  test("the $default integration response's template renders the answer from $input and $context", async () => {
+    const { ApiGatewayV2Client, CreateIntegrationResponseCommand, GetIntegrationsCommand } = await import(
+      "@aws-sdk/client-apigatewayv2"
+    );
+    const { adminClientConfig } = await import("../support/gateway.ts");
+    const gw = await startTestGateway();
+    try {
+      const apiId = await deployWebSocketApi(gw, [{ key: "$default", integration: "MOCK", twoWay: true }], {
+        name: "mock",
+      });
+      const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
+      const [integration] = (await v2.send(new GetIntegrationsCommand({ ApiId: apiId }))).Items ?? [];
+      await v2.send(
+        new CreateIntegrationResponseCommand({
+          ApiId: apiId,
+          IntegrationId: integration!.IntegrationId!,
+          IntegrationResponseKey: "$default",
+          ResponseTemplates: { $default: '{"said": $input.json(\'$.text\'), "route": "$context.routeKey"}' },
+        }),
+      );
+      v2.destroy();
+      // The stage auto-deploys the change; a connection made after it sees the template.
+      let answer = "";
+      while (!answer.includes("said")) {
+        const ws = await openWebSocket(gw, apiId);
+        const reply = new Promise<string>((ok) => ws.once("message", (d) => ok(d.toString())));
+        ws.send(JSON.stringify({ text: "hello" }));
+        answer = await Promise.race([reply, new Promise<string>((ok) => setTimeout(() => ok(""), 200))]);
+        ws.close();
+      }
+      assert.deepEqual(JSON.parse(answer), { said: "hello", route: "$default" });
+    } finally {
       await gw.close();
     }
   });
