@@ -27,6 +27,18 @@ export function cpuMicros(port: number): number | undefined {
   }
 }
 
+/** Resident memory (bytes) of the process serving `port`, from /proc; undefined where there is none. */
+export function rssBytes(port: number): number | undefined {
+  const pid = pidByPort.get(port);
+  if (pid === undefined) return undefined;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m === null ? undefined : Number(m[1]) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts `node …args` and resolves with the port its first stdout line matching `pattern` names. */
 export function startChild(args: string[], pattern: RegExp): Promise<number> {
   const child = spawn(process.execPath, args, {

@@ -25,7 +25,7 @@ import {
   CreateStageCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import WebSocket from "ws";
-import { benchOptions, median, porticoArgs, startChild, stopChildren } from "./harness.ts";
+import { benchOptions, median, porticoArgs, rssBytes, startChild, stopChildren } from "./harness.ts";
 
 const root = join(import.meta.dirname, "..");
 const { rounds, seconds, connections } = benchOptions();
@@ -193,6 +193,33 @@ try {
   for (const [name, r] of results)
     process.stdout.write(
       `${name.padEnd(28)} ${String(Math.round(median(r.rate))).padStart(8)} /s   p99 ${median(r.p99).toFixed(1)} ms\n`,
+    );
+  // Memory per idle connection: RSS before and after opening IDLE connections that send nothing.
+  const IDLE = 10_000;
+  const before = rssBytes(port);
+  const idle: WebSocket[] = [];
+  for (let i = 0; i < IDLE; i += 500) {
+    const batch = await Promise.all(
+      Array.from(
+        { length: Math.min(500, IDLE - i) },
+        () =>
+          new Promise<WebSocket>((ok, fail) => {
+            const ws = new WebSocket(`ws://127.0.0.1:${port}/prod`, {
+              headers: { host: `${mockApi}.execute-api.us-east-1.localhost` },
+            });
+            ws.once("open", () => ok(ws));
+            ws.once("error", fail);
+          }),
+      ),
+    );
+    idle.push(...batch);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = rssBytes(port);
+  for (const ws of idle) ws.terminate();
+  if (before !== undefined && after !== undefined)
+    process.stdout.write(
+      `\n${IDLE} idle connections: Portico RSS ${Math.round(before / 2 ** 20)} → ${Math.round(after / 2 ** 20)} MB, ${((after - before) / IDLE / 1024).toFixed(1)} KB per connection (target ≤ 20 KB)\n`,
     );
   const directRate = median(results.get(targets[0]!.name)!.rate);
   for (const t of targets.slice(1))
