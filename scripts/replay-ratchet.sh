@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The recorded-AWS ratchet: replays ../shared/aws-recorded against this checkout and fails when a case
-# listed in test/aws-recorded/passing.txt does not pass. Cases that newly pass are printed, to be
+# The recorded-AWS ratchet: replays the recorded corpus (test/aws-recorded/corpus, a copy of the
+# team's aws-recorded set kept in the project so a clean clone has it) against this checkout and fails
+# when a case listed in test/aws-recorded/passing.txt does not pass. Cases that newly pass are printed, to be
 # added to the list in the same change (the list only grows).
 #
-# usage: scripts/replay-ratchet.sh [CORPUS_DIR]   (default: ../shared/aws-recorded beside the checkout)
+# usage: scripts/replay-ratchet.sh [CORPUS_DIR]   (default: test/aws-recorded/corpus)
 set -u -o pipefail
 cd "$(dirname "$0")/.."
-CORPUS=${1:-../shared/aws-recorded}
+CORPUS=${1:-test/aws-recorded/corpus}
 LIST=test/aws-recorded/passing.txt
 if [ ! -x "$CORPUS/replay/run.sh" ] && [ ! -f "$CORPUS/replay/run.sh" ]; then
   echo "replay-ratchet: no corpus at $CORPUS (expected replay/run.sh)" >&2
