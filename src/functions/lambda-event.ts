@@ -9,7 +9,8 @@ import { requestTime } from "../http/request-time.ts";
  * spot for authorizers. Nothing here knows the gateway's request context: this is Lambda's contract.
  */
 
-function headerMaps(raw: readonly string[]): {
+/** A request's headers as Lambda events carry them: the last value of each name, and every value. */
+export function headerMaps(raw: readonly string[]): {
   single: Record<string, string>;
   multi: Record<string, string[]>;
 } {
@@ -26,7 +27,8 @@ function headerMaps(raw: readonly string[]): {
   return { single, multi };
 }
 
-function queryMaps(
+/** A query string as Lambda events carry it (form-decoded); undefined when there is none. */
+export function queryMaps(
   rawQuery: string,
 ): { single: Record<string, string>; multi: Record<string, string[]> } | undefined {
   if (rawQuery === "") return undefined;

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import { compilePolicy } from "../auth/policy/compile-policy.ts";
 import { functionNameFromUri, invokeWithin } from "../functions/function-registry.ts";
-import { firstHeader, headerValues } from "../http/raw-headers.ts";
+import { headerMaps, queryMaps } from "../functions/lambda-event.ts";
+import { firstHeader } from "../http/raw-headers.ts";
 import { newRequestId } from "../http/request-ids.ts";
 import type { HttpAuthorizer } from "../model/http-api.ts";
 import type { CompiledWsStage, WsCompileDeps } from "./compiled.ts";
@@ -47,25 +48,16 @@ export function compileConnectAuthorizer(authorizer: HttpAuthorizer, deps: WsCom
     const invoker = name === undefined ? undefined : deps.functions?.get(name);
     if (invoker === undefined) return FAILED;
     const methodArn = `arn:aws:execute-api:${stage.region}:${stage.accountId}:${stage.apiId}/${stage.stageName}/$connect`;
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      headers[req.rawHeaders[i]!] = req.rawHeaders[i + 1]!;
-      multiValueHeaders[req.rawHeaders[i]!] = headerValues(req.rawHeaders, req.rawHeaders[i]!.toLowerCase());
-    }
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
-    for (const [k, v] of url.searchParams) {
-      query[k] = v;
-      multiQuery[k] = url.searchParams.getAll(k);
-    }
+    const headers = headerMaps(req.rawHeaders);
+    const q = url.search.length > 1 ? url.search.slice(1) : "";
+    const query = queryMaps(q) ?? { single: {}, multi: {} };
     const event = {
       type: "REQUEST",
       methodArn,
-      headers,
-      multiValueHeaders,
-      queryStringParameters: query,
-      multiValueQueryStringParameters: multiQuery,
+      headers: headers.single,
+      multiValueHeaders: headers.multi,
+      queryStringParameters: query.single,
+      multiValueQueryStringParameters: query.multi,
       stageVariables: stage.variables,
       requestContext: {
         routeKey: "$connect",

@@ -1,4 +1,4 @@
-import { formDecode } from "../http/query-string.ts";
+import { headerMaps, queryMaps } from "../functions/lambda-event.ts";
 import { requestTime } from "../http/request-time.ts";
 import type { CompiledWsStage, WsInvocation } from "./compiled.ts";
 
@@ -31,33 +31,13 @@ export function wsEvent(e: WsInvocation, stage: CompiledWsStage): Record<string,
   };
   const event: Record<string, unknown> = {};
   if (e.rawHeaders !== undefined) {
-    const headers: Record<string, string> = {};
-    const multi: Record<string, string[]> = {};
-    for (let i = 0; i < e.rawHeaders.length; i += 2) {
-      const name = e.rawHeaders[i]!;
-      const value = e.rawHeaders[i + 1]!;
-      headers[name] = value;
-      const values = multi[name] ?? [];
-      values.push(value);
-      multi[name] = values;
-    }
-    event.headers = headers;
-    event.multiValueHeaders = multi;
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
-    for (const pair of (e.rawQuery ?? "").split("&")) {
-      if (pair === "") continue;
-      const eq = pair.indexOf("=");
-      const name = formDecode(eq === -1 ? pair : pair.slice(0, eq));
-      const value = eq === -1 ? "" : formDecode(pair.slice(eq + 1));
-      query[name] = value;
-      const values = multiQuery[name] ?? [];
-      values.push(value);
-      multiQuery[name] = values;
-    }
-    if (Object.keys(query).length > 0) {
-      event.queryStringParameters = query;
-      event.multiValueQueryStringParameters = multiQuery;
+    const headers = headerMaps(e.rawHeaders);
+    event.headers = headers.single;
+    event.multiValueHeaders = headers.multi;
+    const query = queryMaps(e.rawQuery ?? "");
+    if (query !== undefined && Object.keys(query.single).length > 0) {
+      event.queryStringParameters = query.single;
+      event.multiValueQueryStringParameters = query.multi;
     }
   }
   event.requestContext = requestContext;
