@@ -21,7 +21,7 @@ import { RedisTraffic } from "./traffic/redis-traffic.ts";
 import type { TrafficBackend } from "./traffic/traffic-backend.ts";
 import { LocalConnectionRegistry } from "./websocket/local-registry.ts";
 import { RedisConnectionRegistry } from "./websocket/redis-registry.ts";
-import { DEFAULT_WS_LIMITS, WebSocketPlane } from "./websocket/websocket-plane.ts";
+import { WebSocketPlane } from "./websocket/websocket-plane.ts";
 
 export interface Portico {
   readonly port: number;
@@ -122,7 +122,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       : await RedisConnectionRegistry.open(settings.redis, { log });
   const websockets = new WebSocketPlane(registry, log, {
     iam: integrations.iam,
-    limits: { ...DEFAULT_WS_LIMITS, ...settings.websocket },
+    limits: settings.websocket,
   });
   dataPlane.attachWebSockets(websockets);
   const control = new ControlPlane({

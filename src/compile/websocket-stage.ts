@@ -9,6 +9,7 @@ import type {
   HttpIntegrationResponse,
   HttpStage,
 } from "../model/http-api.ts";
+import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
 import type {
   CompiledWsRoute,
   CompiledWsStage,
@@ -21,7 +22,7 @@ import { compileRouteSelection } from "../websocket/route-selection.ts";
 import { wsEvent } from "../websocket/ws-event.ts";
 
 const DEFAULT_TIMEOUT_MS = 29_000;
-const FAILED: WsOutcome = { statusCode: 500 };
+const FAILED: WsOutcome = { statusCode: 500, failed: true };
 
 /**
  * A WebSocket API's stage, compiled at deploy time: its route selection and, per route key, the
@@ -49,6 +50,17 @@ export function compileWebSocketStage(
         ? { authorizer: compileConnectAuthorizer(snapshot.authorizers[route.authorizerId]!, deps) }
         : {}),
       twoWay: Object.values(responses).some((r) => r.routeResponseKey === "$default"),
+      apiKeyRequired: route.apiKeyRequired === true,
+      buckets: routeBuckets(
+        httpRouteBucket(
+          stage.apiId,
+          stage.stageName,
+          route.routeKey,
+          stage.defaultRouteSettings,
+          stage.routeSettings,
+        ),
+        deps.accountBucket,
+      ),
       integrate: compileIntegration(
         integration,
         deps,
@@ -65,6 +77,12 @@ export function compileWebSocketStage(
     routes,
     accountId: deps.accountId,
     region: deps.region ?? "us-east-1",
+    apiKeySource:
+      snapshot.api.apiKeySelectionExpression === "$context.authorizer.usageIdentifierKey"
+        ? "AUTHORIZER"
+        : "HEADER",
+    ...(deps.apiKeys === undefined ? {} : { apiKeys: deps.apiKeys }),
+    ...(deps.traffic === undefined ? {} : { traffic: deps.traffic }),
   };
 }
 

@@ -17,8 +17,11 @@ export interface WsMessageMessage {
   readonly stage: string;
   readonly connectionId: string;
   readonly routeKey: string | undefined;
-  /** ok; client-error: no route for it (or a 4xx); integration-error: the integration failed (5xx). */
-  readonly outcome: "ok" | "client-error" | "integration-error";
+  /**
+   * ok; client-error: refused before its integration (no route, throttled, quota); integration-error:
+   * the integration answered 4xx/5xx; execution-error: it could not be called or did not answer.
+   */
+  readonly outcome: "ok" | "client-error" | "integration-error" | "execution-error";
   readonly integrationLatencyMs: number;
 }
 

@@ -1,7 +1,9 @@
 import type { IncomingMessage } from "node:http";
+import type { ApiKeyIndex } from "../auth/api-key-index.ts";
 import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { IamAuthority } from "../gateway/context.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
+import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 
 /** What a WebSocket route's integration is asked to do: one event of a connection. */
 export interface WsInvocation {
@@ -33,6 +35,11 @@ export interface WsOutcome {
   readonly statusCode: number;
   /** Sent back to the client when the route is two-way (it has a `$default` route response). */
   readonly body?: string;
+  /**
+   * The integration could not be called or did not answer (timeout, unreachable, a template that
+   * failed): AWS's ExecutionError, where an answer of 4xx/5xx is an IntegrationError.
+   */
+  readonly failed?: boolean;
 }
 
 export interface CompiledWsRoute {
@@ -46,8 +53,17 @@ export interface CompiledWsRoute {
     connectionId: string,
   ) => Promise<
     | { readonly allowed: false; readonly status: number; readonly message: string }
-    | { readonly allowed: true; readonly authorizer: Record<string, unknown> }
+    | {
+        readonly allowed: true;
+        readonly authorizer: Record<string, unknown>;
+        /** The API key the authorizer named, for `$context.authorizer.usageIdentifierKey`. */
+        readonly usageIdentifierKey?: string;
+      }
   >;
+  /** The route requires an API key (AWS checks it on `$connect`, from `apiKeySelectionExpression`). */
+  readonly apiKeyRequired: boolean;
+  /** Its stage throttle (if any), then the account's: narrowest first. */
+  readonly buckets: readonly Bucket[];
   /** A route response exists: the integration's answer goes back to the client. */
   readonly twoWay: boolean;
   readonly integrate: (event: WsInvocation, stage: CompiledWsStage) => Promise<WsOutcome>;
@@ -63,6 +79,10 @@ export interface CompiledWsStage {
   readonly routes: ReadonlyMap<string, CompiledWsRoute>;
   readonly accountId: string;
   readonly region: string;
+  /** Where `$connect` takes the API key from: `$request.header.x-api-key`, or the authorizer's usageIdentifierKey. */
+  readonly apiKeySource: "HEADER" | "AUTHORIZER";
+  readonly apiKeys?: ApiKeyIndex;
+  readonly traffic?: TrafficBackend;
 }
 
 export interface CompiledWsApi {
@@ -78,4 +98,7 @@ export interface WsCompileDeps {
   readonly iam?: IamAuthority;
   /** The keep-alive pools HTTP integrations share (one per backend origin). */
   readonly upstreams?: Upstreams;
+  readonly apiKeys?: ApiKeyIndex;
+  readonly traffic?: TrafficBackend;
+  readonly accountBucket?: Bucket;
 }

@@ -76,6 +76,7 @@ export function compileConnectAuthorizer(authorizer: HttpAuthorizer, deps: WsCom
       principalId?: unknown;
       policyDocument?: unknown;
       context?: unknown;
+      usageIdentifierKey?: unknown;
     } | null;
     if (result === null || typeof result !== "object" || typeof result.policyDocument !== "object")
       return FAILED;
@@ -98,6 +99,12 @@ export function compileConnectAuthorizer(authorizer: HttpAuthorizer, deps: WsCom
     }
     if (!allowed) return FORBIDDEN;
     const context = typeof result.context === "object" && result.context !== null ? result.context : {};
-    return { allowed: true, authorizer: { principalId: result.principalId, ...context } };
+    return {
+      allowed: true,
+      authorizer: { principalId: result.principalId, ...context },
+      ...(typeof result.usageIdentifierKey === "string"
+        ? { usageIdentifierKey: result.usageIdentifierKey }
+        : {}),
+    };
   };
 }

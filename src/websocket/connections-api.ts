@@ -45,6 +45,8 @@ export async function serveConnectionsApi(
     case "POST": {
       const sent = await registry.post(connectionId, body);
       if (sent === "gone") gone(res);
+      // The client reads too slowly: its buffer is full and the message is not queued.
+      else if (sent === "full") answer(res, 429, "LimitExceededException", { message: "Too Many Requests" });
       else answer(res, 200, undefined, undefined);
       return;
     }

@@ -1,4 +1,10 @@
-import type { ConnectionInfo, ConnectionRegistry, ConnectionState, LocalSocket } from "./registry.ts";
+import type {
+  ConnectionInfo,
+  ConnectionRegistry,
+  ConnectionState,
+  LocalSocket,
+  SendResult,
+} from "./registry.ts";
 
 /** A connection whose socket this node holds. */
 export interface HeldConnection {
@@ -28,14 +34,14 @@ export class LocalConnectionRegistry implements ConnectionRegistry {
     if (entry !== undefined) entry.lastActiveAt = Date.now();
   }
 
-  async post(connectionId: string, data: Buffer | string): Promise<"sent" | "gone"> {
+  async post(connectionId: string, data: Buffer | string): Promise<SendResult> {
     const entry = this.held.get(connectionId);
     if (entry === undefined) return "gone";
     const result = entry.socket.send(data);
     // A socket that refuses to send has closed: the connection is gone, whether or not its close
     // event has reached the data plane yet.
     if (result === "gone") this.held.delete(connectionId);
-    else entry.lastActiveAt = Date.now();
+    else if (result === "sent") entry.lastActiveAt = Date.now();
     return result;
   }
 

@@ -3,7 +3,14 @@ import { Cluster, type Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
 import { connectRedis, redactRedisUrl, redisKeyPrefix } from "../state/redis-connection.ts";
 import type { HeldConnection as Held } from "./local-registry.ts";
-import type { ConnectionInfo, ConnectionRegistry, ConnectionState, LocalSocket } from "./registry.ts";
+import { ready, shut, withDeadline } from "./redis-lifecycle.ts";
+import type {
+  ConnectionInfo,
+  ConnectionRegistry,
+  ConnectionState,
+  LocalSocket,
+  SendResult,
+} from "./registry.ts";
 
 type Connection = Redis | Cluster;
 type Commands = Connection & {
@@ -57,30 +64,16 @@ interface Wire {
   /** The posted data is binary (a Buffer), not text. */
   b?: boolean;
   ok?: boolean;
+  /** A post's answer: the holder's socket buffer was full (the post was not sent). */
+  full?: boolean;
 }
+
+/** How a relayed command ended: done, refused (gone), or (posts) not sent because the buffer is full. */
+type Answer = "ok" | "no" | "full";
 
 function encode(head: Wire, payload?: Buffer): Buffer {
   const text = Buffer.from(`${JSON.stringify(head)}\n`);
   return payload === undefined ? text : Buffer.concat([text, payload]);
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function ready(conn: Connection): Promise<void> {
-  if (conn.status === "ready") return Promise.resolve();
-  return new Promise((resolve) => conn.once("ready", () => resolve()));
-}
-
-async function shut(conn: Connection): Promise<void> {
-  if (conn.status === "ready") await withDeadline(conn.quit(), 1000, "QUIT").catch(() => undefined);
-  // Also stops a reconnect loop while the server is down.
-  conn.disconnect();
 }
 
 /**
@@ -101,7 +94,7 @@ export class RedisConnectionRegistry implements ConnectionRegistry {
   private readonly ttlMs: number;
   private readonly replyTimeoutMs: number;
   private readonly held = new Map<string, Held>();
-  private readonly pending = new Map<string, (ok: boolean) => void>();
+  private readonly pending = new Map<string, (answer: Answer) => void>();
   private readonly dirty = new Set<string>();
   private requests = 0;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -191,20 +184,20 @@ export class RedisConnectionRegistry implements ConnectionRegistry {
     }
   }
 
-  async post(connectionId: string, data: Buffer | string): Promise<"sent" | "gone"> {
+  async post(connectionId: string, data: Buffer | string): Promise<SendResult> {
     if (this.held.has(connectionId)) return this.postHere(connectionId, data);
     const owner = await this.ownerOf(connectionId);
     if (owner === undefined) return "gone";
     const binary = typeof data !== "string";
-    const sent = await this.ask(owner, { k: "post", r: "", c: connectionId, b: binary }, Buffer.from(data));
-    return sent ? "sent" : "gone";
+    const answer = await this.ask(owner, { k: "post", r: "", c: connectionId, b: binary }, Buffer.from(data));
+    return answer === "ok" ? "sent" : answer === "full" ? "full" : "gone";
   }
 
   async remove(connectionId: string): Promise<boolean> {
     if (this.held.has(connectionId)) return this.removeHere(connectionId);
     const owner = await this.ownerOf(connectionId);
     if (owner === undefined) return false;
-    return this.ask(owner, { k: "remove", r: "", c: connectionId });
+    return (await this.ask(owner, { k: "remove", r: "", c: connectionId })) === "ok";
   }
 
   async forget(connectionId: string): Promise<void> {
@@ -226,7 +219,7 @@ export class RedisConnectionRegistry implements ConnectionRegistry {
     this.closed = true;
     clearInterval(this.heartbeat);
     clearTimeout(this.touchTimer);
-    for (const settle of [...this.pending.values()]) settle(false);
+    for (const settle of [...this.pending.values()]) settle("no");
     const ids = [...this.held.keys()];
     this.held.clear();
     this.dirty.clear();
@@ -243,14 +236,14 @@ export class RedisConnectionRegistry implements ConnectionRegistry {
     await Promise.all([shut(this.redis), shut(this.subscriber)]);
   }
 
-  private postHere(connectionId: string, data: Buffer | string): "sent" | "gone" {
+  private postHere(connectionId: string, data: Buffer | string): SendResult {
     const entry = this.held.get(connectionId);
     if (entry === undefined) return "gone";
     const result = entry.socket.send(data);
     // A socket that refuses to send has closed: the connection is gone, whether or not its close
     // event has reached the data plane yet.
     if (result === "gone") void this.forget(connectionId);
-    else this.touch(connectionId);
+    else if (result === "sent") this.touch(connectionId);
     return result;
   }
 
@@ -277,26 +270,26 @@ export class RedisConnectionRegistry implements ConnectionRegistry {
     }
   }
 
-  /** Relays a command to the node holding the connection; false when it says so or does not answer. */
-  private ask(owner: string, head: Wire, payload?: Buffer): Promise<boolean> {
+  /** Relays a command to the node holding the connection; "no" when it says so or does not answer. */
+  private ask(owner: string, head: Wire, payload?: Buffer): Promise<Answer> {
     const r = String(++this.requests);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => settle(false), this.replyTimeoutMs);
-      const settle = (ok: boolean) => {
+      const timer = setTimeout(() => settle("no"), this.replyTimeoutMs);
+      const settle = (answer: Answer) => {
         clearTimeout(timer);
         this.pending.delete(r);
-        resolve(ok);
+        resolve(answer);
       };
       this.pending.set(r, settle);
       this.redis.publish(nodeChannel(owner), encode({ ...head, r, f: this.nodeId }, payload)).then(
         (receivers) => {
           // Nobody listens on a dead node's channel, so there is no point waiting for it. On Cluster
           // the count covers only the clients of the node published to: no conclusion there.
-          if (receivers === 0 && !(this.redis instanceof Cluster)) settle(false);
+          if (receivers === 0 && !(this.redis instanceof Cluster)) settle("no");
         },
         (err: unknown) => {
           this.failed(err);
-          settle(false);
+          settle("no");
         },
       );
     });
@@ -313,19 +306,20 @@ export class RedisConnectionRegistry implements ConnectionRegistry {
       return;
     }
     if (head.k === "reply") {
-      this.pending.get(head.r)?.(head.ok === true);
+      this.pending.get(head.r)?.(head.ok === true ? "ok" : head.full === true ? "full" : "no");
       return;
     }
     if (typeof head.c !== "string" || typeof head.f !== "string" || this.closed) return;
     const payload = message.subarray(newline + 1);
-    let ok: boolean;
-    if (head.k === "remove") ok = this.removeHere(head.c);
-    else if (head.k === "post")
-      ok = this.postHere(head.c, head.b === true ? Buffer.from(payload) : payload.toString()) === "sent";
-    else return;
+    let reply: Wire;
+    if (head.k === "remove") reply = { k: "reply", r: head.r, ok: this.removeHere(head.c) };
+    else if (head.k === "post") {
+      const sent = this.postHere(head.c, head.b === true ? Buffer.from(payload) : payload.toString());
+      reply = { k: "reply", r: head.r, ok: sent === "sent", ...(sent === "full" ? { full: true } : {}) };
+    } else return;
     // Sent after the DEL a forget above issued on the same connection, so the asker that hears
     // this answer reads the connection as gone too.
-    this.redis.publish(nodeChannel(head.f), encode({ k: "reply", r: head.r, ok })).catch(this.failed);
+    this.redis.publish(nodeChannel(head.f), encode(reply)).catch(this.failed);
   };
 
   /** Writes the hashes of connections held here, each with a fresh TTL, and lists them in the node's set. */

@@ -21,10 +21,16 @@ export interface ConnectionState extends ConnectionInfo {
   readonly lastActiveAt: number;
 }
 
+/**
+ * What a send did: "full" when the client reads too slowly and the connection's outgoing buffer is
+ * at its bound (AWS's LimitExceededException, "the WebSocket client side buffer is full").
+ */
+export type SendResult = "sent" | "gone" | "full";
+
 /** The socket end a node holds: what a post or a delete does to it. */
 export interface LocalSocket {
   /** Sends one message; "gone" when the socket is already closed. */
-  send(data: Buffer | string): "sent" | "gone";
+  send(data: Buffer | string): SendResult;
   /** Closes the connection, as `DeleteConnection` does. */
   close(): void;
 }
@@ -37,7 +43,7 @@ export interface ConnectionRegistry {
   /** A message went either way: LastActiveAt moves. Cheap and fire-and-forget on the hot path. */
   touch(connectionId: string): void;
   /** `POST @connections/{id}`: sent on the holding node, wherever it is; "gone" for unknown or closed ids. */
-  post(connectionId: string, data: Buffer | string): Promise<"sent" | "gone">;
+  post(connectionId: string, data: Buffer | string): Promise<SendResult>;
   /** `DELETE @connections/{id}`: closes it on the holding node; false when unknown or closed. */
   remove(connectionId: string): Promise<boolean>;
   /** The socket closed (by either side): the connection is gone everywhere. */

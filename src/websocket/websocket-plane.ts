@@ -1,30 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
-import { sha256Hex } from "../auth/sigv4/canonical-request.ts";
-import { verifySigV4 } from "../auth/sigv4/verify-request.ts";
 import type { IamAuthority } from "../gateway/context.ts";
 import { apiIdFromHost } from "../gateway/resolve.ts";
 import { firstHeader } from "../http/raw-headers.ts";
-import { newExtendedRequestId, newRequestId } from "../http/request-ids.ts";
 import type { Logger } from "../logger.ts";
-import { type WsConnectionMessage, type WsMessageMessage, wsConnections, wsMessages } from "./channels.ts";
-import type { CompiledWsApi, CompiledWsStage, WsInvocation } from "./compiled.ts";
-import { newConnectionId, newMessageId } from "./connection-ids.ts";
+import { type WsConnectionMessage, wsConnections } from "./channels.ts";
+import type { CompiledWsApi, CompiledWsStage } from "./compiled.ts";
+import { serveConnection } from "./connection.ts";
+import { newConnectionId } from "./connection-ids.ts";
 import { MAX_MESSAGE_BYTES, serveConnectionsApi } from "./connections-api.ts";
+import { shakeHands } from "./handshake.ts";
+import { DEFAULT_WS_LIMITS, type WsLimits } from "./limits.ts";
 import type { ConnectionRegistry } from "./registry.ts";
 
-/** AWS's WebSocket limits (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). */
-export interface WsLimits {
-  /** A connection with no message either way for this long is closed (AWS: 10 minutes). */
-  readonly idleTimeoutMs: number;
-  /** No connection lasts longer (AWS: 2 hours). */
-  readonly maxDurationMs: number;
-}
-
-export const DEFAULT_WS_LIMITS: WsLimits = { idleTimeoutMs: 10 * 60_000, maxDurationMs: 2 * 60 * 60_000 };
-
-const EMPTY_SHA256 = sha256Hex(Buffer.alloc(0));
 const PATH_STYLE = /^\/restapis\/([a-z0-9]{10})\/([^/]+)\/_user_request_(\/.*)?$/;
 const CONNECTIONS = /^\/@connections\/([^/?]+)$/;
 
@@ -41,16 +30,21 @@ export class WebSocketPlane {
   private readonly log: Logger;
   private readonly iam: IamAuthority | undefined;
   private readonly limits: WsLimits;
+  /** Clients pinged and not yet answered. */
+  private readonly unanswered = new Set<WebSocket>();
+  private readonly pinger: NodeJS.Timeout;
 
   constructor(
     registry: ConnectionRegistry,
     log: Logger,
-    options: { iam?: IamAuthority; limits?: WsLimits } = {},
+    options: { iam?: IamAuthority; limits?: Partial<WsLimits> } = {},
   ) {
     this.registry = registry;
     this.log = log;
     this.iam = options.iam;
-    this.limits = options.limits ?? DEFAULT_WS_LIMITS;
+    this.limits = { ...DEFAULT_WS_LIMITS, ...options.limits };
+    this.pinger = setInterval(this.sweep, this.limits.pingIntervalMs);
+    this.pinger.unref();
   }
 
   install(api: CompiledWsApi): void {
@@ -128,203 +122,53 @@ export class WebSocketPlane {
 
   private async connect(req: IncomingMessage, socket: Duplex, head: Buffer, stage: CompiledWsStage) {
     const connectionId = newConnectionId();
-    const connectedAt = Date.now();
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const base = {
-      connectionId,
-      connectedAt,
-      sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "",
-      userAgent: firstHeader(req.rawHeaders, "user-agent") ?? "",
-      domainName: (firstHeader(req.rawHeaders, "host") ?? "").replace(/:\d+$/, ""),
-    };
-    const onConnect = stage.routes.get("$connect");
-    let authorizer: Record<string, unknown> | undefined;
-    if (onConnect?.authorizer !== undefined) {
-      const decision = await onConnect.authorizer(req, stage, connectionId);
-      if (!decision.allowed) {
-        this.refuse(stage, connectionId, socket, decision.status, decision.message);
-        return;
-      }
-      authorizer = decision.authorizer;
-    } else {
-      const refused = this.authenticate(req, onConnect?.authorizationType ?? "NONE");
-      if (refused !== undefined) {
-        this.refuse(stage, connectionId, socket, refused.status, refused.message);
-        return;
-      }
-    }
-    if (onConnect !== undefined) {
-      const outcome = await onConnect.integrate(
-        {
-          ...base,
-          authorizer,
-          ...ids(),
-          eventType: "CONNECT",
-          routeKey: "$connect",
-          rawHeaders: req.rawHeaders,
-          rawQuery: q === -1 ? "" : url.slice(q + 1),
-        },
-        stage,
-      );
-      if (outcome.statusCode < 200 || outcome.statusCode > 299) {
-        this.refuse(stage, connectionId, socket, outcome.statusCode, "Refused");
-        return;
-      }
-    }
-    const connection = authorizer === undefined ? base : { ...base, authorizer };
-    this.server.handleUpgrade(req, socket, head, (ws) => this.opened(ws, stage, connection));
-  }
-
-  private opened(
-    ws: WebSocket,
-    stage: CompiledWsStage,
-    base: Pick<
-      WsInvocation,
-      "connectionId" | "connectedAt" | "sourceIp" | "userAgent" | "domainName" | "authorizer"
-    >,
-  ): void {
-    const { connectionId } = base;
-    this.observeConnection(stage, connectionId, "connect");
-    let closed = false;
-    let idle: NodeJS.Timeout;
-    const resetIdle = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => ws.close(1001, "Going away"), this.limits.idleTimeoutMs);
-      idle.unref();
-    };
-    resetIdle();
-    const lifetime = setTimeout(() => ws.close(1001, "Going away"), this.limits.maxDurationMs);
-    lifetime.unref();
-    void this.registry.add(
+    const handshake = await shakeHands(
+      req,
+      stage,
       {
         connectionId,
-        apiId: stage.apiId,
-        stage: stage.stageName,
-        connectedAt: base.connectedAt,
-        sourceIp: base.sourceIp,
-        userAgent: base.userAgent,
+        connectedAt: Date.now(),
+        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "",
+        userAgent: firstHeader(req.rawHeaders, "user-agent") ?? "",
+        domainName: (firstHeader(req.rawHeaders, "host") ?? "").replace(/:\d+$/, ""),
       },
-      {
-        send: (data) => {
-          if (closed || ws.readyState !== ws.OPEN) return "gone";
-          resetIdle();
-          ws.send(data);
-          return "sent";
-        },
-        close: () => ws.close(1000),
-      },
+      { iam: this.iam, log: this.log },
     );
-    ws.on("message", (data: Buffer, isBinary: boolean) => {
-      resetIdle();
-      this.registry.touch(connectionId);
-      const body = isBinary ? data.toString("base64") : data.toString("utf8");
-      const key = isBinary ? undefined : stage.selectRoute(body);
-      const route = (key === undefined ? undefined : stage.routes.get(key)) ?? stage.routes.get("$default");
-      const requestIds = ids();
-      const observed = (outcome: WsMessageMessage["outcome"], integrationLatencyMs: number) => {
-        if (wsMessages.hasSubscribers)
-          wsMessages.publish({
-            apiId: stage.apiId,
-            stage: stage.stageName,
-            connectionId,
-            routeKey: route?.routeKey,
-            outcome,
-            integrationLatencyMs,
-          } satisfies WsMessageMessage);
-      };
-      if (route === undefined) {
-        ws.send(JSON.stringify({ message: "Forbidden", connectionId, requestId: requestIds.requestId }));
-        observed("client-error", 0);
-        return;
-      }
-      const started = performance.now();
-      route
-        .integrate(
-          {
-            ...base,
-            ...requestIds,
-            eventType: "MESSAGE",
-            routeKey: route.routeKey,
-            messageId: newMessageId(),
-            body,
-            isBase64Encoded: isBinary,
-          },
-          stage,
-        )
-        .then((outcome) => {
-          observed(
-            outcome.statusCode >= 500
-              ? "integration-error"
-              : outcome.statusCode >= 400
-                ? "client-error"
-                : "ok",
-            performance.now() - started,
-          );
-          if (ws.readyState !== ws.OPEN) return;
-          if (outcome.statusCode >= 500)
-            ws.send(
-              JSON.stringify({
-                message: "Internal server error",
-                connectionId,
-                requestId: requestIds.requestId,
-              }),
-            );
-          else if (route.twoWay && outcome.body !== undefined) ws.send(outcome.body);
-        })
-        .catch((err: unknown) => this.log.error({ err, connectionId }, "WebSocket message failed"));
-    });
-    ws.on("error", (err) => this.log.debug({ err, connectionId }, "WebSocket connection error"));
-    ws.on("close", (code: number, reason: Buffer) => {
-      if (closed) return;
-      closed = true;
-      clearTimeout(idle);
-      clearTimeout(lifetime);
-      void this.registry.forget(connectionId);
-      this.observeConnection(stage, connectionId, "disconnect");
-      const onDisconnect = stage.routes.get("$disconnect");
-      if (onDisconnect === undefined) return;
-      onDisconnect
-        .integrate(
-          {
-            ...base,
-            ...ids(),
-            eventType: "DISCONNECT",
-            routeKey: "$disconnect",
-            disconnectStatusCode: code,
-            disconnectReason: reason.toString("utf8"),
-          },
-          stage,
-        )
-        .catch((err: unknown) => this.log.error({ err, connectionId }, "WebSocket $disconnect failed"));
+    if (!handshake.accepted) {
+      this.refuse(stage, connectionId, socket, handshake.status, handshake.message);
+      return;
+    }
+    this.server.handleUpgrade(req, socket, head, (ws) => {
+      this.observeConnection(stage, connectionId, "connect");
+      ws.on("pong", () => this.unanswered.delete(ws));
+      serveConnection(ws, stage, handshake.facts, handshake.apiKey, {
+        registry: this.registry,
+        log: this.log,
+        limits: this.limits,
+        closed: (closedWs) => {
+          this.unanswered.delete(closedWs);
+          this.observeConnection(stage, connectionId, "disconnect");
+        },
+      });
     });
   }
 
   /**
-   * `$connect` with AWS_IAM: the upgrade request must be SigV4-signed for `execute-api` (headers or
-   * query string). A Lambda authorizer on `$connect` is not served yet: such a route refuses every
-   * connection rather than let one in unchecked.
+   * Each client is pinged every `pingIntervalMs`; one that has not answered the previous ping by
+   * the next is cut (1006 for `$disconnect`), so a peer that vanished without a close frame does not
+   * hold its connection until the idle timeout.
    */
-  private authenticate(req: IncomingMessage, type: string): { status: number; message: string } | undefined {
-    if (type === "NONE") return undefined;
-    if (type === "AWS_IAM" && this.iam !== undefined) {
-      const verified = verifySigV4(
-        {
-          method: req.method ?? "GET",
-          rawPath: req.url ?? "/",
-          headers: req.headers,
-          bodySha256Hex: EMPTY_SHA256,
-        },
-        { service: "execute-api", region: this.iam.region, lookup: this.iam.credentials.lookup },
-      );
-      return verified.ok ? undefined : { status: verified.error.status, message: "Forbidden" };
+  private readonly sweep = () => {
+    for (const ws of this.server.clients) {
+      if (this.unanswered.has(ws)) {
+        this.unanswered.delete(ws);
+        ws.terminate();
+        continue;
+      }
+      this.unanswered.add(ws);
+      ws.ping();
     }
-    this.log.error(
-      { authorizationType: type },
-      "WebSocket $connect: this authorization type is not served yet; refused",
-    );
-    return { status: 500, message: "Internal Server Error" };
-  }
+  };
 
   private refuse(
     stage: CompiledWsStage,
@@ -352,17 +196,12 @@ export class WebSocketPlane {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.pinger);
     for (const client of this.server.clients) client.terminate();
     await new Promise<void>((ok) => this.server.close(() => ok()));
     await this.registry.close();
   }
 }
-
-const ids = () => ({
-  requestId: newRequestId(),
-  extendedRequestId: newExtendedRequestId(),
-  startMs: Date.now(),
-});
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   if (!socket.writable) {

@@ -1,0 +1,165 @@
+import type { WebSocket } from "ws";
+import type { KeyEntry } from "../auth/api-key-index.ts";
+import type { Logger } from "../logger.ts";
+import { type WsMessageMessage, wsMessages } from "./channels.ts";
+import type { CompiledWsRoute, CompiledWsStage } from "./compiled.ts";
+import { newMessageId } from "./connection-ids.ts";
+import { type ConnectionFacts, newIds } from "./handshake.ts";
+import type { WsLimits } from "./limits.ts";
+import type { ConnectionRegistry, SendResult } from "./registry.ts";
+import { admitWsTraffic, refusalMessage } from "./ws-traffic.ts";
+
+export interface ConnectionEnv {
+  readonly registry: ConnectionRegistry;
+  readonly log: Logger;
+  readonly limits: WsLimits;
+  /** Called once the connection has closed, however it closed, before `$disconnect` runs. */
+  readonly closed: (ws: WebSocket) => void;
+}
+
+/**
+ * One open connection: its idle and lifetime limits, its messages routed to their integrations (at
+ * most `maxInFlightMessages` at once, then the socket is not read until they answer, so a fast sender
+ * cannot queue work without bound), sends bounded by `maxBufferedBytes` (a slow reader gets "full",
+ * never an ever-growing buffer), and `$disconnect` exactly once however it ends.
+ */
+export function serveConnection(
+  ws: WebSocket,
+  stage: CompiledWsStage,
+  facts: ConnectionFacts,
+  apiKey: KeyEntry | undefined,
+  env: ConnectionEnv,
+): void {
+  const { connectionId } = facts;
+  const { registry, log, limits } = env;
+  const stageId = `${stage.apiId}/${stage.stageName}`;
+  let closed = false;
+  let inFlight = 0;
+  let paused = false;
+  const idle = setTimeout(() => ws.close(1001, "Going away"), limits.idleTimeoutMs);
+  idle.unref();
+  const lifetime = setTimeout(() => ws.close(1001, "Going away"), limits.maxDurationMs);
+  lifetime.unref();
+
+  const send = (data: Buffer | string): SendResult => {
+    if (closed || ws.readyState !== ws.OPEN) return "gone";
+    if (ws.bufferedAmount + Buffer.byteLength(data) > limits.maxBufferedBytes) return "full";
+    idle.refresh();
+    ws.send(data);
+    return "sent";
+  };
+  /** The gateway's own frames (replies, errors): dropped, not queued, when the client does not read. */
+  const reply = (data: string) => {
+    if (send(data) === "full")
+      log.debug({ connectionId }, "WebSocket reply dropped: the client's buffer is full");
+  };
+  const errorFrame = (message: string, requestId: string) =>
+    reply(JSON.stringify({ message, connectionId, requestId }));
+
+  void registry.add(
+    {
+      connectionId,
+      apiId: stage.apiId,
+      stage: stage.stageName,
+      connectedAt: facts.connectedAt,
+      sourceIp: facts.sourceIp,
+      userAgent: facts.userAgent,
+    },
+    { send, close: () => ws.close(1000) },
+  );
+
+  const observe = (
+    route: CompiledWsRoute | undefined,
+    outcome: WsMessageMessage["outcome"],
+    integrationLatencyMs: number,
+  ) => {
+    if (wsMessages.hasSubscribers)
+      wsMessages.publish({
+        apiId: stage.apiId,
+        stage: stage.stageName,
+        connectionId,
+        routeKey: route?.routeKey,
+        outcome,
+        integrationLatencyMs,
+      } satisfies WsMessageMessage);
+  };
+
+  const dispatch = async (body: string, isBinary: boolean) => {
+    const key = isBinary ? undefined : stage.selectRoute(body);
+    const route = (key === undefined ? undefined : stage.routes.get(key)) ?? stage.routes.get("$default");
+    const ids = newIds();
+    if (route === undefined) {
+      errorFrame("Forbidden", ids.requestId);
+      observe(route, "client-error", 0);
+      return;
+    }
+    const admission = await admitWsTraffic(stage.traffic, route.buckets, stageId, apiKey, ids.startMs);
+    if (admission !== "admitted") {
+      errorFrame(refusalMessage(admission), ids.requestId);
+      observe(route, "client-error", 0);
+      return;
+    }
+    const started = performance.now();
+    const outcome = await route.integrate(
+      {
+        ...facts,
+        ...ids,
+        eventType: "MESSAGE",
+        routeKey: route.routeKey,
+        messageId: newMessageId(),
+        body,
+        isBase64Encoded: isBinary,
+      },
+      stage,
+    );
+    observe(
+      route,
+      outcome.failed === true ? "execution-error" : outcome.statusCode >= 400 ? "integration-error" : "ok",
+      performance.now() - started,
+    );
+    if (outcome.statusCode >= 500) errorFrame("Internal server error", ids.requestId);
+    else if (route.twoWay && outcome.body !== undefined) reply(outcome.body);
+  };
+
+  ws.on("message", (data: Buffer, isBinary: boolean) => {
+    idle.refresh();
+    registry.touch(connectionId);
+    if (++inFlight >= limits.maxInFlightMessages && !paused) {
+      paused = true;
+      ws.pause();
+    }
+    dispatch(isBinary ? data.toString("base64") : data.toString("utf8"), isBinary)
+      .catch((err: unknown) => log.error({ err, connectionId }, "WebSocket message failed"))
+      .finally(() => {
+        inFlight--;
+        if (paused && !closed && inFlight < limits.maxInFlightMessages / 2) {
+          paused = false;
+          ws.resume();
+        }
+      });
+  });
+  ws.on("error", (err) => log.debug({ err, connectionId }, "WebSocket connection error"));
+  ws.on("close", (code: number, reason: Buffer) => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(idle);
+    clearTimeout(lifetime);
+    void registry.forget(connectionId);
+    env.closed(ws);
+    const onDisconnect = stage.routes.get("$disconnect");
+    if (onDisconnect === undefined) return;
+    onDisconnect
+      .integrate(
+        {
+          ...facts,
+          ...newIds(),
+          eventType: "DISCONNECT",
+          routeKey: "$disconnect",
+          disconnectStatusCode: code,
+          disconnectReason: reason.toString("utf8"),
+        },
+        stage,
+      )
+      .catch((err: unknown) => log.error({ err, connectionId }, "WebSocket $disconnect failed"));
+  });
+}
