@@ -36,11 +36,13 @@ async function plan(control: ControlPlane, id: string): Promise<UsagePlan> {
   return p;
 }
 
+/** A plan's stages must exist: REST API stages, or WebSocket API stages (HTTP APIs have no usage plans). */
 async function checkStages(control: ControlPlane, p: UsagePlan): Promise<void> {
   for (const s of p.apiStages) {
-    if ((await control.getRestStage(s.apiId, s.stage)) === undefined) {
+    if ((await control.getRestStage(s.apiId, s.stage)) !== undefined) continue;
+    const ws = (await control.getHttpApi(s.apiId))?.api.protocolType === "WEBSOCKET";
+    if (!ws || (await control.getHttpStage(s.apiId, s.stage)) === undefined)
       throw badRequest(`Invalid stage identifier specified: ${s.apiId}:${s.stage}`);
-    }
   }
 }
 

@@ -34,7 +34,13 @@ export interface Settings {
   apis: DeclaredApi[];
   configFile?: string;
   /** WebSocket connection limits (defaults: AWS's 10 minutes idle, 2 hours in all). */
-  websocket?: { idleTimeoutMs?: number; maxDurationMs?: number };
+  websocket?: {
+    idleTimeoutMs?: number;
+    maxDurationMs?: number;
+    pingIntervalMs?: number;
+    maxBufferedBytes?: number;
+    maxInFlightMessages?: number;
+  };
   /** Reload function handlers when their files change (development). */
   watch?: boolean;
 }

@@ -160,6 +160,11 @@ export class WebSocketPlane {
    */
   private readonly sweep = () => {
     for (const ws of this.server.clients) {
+      // Not read while its messages wait for their integrations: its pong is queued behind them.
+      if (ws.isPaused) {
+        this.unanswered.delete(ws);
+        continue;
+      }
       if (this.unanswered.has(ws)) {
         this.unanswered.delete(ws);
         ws.terminate();

@@ -14,11 +14,12 @@ import { invocationArn } from "./lambda-arn.ts";
 export interface WsRouteSpec {
   /** `$connect`, `$disconnect`, `$default` or a custom key. */
   key: string;
-  /** A Lambda function's name (AWS_PROXY), or MOCK. */
-  integration: { lambda: string } | "MOCK";
+  /** A Lambda function's name (AWS_PROXY), an HTTP_PROXY backend's URL, or MOCK. */
+  integration: { lambda: string } | { httpProxy: string } | "MOCK";
   /** Adds a `$default` route response: the integration's answer goes back to the client. */
   twoWay?: boolean;
   authorizationType?: "AWS_IAM" | "CUSTOM";
+  apiKeyRequired?: boolean;
 }
 
 /**
@@ -29,7 +30,11 @@ export interface WsRouteSpec {
 export async function deployWebSocketApi(
   gw: TestGateway,
   routes: readonly WsRouteSpec[],
-  options: { name?: string; authorizer?: { lambda: string; identitySource: string[] } } = {},
+  options: {
+    name?: string;
+    authorizer?: { lambda: string; identitySource: string[] };
+    apiKeySelectionExpression?: string;
+  } = {},
 ): Promise<string> {
   const v2 = new ApiGatewayV2Client(adminClientConfig(gw));
   try {
@@ -39,6 +44,9 @@ export async function deployWebSocketApi(
           Name: options.name ?? "ws",
           ProtocolType: "WEBSOCKET",
           RouteSelectionExpression: "$request.body.action",
+          ...(options.apiKeySelectionExpression === undefined
+            ? {}
+            : { ApiKeySelectionExpression: options.apiKeySelectionExpression }),
         }),
       )
     ).ApiId!;
@@ -61,11 +69,18 @@ export async function deployWebSocketApi(
         new CreateIntegrationCommand(
           spec.integration === "MOCK"
             ? { ApiId: apiId, IntegrationType: "MOCK" }
-            : {
-                ApiId: apiId,
-                IntegrationType: "AWS_PROXY",
-                IntegrationUri: invocationArn(spec.integration.lambda),
-              },
+            : "httpProxy" in spec.integration
+              ? {
+                  ApiId: apiId,
+                  IntegrationType: "HTTP_PROXY",
+                  IntegrationMethod: "POST",
+                  IntegrationUri: spec.integration.httpProxy,
+                }
+              : {
+                  ApiId: apiId,
+                  IntegrationType: "AWS_PROXY",
+                  IntegrationUri: invocationArn(spec.integration.lambda),
+                },
         ),
       );
       const route = await v2.send(
@@ -76,6 +91,7 @@ export async function deployWebSocketApi(
           ...(spec.twoWay ? { RouteResponseSelectionExpression: "$default" } : {}),
           ...(spec.authorizationType === undefined ? {} : { AuthorizationType: spec.authorizationType }),
           ...(spec.authorizationType === "CUSTOM" ? { AuthorizerId: authorizerId } : {}),
+          ...(spec.apiKeyRequired ? { ApiKeyRequired: true } : {}),
         }),
       );
       if (spec.twoWay)
