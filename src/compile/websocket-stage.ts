@@ -15,6 +15,8 @@ export function compileWebSocketStage(
 ): CompiledWsStage {
   const { snapshot } = deployment;
   const routes = new Map<string, CompiledWsRoute>();
+  // Routes that share an integration share its compiled templates (one-way and two-way apart).
+  const integrations = new Map<string, CompiledWsRoute["integrate"]>();
   for (const route of Object.values(snapshot.routes)) {
     const integrationId = route.target?.startsWith("integrations/")
       ? route.target.slice("integrations/".length)
@@ -31,11 +33,13 @@ export function compileWebSocketStage(
         ? { authorizer: compileConnectAuthorizer(snapshot.authorizers[route.authorizerId]!, deps) }
         : {}),
       twoWay,
-      integrate: compileWsIntegration(
-        integration,
-        integrationId === undefined ? undefined : snapshot.integrationResponses?.[integrationId],
-        twoWay,
-        deps,
+      integrate: shared(integrations, `${integrationId}/${twoWay}`, () =>
+        compileWsIntegration(
+          integration,
+          integrationId === undefined ? undefined : snapshot.integrationResponses?.[integrationId],
+          twoWay,
+          deps,
+        ),
       ),
     });
   }
@@ -49,4 +53,13 @@ export function compileWebSocketStage(
     accountId: deps.accountId,
     region: deps.region ?? "us-east-1",
   };
+}
+
+function shared<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
 }
