@@ -1,3 +1,4 @@
+import { parseSelectionExpression } from "../mapping/selection-expression.ts";
 import { badRequest } from "./errors.ts";
 
 /**
@@ -10,29 +11,7 @@ import { badRequest } from "./errors.ts";
 
 /** The variables of an expression, or undefined when it does not parse (`${` unclosed, a bare `$`). */
 export function selectionVariables(expression: string): string[] | undefined {
-  const variables: string[] = [];
-  for (let i = 0; i < expression.length; i++) {
-    const c = expression[i];
-    if (c === "\\" && expression[i + 1] === "$") {
-      i++;
-      continue;
-    }
-    if (c !== "$") continue;
-    if (expression[i + 1] === "{") {
-      const end = expression.indexOf("}", i + 2);
-      if (end < 0) return undefined;
-      const name = expression.slice(i + 2, end);
-      if (!/^[A-Za-z][\w.\-[\]'*@]*$/.test(name)) return undefined;
-      variables.push(name);
-      i = end;
-      continue;
-    }
-    const name = /^[A-Za-z][\w.\-[\]'*@]*/.exec(expression.slice(i + 1))?.[0];
-    if (name === undefined) return undefined;
-    variables.push(name);
-    i += name.length;
-  }
-  return variables;
+  return parseSelectionExpression(expression)?.flatMap((p) => ("variable" in p ? [p.variable] : []));
 }
 
 const BODY = /^request\.body(?:$|[.[])/;

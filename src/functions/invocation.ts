@@ -39,6 +39,18 @@ export type TextInvocationResult =
   | { ok: true; json: string }
   | { ok: false; errorType: string; errorMessage: string; trace?: string[] };
 
+/**
+ * A function error as a non-proxy integration reads it (its integration responses are selected by
+ * `errorMessage`, their templates read the rest): Lambda's `{errorMessage, errorType, stackTrace}`.
+ */
+export function errorJson(failure: { errorType: string; errorMessage: string; trace?: string[] }): string {
+  return JSON.stringify({
+    errorMessage: failure.errorMessage,
+    errorType: failure.errorType,
+    stackTrace: failure.trace ?? [],
+  });
+}
+
 /** An AWS_PROXY invocation's outcome: the response by AWS's rules, or why there is none. */
 export type ProxyInvocationResult =
   | { ok: true; response: ProxyResponse }

@@ -1,5 +1,6 @@
 import { within } from "../functions/coarse-timers.ts";
 import type { FunctionInvoker } from "../functions/function-registry.ts";
+import { errorJson } from "../functions/invocation.ts";
 import type { IntegrationHandler } from "../gateway/context.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
@@ -59,13 +60,7 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.INTEGRATION_TIMEOUT);
       return;
     }
-    const resultBody = outcome.ok
-      ? outcome.json
-      : JSON.stringify({
-          errorMessage: outcome.errorMessage,
-          errorType: outcome.errorType,
-          stackTrace: outcome.trace ?? [],
-        });
+    const resultBody = outcome.ok ? outcome.json : errorJson(outcome);
     // Successful invocations always use the default response; errors are matched on errorMessage.
     const chosen = outcome.ok ? options.selector.fallback : options.selector.select(outcome.errorMessage);
     if (chosen === undefined) {

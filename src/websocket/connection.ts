@@ -117,7 +117,10 @@ export function serveConnection(
       outcome.failed === true ? "execution-error" : outcome.statusCode >= 400 ? "integration-error" : "ok",
       performance.now() - started,
     );
-    if (outcome.statusCode >= 500) errorFrame("Internal server error", ids.requestId);
+    // A 5xx an integration response mapped into an answer is that answer; an unmapped one, or an
+    // integration that could not be called, is AWS's Internal server error frame.
+    if (outcome.failed === true || (outcome.statusCode >= 500 && outcome.body === undefined))
+      errorFrame("Internal server error", ids.requestId);
     else if (route.twoWay && outcome.body !== undefined) reply(outcome.body);
   };
 

@@ -3,6 +3,9 @@ import {
   CreateApiCommand,
   CreateAuthorizerCommand,
   CreateIntegrationCommand,
+  type CreateIntegrationCommandInput,
+  CreateIntegrationResponseCommand,
+  type CreateIntegrationResponseCommandInput,
   CreateRouteCommand,
   CreateRouteResponseCommand,
   CreateStageCommand,
@@ -11,11 +14,17 @@ import WebSocket from "ws";
 import { adminClientConfig, type TestGateway } from "./gateway.ts";
 import { invocationArn } from "./lambda-arn.ts";
 
+/** An integration as CreateIntegration takes it, with the integration responses to create for it. */
+export interface WsIntegrationSpec {
+  create: Omit<CreateIntegrationCommandInput, "ApiId">;
+  responses?: Omit<CreateIntegrationResponseCommandInput, "ApiId" | "IntegrationId">[];
+}
+
 export interface WsRouteSpec {
   /** `$connect`, `$disconnect`, `$default` or a custom key. */
   key: string;
-  /** A Lambda function's name (AWS_PROXY), an HTTP_PROXY backend's URL, or MOCK. */
-  integration: { lambda: string } | { httpProxy: string } | "MOCK";
+  /** A Lambda function's name (AWS_PROXY), MOCK, or any integration with its integration responses. */
+  integration: { lambda: string } | "MOCK" | WsIntegrationSpec;
   /** Adds a `$default` route response: the integration's answer goes back to the client. */
   twoWay?: boolean;
   authorizationType?: "AWS_IAM" | "CUSTOM";
@@ -24,7 +33,7 @@ export interface WsRouteSpec {
 
 /**
  * Builds and deploys a WebSocket API through the real apigatewayv2 SDK, as a user would: the API, one
- * integration per route, the routes (with route responses where two-way), an optional REQUEST
+ * integration per route (with its integration responses), the routes (with route responses where two-way), an optional REQUEST
  * authorizer for a CUSTOM `$connect`, and an auto-deploy `prod` stage. Returns the API id.
  */
 export async function deployWebSocketApi(
@@ -69,20 +78,24 @@ export async function deployWebSocketApi(
         new CreateIntegrationCommand(
           spec.integration === "MOCK"
             ? { ApiId: apiId, IntegrationType: "MOCK" }
-            : "httpProxy" in spec.integration
+            : "lambda" in spec.integration
               ? {
-                  ApiId: apiId,
-                  IntegrationType: "HTTP_PROXY",
-                  IntegrationMethod: "POST",
-                  IntegrationUri: spec.integration.httpProxy,
-                }
-              : {
                   ApiId: apiId,
                   IntegrationType: "AWS_PROXY",
                   IntegrationUri: invocationArn(spec.integration.lambda),
-                },
+                }
+              : { ...spec.integration.create, ApiId: apiId },
         ),
       );
+      if (typeof spec.integration === "object" && "create" in spec.integration)
+        for (const response of spec.integration.responses ?? [])
+          await v2.send(
+            new CreateIntegrationResponseCommand({
+              ...response,
+              ApiId: apiId,
+              IntegrationId: integration.IntegrationId!,
+            }),
+          );
       const route = await v2.send(
         new CreateRouteCommand({
           ApiId: apiId,

@@ -116,7 +116,18 @@ describe("WebSocket back-pressure and keep-alive", () => {
     const { port } = backend.address() as AddressInfo;
     const apiId = await deployWebSocketApi(
       gw,
-      [{ key: "$default", integration: { httpProxy: `http://127.0.0.1:${port}/in` } }],
+      [
+        {
+          key: "$default",
+          integration: {
+            create: {
+              IntegrationType: "HTTP_PROXY",
+              IntegrationMethod: "POST",
+              IntegrationUri: `http://127.0.0.1:${port}/in`,
+            },
+          },
+        },
+      ],
       { name: "fast" },
     );
     const ws = await openWebSocket(gw, apiId);
