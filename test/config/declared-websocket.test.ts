@@ -176,6 +176,56 @@ describe("a WebSocket API declared in the config file", () => {
   });
 });
 
+test("authorizers and models are declared by name and named by the routes that use them", async () => {
+  const { settings } = configFile(
+    "guarded.yaml",
+    `functions:
+  wsAuthorizer: { handler: ${join(FIXTURES, "websocket.wsAuthorizer")} }
+apis:
+  - type: WEBSOCKET
+    name: guarded
+    routeSelectionExpression: $request.body.action
+    stage: prod
+    authorizers:
+      tokens:
+        authorizerType: REQUEST
+        authorizerUri: "${invocationArn("wsAuthorizer")}"
+        identitySource: [route.request.querystring.token]
+    models:
+      Message:
+        contentType: application/json
+        schema: { type: object, required: [text], properties: { text: { type: string } } }
+    routes:
+      $connect:
+        integration: { integrationType: MOCK }
+        authorizationType: CUSTOM
+        authorizerId: tokens
+      $default:
+        integration: { integrationType: MOCK }
+        modelSelectionExpression: '\\$default'
+        requestModels: { $default: Message }
+`,
+  );
+  const gw = await start(settings, join(dir, "guarded-state"));
+  try {
+    const [api] = await gw.portico.control.listHttpApis();
+    assert.equal(api?.api.name, "guarded");
+    const authorizer = Object.values(api!.authorizers ?? {})[0]!;
+    assert.equal(authorizer.name, "tokens");
+    const connectRoute = Object.values(api!.routes).find((r) => r.routeKey === "$connect")!;
+    assert.equal(connectRoute.authorizerId, authorizer.authorizerId);
+    const model = Object.values(api!.models ?? {})[0]!;
+    assert.deepEqual(JSON.parse(model.schema).required, ["text"]);
+    // The declared authorizer guards $connect: a Deny is 403, an Allow connects.
+    await assert.rejects(connect(gw, api!.api.apiId, "?token=bad"), /refused: 403/);
+    const allowed = await connect(gw, api!.api.apiId, "?token=good");
+    allowed.ws.close();
+    await allowed.closed;
+  } finally {
+    await gw.close();
+  }
+});
+
 describe("a bad WebSocket declaration", () => {
   const dataDir = join(dir, "bad-state");
   const openapi = join(dir, "other.yaml");
