@@ -119,7 +119,10 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   const registry =
     settings.redis === undefined
       ? new LocalConnectionRegistry()
-      : await RedisConnectionRegistry.open(settings.redis, { log });
+      : await RedisConnectionRegistry.open(settings.redis, {
+          log,
+          heartbeatTtlMs: settings.websocket?.heartbeatTtlMs,
+        });
   const websockets = new WebSocketPlane(registry, log, {
     iam: integrations.iam,
     limits: settings.websocket,

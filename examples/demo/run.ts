@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { launch } from "../../src/cli/start-command.ts";
 import { startDemoBackend } from "./backend.ts";
-import { declareWebSocketDemo, WS_API_ID } from "./websocket-api.ts";
+import { WS_API_ID } from "./websocket-api.ts";
 
 const backendPort = Number(process.env.PORTICO_DEMO_BACKEND_PORT ?? 9090);
 const backend = await startDemoBackend(backendPort).catch((err: Error) => {
@@ -23,7 +23,6 @@ try {
   process.exit(1);
 }
 const port = running.portico.port;
-await declareWebSocketDemo(running.portico, running.settings.region);
 const rest = `http://petstore01.execute-api.us-east-1.localhost:${port}`;
 const http = `http://petshttp01.execute-api.us-east-1.localhost:${port}`;
 process.stdout.write(`

@@ -4,11 +4,13 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import { ConfigError } from "./config-error.ts";
-import { CONFIG_SCHEMA, type PorticoConfig } from "./schema.ts";
+import { type ApiConfig, CONFIG_SCHEMA, type PorticoConfig } from "./schema.ts";
 
 export interface LoadedConfig extends PorticoConfig {
   /** Absolute path of the file it came from. */
   file: string;
+  /** Each entry with where it is written (`file:line:col: apis[i]`), for refusals at apply time. */
+  apis?: (ApiConfig & { declaredAt?: string })[];
 }
 
 const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(CONFIG_SCHEMA);
@@ -146,16 +148,17 @@ export function loadConfigFile(path: string): LoadedConfig {
   if (problems.length === 0) {
     const ids = new Map<string, number>();
     (c.apis ?? []).forEach((api, i) => {
+      if (api.id !== undefined) {
+        if (ids.has(api.id))
+          problems.push(`${at(offsetOf(doc, ["apis", i, "id"]))}: apis[${i}].id: duplicate api id ${api.id}`);
+        ids.set(api.id, i);
+      }
+      if (api.type === "WEBSOCKET") return;
       const target = resolve(base, api.openapi);
       if (!existsSync(target)) {
         problems.push(
           `${at(offsetOf(doc, ["apis", i, "openapi"]))}: apis[${i}].openapi: no such file ${api.openapi}`,
         );
-      }
-      if (api.id !== undefined) {
-        if (ids.has(api.id))
-          problems.push(`${at(offsetOf(doc, ["apis", i, "id"]))}: apis[${i}].id: duplicate api id ${api.id}`);
-        ids.set(api.id, i);
       }
     });
     for (const [network, cidrs] of Object.entries(c.networks ?? {})) {
@@ -178,7 +181,11 @@ export function loadConfigFile(path: string): LoadedConfig {
     ...c,
     file,
     dataDir: c.dataDir === undefined ? undefined : resolve(base, c.dataDir),
-    apis: c.apis?.map((a) => ({ ...a, openapi: resolve(base, a.openapi) })),
+    apis: c.apis?.map((a, i) => ({
+      ...a,
+      ...(a.type === "WEBSOCKET" ? {} : { openapi: resolve(base, a.openapi) }),
+      declaredAt: `${at(offsetOf(doc, ["apis", i]))}: apis[${i}]`,
+    })),
     functions:
       c.functions === undefined
         ? undefined

@@ -2,7 +2,30 @@
  * The config file's JSON Schema. Every field carries a description so the docs (and a future console
  * form) come from this one place. Unknown keys are errors everywhere.
  */
-const stringMap = { type: "object", additionalProperties: { type: "string" } } as const;
+import { apiId, stageVariables, stringMap } from "./schema-parts.ts";
+import { WEBSOCKET_API_SCHEMA, type WebSocketApiConfig } from "./websocket-api-schema.ts";
+
+/** An `apis:` entry importing an OpenAPI document (REST or HTTP API). */
+const OPENAPI_API_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  required: ["openapi"],
+  properties: {
+    openapi: { type: "string", description: "OpenAPI file, relative to this file." },
+    type: {
+      enum: ["REST", "HTTP", "WEBSOCKET"],
+      description: "REST (default) or HTTP; WEBSOCKET APIs are declared inline, without openapi.",
+    },
+    stage: {
+      type: "string",
+      pattern: "^([A-Za-z0-9_-]{1,128}|\\$default)$",
+      description: "Stage to deploy to (REST default dev, HTTP default $default).",
+    },
+    variables: stageVariables,
+    id: apiId,
+    description: { type: "string", description: "Deployment description." },
+  },
+} as const;
 
 export const CONFIG_SCHEMA = {
   type: "object",
@@ -100,6 +123,30 @@ export const CONFIG_SCHEMA = {
           type: "integer",
           minimum: 1,
           description: "No connection lasts longer (default 7200000: AWS's 2 hours).",
+        },
+        pingIntervalMs: {
+          type: "integer",
+          minimum: 1000,
+          description:
+            "How often the gateway pings each WebSocket client; a client that does not answer by the next ping is closed (default 30000).",
+        },
+        maxBufferedBytes: {
+          type: "integer",
+          minimum: 1024,
+          description:
+            "Bytes waiting to reach a slow WebSocket client beyond which a send is refused (@connections answers 429 LimitExceededException; default 1048576).",
+        },
+        maxInFlightMessages: {
+          type: "integer",
+          minimum: 1,
+          description:
+            "Messages of one WebSocket connection at its integrations at once; past it the gateway stops reading that socket until they answer (default 32).",
+        },
+        heartbeatTtlMs: {
+          type: "integer",
+          minimum: 1000,
+          description:
+            "With --redis: a connection is reported gone (410) this long after the last heartbeat of the node holding it, e.g. once that node died (default 30000); the node beats every third of it.",
         },
       },
     },
@@ -213,32 +260,12 @@ export const CONFIG_SCHEMA = {
     },
     apis: {
       type: "array",
-      description: "APIs imported and deployed at start.",
+      description: "APIs imported (or, WEBSOCKET, declared) and deployed at start.",
       items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["openapi"],
-        properties: {
-          openapi: { type: "string", description: "OpenAPI file, relative to this file." },
-          type: { enum: ["REST", "HTTP"], description: "REST (default) or HTTP." },
-          stage: {
-            type: "string",
-            pattern: "^([A-Za-z0-9_-]{1,128}|\\$default)$",
-            description: "Stage to deploy to (REST default dev, HTTP default $default).",
-          },
-          variables: {
-            type: "object",
-            description: "Stage variables.",
-            propertyNames: { pattern: "^[A-Za-z0-9_]{1,64}$" },
-            additionalProperties: { type: "string", pattern: "^[A-Za-z0-9\\-._~:/?#&=,]{0,512}$" },
-          },
-          id: {
-            type: "string",
-            pattern: "^[a-z0-9]{10}$",
-            description: "Fixed API id (10 lower-case letters/digits).",
-          },
-          description: { type: "string", description: "Deployment description." },
-        },
+        if: { type: "object", required: ["type"], properties: { type: { const: "WEBSOCKET" } } },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else, never awaited
+        then: WEBSOCKET_API_SCHEMA,
+        else: OPENAPI_API_SCHEMA,
       },
     },
   },
@@ -263,7 +290,7 @@ export interface FunctionConfig {
   remote?: { endpoint: string; region?: string; functionName?: string };
 }
 
-export interface ApiConfig {
+export interface OpenApiConfig {
   openapi: string;
   type?: "REST" | "HTTP";
   stage?: string;
@@ -272,8 +299,26 @@ export interface ApiConfig {
   description?: string;
 }
 
-/** An API of the config file as the gateway applies it at start: its type resolved (REST unless said). */
-export type DeclaredApi = ApiConfig & { type: "REST" | "HTTP" };
+export type { WebSocketApiConfig } from "./websocket-api-schema.ts";
+export type ApiConfig = OpenApiConfig | WebSocketApiConfig;
+
+/**
+ * An API of the config file as the gateway applies it at start: its type resolved (REST unless said),
+ * and where the file declares it (`file:line:col: apis[i]`), for the refusals.
+ */
+export type DeclaredApi = ((OpenApiConfig & { type: "REST" | "HTTP" }) | WebSocketApiConfig) & {
+  declaredAt?: string;
+};
+
+/** The config file's `websocket:` section. */
+export interface WebSocketSettings {
+  idleTimeoutMs?: number;
+  maxDurationMs?: number;
+  pingIntervalMs?: number;
+  maxBufferedBytes?: number;
+  maxInFlightMessages?: number;
+  heartbeatTtlMs?: number;
+}
 
 export interface PorticoConfig {
   region?: string;
@@ -295,7 +340,7 @@ export interface PorticoConfig {
   };
   dataDir?: string;
   redis?: string;
-  websocket?: { idleTimeoutMs?: number; maxDurationMs?: number };
+  websocket?: WebSocketSettings;
   credentials?: CredentialConfig[];
   functions?: Record<string, FunctionConfig>;
   networks?: Record<string, string[]>;

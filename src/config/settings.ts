@@ -2,7 +2,7 @@ import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener
 import { defaultOverloadLimits, type OverloadLimits } from "../listen/overload.ts";
 import { ConfigError } from "./config-error.ts";
 import type { LoadedConfig } from "./load-config.ts";
-import type { CredentialConfig, DeclaredApi, FunctionConfig } from "./schema.ts";
+import type { CredentialConfig, DeclaredApi, FunctionConfig, WebSocketSettings } from "./schema.ts";
 
 /** What the gateway runs with: flags over PORTICO_* environment over the config file over defaults. */
 export interface Settings {
@@ -33,14 +33,11 @@ export interface Settings {
   cacheEncryptionKey?: string;
   apis: DeclaredApi[];
   configFile?: string;
-  /** WebSocket connection limits (defaults: AWS's 10 minutes idle, 2 hours in all). */
-  websocket?: {
-    idleTimeoutMs?: number;
-    maxDurationMs?: number;
-    pingIntervalMs?: number;
-    maxBufferedBytes?: number;
-    maxInFlightMessages?: number;
-  };
+  /**
+   * WebSocket connection limits (defaults: AWS's 10 minutes idle, 2 hours in all), the ping interval,
+   * and with Redis how long a dead node's connections outlive its last heartbeat.
+   */
+  websocket?: WebSocketSettings;
   /** Reload function handlers when their files change (development). */
   watch?: boolean;
 }
@@ -114,7 +111,7 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     },
     trafficFailMode: config?.trafficFailMode ?? "open",
     cacheEncryptionKey: env.PORTICO_CACHE_ENCRYPTION_KEY ?? config?.cacheEncryptionKey,
-    apis: (config?.apis ?? []).map((a) => ({ ...a, type: a.type ?? "REST" })),
+    apis: (config?.apis ?? []).map((a) => (a.type === "WEBSOCKET" ? a : { ...a, type: a.type ?? "REST" })),
     configFile: config?.file,
     websocket: config?.websocket,
     watch: flags.watch === "true" || env.PORTICO_WATCH === "1" || env.PORTICO_WATCH === "true",

@@ -1,48 +1,129 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isDeepStrictEqual } from "node:util";
-import type { DeclaredApi } from "../config/schema.ts";
+import type { DeclaredApi, WebSocketApiConfig } from "../config/schema.ts";
+import type { HttpApiDefinition } from "../model/http-api.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
 import type { ControlPlane } from "./control-plane.ts";
-import { ControlError } from "./errors.ts";
+import { buildDeclaredWebSocketApi, stableId } from "./declared-websocket.ts";
+import { badRequest, ControlError } from "./errors.ts";
 import { importHttpApiDocument, importRestApiDocument } from "./import-document.ts";
+import { checkNewStage } from "./stage-limits.ts";
 
-/** An API declared in the config file (`apis:`), paths already resolved. */
 /**
  * A stable AWS-shaped id for a declared API without an `id`: the same file declares the same API
- * across restarts, so re-applying the config updates it instead of creating a copy.
+ * across restarts, so re-applying the config updates it instead of creating a copy. An OpenAPI entry
+ * is known by its document's path, a WebSocket one by its name (the same on every node of a cluster,
+ * wherever each keeps its config file).
  */
 export function declaredApiId(api: DeclaredApi): string {
-  const digest = createHash("sha256").update(`${api.type}\0${api.openapi}`).digest();
-  let id = "";
-  for (let i = 0; id.length < 10; i++) id += "abcdefghijklmnopqrstuvwxyz0123456789"[digest[i]! % 36];
-  return id;
+  return stableId(api.type === "WEBSOCKET" ? `WEBSOCKET\0${api.name}` : `${api.type}\0${api.openapi}`, 10);
 }
 
 function withoutVolatile(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (k, v) => (k === "createdDate" ? undefined : v)));
 }
 
+/** The same refusal, its message prefixed with where it comes from. */
+function from(where: string, err: unknown): unknown {
+  return err instanceof ControlError ? new ControlError(err.type, `${where}: ${err.message}`) : err;
+}
+
 /**
  * A refused deployment, with the file it came from and — since AWS's "No integration defined for
  * method" names none — the methods that have no integration.
  */
-function refusal(api: DeclaredApi, definition: RestApiDefinition, err: ControlError): string {
+function refusal(file: string, definition: RestApiDefinition, err: ControlError): string {
   const bare = Object.values(definition.resources).flatMap((r) =>
     Object.entries(r.resourceMethods ?? {})
       .filter(([, m]) => m.methodIntegration === undefined)
       .map(([verb]) => `${verb} ${r.path}`),
   );
-  return `${api.openapi}: ${err.message}${bare.length > 0 ? ` (${bare.sort().join(", ")})` : ""}`;
+  return `${file}: ${err.message}${bare.length > 0 ? ` (${bare.sort().join(", ")})` : ""}`;
 }
 
 /**
- * Imports and deploys each declared API at start-up. Idempotent: an API whose document and stage
- * are unchanged since the last start is left alone (no new deployment).
+ * A WebSocket declaration's definition, checked as the admin API would check its parts, and against
+ * what is stored under its id: nothing is written.
+ */
+async function buildWebSocketApi(
+  control: ControlPlane,
+  api: WebSocketApiConfig,
+  apiId: string,
+  where: string,
+): Promise<HttpApiDefinition> {
+  try {
+    if ((await control.getRestApi(apiId)) !== undefined)
+      throw badRequest(`API id ${apiId} is a REST API's; a WEBSOCKET declaration cannot replace it`);
+    const stored = await control.getHttpApi(apiId);
+    if (stored !== undefined && stored.api.protocolType !== "WEBSOCKET")
+      throw badRequest(`API id ${apiId} is an HTTP API's; a WEBSOCKET declaration cannot replace it`);
+    const stages = await control.listHttpStages(apiId);
+    if (!stages.some((s) => s.stageName === api.stage)) checkNewStage(stages.length);
+    return buildDeclaredWebSocketApi(api, apiId, control.region, stored?.api.createdDate);
+  } catch (err) {
+    throw from(where, err);
+  }
+}
+
+/** Stores a declared WebSocket API and deploys it to its stage unless that stage already serves it. */
+async function applyWebSocketApi(
+  control: ControlPlane,
+  api: WebSocketApiConfig,
+  definition: HttpApiDefinition,
+): Promise<void> {
+  const apiId = definition.api.apiId;
+  // An unchanged definition is not stored again; a changed one redeploys the auto-deploy stages.
+  await control.putHttpApi(definition);
+  const stage = await control.getHttpStage(apiId, api.stage);
+  const deployed = stage?.deploymentId
+    ? await control.getHttpDeployment(apiId, stage.deploymentId)
+    : undefined;
+  const unchanged =
+    stage?.autoDeploy === true &&
+    deployed !== undefined &&
+    isDeepStrictEqual(withoutVolatile(deployed.snapshot), withoutVolatile(definition)) &&
+    isDeepStrictEqual(stage.stageVariables ?? {}, api.variables ?? {});
+  if (!unchanged)
+    await control.deployHttpApi(apiId, {
+      stageName: api.stage,
+      autoDeploy: true,
+      variables: api.variables ?? {},
+    });
+}
+
+/**
+ * Imports and deploys each declared API at start-up. Idempotent: an API whose document (or
+ * declaration) and stage are unchanged since the last start is left alone (no new deployment).
+ * Every WebSocket declaration is built and checked before anything is stored, so a refused one
+ * changes no API.
  */
 export async function applyDeclaredApis(control: ControlPlane, apis: readonly DeclaredApi[]): Promise<void> {
-  for (const api of apis) {
-    const apiId = api.id ?? declaredApiId(api);
+  const ids = apis.map((api) => api.id ?? declaredApiId(api));
+  const where = (i: number): string => {
+    const api = apis[i]!;
+    const at = api.declaredAt ?? `apis[${i}]`;
+    return api.type === "WEBSOCKET" ? `${at} (${api.name})` : at;
+  };
+  // Two OpenAPI entries may name one API (one document, two stages); a WebSocket API is declared once.
+  ids.forEach((id, i) => {
+    const first = ids.indexOf(id);
+    if (first < i && (apis[i]!.type === "WEBSOCKET" || apis[first]!.type === "WEBSOCKET"))
+      throw badRequest(
+        `${where(i)}: API id ${id} is also ${where(first)}'s; give one of them another id or name`,
+      );
+  });
+  const webSockets = new Map<number, HttpApiDefinition>();
+  for (const [i, api] of apis.entries()) {
+    if (api.type === "WEBSOCKET") webSockets.set(i, await buildWebSocketApi(control, api, ids[i]!, where(i)));
+  }
+  for (const [i, api] of apis.entries()) {
+    const apiId = ids[i]!;
+    if (api.type === "WEBSOCKET") {
+      await applyWebSocketApi(control, api, webSockets.get(i)!).catch((err: unknown) => {
+        throw from(where(i), err);
+      });
+      continue;
+    }
     const text = await readFile(api.openapi, "utf8");
     if (api.type === "HTTP") {
       const before = await control.getHttpApi(apiId);
@@ -77,7 +158,9 @@ export async function applyDeclaredApis(control: ControlPlane, apis: readonly De
           description: `Deployed from ${api.openapi}`,
         })
         .catch((err: unknown) => {
-          throw err instanceof ControlError ? new ControlError(err.type, refusal(api, definition, err)) : err;
+          throw err instanceof ControlError
+            ? new ControlError(err.type, refusal(api.openapi, definition, err))
+            : err;
         });
     }
   }

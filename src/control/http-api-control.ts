@@ -11,9 +11,15 @@ const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 /** AWS's refusal to deploy a WebSocket API without routes (auto-deploy stages record it instead). */
 const NO_ROUTES = "At least one route is required before deploying the Api.";
 
-function checkDeployable(definition: HttpApiDefinition): void {
+export function checkDeployable(definition: HttpApiDefinition): void {
   if (definition.api.protocolType === "WEBSOCKET" && Object.keys(definition.routes).length === 0)
     throw badRequest(NO_ROUTES);
+}
+
+export function checkHttpStageName(stageName: string): void {
+  if (stageName !== "$default" && !STAGE_NAME.test(stageName)) {
+    throw badRequest("Stage name only allows a-zA-Z0-9_ and -, or $default");
+  }
 }
 
 /** HTTP API (apigatewayv2) operations of the control plane. */
@@ -58,9 +64,7 @@ export class HttpApiControl extends ControlCore {
     return this.serial.run(async () => {
       const definition = await this.getHttpApi(apiId);
       if (definition === undefined) throw notFound(`Invalid API identifier specified ${apiId}`);
-      if (options.stageName !== "$default" && !STAGE_NAME.test(options.stageName)) {
-        throw badRequest("Stage name only allows a-zA-Z0-9_ and -, or $default");
-      }
+      checkHttpStageName(options.stageName);
       checkDescription(options.description);
       checkStageVariables(options.variables);
       checkDeployable(definition);

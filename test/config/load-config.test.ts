@@ -55,7 +55,7 @@ apis:
   const config = loadConfigFile(file);
   assert.equal(config.file, file);
   assert.equal(config.dataDir, join(dir, "state"));
-  assert.equal(config.apis?.[0]?.openapi, join(dir, "api.yaml"));
+  assert.equal((config.apis?.[0] as { openapi?: string } | undefined)?.openapi, join(dir, "api.yaml"));
   assert.equal(config.functions?.pets?.handler, join(dir, "src/pets.handler"));
   const settings = resolveSettings({ flags: {}, env: {}, config });
   assert.equal(settings.port, 9000);
@@ -113,7 +113,9 @@ apis:
     found.join("\n"),
   );
   assert.ok(
-    found.some((p) => /c\.yaml:5:11: apis\[0\]\.type: must be one of REST, HTTP \(got "SOAP"\)/.test(p)),
+    found.some((p) =>
+      /c\.yaml:5:11: apis\[0\]\.type: must be one of REST, HTTP, WEBSOCKET \(got "SOAP"\)/.test(p),
+    ),
     found.join("\n"),
   );
   assert.ok(
@@ -212,4 +214,46 @@ test("listener limits and overload bounds: bad values are refused with their pla
   assert.equal(settings.listenerLimits?.requestTimeoutMs, 60_000, "unset limits keep their defaults");
   assert.equal(settings.overload?.maxPendingPerConnection, 4);
   assert.equal(settings.overload?.maxInFlight, 10_000);
+});
+
+test("a WEBSOCKET entry needs no openapi; its shape is checked with places; websocket timings load", () => {
+  const file = write(
+    "ws.yaml",
+    `websocket: { heartbeatTtlMs: 1500, pingIntervalMs: 5000 }
+apis:
+  - type: WEBSOCKET
+    name: chat
+    routeSelectionExpression: $request.body.action
+    stage: prod
+    routes:
+      $default: { integration: { integrationType: MOCK } }
+`,
+  );
+  const config = loadConfigFile(file);
+  assert.equal(config.apis?.[0]?.declaredAt, `${file}:3:5: apis[0]`);
+  const settings = resolveSettings({ flags: {}, env: {}, config });
+  assert.deepEqual(settings.websocket, { heartbeatTtlMs: 1500, pingIntervalMs: 5000 });
+  assert.equal(settings.apis[0]?.type, "WEBSOCKET");
+
+  const found = problems(`websocket: { heartbeatTtlMs: 10, pingIntervalMs: 999 }
+apis:
+  - type: WEBSOCKET
+    name: chat
+    openapi: chat.yaml
+    stage: $default
+    routes:
+      $connect:
+        integration: { integrationType: MOCK, integrationUrl: x }
+      sendmessage: { authorizationType: NONE }
+`).join("\n");
+  assert.match(found, /websocket\.heartbeatTtlMs: must be >= 1000/);
+  assert.match(found, /websocket\.pingIntervalMs: must be >= 1000/);
+  assert.match(found, /c\.yaml:3:5: apis\[0\]: missing required key "routeSelectionExpression"/);
+  assert.match(found, /c\.yaml:5:5: apis\[0\]\.openapi: unknown key "openapi"/);
+  assert.match(found, /apis\[0\]\.stage: invalid value "\$default"/);
+  assert.match(
+    found,
+    /c\.yaml:9:47: apis\[0\]\.routes\.\$connect\.integration\.integrationUrl: unknown key "integrationUrl" \(did you mean "integrationUri"\?\)/,
+  );
+  assert.match(found, /apis\[0\]\.routes\.sendmessage: missing required key "integration"/);
 });
