@@ -130,6 +130,13 @@ export const CONFIG_SCHEMA = {
           description:
             "How often the gateway pings each WebSocket client; a client that does not answer by the next ping is closed (default 30000).",
         },
+        maxFrameBytes: {
+          type: "integer",
+          minimum: 125,
+          maximum: 131072,
+          description:
+            "A WebSocket data frame larger than this closes the connection with 1009 (default 32768: AWS's 32 KB; larger messages come in fragments).",
+        },
         maxBufferedBytes: {
           type: "integer",
           minimum: 1024,
@@ -315,6 +322,7 @@ export interface WebSocketSettings {
   idleTimeoutMs?: number;
   maxDurationMs?: number;
   pingIntervalMs?: number;
+  maxFrameBytes?: number;
   maxBufferedBytes?: number;
   maxInFlightMessages?: number;
   heartbeatTtlMs?: number;

@@ -8,6 +8,8 @@ export interface WsLimits {
   readonly idleTimeoutMs: number;
   /** No connection lasts longer (AWS: 2 hours). */
   readonly maxDurationMs: number;
+  /** A data frame larger than this closes the connection with 1009 (AWS: 32 KB; messages come in fragments). */
+  readonly maxFrameBytes: number;
   /** How often each client is pinged; one that has not answered the previous ping is cut. */
   readonly pingIntervalMs: number;
   /**
@@ -22,6 +24,7 @@ export interface WsLimits {
 export const DEFAULT_WS_LIMITS: WsLimits = {
   idleTimeoutMs: 10 * 60_000,
   maxDurationMs: 2 * 60 * 60_000,
+  maxFrameBytes: 32 * 1024,
   pingIntervalMs: 30_000,
   maxBufferedBytes: 1024 * 1024,
   maxInFlightMessages: 32,

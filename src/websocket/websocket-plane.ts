@@ -10,6 +10,7 @@ import type { CompiledWsApi, CompiledWsStage } from "./compiled.ts";
 import { serveConnection } from "./connection.ts";
 import { newConnectionId } from "./connection-ids.ts";
 import { MAX_MESSAGE_BYTES, serveConnectionsApi } from "./connections-api.ts";
+import { limitFrames } from "./frame-limit.ts";
 import { shakeHands } from "./handshake.ts";
 import { DEFAULT_WS_LIMITS, type WsLimits } from "./limits.ts";
 import type { ConnectionRegistry } from "./registry.ts";
@@ -33,6 +34,7 @@ export class WebSocketPlane {
   /** Clients pinged and not yet answered. */
   private readonly unanswered = new Set<WebSocket>();
   private readonly pinger: NodeJS.Timeout;
+  private warnedFrames = false;
 
   constructor(
     registry: ConnectionRegistry,
@@ -139,6 +141,10 @@ export class WebSocketPlane {
       return;
     }
     this.server.handleUpgrade(req, socket, head, (ws) => {
+      if (!limitFrames(ws, this.limits.maxFrameBytes) && !this.warnedFrames) {
+        this.warnedFrames = true;
+        this.log.warn("WebSocket frames are not limited to maxFrameBytes: ws's receiver is not as expected");
+      }
       this.observeConnection(stage, connectionId, "connect");
       ws.on("pong", () => this.unanswered.delete(ws));
       serveConnection(ws, stage, handshake.facts, handshake.apiKey, {

@@ -110,10 +110,34 @@ describe("WebSocket connections", () => {
     await c.closed;
   });
 
-  test("a message over 128 KB closes the connection with 1009 (message too big); $disconnect follows", async () => {
+  /** Sends one message as `parts` fragments (continuation frames) of `size` bytes each. */
+  const fragmented = (ws: WebSocket, parts: number, size: number) => {
+    for (let i = 0; i < parts; i++) ws.send("x".repeat(size), { fin: i === parts - 1 });
+  };
+
+  test("a message of 120 KB in 30 KB fragments is reassembled and delivered whole", async () => {
     const c = await open();
     const id = c.id();
-    c.ws.send("x".repeat(128 * 1024 + 1));
+    fragmented(c.ws, 4, 30 * 1024);
+    await eventually(() => of(id, "MESSAGE").length > 0);
+    assert.equal(of(id, "MESSAGE")[0]!.body?.length, 120 * 1024);
+    c.ws.close();
+    await c.closed;
+  });
+
+  test("a single data frame over 32 KB closes the connection with 1009, though the message is under 128 KB", async () => {
+    const c = await open();
+    const id = c.id();
+    c.ws.send("x".repeat(32 * 1024 + 1));
+    assert.equal(await c.closed, 1009);
+    await eventually(() => of(id, "DISCONNECT").length === 1);
+    assert.equal(of(id, "MESSAGE").length, 0, "the oversized frame is never delivered");
+  });
+
+  test("a message over 128 KB (in fragments within the frame limit) closes the connection with 1009; $disconnect follows", async () => {
+    const c = await open();
+    const id = c.id();
+    fragmented(c.ws, 5, 30 * 1024);
     assert.equal(await c.closed, 1009);
     await eventually(() => of(id, "DISCONNECT").length === 1);
     assert.equal(of(id, "MESSAGE").length, 0, "the oversized message is never delivered");
