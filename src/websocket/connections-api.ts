@@ -3,6 +3,7 @@ import { sha256Hex } from "../auth/sigv4/canonical-request.ts";
 import { verifySigV4 } from "../auth/sigv4/verify-request.ts";
 import type { IamAuthority } from "../gateway/context.ts";
 import { newRequestId } from "../http/request-ids.ts";
+import { identityRefusal } from "./identity-check.ts";
 import type { ConnectionRegistry } from "./registry.ts";
 
 /** AWS's limit for a message posted to a connection (as for messages from the client). */
@@ -12,7 +13,8 @@ export const MAX_MESSAGE_BYTES = 128 * 1024;
  * The `@connections` API of a WebSocket stage
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html):
  * POST sends a message, GET describes the connection, DELETE closes it; SigV4-signed for service
- * `execute-api`. An unknown or closed connection is 410 GoneException.
+ * `execute-api` by a caller whose identity policies allow `execute-api:ManageConnections` on
+ * `{api}/{stage}/{METHOD}/@connections/{id}`. An unknown or closed connection is 410 GoneException.
  */
 export async function serveConnectionsApi(
   req: IncomingMessage,
@@ -20,6 +22,7 @@ export async function serveConnectionsApi(
   connectionId: string,
   registry: ConnectionRegistry,
   iam: IamAuthority | undefined,
+  stage: { apiId: string; stageName: string; region: string; accountId: string },
 ): Promise<void> {
   const body = await readLimited(req, MAX_MESSAGE_BYTES);
   if (body === undefined) {
@@ -38,6 +41,16 @@ export async function serveConnectionsApi(
     );
     if (!verified.ok) {
       answer(res, verified.error.status, verified.error.type, { message: verified.error.message });
+      return;
+    }
+    const resource = `arn:aws:execute-api:${stage.region}:${stage.accountId}:${stage.apiId}/${stage.stageName}/${req.method ?? "GET"}/@connections/${connectionId}`;
+    const denial = identityRefusal(verified.credential, "execute-api:ManageConnections", resource, {
+      accountId: stage.accountId,
+      sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "",
+      nowMs: Date.now(),
+    });
+    if (denial !== undefined) {
+      answer(res, 403, "ForbiddenException", { message: denial });
       return;
     }
   }

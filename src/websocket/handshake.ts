@@ -7,6 +7,7 @@ import { firstHeader } from "../http/raw-headers.ts";
 import { newExtendedRequestId, newRequestId } from "../http/request-ids.ts";
 import type { Logger } from "../logger.ts";
 import type { CompiledWsStage, WsInvocation } from "./compiled.ts";
+import { identityRefusal } from "./identity-check.ts";
 import { admitWsTraffic, refusalMessage } from "./ws-traffic.ts";
 
 const EMPTY_SHA256 = sha256Hex(Buffer.alloc(0));
@@ -49,7 +50,7 @@ export async function shakeHands(
     authorizer = decision.authorizer;
     usageIdentifierKey = decision.usageIdentifierKey;
   } else {
-    const denied = authenticate(req, onConnect?.authorizationType ?? "NONE", env);
+    const denied = authenticate(req, stage, facts.sourceIp, onConnect?.authorizationType ?? "NONE", env);
     if (denied !== undefined) return denied;
   }
   let apiKey: KeyEntry | undefined;
@@ -92,9 +93,14 @@ export async function shakeHands(
     : { accepted: true, facts: withAuthorizer, apiKey };
 }
 
-/** `$connect` with AWS_IAM: the upgrade request must be SigV4-signed for `execute-api` (headers or query). */
+/**
+ * `$connect` with AWS_IAM: the upgrade request must be SigV4-signed for `execute-api` (headers or
+ * query), by a caller whose identity policies allow `execute-api:Invoke` on the `$connect` route.
+ */
 function authenticate(
   req: IncomingMessage,
+  stage: CompiledWsStage,
+  sourceIp: string,
   type: string,
   env: { iam: IamAuthority | undefined; log: Logger },
 ): Handshake | undefined {
@@ -109,7 +115,15 @@ function authenticate(
       },
       { service: "execute-api", region: env.iam.region, lookup: env.iam.credentials.lookup },
     );
-    return verified.ok ? undefined : refused(verified.error.status, "Forbidden");
+    if (!verified.ok) return refused(verified.error.status, "Forbidden");
+    const resource = `arn:aws:execute-api:${stage.region}:${stage.accountId}:${stage.apiId}/${stage.stageName}/$connect`;
+    const denial = identityRefusal(verified.credential, "execute-api:Invoke", resource, {
+      accountId: stage.accountId,
+      sourceIp,
+      nowMs: Date.now(),
+    });
+    if (denial !== undefined) env.log.debug({ denial }, "WebSocket $connect refused by IAM policy");
+    return denial === undefined ? undefined : refused(403, "Forbidden");
   }
   // CUSTOM without a compiled authorizer (it names none that exists), or IAM without credentials:
   // refused rather than let a connection in unchecked.

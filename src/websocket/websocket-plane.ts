@@ -99,7 +99,7 @@ export class WebSocketPlane {
     if (found === undefined) return false;
     const m = CONNECTIONS.exec(found.rest);
     if (m === null) return false;
-    serveConnectionsApi(req, res, decodeURIComponent(m[1]!), this.registry, this.iam).catch(
+    serveConnectionsApi(req, res, decodeURIComponent(m[1]!), this.registry, this.iam, found.stage).catch(
       (err: unknown) => {
         this.log.error({ err }, "@connections request failed");
         if (!res.headersSent) res.writeHead(500).end('{"message":"Internal server error"}');

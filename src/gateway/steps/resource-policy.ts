@@ -23,7 +23,8 @@ export interface AccessCheckOptions {
   resourceTags?: Readonly<Record<string, string>>;
 }
 
-function identityDecision(
+/** What a caller's identity policies say (the account root, without any, may act in its own account). */
+export function identityDecision(
   caller: StoredPrincipal,
   request: Parameters<CompiledPolicy["evaluate"]>[0],
   apiAccount: string,
