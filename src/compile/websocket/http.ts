@@ -2,20 +2,59 @@ import type { HttpIntegration } from "../../model/http-api.ts";
 import type { CompiledWsRoute, WsCompileDeps } from "../../websocket/compiled.ts";
 import { callBackend } from "./http-backend.ts";
 import { FAILED, type Respond } from "./integration-responses.ts";
+import { compileRequestParameters, mappedUri } from "./request-parameters.ts";
 import type { RequestMapping } from "./request-templates.ts";
 import { wsTemplateInput } from "./template-input.ts";
 
-/** HTTP_PROXY: the message is POSTed to the URI as it is; the backend's answer is the message back. */
+/** Upgrade request headers that belong to the client's connection, not to a backend request. */
+const NOT_FORWARDED = new Set([
+  "host",
+  "connection",
+  "upgrade",
+  "content-length",
+  "transfer-encoding",
+  "keep-alive",
+  "sec-websocket-key",
+  "sec-websocket-version",
+  "sec-websocket-extensions",
+]);
+
+function connectHeaders(rawHeaders: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (rawHeaders === undefined) return out;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (NOT_FORWARDED.has(name)) continue;
+    out[name] = out[name] === undefined ? rawHeaders[i + 1]! : `${out[name]}, ${rawHeaders[i + 1]!}`;
+  }
+  return out;
+}
+
+/**
+ * HTTP_PROXY: a message is sent to the URI as it is, and the backend's answer is the message back;
+ * `$connect` is sent with the upgrade request's own headers and query string (its status decides
+ * whether the connection is made) and `$disconnect` with none. The integration's `requestParameters`
+ * add headers, query values and path values (the connection id only when mapped, as on AWS).
+ */
 export function compileHttpProxy(
   integration: HttpIntegration,
   deps: WsCompileDeps,
   timeoutMs: number,
 ): CompiledWsRoute["integrate"] {
   const uri = integration.integrationUri ?? "";
-  return async (event) => {
-    if (event.eventType !== "MESSAGE") return { statusCode: 200 };
-    const headers = { "content-type": "application/json", connectionid: event.connectionId };
-    const answer = await callBackend(uri, "POST", event.body ?? "", headers, timeoutMs, deps);
+  const method = (integration.integrationMethod ?? "POST").toUpperCase();
+  const parameters = compileRequestParameters(integration.requestParameters);
+  return async (event, stage) => {
+    const mapped = parameters?.(event, stage);
+    let target = mappedUri(uri, mapped);
+    let headers: Record<string, string>;
+    if (event.eventType === "CONNECT") {
+      headers = connectHeaders(event.rawHeaders);
+      if (event.rawQuery) target += (target.includes("?") ? "&" : "?") + event.rawQuery;
+    } else headers = event.eventType === "MESSAGE" ? { "content-type": "application/json" } : {};
+    if (mapped !== undefined) Object.assign(headers, mapped.headers);
+    const body = event.eventType === "MESSAGE" ? (event.body ?? "") : "";
+    const answer = await callBackend(target, method, body, headers, timeoutMs, deps);
     return answer === undefined ? FAILED : { statusCode: answer.statusCode, body: answer.body };
   };
 }
@@ -35,12 +74,21 @@ export function compileHttp(
 ): CompiledWsRoute["integrate"] {
   const uri = integration.integrationUri ?? "";
   const method = (integration.integrationMethod ?? "POST").toUpperCase();
-  const headers = { "content-type": "application/json" };
+  const parameters = compileRequestParameters(integration.requestParameters);
   return async (event, stage) => {
     const input = wsTemplateInput(event, stage);
     const mapped = request(event, input);
     if ("outcome" in mapped) return mapped.outcome;
-    const answer = await callBackend(uri, method, mapped.payload, headers, timeoutMs, deps);
+    const params = parameters?.(event, stage);
+    const headers: Record<string, string> = { "content-type": "application/json", ...params?.headers };
+    const answer = await callBackend(
+      mappedUri(uri, params),
+      method,
+      mapped.payload,
+      headers,
+      timeoutMs,
+      deps,
+    );
     if (answer === undefined) return FAILED;
     return respond(
       {
