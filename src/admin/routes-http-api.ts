@@ -278,6 +278,12 @@ export const httpApiRoutes: RouteTable = [
     if (d === undefined) throw notFound(`Invalid deployment identifier specified ${r.params.deploymentId}`);
     return { status: 200, body: httpDeploymentWire(d) };
   }),
+  route("UpdateDeployment", "PATCH", "/v2/apis/{apiId}/deployments/{deploymentId}", async (r, control) => {
+    await api(control, r);
+    const body = jsonBody(r);
+    const d = await control.updateHttpDeployment(apiId(r), r.params.deploymentId!, body);
+    return { status: 200, body: httpDeploymentWire(d) };
+  }),
   route("DeleteDeployment", "DELETE", "/v2/apis/{apiId}/deployments/{deploymentId}", async (r, control) => {
     await control.deleteHttpDeployment(apiId(r), r.params.deploymentId!);
     return { status: 204 };

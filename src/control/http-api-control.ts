@@ -202,6 +202,27 @@ export class HttpApiControl extends ControlCore {
     });
   }
 
+  /** UpdateDeployment: only its description changes (a deployment's snapshot is immutable). */
+  updateHttpDeployment(
+    apiId: string,
+    deploymentId: string,
+    changes: { description?: unknown },
+  ): Promise<HttpDeployment> {
+    return this.serial.run(async () => {
+      const deployment = await this.getHttpDeployment(apiId, deploymentId);
+      if (deployment === undefined) throw notFound(`Invalid deployment identifier specified ${deploymentId}`);
+      if (changes.description !== undefined) {
+        if (typeof changes.description !== "string") throw badRequest("Invalid description");
+        checkDescription(changes.description);
+        deployment.description = changes.description;
+      }
+      await this.store.commit([
+        { op: "put", collection: "httpdeployments", key: `${apiId}/${deploymentId}`, value: deployment },
+      ]);
+      return deployment;
+    });
+  }
+
   deleteHttpDeployment(apiId: string, deploymentId: string): Promise<void> {
     return this.serial.run(async () => {
       if ((await this.getHttpDeployment(apiId, deploymentId)) === undefined) {

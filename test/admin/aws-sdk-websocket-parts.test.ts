@@ -27,6 +27,7 @@ import {
   GetRouteResponsesCommand,
   GetStageCommand,
   GetStagesCommand,
+  UpdateDeploymentCommand,
   UpdateIntegrationResponseCommand,
   UpdateModelCommand,
   UpdateRouteCommand,
@@ -469,6 +470,20 @@ describe("the AWS SDK manages a WebSocket API's responses, models, stages and de
       (await client.send(new GetDeploymentCommand({ ApiId: apiId, DeploymentId: deployment.DeploymentId })))
         .Description,
       "first",
+    );
+    const renamed = await client.send(
+      new UpdateDeploymentCommand({
+        ApiId: apiId,
+        DeploymentId: deployment.DeploymentId,
+        Description: "renamed",
+      }),
+    );
+    assert.equal(renamed.Description, "renamed");
+    assert.equal(renamed.DeploymentId, deployment.DeploymentId);
+    await refused(
+      client.send(new UpdateDeploymentCommand({ ApiId: apiId, DeploymentId: "nope12", Description: "x" })),
+      "NotFoundException",
+      "Invalid deployment identifier specified nope12",
     );
     await refused(
       client.send(new DeleteDeploymentCommand({ ApiId: apiId, DeploymentId: deployment.DeploymentId })),
