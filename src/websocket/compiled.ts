@@ -40,6 +40,8 @@ export interface WsOutcome {
    * failed): AWS's ExecutionError, where an answer of 4xx/5xx is an IntegrationError.
    */
   readonly failed?: boolean;
+  /** `body` is base64 to be sent as a binary frame (an integration response's CONVERT_TO_BINARY). */
+  readonly binary?: boolean;
 }
 
 export interface CompiledWsRoute {

@@ -49,7 +49,7 @@ export function serveConnection(
     return "sent";
   };
   /** The gateway's own frames (replies, errors): dropped, not queued, when the client does not read. */
-  const reply = (data: string) => {
+  const reply = (data: Buffer | string) => {
     if (send(data) === "full")
       log.debug({ connectionId }, "WebSocket reply dropped: the client's buffer is full");
   };
@@ -121,7 +121,8 @@ export function serveConnection(
     // integration that could not be called, is AWS's Internal server error frame.
     if (outcome.failed === true || (outcome.statusCode >= 500 && outcome.body === undefined))
       errorFrame("Internal server error", ids.requestId);
-    else if (route.twoWay && outcome.body !== undefined) reply(outcome.body);
+    else if (route.twoWay && outcome.body !== undefined)
+      reply(outcome.binary === true ? Buffer.from(outcome.body, "base64") : outcome.body);
   };
 
   ws.on("message", (data: Buffer, isBinary: boolean) => {

@@ -17,7 +17,7 @@ export interface HttpAnswer {
 export async function callBackend(
   uri: string,
   method: string,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string>,
   timeoutMs: number,
   deps: WsCompileDeps,

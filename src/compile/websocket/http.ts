@@ -75,20 +75,15 @@ export function compileHttp(
   const uri = integration.integrationUri ?? "";
   const method = (integration.integrationMethod ?? "POST").toUpperCase();
   const parameters = compileRequestParameters(integration.requestParameters);
+  const strategy = integration.contentHandlingStrategy;
   return async (event, stage) => {
     const input = wsTemplateInput(event, stage);
     const mapped = request(event, input);
     if ("outcome" in mapped) return mapped.outcome;
     const params = parameters?.(event, stage);
     const headers: Record<string, string> = { "content-type": "application/json", ...params?.headers };
-    const answer = await callBackend(
-      mappedUri(uri, params),
-      method,
-      mapped.payload,
-      headers,
-      timeoutMs,
-      deps,
-    );
+    const payload = binaryPayload(strategy, event, mapped.payload);
+    const answer = await callBackend(mappedUri(uri, params), method, payload, headers, timeoutMs, deps);
     if (answer === undefined) return FAILED;
     return respond(
       {
@@ -101,4 +96,20 @@ export function compileHttp(
       input,
     );
   };
+}
+
+/**
+ * The integration's `contentHandlingStrategy` on the way in: CONVERT_TO_BINARY sends the payload's
+ * base64 as bytes; CONVERT_TO_TEXT sends a binary frame's bytes as base64 text; without one, a binary
+ * frame passed through unmapped goes as its own bytes, and everything else as text.
+ */
+function binaryPayload(
+  strategy: string | undefined,
+  event: { readonly body?: string; readonly isBase64Encoded?: boolean },
+  payload: string,
+): string | Buffer {
+  if (strategy === "CONVERT_TO_BINARY") return Buffer.from(payload, "base64");
+  if (strategy === undefined && event.isBase64Encoded === true && payload === event.body)
+    return Buffer.from(payload, "base64");
+  return payload;
 }

@@ -29,6 +29,8 @@ export type Respond = (answer: BackendAnswer, event: WsInvocation, input: Templa
 interface CompiledResponse {
   readonly pattern: JavaPattern | undefined;
   readonly templates: WsTemplates;
+  /** CONVERT_TO_BINARY: the answer is base64 and goes to the client as a binary frame. */
+  readonly binary: boolean;
 }
 
 /**
@@ -55,15 +57,16 @@ export function compileIntegrationResponses(
   let fallback: CompiledResponse | undefined;
   for (const r of Object.values(responses ?? {})) {
     const templates = compileWsTemplates(r.responseTemplates, r.templateSelectionExpression);
+    const binary = r.contentHandlingStrategy === "CONVERT_TO_BINARY";
     if (r.integrationResponseKey === "$default") {
-      fallback = { pattern: undefined, templates };
+      fallback = { pattern: undefined, templates, binary };
       continue;
     }
     const key = r.integrationResponseKey;
     const source = key.length > 2 && key.startsWith("/") && key.endsWith("/") ? key.slice(1, -1) : undefined;
     if (source === undefined) continue;
     try {
-      patterned.push({ pattern: javaPattern(source), templates });
+      patterned.push({ pattern: javaPattern(source), templates, binary });
     } catch {
       // The control plane refuses a key RE2 cannot compile; an imported one may still carry it.
     }
@@ -84,12 +87,13 @@ export function compileIntegrationResponses(
       ...(answer.headers === undefined ? {} : { headers: answer.headers }),
     };
     const template = chosen.templates.select(facts);
-    if (template === undefined)
-      return answer.body === undefined ? { statusCode } : { statusCode, body: answer.body };
+    let body: string | undefined;
     try {
-      return { statusCode, body: renderTemplate(template, input, answer.body) };
+      body = template === undefined ? answer.body : renderTemplate(template, input, answer.body);
     } catch {
       return FAILED;
     }
+    if (body === undefined) return { statusCode };
+    return chosen.binary ? { statusCode, body: body.trim(), binary: true } : { statusCode, body };
   };
 }
