@@ -1,6 +1,7 @@
 import type { ControlPlane } from "../control/control-plane.ts";
 import { readPatchOperations } from "../control/patch-operations.ts";
 import * as parts from "../control/rest-api-parts.ts";
+import { modelTemplate } from "../mapping/model-template.ts";
 import { GATEWAY_RESPONSE_TYPES } from "../model/gateway-response-types.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
 import { type AdminRequest, type RouteTable, route } from "./admin-router.ts";
@@ -25,6 +26,18 @@ export const restApiPartRoutes: RouteTable = [
     status: 200,
     body: parts.findModel(await api(control, r), r.params.modelName!),
   })),
+  // GetModelTemplate: a sample mapping template in the model's shape.
+  route(
+    "GetModelTemplate",
+    "GET",
+    "/restapis/{apiId}/models/{modelName}/default_template",
+    async (r, control) => {
+      const def = await api(control, r);
+      const model = parts.findModel(def, r.params.modelName!);
+      const byName = (name: string) => Object.values(def.models).find((m) => m.name === name)?.schema;
+      return { status: 200, body: { value: modelTemplate(model.schema ?? "{}", byName) } };
+    },
+  ),
   route("UpdateModel", "PATCH", "/restapis/{apiId}/models/{modelName}", async (r, control) => {
     const ops = readPatchOperations(jsonBody(r));
     const model = await edit(control, r, (def) => {

@@ -2,6 +2,7 @@ import * as responses from "../control/api-responses.ts";
 import { notFound } from "../control/errors.ts";
 import { findRoute } from "../control/http-entities.ts";
 import * as models from "../control/http-models.ts";
+import { modelTemplate } from "../mapping/model-template.ts";
 import { type AdminRequest, type RouteTable, route } from "./admin-router.ts";
 import { httpApi as api, apiIdOf as apiId, items } from "./http-api-lookup.ts";
 import { jsonBody } from "./request-body.ts";
@@ -123,6 +124,12 @@ export const webSocketApiRoutes: RouteTable = [
     status: 200,
     body: models.findHttpModel(await api(control, r), r.params.modelId!),
   })),
+  route("GetModelTemplate", "GET", "/v2/apis/{apiId}/models/{modelId}/template", async (r, control) => {
+    const def = await api(control, r);
+    const model = models.findHttpModel(def, r.params.modelId!);
+    const byName = (name: string) => Object.values(def.models ?? {}).find((m) => m.name === name)?.schema;
+    return { status: 200, body: { value: modelTemplate(model.schema, byName) } };
+  }),
   route("UpdateModel", "PATCH", "/v2/apis/{apiId}/models/{modelId}", async (r, control) => {
     const body = jsonBody(r);
     return {
