@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { describe, test } from "node:test";
-import type { ConnectionInfo, ConnectionRegistry, LocalSocket } from "../../src/websocket/registry.ts";
+import type {
+  ConnectionInfo,
+  ConnectionRegistry,
+  LocalSocket,
+  SendResult,
+} from "../../src/websocket/registry.ts";
 import { eventually } from "./snippets.ts";
 
 /** A socket end that records what it was sent; once closed (by either side) it refuses to send. */
@@ -10,8 +15,12 @@ export class FakeSocket implements LocalSocket {
   closed = false;
   closeCalls = 0;
 
-  send(data: Buffer | string): "sent" | "gone" {
+  /** The client reads too slowly: sends are refused until this is cleared. */
+  full = false;
+
+  send(data: Buffer | string): SendResult {
     if (this.closed) return "gone";
+    if (this.full) return "full";
     this.sent.push(data);
     return "sent";
   }
@@ -65,6 +74,22 @@ export function connectionRegistrySpec(
         assert.ok(lastActiveAt >= before, "LastActiveAt starts when the connection is added");
         assert.equal(await registry.get("unknown-id="), undefined);
         assert.equal(await registry.get(""), undefined);
+      }));
+
+    test("a post to a socket whose buffer is full answers full; the connection stays and takes posts once drained", () =>
+      withRegistry(async (registry) => {
+        const info = connectionInfo();
+        const socket = new FakeSocket();
+        await registry.add(info, socket);
+        socket.full = true;
+        assert.equal(await registry.post(info.connectionId, "dropped"), "full");
+        assert.ok(
+          (await registry.get(info.connectionId)) !== undefined,
+          "a full buffer is not a gone connection",
+        );
+        socket.full = false;
+        assert.equal(await registry.post(info.connectionId, "later"), "sent");
+        assert.deepEqual(socket.sent, ["later"]);
       }));
 
     test("touch moves LastActiveAt forward; touching an unknown id does nothing", () =>

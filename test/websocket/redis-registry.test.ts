@@ -84,6 +84,20 @@ describe("Redis connection registry: two nodes", () => {
     assert.ok(Buffer.isBuffer(socket.sent[1]));
   });
 
+  test("a post on node B to a socket whose buffer is full on node A answers full, not gone", async () => {
+    const a = await node();
+    const b = await node();
+    const info = connectionInfo();
+    const socket = new FakeSocket();
+    await a.add(info, socket);
+    socket.full = true;
+    assert.equal(await b.post(info.connectionId, "too much"), "full");
+    assert.ok((await b.get(info.connectionId)) !== undefined);
+    socket.full = false;
+    assert.equal(await b.post(info.connectionId, "now"), "sent");
+    assert.deepEqual(socket.sent, ["now"]);
+  });
+
   test("a delete on node B closes node A's socket, and both see the connection gone", async () => {
     const a = await node();
     const b = await node();
