@@ -99,7 +99,7 @@ const orders = {
 /** Canned answers of /raw/<name>: status, content type and body. */
 export const RAW_REPLIES: Record<string, { status: number; type: string; body: string }> = {};
 
-export async function startSoapServices(): Promise<SoapServices> {
+export async function startSoapServices(port = 0): Promise<SoapServices> {
   const received: ReceivedRequest[] = [];
   const server: Server = createServer((req, res) => {
     const raw = RAW_REPLIES[req.url?.replace(/^\/raw\//, "") ?? ""];
@@ -111,7 +111,7 @@ export async function startSoapServices(): Promise<SoapServices> {
     res.writeHead(404);
     res.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const services = {
     CalculatorService: { CalculatorSoap: calculator("1.1"), CalculatorSoap12: calculator("1.2") },
   };
@@ -136,9 +136,9 @@ export async function startSoapServices(): Promise<SoapServices> {
       entry.body += chunk.toString("utf8");
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     received,
     last: (path) => received.findLast((r) => r.url.split("?")[0] === path),
     close: () =>
