@@ -9,6 +9,7 @@ import { renderTemplate, type TemplateInput, type TemplateSet } from "../mapping
 import type { ContentHandling, PassthroughBehavior } from "../model/rest-api.ts";
 import { backendCallFor, readResponse } from "./backend-call.ts";
 import { appendMappedHeaders, type HttpBackendSpec, resolveTarget } from "./backend-target.ts";
+import { selectHttpResponse } from "./fault-selection.ts";
 import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
 import { applyRequestOverride } from "./request-overrides.ts";
 import type { Upstreams } from "./upstreams.ts";
@@ -126,7 +127,7 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       }
       const response = await callBackend(ctx, spec, target, headers, upstreams, requestBody);
       const body = await readResponse(response.body);
-      const chosen = selector.select(String(response.statusCode));
+      const chosen = selectHttpResponse(selector, response.statusCode, response.headers, body);
       if (chosen === undefined) {
         sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
         return;

@@ -46,6 +46,10 @@ export interface ResponseSelector {
   select(input: string): CompiledIntegrationResponse | undefined;
   /** The response without a selection pattern. */
   readonly fallback: CompiledIntegrationResponse | undefined;
+  /** Whether any response has a (valid) selection pattern. */
+  readonly patterned: boolean;
+  /** The first response, in order, whose pattern matches one of `inputs`; never the fallback. */
+  selectByPattern(inputs: readonly string[]): CompiledIntegrationResponse | undefined;
 }
 
 function compileOne(response: IntegrationResponse): CompiledIntegrationResponse {
@@ -101,10 +105,16 @@ export function compileResponseSelector(
   }
   return {
     fallback,
+    patterned: patterned.length > 0,
     select(input) {
       // Java's String.matches: the whole input.
       for (const p of patterned) if (p.pattern.matcher(input).matches()) return p.compiled;
       return fallback;
+    },
+    selectByPattern(inputs) {
+      for (const p of patterned)
+        for (const input of inputs) if (p.pattern.matcher(input).matches()) return p.compiled;
+      return undefined;
     },
   };
 }

@@ -3,6 +3,7 @@ import type { RenderBudget } from "./vtl/budget.ts";
 import type { HostObject } from "./vtl/host-object.ts";
 import { NO_METHOD } from "./vtl/java-methods.ts";
 import { fromJson, JMap, toJavaString } from "./vtl/values.ts";
+import { XML_UTIL_GROWTH, type XmlUtilName, xmlUtil } from "./xml-util.ts";
 
 /**
  * `$input` and `$util` as AWS documents them for mapping templates, built per request. `$input`
@@ -140,6 +141,7 @@ const GROWTH: Record<string, number> = {
   base64Encode: 4, // 3 UTF-8 bytes a unit, 4 characters per 3 bytes
   base64Decode: 1,
   parseJson: 1, // the text's length, before the tree is held by fromJson
+  ...XML_UTIL_GROWTH, // Portico's additions: xmlToJson, parseXml, escapeXml
 };
 
 export class UtilVariable implements HostObject {
@@ -186,6 +188,10 @@ function util(name: string, s: string, budget: RenderBudget): unknown {
       }
     case "base64Encode":
       return Buffer.from(s, "utf8").toString("base64");
+    case "xmlToJson":
+    case "parseXml":
+    case "escapeXml":
+      return xmlUtil(name as XmlUtilName, s, budget);
     default:
       return Buffer.from(s, "base64").toString("utf8");
   }

@@ -1,6 +1,6 @@
 import type { HostObject } from "./host-object.ts";
 import { NO_METHOD } from "./java-methods.ts";
-import { JMap } from "./values.ts";
+import { ElementMap, JMap } from "./values.ts";
 
 /** A map's first `n` values: a loop never needs more, however large the map. */
 function firstValues(map: JMap, n: number): unknown[] {
@@ -14,9 +14,11 @@ function firstValues(map: JMap, n: number): unknown[] {
 
 /**
  * What `#foreach` goes through, as Velocity iterates a value: a map's values, a list's items, a
- * single value once, null not at all. A map gives at most `max` values.
+ * single value once, null not at all. A map gives at most `max` values. An XML element
+ * (`$util.parseXml`, our addition) is a single value.
  */
 export function foreachItems(source: unknown, max: number): unknown[] {
+  if (source instanceof ElementMap) return [source];
   return source instanceof JMap
     ? firstValues(source, max)
     : Array.isArray(source)

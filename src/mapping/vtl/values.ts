@@ -21,6 +21,13 @@ export class JDouble {
 export class JMap extends Map<string, unknown> {}
 
 /**
+ * An XML element read by `$util.parseXml` (its attributes and children by name). `#foreach` goes
+ * through one as a single item, not through its values, so a loop over an element that occurs once
+ * (a map) or several times (a list of them) runs the same way either way.
+ */
+export class ElementMap extends JMap {}
+
+/**
  * A list read from JSON (`$input.path`, `$util.parseJson`): AWS reads JSON with Jayway JsonPath's
  * json-smart provider, whose arrays are json-smart `JSONArray`s, printing as compact JSON with every
  * element inside as JSON (`[{"a":"b"}]`), where a list a template builds prints as Java's `[a, b]`.
