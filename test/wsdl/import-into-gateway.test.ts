@@ -160,6 +160,7 @@ describe("a generated document imported through ImportRestApi", () => {
     assert.deepEqual(lineItem.properties.bundle, {
       type: "array",
       items: { $ref: "#/components/schemas/LineItem" },
+      maxItems: 1000,
     });
     await sdk.send(new CreateDeploymentCommand({ restApiId, stageName: "test" }));
     const exported = await sdk.send(

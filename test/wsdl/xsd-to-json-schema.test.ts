@@ -141,10 +141,12 @@ describe("complex types", () => {
       </xs:sequence></xs:complexType></xs:element>${OUT}`);
     const s = schemas.OpInput!;
     const p = s.properties as Record<string, unknown>;
+    // Unbounded is 1,000 at most: a template's #foreach writes no more (API Gateway's limit).
     assert.deepEqual(p.many, {
       type: "array",
       items: { type: "integer", minimum: -2147483648, maximum: 2147483647 },
       minItems: 2,
+      maxItems: 1000,
     });
     assert.deepEqual((p.few as Record<string, unknown>).maxItems, 3);
     assert.equal((p.few as Record<string, unknown>).minItems, undefined);
@@ -217,7 +219,7 @@ describe("complex types", () => {
         </xs:sequence></xs:complexType></xs:element>
       </xs:sequence></xs:complexType></xs:element>${OUT}`);
     assert.deepEqual(schemas.OpInput!.properties, {
-      note: { type: "array", items: { type: "string" }, minItems: 1 },
+      note: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 1000 },
       by: { type: "string" },
       inner: {
         type: "object",
@@ -241,6 +243,7 @@ describe("complex types", () => {
     assert.deepEqual((schemas.Node!.properties as Record<string, unknown>).child, {
       type: "array",
       items: { $ref: "#/components/schemas/Node" },
+      maxItems: 1000,
     });
     assert.deepEqual(schemas.Link!.properties, { to: { $ref: "#/components/schemas/Node" } });
     // A global element whose anonymous type contains the element itself.

@@ -12,6 +12,7 @@ import type { ComplexShape, ElementField, NamedShape, ScalarShape, Shape } from 
 export type JsonSchema = Record<string, unknown>;
 
 const REF_PREFIX = "#/components/schemas/";
+const MAX_ITEMS = 1000;
 
 export class SchemaWriter {
   readonly names: ModelNames;
@@ -82,13 +83,15 @@ export class SchemaWriter {
     if (field.max <= 1) return this.element(field);
     const array: JsonSchema = { type: "array", items: this.element(field) };
     if (field.min > 0) array.minItems = field.min;
-    if (Number.isFinite(field.max)) array.maxItems = field.max;
+    // A template's #foreach stops at 1,000 items (API Gateway's limit), so a longer list could only
+    // be sent cut short: the validator refuses it instead.
+    array.maxItems = Math.min(field.max, MAX_ITEMS);
     return array;
   }
 
   private complex(shape: ComplexShape): JsonSchema {
     if (shape.soapArray === true && shape.fields[0] !== undefined)
-      return { type: "array", items: this.element(shape.fields[0]) };
+      return { type: "array", items: this.element(shape.fields[0]), maxItems: MAX_ITEMS };
     const properties: Record<string, JsonSchema> = {};
     const required: string[] = [];
     for (const a of shape.attributes) {
