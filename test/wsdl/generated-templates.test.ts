@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { XMLParser } from "fast-xml-parser";
 import { type WsdlImport, wsdlToOpenApi } from "../../src/soap/wsdl/import-wsdl.ts";
-import { integrationOf } from "./inline-wsdl.ts";
+import { importTexts, integrationOf } from "./inline-wsdl.ts";
 import { render, renderJson } from "./render.ts";
 
 /**
@@ -199,6 +200,28 @@ describe("the response template writes the output as JSON", () => {
         <delayed xsi:type="xsd:boolean">false</delayed></ns:GetQuoteResponse>`),
     );
     assert.deepEqual(json, { quote: { symbol: "ACME", price: 12.5, volume: 1000 }, delayed: false });
+  });
+});
+
+describe("rpc/encoded arrays in a reply", () => {
+  test("every child of a SOAP-encoded array is an item, whatever it is called", async () => {
+    const rpc = readFileSync(join(FIXTURES, "stockquote-rpc.wsdl"), "utf8").replace(
+      '<part name="delayed" type="xsd:boolean"/>',
+      '<part name="delayed" type="xsd:boolean"/><part name="listedOn" type="types:ArrayOfString"/>',
+    );
+    const imported = await importTexts({ "main.wsdl": rpc });
+    const { json } = renderJson(
+      responseOf(imported, "/StockQuoteService/GetQuote"),
+      envelope(`<ns:GetQuoteResponse xmlns:ns="urn:example:stockquote">
+        <quote><symbol>A</symbol><price>1</price><volume>2</volume></quote><delayed>1</delayed>
+        <listedOn soapenc:arrayType="xsd:string[3]" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/"><item>AMS</item><item>NYSE</item><string>LSE</string></listedOn>
+      </ns:GetQuoteResponse>`),
+    );
+    assert.deepEqual(json, {
+      quote: { symbol: "A", price: 1, volume: 2 },
+      delayed: true,
+      listedOn: ["AMS", "NYSE", "LSE"],
+    });
   });
 });
 

@@ -73,12 +73,16 @@ function interfaceChain(t: ReturnType<typeof tables>, first: XmlElement): XmlEle
   return out;
 }
 
-function messageParts(io: XmlElement | undefined): MessagePart[] {
+function messageParts(io: XmlElement | undefined, operation: string, warnings: string[]): MessagePart[] {
   if (io === undefined) return [];
   const element = attr(io, "element") ?? "#any";
   if (element === "#none") return [];
-  if (element === "#any" || element === "#other")
+  if (element === "#any" || element === "#other") {
+    warnings.push(
+      `${where(io.file, io.line)}: the ${io.local} of operation '${operation}' is ${element} (no element named): its JSON is a "body" text, not mapped to any element; edit the mapping templates to suit the service`,
+    );
     return [{ name: "body", type: { ns: NS.xsd, local: "anyType" }, at: io }];
+  }
   return [{ name: "body", element: resolveQName(io, element), at: io }];
 }
 
@@ -139,8 +143,8 @@ function operations(
       use: "literal",
       action: actions.get(key),
       namespace: undefined,
-      input: messageParts(input),
-      output: output === undefined ? undefined : messageParts(output),
+      input: messageParts(input, name, warnings),
+      output: output === undefined ? undefined : messageParts(output, name, warnings),
       faults: opFaults,
       ...(documentation === undefined ? {} : { documentation }),
     });
