@@ -133,6 +133,14 @@ describe("a WSDL that does not hang together", () => {
     );
   });
 
+  test("a name that is not an XML name (it would be written into the templates) is refused", async () => {
+    await refusal(
+      variant("odd-name.wsdl", 'name="a" type="xsd:int"', 'name="a&apos;) $util #set" type="xsd:int"'),
+      "WSDL_UNSUPPORTED",
+      /"a'\) \$util #set" is not an XML name; it cannot be mapped/,
+    );
+  });
+
   test("no service, and a service whose address is not a URL", async () => {
     const start = calculator.indexOf("<wsdl:service");
     const end = calculator.indexOf("</wsdl:service>") + "</wsdl:service>".length;

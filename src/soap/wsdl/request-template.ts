@@ -2,7 +2,7 @@ import type { MessageShape } from "./message-shapes.ts";
 import { NS } from "./namespaces.ts";
 import type { SoapVersion } from "./service-model.ts";
 import type { ComplexShape, ElementField, NamedShape, RefShape, Shape } from "./shapes.ts";
-import { literalAttr, MacroIds, vtlKey } from "./vtl-text.ts";
+import { literalAttr, MacroIds, vtlKey, xmlName } from "./vtl-text.ts";
 
 /**
  * The integration request template: the method's JSON body → the SOAP envelope the operation takes.
@@ -48,7 +48,7 @@ class RequestWriter {
   }
 
   tag(name: string, ns: string | undefined): string {
-    return ns === undefined ? name : `${this.prefix(ns)}:${name}`;
+    return ns === undefined ? xmlName(name) : `${this.prefix(ns)}:${xmlName(name)}`;
   }
 
   /** The macro number for a complex shape, its macros written before the template's body. */

@@ -1,4 +1,5 @@
 import type { ComplexShape, NamedShape, RefShape } from "./shapes.ts";
+import { WsdlError } from "./wsdl-error.ts";
 
 /**
  * Pieces shared by the generated mapping templates: text that Velocity must print as written, and
@@ -14,13 +15,25 @@ export function literalAttr(value: string): string {
     .replace(/"/g, "&quot;");
   // `$`, `#` and `\` could start a reference or a directive; an unparsed block prints them as they are.
   if (!/[$#\\]/.test(xml)) return xml;
-  if (xml.includes("]]#")) throw new Error(`cannot write ${JSON.stringify(value)} into a template`);
+  if (xml.includes("]]#"))
+    throw new WsdlError("WSDL_UNSUPPORTED", `cannot write ${JSON.stringify(value)} into a mapping template`);
   return `#[[${xml}]]#`;
 }
 
-/** A key as a single-quoted Velocity string: XML names hold no quote, `$` or `#`, but check. */
+/** An XML name (NCName), checked: it goes into templates as a tag, a key and a JSON key. */
+export function xmlName(name: string): string {
+  if (!/^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*$/.test(name))
+    throw new WsdlError(
+      "WSDL_UNSUPPORTED",
+      `${JSON.stringify(name)} is not an XML name; it cannot be mapped`,
+    );
+  return name;
+}
+
+/** A key as a single-quoted Velocity string (`@name`, `#text` or an XML name). */
 export function vtlKey(name: string): string {
-  if (/['$#\\]/.test(name)) throw new Error(`cannot use ${JSON.stringify(name)} as a key in a template`);
+  const bare = name.startsWith("@") ? name.slice(1) : name;
+  if (name !== "#text") xmlName(bare);
   return `'${name}'`;
 }
 
