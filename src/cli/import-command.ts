@@ -1,19 +1,29 @@
 import { readFile } from "node:fs/promises";
+import { isWsdl, wsdlToOpenApi } from "../soap/wsdl/import-wsdl.ts";
 import { AdminCallError, adminEndpointFromEnv, callAdmin } from "./admin-client.ts";
 import { type Command, parseFlags } from "./flags.ts";
 import { parseVariables } from "./variables.ts";
 
 export const importCommand: Command = {
-  summary: "Import an OpenAPI file (REST or HTTP API) into a running gateway, and deploy it",
+  summary: "Import an OpenAPI or WSDL file (REST or HTTP API) into a running gateway, and deploy it",
   usage: `Usage: portico import FILE [--type REST|HTTP] [--stage NAME] [--api-id ID] [--variables k=v,...]
 
-  FILE              OpenAPI 3.0 or Swagger 2.0, YAML or JSON, with x-amazon-apigateway-* extensions
-  --type            REST (default) or HTTP
+  FILE              OpenAPI 3.0 or Swagger 2.0, YAML or JSON, with x-amazon-apigateway-* extensions;
+                    or a WSDL 1.1/2.0 file (.wsdl, or XML with a definitions/description root): a REST
+                    API with POST /{service}/{operation} taking and answering JSON, calling the SOAP
+                    service (its XSD imports are read from files, relative to the WSDL)
+  --type            REST (default) or HTTP (OpenAPI only)
   --stage NAME      deploy to this stage after importing (HTTP APIs: default $default)
   --api-id ID       overwrite this existing API instead of creating a new one
   --variables k=v   stage variables for the deployment, comma-separated
   --fail-on-warnings  refuse the import when AWS would warn
   --admin-url URL   the gateway's admin API (PORTICO_ADMIN_URL, default http://127.0.0.1:8081)
+
+WSDL only:
+  --endpoint URL    call the service here instead of at the WSDL's soap:address
+  --soap-version V  1.1 or 1.2: the port to use where a service has both (default 1.1)
+  --service NAME    import only this service
+  --print-openapi   print the generated OpenAPI document (JSON) instead of importing it
 `,
   async run(args, env) {
     const { values, positionals } = parseFlags(
@@ -25,6 +35,10 @@ export const importCommand: Command = {
         variables: { type: "string" },
         "fail-on-warnings": { type: "boolean" },
         "admin-url": { type: "string" },
+        endpoint: { type: "string" },
+        "soap-version": { type: "string" },
+        service: { type: "string" },
+        "print-openapi": { type: "boolean" },
       },
       true,
     );
@@ -35,7 +49,34 @@ export const importCommand: Command = {
     if (type !== "REST" && type !== "HTTP")
       throw new Error(`--type must be REST or HTTP (got ${values.type})`);
     const variables = parseVariables(values.variables as string | undefined);
-    const text = await readFile(file, "utf8");
+    let text = await readFile(file, "utf8");
+    const wsdlFlags = ["endpoint", "soap-version", "service", "print-openapi"].filter(
+      (f) => values[f] !== undefined,
+    );
+    if (isWsdl(file, text)) {
+      if (type !== "REST")
+        throw new Error(
+          "a WSDL imports as a REST API (HTTP APIs have no mapping templates to turn JSON into SOAP)",
+        );
+      const soapVersion = values["soap-version"] as string | undefined;
+      if (soapVersion !== undefined && soapVersion !== "1.1" && soapVersion !== "1.2")
+        throw new Error(`--soap-version must be 1.1 or 1.2 (got ${soapVersion})`);
+      const imported = await wsdlToOpenApi(file, {
+        endpoint: values.endpoint as string | undefined,
+        soapVersion,
+        service: values.service as string | undefined,
+      });
+      for (const w of imported.warnings) process.stderr.write(`warning: ${w}\n`);
+      if (values["print-openapi"]) {
+        process.stdout.write(`${JSON.stringify(imported.document, null, 2)}\n`);
+        return 0;
+      }
+      text = JSON.stringify(imported.document);
+      for (const op of imported.operations)
+        process.stdout.write(`POST ${op.path} → ${op.operation} (SOAP ${op.soapVersion}) at ${op.uri}\n`);
+    } else if (wsdlFlags.length > 0) {
+      throw new Error(`--${wsdlFlags[0]} is for WSDL files, and ${file} is not one`);
+    }
     const endpoint = adminEndpointFromEnv(values["admin-url"] as string | undefined, env);
     const apiId = values["api-id"] as string | undefined;
     const warn = values["fail-on-warnings"] ? "&failonwarnings=true" : "";

@@ -154,11 +154,9 @@ export function loadConfigFile(path: string): LoadedConfig {
         ids.set(api.id, i);
       }
       if (api.type === "WEBSOCKET") return;
-      const target = resolve(base, api.openapi);
-      if (!existsSync(target)) {
-        problems.push(
-          `${at(offsetOf(doc, ["apis", i, "openapi"]))}: apis[${i}].openapi: no such file ${api.openapi}`,
-        );
+      const [key, source] = "wsdl" in api ? ["wsdl", api.wsdl] : ["openapi", api.openapi];
+      if (!existsSync(resolve(base, source))) {
+        problems.push(`${at(offsetOf(doc, ["apis", i, key]))}: apis[${i}].${key}: no such file ${source}`);
       }
     });
     for (const [network, cidrs] of Object.entries(c.networks ?? {})) {
@@ -183,7 +181,11 @@ export function loadConfigFile(path: string): LoadedConfig {
     dataDir: c.dataDir === undefined ? undefined : resolve(base, c.dataDir),
     apis: c.apis?.map((a, i) => ({
       ...a,
-      ...(a.type === "WEBSOCKET" ? {} : { openapi: resolve(base, a.openapi) }),
+      ...(a.type === "WEBSOCKET"
+        ? {}
+        : "wsdl" in a
+          ? { wsdl: resolve(base, a.wsdl) }
+          : { openapi: resolve(base, a.openapi) }),
       declaredAt: `${at(offsetOf(doc, ["apis", i]))}: apis[${i}]`,
     })),
     functions:

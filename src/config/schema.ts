@@ -4,6 +4,7 @@
  */
 import { apiId, stageVariables, stringMap } from "./schema-parts.ts";
 import { WEBSOCKET_API_SCHEMA, type WebSocketApiConfig } from "./websocket-api-schema.ts";
+import { WSDL_API_SCHEMA, type WsdlApiConfig } from "./wsdl-api-schema.ts";
 
 /** An `apis:` entry importing an OpenAPI document (REST or HTTP API). */
 const OPENAPI_API_SCHEMA = {
@@ -272,7 +273,12 @@ export const CONFIG_SCHEMA = {
         if: { type: "object", required: ["type"], properties: { type: { const: "WEBSOCKET" } } },
         // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else, never awaited
         then: WEBSOCKET_API_SCHEMA,
-        else: OPENAPI_API_SCHEMA,
+        else: {
+          if: { type: "object", required: ["wsdl"] },
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else, never awaited
+          then: WSDL_API_SCHEMA,
+          else: OPENAPI_API_SCHEMA,
+        },
       },
     },
   },
@@ -307,13 +313,18 @@ export interface OpenApiConfig {
 }
 
 export type { WebSocketApiConfig } from "./websocket-api-schema.ts";
-export type ApiConfig = OpenApiConfig | WebSocketApiConfig;
+export type { WsdlApiConfig } from "./wsdl-api-schema.ts";
+export type ApiConfig = OpenApiConfig | WsdlApiConfig | WebSocketApiConfig;
 
 /**
  * An API of the config file as the gateway applies it at start: its type resolved (REST unless said),
  * and where the file declares it (`file:line:col: apis[i]`), for the refusals.
  */
-export type DeclaredApi = ((OpenApiConfig & { type: "REST" | "HTTP" }) | WebSocketApiConfig) & {
+export type DeclaredApi = (
+  | (OpenApiConfig & { type: "REST" | "HTTP" })
+  | (WsdlApiConfig & { type: "REST" })
+  | WebSocketApiConfig
+) & {
   declaredAt?: string;
 };
 

@@ -111,7 +111,10 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     },
     trafficFailMode: config?.trafficFailMode ?? "open",
     cacheEncryptionKey: env.PORTICO_CACHE_ENCRYPTION_KEY ?? config?.cacheEncryptionKey,
-    apis: (config?.apis ?? []).map((a) => (a.type === "WEBSOCKET" ? a : { ...a, type: a.type ?? "REST" })),
+    apis: (config?.apis ?? []).map(
+      (a): DeclaredApi =>
+        a.type === "WEBSOCKET" ? a : "wsdl" in a ? { ...a, type: "REST" } : { ...a, type: a.type ?? "REST" },
+    ),
     configFile: config?.file,
     websocket: config?.websocket,
     watch: flags.watch === "true" || env.PORTICO_WATCH === "1" || env.PORTICO_WATCH === "true",

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { DeclaredApi, WebSocketApiConfig } from "../config/schema.ts";
 import type { HttpApiDefinition } from "../model/http-api.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
+import { WsdlError, wsdlToOpenApi } from "../soap/wsdl/import-wsdl.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { buildDeclaredWebSocketApi, stableId } from "./declared-websocket.ts";
 import { badRequest, ControlError } from "./errors.ts";
@@ -16,7 +17,31 @@ import { checkNewStage } from "./stage-limits.ts";
  * wherever each keeps its config file).
  */
 export function declaredApiId(api: DeclaredApi): string {
-  return stableId(api.type === "WEBSOCKET" ? `WEBSOCKET\0${api.name}` : `${api.type}\0${api.openapi}`, 10);
+  return stableId(api.type === "WEBSOCKET" ? `WEBSOCKET\0${api.name}` : `${api.type}\0${sourceOf(api)}`, 10);
+}
+
+type DocumentApi = Exclude<DeclaredApi, { type: "WEBSOCKET" }>;
+
+/** The file a declaration imports (its OpenAPI document or its WSDL). */
+const sourceOf = (api: DocumentApi): string => ("wsdl" in api ? api.wsdl : api.openapi);
+
+/**
+ * A declaration's OpenAPI text: the file itself, or the document generated from its WSDL (whose
+ * refusal names the declaration).
+ */
+async function documentText(control: ControlPlane, api: DocumentApi, at: string): Promise<string> {
+  if (!("wsdl" in api)) return readFile(api.openapi, "utf8");
+  try {
+    const imported = await wsdlToOpenApi(api.wsdl, {
+      endpoint: api.endpoint,
+      soapVersion: api.soapVersion,
+      service: api.service,
+    });
+    for (const warning of imported.warnings) control.log.warn({ wsdl: api.wsdl }, warning);
+    return JSON.stringify(imported.document);
+  } catch (err) {
+    throw err instanceof WsdlError ? badRequest(`${at}: ${err.message}`) : err;
+  }
 }
 
 function withoutVolatile(value: unknown): unknown {
@@ -124,7 +149,7 @@ export async function applyDeclaredApis(control: ControlPlane, apis: readonly De
       });
       continue;
     }
-    const text = await readFile(api.openapi, "utf8");
+    const text = await documentText(control, api, where(i));
     if (api.type === "HTTP") {
       const before = await control.getHttpApi(apiId);
       const { definition } = await importHttpApiDocument(control, text, { apiId });
@@ -155,11 +180,11 @@ export async function applyDeclaredApis(control: ControlPlane, apis: readonly De
         .deployRestApi(apiId, {
           stageName,
           variables: api.variables ?? {},
-          description: `Deployed from ${api.openapi}`,
+          description: `Deployed from ${sourceOf(api)}`,
         })
         .catch((err: unknown) => {
           throw err instanceof ControlError
-            ? new ControlError(err.type, refusal(api.openapi, definition, err))
+            ? new ControlError(err.type, refusal(sourceOf(api), definition, err))
             : err;
         });
     }
