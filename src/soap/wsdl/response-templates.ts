@@ -22,7 +22,8 @@ import { vtlKey } from "./vtl-text.ts";
  */
 
 const PARSE = [
-  "#set($j = $util.parseJson($util.xmlToJson($input.body)))##",
+  // An empty reply (a one-way operation's 202) reads as "{}", as API Gateway gives an empty body.
+  "#if($input.body == '{}' || $input.body.trim() == '')#set($j = {})#else#set($j = $util.parseJson($util.xmlToJson($input.body)))#end##",
   "#set($b = $j.get('Envelope').get('Body'))##",
   "#set($f = $b.get('Fault'))##",
 ].join("\n");
