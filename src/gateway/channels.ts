@@ -1,5 +1,7 @@
 import { channel } from "node:diagnostics_channel";
-import type { RequestContext } from "./context.ts";
+import type { Inbound, Reply } from "../http/inbound.ts";
+import type { ApiType, RequestContext } from "./context.ts";
+import type { GatewayResponse } from "./responses/catalogue.ts";
 
 /**
  * What the data plane tells observers, on `node:diagnostics_channel` (as undici's core does): the
@@ -21,3 +23,30 @@ export interface CacheMessage {
 
 export const trafficRefusals = channel("portico:traffic-refusal");
 export const cacheLookups = channel("portico:cache");
+
+/**
+ * A request the data plane answered (or whose client went away), published once its response is
+ * finished: what metrics, access logs and execution logs are made from. `ctx` is there when a route
+ * matched; `api` when at least the API and stage were known (AWS counts those requests too).
+ */
+export interface RequestDoneMessage {
+  readonly requestId: string;
+  readonly extendedRequestId: string;
+  readonly req: Inbound;
+  readonly res: Reply;
+  /** Epoch ms the request arrived. */
+  readonly startMs: number;
+  /** From arrival to the last byte handed to the socket, in ms (AWS's Latency). */
+  readonly latencyMs: number;
+  readonly api?: { readonly apiId: string; readonly apiType: ApiType; readonly stageName: string };
+  readonly ctx?: RequestContext;
+  readonly statusCode: number;
+  /** Bytes of the response body written. */
+  readonly responseBytes: number;
+  /** The gateway's own answer, when the gateway answered (a refusal or an integration failure). */
+  readonly gatewayResponse?: GatewayResponse;
+  /** The client went away before the response was finished. */
+  readonly aborted: boolean;
+}
+
+export const requestsDone = channel("portico:request");

@@ -122,6 +122,19 @@ export interface RequestContext {
   apiKey?: KeyEntry;
   /** The caller IAM authenticated, for cache invalidation rights. */
   caller?: StoredPrincipal;
+  /** The integration's part, as integrations record it (integration-timing.ts): `$context.integration.*`. */
+  integration?: IntegrationFacts;
+}
+
+/** When the integration was called and what it answered (AWS's IntegrationLatency, integrationStatus). */
+export interface IntegrationFacts {
+  /** `performance.now()` when the request was relayed to the backend. */
+  readonly startedAt: number;
+  latencyMs?: number;
+  /** The backend's HTTP status, or the function's (200, or the proxy result's statusCode). */
+  status?: number;
+  /** Why the integration failed, when it did (`$context.integrationErrorMessage`). */
+  error?: string;
 }
 
 // ---- Signatures of the checks a compiled route carries (built in auth/ and gateway/) ----

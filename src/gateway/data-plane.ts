@@ -9,9 +9,11 @@ import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener
 import { defaultOverloadLimits, OverloadGuard, type OverloadLimits } from "../listen/overload.ts";
 import type { Logger } from "../logger.ts";
 import { runChain, tracesDecisions } from "./chain.ts";
+import { requestsDone } from "./channels.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./context.ts";
 import { addEdgeHeaders } from "./edge-headers.ts";
 import { refuseHead, refuseUrlForStage } from "./request-head.ts";
+import { RequestWatch } from "./request-watch.ts";
 import { resolve } from "./resolve.ts";
 import { type GatewayResponse, HTTP_API_RESPONSES, REST_RESPONSES } from "./responses/catalogue.ts";
 import { gatewayResponseFor } from "./responses/errors.ts";
@@ -167,6 +169,9 @@ export class DataPlane {
     // While closing, each answer ends its connection.
     if (this.server === undefined) res.shouldKeepAlive = false;
     const ids = { requestId: newRequestId(), extendedRequestId: newExtendedRequestId() };
+    const startMs = Date.now();
+    // Followed to its end only when metrics or logs observe requests.
+    const watch = requestsDone.hasSubscribers ? new RequestWatch(req, res, ids, startMs) : undefined;
     const head = refuseHead(req);
     if (head !== undefined) {
       sendGatewayResponse(res, undefined, ids, head, true);
@@ -188,6 +193,7 @@ export class DataPlane {
       return;
     }
     const { stage } = found;
+    watch?.found(stage.apiId, stage.apiType, stage.stageName);
     const longUrl = refuseUrlForStage(req.url ?? "/", stage);
     if (longUrl !== undefined) {
       sendGatewayResponse(res, stage.apiType, ids, longUrl, true);
@@ -213,7 +219,7 @@ export class DataPlane {
       res,
       requestId: ids.requestId,
       extendedRequestId: ids.extendedRequestId,
-      startMs: Date.now(),
+      startMs,
       stage,
       route,
       path: found.path,
@@ -223,6 +229,7 @@ export class DataPlane {
       sourceVpce: origin?.sourceVpce,
       listener: this.listener,
     };
+    if (watch !== undefined) watch.ctx = ctx;
     // The decisions are traced only when someone will read them (test-invoke, the debug log).
     const trace =
       (this.exposeTrace || this.log.isLevelEnabled("debug")) && tracesDecisions(route.steps) ? [] : undefined;

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { RequestContext } from "../gateway/context.ts";
+import { integrationAnswered, integrationStarted } from "../gateway/integration-timing.ts";
 import type { GatewayResponse } from "../gateway/responses/catalogue.ts";
 import { BadBackendResponseError } from "../gateway/responses/errors.ts";
 import { encodeQueryPair, withoutNames } from "../http/query-string.ts";
@@ -124,6 +125,7 @@ export function callBackend(
   /** A body already transformed (template, content handling); otherwise the client's body is streamed. */
   body?: Buffer,
 ): Promise<Dispatcher.ResponseData> {
+  integrationStarted(ctx);
   return upstreams
     .pool(target.origin)
     .request({
@@ -134,7 +136,16 @@ export function callBackend(
       headersTimeout: spec.timeoutMs,
       bodyTimeout: spec.timeoutMs,
     })
-    .then(relayable);
+    .then(
+      (response) => {
+        integrationAnswered(ctx, response.statusCode);
+        return relayable(response);
+      },
+      (err: unknown) => {
+        integrationAnswered(ctx, undefined, (err as Error).message);
+        throw err;
+      },
+    );
 }
 
 /** HTTP's statuses end at 599; a backend that sends 999 sent no status a client could act on. */

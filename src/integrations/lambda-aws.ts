@@ -2,6 +2,7 @@ import { within } from "../functions/coarse-timers.ts";
 import type { FunctionInvoker } from "../functions/function-registry.ts";
 import { errorJson } from "../functions/invocation.ts";
 import type { IntegrationHandler } from "../gateway/context.ts";
+import { integrationAnswered, integrationStarted } from "../gateway/integration-timing.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
 import { readBody } from "../http/request-body.ts";
@@ -55,7 +56,13 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
     const payload = template === undefined ? body : renderTemplate(template, input);
     // The worker reads the payload (JSON, else the text itself) and answers with the result's JSON
     // text, which the response template reads as the body: no parse and re-serialise on this thread.
+    integrationStarted(ctx);
     const outcome = await within(options.pool.invokeText(ctx.requestId, payload), options.timeoutMs);
+    integrationAnswered(
+      ctx,
+      outcome === "timeout" ? undefined : 200,
+      outcome === "timeout" ? "Execution timed out" : outcome.ok ? undefined : outcome.errorMessage,
+    );
     if (outcome === "timeout") {
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.INTEGRATION_TIMEOUT);
       return;

@@ -4,6 +4,7 @@ import { type EventBody, type EventRoute, NO_BODY } from "../functions/lambda-ev
 import { responseBytes } from "../functions/lambda-result.ts";
 import type { CompiledStage, IntegrationHandler, RequestContext } from "../gateway/context.ts";
 import { eventFacts, eventRoute } from "../gateway/event-facts.ts";
+import { integrationAnswered, integrationStarted } from "../gateway/integration-timing.ts";
 import type { GatewayResponse } from "../gateway/responses/catalogue.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
@@ -99,7 +100,13 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
   /** Invokes and answers; settles once the response is written (rejects if writing it throws). */
   const invoke = (ctx: RequestContext, pool: FunctionInvoker, payload: EventBody): Promise<void> =>
     new Promise((resolve, reject) => {
+      integrationStarted(ctx);
       pool.invokeProxy(eventFacts(ctx, routeOf(ctx), payload), options.timeoutMs, (outcome) => {
+        integrationAnswered(
+          ctx,
+          outcome === "timeout" || !outcome.ok ? undefined : outcome.response.statusCode,
+          outcome === "timeout" ? "Execution timed out" : outcome.ok ? undefined : "Function failed",
+        );
         try {
           answer(ctx, outcome, options.binaryResult);
           resolve();

@@ -1,6 +1,7 @@
 import type { Inbound, Reply } from "../../http/inbound.ts";
 import { lingerOnClose } from "../../listen/lingering-close.ts";
 import type { ApiType } from "../context.ts";
+import { markGatewayAnswer } from "../request-watch.ts";
 import type { GatewayResponse } from "./catalogue.ts";
 
 export interface ResponseIds {
@@ -62,6 +63,7 @@ export function sendGatewayResponse(
   if (response.errorType !== undefined) headers.push("x-amzn-ErrorType", response.errorType);
   if (response.headers !== undefined) headers.push(...response.headers);
   if (closeConnection) headers.push("Connection", "close");
+  markGatewayAnswer(res, response);
   res.writeHead(response.statusCode, headers);
   res.end(response.body);
 }

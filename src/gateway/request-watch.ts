@@ -1,0 +1,90 @@
+import type { Inbound, Reply } from "../http/inbound.ts";
+import { type RequestDoneMessage, requestsDone } from "./channels.ts";
+import type { ApiType, RequestContext } from "./context.ts";
+import type { GatewayResponse } from "./responses/catalogue.ts";
+
+/** What the gateway's own answer leaves on the response for the request's observers. */
+const GATEWAY_ANSWER = Symbol("portico.gatewayResponse");
+
+type Marked = Reply & { [GATEWAY_ANSWER]?: GatewayResponse };
+
+/** sendGatewayResponse marks its answer, so the request's observers know the gateway answered and how. */
+export function markGatewayAnswer(res: Reply, response: GatewayResponse): void {
+  if (requestsDone.hasSubscribers) (res as Marked)[GATEWAY_ANSWER] = response;
+}
+
+/**
+ * Follows one request to its end for `portico:request` observers, counting the body bytes written
+ * (a proxied answer has no Content-Length the gateway could read back). Made only when someone
+ * subscribes: a gateway nobody observes does none of this.
+ */
+export class RequestWatch {
+  private readonly started = performance.now();
+  private bytes = 0;
+  private published = false;
+  api: RequestDoneMessage["api"];
+  ctx: RequestContext | undefined;
+
+  private readonly req: Inbound;
+  private readonly res: Reply;
+  private readonly ids: { requestId: string; extendedRequestId: string };
+  private readonly startMs: number;
+
+  constructor(
+    req: Inbound,
+    res: Reply,
+    ids: { requestId: string; extendedRequestId: string },
+    startMs: number,
+  ) {
+    this.req = req;
+    this.res = res;
+    this.ids = ids;
+    this.startMs = startMs;
+    const write = res.write;
+    const end = res.end;
+    const count = (chunk: unknown, encoding?: unknown) => {
+      if (typeof chunk === "string")
+        this.bytes += Buffer.byteLength(
+          chunk,
+          typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8",
+        );
+      else if (chunk instanceof Uint8Array) this.bytes += chunk.byteLength;
+    };
+    res.write = function (this: Reply, chunk: unknown, ...rest: unknown[]) {
+      count(chunk, rest[0]);
+      return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as Reply["write"];
+    res.end = function (this: Reply, chunk?: unknown, ...rest: unknown[]) {
+      if (chunk !== undefined && typeof chunk !== "function") count(chunk, rest[0]);
+      return (end as (...a: unknown[]) => Reply).call(this, chunk, ...rest);
+    } as Reply["end"];
+    res.once("finish", () => this.publish(false));
+    res.once("close", () => this.publish(true));
+  }
+
+  found(apiId: string, apiType: ApiType, stageName: string): void {
+    this.api = { apiId, apiType, stageName };
+  }
+
+  private publish(aborted: boolean): void {
+    if (this.published) return;
+    this.published = true;
+    if (!requestsDone.hasSubscribers) return;
+    requestsDone.publish({
+      requestId: this.ids.requestId,
+      extendedRequestId: this.ids.extendedRequestId,
+      req: this.req,
+      res: this.res,
+      startMs: this.startMs,
+      latencyMs: performance.now() - this.started,
+      ...(this.api === undefined ? {} : { api: this.api }),
+      ...(this.ctx === undefined ? {} : { ctx: this.ctx }),
+      statusCode: this.res.statusCode,
+      responseBytes: this.bytes,
+      ...((this.res as Marked)[GATEWAY_ANSWER] === undefined
+        ? {}
+        : { gatewayResponse: (this.res as Marked)[GATEWAY_ANSWER] }),
+      aborted: aborted && !this.res.writableFinished,
+    } satisfies RequestDoneMessage);
+  }
+}
