@@ -55,13 +55,18 @@ test("the bundled demo serves its REST API, HTTP API, MOCK, Lambda and SOAP rout
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
   try {
     let out = "";
+    let err = "";
+    // The backend listens on 9090, which portico.yaml names: another run holding it fails the demo.
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout.on("data", (d: Buffer) => {
         out += d.toString();
         const m = /data plane http:\/\/[^:]+:(\d+)/.exec(out);
         if (m && out.includes("Stop with Ctrl-C")) resolve(Number(m[1]));
       });
-      exited.then((code) => reject(new Error(`demo exited ${code}`)));
+      exited.then((code) => reject(new Error(`demo exited ${code}: ${err}`)));
     });
     assert.match(out, /curl http:\/\/petstore01\.execute-api\.us-east-1\.localhost:\d+\/dev\/pets/);
     const get = async (apiId: string, path: string) => {
