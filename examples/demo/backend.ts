@@ -1,9 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { serveCalculator } from "./soap-backend.ts";
 
 /**
  * The demo's backend: a tiny pet store over plain HTTP, the kind of service a gateway fronts.
- * `GET /pets`, `GET /pets/{id}`, `POST /pets`, and `GET /echo/...` which returns what it received.
+ * `GET /pets`, `GET /pets/{id}`, `POST /pets`, and `GET /echo/...` which returns what it received;
+ * and a SOAP calculator at `/calculator` (soap-backend.ts).
  */
 export async function startDemoBackend(
   port: number,
@@ -30,6 +32,10 @@ export async function startDemoBackend(
       });
       res.end(text);
     };
+    if (path === "/calculator") {
+      serveCalculator(req, res, query, Buffer.concat(chunks).toString());
+      return;
+    }
     if (path.startsWith("/echo")) {
       reply(200, {
         method: req.method,

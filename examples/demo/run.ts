@@ -25,6 +25,10 @@ try {
 const port = running.portico.port;
 const rest = `http://petstore01.execute-api.us-east-1.localhost:${port}`;
 const http = `http://petshttp01.execute-api.us-east-1.localhost:${port}`;
+const soap = `http://calcsoap01.execute-api.us-east-1.localhost:${port}`;
+const json = `http://calcjson01.execute-api.us-east-1.localhost:${port}`;
+const envelope =
+  '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Add xmlns="urn:portico:calculator"><a>2</a><b>3</b></Add></soap:Body></soap:Envelope>';
 process.stdout.write(`
 Demo backend on http://127.0.0.1:${backend.port}. Try:
 
@@ -42,6 +46,12 @@ Demo backend on http://127.0.0.1:${backend.port}. Try:
   curl ${http}/pets/1
   curl ${http}/hello                         # the same function, payload format 2.0
   curl -i ${http}/nope                       # 404 Not Found, as AWS
+
+  # SOAP calculator (WSDL: http://127.0.0.1:${backend.port}/calculator?wsdl), passed through (HTTP_PROXY)
+  curl ${soap}/dev/calculator -H 'content-type: text/xml; charset=utf-8' -H 'SOAPAction: "urn:portico:calculator/Add"' -d '${envelope}'
+  # ... and as JSON, the REST API imported from its WSDL (POST /CalculatorService/{Add,Subtract,Divide})
+  curl ${json}/dev/CalculatorService/Add -H 'content-type: application/json' -d '{"a":2,"b":3}'
+  curl -i ${json}/dev/CalculatorService/Divide -H 'content-type: application/json' -d '{"a":7,"b":0}'   # the SOAP fault as JSON, 400
 
   # WebSocket API "WsEcho", stage prod ($default route, a Lambda function answers each message)
   npm run demo:ws -- 'hi there'              # or any client: ws://${WS_API_ID}.execute-api.us-east-1.localhost:${port}/prod

@@ -1,14 +1,41 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { request } from "undici";
 import { ROOT } from "../support/process.ts";
 
+/**
+ * A curl command the demo printed, the first whose URL contains `url`, as a request: its URL, `-H`
+ * headers and `-d` body (single-quoted words, as printed; a `#` word starts a comment).
+ */
+function printedCurl(out: string, url: string) {
+  const line = out.split("\n").find((l) => l.trim().startsWith("curl ") && l.includes(url));
+  assert.ok(line, `the demo prints a curl command for ${url}`);
+  const words: string[] = [];
+  for (const m of line.matchAll(/'([^']*)'|(\S+)/g)) {
+    if (m[2]?.startsWith("#")) break;
+    words.push(m[1] ?? m[2]!);
+  }
+  const headers: Record<string, string> = {};
+  let target: URL | undefined;
+  let body: string | undefined;
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === "-H") {
+      const [name, ...value] = words[++i]!.split(":");
+      headers[name!.toLowerCase()] = value.join(":").trim();
+    } else if (w === "-d") body = words[++i];
+    else if (w.startsWith("http://")) target = new URL(w);
+  }
+  assert.ok(target, `a URL in: ${line}`);
+  return { host: target.host, path: target.pathname + target.search, headers, body };
+}
+
 /** The README's quick start: `npm start` serves the bundled demo (run here on free gateway ports). */
-test("the bundled demo serves its REST API, HTTP API, MOCK and Lambda routes", async () => {
+test("the bundled demo serves its REST API, HTTP API, MOCK, Lambda and SOAP routes", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "portico-demo-"));
   const child = spawn(
     process.execPath,
@@ -28,13 +55,18 @@ test("the bundled demo serves its REST API, HTTP API, MOCK and Lambda routes", a
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
   try {
     let out = "";
+    let err = "";
+    // The backend listens on 9090, which portico.yaml names: another run holding it fails the demo.
+    child.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout.on("data", (d: Buffer) => {
         out += d.toString();
         const m = /data plane http:\/\/[^:]+:(\d+)/.exec(out);
         if (m && out.includes("Stop with Ctrl-C")) resolve(Number(m[1]));
       });
-      exited.then((code) => reject(new Error(`demo exited ${code}`)));
+      exited.then((code) => reject(new Error(`demo exited ${code}: ${err}`)));
     });
     assert.match(out, /curl http:\/\/petstore01\.execute-api\.us-east-1\.localhost:\d+\/dev\/pets/);
     const get = async (apiId: string, path: string) => {
@@ -51,6 +83,44 @@ test("the bundled demo serves its REST API, HTTP API, MOCK and Lambda routes", a
     assert.equal((await get("petstore01", "/dev/nope")).status, 403);
     assert.equal(JSON.parse((await get("petshttp01", "/pets/1")).text).type, "dog");
     assert.match((await get("petshttp01", "/hello")).text, /"payloadVersion":"2.0"/);
+    // The SOAP calculator, through the commands the demo prints: the host's port is the gateway's.
+    const run = async (printed: ReturnType<typeof printedCurl>) => {
+      const r = await request(`http://127.0.0.1:${port}${printed.path}`, {
+        method: printed.body === undefined ? "GET" : "POST",
+        headers: { ...printed.headers, host: printed.host },
+        body: printed.body,
+      });
+      return { status: r.statusCode, type: String(r.headers["content-type"]), text: await r.body.text() };
+    };
+    const passthrough = printedCurl(out, "calcsoap01.execute-api.us-east-1.localhost");
+    assert.equal(passthrough.path, "/dev/calculator");
+    assert.equal(passthrough.headers.soapaction, '"urn:portico:calculator/Add"');
+    assert.match(passthrough.body ?? "", /<Add xmlns="urn:portico:calculator"><a>2<\/a><b>3<\/b><\/Add>/);
+    const envelope = await run(passthrough);
+    assert.equal(envelope.status, 200);
+    assert.match(envelope.type, /^text\/xml/);
+    assert.match(
+      envelope.text,
+      /^<\?xml[^>]*\?><soap:Envelope [^>]*><soap:Body><AddResponse xmlns="urn:portico:calculator"><AddResult>5<\/AddResult><\/AddResponse><\/soap:Body><\/soap:Envelope>$/,
+    );
+    const add = await run(printedCurl(out, "calcjson01.execute-api.us-east-1.localhost:"));
+    assert.equal(add.status, 200);
+    assert.deepEqual(JSON.parse(add.text), { AddResult: 5 });
+    const divide = await run(printedCurl(out, "/CalculatorService/Divide"));
+    assert.equal(divide.status, 400);
+    assert.deepEqual(JSON.parse(divide.text), {
+      fault: {
+        code: "soap:Client",
+        message: "Division by zero",
+        name: "CalculatorFault",
+        detail: { CalculatorFault: { operation: "Divide", reason: "b is zero" } },
+      },
+    });
+    // The WSDL the demo names is the one the facade was made from.
+    const wsdl = /WSDL: (http:\/\/127\.0\.0\.1:\d+\/calculator\?wsdl)/.exec(out);
+    assert.ok(wsdl, "the demo prints the WSDL's URL");
+    const served = await request(wsdl[1]!);
+    assert.equal(await served.body.text(), readFileSync(join(ROOT, "examples/demo/calculator.wsdl"), "utf8"));
     // The WebSocket API the demo declares, through the client script it prints.
     assert.match(out, /npm run demo:ws/);
     const client = spawn(process.execPath, [join(ROOT, "examples/demo/ws-client.ts"), "hi there"], {
