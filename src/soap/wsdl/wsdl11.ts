@@ -1,5 +1,6 @@
 import type { LoadedWsdl } from "./load-files.ts";
-import { NS, type QName, qnameKey, showQName } from "./namespaces.ts";
+import { lookup } from "./lookup.ts";
+import { NS, qnameKey } from "./namespaces.ts";
 import type {
   BoundOperation,
   MessagePart,
@@ -31,23 +32,6 @@ function tables(loaded: LoadedWsdl): Record<"message" | "portType" | "binding" |
       }
   }
   return out;
-}
-
-function lookup(
-  table: Table,
-  kind: string,
-  q: QName | undefined,
-  from: XmlElement,
-  what: string,
-): XmlElement {
-  const found = q === undefined ? undefined : table.get(qnameKey(q));
-  if (found === undefined)
-    throw new WsdlError(
-      "WSDL_UNDEFINED",
-      `${where(from.file, from.line)}: ${what} names the ${kind} ${q === undefined ? "(none)" : showQName(q)}, which is not defined`,
-      from.file,
-    );
-  return found;
 }
 
 /** The SOAP extension element of a binding part (`soap:body`, `soap12:operation`, ...). */

@@ -1,5 +1,6 @@
 import type { LoadedWsdl } from "./load-files.ts";
-import { NS, type QName, qnameKey, showQName } from "./namespaces.ts";
+import { lookup } from "./lookup.ts";
+import { NS, qnameKey, showQName } from "./namespaces.ts";
 import type {
   BoundOperation,
   MessagePart,
@@ -39,23 +40,6 @@ function tables(loaded: LoadedWsdl): Record<"interface" | "binding" | "service",
       }
   }
   return out;
-}
-
-function lookup(
-  table: Table,
-  kind: string,
-  q: QName | undefined,
-  from: XmlElement,
-  what: string,
-): XmlElement {
-  const found = q === undefined ? undefined : table.get(qnameKey(q));
-  if (found === undefined)
-    throw new WsdlError(
-      "WSDL_UNDEFINED",
-      `${where(from.file, from.line)}: ${what} names the ${kind} ${q === undefined ? "(none)" : showQName(q)}, which is not defined`,
-      from.file,
-    );
-  return found;
 }
 
 /** An interface and those it extends, each once. */
