@@ -12,7 +12,8 @@
  * `$default` route: a MOCK whose integration response template answers `$input.body`, an HTTP_PROXY
  * integration to the HTTP benchmark's backend (client → gateway → backend → gateway → client), and
  * an AWS_PROXY integration to a function answering `{statusCode: 200, body: event.body}`. The
- * direct target is a bare `ws` echo server.
+ * direct target is a bare `ws` echo server; HTTP_PROXY is also compared with a bare `ws` server that
+ * POSTs each message to the same backend (bench/ws-http-bridge.ts), the least such a route can cost.
  *
  * `@connections` targets: `--connections` connections open, as many SigV4-signed POSTs in flight at
  * once, spread over them; each connection counts what it receives. The baseline is a bare node:http
@@ -106,11 +107,68 @@ apis:
 
 interface Target {
   readonly name: string;
-  /** The row whose rate this one's is compared with. */
-  readonly against: string;
+  /** The baselines this one's rate is compared with (by name). */
+  readonly against: readonly string[];
   /** The port of the server answering, whose CPU time per message is read around each run. */
   readonly port: number;
   readonly run: (ms: number) => Promise<Figures>;
+}
+
+type Result = Figures & { cpu: number };
+
+const DIRECT = "direct ws echo";
+const BRIDGE = "bare ws → HTTP bridge";
+const BARE_PUSH = "bare POST → ws push";
+const host = (apiId: string) => `${apiId}.execute-api.us-east-1.localhost`;
+const pingPongTo =
+  (url: string, h: string | undefined) =>
+  (ms: number): Promise<Figures> =>
+    pingPong(url, h, connections, ms);
+const postsTo =
+  (url: string, h: string | undefined, endpoint: ConnectionsEndpoint) =>
+  (ms: number): Promise<Figures> =>
+    postLoad({ url, host: h }, endpoint, connections, connections, ms, poster);
+
+/** One kind of Portico target, served by the Portico at `p`. */
+function porticoTarget(
+  kind: "MOCK" | "HTTP_PROXY" | "Lambda" | "@connections",
+  p: number,
+  label: string,
+): Target {
+  const ws = `ws://127.0.0.1:${p}/prod`;
+  switch (kind) {
+    case "MOCK":
+      return {
+        name: `Portico${label} MOCK`,
+        against: [DIRECT],
+        port: p,
+        run: pingPongTo(ws, host(IDS.mock)),
+      };
+    case "HTTP_PROXY":
+      return {
+        name: `Portico${label} HTTP_PROXY`,
+        against: [DIRECT, BRIDGE],
+        port: p,
+        run: pingPongTo(ws, host(IDS.http)),
+      };
+    case "Lambda":
+      return {
+        name: `Portico${label} AWS_PROXY (Lambda)`,
+        against: [DIRECT],
+        port: p,
+        run: pingPongTo(ws, host(IDS.lambda)),
+      };
+    case "@connections":
+      return {
+        name: `Portico${label} @connections POST`,
+        against: [BARE_PUSH],
+        port: p,
+        run: postsTo(ws, host(IDS.mock), {
+          origin: `http://127.0.0.1:${p}`,
+          basePath: `/restapis/${IDS.mock}/prod/_user_request_`,
+        }),
+      };
+  }
 }
 
 const dir = mkdtempSync(join(tmpdir(), "portico-wsbench-"));
@@ -119,6 +177,10 @@ const directPort = await startChild([join(root, "bench/ws-echo.ts")], /listening
 const pushPort = await startChild([join(root, "bench/ws-push.ts")], /listening (\d+)/);
 // The HTTP_PROXY route's backend: the HTTP benchmark's own (a small fixed JSON answer).
 const backendPort = await startChild([join(root, "bench/backend.ts")], /listening (\d+)/);
+const bridgePort = await startChild(
+  [join(root, "bench/ws-http-bridge.ts"), `http://127.0.0.1:${backendPort}/echo`],
+  /listening (\d+)/,
+);
 try {
   /** A Portico started from the checkout at `from` with the bench's config, in a folder of its own. */
   const startPortico = (from: string, name: string) => {
@@ -127,84 +189,58 @@ try {
     const prof =
       values["cpu-prof"] === undefined
         ? []
-        : ["--cpu-prof", "--cpu-prof-dir", join(values["cpu-prof"], name)];
+        : ["--cpu-prof", "--cpu-prof-interval", "100", "--cpu-prof-dir", join(values["cpu-prof"], name)];
     return startChild(
       [...prof, ...porticoArgs(from, join(dir, name, "portico.yaml"))],
       /data plane http:\/\/[^:]+:(\d+)/,
     );
   };
   const port = await startPortico(root, "portico");
-  const host = (apiId: string) => `${apiId}.execute-api.us-east-1.localhost`;
-  const pingPongTo =
-    (url: string, h: string | undefined) =>
-    (ms: number): Promise<Figures> =>
-      pingPong(url, h, connections, ms);
-  const postsTo =
-    (url: string, h: string | undefined, endpoint: ConnectionsEndpoint) =>
-    (ms: number): Promise<Figures> =>
-      postLoad({ url, host: h }, endpoint, connections, connections, ms, poster);
-  const DIRECT = "direct ws echo";
-  const BARE_PUSH = "bare POST → ws push";
-  const porticoTargets = (p: number, label: string): Target[] => [
-    {
-      name: `Portico${label} MOCK`,
-      against: DIRECT,
-      port: p,
-      run: pingPongTo(`ws://127.0.0.1:${p}/prod`, host(IDS.mock)),
-    },
-    {
-      name: `Portico${label} HTTP_PROXY`,
-      against: DIRECT,
-      port: p,
-      run: pingPongTo(`ws://127.0.0.1:${p}/prod`, host(IDS.http)),
-    },
-    {
-      name: `Portico${label} AWS_PROXY (Lambda)`,
-      against: DIRECT,
-      port: p,
-      run: pingPongTo(`ws://127.0.0.1:${p}/prod`, host(IDS.lambda)),
-    },
-    {
-      name: `Portico${label} @connections POST`,
-      against: BARE_PUSH,
-      port: p,
-      run: postsTo(`ws://127.0.0.1:${p}/prod`, host(IDS.mock), {
-        origin: `http://127.0.0.1:${p}`,
-        basePath: `/restapis/${IDS.mock}/prod/_user_request_`,
-      }),
-    },
-  ];
+  const comparePort =
+    values.compare === undefined ? undefined : await startPortico(values.compare, "compare");
+  /** This Portico's target, then (with --compare) the other checkout's, side by side. */
+  const porticos = (kind: Parameters<typeof porticoTarget>[0]): Target[] =>
+    comparePort === undefined
+      ? [porticoTarget(kind, port, "")]
+      : [porticoTarget(kind, port, ""), porticoTarget(kind, comparePort, " (compare)")];
+  // In the order of the table: each baseline before the rows compared with it.
   const all: Target[] = [
     {
       name: DIRECT,
-      against: DIRECT,
+      against: [],
       port: directPort,
       run: pingPongTo(`ws://127.0.0.1:${directPort}/`, undefined),
     },
+    ...porticos("MOCK"),
+    ...porticos("Lambda"),
+    {
+      name: BRIDGE,
+      against: [DIRECT],
+      port: bridgePort,
+      run: pingPongTo(`ws://127.0.0.1:${bridgePort}/`, undefined),
+    },
+    ...porticos("HTTP_PROXY"),
     {
       name: BARE_PUSH,
-      against: BARE_PUSH,
+      against: [],
       port: pushPort,
       run: postsTo(`ws://127.0.0.1:${pushPort}/`, undefined, {
         origin: `http://127.0.0.1:${pushPort}`,
         basePath: "",
       }),
     },
-    ...porticoTargets(port, ""),
-    ...(values.compare === undefined
-      ? []
-      : porticoTargets(await startPortico(values.compare, "compare"), " (compare)")),
+    ...porticos("@connections"),
   ];
   const only = values.only;
   const picked = only === undefined ? all : all.filter((t) => t.name.includes(only));
-  const targets = all.filter((t) => picked.includes(t) || picked.some((p) => p.against === t.name));
+  const targets = all.filter((t) => picked.includes(t) || picked.some((p) => p.against.includes(t.name)));
   // A second of each first, so no target's first round pays for compiling its code.
   for (const t of targets) {
     const warm = await t.run(1000);
     if (warm.rate === 0 || warm.errors > 0)
       throw new Error(`${t.name}: ${warm.rate} /s and ${warm.errors} errors while warming up`);
   }
-  const results = new Map(targets.map((t) => [t.name, [] as (Figures & { cpu: number })[]]));
+  const results = new Map(targets.map((t) => [t.name, [] as Result[]]));
   for (let round = 1; round <= rounds; round++) {
     for (const t of targets) {
       const cpuBefore = cpuMicros(t.port) ?? Number.NaN;
@@ -218,25 +254,20 @@ try {
       );
     }
   }
-  const med = (name: string, pick: (r: Figures & { cpu: number }) => number) =>
-    median(results.get(name)!.map(pick));
-  const cells = (xs: string[]) => `| ${xs.join(" | ")} |\n`;
-  const widths = [30, 10, 6, 10, 6, 27];
+  const med = (name: string, pick: (r: Result) => number) => median(results.get(name)!.map(pick));
+  const widths = [34, 10, 6, 10, 6, 37];
   const row = (xs: string[]) =>
-    cells(xs.map((x, i) => (i === 0 || i === 5 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))));
+    `| ${xs.map((x, i) => (i === 0 || i === 5 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(" | ")} |\n`;
   process.stdout.write(
     `\nWebSocket, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians; @connections posts: ${poster})\n\n` +
       row(["target", "per second", "p99 ms", "CPU µs/msg", "errors", "ratio"]) +
-      cells(widths.map((w) => "-".repeat(w))),
+      `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |\n`,
   );
-  // Each baseline, then the rows compared with it.
-  const printed = targets
-    .filter((t) => t.against === t.name)
-    .flatMap((base) => targets.filter((t) => t.against === base.name));
-  for (const t of printed) {
+  for (const t of targets) {
     const rate = med(t.name, (r) => r.rate);
-    const ratio =
-      t.against === t.name ? "1" : `${(rate / med(t.against, (r) => r.rate)).toFixed(2)}× ${t.against}`;
+    const ratios = t.against
+      .filter((b) => results.has(b))
+      .map((b) => `${(rate / med(b, (r) => r.rate)).toFixed(2)}× ${b.replace(/^bare |^direct /, "")}`);
     process.stdout.write(
       row([
         t.name,
@@ -244,7 +275,7 @@ try {
         med(t.name, (r) => r.p99).toFixed(1),
         med(t.name, (r) => r.cpu).toFixed(1),
         String(results.get(t.name)!.reduce((a, r) => a + r.errors, 0)),
-        ratio,
+        ratios.length === 0 ? "1" : ratios.join(", "),
       ]),
     );
   }
