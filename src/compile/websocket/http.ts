@@ -1,6 +1,6 @@
 import type { HttpIntegration } from "../../model/http-api.ts";
 import type { CompiledWsRoute, WsCompileDeps } from "../../websocket/compiled.ts";
-import { callBackend } from "./http-backend.ts";
+import { backendUrl, callBackend } from "./http-backend.ts";
 import { FAILED, type Respond } from "./integration-responses.ts";
 import type { RequestMapping } from "./request-templates.ts";
 import { wsTemplateInput } from "./template-input.ts";
@@ -11,11 +11,11 @@ export function compileHttpProxy(
   deps: WsCompileDeps,
   timeoutMs: number,
 ): CompiledWsRoute["integrate"] {
-  const uri = integration.integrationUri ?? "";
+  const url = backendUrl(integration.integrationUri ?? "");
   return async (event) => {
     if (event.eventType !== "MESSAGE") return { statusCode: 200 };
     const headers = { "content-type": "application/json", connectionid: event.connectionId };
-    const answer = await callBackend(uri, "POST", event.body ?? "", headers, timeoutMs, deps);
+    const answer = await callBackend(url, "POST", event.body ?? "", headers, timeoutMs, deps);
     return answer === undefined ? FAILED : { statusCode: answer.statusCode, body: answer.body };
   };
 }
@@ -33,14 +33,14 @@ export function compileHttp(
   deps: WsCompileDeps,
   timeoutMs: number,
 ): CompiledWsRoute["integrate"] {
-  const uri = integration.integrationUri ?? "";
+  const url = backendUrl(integration.integrationUri ?? "");
   const method = (integration.integrationMethod ?? "POST").toUpperCase();
   const headers = { "content-type": "application/json" };
   return async (event, stage) => {
     const input = wsTemplateInput(event, stage);
     const mapped = request(event, input);
     if ("outcome" in mapped) return mapped.outcome;
-    const answer = await callBackend(uri, method, mapped.payload, headers, timeoutMs, deps);
+    const answer = await callBackend(url, method, mapped.payload, headers, timeoutMs, deps);
     if (answer === undefined) return FAILED;
     return respond(
       {
