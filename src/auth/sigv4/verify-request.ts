@@ -195,7 +195,6 @@ function windowLabel(ms: number): string {
 }
 
 function checkTime(parts: SignatureParts, signedAt: Date, now: Date, skewMs: number): SigV4Error | undefined {
-  const nowText = formatAmzDate(now);
   let lifetimeMs = skewMs;
   if (parts.expires !== undefined) {
     const seconds = /^\d+$/.test(parts.expires) ? Number(parts.expires) : Number.NaN;
@@ -204,11 +203,11 @@ function checkTime(parts: SignatureParts, signedAt: Date, now: Date, skewMs: num
   }
   if (signedAt.getTime() < now.getTime() - lifetimeMs) {
     const earliest = formatAmzDate(new Date(now.getTime() - lifetimeMs));
-    return errors.signatureExpired(parts.amzDate, earliest, nowText, windowLabel(lifetimeMs));
+    return errors.signatureExpired(parts.amzDate, earliest, formatAmzDate(now), windowLabel(lifetimeMs));
   }
   if (signedAt.getTime() > now.getTime() + skewMs) {
     const latest = formatAmzDate(new Date(now.getTime() + skewMs));
-    return errors.signatureNotYetCurrent(parts.amzDate, latest, nowText, windowLabel(skewMs));
+    return errors.signatureNotYetCurrent(parts.amzDate, latest, formatAmzDate(now), windowLabel(skewMs));
   }
   return undefined;
 }
