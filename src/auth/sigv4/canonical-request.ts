@@ -130,12 +130,18 @@ export function canonicalQuery(rawQuery: string, excludeSignature: boolean): str
  * the ends are trimmed, and several values are joined with `,`.
  */
 export function canonicalHeaderValue(value: string | readonly string[]): string {
-  const one = (v: string) =>
-    v
-      .replace(/[\r\n]/g, " ")
-      .replace(/[ \t]+/g, " ")
-      .replace(/^ | $/g, "");
-  return typeof value === "string" ? one(value) : value.map(one).join(",");
+  return typeof value === "string" ? canonicalOne(value) : value.map(canonicalOne).join(",");
+}
+
+/** What the replacements below would change: most values have none of it, and are kept as they are. */
+const NOT_CANONICAL = /[\r\n\t]| {2}|^ | $/;
+
+function canonicalOne(v: string): string {
+  if (!NOT_CANONICAL.test(v)) return v;
+  return v
+    .replace(/[\r\n]/g, " ")
+    .replace(/[ \t]+/g, " ")
+    .replace(/^ | $/g, "");
 }
 
 /** Everything that goes into a canonical request; header values already canonical. */

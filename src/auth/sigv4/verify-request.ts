@@ -157,6 +157,7 @@ const REQUIRED_QUERY_PARAMS = [
 
 /** The presigned form's fields, or undefined when the query has no X-Amz-Algorithm at all. */
 function readPresignedQuery(rawQuery: string, headers: RequestHeaders): ReadResult | undefined {
+  if (rawQuery === "") return undefined;
   const params = new Map<string, string>();
   for (const part of rawQuery.split("&")) {
     const eq = part.indexOf("=");
