@@ -259,7 +259,7 @@ try {
   const row = (xs: string[]) =>
     `| ${xs.map((x, i) => (i === 0 || i === 5 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(" | ")} |\n`;
   process.stdout.write(
-    `\nWebSocket, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians; @connections posts: ${poster})\n\n` +
+    `\nWebSocket, ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians; ratios: the median of each round's; @connections posts: ${poster})\n\n` +
       row(["target", "per second", "p99 ms", "CPU µs/msg", "errors", "ratio"]) +
       `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |\n`,
   );
@@ -267,7 +267,12 @@ try {
     const rate = med(t.name, (r) => r.rate);
     const ratios = t.against
       .filter((b) => results.has(b))
-      .map((b) => `${(rate / med(b, (r) => r.rate)).toFixed(2)}× ${b.replace(/^bare |^direct /, "")}`);
+      // Round by round, then the median: a round's targets ran back to back, in the same weather.
+      .map((b) => {
+        const base = results.get(b)!;
+        const ratio = median(results.get(t.name)!.map((r, i) => r.rate / base[i]!.rate));
+        return `${ratio.toFixed(2)}× ${b.replace(/^bare |^direct /, "")}`;
+      });
     process.stdout.write(
       row([
         t.name,
