@@ -13,7 +13,8 @@
  * integration to the HTTP benchmark's backend (client → gateway → backend → gateway → client), and
  * an AWS_PROXY integration to a function answering `{statusCode: 200, body: event.body}`. The
  * direct target is a bare `ws` echo server; HTTP_PROXY is also compared with a bare `ws` server that
- * POSTs each message to the same backend (bench/ws-http-bridge.ts), the least such a route can cost.
+ * POSTs each message to the same backend with undici's `request()` (bench/ws-http-bridge.ts): such
+ * a route with nothing else, built the usual way.
  *
  * `@connections` targets: `--connections` connections open, as many SigV4-signed POSTs in flight at
  * once, spread over them; each connection counts what it receives. The baseline is a bare node:http
