@@ -1,7 +1,8 @@
 /**
  * A WebSocket route to an HTTP backend with nothing else, built the usual way: a bare `ws` server
  * that POSTs each message to the backend through one undici pool (`request()`) and sends the answer
- * back, with no routing, ids, limits or events. Run as its own process, as Portico is: `node bench/ws-http-bridge.ts http://host:port/path`.
+ * back, with no routing, ids, limits or events. Run as its own process, as Portico is:
+ * `node bench/ws-http-bridge.ts http://host:port/path`.
  */
 import type { AddressInfo } from "node:net";
 import { Pool } from "undici";
