@@ -85,6 +85,20 @@ export function serveConnection(
   };
 
   const dispatch = async (body: string, isBinary: boolean) => {
+    try {
+      await serve(body, isBinary);
+    } catch (err) {
+      log.error({ err, connectionId }, "WebSocket message failed");
+    } finally {
+      inFlight--;
+      if (paused && !closed && inFlight < limits.maxInFlightMessages / 2) {
+        paused = false;
+        ws.resume();
+      }
+    }
+  };
+
+  const serve = async (body: string, isBinary: boolean) => {
     const key = isBinary ? undefined : stage.selectRoute(body);
     const route = (key === undefined ? undefined : stage.routes.get(key)) ?? stage.routes.get("$default");
     const ids = newIds();
@@ -93,7 +107,9 @@ export function serveConnection(
       observe(route, "client-error", 0);
       return;
     }
-    const admission = await admitWsTraffic(stage.traffic, route.buckets, stageId, apiKey, ids.startMs);
+    const admitting = admitWsTraffic(stage.traffic, route.buckets, stageId, apiKey, ids.startMs);
+    // Most answers are known at once (no throttle, or a local bucket): no need to wait a turn for them.
+    const admission = typeof admitting === "string" ? admitting : await admitting;
     if (admission !== "admitted") {
       errorFrame(refusalMessage(admission), ids.requestId);
       observe(route, "client-error", 0);
@@ -132,15 +148,7 @@ export function serveConnection(
       paused = true;
       ws.pause();
     }
-    dispatch(isBinary ? data.toString("base64") : data.toString("utf8"), isBinary)
-      .catch((err: unknown) => log.error({ err, connectionId }, "WebSocket message failed"))
-      .finally(() => {
-        inFlight--;
-        if (paused && !closed && inFlight < limits.maxInFlightMessages / 2) {
-          paused = false;
-          ws.resume();
-        }
-      });
+    void dispatch(isBinary ? data.toString("base64") : data.toString("utf8"), isBinary);
   });
   ws.on("error", (err) => log.debug({ err, connectionId }, "WebSocket connection error"));
   ws.on("close", (code: number, reason: Buffer) => {

@@ -130,12 +130,18 @@ export function canonicalQuery(rawQuery: string, excludeSignature: boolean): str
  * the ends are trimmed, and several values are joined with `,`.
  */
 export function canonicalHeaderValue(value: string | readonly string[]): string {
-  const one = (v: string) =>
-    v
-      .replace(/[\r\n]/g, " ")
-      .replace(/[ \t]+/g, " ")
-      .replace(/^ | $/g, "");
-  return typeof value === "string" ? one(value) : value.map(one).join(",");
+  return typeof value === "string" ? canonicalOne(value) : value.map(canonicalOne).join(",");
+}
+
+/** What the replacements below would change: most values have none of it, and are kept as they are. */
+const NOT_CANONICAL = /[\r\n\t]| {2}|^ | $/;
+
+function canonicalOne(v: string): string {
+  if (!NOT_CANONICAL.test(v)) return v;
+  return v
+    .replace(/[\r\n]/g, " ")
+    .replace(/[ \t]+/g, " ")
+    .replace(/^ | $/g, "");
 }
 
 /** Everything that goes into a canonical request; header values already canonical. */
@@ -178,6 +184,16 @@ export function formatAmzDate(date: Date): string {
 export function parseAmzDate(value: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (m === null) return undefined;
-  const date = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
-  return formatAmzDate(date) === value ? date : undefined;
+  const [year, month, day, hours, minutes, seconds] = [+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
+  const date = new Date(Date.UTC(year, month, day, hours, minutes, seconds));
+  // Date.UTC rolls impossible fields over (month 13, second 60) and reads years 0–99 as 19xx: the
+  // date is the one written only if every field comes back as written.
+  return date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hours &&
+    date.getUTCMinutes() === minutes &&
+    date.getUTCSeconds() === seconds
+    ? date
+    : undefined;
 }

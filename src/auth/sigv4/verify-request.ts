@@ -157,6 +157,7 @@ const REQUIRED_QUERY_PARAMS = [
 
 /** The presigned form's fields, or undefined when the query has no X-Amz-Algorithm at all. */
 function readPresignedQuery(rawQuery: string, headers: RequestHeaders): ReadResult | undefined {
+  if (rawQuery === "") return undefined;
   const params = new Map<string, string>();
   for (const part of rawQuery.split("&")) {
     const eq = part.indexOf("=");
@@ -195,7 +196,6 @@ function windowLabel(ms: number): string {
 }
 
 function checkTime(parts: SignatureParts, signedAt: Date, now: Date, skewMs: number): SigV4Error | undefined {
-  const nowText = formatAmzDate(now);
   let lifetimeMs = skewMs;
   if (parts.expires !== undefined) {
     const seconds = /^\d+$/.test(parts.expires) ? Number(parts.expires) : Number.NaN;
@@ -204,11 +204,11 @@ function checkTime(parts: SignatureParts, signedAt: Date, now: Date, skewMs: num
   }
   if (signedAt.getTime() < now.getTime() - lifetimeMs) {
     const earliest = formatAmzDate(new Date(now.getTime() - lifetimeMs));
-    return errors.signatureExpired(parts.amzDate, earliest, nowText, windowLabel(lifetimeMs));
+    return errors.signatureExpired(parts.amzDate, earliest, formatAmzDate(now), windowLabel(lifetimeMs));
   }
   if (signedAt.getTime() > now.getTime() + skewMs) {
     const latest = formatAmzDate(new Date(now.getTime() + skewMs));
-    return errors.signatureNotYetCurrent(parts.amzDate, latest, nowText, windowLabel(skewMs));
+    return errors.signatureNotYetCurrent(parts.amzDate, latest, formatAmzDate(now), windowLabel(skewMs));
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import type { HttpIntegration } from "../../model/http-api.ts";
 import type { CompiledWsRoute, WsCompileDeps } from "../../websocket/compiled.ts";
-import { callBackend } from "./http-backend.ts";
+import { backendUrl, callBackend } from "./http-backend.ts";
 import { FAILED, type Respond } from "./integration-responses.ts";
 import { compileRequestParameters, mappedUri } from "./request-parameters.ts";
 import type { RequestMapping } from "./request-templates.ts";
@@ -42,19 +42,26 @@ export function compileHttpProxy(
   timeoutMs: number,
 ): CompiledWsRoute["integrate"] {
   const uri = integration.integrationUri ?? "";
+  // Parsed once at deploy time; again per call only when mapped values or a query change it.
+  const fixed = backendUrl(uri);
   const method = (integration.integrationMethod ?? "POST").toUpperCase();
   const parameters = compileRequestParameters(integration.requestParameters);
   return async (event, stage) => {
     const mapped = parameters?.(event, stage);
-    let target = mappedUri(uri, mapped);
     let headers: Record<string, string>;
+    let query = "";
     if (event.eventType === "CONNECT") {
       headers = connectHeaders(event.rawHeaders);
-      if (event.rawQuery) target += (target.includes("?") ? "&" : "?") + event.rawQuery;
+      query = event.rawQuery ?? "";
     } else headers = event.eventType === "MESSAGE" ? { "content-type": "application/json" } : {};
     if (mapped !== undefined) Object.assign(headers, mapped.headers);
+    let url = fixed;
+    if (mapped !== undefined || query !== "") {
+      const target = mappedUri(uri, mapped);
+      url = backendUrl(query === "" ? target : `${target}${target.includes("?") ? "&" : "?"}${query}`);
+    }
     const body = event.eventType === "MESSAGE" ? (event.body ?? "") : "";
-    const answer = await callBackend(target, method, body, headers, timeoutMs, deps);
+    const answer = await callBackend(url, method, body, headers, timeoutMs, deps);
     return answer === undefined ? FAILED : { statusCode: answer.statusCode, body: answer.body };
   };
 }
@@ -73,6 +80,7 @@ export function compileHttp(
   timeoutMs: number,
 ): CompiledWsRoute["integrate"] {
   const uri = integration.integrationUri ?? "";
+  const url = backendUrl(uri);
   const method = (integration.integrationMethod ?? "POST").toUpperCase();
   const parameters = compileRequestParameters(integration.requestParameters);
   const strategy = integration.contentHandlingStrategy;
@@ -83,7 +91,8 @@ export function compileHttp(
     const params = parameters?.(event, stage);
     const headers: Record<string, string> = { "content-type": "application/json", ...params?.headers };
     const payload = binaryPayload(strategy, event, mapped.payload);
-    const answer = await callBackend(mappedUri(uri, params), method, payload, headers, timeoutMs, deps);
+    const target = params === undefined ? url : backendUrl(mappedUri(uri, params));
+    const answer = await callBackend(target, method, payload, headers, timeoutMs, deps);
     if (answer === undefined) return FAILED;
     return respond(
       {
