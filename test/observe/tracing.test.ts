@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { Writable } from "node:stream";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
-import { pino } from "pino";
+import { capturingLog } from "../support/capturing-log.ts";
 import { type Echo, type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { invocationArn } from "../support/lambda-arn.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "../support/otlp-receiver.ts";
 
 // A REST stage with tracingEnabled, exporting to a real OTLP/HTTP receiver through the standard
@@ -19,7 +20,25 @@ x-amazon-apigateway-policy:
   Statement: [{ Effect: Allow, Principal: "*", Action: "execute-api:Invoke", Resource: "*" }]
 x-amazon-apigateway-request-validators:
   params: { validateRequestBody: false, validateRequestParameters: true }
+components:
+  securitySchemes:
+    token:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authtype: custom
+      x-amazon-apigateway-authorizer:
+        type: token
+        authorizerUri: "${invocationArn("tokenAuthorizer")}"
+        authorizerResultTtlInSeconds: 0
 paths:
+  /fn:
+    get:
+      security: [{ token: [] }]
+      x-amazon-apigateway-integration: { type: aws_proxy, httpMethod: POST, uri: "${invocationArn("echo")}" }
+  /cached:
+    get:
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "${backend}/cached" }
   /proxy:
     get:
       x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "${backend}/proxied" }
@@ -39,33 +58,6 @@ const CLIENT_SPAN = "00f067aa0ba902b7";
 const traceparent = (trace: string, span: string, flags = "01") => `00-${trace}-${span}-${flags}`;
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-(0[01])$/;
 
-/** Log lines the gateway writes, to wait for the one that says tracing runs. */
-function capturingLog() {
-  const lines: string[] = [];
-  const waiting = new Set<() => void>();
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
-      for (const wake of waiting) wake();
-      done();
-    },
-  });
-  return {
-    log: pino({ level: "info" }, stream),
-    lines,
-    until: (text: string) =>
-      new Promise<void>((resolve) => {
-        const wake = () => {
-          if (!lines.some((l) => l.includes(text))) return;
-          waiting.delete(wake);
-          resolve();
-        };
-        waiting.add(wake);
-        wake();
-      }),
-  };
-}
-
 describe("tracing a REST stage with tracingEnabled into OTLP", () => {
   let receiver: OtlpReceiver;
   let backend: EchoBackend;
@@ -80,7 +72,16 @@ describe("tracing a REST stage with tracingEnabled into OTLP", () => {
     process.env.OTEL_SERVICE_NAME = "portico-under-test";
     process.env.OTEL_BSP_SCHEDULE_DELAY = "20";
     const captured = capturingLog();
-    gw = await startTestGateway({}, captured.log);
+    const fixtures = join(import.meta.dirname, "..", "fixtures", "functions");
+    gw = await startTestGateway(
+      {
+        functions: {
+          echo: { handler: join(fixtures, "handlers.echo"), timeout: 3 },
+          tokenAuthorizer: { handler: join(fixtures, "handlers.tokenAuthorizer"), timeout: 3 },
+        },
+      },
+      captured.log,
+    );
     apiId = await gw.deployRest(API(backend.url), "prod");
     await gw.portico.control.deployRestApi(apiId, { stageName: "dev" });
     // Turned on as with `aws apigateway update-stage --patch-operations op=replace,path=/tracingEnabled,value=true`.
@@ -89,7 +90,12 @@ describe("tracing a REST stage with tracingEnabled into OTLP", () => {
       new UpdateStageCommand({
         restApiId: apiId,
         stageName: "prod",
-        patchOperations: [{ op: "replace", path: "/tracingEnabled", value: "true" }],
+        patchOperations: [
+          { op: "replace", path: "/tracingEnabled", value: "true" },
+          { op: "replace", path: "/cacheClusterEnabled", value: "true" },
+          { op: "replace", path: "/*/*/caching/enabled", value: "false" },
+          { op: "replace", path: "/~1cached/GET/caching/enabled", value: "true" },
+        ],
       }),
     );
     client.destroy();
@@ -167,6 +173,64 @@ describe("tracing a REST stage with tracingEnabled into OTLP", () => {
     assert.match(
       String(r.headers["x-amzn-trace-id"]),
       new RegExp(`^Root=1-${trace.slice(0, 8)}-${trace.slice(8)};`),
+    );
+  });
+
+  test("a Lambda proxy event carries the trace, after the authorizer's span", async () => {
+    const trace = "99999999999999990000000000000001";
+    const r = await gw.call(apiId, "/prod/fn", {
+      headers: { traceparent: traceparent(trace, CLIENT_SPAN), authorization: "Bearer allow" },
+    });
+    assert.equal(r.status, 200, r.text);
+    const { event } = JSON.parse(r.text) as {
+      event: { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> };
+    };
+    const sent = TRACEPARENT.exec(event.headers.traceparent ?? "");
+    assert.equal(sent?.[1], trace);
+    assert.deepEqual(event.multiValueHeaders.traceparent, [event.headers.traceparent]);
+    const spans = await receiver.trace(trace, 5);
+    const request = spans.find((s) => s.kind === 2)!;
+    assert.deepEqual(
+      spans
+        .filter((s) => s !== request)
+        .map((s) => s.name)
+        .sort(),
+      ["authorizer", "integration", "resource-policy", "throttle"],
+    );
+    assert.equal(sent?.[2], spans.find((s) => s.name === "integration")!.spanId);
+    assert.equal(
+      event.headers["X-Amzn-Trace-Id"],
+      `Root=1-${trace.slice(0, 8)}-${trace.slice(8)};Parent=${request.spanId};Sampled=1`,
+    );
+  });
+
+  test("a cached method's lookup is a span: a miss is followed by the integration, a hit is not", async () => {
+    const miss = "aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbb";
+    assert.equal(
+      (await gw.call(apiId, "/prod/cached", { headers: { traceparent: traceparent(miss, CLIENT_SPAN) } }))
+        .status,
+      200,
+    );
+    const missed = await receiver.trace(miss, 4);
+    assert.equal(missed.find((s) => s.name === "cache")?.attributes["portico.cache.outcome"], "miss");
+    assert.ok(missed.some((s) => s.name === "integration"));
+    const hit = "ccccccccccccccccdddddddddddddddd";
+    const r = await gw.call(apiId, "/prod/cached", {
+      headers: { traceparent: traceparent(hit, CLIENT_SPAN) },
+    });
+    assert.equal(r.headers["x-portico-cache"], "hit");
+    const hits = await receiver.trace(hit, 3);
+    const request = hits.find((s) => s.kind === 2)!;
+    assert.deepEqual(
+      hits
+        .filter((s) => s !== request)
+        .map((s) => [s.name, s.parentSpanId, s.attributes["portico.cache.outcome"]])
+        .sort(),
+      [
+        ["cache", request.spanId, "hit"],
+        ["resource-policy", request.spanId, undefined],
+        ["throttle", request.spanId, undefined],
+      ],
     );
   });
 
