@@ -21,7 +21,9 @@ const { capturingLog } = await import("../support/capturing-log.ts");
 const { startEchoBackend } = await import("../support/echo-backend.ts");
 const { startTestGateway } = await import("../support/gateway.ts");
 const { startOtlpReceiver } = await import("../support/otlp-receiver.ts");
-const { APIGatewayClient, UpdateStageCommand } = await import("@aws-sdk/client-api-gateway");
+const { APIGatewayClient, CreateDeploymentCommand, GetStageCommand, UpdateStageCommand } = await import(
+  "@aws-sdk/client-api-gateway"
+);
 const { adminClientConfig } = await import("../support/gateway.ts");
 type Echo = import("../support/echo-backend.ts").Echo;
 
@@ -115,8 +117,18 @@ describe("tracing off", () => {
       const r = await gw.call(apiId, "/prod/proxy", { headers: { traceparent: CLIENT } });
       assert.equal((JSON.parse(r.text) as Echo).headers.traceparent, CLIENT);
       assert.deepEqual(otel(), []);
-      // The same gateway, once a stage traces: the SDK is loaded (the hook above does see it).
-      await enableTracing(gw, apiId);
+      // The same gateway, once a stage traces (here by CreateDeployment's tracingEnabled, which a
+      // later deployment that does not say keeps): the SDK is loaded (the hook above does see it).
+      const client = new APIGatewayClient(adminClientConfig(gw));
+      await client.send(
+        new CreateDeploymentCommand({ restApiId: apiId, stageName: "prod", tracingEnabled: true }),
+      );
+      await client.send(new CreateDeploymentCommand({ restApiId: apiId, stageName: "prod" }));
+      assert.equal(
+        (await client.send(new GetStageCommand({ restApiId: apiId, stageName: "prod" }))).tracingEnabled,
+        true,
+      );
+      client.destroy();
       await captured.until("spans of stages with tracingEnabled are exported");
       assert.ok(otel().includes("@opentelemetry/sdk-trace"), `resolved: ${otel().join(", ")}`);
     } finally {
