@@ -255,16 +255,19 @@ describe("tracing a REST stage with tracingEnabled into OTLP", () => {
     for (const bad of [
       "00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01", // upper case
       `00-${"0".repeat(32)}-${CLIENT_SPAN}-01`, // all-zero trace id
+      `ff-${TRACE_ID}-${CLIENT_SPAN}-01`, // version ff
+      `00-${TRACE_ID}-${CLIENT_SPAN}-01-extra`, // version 00 with more fields
+      [traceparent(TRACE_ID, CLIENT_SPAN), traceparent(TRACE_ID, "b7ad6b7169203331")], // two of them
       "garbage",
     ]) {
       const from = Math.floor(Date.now() / 1000);
       const r = await gw.call(apiId, "/prod/proxy", { headers: { traceparent: bad } });
       const to = Math.floor(Date.now() / 1000);
-      assert.equal(r.status, 200, bad);
+      assert.equal(r.status, 200, String(bad));
       const seen = JSON.parse(r.text) as Echo;
       const sent = TRACEPARENT.exec(String(seen.headers.traceparent));
       const traceId = sent?.[1];
-      assert.ok(traceId, `backend got traceparent ${seen.headers.traceparent} for ${bad}`);
+      assert.ok(traceId, `backend got traceparent ${seen.headers.traceparent} for ${String(bad)}`);
       assert.notEqual(traceId, TRACE_ID);
       assert.notEqual(traceId, "0".repeat(32));
       // New trace ids start with the epoch second, so their X-Ray form is one X-Ray accepts.
