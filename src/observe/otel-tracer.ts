@@ -1,3 +1,4 @@
+import { DiagLogLevel, diag } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import {
   defaultResource,
@@ -20,6 +21,7 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
 import pkg from "../../package.json" with { type: "json" };
 import type { RequestContext } from "../gateway/context.ts";
+import type { Logger } from "../logger.ts";
 import type { SamplerSetting, TracingSettings } from "./otel-env.ts";
 import { subscribeRequestSpans } from "./request-spans.ts";
 import { TraceIds } from "./trace-ids.ts";
@@ -42,7 +44,9 @@ export interface RunningTracer {
 export function startOtelTracer(
   settings: TracingSettings,
   owns: (ctx: RequestContext) => boolean,
+  log: Logger,
 ): RunningTracer {
+  reportDiagnostics(log);
   const ids = new TraceIds();
   const processors: SpanProcessor[] = settings.exporters.map((name) =>
     name === "otlp"
@@ -61,9 +65,39 @@ export function startOtelTracer(
   return {
     async close() {
       unsubscribe();
-      await provider.shutdown();
+      // The last export failing (the collector gone) is worth a warning, never a failed shutdown.
+      await provider.shutdown().catch((err: unknown) => {
+        log.warn({ err }, "tracing: the spans still queued could not be exported");
+      });
     },
   };
+}
+
+const noop = () => undefined;
+
+/**
+ * OpenTelemetry tells of its own failures (an export the collector refused or never answered, a
+ * setting it could not use) through its process-wide `diag` logger, silent unless set: its errors
+ * and warnings go to the gateway's log as warnings, since a tracing failure never fails a request.
+ */
+function reportDiagnostics(log: Logger): void {
+  const warn = (message: string, ...args: unknown[]) =>
+    log.warn({ detail: args.length === 0 ? undefined : args.map(String) }, `tracing: ${readable(message)}`);
+  diag.setLogger(
+    { error: warn, warn, info: noop, debug: noop, verbose: noop },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+}
+
+/** OpenTelemetry's error handler hands errors over as JSON text: their message is what reads. */
+function readable(message: string): string {
+  if (!message.startsWith("{")) return message;
+  try {
+    const parsed = JSON.parse(message) as { message?: unknown };
+    return typeof parsed.message === "string" ? parsed.message : message;
+  } catch {
+    return message;
+  }
 }
 
 function sampler(setting: SamplerSetting): Sampler {

@@ -59,7 +59,7 @@ export function traceRequests(options: TracingOptions): Tracing {
     apisInstalled.unsubscribe(onInstall);
     loading = import("./otel-tracer.ts")
       .then((sdk) => {
-        const tracer = sdk.startOtelTracer(settings, owns);
+        const tracer = sdk.startOtelTracer(settings, owns, log);
         log.info(
           {
             exporters: settings.exporters,
