@@ -53,10 +53,10 @@ export const requestsDone = channel("portico:request");
 
 /**
  * Tracing (stages with `tracingEnabled` only; every other request publishes none of these). A
- * request's start, once its route is known; each step's start and end, published with the same
- * message object so a tracer can pair them; the end follows the request's `portico:request`.
- * A tracer may set `ctx.traceSpan`/`ctx.stepSpan` while handling a start: integrations then tell
- * the next hop that span (trace-context.ts).
+ * request's start, once its route is known; each step's start and end (the route's steps, the cache
+ * lookup, the integration), published with the same message object so a tracer can pair them; the
+ * request's end is its `portico:request`. A tracer may set `ctx.traceSpan`/`ctx.stepSpan` while
+ * handling a start: integrations then tell the next hop that span (trace-context.ts).
  */
 export interface RequestStartMessage {
   readonly ctx: RequestContext;
