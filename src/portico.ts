@@ -13,6 +13,7 @@ import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { Metrics } from "./observe/metrics.ts";
+import { traceRequests } from "./observe/tracing.ts";
 import { countTraffic } from "./observe/traffic-metrics.ts";
 import { openStore } from "./state/open-store.ts";
 import type { Store } from "./state/store.ts";
@@ -114,6 +115,8 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   };
   // The pipeline publishes its cache lookups and refusals; the counters subscribe (observe/).
   const stopCounting = countTraffic(integrations.metrics, (ctx) => dataPlane.owns(ctx));
+  // Stages with tracingEnabled are traced when OTEL_* configures an exporter; OpenTelemetry loads only then.
+  const tracing = traceRequests({ log, owns: (ctx) => dataPlane.owns(ctx) });
   // WebSocket APIs share the data-plane listener: upgrades and @connections are handed to their plane.
   // With Redis, every node reaches every connection: the node holding a socket serves @connections for it.
   const registry =
@@ -142,6 +145,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     // With a shared store, every node follows the others' changes (deploys, keys, settings).
     const unfollow = settings.redis === undefined ? () => undefined : control.followSharedStore();
     await applyDeclaredApis(control, settings.apis);
+    await tracing.ready();
     const port = await dataPlane.listen(settings.port, settings.host);
     admin = new AdminServer(
       createAdminRouter(control),
@@ -160,13 +164,14 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
         unfollow();
         stopCounting();
         await Promise.all([dataPlane.close(), adminServer.close(), websockets.close()]);
-        await Promise.all([upstreams.close(), functions.close(), traffic.close()]);
+        await Promise.all([upstreams.close(), functions.close(), traffic.close(), tracing.close()]);
         await store.close();
       },
     };
   } catch (err) {
     stopCounting();
     await Promise.allSettled([
+      tracing.close(),
       websockets.close(),
       dataPlane.close(),
       admin?.close(),

@@ -124,6 +124,7 @@ export const restApiRoutes: RouteTable = [
       stageDescription: optionalString(body, "stageDescription"),
       variables: stringMap(body, "variables"),
       canarySettings: readCanaryInput(body.canarySettings),
+      ...(typeof body.tracingEnabled === "boolean" ? { tracingEnabled: body.tracingEnabled } : {}),
     });
     return { status: 201, body: deploymentWire(deployment) };
   }),

@@ -2,7 +2,7 @@ import { functionNameFromUri } from "../functions/function-registry.ts";
 import { type CognitoCheck, compileCognitoAuthorizer } from "../gateway/authorizers/cognito.ts";
 import { compileLambdaAuthorizer } from "../gateway/authorizers/lambda.ts";
 import { sharedAuthorizerCache } from "../gateway/authorizers/results.ts";
-import { chooseSteps } from "../gateway/chain.ts";
+import { chooseSteps, observedIntegration } from "../gateway/chain.ts";
 import type { AuthorizerCheck, CompiledRoute, CompiledStage } from "../gateway/context.ts";
 import { REST_RESPONSES } from "../gateway/responses/catalogue.ts";
 import { RouteTree } from "../gateway/route-tree.ts";
@@ -111,17 +111,20 @@ function compileRelease(
   const models = modelCompiler(deployment.snapshot);
   const types = deployment.snapshot.api.endpointConfiguration.types;
   const hasPolicy = deployment.snapshot.api.policy !== undefined;
+  // A traced stage's routes publish their steps and integration for tracers; others carry no wrapper.
+  const traced = stage.tracingEnabled === true;
   for (const resource of Object.values(deployment.snapshot.resources)) {
     for (const method of Object.values(resource.resourceMethods ?? {})) {
       const validation = compileRequestValidation(method, deployment.snapshot, models);
+      const invoke = loggedWhenUnservable(
+        compileRestIntegration(method.methodIntegration, deps, binary, variables),
+        deps,
+      );
       routes.add(method.httpMethod, resource.path, {
         resourcePath: resource.path,
         resourceId: resource.id,
         httpMethod: method.httpMethod,
-        invoke: loggedWhenUnservable(
-          compileRestIntegration(method.methodIntegration, deps, binary, variables),
-          deps,
-        ),
+        invoke: traced ? observedIntegration(invoke) : invoke,
         authorizationType: method.authorizationType,
         apiKeyRequired: method.apiKeyRequired,
         authorizer: authorizerFor(method),
@@ -137,6 +140,7 @@ function compileRelease(
           authorizationType: method.authorizationType,
           apiKeyRequired: method.apiKeyRequired,
           validated: validation !== undefined,
+          traced,
         }),
       });
     }
@@ -168,5 +172,6 @@ function compileRelease(
     apiKeys: deps.apiKeys,
     traffic: deps.traffic,
     responses: customizeResponses(REST_RESPONSES, deployment.snapshot.gatewayResponses, variables),
+    ...(traced ? { tracingEnabled: true } : {}),
   };
 }

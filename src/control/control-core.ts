@@ -31,6 +31,8 @@ export interface DeployOptions {
   variables?: Record<string, string>;
   /** A canary release on the (existing) stage instead of a new deployment for it. */
   canarySettings?: CanaryInput;
+  /** X-Ray tracing for the stage (CreateDeployment's `tracingEnabled`); absent: the stage's own setting stays. */
+  tracingEnabled?: boolean;
 }
 
 /** One line of `portico routes`. */

@@ -105,7 +105,7 @@ export class ControlPlane extends HttpApiControl {
           variables: options.variables ?? prior?.variables,
           cacheClusterEnabled: prior?.cacheClusterEnabled ?? false,
           cacheClusterStatus: prior?.cacheClusterStatus ?? "NOT_AVAILABLE",
-          tracingEnabled: prior?.tracingEnabled ?? false,
+          tracingEnabled: options.tracingEnabled ?? prior?.tracingEnabled ?? false,
           methodSettings: prior?.methodSettings ?? {},
           tags: prior?.tags,
           createdDate: prior?.createdDate ?? now,

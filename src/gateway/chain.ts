@@ -1,5 +1,6 @@
-import type { RequestContext, Step } from "./context.ts";
+import type { IntegrationHandler, RequestContext, Step, StepOutcome } from "./context.ts";
 import type { GatewayResponse } from "./responses/catalogue.ts";
+import { stepEnded, stepStarted } from "./step-events.ts";
 import { apiKeyStep } from "./steps/api-key.ts";
 import { authorizerStep, jwtStep } from "./steps/authorizer.ts";
 import { iamStep } from "./steps/iam.ts";
@@ -15,6 +16,8 @@ export interface StepChoice {
   readonly authorizationType?: string;
   readonly apiKeyRequired?: boolean;
   readonly validated: boolean;
+  /** The stage traces (`tracingEnabled`): each step publishes its start and end (observed). */
+  readonly traced?: boolean;
 }
 
 /**
@@ -36,7 +39,58 @@ export function chooseSteps(choice: StepChoice): readonly Step[] {
   if (choice.apiKeyRequired === true) steps.push(apiKeyStep);
   steps.push(throttleStep);
   if (choice.validated) steps.push(validateRequestStep);
-  return steps;
+  return choice.traced === true ? steps.map(observed) : steps;
+}
+
+/**
+ * A step that publishes its start and end for tracers (step-events.ts). Only traced stages' routes
+ * carry these wrappers, chosen at deploy time, so untraced stages run their steps as they are; a
+ * synchronous step stays synchronous.
+ */
+export function observed(step: Step): Step {
+  return {
+    name: step.name,
+    run(ctx, trace): StepOutcome {
+      const message = stepStarted(ctx, step.name);
+      if (message === undefined) return step.run(ctx, trace);
+      let outcome: StepOutcome;
+      try {
+        outcome = step.run(ctx, trace);
+      } catch (error) {
+        stepEnded(message, { error });
+        throw error;
+      }
+      if (!(outcome instanceof Promise)) {
+        stepEnded(message, { refusal: outcome });
+        return outcome;
+      }
+      return outcome.then(
+        (refusal) => {
+          stepEnded(message, { refusal });
+          return refusal;
+        },
+        (error: unknown) => {
+          stepEnded(message, { error });
+          throw error;
+        },
+      );
+    },
+  };
+}
+
+/** An integration that publishes its start and end for tracers, for traced stages' routes. */
+export function observedIntegration(invoke: IntegrationHandler): IntegrationHandler {
+  return (ctx) => {
+    const message = stepStarted(ctx, "integration");
+    if (message === undefined) return invoke(ctx);
+    return invoke(ctx).then(
+      () => stepEnded(message),
+      (error: unknown) => {
+        stepEnded(message, { error });
+        throw error;
+      },
+    );
+  };
 }
 
 /** Steps whose decisions are worth a trace line (authorization), as opposed to traffic and validation. */

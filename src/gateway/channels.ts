@@ -1,6 +1,6 @@
 import { channel } from "node:diagnostics_channel";
 import type { Inbound, Reply } from "../http/inbound.ts";
-import type { ApiType, RequestContext } from "./context.ts";
+import type { ApiType, CompiledApi, RequestContext, TracedStepName } from "./context.ts";
 import type { GatewayResponse } from "./responses/catalogue.ts";
 
 /**
@@ -50,3 +50,36 @@ export interface RequestDoneMessage {
 }
 
 export const requestsDone = channel("portico:request");
+
+/**
+ * Tracing (stages with `tracingEnabled` only; every other request publishes none of these). A
+ * request's start, once its route is known; each step's start and end (the route's steps, the cache
+ * lookup, the integration), published with the same message object so a tracer can pair them; the
+ * request's end is its `portico:request`. A tracer may set `ctx.traceSpan`/`ctx.stepSpan` while
+ * handling a start: integrations then tell the next hop that span (trace-context.ts).
+ */
+export interface RequestStartMessage {
+  readonly ctx: RequestContext;
+}
+
+export interface StepMessage {
+  readonly ctx: RequestContext;
+  readonly step: TracedStepName;
+  /** Set before the end is published: the refusal the step answered with. */
+  refusal?: GatewayResponse;
+  /** Set before the end is published: what the step threw or rejected with. */
+  error?: unknown;
+  /** The cache lookup's result (`hit`, `miss`, `refresh`). */
+  outcome?: string;
+}
+
+export const requestStarts = channel("portico:request:start");
+export const stepStarts = channel("portico:step:start");
+export const stepEnds = channel("portico:step:end");
+
+/** An API's compiled stages swapped into a data plane (a deploy, a stage update, a start). */
+export interface ApiInstalledMessage {
+  readonly api: CompiledApi;
+}
+
+export const apisInstalled = channel("portico:api-installed");

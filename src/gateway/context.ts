@@ -80,6 +80,11 @@ export interface CompiledStage {
   /** The API-key index for `apiKeyRequired` methods. */
   readonly apiKeys?: ApiKeyIndex;
   readonly traffic?: TrafficBackend;
+  /**
+   * REST stages with `tracingEnabled` (X-Ray, which AWS offers for REST APIs only): their requests'
+   * start, steps and integration are published for tracers (channels.ts); other stages publish none.
+   */
+  readonly tracingEnabled?: boolean;
 }
 
 export interface CompiledApi {
@@ -114,6 +119,13 @@ export interface RequestContext {
   bodyText?: string;
   /** `X-Amzn-Trace-Id` towards the integration, once made (gateway/trace-header.ts). */
   traceId?: string;
+  /**
+   * The gateway's span for this request, when a tracer traces it (set by the tracer as the request
+   * starts, on `portico:request:start`): the trace the integration is told about.
+   */
+  traceSpan?: TraceSpan;
+  /** The step span open now (the authorizer, the integration), set and cleared by the tracer. */
+  stepSpan?: TraceSpan;
   /** What a Lambda authorizer returned: `principalId` and its context, for events and templates. */
   authorizer?: Record<string, unknown>;
   /** The API key a Lambda authorizer chose (`usageIdentifierKey`), for `apiKeySource: AUTHORIZER`. */
@@ -124,6 +136,17 @@ export interface RequestContext {
   caller?: StoredPrincipal;
   /** The integration's part, as integrations record it (integration-timing.ts): `$context.integration.*`. */
   integration?: IntegrationFacts;
+}
+
+/** A span as W3C Trace Context and X-Ray carry it to the next hop. */
+export interface TraceSpan {
+  /** 32 lower-case hex digits. */
+  readonly traceId: string;
+  /** 16 lower-case hex digits. */
+  readonly spanId: string;
+  readonly sampled: boolean;
+  /** The W3C `tracestate` the trace carries, when there is one. */
+  readonly traceState?: string;
 }
 
 /** When the integration was called and what it answered (AWS's IntegrationLatency, integrationStatus). */
@@ -202,6 +225,9 @@ export type StepName =
   | "api-key"
   | "throttle"
   | "validate-request";
+
+/** What tracers see as a request's steps: the route's steps, then the cache lookup and the integration. */
+export type TracedStepName = StepName | "cache" | "integration";
 
 /**
  * One AWS stage of the request path. `trace` collects one line per authorization step when someone

@@ -9,7 +9,7 @@ import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener
 import { defaultOverloadLimits, OverloadGuard, type OverloadLimits } from "../listen/overload.ts";
 import type { Logger } from "../logger.ts";
 import { runChain, tracesDecisions } from "./chain.ts";
-import { requestsDone } from "./channels.ts";
+import { apisInstalled, requestStarts, requestsDone } from "./channels.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./context.ts";
 import { addEdgeHeaders } from "./edge-headers.ts";
 import { refuseHead, refuseUrlForStage } from "./request-head.ts";
@@ -99,6 +99,7 @@ export class DataPlane {
 
   install(api: CompiledApi): void {
     this.table = this.table.with(api);
+    if (apisInstalled.hasSubscribers) apisInstalled.publish({ api });
   }
 
   remove(apiId: string): void {
@@ -230,6 +231,8 @@ export class DataPlane {
       listener: this.listener,
     };
     if (watch !== undefined) watch.ctx = ctx;
+    // A traced stage's request begins its trace here, before its steps (chain.ts publishes those).
+    if (stage.tracingEnabled === true && requestStarts.hasSubscribers) requestStarts.publish({ ctx });
     // The decisions are traced only when someone will read them (test-invoke, the debug log).
     const trace =
       (this.exposeTrace || this.log.isLevelEnabled("debug")) && tracesDecisions(route.steps) ? [] : undefined;

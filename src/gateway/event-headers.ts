@@ -1,5 +1,6 @@
 import type { RequestContext } from "./context.ts";
 import { addXForwardedHeaders, GATEWAY_SET_HEADERS, RESTRICTED_REQUEST_HEADERS } from "./forward-headers.ts";
+import { setTraceContext } from "./trace-context.ts";
 
 /**
  * Names API Gateway spells its own way in a Lambda event whatever the client sent: recorded for
@@ -36,5 +37,6 @@ export function eventHeaders(ctx: RequestContext): string[] {
     out.push(CANONICAL.get(lower) ?? name, raw[i + 1]!);
   }
   addXForwardedHeaders(ctx, out);
+  setTraceContext(ctx, out);
   return out;
 }

@@ -1,6 +1,7 @@
 import type { IntegrationHandler, RequestContext } from "../gateway/context.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
+import { setTraceContext } from "../gateway/trace-context.ts";
 import { traceHeader } from "../gateway/trace-header.ts";
 import { readBody } from "../http/request-body.ts";
 import { applyResponseOverride } from "../mapping/overrides.ts";
@@ -102,6 +103,7 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       headers.push("Content-Type", contentType);
     headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId, "X-Amzn-Trace-Id", traceHeader(ctx));
     appendMappedHeaders(ctx, spec, headers);
+    setTraceContext(ctx, headers);
     try {
       const template = options.requestTemplates.select(contentType);
       let requestBody: Buffer | undefined;

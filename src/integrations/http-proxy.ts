@@ -2,6 +2,7 @@ import type { IntegrationHandler, RequestContext } from "../gateway/context.ts";
 import { addForwardedHeaders, passthroughHeaders, proxyDroppedHeaders } from "../gateway/forward-headers.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
+import { setTraceContext } from "../gateway/trace-context.ts";
 import { readBody } from "../http/request-body.ts";
 import { applyRequestMapping } from "./apply-http-api-mapping.ts";
 import { backendCallFor } from "./backend-call.ts";
@@ -62,6 +63,7 @@ export function httpProxyIntegration(
       return;
     }
     if (apiType === "REST") headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId);
+    setTraceContext(ctx, headers);
     try {
       const response = await callBackend(ctx, spec, target, headers, upstreams, buffered);
       const out = idHeaders(apiType, ctx);

@@ -6,6 +6,7 @@ import type { RequestContext } from "../context.ts";
 import { canonicalPath } from "../method-arn.ts";
 import { renderRefusal } from "../responses/catalogue.ts";
 import { idHeaders, sendGatewayResponse } from "../responses/send.ts";
+import { stepEnded, stepStarted } from "../step-events.ts";
 import { captureResponse } from "./response-capture.ts";
 
 /** Headers that belong to one response, never replayed from the cache. */
@@ -80,6 +81,8 @@ export function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): P
   const store = ctx.stage.traffic?.cache;
   if (store === undefined) return ctx.route.invoke(ctx);
   const key = cacheKey(ctx, policy);
+  // For tracers, the lookup is a step of its own; on a miss the integration follows it.
+  const lookup = stepStarted(ctx, "cache");
   let warn = false;
   let refresh = false;
   if (wantsInvalidation(ctx)) {
@@ -87,29 +90,39 @@ export function serveWithCache(ctx: RequestContext, policy: RouteCachePolicy): P
     else if (policy.unauthorizedStrategy === "FAIL_WITH_403") {
       const arn = `${ctx.stage.apiId}/${ctx.stage.stageName}/${ctx.req.method}/${canonicalPath(ctx.path)}`;
       const message = `User: anonymous is not authorized to perform: execute-api:InvalidateCache on resource: ${arn}`;
-      sendGatewayResponse(
-        ctx.res,
-        ctx.stage.apiType,
-        ctx,
-        renderRefusal(ctx.stage.responses, { type: "ACCESS_DENIED", messageKey: "Message", message }),
-      );
+      const refusal = renderRefusal(ctx.stage.responses, {
+        type: "ACCESS_DENIED",
+        messageKey: "Message",
+        message,
+      });
+      stepEnded(lookup, { refusal });
+      sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, refusal);
       return undefined;
     } else warn = policy.unauthorizedStrategy === "SUCCEED_WITH_RESPONSE_HEADER";
   }
   if (refresh)
-    return Promise.resolve(store.delete(policy.stage, key)).then(() =>
-      fetchAndStore(ctx, policy, key, "refresh", warn),
-    );
+    return Promise.resolve(store.delete(policy.stage, key)).then(() => {
+      stepEnded(lookup, { outcome: "refresh" });
+      return fetchAndStore(ctx, policy, key, "refresh", warn);
+    });
   const found = store.get(policy.stage, key, policy.encrypted);
   // The in-process cache answers synchronously: a hit costs no extra turn of the event loop.
   if (!(found instanceof Promise)) {
-    if (found === undefined) return fetchAndStore(ctx, policy, key, "miss", warn);
+    if (found === undefined) {
+      stepEnded(lookup, { outcome: "miss" });
+      return fetchAndStore(ctx, policy, key, "miss", warn);
+    }
     replay(ctx, found, warn);
+    stepEnded(lookup, { outcome: "hit" });
     return undefined;
   }
   return found.then((hit) => {
-    if (hit === undefined) return fetchAndStore(ctx, policy, key, "miss", warn);
+    if (hit === undefined) {
+      stepEnded(lookup, { outcome: "miss" });
+      return fetchAndStore(ctx, policy, key, "miss", warn);
+    }
     replay(ctx, hit, warn);
+    stepEnded(lookup, { outcome: "hit" });
   });
 }
 
