@@ -18,6 +18,7 @@ import {
 } from "../traffic/route-traffic.ts";
 import { customizeResponses } from "./custom-responses.ts";
 import type { CompileDeps } from "./deps.ts";
+import { restDetailedMetrics } from "./detailed-metrics.ts";
 import { compileRestIntegration, loggedWhenUnservable } from "./integration.ts";
 
 function cognitoCheck(check: CognitoCheck, scopes: readonly string[] | undefined): AuthorizerCheck {
@@ -138,6 +139,7 @@ function compileRelease(
           apiKeyRequired: method.apiKeyRequired,
           validated: validation !== undefined,
         }),
+        detailedMetrics: restDetailedMetrics(stage, resource.path, method.httpMethod),
       });
     }
   }
