@@ -10,9 +10,20 @@ import parsePrometheusTextFormat, {
  */
 export class Scraped {
   readonly families: ReadonlyMap<string, ParsedFamily>;
+  /**
+   * The same text with histograms read as their `_bucket`, `_sum` and `_count` series: the parser
+   * (1.1.1) folds a histogram's series into one whatever their labels (its flattenMetrics keeps only
+   * `le`), so labelled histograms are read line by line, untyped.
+   */
+  private readonly series: ReadonlyMap<string, ParsedFamily>;
 
   constructor(text: string) {
     this.families = new Map(parsePrometheusTextFormat(text).map((f) => [f.name, f]));
+    const untyped = text
+      .split("\n")
+      .filter((line) => !/^# TYPE \S+ histogram$/.test(line))
+      .join("\n");
+    this.series = new Map(parsePrometheusTextFormat(untyped).map((f) => [f.name, f]));
   }
 
   family(name: string): ParsedFamily {
@@ -21,9 +32,9 @@ export class Scraped {
     return found;
   }
 
-  /** The samples of a family whose labels include `labels` (every one of them, exactly). */
+  /** The samples of a series whose labels include `labels` (every one of them, exactly). */
   samples(name: string, labels: Record<string, string>): ParsedSample[] {
-    return (this.families.get(name)?.metrics ?? []).filter((m) =>
+    return (this.series.get(name)?.metrics ?? []).filter((m) =>
       Object.entries(labels).every(([k, v]) => m.labels?.[k] === v),
     );
   }
@@ -43,10 +54,19 @@ export class Scraped {
     return sample?.value === undefined ? 0 : Number(sample.value);
   }
 
-  /** A histogram's observation count for exactly `labels`; 0 when the series does not exist. */
+  /** A histogram's observation count for exactly `labels` (besides `le`); 0 when there is none. */
   count(name: string, labels: Record<string, string>): number {
-    const sample = this.exact(name, labels);
-    return sample?.count === undefined ? 0 : Number(sample.count);
+    return this.value(`${name}_count`, labels);
+  }
+
+  /** A histogram's cumulative bucket counts by upper bound (`le`), for exactly `labels`. */
+  buckets(name: string, labels: Record<string, string>): Map<string, number> {
+    const width = Object.keys(labels).length + 1;
+    return new Map(
+      this.samples(`${name}_bucket`, labels)
+        .filter((m) => Object.keys(m.labels ?? {}).length === width && m.labels?.le !== undefined)
+        .map((m) => [m.labels!.le!, Number(m.value)]),
+    );
   }
 }
 
