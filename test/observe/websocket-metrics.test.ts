@@ -21,7 +21,10 @@ describe("WebSocket API metrics", () => {
   /** Scrapes until `ready` holds: messages are counted once their integrations answer. */
   const once = async (ready: (m: Scraped) => boolean) => {
     let m = await metrics();
-    await until(async () => ready((m = await metrics())));
+    await until(async () => {
+      m = await metrics();
+      return ready(m);
+    });
     return m;
   };
 
