@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { asPrometheusQuery, dashboardQueries } from "../support/grafana-dashboard.ts";
 import { mockIntegration } from "../support/snippets.ts";
 
 // A real Prometheus server (Debian's `prometheus`, which .ci/run installs) scrapes two running
@@ -137,6 +138,15 @@ scrape_configs:
       [`127.0.0.1:${nodes[0]!.portico.metricsPort}`]: "3",
       [`127.0.0.1:${nodes[1]!.portico.metricsPort}`]: "2",
     });
+  });
+
+  test("every query of the Grafana dashboard (docs/grafana-dashboard.json) is one Prometheus evaluates", async () => {
+    for (const { panel, expr } of dashboardQueries()) {
+      const promql = asPrometheusQuery(expr);
+      const r = await fetch(`${api}?query=${encodeURIComponent(promql)}`);
+      const body = (await r.json()) as { status: string; error?: string };
+      assert.equal(body.status, "success", `${panel}: ${promql}: ${body.error}`);
+    }
   });
 });
 
