@@ -46,7 +46,7 @@ export interface GatewayMetrics {
 
 /**
  * Subscribes a gateway's metrics to what the pipeline publishes (gateway/channels.ts,
- * websocket/channels.ts): the pipeline never calls them, and with them stopped it publishes nothing.
+ * websocket/channels.ts): the pipeline never calls them, and publishes only while someone listens.
  */
 export function startMetrics(sources: MetricsSources): GatewayMetrics {
   const registry = new MetricsRegistry();
