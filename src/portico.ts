@@ -12,9 +12,10 @@ import { DataPlane } from "./gateway/data-plane.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { Metrics } from "./observe/metrics.ts";
+import { startMetrics } from "./observe/gateway-metrics.ts";
+import { metricsEndpoint } from "./observe/metrics-endpoint.ts";
+import { MetricsListener } from "./observe/metrics-listener.ts";
 import { traceRequests } from "./observe/tracing.ts";
-import { countTraffic } from "./observe/traffic-metrics.ts";
 import { openStore } from "./state/open-store.ts";
 import type { Store } from "./state/store.ts";
 import { LocalTraffic } from "./traffic/local-traffic.ts";
@@ -27,6 +28,8 @@ import { WebSocketPlane } from "./websocket/websocket-plane.ts";
 export interface Portico {
   readonly port: number;
   readonly adminPort: number;
+  /** The metrics listener's port, when `metrics.port` asked for one. */
+  readonly metricsPort?: number;
   readonly control: ControlPlane;
   readonly store: Store;
   /** Graceful: stops accepting, finishes in-flight requests, then releases the store. */
@@ -101,7 +104,6 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     networks: new Networks(settings.networks),
     apiKeys: new ApiKeyIndex(),
     traffic,
-    metrics: new Metrics(),
     // A negative limit lifts the account throttle (benchmarks; AWS itself always has one).
     accountBucket:
       settings.accountThrottle.rateLimit < 0 || settings.accountThrottle.burstLimit < 0
@@ -113,8 +115,6 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       accountId: settings.accountId,
     },
   };
-  // The pipeline publishes its cache lookups and refusals; the counters subscribe (observe/).
-  const stopCounting = countTraffic(integrations.metrics, (ctx) => dataPlane.owns(ctx));
   // Stages with tracingEnabled are traced when OTEL_* configures an exporter; OpenTelemetry loads only then.
   const tracing = traceRequests({ log, owns: (ctx) => dataPlane.owns(ctx) });
   // WebSocket APIs share the data-plane listener: upgrades and @connections are handed to their plane.
@@ -139,6 +139,16 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     region: settings.region,
     websockets,
   });
+  // The pipeline publishes what it did; the metrics subscribe (observe/), nothing calls them.
+  const metrics = startMetrics({
+    ownsContext: (ctx) => dataPlane.owns(ctx),
+    ownsRequest: (m) => (m.ctx === undefined ? dataPlane.servedHere(m.req) : dataPlane.owns(m.ctx)),
+    restApiName: (apiId) => control.restApiName(apiId),
+    webSocketStage: (apiId, stage) => websockets.stage(apiId, stage),
+    ...(settings.redis === undefined ? {} : { redisUnavailable: () => traffic.unavailableCount ?? 0 }),
+  });
+  const scrape = metricsEndpoint(metrics.registry, settings.metrics?.bearerToken);
+  let metricsListener: MetricsListener | undefined;
   let admin: AdminServer | undefined;
   try {
     await control.loadAll();
@@ -148,33 +158,43 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     await tracing.ready();
     const port = await dataPlane.listen(settings.port, settings.host);
     admin = new AdminServer(
-      createAdminRouter(control),
+      createAdminRouter(control, { scrape }),
       sigv4Authenticator({ credentials, region: settings.region }),
       log,
       { bodyBudgetBytes: settings.adminBodyBudgetBytes, limits: settings.listenerLimits },
     );
     const adminPort = await admin.listen(settings.adminPort, settings.adminHost);
     const adminServer = admin;
+    let metricsPort: number | undefined;
+    if (settings.metrics?.port !== undefined) {
+      metricsListener = new MetricsListener(scrape, log, settings.listenerLimits);
+      metricsPort = await metricsListener.listen(settings.metrics.port, settings.metrics.host);
+    }
+    const metricsServer = metricsListener;
     return {
       port,
       adminPort,
+      ...(metricsPort === undefined ? {} : { metricsPort }),
       control,
       store,
       async close() {
         unfollow();
-        stopCounting();
         await Promise.all([dataPlane.close(), adminServer.close(), websockets.close()]);
+        // Requests that finished while draining are counted; a last scrape may still come.
+        metrics.stop();
+        await metricsServer?.close();
         await Promise.all([upstreams.close(), functions.close(), traffic.close(), tracing.close()]);
         await store.close();
       },
     };
   } catch (err) {
-    stopCounting();
+    metrics.stop();
     await Promise.allSettled([
       tracing.close(),
       websockets.close(),
       dataPlane.close(),
       admin?.close(),
+      metricsListener?.close(),
       upstreams.close(),
       functions.close(),
       traffic.close(),

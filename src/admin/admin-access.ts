@@ -12,18 +12,14 @@ import { principalContext } from "../auth/iam/principal-context.ts";
  * policies may do exactly what they allow, an explicit Deny winning.
  */
 
-/** Portico's own signed additions that no IAM action describes; any valid key may call them. */
-const OUTSIDE_IAM = new Set(["/metrics"]);
-
 export interface AdminAction {
   readonly action: string;
   readonly resource: string;
 }
 
-/** The IAM action and resource ARN of an admin request; undefined for paths outside IAM. */
-export function adminAction(method: string, rawPathname: string, region: string): AdminAction | undefined {
+/** The IAM action and resource ARN of an admin request. */
+export function adminAction(method: string, rawPathname: string, region: string): AdminAction {
   const pathname = rawPathname.length > 1 ? rawPathname.replace(/\/+$/, "") : rawPathname;
-  if (OUTSIDE_IAM.has(pathname)) return undefined;
   const segments = pathname.split("/");
   const unversioned = segments[1] === "v2" ? ["", ...segments.slice(2)] : segments;
   // A tag's ARN names the tagged resource URL-encoded, as it travels: that segment stays encoded.

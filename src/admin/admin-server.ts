@@ -15,8 +15,11 @@ const MAX_ADMIN_BODY = 10 * 1024 * 1024;
 /** Bodies held at once across all admin requests, unless configured otherwise. */
 export const DEFAULT_ADMIN_BODY_BUDGET = 64 * 1024 * 1024;
 
-/** Paths served without authentication (liveness probes). */
-const PUBLIC_PATHS = new Set(["/health"]);
+/**
+ * Paths served without SigV4: liveness probes, and Prometheus' scrapes (which a configured bearer
+ * token guards instead).
+ */
+const PUBLIC_PATHS = new Set(["/health", "/metrics"]);
 
 export interface AdminServerOptions {
   /** Bytes of request bodies held at once (default {@link DEFAULT_ADMIN_BODY_BUDGET}). */

@@ -1,4 +1,5 @@
 import type { ControlPlane } from "../control/control-plane.ts";
+import type { Scrape } from "../observe/metrics-endpoint.ts";
 import { AdminRouter, type RouteTable, route } from "./admin-router.ts";
 import { accountRoutes } from "./routes-account.ts";
 import { apiKeyRoutes } from "./routes-api-keys.ts";
@@ -31,27 +32,39 @@ export const SERVICE_ROUTES: Readonly<Record<AwsService, RouteTable>> = {
   apigatewayv2: [...httpApiRoutes, ...webSocketApiRoutes, ...httpExportRoutes, ...httpTagRoutes],
 };
 
-/** Portico's own additions, named by Portico: no AWS operation describes them. */
-export const PORTICO_ROUTES: RouteTable = [
-  route("Health", "GET", "/health", async () => ({ status: 200, body: { status: "ok" } })),
-  // Traffic counters for Prometheus (signed like every admin call).
-  route("Metrics", "GET", "/metrics", async (_r, control) => ({
-    status: 200,
-    raw: { contentType: "text/plain; version=0.0.4", data: control.metricsText() },
-  })),
-  route("ListRoutes", "GET", "/_portico/routes", async (_r, control) => ({
-    status: 200,
-    body: { routes: await control.listRoutes() },
-  })),
-];
+/**
+ * Portico's own additions, named by Portico: no AWS operation describes them. `/health` and `/metrics`
+ * are answered without SigV4 (admin-server.ts): a liveness probe and Prometheus sign nothing.
+ */
+export function porticoRoutes(scrape?: Scrape): RouteTable {
+  return [
+    route("Health", "GET", "/health", async () => ({ status: 200, body: { status: "ok" } })),
+    route("Metrics", "GET", "/metrics", async ({ req }) => {
+      if (scrape === undefined) return { status: 404, body: { message: "This gateway keeps no metrics" } };
+      const answer = await scrape(req.headers.authorization);
+      return {
+        status: answer.status,
+        raw: { contentType: answer.contentType, data: answer.body },
+        ...(answer.headers === undefined ? {} : { headers: answer.headers }),
+      };
+    }),
+    route("ListRoutes", "GET", "/_portico/routes", async (_r, control) => ({
+      status: 200,
+      body: { routes: await control.listRoutes() },
+    })),
+  ];
+}
+
+/** The additions' table, for listing them (docs/admin-operations.md). */
+export const PORTICO_ROUTES: RouteTable = porticoRoutes();
 
 /**
  * The admin API: the `apigateway` and `apigatewayv2` REST wire protocols, plus Portico's own
  * `/health`, `/metrics` and `/_portico/*` additions.
  */
-export function createAdminRouter(control: ControlPlane): AdminRouter {
+export function createAdminRouter(control: ControlPlane, options: { scrape?: Scrape } = {}): AdminRouter {
   return new AdminRouter(
-    [...PORTICO_ROUTES, ...SERVICE_ROUTES.apigateway, ...SERVICE_ROUTES.apigatewayv2],
+    [...porticoRoutes(options.scrape), ...SERVICE_ROUTES.apigateway, ...SERVICE_ROUTES.apigatewayv2],
     control,
   );
 }

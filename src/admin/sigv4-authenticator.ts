@@ -47,10 +47,14 @@ export function sigv4Authenticator(settings: {
     pathname: string,
     caller: Parameters<typeof authorizeAdmin>[0],
     now: Date,
-  ) => {
-    const what = adminAction(req.method ?? "GET", pathname, settings.region);
-    return what === undefined ? undefined : authorizeAdmin(caller, req, what, settings.region, now);
-  };
+  ) =>
+    authorizeAdmin(
+      caller,
+      req,
+      adminAction(req.method ?? "GET", pathname, settings.region),
+      settings.region,
+      now,
+    );
   return {
     precheck(req, pathname, now) {
       const headers = checkSigV4Headers(request(req), { service: "apigateway", lookup, now });

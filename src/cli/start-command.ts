@@ -13,6 +13,8 @@ export const startCommand: Command = {
   --host ADDR       data plane address (PORTICO_HOST, default 0.0.0.0)
   --admin-port N    admin API port (PORTICO_ADMIN_PORT, default 8081)
   --admin-host ADDR admin API address (PORTICO_ADMIN_HOST, default 127.0.0.1)
+  --metrics-port N  also serve Prometheus' /metrics on this port (PORTICO_METRICS_PORT; address: config
+                    metrics.host, default 127.0.0.1); /metrics is on the admin listener in any case
   --data-dir DIR    durable state directory (PORTICO_DATA_DIR); in memory when unset
   --redis URL       shared state for scale-out (PORTICO_REDIS): redis://, rediss://, redis-sentinel://, redis-cluster://
   --region NAME     AWS region the gateway answers as (PORTICO_REGION, default us-east-1)
@@ -42,6 +44,7 @@ export async function launch(
     host: { type: "string" },
     "admin-port": { type: "string" },
     "admin-host": { type: "string" },
+    "metrics-port": { type: "string" },
     "data-dir": { type: "string" },
     redis: { type: "string" },
     region: { type: "string" },
@@ -74,7 +77,11 @@ export async function launch(
     process.once("SIGINT", () => stop("SIGINT"));
   });
   process.stdout.write(
-    `Portico listening: data plane http://${settings.host}:${portico.port}, admin http://${settings.adminHost}:${portico.adminPort}\n`,
+    `Portico listening: data plane http://${settings.host}:${portico.port}, admin http://${settings.adminHost}:${portico.adminPort}${
+      portico.metricsPort === undefined
+        ? ""
+        : `, metrics http://${settings.metrics?.host}:${portico.metricsPort}/metrics`
+    }\n`,
   );
   return { portico, settings, untilStopped };
 }

@@ -4,7 +4,6 @@ import type { FunctionRegistry } from "../functions/function-registry.ts";
 import type { IamAuthority } from "../gateway/context.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
 import type { Logger } from "../logger.ts";
-import type { Metrics } from "../observe/metrics.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 
 /** What compiling a deployment (its routes, steps and integrations) needs from the running gateway. */
@@ -23,8 +22,6 @@ export interface CompileDeps {
   readonly traffic?: TrafficBackend;
   /** The account-level token bucket (AWS: 10,000 rps, burst 5,000 per region), shared by every API. */
   readonly accountBucket?: Bucket;
-  /** Traffic counters (cache hits and misses, refusals), counted from the pipeline's channels; the control plane renders them. */
-  readonly metrics?: Metrics;
   /** Where a method that cannot be served says why, each time it is called. */
   readonly log?: Logger;
 }

@@ -15,6 +15,7 @@ import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../model/http-api.ts";
 import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
 import type { CompileDeps } from "./deps.ts";
+import { routeDetailedMetrics } from "./detailed-metrics.ts";
 import { configurationError, lambdaTarget, loggedWhenUnservable } from "./integration.ts";
 
 function compileHttpIntegration(
@@ -123,6 +124,8 @@ export function compileHttpStage(
       ),
       deps.accountBucket,
     );
+  const detailedFor = (routeKey: string) =>
+    routeDetailedMetrics(routeKey, stage.defaultRouteSettings, stage.routeSettings);
   // HTTP APIs have no resource policies, private endpoints, API keys or request validators.
   const stepsFor = (authorizationType: string | undefined) =>
     chooseSteps({ privateEndpoint: false, hasPolicy: false, authorizationType, validated: false });
@@ -147,6 +150,7 @@ export function compileHttpStage(
         authorizationType: route.authorizationType,
         buckets: throttleFor("$default"),
         steps: stepsFor(route.authorizationType),
+        detailedMetrics: detailedFor("$default"),
         ...guards(route),
       };
       continue;
@@ -162,6 +166,7 @@ export function compileHttpStage(
       authorizationType: route.authorizationType,
       buckets: throttleFor(route.routeKey),
       steps: stepsFor(route.authorizationType),
+      detailedMetrics: detailedFor(route.routeKey),
       ...guards(route),
     });
   }

@@ -18,6 +18,7 @@ import {
 } from "../traffic/route-traffic.ts";
 import { customizeResponses } from "./custom-responses.ts";
 import type { CompileDeps } from "./deps.ts";
+import { restDetailedMetrics } from "./detailed-metrics.ts";
 import { compileRestIntegration, loggedWhenUnservable } from "./integration.ts";
 
 function cognitoCheck(check: CognitoCheck, scopes: readonly string[] | undefined): AuthorizerCheck {
@@ -142,6 +143,7 @@ function compileRelease(
           validated: validation !== undefined,
           traced,
         }),
+        detailedMetrics: restDetailedMetrics(stage, resource.path, method.httpMethod),
       });
     }
   }

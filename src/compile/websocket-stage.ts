@@ -3,6 +3,7 @@ import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
 import type { CompiledWsRoute, CompiledWsStage, WsCompileDeps } from "../websocket/compiled.ts";
 import { compileConnectAuthorizer } from "../websocket/connect-authorizer.ts";
 import { compileRouteSelection } from "../websocket/route-selection.ts";
+import { routeDetailedMetrics } from "./detailed-metrics.ts";
 import { compileWsIntegration } from "./websocket/integration.ts";
 
 /**
@@ -34,6 +35,7 @@ export function compileWebSocketStage(
         ? { authorizer: compileConnectAuthorizer(snapshot.authorizers[route.authorizerId]!, deps) }
         : {}),
       twoWay,
+      detailedMetrics: routeDetailedMetrics(route.routeKey, stage.defaultRouteSettings, stage.routeSettings),
       apiKeyRequired: route.apiKeyRequired === true,
       buckets: routeBuckets(
         httpRouteBucket(

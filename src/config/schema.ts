@@ -2,6 +2,7 @@
  * The config file's JSON Schema. Every field carries a description so the docs (and a future console
  * form) come from this one place. Unknown keys are errors everywhere.
  */
+import { METRICS_SCHEMA, type MetricsConfig } from "./metrics-schema.ts";
 import { apiId, stageVariables, stringMap } from "./schema-parts.ts";
 import { WEBSOCKET_API_SCHEMA, type WebSocketApiConfig } from "./websocket-api-schema.ts";
 import { WSDL_API_SCHEMA, type WsdlApiConfig } from "./wsdl-api-schema.ts";
@@ -109,6 +110,7 @@ export const CONFIG_SCHEMA = {
       },
     },
     dataDir: { type: "string", description: "Directory of the durable state store; relative to this file." },
+    metrics: METRICS_SCHEMA,
     websocket: {
       type: "object",
       additionalProperties: false,
@@ -358,6 +360,7 @@ export interface PorticoConfig {
     memoryWatermarkBytes?: number;
   };
   dataDir?: string;
+  metrics?: MetricsConfig;
   redis?: string;
   websocket?: WebSocketSettings;
   credentials?: CredentialConfig[];

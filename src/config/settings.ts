@@ -40,6 +40,15 @@ export interface Settings {
   websocket?: WebSocketSettings;
   /** Reload function handlers when their files change (development). */
   watch?: boolean;
+  /** Prometheus' /metrics: a listener of its own when `port` is set, a bearer token when set. */
+  metrics?: MetricsSettings;
+}
+
+export interface MetricsSettings {
+  port?: number;
+  host: string;
+  /** Never logged. */
+  bearerToken?: string;
 }
 
 export interface SettingsInput {
@@ -118,6 +127,14 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     configFile: config?.file,
     websocket: config?.websocket,
     watch: flags.watch === "true" || env.PORTICO_WATCH === "1" || env.PORTICO_WATCH === "true",
+    metrics: {
+      port:
+        port(flags["metrics-port"], "--metrics-port", problems) ??
+        port(env.PORTICO_METRICS_PORT, "PORTICO_METRICS_PORT", problems) ??
+        config?.metrics?.port,
+      host: config?.metrics?.host ?? "127.0.0.1",
+      bearerToken: env.PORTICO_METRICS_TOKEN ?? config?.metrics?.bearerToken,
+    },
   };
   settings.credentials = config?.credentials ?? [
     { accessKeyId: "test", secretAccessKey: "test", principal: `arn:aws:iam::${settings.accountId}:root` },
@@ -128,6 +145,9 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     problems.push(
       `listen.headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed listen.requestTimeoutMs (${limits.requestTimeoutMs})`,
     );
+  const token = settings.metrics?.bearerToken;
+  if (token !== undefined && token.length < 16)
+    problems.push("PORTICO_METRICS_TOKEN: a metrics bearer token must have at least 16 characters");
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
 }

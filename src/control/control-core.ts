@@ -7,7 +7,7 @@ import type { DataPlane } from "../gateway/data-plane.ts";
 import type { Logger } from "../logger.ts";
 import type { ApiKey, UsagePlan } from "../model/account.ts";
 import type { HttpDeployment, HttpStage } from "../model/http-api.ts";
-import type { Deployment, Stage } from "../model/rest-api.ts";
+import type { Deployment, RestApiDefinition, Stage } from "../model/rest-api.ts";
 import type { Store } from "../state/store.ts";
 import type { CompiledWsApi, CompiledWsStage } from "../websocket/compiled.ts";
 import type { CanaryInput } from "./canary.ts";
@@ -87,22 +87,17 @@ export class ControlCore {
     await this.refreshApi(apiId);
   }
 
-  /** The traffic counters in Prometheus' text format. */
-  metricsText(): string {
-    const traffic = this.integrations.traffic;
-    return (
-      this.integrations.metrics?.render(
-        traffic?.unavailableCount === undefined
-          ? []
-          : [
-              {
-                name: "portico_redis_unavailable_count",
-                help: "Throttle, quota and cache decisions made while Redis was unreachable.",
-                value: traffic.unavailableCount,
-              },
-            ],
-      ) ?? ""
-    );
+  /** REST APIs' current names by id, for the ApiName of their metrics: kept here, never read per request. */
+  private readonly restApiNames = new Map<string, string>();
+
+  /** A deployed REST API's name (AWS's ApiName metric dimension). */
+  restApiName(apiId: string): string | undefined {
+    return this.restApiNames.get(apiId);
+  }
+
+  /** A deployed REST API was renamed (UpdateRestApi, an overwriting import). */
+  protected renamedRestApi(apiId: string, name: string): void {
+    if (this.restApiNames.has(apiId)) this.restApiNames.set(apiId, name);
   }
 
   /** UpdateUsage for a key of a plan. */
@@ -245,6 +240,10 @@ export class ControlCore {
     }
     if (wsStages.size > 0) this.websockets?.install({ apiId, stages: wsStages });
     else this.websockets?.remove(apiId);
+    if (apiType === "REST") {
+      const current = (await this.store.get("restapis", apiId)) as RestApiDefinition | undefined;
+      if (current !== undefined) this.restApiNames.set(apiId, current.api.name);
+    } else this.restApiNames.delete(apiId);
     if (apiType === undefined) {
       this.dataPlane.remove(apiId);
       return;

@@ -53,6 +53,7 @@ export class ControlPlane extends HttpApiControl {
       await this.store.commit([
         { op: "put", collection: "restapis", key: definition.api.id, value: definition },
       ]);
+      this.renamedRestApi(definition.api.id, definition.api.name);
     });
   }
 
@@ -140,6 +141,7 @@ export class ControlPlane extends HttpApiControl {
       const result = change(draft);
       this.expandPolicy(draft);
       await this.store.commit([{ op: "put", collection: "restapis", key: apiId, value: draft }]);
+      this.renamedRestApi(apiId, draft.api.name);
       return result;
     });
   }

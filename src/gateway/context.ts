@@ -49,6 +49,11 @@ export interface CompiledRoute {
    * order, chosen at deploy time (gateway/chain.ts): a route carries only the steps it needs.
    */
   readonly steps: readonly Step[];
+  /**
+   * Per-method (REST `metricsEnabled`) or per-route (HTTP `detailedMetricsEnabled`) metrics, decided
+   * at deploy time; without it the route's requests count only towards its stage.
+   */
+  readonly detailedMetrics?: boolean;
 }
 
 export interface CompiledStage {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import type { Inbound } from "../http/inbound.ts";
 import { firstHeader } from "../http/raw-headers.ts";
 import { MAX_PAYLOAD_BYTES } from "../http/request-body.ts";
 import { newExtendedRequestId, newRequestId } from "../http/request-ids.ts";
@@ -87,6 +88,14 @@ export class DataPlane {
   /** Whether a request is this listener's (observers in the same process tell gateways apart by it). */
   owns(ctx: RequestContext): boolean {
     return ctx.listener === this.listener;
+  }
+
+  /**
+   * Whether a request arrived on this plane's port, for observers of a request no route matched (it
+   * has no context to compare). Requests served in process (test-invoke) are nobody's.
+   */
+  servedHere(req: Inbound): boolean {
+    return this.listener.port !== 0 && req.socket.localPort === this.listener.port;
   }
 
   attachWebSockets(hooks: WebSocketHooks): void {

@@ -1,40 +1,48 @@
-import {
-  type CacheMessage,
-  cacheLookups,
-  type TrafficRefusalMessage,
-  trafficRefusals,
-} from "../gateway/channels.ts";
-import type { CompiledStage, RequestContext } from "../gateway/context.ts";
-import { CACHE_HITS, CACHE_MISSES, type Metrics, QUOTA_EXCEEDED, stageLabels, THROTTLED } from "./metrics.ts";
+import type { TrafficRefusalMessage } from "../gateway/channels.ts";
+import type { CompiledStage } from "../gateway/context.ts";
+import type { MetricsRegistry } from "./prometheus-registry.ts";
+
+type Labels = { ApiId: string; Stage: string };
 
 /**
- * Counts the data plane's cache lookups and traffic refusals into `metrics`, per stage, from the
- * pipeline's channels. `owns` keeps one gateway's counts apart from another's in the same process
- * (the channels are process-wide). Returns the unsubscribe.
+ * Requests of REST and HTTP APIs refused by throttling (429 THROTTLED) or by their usage plan's
+ * quota (429 QUOTA_EXCEEDED), per stage: AWS counts these only inside 4XXError, an operator wants them
+ * apart. With Redis, also the decisions taken while it was unreachable.
  */
-export function countTraffic(metrics: Metrics, owns: (ctx: RequestContext) => boolean): () => void {
-  // Labels are built once per compiled stage, so counting a request is one map update.
-  const labels = new WeakMap<CompiledStage, string>();
-  const labelsOf = (stage: CompiledStage): string => {
-    let found = labels.get(stage);
-    if (found === undefined) {
-      found = stageLabels(stage.apiId, stage.stageName);
-      labels.set(stage, found);
+export class TrafficMetrics {
+  private readonly throttled;
+  private readonly quotaExceeded;
+  /** Labels per compiled stage, so counting a refusal allocates nothing. */
+  private readonly labels = new WeakMap<CompiledStage, Labels>();
+
+  constructor(metrics: MetricsRegistry, redisUnavailable?: () => number) {
+    this.throttled = metrics.counter(
+      "portico_throttled_total",
+      "Requests refused with 429 Too Many Requests (throttling: method, stage, usage plan or account).",
+      ["ApiId", "Stage"],
+    );
+    this.quotaExceeded = metrics.counter(
+      "portico_quota_exceeded_total",
+      "Requests refused with 429 Limit Exceeded (a usage plan's quota).",
+      ["ApiId", "Stage"],
+    );
+    if (redisUnavailable !== undefined)
+      metrics.countedElsewhere(
+        "portico_redis_unavailable_total",
+        "Throttle, quota and cache decisions made while Redis was unreachable.",
+        redisUnavailable,
+      );
+  }
+
+  refusal(m: TrafficRefusalMessage): void {
+    const { stage } = m.ctx;
+    let labels = this.labels.get(stage);
+    if (labels === undefined) {
+      labels = { ApiId: stage.apiId, Stage: stage.stageName };
+      this.labels.set(stage, labels);
+      this.throttled.inc(labels, 0);
+      this.quotaExceeded.inc(labels, 0);
     }
-    return found;
-  };
-  const onRefusal = (message: unknown) => {
-    const { ctx, type } = message as TrafficRefusalMessage;
-    if (owns(ctx)) metrics.inc(type === "THROTTLED" ? THROTTLED : QUOTA_EXCEEDED, labelsOf(ctx.stage));
-  };
-  const onCache = (message: unknown) => {
-    const { ctx, outcome } = message as CacheMessage;
-    if (owns(ctx)) metrics.inc(outcome === "hit" ? CACHE_HITS : CACHE_MISSES, labelsOf(ctx.stage));
-  };
-  trafficRefusals.subscribe(onRefusal);
-  cacheLookups.subscribe(onCache);
-  return () => {
-    trafficRefusals.unsubscribe(onRefusal);
-    cacheLookups.unsubscribe(onCache);
-  };
+    (m.type === "THROTTLED" ? this.throttled : this.quotaExceeded).inc(labels);
+  }
 }

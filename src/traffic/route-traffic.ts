@@ -39,7 +39,12 @@ function ownSetting(stage: Stage, resourcePath: string, httpMethod: string): Met
   );
 }
 
-function methodSetting(stage: Stage, resourcePath: string, httpMethod: string): MethodSetting | undefined {
+/** The settings that apply to a method: its own entry, else the stage's `*\/*`. */
+export function methodSetting(
+  stage: Stage,
+  resourcePath: string,
+  httpMethod: string,
+): MethodSetting | undefined {
   return (
     ownSetting(stage, resourcePath, httpMethod) ??
     (stage.methodSettings as Record<string, MethodSetting | undefined>)["*/*"]

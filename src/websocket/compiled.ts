@@ -68,6 +68,8 @@ export interface CompiledWsRoute {
   readonly buckets: readonly Bucket[];
   /** A route response exists: the integration's answer goes back to the client. */
   readonly twoWay: boolean;
+  /** `detailedMetricsEnabled` in the route's settings (else the stage's defaults): per-route metrics. */
+  readonly detailedMetrics?: boolean;
   readonly integrate: (event: WsInvocation, stage: CompiledWsStage) => Promise<WsOutcome>;
 }
 

@@ -70,6 +70,11 @@ export class WebSocketPlane {
     return this.apis.keys();
   }
 
+  /** A deployed stage, for observers that need its compiled settings (metrics: detailed routes). */
+  stage(apiId: string, stageName: string): CompiledWsStage | undefined {
+    return this.apis.get(apiId)?.stages.get(stageName);
+  }
+
   /** The stage and the path below it a request names, when it names a deployed WebSocket stage. */
   private find(req: IncomingMessage): { stage: CompiledWsStage; rest: string } | undefined {
     const url = req.url ?? "/";

@@ -12,7 +12,12 @@ registerHooks({
     return nextResolve(specifier, context);
   },
 });
-const otel = () => resolved.filter((s) => s.startsWith("@opentelemetry/") || s.endsWith("otel-tracer.ts"));
+// prom-client (metrics) imports OpenTelemetry's API facade for exemplars, so `@opentelemetry/api` is
+// there either way; what tracing must not load is the SDK, the exporter and the tracer behind them.
+const otel = () =>
+  resolved.filter(
+    (s) => (s.startsWith("@opentelemetry/") && s !== "@opentelemetry/api") || s.endsWith("otel-tracer.ts"),
+  );
 
 for (const name of Object.keys(process.env)) if (name.startsWith("OTEL_")) delete process.env[name];
 

@@ -1,0 +1,63 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * Bucket bounds (ms) for AWS's Latency and IntegrationLatency: from 1 ms (a MOCK, a cache hit) to
+ * 30 s, just past the 29 s integration timeout, so a timed-out request still lands in a bucket.
+ */
+export const LATENCY_BUCKETS_MS = [
+  1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 20_000, 30_000,
+] as const;
+
+/**
+ * One gateway's metrics: a prom-client registry (which writes the exposition format), with Node's
+ * process metrics (CPU, memory, event-loop lag) beside the gateway's own. Each gateway has its own, so
+ * two in one process (tests) never share a series.
+ */
+export class MetricsRegistry {
+  readonly registry = new Registry();
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A latency histogram in milliseconds (AWS's unit for Latency and IntegrationLatency). */
+  latency<L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L> {
+    return new Histogram({
+      name,
+      help,
+      labelNames,
+      buckets: [...LATENCY_BUCKETS_MS],
+      registers: [this.registry],
+    });
+  }
+
+  /** A counter whose value is read when scraped (a count kept elsewhere). */
+  countedElsewhere(name: string, help: string, read: () => number): void {
+    new Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The exposition text. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
