@@ -34,6 +34,12 @@ paths:
         httpMethod: GET
         uri: ${backend.url}/status/{code}
         requestParameters: { integration.request.path.code: method.request.path.code }
+  /slow:
+    get:
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        uri: ${backend.url}/slow/300
 `,
       "prod",
     );
@@ -81,5 +87,21 @@ paths:
     assert.equal(m.ctx, undefined);
     assert.equal(m.gatewayResponse?.statusCode, 403);
     assert.equal(m.responseBytes, r.body.length);
+  });
+
+  test("a client that goes away before the answer: published as aborted, and the gateway keeps serving", async () => {
+    const before = seen.length;
+    const controller = new AbortController();
+    const pending = fetch(`http://127.0.0.1:${gw.port}/restapis/${apiId}/prod/_user_request_/slow`, {
+      signal: controller.signal,
+    }).catch((err: Error) => err);
+    setTimeout(() => controller.abort(), 50);
+    assert.ok((await pending) instanceof Error);
+    for (let i = 0; i < 200 && !seen.slice(before).some((m) => m.aborted); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.ok(seen.slice(before).some((m) => m.aborted && m.ctx?.route.resourcePath === "/slow"));
+    // The backend's answer still arrives and is relayed into a closed response: nothing breaks.
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal((await gw.call(apiId, "/prod/mock")).status, 200);
   });
 });
