@@ -16,6 +16,7 @@ import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../m
 import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
 import type { CompileDeps } from "./deps.ts";
 import { configurationError, lambdaTarget, loggedWhenUnservable } from "./integration.ts";
+import { compileStageAccessLog } from "./stage-logging.ts";
 
 function compileHttpIntegration(
   integration: HttpIntegration | undefined,
@@ -165,6 +166,14 @@ export function compileHttpStage(
       ...guards(route),
     });
   }
+  const accessLog = compileStageAccessLog(stage.accessLogSettings, {
+    apiId: stage.apiId,
+    apiType: "HTTP",
+    stageName: stage.stageName,
+    deploymentId: deployment.deploymentId,
+    accountId: deps.accountId,
+    responses: HTTP_API_RESPONSES,
+  });
   return {
     apiId: stage.apiId,
     apiType: "HTTP",
@@ -185,5 +194,6 @@ export function compileHttpStage(
     }),
     iam: deps.iam,
     traffic: deps.traffic,
+    ...(accessLog === undefined ? {} : { accessLog }),
   };
 }

@@ -19,6 +19,7 @@ import {
 import { customizeResponses } from "./custom-responses.ts";
 import type { CompileDeps } from "./deps.ts";
 import { compileRestIntegration, loggedWhenUnservable } from "./integration.ts";
+import { compileStageAccessLog, keepingRequestBody, restMethodLogging } from "./stage-logging.ts";
 
 function cognitoCheck(check: CognitoCheck, scopes: readonly string[] | undefined): AuthorizerCheck {
   return (ctx) => check(ctx, scopes);
@@ -114,14 +115,24 @@ function compileRelease(
   for (const resource of Object.values(deployment.snapshot.resources)) {
     for (const method of Object.values(resource.resourceMethods ?? {})) {
       const validation = compileRequestValidation(method, deployment.snapshot, models);
+      const logging = restMethodLogging(
+        stage,
+        resource.path,
+        method.httpMethod,
+        method.authorizerId === undefined
+          ? undefined
+          : deployment.snapshot.authorizers?.[method.authorizerId],
+      );
+      const invoke = loggedWhenUnservable(
+        compileRestIntegration(method.methodIntegration, deps, binary, variables),
+        deps,
+      );
       routes.add(method.httpMethod, resource.path, {
         resourcePath: resource.path,
         resourceId: resource.id,
         httpMethod: method.httpMethod,
-        invoke: loggedWhenUnservable(
-          compileRestIntegration(method.methodIntegration, deps, binary, variables),
-          deps,
-        ),
+        invoke: logging?.dataTrace === true ? keepingRequestBody(invoke) : invoke,
+        ...(logging === undefined ? {} : { logging }),
         authorizationType: method.authorizationType,
         apiKeyRequired: method.apiKeyRequired,
         authorizer: authorizerFor(method),
@@ -141,6 +152,16 @@ function compileRelease(
       });
     }
   }
+  const responses = customizeResponses(REST_RESPONSES, deployment.snapshot.gatewayResponses, variables);
+  const accessLog = compileStageAccessLog(stage.accessLogSettings, {
+    apiId: stage.restApiId,
+    apiType: "REST",
+    stageName: stage.stageName,
+    deploymentId: deployment.id,
+    accountId: deps.accountId,
+    isCanaryRequest: release.isCanaryRequest,
+    responses,
+  });
   return {
     apiId: stage.restApiId,
     apiType: "REST",
@@ -167,6 +188,7 @@ function compileRelease(
     iam: deps.iam,
     apiKeys: deps.apiKeys,
     traffic: deps.traffic,
-    responses: customizeResponses(REST_RESPONSES, deployment.snapshot.gatewayResponses, variables),
+    responses,
+    ...(accessLog === undefined ? {} : { accessLog }),
   };
 }

@@ -1,6 +1,6 @@
 import type { Inbound, Reply } from "../http/inbound.ts";
 import { type RequestDoneMessage, requestsDone } from "./channels.ts";
-import type { ApiType, RequestContext } from "./context.ts";
+import { type CompiledStage, DATA_TRACE_BYTES, type ListenerInfo, type RequestContext } from "./context.ts";
 import type { GatewayResponse } from "./responses/catalogue.ts";
 
 /** What the gateway's own answer leaves on the response for the request's observers. */
@@ -22,24 +22,31 @@ export class RequestWatch {
   private readonly started = performance.now();
   private bytes = 0;
   private published = false;
+  /** The start of the body, on a method with `dataTraceEnabled` (execution logs show it). */
+  private kept: Buffer[] | undefined;
+  private keptBytes = 0;
   api: RequestDoneMessage["api"];
+  stage: CompiledStage | undefined;
   ctx: RequestContext | undefined;
 
   private readonly req: Inbound;
   private readonly res: Reply;
   private readonly ids: { requestId: string; extendedRequestId: string };
   private readonly startMs: number;
+  private readonly listener: ListenerInfo | undefined;
 
   constructor(
     req: Inbound,
     res: Reply,
     ids: { requestId: string; extendedRequestId: string },
     startMs: number,
+    listener?: ListenerInfo,
   ) {
     this.req = req;
     this.res = res;
     this.ids = ids;
     this.startMs = startMs;
+    this.listener = listener;
     const write = res.write;
     const end = res.end;
     const count = (chunk: unknown, encoding?: unknown) => {
@@ -49,6 +56,8 @@ export class RequestWatch {
           typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8",
         );
       else if (chunk instanceof Uint8Array) this.bytes += chunk.byteLength;
+      else return;
+      if (this.ctx?.route.logging?.dataTrace === true) this.keep(chunk, encoding);
     };
     res.write = function (this: Reply, chunk: unknown, ...rest: unknown[]) {
       count(chunk, rest[0]);
@@ -62,8 +71,22 @@ export class RequestWatch {
     res.once("close", () => this.publish(true));
   }
 
-  found(apiId: string, apiType: ApiType, stageName: string): void {
-    this.api = { apiId, apiType, stageName };
+  found(stage: CompiledStage): void {
+    this.api = { apiId: stage.apiId, apiType: stage.apiType, stageName: stage.stageName };
+    this.stage = stage;
+  }
+
+  private keep(chunk: string | Uint8Array, encoding: unknown): void {
+    if (this.keptBytes >= DATA_TRACE_BYTES) return;
+    const bytes =
+      typeof chunk === "string"
+        ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const part = bytes.subarray(0, DATA_TRACE_BYTES - this.keptBytes);
+    // A copy: the caller may reuse its buffer once written.
+    this.kept ??= [];
+    this.kept.push(Buffer.from(part));
+    this.keptBytes += part.length;
   }
 
   private publish(aborted: boolean): void {
@@ -85,6 +108,9 @@ export class RequestWatch {
         ? {}
         : { gatewayResponse: (this.res as Marked)[GATEWAY_ANSWER] }),
       aborted: aborted && !this.res.writableFinished,
+      ...(this.stage === undefined ? {} : { stage: this.stage }),
+      ...(this.listener === undefined ? {} : { listener: this.listener }),
+      ...(this.kept === undefined ? {} : { responseBody: Buffer.concat(this.kept) }),
     } satisfies RequestDoneMessage);
   }
 }

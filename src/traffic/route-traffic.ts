@@ -39,7 +39,12 @@ function ownSetting(stage: Stage, resourcePath: string, httpMethod: string): Met
   );
 }
 
-function methodSetting(stage: Stage, resourcePath: string, httpMethod: string): MethodSetting | undefined {
+/** A REST method's settings: its own, else the stage's `*\/*`. */
+export function methodSetting(
+  stage: Stage,
+  resourcePath: string,
+  httpMethod: string,
+): MethodSetting | undefined {
   return (
     ownSetting(stage, resourcePath, httpMethod) ??
     (stage.methodSettings as Record<string, MethodSetting | undefined>)["*/*"]
