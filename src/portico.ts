@@ -12,6 +12,7 @@ import { DataPlane } from "./gateway/data-plane.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { startLogging } from "./observe/logging.ts";
 import { Metrics } from "./observe/metrics.ts";
 import { countTraffic } from "./observe/traffic-metrics.ts";
 import { openStore } from "./state/open-store.ts";
@@ -137,7 +138,10 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     websockets,
   });
   let admin: AdminServer | undefined;
+  let logs: { close(): Promise<void> } | undefined;
   try {
+    // Access and execution logs subscribe to finished requests; their files are opened (or refused) now.
+    logs = startLogging(settings, (m) => dataPlane.owns(m), log);
     await control.loadAll();
     // With a shared store, every node follows the others' changes (deploys, keys, settings).
     const unfollow = settings.redis === undefined ? () => undefined : control.followSharedStore();
@@ -151,6 +155,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     );
     const adminPort = await admin.listen(settings.adminPort, settings.adminHost);
     const adminServer = admin;
+    const runningLogs = logs;
     return {
       port,
       adminPort,
@@ -160,6 +165,8 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
         unfollow();
         stopCounting();
         await Promise.all([dataPlane.close(), adminServer.close(), websockets.close()]);
+        // After the last request finished: every buffered log line is written out.
+        await runningLogs.close();
         await Promise.all([upstreams.close(), functions.close(), traffic.close()]);
         await store.close();
       },
@@ -167,6 +174,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   } catch (err) {
     stopCounting();
     await Promise.allSettled([
+      logs?.close(),
       websockets.close(),
       dataPlane.close(),
       admin?.close(),

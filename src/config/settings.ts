@@ -2,6 +2,7 @@ import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener
 import { defaultOverloadLimits, type OverloadLimits } from "../listen/overload.ts";
 import { ConfigError } from "./config-error.ts";
 import type { LoadedConfig } from "./load-config.ts";
+import type { AccessLogsConfig, ExecutionLogsConfig } from "./logging-schema.ts";
 import type { CredentialConfig, DeclaredApi, FunctionConfig, WebSocketSettings } from "./schema.ts";
 
 /** What the gateway runs with: flags over PORTICO_* environment over the config file over defaults. */
@@ -40,6 +41,10 @@ export interface Settings {
   websocket?: WebSocketSettings;
   /** Reload function handlers when their files change (development). */
   watch?: boolean;
+  /** Where stages' access logs go, by destination ARN (default: stdout). */
+  accessLogs?: AccessLogsConfig;
+  /** Where REST methods' execution logs go (default: stderr). */
+  executionLogs?: ExecutionLogsConfig;
 }
 
 export interface SettingsInput {
@@ -117,6 +122,8 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     ),
     configFile: config?.file,
     websocket: config?.websocket,
+    accessLogs: config?.accessLogs,
+    executionLogs: config?.executionLogs,
     watch: flags.watch === "true" || env.PORTICO_WATCH === "1" || env.PORTICO_WATCH === "true",
   };
   settings.credentials = config?.credentials ?? [
