@@ -94,7 +94,8 @@ describe("REST access logs: AWS's CLF, JSON, XML and CSV examples, set with Upda
       json: JSON_FORMAT,
       xml: XML,
       csv: CSV,
-      custom: '{"requestId":"$context.requestId","ua":"$context.identity.userAgent","status":$context.status}',
+      custom:
+        '{"requestId":"$context.requestId","ua":"$context.identity.userAgent","status":$context.status}',
     };
     for (const [stage, format] of Object.entries(formats)) {
       await client.send(
@@ -135,13 +136,13 @@ describe("REST access logs: AWS's CLF, JSON, XML and CSV examples, set with Upda
       const written = lines.get(stage)!;
       const served = answers.get(stage)!;
       assert.equal(written.length, served.length, stage);
-      served.forEach((a, i) => assert.ok(written[i]!.includes(a.requestId), `${stage} line ${i}`));
+      for (const [i, a] of served.entries())
+        assert.ok(written[i]!.includes(a.requestId), `${stage} line ${i}`);
     }
   });
 
-  test("CLF: ip caller user [time]\"method resource protocol\" status length requestId extendedRequestId", () => {
-    const shape =
-      /^(\S+) (\S+) (\S+) \[([^\]]+)\]"(\S+) (\S+) (\S+)" (\d{3}) (\d+) (\S+) (\S+)$/;
+  test('CLF: ip caller user [time]"method resource protocol" status length requestId extendedRequestId', () => {
+    const shape = /^(\S+) (\S+) (\S+) \[([^\]]+)\]"(\S+) (\S+) (\S+)" (\d{3}) (\d+) (\S+) (\S+)$/;
     const [pets, mock, nowhere] = lines.get("clf")!;
     const fields = (line: string) => shape.exec(line)?.slice(1) ?? assert.fail(`not CLF: ${line}`);
     const [ip, caller, user, time, method, resource, protocol, status, length, id, extended] = fields(pets!);
@@ -273,14 +274,22 @@ describe("REST UpdateStage /accessLogSettings: AWS's checks", () => {
 
   test("a format naming neither $context.requestId nor $context.extendedRequestId is refused", async () => {
     await assert.rejects(
-      patch({ op: "replace", path: "/accessLogSettings/format", value: "$context.status $context.requestIdx" }),
+      patch({
+        op: "replace",
+        path: "/accessLogSettings/format",
+        value: "$context.status $context.requestIdx",
+      }),
       (err: Error) => err.name === "BadRequestException" && /\$context\.requestId/.test(err.message),
     );
   });
 
   test("a format with a line break is refused", async () => {
     await assert.rejects(
-      patch({ op: "replace", path: "/accessLogSettings/format", value: "$context.requestId\n$context.status" }),
+      patch({
+        op: "replace",
+        path: "/accessLogSettings/format",
+        value: "$context.requestId\n$context.status",
+      }),
       { name: "BadRequestException" },
     );
   });
