@@ -53,6 +53,8 @@ export interface RequestDoneMessage {
   readonly listener?: ListenerInfo;
   /** The first DATA_TRACE_BYTES of the response body, kept only for methods with `dataTraceEnabled`. */
   readonly responseBody?: Buffer;
+  /** The response's headers, kept only for methods with `dataTraceEnabled`. */
+  readonly responseHeaders?: Readonly<Record<string, string | string[]>>;
 }
 
 export const requestsDone = channel("portico:request");

@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeader, OutgoingHttpHeaders } from "node:http";
 import type { Inbound, Reply } from "../http/inbound.ts";
 import { type RequestDoneMessage, requestsDone } from "./channels.ts";
 import { type CompiledStage, DATA_TRACE_BYTES, type ListenerInfo, type RequestContext } from "./context.ts";
@@ -25,9 +26,28 @@ export class RequestWatch {
   /** The start of the body, on a method with `dataTraceEnabled` (execution logs show it). */
   private kept: Buffer[] | undefined;
   private keptBytes = 0;
+  /** The head as written, on a method with `dataTraceEnabled` (headers given to writeHead are not kept by Node). */
+  private head: OutgoingHttpHeaders | readonly OutgoingHttpHeader[] | undefined;
+  private context: RequestContext | undefined;
   api: RequestDoneMessage["api"];
   stage: CompiledStage | undefined;
-  ctx: RequestContext | undefined;
+
+  get ctx(): RequestContext | undefined {
+    return this.context;
+  }
+
+  /** The matched request; a data-traced method's head is kept for its execution log. */
+  set ctx(ctx: RequestContext | undefined) {
+    this.context = ctx;
+    if (ctx?.route.logging?.dataTrace !== true) return;
+    const writeHead = this.res.writeHead;
+    const watch = this;
+    this.res.writeHead = function (this: Reply, statusCode: number, ...rest: unknown[]) {
+      const headers = rest.find((r) => typeof r === "object" && r !== null);
+      if (headers !== undefined) watch.head = headers as OutgoingHttpHeaders;
+      return (writeHead as (...a: unknown[]) => Reply).call(this, statusCode, ...rest);
+    } as Reply["writeHead"];
+  }
 
   private readonly req: Inbound;
   private readonly res: Reply;
@@ -111,6 +131,32 @@ export class RequestWatch {
       ...(this.stage === undefined ? {} : { stage: this.stage }),
       ...(this.listener === undefined ? {} : { listener: this.listener }),
       ...(this.kept === undefined ? {} : { responseBody: Buffer.concat(this.kept) }),
+      ...(this.context?.route.logging?.dataTrace === true
+        ? { responseHeaders: responseHeaders(this.res, this.head) }
+        : {}),
     } satisfies RequestDoneMessage);
   }
+}
+
+/** The headers a response went out with: those set one by one, and those given to writeHead (flat or paired). */
+function responseHeaders(
+  res: Reply,
+  head: OutgoingHttpHeaders | readonly OutgoingHttpHeader[] | undefined,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const add = (name: unknown, value: unknown) => {
+    if (value === undefined) return;
+    const key = String(name).toLowerCase();
+    const values = Array.isArray(value) ? value.map(String) : [String(value)];
+    const prior = out[key];
+    const all = prior === undefined ? values : [...(Array.isArray(prior) ? prior : [prior]), ...values];
+    out[key] = all.length === 1 ? all[0]! : all;
+  };
+  for (const [name, value] of Object.entries(res.getHeaders())) add(name, value);
+  if (Array.isArray(head)) {
+    if (head.length > 0 && Array.isArray(head[0]))
+      for (const [n, v] of head as unknown as [string, string][]) add(n, v);
+    else for (let i = 0; i + 1 < head.length; i += 2) add(head[i], head[i + 1]);
+  } else if (head !== undefined) for (const [name, value] of Object.entries(head)) add(name, value);
+  return out;
 }

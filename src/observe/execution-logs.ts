@@ -38,7 +38,7 @@ function bodyText(bytes: Buffer | undefined, contentType: unknown, secretNames: 
 /** The request and response as a data trace shows them, secrets redacted. */
 function dataTrace(ctx: RequestContext, m: RequestDoneMessage) {
   const names = ctx.route.logging?.secretNames ?? [];
-  const headersOut = m.res.getHeaders();
+  const headersOut = m.responseHeaders ?? m.res.getHeaders();
   return {
     request: {
       path: ctx.path,
