@@ -12,7 +12,7 @@ import { DataPlane } from "./gateway/data-plane.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { startLogging } from "./observe/logging.ts";
+import { type RunningLogs, startLogging } from "./observe/logging.ts";
 import { Metrics } from "./observe/metrics.ts";
 import { countTraffic } from "./observe/traffic-metrics.ts";
 import { openStore } from "./state/open-store.ts";
@@ -92,6 +92,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     limits: settings.listenerLimits,
     overload: settings.overload,
   });
+  let logs: RunningLogs | undefined;
   const integrations = {
     upstreams,
     functions,
@@ -112,6 +113,8 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       region: settings.region,
       accountId: settings.accountId,
     },
+    // A stage compiled with access or execution logging turns the log writers on.
+    loggingWanted: () => logs?.wanted(),
   };
   // The pipeline publishes its cache lookups and refusals; the counters subscribe (observe/).
   const stopCounting = countTraffic(integrations.metrics, (ctx) => dataPlane.owns(ctx));
@@ -138,9 +141,8 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     websockets,
   });
   let admin: AdminServer | undefined;
-  let logs: { close(): Promise<void> } | undefined;
   try {
-    // Access and execution logs subscribe to finished requests; their files are opened (or refused) now.
+    // Log destinations are opened (or refused) now; the writers subscribe once a stage logs.
     logs = startLogging(settings, (m) => dataPlane.owns(m), log);
     await control.loadAll();
     // With a shared store, every node follows the others' changes (deploys, keys, settings).

@@ -166,7 +166,7 @@ export function compileHttpStage(
       ...guards(route),
     });
   }
-  const accessLog = compileStageAccessLog(stage.accessLogSettings, {
+  const accessLog = compileStageAccessLog(stage.accessLogSettings, deps, {
     apiId: stage.apiId,
     apiType: "HTTP",
     stageName: stage.stageName,

@@ -123,6 +123,7 @@ function compileRelease(
           ? undefined
           : deployment.snapshot.authorizers?.[method.authorizerId],
       );
+      if (logging !== undefined) deps.loggingWanted?.();
       const invoke = loggedWhenUnservable(
         compileRestIntegration(method.methodIntegration, deps, binary, variables),
         deps,
@@ -153,7 +154,7 @@ function compileRelease(
     }
   }
   const responses = customizeResponses(REST_RESPONSES, deployment.snapshot.gatewayResponses, variables);
-  const accessLog = compileStageAccessLog(stage.accessLogSettings, {
+  const accessLog = compileStageAccessLog(stage.accessLogSettings, deps, {
     apiId: stage.restApiId,
     apiType: "REST",
     stageName: stage.stageName,

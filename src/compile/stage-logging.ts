@@ -6,6 +6,7 @@ import { compileAccessLogFormat } from "../mapping/access-log-format.ts";
 import type { StageFacts } from "../mapping/access-log-variables.ts";
 import type { AccessLogSettings, Authorizer, Stage } from "../model/rest-api.ts";
 import { methodSetting } from "../traffic/route-traffic.ts";
+import type { CompileDeps } from "./deps.ts";
 
 /**
  * A stage's logging settings, resolved at deploy time: its access-log format compiled once, and each
@@ -15,10 +16,12 @@ import { methodSetting } from "../traffic/route-traffic.ts";
 /** The stage's access log, when it has both a destination and a format. */
 export function compileStageAccessLog(
   settings: AccessLogSettings | undefined,
+  deps: CompileDeps,
   stage: StageFacts,
 ): StageAccessLog | undefined {
   const { destinationArn, format } = settings ?? {};
   if (destinationArn === undefined || format === undefined) return undefined;
+  deps.loggingWanted?.();
   return { destinationArn, format, line: compileAccessLogFormat(format, stage) };
 }
 

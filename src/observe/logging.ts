@@ -12,14 +12,16 @@ export interface LoggingSettings {
 }
 
 export interface RunningLogs {
+  /** Subscribes the writers (once): a stage or method logs. Until then no request is followed for them. */
+  wanted(): void;
   /** Stops listening and writes out every buffered line. */
   close(): Promise<void>;
 }
 
 /**
  * Opens the log destinations (a file that cannot be opened fails here, at start, with
- * LogDestinationError) and subscribes the access and execution logs to the data plane's finished
- * requests. `owns` tells this gateway's requests from another's in the same process.
+ * LogDestinationError); once `wanted`, subscribes the access and execution logs to the data plane's
+ * finished requests. `owns` tells this gateway's requests from another's in the same process.
  */
 export function startLogging(
   settings: LoggingSettings,
@@ -38,10 +40,14 @@ export function startLogging(
       settings.executionLogs?.destination ?? "stderr",
       "executionLogs.destination",
     );
-    const stops = [writeAccessLogs(router, owns, onError)];
-    if (executionSink !== undefined)
-      stops.push(writeExecutionLogs(executionLogger(executionSink), owns, onError));
+    const stops: (() => void)[] = [];
     return {
+      wanted() {
+        if (stops.length > 0) return;
+        stops.push(writeAccessLogs(router, owns, onError));
+        if (executionSink !== undefined)
+          stops.push(writeExecutionLogs(executionLogger(executionSink), owns, onError));
+      },
       async close() {
         for (const stop of stops) stop();
         await sinks.close();
