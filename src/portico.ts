@@ -13,6 +13,7 @@ import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { startMetrics } from "./observe/gateway-metrics.ts";
+import { type RunningLogs, startLogging } from "./observe/logging.ts";
 import { metricsEndpoint } from "./observe/metrics-endpoint.ts";
 import { MetricsListener } from "./observe/metrics-listener.ts";
 import { traceRequests } from "./observe/tracing.ts";
@@ -95,6 +96,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     limits: settings.listenerLimits,
     overload: settings.overload,
   });
+  let logs: RunningLogs | undefined;
   const integrations = {
     upstreams,
     functions,
@@ -114,6 +116,8 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       region: settings.region,
       accountId: settings.accountId,
     },
+    // A stage compiled with access or execution logging turns the log writers on.
+    loggingWanted: () => logs?.wanted(),
   };
   // Stages with tracingEnabled are traced when OTEL_* configures an exporter; OpenTelemetry loads only then.
   const tracing = traceRequests({ log, owns: (ctx) => dataPlane.owns(ctx) });
@@ -151,6 +155,8 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   let metricsListener: MetricsListener | undefined;
   let admin: AdminServer | undefined;
   try {
+    // Log destinations are opened (or refused) now; the writers subscribe once a stage logs.
+    logs = startLogging(settings, (m) => dataPlane.owns(m), log);
     await control.loadAll();
     // With a shared store, every node follows the others' changes (deploys, keys, settings).
     const unfollow = settings.redis === undefined ? () => undefined : control.followSharedStore();
@@ -171,6 +177,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       metricsPort = await metricsListener.listen(settings.metrics.port, settings.metrics.host);
     }
     const metricsServer = metricsListener;
+    const runningLogs = logs;
     return {
       port,
       adminPort,
@@ -183,6 +190,8 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
         // Requests that finished while draining are counted; a last scrape may still come.
         metrics.stop();
         await metricsServer?.close();
+        // After the last request finished: every buffered log line is written out.
+        await runningLogs.close();
         await Promise.all([upstreams.close(), functions.close(), traffic.close(), tracing.close()]);
         await store.close();
       },
@@ -191,6 +200,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     metrics.stop();
     await Promise.allSettled([
       tracing.close(),
+      logs?.close(),
       websockets.close(),
       dataPlane.close(),
       admin?.close(),

@@ -1,3 +1,4 @@
+import { readHttpAccessLogSettings } from "../control/access-log-settings.ts";
 import { badRequest, ControlError, notFound } from "../control/errors.ts";
 import * as parts from "../control/http-api-parts.ts";
 import * as entities from "../control/http-entities.ts";
@@ -191,6 +192,8 @@ export const httpApiRoutes: RouteTable = [
         created.defaultRouteSettings = routeSettingsOf(body.defaultRouteSettings, "defaultRouteSettings");
       if (body.routeSettings !== undefined && body.routeSettings !== null)
         created.routeSettings = checkRouteSettings(def, body.routeSettings);
+      if (body.accessLogSettings !== undefined && body.accessLogSettings !== null)
+        created.accessLogSettings = readHttpAccessLogSettings(body.accessLogSettings, def.api.protocolType);
       return created;
     });
     return { status: 201, body: httpStageWire(stage!, (await api(control, r)).api.protocolType) };
@@ -231,6 +234,8 @@ export const httpApiRoutes: RouteTable = [
           merged[key] = { ...((merged[key] as object | undefined) ?? {}), ...settings };
         current.routeSettings = merged;
       }
+      if (body.accessLogSettings !== undefined && body.accessLogSettings !== null)
+        current.accessLogSettings = readHttpAccessLogSettings(body.accessLogSettings, def.api.protocolType);
       current.lastUpdatedDate = Date.now();
       return current;
     });
@@ -245,6 +250,21 @@ export const httpApiRoutes: RouteTable = [
       if ((await control.getHttpStage(apiId(r), r.params.stageName!)) === undefined)
         throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
       await control.flushAuthorizerCache(apiId(r), r.params.stageName!);
+      return { status: 204 };
+    },
+  ),
+  // DeleteAccessLogSettings: the stage stops writing access logs.
+  route(
+    "DeleteAccessLogSettings",
+    "DELETE",
+    "/v2/apis/{apiId}/stages/{stageName}/accesslogsettings",
+    async (r, control) => {
+      await control.changeHttpStage(apiId(r), r.params.stageName!, (current) => {
+        if (current === undefined) throw notFound(`Invalid stage identifier specified ${r.params.stageName}`);
+        delete current.accessLogSettings;
+        current.lastUpdatedDate = Date.now();
+        return current;
+      });
       return { status: 204 };
     },
   ),

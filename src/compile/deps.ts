@@ -24,4 +24,9 @@ export interface CompileDeps {
   readonly accountBucket?: Bucket;
   /** Where a method that cannot be served says why, each time it is called. */
   readonly log?: Logger;
+  /**
+   * Told when a compiled stage has access or execution logging: the log writers subscribe to finished
+   * requests from then on, so a gateway that logs none pays nothing for them.
+   */
+  readonly loggingWanted?: () => void;
 }

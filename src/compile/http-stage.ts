@@ -17,6 +17,7 @@ import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
 import type { CompileDeps } from "./deps.ts";
 import { routeDetailedMetrics } from "./detailed-metrics.ts";
 import { configurationError, lambdaTarget, loggedWhenUnservable } from "./integration.ts";
+import { compileStageAccessLog } from "./stage-logging.ts";
 
 function compileHttpIntegration(
   integration: HttpIntegration | undefined,
@@ -170,6 +171,14 @@ export function compileHttpStage(
       ...guards(route),
     });
   }
+  const accessLog = compileStageAccessLog(stage.accessLogSettings, deps, {
+    apiId: stage.apiId,
+    apiType: "HTTP",
+    stageName: stage.stageName,
+    deploymentId: deployment.deploymentId,
+    accountId: deps.accountId,
+    responses: HTTP_API_RESPONSES,
+  });
   return {
     apiId: stage.apiId,
     apiType: "HTTP",
@@ -190,5 +199,6 @@ export function compileHttpStage(
     }),
     iam: deps.iam,
     traffic: deps.traffic,
+    ...(accessLog === undefined ? {} : { accessLog }),
   };
 }

@@ -20,6 +20,7 @@ import { customizeResponses } from "./custom-responses.ts";
 import type { CompileDeps } from "./deps.ts";
 import { restDetailedMetrics } from "./detailed-metrics.ts";
 import { compileRestIntegration, loggedWhenUnservable } from "./integration.ts";
+import { compileStageAccessLog, keepingRequestBody, restMethodLogging } from "./stage-logging.ts";
 
 function cognitoCheck(check: CognitoCheck, scopes: readonly string[] | undefined): AuthorizerCheck {
   return (ctx) => check(ctx, scopes);
@@ -117,6 +118,15 @@ function compileRelease(
   for (const resource of Object.values(deployment.snapshot.resources)) {
     for (const method of Object.values(resource.resourceMethods ?? {})) {
       const validation = compileRequestValidation(method, deployment.snapshot, models);
+      const logging = restMethodLogging(
+        stage,
+        resource.path,
+        method.httpMethod,
+        method.authorizerId === undefined
+          ? undefined
+          : deployment.snapshot.authorizers?.[method.authorizerId],
+      );
+      if (logging !== undefined) deps.loggingWanted?.();
       const invoke = loggedWhenUnservable(
         compileRestIntegration(method.methodIntegration, deps, binary, variables),
         deps,
@@ -125,7 +135,12 @@ function compileRelease(
         resourcePath: resource.path,
         resourceId: resource.id,
         httpMethod: method.httpMethod,
-        invoke: traced ? observedIntegration(invoke) : invoke,
+        invoke: traced
+          ? observedIntegration(logging?.dataTrace === true ? keepingRequestBody(invoke) : invoke)
+          : logging?.dataTrace === true
+            ? keepingRequestBody(invoke)
+            : invoke,
+        ...(logging === undefined ? {} : { logging }),
         authorizationType: method.authorizationType,
         apiKeyRequired: method.apiKeyRequired,
         authorizer: authorizerFor(method),
@@ -147,6 +162,16 @@ function compileRelease(
       });
     }
   }
+  const responses = customizeResponses(REST_RESPONSES, deployment.snapshot.gatewayResponses, variables);
+  const accessLog = compileStageAccessLog(stage.accessLogSettings, deps, {
+    apiId: stage.restApiId,
+    apiType: "REST",
+    stageName: stage.stageName,
+    deploymentId: deployment.id,
+    accountId: deps.accountId,
+    isCanaryRequest: release.isCanaryRequest,
+    responses,
+  });
   return {
     apiId: stage.restApiId,
     apiType: "REST",
@@ -173,7 +198,8 @@ function compileRelease(
     iam: deps.iam,
     apiKeys: deps.apiKeys,
     traffic: deps.traffic,
-    responses: customizeResponses(REST_RESPONSES, deployment.snapshot.gatewayResponses, variables),
+    responses,
     ...(traced ? { tracingEnabled: true } : {}),
+    ...(accessLog === undefined ? {} : { accessLog }),
   };
 }

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import { ConfigError } from "./config-error.ts";
+import { resolveLogTargets } from "./logging-schema.ts";
 import { type ApiConfig, CONFIG_SCHEMA, type PorticoConfig } from "./schema.ts";
 
 export interface LoadedConfig extends PorticoConfig {
@@ -179,6 +180,7 @@ export function loadConfigFile(path: string): LoadedConfig {
     ...c,
     file,
     dataDir: c.dataDir === undefined ? undefined : resolve(base, c.dataDir),
+    ...resolveLogTargets(base, c.accessLogs, c.executionLogs),
     apis: c.apis?.map((a, i) => ({
       ...a,
       ...(a.type === "WEBSOCKET"

@@ -2,6 +2,13 @@
  * The config file's JSON Schema. Every field carries a description so the docs (and a future console
  * form) come from this one place. Unknown keys are errors everywhere.
  */
+
+import {
+  ACCESS_LOGS_SCHEMA,
+  type AccessLogsConfig,
+  EXECUTION_LOGS_SCHEMA,
+  type ExecutionLogsConfig,
+} from "./logging-schema.ts";
 import { METRICS_SCHEMA, type MetricsConfig } from "./metrics-schema.ts";
 import { apiId, stageVariables, stringMap } from "./schema-parts.ts";
 import { WEBSOCKET_API_SCHEMA, type WebSocketApiConfig } from "./websocket-api-schema.ts";
@@ -268,6 +275,8 @@ export const CONFIG_SCHEMA = {
       pattern: "^[A-Za-z0-9-]+$",
       description: "Header a trusted proxy uses to name the VPC endpoint (default x-amzn-vpce-id).",
     },
+    accessLogs: ACCESS_LOGS_SCHEMA,
+    executionLogs: EXECUTION_LOGS_SCHEMA,
     apis: {
       type: "array",
       description: "APIs imported (or, WEBSOCKET, declared) and deployed at start.",
@@ -371,5 +380,7 @@ export interface PorticoConfig {
   accountThrottle?: { rateLimit?: number; burstLimit?: number };
   trafficFailMode?: "open" | "closed";
   cacheEncryptionKey?: string;
+  accessLogs?: AccessLogsConfig;
+  executionLogs?: ExecutionLogsConfig;
   apis?: ApiConfig[];
 }

@@ -2,6 +2,7 @@ import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener
 import { defaultOverloadLimits, type OverloadLimits } from "../listen/overload.ts";
 import { ConfigError } from "./config-error.ts";
 import type { LoadedConfig } from "./load-config.ts";
+import type { AccessLogsConfig, ExecutionLogsConfig } from "./logging-schema.ts";
 import type { CredentialConfig, DeclaredApi, FunctionConfig, WebSocketSettings } from "./schema.ts";
 
 /** What the gateway runs with: flags over PORTICO_* environment over the config file over defaults. */
@@ -42,6 +43,10 @@ export interface Settings {
   watch?: boolean;
   /** Prometheus' /metrics: a listener of its own when `port` is set, a bearer token when set. */
   metrics?: MetricsSettings;
+  /** Where stages' access logs go, by destination ARN (default: stdout). */
+  accessLogs?: AccessLogsConfig;
+  /** Where REST methods' execution logs go (default: stderr). */
+  executionLogs?: ExecutionLogsConfig;
 }
 
 export interface MetricsSettings {
@@ -126,6 +131,8 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     ),
     configFile: config?.file,
     websocket: config?.websocket,
+    accessLogs: config?.accessLogs,
+    executionLogs: config?.executionLogs,
     watch: flags.watch === "true" || env.PORTICO_WATCH === "1" || env.PORTICO_WATCH === "true",
     metrics: {
       port:

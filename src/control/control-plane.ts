@@ -108,6 +108,7 @@ export class ControlPlane extends HttpApiControl {
           cacheClusterStatus: prior?.cacheClusterStatus ?? "NOT_AVAILABLE",
           tracingEnabled: options.tracingEnabled ?? prior?.tracingEnabled ?? false,
           methodSettings: prior?.methodSettings ?? {},
+          ...(prior?.accessLogSettings === undefined ? {} : { accessLogSettings: prior.accessLogSettings }),
           tags: prior?.tags,
           createdDate: prior?.createdDate ?? now,
           lastUpdatedDate: now,

@@ -78,6 +78,13 @@ export class HttpApiControl extends ControlCore {
         autoDeploy: options.autoDeploy ?? prior?.autoDeploy ?? false,
         stageVariables: options.variables ?? prior?.stageVariables,
         description: options.description ?? prior?.description,
+        // A redeploy keeps the stage's settings, as CreateDeployment on AWS does.
+        ...(prior?.defaultRouteSettings === undefined
+          ? {}
+          : { defaultRouteSettings: prior.defaultRouteSettings }),
+        ...(prior?.routeSettings === undefined ? {} : { routeSettings: prior.routeSettings }),
+        ...(prior?.accessLogSettings === undefined ? {} : { accessLogSettings: prior.accessLogSettings }),
+        ...(prior?.tags === undefined ? {} : { tags: prior.tags }),
         createdDate: prior?.createdDate ?? now,
         lastUpdatedDate: now,
       };

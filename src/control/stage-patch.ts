@@ -1,4 +1,5 @@
 import type { MethodSetting, Stage } from "../model/rest-api.ts";
+import { patchAccessLogSettings } from "./access-log-settings.ts";
 import { patchCanary } from "./canary.ts";
 import { badRequest } from "./errors.ts";
 import { checkStageVariable } from "./limits.ts";
@@ -122,6 +123,9 @@ export function patchStage(stage: Stage, ops: readonly PatchOperation[]): void {
       }
       case "tracingEnabled":
         stage.tracingEnabled = asBoolean(op);
+        continue;
+      case "accessLogSettings":
+        patchAccessLogSettings(stage, op, rest);
         continue;
       default:
         break;

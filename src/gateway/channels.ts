@@ -1,6 +1,13 @@
 import { channel } from "node:diagnostics_channel";
 import type { Inbound, Reply } from "../http/inbound.ts";
-import type { ApiType, CompiledApi, RequestContext, TracedStepName } from "./context.ts";
+import type {
+  ApiType,
+  CompiledApi,
+  CompiledStage,
+  ListenerInfo,
+  RequestContext,
+  TracedStepName,
+} from "./context.ts";
 import type { GatewayResponse } from "./responses/catalogue.ts";
 
 /**
@@ -47,6 +54,14 @@ export interface RequestDoneMessage {
   readonly gatewayResponse?: GatewayResponse;
   /** The client went away before the response was finished. */
   readonly aborted: boolean;
+  /** The compiled stage, when the API and stage were known (its access log, even without a route). */
+  readonly stage?: CompiledStage;
+  /** The listener that served it: observers in one process tell their gateway's requests apart by it. */
+  readonly listener?: ListenerInfo;
+  /** The first DATA_TRACE_BYTES of the response body, kept only for methods with `dataTraceEnabled`. */
+  readonly responseBody?: Buffer;
+  /** The response's headers, kept only for methods with `dataTraceEnabled`. */
+  readonly responseHeaders?: Readonly<Record<string, string | string[]>>;
 }
 
 export const requestsDone = channel("portico:request");

@@ -54,6 +54,47 @@ export interface CompiledRoute {
    * at deploy time; without it the route's requests count only towards its stage.
    */
   readonly detailedMetrics?: boolean;
+  /** REST methods' execution logging (`loggingLevel`, `dataTraceEnabled`), absent when off. */
+  readonly logging?: RouteLogging;
+}
+
+/** A method's execution-log settings, resolved at deploy time from the stage's method settings. */
+export interface RouteLogging {
+  readonly level: "OFF" | "ERROR" | "INFO";
+  /** `dataTraceEnabled`: the request and response are logged too (headers, the start of each body). */
+  readonly dataTrace: boolean;
+  /** Lower-cased header and query names the method's authorizer reads its token from: never logged. */
+  readonly secretNames: readonly string[];
+}
+
+/** How much of each body a data trace keeps: AWS truncates execution-log events at 1024 bytes. */
+export const DATA_TRACE_BYTES = 1024;
+
+/**
+ * What an access-log line is made of: a finished request as `portico:request` publishes it
+ * (gateway/channels.ts `RequestDoneMessage` is one).
+ */
+export interface FinishedRequest {
+  readonly requestId: string;
+  readonly extendedRequestId: string;
+  readonly req: Inbound;
+  readonly startMs: number;
+  readonly latencyMs: number;
+  readonly ctx?: RequestContext;
+  readonly statusCode: number;
+  readonly responseBytes: number;
+  readonly gatewayResponse?: GatewayResponse;
+}
+
+/**
+ * A stage's access log (`accessLogSettings`): where its lines go and its format, compiled at deploy
+ * time into one function of the finished request. The pipeline never calls it; observe/ does.
+ */
+export interface StageAccessLog {
+  readonly destinationArn: string;
+  readonly format: string;
+  /** One line, without the newline. */
+  line(done: FinishedRequest): string;
 }
 
 export interface CompiledStage {
@@ -90,6 +131,8 @@ export interface CompiledStage {
    * start, steps and integration are published for tracers (channels.ts); other stages publish none.
    */
   readonly tracingEnabled?: boolean;
+  /** `accessLogSettings` with both a destination and a format: this stage's requests are access-logged. */
+  readonly accessLog?: StageAccessLog;
 }
 
 export interface CompiledApi {

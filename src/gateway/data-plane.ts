@@ -85,9 +85,12 @@ export class DataPlane {
     this.overloadLimits = options.overload ?? defaultOverloadLimits();
   }
 
-  /** Whether a request is this listener's (observers in the same process tell gateways apart by it). */
-  owns(ctx: RequestContext): boolean {
-    return ctx.listener === this.listener;
+  /**
+   * Whether a request is this listener's (observers in the same process tell gateways apart by it):
+   * its context, or a `portico:request` message.
+   */
+  owns(request: { readonly listener?: ListenerInfo }): boolean {
+    return request.listener === this.listener;
   }
 
   /**
@@ -181,7 +184,9 @@ export class DataPlane {
     const ids = { requestId: newRequestId(), extendedRequestId: newExtendedRequestId() };
     const startMs = Date.now();
     // Followed to its end only when metrics or logs observe requests.
-    const watch = requestsDone.hasSubscribers ? new RequestWatch(req, res, ids, startMs) : undefined;
+    const watch = requestsDone.hasSubscribers
+      ? new RequestWatch(req, res, ids, startMs, this.listener)
+      : undefined;
     const head = refuseHead(req);
     if (head !== undefined) {
       sendGatewayResponse(res, undefined, ids, head, true);
@@ -203,7 +208,7 @@ export class DataPlane {
       return;
     }
     const { stage } = found;
-    watch?.found(stage.apiId, stage.apiType, stage.stageName);
+    watch?.found(stage);
     const longUrl = refuseUrlForStage(req.url ?? "/", stage);
     if (longUrl !== undefined) {
       sendGatewayResponse(res, stage.apiType, ids, longUrl, true);

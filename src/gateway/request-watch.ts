@@ -1,106 +1,162 @@
+import type { OutgoingHttpHeader, OutgoingHttpHeaders } from "node:http";
 import type { Inbound, Reply } from "../http/inbound.ts";
 import { type RequestDoneMessage, requestsDone } from "./channels.ts";
-import type { ApiType, RequestContext } from "./context.ts";
+import { type CompiledStage, DATA_TRACE_BYTES, type ListenerInfo, type RequestContext } from "./context.ts";
 import type { GatewayResponse } from "./responses/catalogue.ts";
 
-/** The watch a response carries, and the gateway's own answer when it gave one. */
-const WATCH = Symbol("portico.requestWatch");
+/** What the gateway's own answer leaves on the response for the request's observers. */
 const GATEWAY_ANSWER = Symbol("portico.gatewayResponse");
 
-type Watched = Reply & { [WATCH]?: RequestWatch; [GATEWAY_ANSWER]?: GatewayResponse };
-type Write = (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
-type End = (chunk?: unknown, encoding?: unknown, callback?: unknown) => Reply;
+type Marked = Reply & { [GATEWAY_ANSWER]?: GatewayResponse };
 
 /** sendGatewayResponse marks its answer, so the request's observers know the gateway answered and how. */
 export function markGatewayAnswer(res: Reply, response: GatewayResponse): void {
-  if (requestsDone.hasSubscribers) (res as Watched)[GATEWAY_ANSWER] = response;
-}
-
-function bytesOf(chunk: unknown, encoding: unknown): number {
-  if (typeof chunk === "string")
-    return Buffer.byteLength(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
-  return chunk instanceof Uint8Array ? chunk.byteLength : 0;
-}
-
-// Shared by every watched response (no closures per request): the watch is found on the response.
-function countingWrite(this: Watched, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
-  const watch = this[WATCH]!;
-  watch.bytes += bytesOf(chunk, encoding);
-  return watch.write.call(this, chunk, encoding, callback);
-}
-
-function countingEnd(this: Watched, chunk?: unknown, encoding?: unknown, callback?: unknown): Reply {
-  const watch = this[WATCH]!;
-  if (chunk !== undefined && chunk !== null && typeof chunk !== "function")
-    watch.bytes += bytesOf(chunk, encoding);
-  return watch.end.call(this, chunk, encoding, callback);
-}
-
-function closed(this: Watched): void {
-  this[WATCH]?.publish();
+  if (requestsDone.hasSubscribers) (res as Marked)[GATEWAY_ANSWER] = response;
 }
 
 /**
  * Follows one request to its end for `portico:request` observers, counting the body bytes written
  * (a proxied answer has no Content-Length the gateway could read back). Made only when someone
- * subscribes; its cost is one object, two method slots and one `close` listener per request.
+ * subscribes: a gateway nobody observes does none of this.
  */
 export class RequestWatch {
   private readonly started = performance.now();
-  bytes = 0;
+  private bytes = 0;
   private published = false;
-  api: RequestDoneMessage["api"] = undefined;
-  ctx: RequestContext | undefined = undefined;
-  readonly write: Write;
-  readonly end: End;
+  /** The start of the body, on a method with `dataTraceEnabled` (execution logs show it). */
+  private kept: Buffer[] | undefined;
+  private keptBytes = 0;
+  /** The head as written, on a method with `dataTraceEnabled` (headers given to writeHead are not kept by Node). */
+  private head: OutgoingHttpHeaders | readonly OutgoingHttpHeader[] | undefined;
+  private context: RequestContext | undefined;
+  api: RequestDoneMessage["api"];
+  stage: CompiledStage | undefined;
+
+  get ctx(): RequestContext | undefined {
+    return this.context;
+  }
+
+  /** The matched request; a data-traced method's head is kept for its execution log. */
+  set ctx(ctx: RequestContext | undefined) {
+    this.context = ctx;
+    if (ctx?.route.logging?.dataTrace !== true) return;
+    const writeHead = this.res.writeHead;
+    const watch = this;
+    this.res.writeHead = function (this: Reply, statusCode: number, ...rest: unknown[]) {
+      const headers = rest.find((r) => typeof r === "object" && r !== null);
+      if (headers !== undefined) watch.head = headers as OutgoingHttpHeaders;
+      return (writeHead as (...a: unknown[]) => Reply).call(this, statusCode, ...rest);
+    } as Reply["writeHead"];
+  }
+
   private readonly req: Inbound;
-  private readonly res: Watched;
+  private readonly res: Reply;
   private readonly ids: { requestId: string; extendedRequestId: string };
   private readonly startMs: number;
+  private readonly listener: ListenerInfo | undefined;
 
   constructor(
     req: Inbound,
     res: Reply,
     ids: { requestId: string; extendedRequestId: string },
     startMs: number,
+    listener?: ListenerInfo,
   ) {
     this.req = req;
-    this.res = res as Watched;
+    this.res = res;
     this.ids = ids;
     this.startMs = startMs;
-    this.write = res.write as unknown as Write;
-    this.end = res.end as unknown as End;
-    this.res[WATCH] = this;
-    res.write = countingWrite as unknown as Reply["write"];
-    res.end = countingEnd as unknown as Reply["end"];
-    // A response emits `close` once, after `finish` when it finished, or when its client went away.
-    res.once("close", closed);
+    this.listener = listener;
+    const write = res.write;
+    const end = res.end;
+    const count = (chunk: unknown, encoding?: unknown) => {
+      if (typeof chunk === "string")
+        this.bytes += Buffer.byteLength(
+          chunk,
+          typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8",
+        );
+      else if (chunk instanceof Uint8Array) this.bytes += chunk.byteLength;
+      else return;
+      if (this.ctx?.route.logging?.dataTrace === true) this.keep(chunk, encoding);
+    };
+    res.write = function (this: Reply, chunk: unknown, ...rest: unknown[]) {
+      count(chunk, rest[0]);
+      return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as Reply["write"];
+    res.end = function (this: Reply, chunk?: unknown, ...rest: unknown[]) {
+      if (chunk !== undefined && typeof chunk !== "function") count(chunk, rest[0]);
+      return (end as (...a: unknown[]) => Reply).call(this, chunk, ...rest);
+    } as Reply["end"];
+    res.once("finish", () => this.publish(false));
+    res.once("close", () => this.publish(true));
   }
 
-  found(apiId: string, apiType: ApiType, stageName: string): void {
-    this.api = { apiId, apiType, stageName };
+  found(stage: CompiledStage): void {
+    this.api = { apiId: stage.apiId, apiType: stage.apiType, stageName: stage.stageName };
+    this.stage = stage;
   }
 
-  publish(): void {
-    // The watch stays on the response: a pipe may still end it after its client went away.
+  private keep(chunk: string | Uint8Array, encoding: unknown): void {
+    if (this.keptBytes >= DATA_TRACE_BYTES) return;
+    const bytes =
+      typeof chunk === "string"
+        ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const part = bytes.subarray(0, DATA_TRACE_BYTES - this.keptBytes);
+    // A copy: the caller may reuse its buffer once written.
+    this.kept ??= [];
+    this.kept.push(Buffer.from(part));
+    this.keptBytes += part.length;
+  }
+
+  private publish(aborted: boolean): void {
     if (this.published) return;
     this.published = true;
-    const res = this.res;
     if (!requestsDone.hasSubscribers) return;
-    const message: RequestDoneMessage = {
+    requestsDone.publish({
       requestId: this.ids.requestId,
       extendedRequestId: this.ids.extendedRequestId,
       req: this.req,
-      res,
+      res: this.res,
       startMs: this.startMs,
       latencyMs: performance.now() - this.started,
-      api: this.api,
-      ctx: this.ctx,
-      statusCode: res.statusCode,
+      ...(this.api === undefined ? {} : { api: this.api }),
+      ...(this.ctx === undefined ? {} : { ctx: this.ctx }),
+      statusCode: this.res.statusCode,
       responseBytes: this.bytes,
-      gatewayResponse: res[GATEWAY_ANSWER],
-      aborted: !res.writableFinished,
-    };
-    requestsDone.publish(message);
+      ...((this.res as Marked)[GATEWAY_ANSWER] === undefined
+        ? {}
+        : { gatewayResponse: (this.res as Marked)[GATEWAY_ANSWER] }),
+      aborted: aborted && !this.res.writableFinished,
+      ...(this.stage === undefined ? {} : { stage: this.stage }),
+      ...(this.listener === undefined ? {} : { listener: this.listener }),
+      ...(this.kept === undefined ? {} : { responseBody: Buffer.concat(this.kept) }),
+      ...(this.context?.route.logging?.dataTrace === true
+        ? { responseHeaders: responseHeaders(this.res, this.head) }
+        : {}),
+    } satisfies RequestDoneMessage);
   }
+}
+
+/** The headers a response went out with: those set one by one, and those given to writeHead (flat or paired). */
+function responseHeaders(
+  res: Reply,
+  head: OutgoingHttpHeaders | readonly OutgoingHttpHeader[] | undefined,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  const add = (name: unknown, value: unknown) => {
+    if (value === undefined) return;
+    const key = String(name).toLowerCase();
+    const values = Array.isArray(value) ? value.map(String) : [String(value)];
+    const prior = out[key];
+    const all = prior === undefined ? values : [...(Array.isArray(prior) ? prior : [prior]), ...values];
+    out[key] = all.length === 1 ? all[0]! : all;
+  };
+  for (const [name, value] of Object.entries(res.getHeaders())) add(name, value);
+  if (Array.isArray(head)) {
+    if (head.length > 0 && Array.isArray(head[0]))
+      for (const [n, v] of head as unknown as [string, string][]) add(n, v);
+    else for (let i = 0; i + 1 < head.length; i += 2) add(head[i], head[i + 1]);
+  } else if (head !== undefined) for (const [name, value] of Object.entries(head)) add(name, value);
+  return out;
 }

@@ -8,6 +8,11 @@ import { firstHeader } from "./raw-headers.ts";
  */
 const buffered = new WeakMap<Inbound, Buffer>();
 
+/** The body, when something (a step, the integration, a data trace) already read it in full. */
+export function bodyRead(req: Inbound): Buffer | undefined {
+  return buffered.get(req);
+}
+
 /** A body past AWS's payload limit (the REQUEST_TOO_LARGE gateway response, 413). */
 export class PayloadTooLargeError extends Error {
   readonly code = "PAYLOAD_TOO_LARGE";

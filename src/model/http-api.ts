@@ -1,3 +1,4 @@
+import type { AccessLogSettings } from "./rest-api.ts";
 /**
  * The HTTP and WebSocket API (apigatewayv2) resource model, in AWS's wire shape (camelCase as the SDK
  * sees it). Routes name their integration by `target: "integrations/{id}"`, as in AWS. Members marked
@@ -167,6 +168,7 @@ export interface HttpStage {
   stageVariables?: Record<string, string>;
   defaultRouteSettings?: Record<string, unknown>;
   routeSettings?: Record<string, unknown>;
+  accessLogSettings?: AccessLogSettings;
   tags?: Record<string, string>;
   createdDate: number;
   lastUpdatedDate: number;

@@ -180,8 +180,18 @@ export interface Stage {
   methodSettings: Record<string, unknown>;
   tags?: Record<string, string>;
   canarySettings?: CanarySettings;
+  accessLogSettings?: AccessLogSettings;
   createdDate: number;
   lastUpdatedDate: number;
+}
+
+/**
+ * A stage's access logging: the log group (or Firehose stream) ARN and the line format. A stage logs
+ * when it has both; the config file maps the ARN to where lines are written.
+ */
+export interface AccessLogSettings {
+  destinationArn?: string;
+  format?: string;
 }
 
 /** One entry of a stage's `methodSettings`, keyed `{resourcePath}/{method}` (or the all-methods wildcard). */

@@ -1,0 +1,60 @@
+import type { RequestDoneMessage } from "../gateway/channels.ts";
+import type { Logger } from "../logger.ts";
+import { type AccessLogConfig, AccessLogRouter, writeAccessLogs } from "./access-logs.ts";
+import { executionLogger, writeExecutionLogs } from "./execution-logs.ts";
+import { LogSinks, type LogTarget } from "./log-destination.ts";
+
+/** The config file's `accessLogs:` and `executionLogs:` sections, paths resolved. */
+export interface LoggingSettings {
+  readonly accessLogs?: AccessLogConfig;
+  /** Where execution-log lines go (default `stderr`, beside the gateway's own log). */
+  readonly executionLogs?: { readonly destination?: LogTarget };
+}
+
+export interface RunningLogs {
+  /** Subscribes the writers (once): a stage or method logs. Until then no request is followed for them. */
+  wanted(): void;
+  /** Stops listening and writes out every buffered line. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the log destinations (a file that cannot be opened fails here, at start, with
+ * LogDestinationError); once `wanted`, subscribes the access and execution logs to the data plane's
+ * finished requests. `owns` tells this gateway's requests from another's in the same process.
+ */
+export function startLogging(
+  settings: LoggingSettings,
+  owns: (m: RequestDoneMessage) => boolean,
+  log: Logger,
+): RunningLogs {
+  const sinks = new LogSinks();
+  let failures = 0;
+  const onError = (err: unknown) => {
+    // Logged once in a while, not per request: a broken format must not flood the gateway's log.
+    if (failures++ % 1000 === 0) log.error({ err, failures }, "writing a request's log line failed");
+  };
+  try {
+    const router = new AccessLogRouter(settings.accessLogs ?? {}, sinks);
+    const executionSink = sinks.open(
+      settings.executionLogs?.destination ?? "stderr",
+      "executionLogs.destination",
+    );
+    const stops: (() => void)[] = [];
+    return {
+      wanted() {
+        if (stops.length > 0) return;
+        stops.push(writeAccessLogs(router, owns, onError));
+        if (executionSink !== undefined)
+          stops.push(writeExecutionLogs(executionLogger(executionSink), owns, onError));
+      },
+      async close() {
+        for (const stop of stops) stop();
+        await sinks.close();
+      },
+    };
+  } catch (err) {
+    void sinks.close();
+    throw err;
+  }
+}
