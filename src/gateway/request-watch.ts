@@ -14,6 +14,34 @@ export function markGatewayAnswer(res: Reply, response: GatewayResponse): void {
   if (requestsDone.hasSubscribers) (res as Marked)[GATEWAY_ANSWER] = response;
 }
 
+const WATCH = Symbol("portico.watch");
+const WRITE = Symbol("portico.write");
+const END = Symbol("portico.end");
+
+type Watched = Reply & {
+  [WATCH]: RequestWatch;
+  [WRITE]: (...args: unknown[]) => boolean;
+  [END]: (...args: unknown[]) => Reply;
+};
+
+function countingWrite(this: Watched, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+  this[WATCH].count(chunk, encoding);
+  return this[WRITE].call(this, chunk, encoding, callback);
+}
+
+function countingEnd(this: Watched, chunk?: unknown, encoding?: unknown, callback?: unknown): Reply {
+  if (chunk !== undefined && typeof chunk !== "function") this[WATCH].count(chunk, encoding);
+  return this[END].call(this, chunk, encoding, callback);
+}
+
+function onFinish(this: Watched): void {
+  this[WATCH].publish(false);
+}
+
+function onClose(this: Watched): void {
+  this[WATCH].publish(true);
+}
+
 /**
  * Follows one request to its end for `portico:request` observers, counting the body bytes written
  * (a proxied answer has no Content-Length the gateway could read back). Made only when someone
@@ -67,28 +95,28 @@ export class RequestWatch {
     this.ids = ids;
     this.startMs = startMs;
     this.listener = listener;
-    const write = res.write;
-    const end = res.end;
-    const count = (chunk: unknown, encoding?: unknown) => {
-      if (typeof chunk === "string")
-        this.bytes += Buffer.byteLength(
-          chunk,
-          typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8",
-        );
-      else if (chunk instanceof Uint8Array) this.bytes += chunk.byteLength;
-      else return;
-      if (this.ctx?.route.logging?.dataTrace === true) this.keep(chunk, encoding);
-    };
-    res.write = function (this: Reply, chunk: unknown, ...rest: unknown[]) {
-      count(chunk, rest[0]);
-      return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as Reply["write"];
-    res.end = function (this: Reply, chunk?: unknown, ...rest: unknown[]) {
-      if (chunk !== undefined && typeof chunk !== "function") count(chunk, rest[0]);
-      return (end as (...a: unknown[]) => Reply).call(this, chunk, ...rest);
-    } as Reply["end"];
-    res.once("finish", () => this.publish(false));
-    res.once("close", () => this.publish(true));
+    // Shared functions and one watch per response (no closures per request): the response carries
+    // its watch and its own write/end, which the counting versions call on.
+    const watched = res as Watched;
+    watched[WATCH] = this;
+    watched[WRITE] = res.write as Watched[typeof WRITE];
+    watched[END] = res.end as Watched[typeof END];
+    res.write = countingWrite as Reply["write"];
+    res.end = countingEnd as Reply["end"];
+    res.on("finish", onFinish);
+    res.on("close", onClose);
+  }
+
+  /** A chunk of the body on its way out. */
+  count(chunk: unknown, encoding: unknown): void {
+    if (typeof chunk === "string")
+      this.bytes += Buffer.byteLength(
+        chunk,
+        typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8",
+      );
+    else if (chunk instanceof Uint8Array) this.bytes += chunk.byteLength;
+    else return;
+    if (this.context?.route.logging?.dataTrace === true) this.keep(chunk, encoding);
   }
 
   found(stage: CompiledStage): void {
@@ -109,10 +137,12 @@ export class RequestWatch {
     this.keptBytes += part.length;
   }
 
-  private publish(aborted: boolean): void {
+  /** Publishes the finished request, once: at 'finish', or at 'close' when the client went away first. */
+  publish(aborted: boolean): void {
     if (this.published) return;
     this.published = true;
     if (!requestsDone.hasSubscribers) return;
+    // One shape for every message (absent facts as undefined): no spread copies, one hidden class.
     requestsDone.publish({
       requestId: this.ids.requestId,
       extendedRequestId: this.ids.extendedRequestId,
@@ -120,20 +150,17 @@ export class RequestWatch {
       res: this.res,
       startMs: this.startMs,
       latencyMs: performance.now() - this.started,
-      ...(this.api === undefined ? {} : { api: this.api }),
-      ...(this.ctx === undefined ? {} : { ctx: this.ctx }),
+      api: this.api,
+      ctx: this.context,
       statusCode: this.res.statusCode,
       responseBytes: this.bytes,
-      ...((this.res as Marked)[GATEWAY_ANSWER] === undefined
-        ? {}
-        : { gatewayResponse: (this.res as Marked)[GATEWAY_ANSWER] }),
+      gatewayResponse: (this.res as Marked)[GATEWAY_ANSWER],
       aborted: aborted && !this.res.writableFinished,
-      ...(this.stage === undefined ? {} : { stage: this.stage }),
-      ...(this.listener === undefined ? {} : { listener: this.listener }),
-      ...(this.kept === undefined ? {} : { responseBody: Buffer.concat(this.kept) }),
-      ...(this.context?.route.logging?.dataTrace === true
-        ? { responseHeaders: responseHeaders(this.res, this.head) }
-        : {}),
+      stage: this.stage,
+      listener: this.listener,
+      responseBody: this.kept === undefined ? undefined : Buffer.concat(this.kept),
+      responseHeaders:
+        this.context?.route.logging?.dataTrace === true ? responseHeaders(this.res, this.head) : undefined,
     } satisfies RequestDoneMessage);
   }
 }

@@ -1,7 +1,8 @@
-import { type CallerIdentity, callerIdentity } from "../gateway/caller-identity.ts";
+import { principalId } from "../gateway/caller-identity.ts";
 import type { FinishedRequest } from "../gateway/context.ts";
 import type { GatewayResponse } from "../gateway/responses/catalogue.ts";
 import { plainAddress } from "../gateway/trusted-proxies.ts";
+import { firstHeader } from "../http/raw-headers.ts";
 import { requestTime } from "../http/request-time.ts";
 import { GATEWAY_RESPONSE_TYPES, type GatewayResponseType } from "../model/gateway-response-types.ts";
 
@@ -30,37 +31,35 @@ const RESPONSE_TYPES = Object.keys(GATEWAY_RESPONSE_TYPES) as GatewayResponseTyp
 
 export type Value = string | number | boolean | null | undefined;
 
-/** One line's request, with what several variables share worked out once. */
+/** One line's request. */
 export class LineScope {
   readonly done: FinishedRequest;
   readonly stage: StageFacts;
-  private identityMemo: Partial<CallerIdentity> | undefined;
+  private callerMemo: string | null | undefined;
 
   constructor(done: FinishedRequest, stage: StageFacts) {
     this.done = done;
     this.stage = stage;
   }
 
-  /** `$context.identity`: the caller the pipeline knew, else what the connection tells. */
-  get identity(): Partial<CallerIdentity> {
-    if (this.identityMemo !== undefined) return this.identityMemo;
-    const { ctx, req } = this.done;
-    this.identityMemo =
-      ctx !== undefined
-        ? callerIdentity(ctx)
-        : {
-            sourceIp: plainAddress(req.socket?.remoteAddress ?? ""),
-            userAgent: firstOf(req.headers["user-agent"]) ?? "",
-          };
-    return this.identityMemo;
+  /** `identity.caller` and `identity.user`: the IAM principal's id (caller-identity.ts), worked out once. */
+  get caller(): string | null {
+    if (this.callerMemo === undefined) {
+      const principal = this.done.ctx?.caller?.principal;
+      this.callerMemo = principal === undefined ? null : principalId(principal.arn, principal.accountId);
+    }
+    return this.callerMemo;
+  }
+
+  /** A request header, read off the raw headers: `req.headers` is built on first use, which a proxied request never needs. */
+  header(lowerName: string): string | undefined {
+    return firstHeader(this.done.req.rawHeaders, lowerName);
   }
 }
 
 export type Getter = (scope: LineScope) => Value;
 
-const firstOf = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-
-const domainName = (s: LineScope) => s.done.req.headers.host?.replace(/:\d+$/, "");
+const domainName = (s: LineScope) => s.header("host")?.replace(/:\d+$/, "");
 const integrationLatency = (s: LineScope) => roundMs(s.done.ctx?.integration?.latencyMs);
 const integrationStatus = (s: LineScope) => s.done.ctx?.integration?.status;
 const integrationError = (s: LineScope) => s.done.ctx?.integration?.error;
@@ -103,22 +102,26 @@ function errorResponseType(s: LineScope): string | undefined {
   return answer.statusCode >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX";
 }
 
-const IDENTITY_FIELDS = [
-  "accessKey",
-  "accountId",
-  "apiKey",
-  "apiKeyId",
-  "caller",
-  "cognitoAuthenticationProvider",
-  "cognitoAuthenticationType",
-  "cognitoIdentityId",
-  "cognitoIdentityPoolId",
-  "principalOrgId",
-  "sourceIp",
-  "user",
-  "userAgent",
-  "userArn",
-] as const satisfies readonly (keyof CallerIdentity)[];
+/**
+ * `$context.identity`, field by field as callerIdentity (caller-identity.ts) fills it for templates:
+ * the API key only on a method that required one, the IAM principal on AWS_IAM methods, null
+ * (printed `-`) for Cognito identities, which Portico has none of.
+ */
+const IDENTITY: Record<string, Getter> = {
+  sourceIp: (s) => s.done.ctx?.clientIp ?? plainAddress(s.done.req.socket?.remoteAddress ?? ""),
+  userAgent: (s) => s.header("user-agent"),
+  caller: (s) => s.caller,
+  user: (s) => s.caller,
+  userArn: (s) => s.done.ctx?.caller?.principal?.arn,
+  accessKey: (s) => s.done.ctx?.caller?.accessKeyId,
+  accountId: (s) => s.done.ctx?.caller?.principal?.accountId,
+  apiKeyId: (s) => s.done.ctx?.apiKey?.id,
+  apiKey: (s) => {
+    const ctx = s.done.ctx;
+    if (ctx?.apiKey === undefined) return undefined;
+    return ctx.stage.apiKeySource === "AUTHORIZER" ? ctx.usageIdentifierKey : s.header("x-api-key");
+  },
+};
 
 const VARIABLES: Record<string, Getter> = {
   accountId: (s) => s.stage.accountId,
@@ -158,7 +161,7 @@ const VARIABLES: Record<string, Getter> = {
   "error.responseType": errorResponseType,
   xrayTraceId: (s) => s.done.ctx?.traceId?.match(/Root=([^;]+)/)?.[1],
 };
-for (const field of IDENTITY_FIELDS) VARIABLES[`identity.${field}`] = (s) => s.identity[field];
+for (const [field, getter] of Object.entries(IDENTITY)) VARIABLES[`identity.${field}`] = getter;
 
 const NOTHING: Getter = () => undefined;
 

@@ -28,7 +28,7 @@ function finished(overrides: Partial<FinishedRequest> = {}, userAgent = "curl/8"
       method: "GET",
       url: "/prod/nowhere?x=1",
       httpVersion: "1.1",
-      headers: { host: "abc123defg.execute-api.us-east-1.localhost:8080", "user-agent": userAgent },
+      rawHeaders: ["Host", "abc123defg.execute-api.us-east-1.localhost:8080", "User-Agent", userAgent],
       socket: { remoteAddress: "::ffff:10.1.2.3" },
     } as unknown as FinishedRequest["req"],
     startMs: Date.UTC(2026, 11, 7, 10, 15, 2),
