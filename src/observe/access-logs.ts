@@ -1,4 +1,4 @@
-import { type RequestDoneMessage, requestsDone } from "../gateway/channels.ts";
+import type { RequestDoneMessage } from "../gateway/channels.ts";
 import type { StageAccessLog } from "../gateway/context.ts";
 import type { LogSink, LogSinks, LogTarget } from "./log-destination.ts";
 
@@ -48,19 +48,11 @@ export class AccessLogRouter {
   }
 }
 
-/**
- * Subscribes to finished requests and writes their access-log lines. `owns` keeps one gateway's
- * requests apart from another's in the same process. Returns the unsubscribe.
- */
-export function writeAccessLogs(
-  router: AccessLogRouter,
-  owns: (m: RequestDoneMessage) => boolean,
-  onError: (err: unknown) => void,
-): () => void {
-  const onDone = (message: unknown) => {
-    const m = message as RequestDoneMessage;
+/** Writes a finished request's access-log line, when its stage has an access log with a destination. */
+export function accessLogWriter(router: AccessLogRouter, onError: (err: unknown) => void) {
+  return (m: RequestDoneMessage): void => {
     const log = (m.stage ?? m.ctx?.stage)?.accessLog;
-    if (log === undefined || !owns(m)) return;
+    if (log === undefined) return;
     const sink = router.sinkFor(log);
     if (sink === undefined) return;
     try {
@@ -70,6 +62,4 @@ export function writeAccessLogs(
       onError(err);
     }
   };
-  requestsDone.subscribe(onDone);
-  return () => requestsDone.unsubscribe(onDone);
 }

@@ -1,5 +1,5 @@
 import { type Logger, pino } from "pino";
-import { type RequestDoneMessage, requestsDone } from "../gateway/channels.ts";
+import type { RequestDoneMessage } from "../gateway/channels.ts";
 import { DATA_TRACE_BYTES, type RequestContext } from "../gateway/context.ts";
 import { bodyRead } from "../http/request-body.ts";
 import type { LogSink } from "./log-destination.ts";
@@ -92,15 +92,10 @@ export function executionRecord(m: RequestDoneMessage): Record<string, unknown> 
   };
 }
 
-/** Subscribes to finished requests and logs those of methods with execution logging. Returns the unsubscribe. */
-export function writeExecutionLogs(
-  logger: Logger,
-  owns: (m: RequestDoneMessage) => boolean,
-  onError: (err: unknown) => void,
-): () => void {
-  const onDone = (message: unknown) => {
-    const m = message as RequestDoneMessage;
-    if (m.ctx?.route.logging === undefined || !owns(m)) return;
+/** Logs a finished request of a method with execution logging. */
+export function executionLogWriter(logger: Logger, onError: (err: unknown) => void) {
+  return (m: RequestDoneMessage): void => {
+    if (m.ctx?.route.logging === undefined) return;
     try {
       const record = executionRecord(m);
       if (record === undefined) return;
@@ -110,6 +105,4 @@ export function writeExecutionLogs(
       onError(err);
     }
   };
-  requestsDone.subscribe(onDone);
-  return () => requestsDone.unsubscribe(onDone);
 }

@@ -1,7 +1,7 @@
-import type { RequestDoneMessage } from "../gateway/channels.ts";
+import { type RequestDoneMessage, requestsDone } from "../gateway/channels.ts";
 import type { Logger } from "../logger.ts";
-import { type AccessLogConfig, AccessLogRouter, writeAccessLogs } from "./access-logs.ts";
-import { executionLogger, writeExecutionLogs } from "./execution-logs.ts";
+import { type AccessLogConfig, AccessLogRouter, accessLogWriter } from "./access-logs.ts";
+import { executionLogger, executionLogWriter } from "./execution-logs.ts";
 import { LogSinks, type LogTarget } from "./log-destination.ts";
 
 /** The config file's `accessLogs:` and `executionLogs:` sections, paths resolved. */
@@ -40,16 +40,26 @@ export function startLogging(
       settings.executionLogs?.destination ?? "stderr",
       "executionLogs.destination",
     );
-    const stops: (() => void)[] = [];
+    const access = accessLogWriter(router, onError);
+    const execution =
+      executionSink === undefined ? undefined : executionLogWriter(executionLogger(executionSink), onError);
+    // One subscriber for both logs: one dispatch and one ownership check per request.
+    const onDone = (message: unknown) => {
+      const m = message as RequestDoneMessage;
+      if (!owns(m)) return;
+      access(m);
+      execution?.(m);
+    };
+    let subscribed = false;
     return {
       wanted() {
-        if (stops.length > 0) return;
-        stops.push(writeAccessLogs(router, owns, onError));
-        if (executionSink !== undefined)
-          stops.push(writeExecutionLogs(executionLogger(executionSink), owns, onError));
+        if (subscribed) return;
+        subscribed = true;
+        requestsDone.subscribe(onDone);
       },
       async close() {
-        for (const stop of stops) stop();
+        if (subscribed) requestsDone.unsubscribe(onDone);
+        subscribed = false;
         await sinks.close();
       },
     };
