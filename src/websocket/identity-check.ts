@@ -1,5 +1,5 @@
 import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
-import { identityDecision } from "../gateway/steps/resource-policy.ts";
+import { addCallerKeys, identityDecision } from "../gateway/steps/resource-policy.ts";
 
 /**
  * Whether a SigV4-verified caller may perform `action` on `resource` of a WebSocket API. WebSocket
@@ -16,10 +16,8 @@ export function identityRefusal(
     "aws:SourceIp": facts.sourceIp,
     "aws:CurrentTime": new Date(facts.nowMs).toISOString(),
     "aws:EpochTime": String(Math.floor(facts.nowMs / 1000)),
-    "aws:PrincipalArn": caller.principal.arn,
-    "aws:PrincipalAccount": caller.principal.accountId,
   };
-  for (const [k, v] of Object.entries(caller.tags)) context[`aws:PrincipalTag/${k}`] = v;
+  addCallerKeys(context, caller);
   const decision = identityDecision(
     caller,
     { principal: caller.principal, action, resource, context },

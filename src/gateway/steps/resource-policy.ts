@@ -23,6 +23,15 @@ export interface AccessCheckOptions {
   resourceTags?: Readonly<Record<string, string>>;
 }
 
+/** The condition keys that describe an IAM caller: aws:PrincipalArn, PrincipalAccount, username, PrincipalTag/*. */
+export function addCallerKeys(context: Record<string, string>, caller: StoredPrincipal): void {
+  context["aws:PrincipalArn"] = caller.principal.arn;
+  context["aws:PrincipalAccount"] = caller.principal.accountId;
+  const user = /:user\/(?:.*\/)?([^/]+)$/.exec(caller.principal.arn)?.[1];
+  if (user !== undefined) context["aws:username"] = user;
+  for (const [k, v] of Object.entries(caller.tags)) context[`aws:PrincipalTag/${k}`] = v;
+}
+
 /** What a caller's identity policies say (the account root, without any, may act in its own account). */
 export function identityDecision(
   caller: StoredPrincipal,
@@ -75,13 +84,7 @@ export function compileAccessCheck(options: AccessCheckOptions): AccessCheck {
       ...(ctx.sourceVpce === undefined ? {} : { "aws:SourceVpce": ctx.sourceVpce }),
       ...resourceTagKeys,
     };
-    if (caller !== undefined) {
-      context["aws:PrincipalArn"] = caller.principal.arn;
-      context["aws:PrincipalAccount"] = caller.principal.accountId;
-      const user = /:user\/(?:.*\/)?([^/]+)$/.exec(caller.principal.arn)?.[1];
-      if (user !== undefined) context["aws:username"] = user;
-      for (const [k, v] of Object.entries(caller.tags)) context[`aws:PrincipalTag/${k}`] = v;
-    }
+    if (caller !== undefined) addCallerKeys(context, caller);
     const request = {
       principal: caller?.principal ?? ({ kind: "anonymous" } as const),
       action,
