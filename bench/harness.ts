@@ -163,3 +163,22 @@ export async function runInterleaved(
   }
   return summary;
 }
+
+/**
+ * The HTTP_PROXY API the proxy benchmarks serve: `GET /pets/{id}` relayed to `backend`. REGIONAL:
+ * like the bare proxy, no CloudFront headers are added (an EDGE API adds seven).
+ */
+export const proxyApiDocument = (backend: string): string => `openapi: "3.0.1"
+info: { title: Bench, version: "1" }
+x-amazon-apigateway-endpoint-configuration: { types: [REGIONAL] }
+paths:
+  /pets/{id}:
+    get:
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses: { "200": { description: ok } }
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: GET
+        uri: "${backend}/pets/{id}"
+        requestParameters: { integration.request.path.id: method.request.path.id }
+`;

@@ -10,16 +10,17 @@
  *   PORTICO_BENCH_OBSERVE_CONFIG='metrics: { enabled: true }' npm run bench:observe
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
+import { freePort } from "../test/support/redis-server.ts";
 import {
   type BenchTarget,
   benchOptions,
   children,
   median,
   porticoArgs,
+  proxyApiDocument,
   runInterleaved,
   type Sample,
   startChild,
@@ -33,17 +34,6 @@ const root = join(import.meta.dirname, "..");
 const JSON_FORMAT =
   '{ "requestId":"$context.requestId", "extendedRequestId":"$context.extendedRequestId","ip": "$context.identity.sourceIp", "caller":"$context.identity.caller", "user":"$context.identity.user", "requestTime":"$context.requestTime", "httpMethod":"$context.httpMethod", "resourcePath":"$context.resourcePath", "status":"$context.status", "protocol":"$context.protocol", "responseLength":"$context.responseLength" }';
 const LOG_GROUP = "arn:aws:logs:us-east-1:000000000000:log-group:bench-access";
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 /** A Portico child on `config`, with a known admin port; returns its data-plane and admin ports. */
 async function startPortico(config: string): Promise<{ port: number; adminPort: number }> {
@@ -60,23 +50,7 @@ async function main(): Promise<void> {
     const backendPort = await startChild([join(root, "bench/backend.ts")], /listening (\d+)/);
     const backend = `http://127.0.0.1:${backendPort}`;
     const floorPort = await startChild([join(root, "bench/bare-proxy.ts"), backend], /listening (\d+)/);
-    writeFileSync(
-      join(dir, "api.yaml"),
-      `openapi: "3.0.1"
-info: { title: Bench, version: "1" }
-x-amazon-apigateway-endpoint-configuration: { types: [REGIONAL] }
-paths:
-  /pets/{id}:
-    get:
-      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
-      responses: { "200": { description: ok } }
-      x-amazon-apigateway-integration:
-        type: http_proxy
-        httpMethod: GET
-        uri: "${backend}/pets/{id}"
-        requestParameters: { integration.request.path.id: method.request.path.id }
-`,
-    );
+    writeFileSync(join(dir, "api.yaml"), proxyApiDocument(backend));
     const accessLog = join(dir, "access.log");
     const base = `accountThrottle: { rateLimit: -1, burstLimit: -1 }\napis:\n  - openapi: api.yaml\n    id: benchapi01\n    stage: prod\n`;
     writeFileSync(join(dir, "off.yaml"), base);

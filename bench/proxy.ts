@@ -13,6 +13,7 @@ import {
   type BenchTarget,
   benchOptions,
   porticoArgs,
+  proxyApiDocument,
   runInterleaved,
   startChild,
   stopChildren,
@@ -27,24 +28,7 @@ async function main(): Promise<void> {
     const backendPort = await startChild([join(root, "bench/backend.ts")], /listening (\d+)/);
     const backend = `http://127.0.0.1:${backendPort}`;
     const floorPort = await startChild([join(root, "bench/bare-proxy.ts"), backend], /listening (\d+)/);
-    writeFileSync(
-      join(dir, "api.yaml"),
-      // REGIONAL: like the bare proxy, no CloudFront headers are added (an EDGE API adds seven).
-      `openapi: "3.0.1"
-info: { title: Bench, version: "1" }
-x-amazon-apigateway-endpoint-configuration: { types: [REGIONAL] }
-paths:
-  /pets/{id}:
-    get:
-      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
-      responses: { "200": { description: ok } }
-      x-amazon-apigateway-integration:
-        type: http_proxy
-        httpMethod: GET
-        uri: "${backend}/pets/{id}"
-        requestParameters: { integration.request.path.id: method.request.path.id }
-`,
-    );
+    writeFileSync(join(dir, "api.yaml"), proxyApiDocument(backend));
     writeFileSync(
       join(dir, "portico.yaml"),
       // AWS's account limit (10,000 rps) would throttle the benchmark: unlimited here (-1).
