@@ -55,7 +55,7 @@ export function declaresBody(req: Inbound): boolean {
 /** Reads the whole body (non-proxy integrations need it), failing past the limit. */
 const EMPTY = Buffer.alloc(0);
 
-export function readBody(req: Inbound): Promise<Buffer> {
+export function readBody(req: Inbound, limit = MAX_PAYLOAD_BYTES): Promise<Buffer> {
   const already = buffered.get(req);
   if (already !== undefined) return Promise.resolve(already);
   if (!declaresBody(req)) return Promise.resolve(EMPTY);
@@ -69,7 +69,7 @@ export function readBody(req: Inbound): Promise<Buffer> {
     };
     const onData = (chunk: Buffer) => {
       seen += chunk.length;
-      if (seen <= MAX_PAYLOAD_BYTES) {
+      if (seen <= limit) {
         chunks.push(chunk);
         return;
       }

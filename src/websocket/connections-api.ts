@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { sha256Hex } from "../auth/sigv4/canonical-request.ts";
 import { verifySigV4 } from "../auth/sigv4/verify-request.ts";
 import type { IamAuthority } from "../gateway/context.ts";
+import { PayloadTooLargeError, readBody } from "../http/request-body.ts";
 import { newRequestId } from "../http/request-ids.ts";
 import { identityRefusal } from "./identity-check.ts";
 import type { ConnectionRegistry } from "./registry.ts";
@@ -24,8 +25,11 @@ export async function serveConnectionsApi(
   iam: IamAuthority | undefined,
   stage: { apiId: string; stageName: string; region: string; accountId: string },
 ): Promise<void> {
-  const body = await readLimited(req, MAX_MESSAGE_BYTES);
-  if (body === undefined) {
+  let body: Buffer;
+  try {
+    body = await readBody(req, MAX_MESSAGE_BYTES);
+  } catch (err) {
+    if (!(err instanceof PayloadTooLargeError)) throw err;
     answer(res, 413, "PayloadTooLargeException", { message: "Message too long" });
     return;
   }
@@ -92,22 +96,4 @@ function answer(res: ServerResponse, status: number, errorType: string | undefin
   headers.push("Content-Length", String(Buffer.byteLength(text)));
   res.writeHead(status, headers);
   res.end(text);
-}
-
-/** The body, or undefined once it passes `limit` (the rest is not read). */
-function readLimited(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        req.resume();
-        resolve(undefined);
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }

@@ -112,6 +112,34 @@ describe("WebSocket back-pressure and keep-alive", () => {
     ws.close();
   });
 
+  test("a post over 128 KB is 413 PayloadTooLargeException and is not delivered", async () => {
+    const apiId = await deployWebSocketApi(gw, [{ key: "$default", integration: "MOCK" }], { name: "big" });
+    const ws = await openWebSocket(gw, apiId);
+    await until(() => watched.ids.length > 0);
+    const id = watched.ids.at(-1)!;
+    const received: string[] = [];
+    ws.on("message", (d) => received.push(d.toString()));
+    const management = new ApiGatewayManagementApiClient({
+      endpoint: `http://127.0.0.1:${gw.port}/restapis/${apiId}/prod/_user_request_`,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      maxAttempts: 1,
+    });
+    const refused = await management
+      .send(new PostToConnectionCommand({ ConnectionId: id, Data: "z".repeat(128 * 1024 + 1) }))
+      .then(
+        () => undefined,
+        (err: Error & { $metadata?: { httpStatusCode?: number } }) => err,
+      );
+    assert.equal(refused?.name, "PayloadTooLargeException");
+    assert.equal(refused?.$metadata?.httpStatusCode, 413);
+    await management.send(new PostToConnectionCommand({ ConnectionId: id, Data: "small" }));
+    await until(() => received.length > 0);
+    assert.deepEqual(received, ["small"], "only the post within the limit arrives");
+    management.destroy();
+    ws.close();
+  });
+
   test("a client sending faster than its integration answers is not read past the in-flight bound", async () => {
     const { port } = backend.address() as AddressInfo;
     const apiId = await deployWebSocketApi(
