@@ -46,6 +46,7 @@ export function compileHttpProxy(
   const fixed = backendUrl(uri);
   const method = (integration.integrationMethod ?? "POST").toUpperCase();
   const parameters = compileRequestParameters(integration.requestParameters);
+  const changesUri = mapsIntoUri(integration.requestParameters);
   return async (event, stage) => {
     const mapped = parameters?.(event, stage);
     let headers: Record<string, string>;
@@ -56,7 +57,7 @@ export function compileHttpProxy(
     } else headers = event.eventType === "MESSAGE" ? { "content-type": "application/json" } : {};
     if (mapped !== undefined) Object.assign(headers, mapped.headers);
     let url = fixed;
-    if (mapped !== undefined || query !== "") {
+    if ((mapped !== undefined && changesUri) || query !== "") {
       const target = mappedUri(uri, mapped);
       url = backendUrl(query === "" ? target : `${target}${target.includes("?") ? "&" : "?"}${query}`);
     }
@@ -83,6 +84,7 @@ export function compileHttp(
   const url = backendUrl(uri);
   const method = (integration.integrationMethod ?? "POST").toUpperCase();
   const parameters = compileRequestParameters(integration.requestParameters);
+  const changesUri = mapsIntoUri(integration.requestParameters);
   const strategy = integration.contentHandlingStrategy;
   return async (event, stage) => {
     const input = wsTemplateInput(event, stage);
@@ -91,7 +93,7 @@ export function compileHttp(
     const params = parameters?.(event, stage);
     const headers: Record<string, string> = { "content-type": "application/json", ...params?.headers };
     const payload = binaryPayload(strategy, event, mapped.payload);
-    const target = params === undefined ? url : backendUrl(mappedUri(uri, params));
+    const target = params === undefined || !changesUri ? url : backendUrl(mappedUri(uri, params));
     const answer = await callBackend(target, method, payload, headers, timeoutMs, deps);
     if (answer === undefined) return FAILED;
     return respond(
@@ -121,4 +123,9 @@ function binaryPayload(
   if (strategy === undefined && event.isBase64Encoded === true && payload === event.body)
     return Buffer.from(payload, "base64");
   return payload;
+}
+
+/** Whether mapped values go into the URI (its path or query), so it must be rebuilt per call. */
+function mapsIntoUri(parameters: Readonly<Record<string, string>> | undefined): boolean {
+  return Object.keys(parameters ?? {}).some((k) => /^integration\.request\.(?:querystring|path)\./.test(k));
 }
