@@ -1,13 +1,14 @@
 /**
  * Observability overhead on the HTTP_PROXY path: the same request through a bare Node proxy (the
- * floor), Portico with nothing observed on the stage ("off"), and Portico with the observers on
- * ("on": an access log in AWS's JSON example format on the stage, written to a file, plus whatever
- * `PORTICO_BENCH_OBSERVE_CONFIG` adds to the config file — e.g. a metrics switch), interleaved round
+ * floor), Portico with nothing observed ("off": `metrics: { enabled: false }`, no access log), and
+ * Portico with the observers on ("on": the Prometheus metrics, and an access log in AWS's JSON example
+ * format on the stage, written to a file, plus whatever `PORTICO_BENCH_OBSERVE_CONFIG` adds to the
+ * config file), interleaved round
  * by round in one run. Prints req/s, p50/p99 and server CPU per request, and the on/off overhead.
  *
  *   npm run bench:observe
  *   npm run bench:observe -- --rounds 5 --seconds 10 --connections 100
- *   PORTICO_BENCH_OBSERVE_CONFIG='metrics: { enabled: true }' npm run bench:observe
+ *   PORTICO_BENCH_OBSERVE_CONFIG='executionLogs: { … }' npm run bench:observe
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, "api.yaml"), proxyApiDocument(backend));
     const accessLog = join(dir, "access.log");
     const base = `accountThrottle: { rateLimit: -1, burstLimit: -1 }\napis:\n  - openapi: api.yaml\n    id: benchapi01\n    stage: prod\n`;
-    writeFileSync(join(dir, "off.yaml"), base);
+    // Off: no metrics (nothing subscribes to the request events) and no access log on the stage.
+    writeFileSync(join(dir, "off.yaml"), `${base}metrics: { enabled: false }\n`);
     writeFileSync(
       join(dir, "on.yaml"),
       `${base}accessLogs:\n  default: off\n  destinations:\n    "${LOG_GROUP}": ${JSON.stringify(accessLog)}\n${
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
     const rpsRatio = ratio((s) => s.rps);
     const cpuRatio = ratio((s) => s.cpu);
     process.stdout.write(
-      `\nHTTP_PROXY with and without access logging (+ PORTICO_BENCH_OBSERVE_CONFIG: ${
+      `\nHTTP_PROXY with and without metrics + access logging (+ PORTICO_BENCH_OBSERVE_CONFIG: ${
         process.env.PORTICO_BENCH_OBSERVE_CONFIG ?? "none"
       }), ${connections} connections, ${rounds} interleaved rounds × ${seconds} s (medians)\n`,
     );

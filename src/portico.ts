@@ -144,14 +144,17 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     websockets,
   });
   // The pipeline publishes what it did; the metrics subscribe (observe/), nothing calls them.
-  const metrics = startMetrics({
-    ownsContext: (ctx) => dataPlane.owns(ctx),
-    ownsRequest: (m) => (m.ctx === undefined ? dataPlane.servedHere(m.req) : dataPlane.owns(m.ctx)),
-    restApiName: (apiId) => control.restApiName(apiId),
-    webSocketStage: (apiId, stage) => websockets.stage(apiId, stage),
-    ...(settings.redis === undefined ? {} : { redisUnavailable: () => traffic.unavailableCount ?? 0 }),
-  });
-  const scrape = metricsEndpoint(metrics.registry, settings.metrics?.bearerToken);
+  const metrics =
+    settings.metrics?.enabled === false
+      ? undefined
+      : startMetrics({
+          ownsContext: (ctx) => dataPlane.owns(ctx),
+          ownsRequest: (m) => (m.ctx === undefined ? dataPlane.servedHere(m.req) : dataPlane.owns(m.ctx)),
+          restApiName: (apiId) => control.restApiName(apiId),
+          webSocketStage: (apiId, stage) => websockets.stage(apiId, stage),
+          ...(settings.redis === undefined ? {} : { redisUnavailable: () => traffic.unavailableCount ?? 0 }),
+        });
+  const scrape = metrics && metricsEndpoint(metrics.registry, settings.metrics?.bearerToken);
   let metricsListener: MetricsListener | undefined;
   let admin: AdminServer | undefined;
   try {
@@ -164,7 +167,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     await tracing.ready();
     const port = await dataPlane.listen(settings.port, settings.host);
     admin = new AdminServer(
-      createAdminRouter(control, { scrape }),
+      createAdminRouter(control, scrape === undefined ? {} : { scrape }),
       sigv4Authenticator({ credentials, region: settings.region }),
       log,
       { bodyBudgetBytes: settings.adminBodyBudgetBytes, limits: settings.listenerLimits },
@@ -172,7 +175,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     const adminPort = await admin.listen(settings.adminPort, settings.adminHost);
     const adminServer = admin;
     let metricsPort: number | undefined;
-    if (settings.metrics?.port !== undefined) {
+    if (scrape !== undefined && settings.metrics?.port !== undefined) {
       metricsListener = new MetricsListener(scrape, log, settings.listenerLimits);
       metricsPort = await metricsListener.listen(settings.metrics.port, settings.metrics.host);
     }
@@ -188,7 +191,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
         unfollow();
         await Promise.all([dataPlane.close(), adminServer.close(), websockets.close()]);
         // Requests that finished while draining are counted; a last scrape may still come.
-        metrics.stop();
+        metrics?.stop();
         await metricsServer?.close();
         // After the last request finished: every buffered log line is written out.
         await runningLogs.close();
@@ -197,7 +200,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       },
     };
   } catch (err) {
-    metrics.stop();
+    metrics?.stop();
     await Promise.allSettled([
       tracing.close(),
       logs?.close(),

@@ -40,7 +40,8 @@ export function porticoRoutes(scrape?: Scrape): RouteTable {
   return [
     route("Health", "GET", "/health", async () => ({ status: 200, body: { status: "ok" } })),
     route("Metrics", "GET", "/metrics", async ({ req }) => {
-      if (scrape === undefined) return { status: 404, body: { message: "This gateway keeps no metrics" } };
+      if (scrape === undefined)
+        return { status: 404, body: { message: "Metrics are off on this gateway (metrics.enabled: false)" } };
       const answer = await scrape(req.headers.authorization);
       return {
         status: answer.status,

@@ -5,6 +5,11 @@ export const METRICS_SCHEMA = {
   description:
     "Prometheus metrics: GET /metrics on the admin listener, without SigV4; optionally on a listener of its own, and behind a bearer token.",
   properties: {
+    enabled: {
+      type: "boolean",
+      description:
+        "Count requests for /metrics (default true). false subscribes nothing: /metrics answers 404, and the pipeline publishes no request events for metrics.",
+    },
     port: {
       type: "integer",
       minimum: 0,
@@ -22,6 +27,7 @@ export const METRICS_SCHEMA = {
 } as const;
 
 export interface MetricsConfig {
+  enabled?: boolean;
   port?: number;
   host?: string;
   bearerToken?: string;

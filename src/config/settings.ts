@@ -50,6 +50,8 @@ export interface Settings {
 }
 
 export interface MetricsSettings {
+  /** false: nothing counts, /metrics answers 404. */
+  enabled: boolean;
   port?: number;
   host: string;
   /** Never logged. */
@@ -70,6 +72,14 @@ function port(value: string | number | undefined, source: string, problems: stri
     return undefined;
   }
   return n;
+}
+
+function bool(value: string | undefined, source: string, problems: string[]): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  problems.push(`${source}: must be true or false (got "${value}")`);
+  return undefined;
 }
 
 const LIMIT_KEYS = [
@@ -135,6 +145,7 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     executionLogs: config?.executionLogs,
     watch: flags.watch === "true" || env.PORTICO_WATCH === "1" || env.PORTICO_WATCH === "true",
     metrics: {
+      enabled: bool(env.PORTICO_METRICS, "PORTICO_METRICS", problems) ?? config?.metrics?.enabled ?? true,
       port:
         port(flags["metrics-port"], "--metrics-port", problems) ??
         port(env.PORTICO_METRICS_PORT, "PORTICO_METRICS_PORT", problems) ??
@@ -152,6 +163,8 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     problems.push(
       `listen.headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed listen.requestTimeoutMs (${limits.requestTimeoutMs})`,
     );
+  if (settings.metrics?.enabled === false && settings.metrics.port !== undefined)
+    problems.push("metrics.port: a metrics listener needs metrics.enabled (it is false)");
   const token = settings.metrics?.bearerToken;
   if (token !== undefined && token.length < 16)
     problems.push("PORTICO_METRICS_TOKEN: a metrics bearer token must have at least 16 characters");

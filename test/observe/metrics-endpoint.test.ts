@@ -27,7 +27,9 @@ describe("the /metrics endpoints", () => {
   let guarded: TestGateway;
   let open: TestGateway;
   before(async () => {
-    guarded = await startTestGateway({ metrics: { port: 0, host: "127.0.0.1", bearerToken: TOKEN } });
+    guarded = await startTestGateway({
+      metrics: { enabled: true, port: 0, host: "127.0.0.1", bearerToken: TOKEN },
+    });
     open = await startTestGateway();
   });
   after(async () => {
@@ -130,15 +132,25 @@ describe("metrics settings", () => {
   test("metrics: { port, host, bearerToken } from the file; --metrics-port and PORTICO_METRICS_* over it", () => {
     const config = load(`metrics: { port: 9464, host: 0.0.0.0, bearerToken: ${TOKEN} }\n`);
     const fromFile = resolveSettings({ flags: {}, env: {}, config });
-    assert.deepEqual(fromFile.metrics, { port: 9464, host: "0.0.0.0", bearerToken: TOKEN });
+    assert.deepEqual(fromFile.metrics, { enabled: true, port: 9464, host: "0.0.0.0", bearerToken: TOKEN });
     const over = resolveSettings({
       flags: { "metrics-port": "9999" },
       env: { PORTICO_METRICS_TOKEN: "another-token-0123456789" },
       config,
     });
-    assert.deepEqual(over.metrics, { port: 9999, host: "0.0.0.0", bearerToken: "another-token-0123456789" });
+    assert.deepEqual(over.metrics, {
+      enabled: true,
+      port: 9999,
+      host: "0.0.0.0",
+      bearerToken: "another-token-0123456789",
+    });
     const none = resolveSettings({ flags: {}, env: {} });
-    assert.deepEqual(none.metrics, { port: undefined, host: "127.0.0.1", bearerToken: undefined });
+    assert.deepEqual(none.metrics, {
+      enabled: true,
+      port: undefined,
+      host: "127.0.0.1",
+      bearerToken: undefined,
+    });
   });
 
   test("bad metrics settings are refused with the key named", () => {
@@ -152,6 +164,27 @@ describe("metrics settings", () => {
       problems(() => resolveSettings({ flags: { "metrics-port": "70000" }, env: {} })).join("\n"),
       /--metrics-port/,
     );
+    assert.match(problems(() => load("metrics: { enabled: maybe }\n")).join("\n"), /enabled/);
+    assert.match(
+      problems(() => resolveSettings({ flags: {}, env: { PORTICO_METRICS: "maybe" } })).join("\n"),
+      /PORTICO_METRICS: must be true or false/,
+    );
+    assert.match(
+      problems(() =>
+        resolveSettings({ flags: {}, env: {}, config: load("metrics: { enabled: false, port: 9464 }\n") }),
+      ).join("\n"),
+      /metrics\.port: a metrics listener needs metrics\.enabled/,
+    );
+  });
+
+  test("metrics: { enabled: false } from the file, PORTICO_METRICS over it", () => {
+    const off = load("metrics: { enabled: false }\n");
+    assert.equal(resolveSettings({ flags: {}, env: {}, config: off }).metrics?.enabled, false);
+    assert.equal(
+      resolveSettings({ flags: {}, env: { PORTICO_METRICS: "true" }, config: off }).metrics?.enabled,
+      true,
+    );
+    assert.equal(resolveSettings({ flags: {}, env: { PORTICO_METRICS: "0" } }).metrics?.enabled, false);
   });
 
   test("the test parser refuses what Prometheus could not read", () => {

@@ -61,7 +61,11 @@ describe("a Prometheus server scraping Portico", { skip }, () => {
       "prometheus is not on PATH: .ci/run installs Debian's prometheus package",
     );
     for (let i = 0; i < 2; i++)
-      nodes.push(await startTestGateway({ metrics: { port: 0, host: "127.0.0.1", bearerToken: TOKEN } }));
+      nodes.push(
+        await startTestGateway({
+          metrics: { enabled: true, port: 0, host: "127.0.0.1", bearerToken: TOKEN },
+        }),
+      );
     dir = mkdtempSync(join(tmpdir(), "portico-prometheus-"));
     const targets = nodes.map((n) => `"127.0.0.1:${n.portico.metricsPort}"`).join(", ");
     writeFileSync(
