@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { SeriesCounter, SeriesHistogram } from "./series-accumulators.ts";
 
 /**
  * Bucket bounds (ms) for AWS's Latency and IntegrationLatency: from 1 ms (a MOCK, a cache hit) to
@@ -20,8 +21,9 @@ export class MetricsRegistry {
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
-  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
-    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  /** A counter of label sets made once and reused (series-labels.ts): counted by identity. */
+  counter(name: string, help: string, labelNames: readonly string[]): SeriesCounter {
+    return new SeriesCounter(this.registry, name, help, labelNames);
   }
 
   gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> {
@@ -29,14 +31,8 @@ export class MetricsRegistry {
   }
 
   /** A latency histogram in milliseconds (AWS's unit for Latency and IntegrationLatency). */
-  latency<L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L> {
-    return new Histogram({
-      name,
-      help,
-      labelNames,
-      buckets: [...LATENCY_BUCKETS_MS],
-      registers: [this.registry],
-    });
+  latency(name: string, help: string, labelNames: readonly string[]): SeriesHistogram {
+    return new SeriesHistogram(this.registry, name, help, labelNames, LATENCY_BUCKETS_MS);
   }
 
   /** A counter whose value is read when scraped (a count kept elsewhere). */
