@@ -99,7 +99,10 @@ export class WebSocketMetrics {
     }
     const stage = this.stageOf(m.apiId, m.stage);
     if (stage === undefined) return;
-    this.connectCount.inc(this.labelsOf(m.apiId, m.stage, stage.routes.get("$connect")));
+    // AWS counts messages sent to the $connect integration: not a refusal before it (authorizer,
+    // API key, throttle), nor a connection to an API without $connect.
+    if (m.integrated === true)
+      this.connectCount.inc(this.labelsOf(m.apiId, m.stage, stage.routes.get("$connect")));
     const stageLabels = { ApiId: m.apiId, Stage: m.stage };
     if (m.event === "refused") {
       this.refused.inc(stageLabels);

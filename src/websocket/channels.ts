@@ -10,6 +10,8 @@ export interface WsConnectionMessage {
   readonly stage: string;
   readonly connectionId: string;
   readonly event: "connect" | "refused" | "disconnect";
+  /** On connect and refused: whether the `$connect` integration was called (AWS's ConnectCount). */
+  readonly integrated?: boolean;
 }
 
 export interface WsMessageMessage {

@@ -19,10 +19,21 @@ export type ConnectionFacts = Pick<
 >;
 
 export type Handshake =
-  | { readonly accepted: true; readonly facts: ConnectionFacts; readonly apiKey?: KeyEntry }
-  | { readonly accepted: false; readonly status: number; readonly message: string };
+  | {
+      readonly accepted: true;
+      readonly facts: ConnectionFacts;
+      readonly apiKey?: KeyEntry;
+      /** Whether a `$connect` integration was called (what AWS's ConnectCount counts). */
+      readonly integrated: boolean;
+    }
+  | { readonly accepted: false; readonly status: number; readonly message: string; readonly integrated: boolean };
 
-const refused = (status: number, message: string): Handshake => ({ accepted: false, status, message });
+const refused = (status: number, message: string, integrated = false): Handshake => ({
+  accepted: false,
+  status,
+  message,
+  integrated,
+});
 
 export const newIds = () => ({
   requestId: newRequestId(),
@@ -86,11 +97,13 @@ export async function shakeHands(
       },
       stage,
     );
-    if (outcome.statusCode < 200 || outcome.statusCode > 299) return refused(outcome.statusCode, "Refused");
+    if (outcome.statusCode < 200 || outcome.statusCode > 299)
+      return refused(outcome.statusCode, "Refused", true);
   }
+  const integrated = onConnect !== undefined;
   return apiKey === undefined
-    ? { accepted: true, facts: withAuthorizer }
-    : { accepted: true, facts: withAuthorizer, apiKey };
+    ? { accepted: true, facts: withAuthorizer, integrated }
+    : { accepted: true, facts: withAuthorizer, apiKey, integrated };
 }
 
 /**

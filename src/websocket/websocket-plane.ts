@@ -142,7 +142,7 @@ export class WebSocketPlane {
       { iam: this.iam, log: this.log },
     );
     if (!handshake.accepted) {
-      this.refuse(stage, connectionId, socket, handshake.status, handshake.message);
+      this.refuse(stage, connectionId, socket, handshake);
       return;
     }
     this.server.handleUpgrade(req, socket, head, (ws) => {
@@ -150,7 +150,7 @@ export class WebSocketPlane {
         this.warnedFrames = true;
         this.log.warn("WebSocket frames are not limited to maxFrameBytes: ws's receiver is not as expected");
       }
-      this.observeConnection(stage, connectionId, "connect");
+      this.observeConnection(stage, connectionId, "connect", handshake.integrated);
       ws.on("pong", () => this.unanswered.delete(ws));
       serveConnection(ws, stage, handshake.facts, handshake.apiKey, {
         registry: this.registry,
@@ -190,17 +190,17 @@ export class WebSocketPlane {
     stage: CompiledWsStage,
     connectionId: string,
     socket: Duplex,
-    status: number,
-    reason: string,
+    refusal: { status: number; message: string; integrated: boolean },
   ) {
-    this.observeConnection(stage, connectionId, "refused");
-    refuseUpgrade(socket, status, reason);
+    this.observeConnection(stage, connectionId, "refused", refusal.integrated);
+    refuseUpgrade(socket, refusal.status, refusal.message);
   }
 
   private observeConnection(
     stage: CompiledWsStage,
     connectionId: string,
     event: WsConnectionMessage["event"],
+    integrated?: boolean,
   ) {
     if (wsConnections.hasSubscribers)
       wsConnections.publish({
@@ -208,6 +208,7 @@ export class WebSocketPlane {
         stage: stage.stageName,
         connectionId,
         event,
+        ...(integrated === undefined ? {} : { integrated }),
       } satisfies WsConnectionMessage);
   }
 

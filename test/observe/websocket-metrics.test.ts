@@ -6,7 +6,7 @@ import { ApiGatewayV2Client, UpdateStageCommand } from "@aws-sdk/client-apigatew
 import WebSocket from "ws";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { type Scraped, scrape } from "../support/prometheus.ts";
-import { deployWebSocketApi, until } from "../support/websocket-api.ts";
+import { deployWebSocketApi, openWebSocket, until } from "../support/websocket-api.ts";
 
 // WebSocket APIs' metrics as AWS names them (ConnectCount, MessageCount, IntegrationError,
 // ClientError, ExecutionError, IntegrationLatency) with ApiId and Stage, plus Route where the
@@ -88,6 +88,26 @@ describe("WebSocket API metrics", () => {
     ws.close();
     m = await once((s) => s.value("portico_websocket_connections", stage()) === 0);
     assert.equal(m.value("portico_websocket_connect_count_total", stage()), 2);
+  });
+
+  test("ConnectCount counts calls of the $connect integration only: not a refusal before it, not an API without $connect", async () => {
+    const keyed = await deployWebSocketApi(gw, [
+      { key: "$connect", integration: "MOCK", apiKeyRequired: true },
+      { key: "$default", integration: "MOCK" },
+    ]);
+    const bare = await deployWebSocketApi(gw, [{ key: "$default", integration: "MOCK" }]);
+    const at = (id: string) => ({ ApiId: id, Stage: "prod" });
+    await assert.rejects(openWebSocket(gw, keyed), /403/, "no API key: refused before the integration");
+    const ws = await openWebSocket(gw, bare);
+    const m = await once((s) => s.value("portico_websocket_connections", at(bare)) === 1);
+    assert.equal(m.value("portico_websocket_connect_refused_total", at(keyed)), 1);
+    assert.equal(m.value("portico_websocket_connect_count_total", at(keyed)), 0);
+    assert.equal(
+      m.value("portico_websocket_connect_count_total", at(bare)),
+      0,
+      "no $connect integration to call",
+    );
+    ws.close();
   });
 
   test("detailedMetricsEnabled for a route: its messages count per Route", async () => {
