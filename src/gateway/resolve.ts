@@ -3,7 +3,7 @@ import { withoutDotSegments } from "./dot-segments.ts";
 import type { RoutingTable } from "./routing-table.ts";
 
 /**
- * Host/path → API and stage (DESIGN.md: data plane addressing):
+ * Host/path → API and stage (docs/requests.md: calling an API):
  * - `Host: {api-id}.execute-api.{region}.amazonaws.com` or `….localhost`, path `/{stage}/…`;
  * - path style `/restapis/{api-id}/{stage}/_user_request_/{path}` for clients that cannot set Host;
  * - HTTP APIs: a first segment naming a stage selects it, otherwise the `$default` stage serves the

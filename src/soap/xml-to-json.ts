@@ -2,7 +2,7 @@ import { chargeParse, DEFAULT_XML_LIMITS, type XmlLimits, type XmlMeter } from "
 import { NAME_MARK, type OrderedNode, parseOrdered, tooDeep } from "./xml-parse.ts";
 
 /**
- * XML as JSON, in the shape DESIGN.md fixes for `$util.xmlToJson`: each element a key (its
+ * XML as JSON, in the shape docs/soap.md documents for `$util.xmlToJson`: each element a key (its
  * namespace prefix dropped), an element that repeats among its siblings an array of its
  * occurrences, attributes as `@name`, text beside attributes or child elements as `#text`, and an
  * element with neither attributes nor children just its text (`""` when empty). Values stay strings:
