@@ -18,7 +18,7 @@ export const startCommand: Command = {
   --data-dir DIR    durable state directory (PORTICO_DATA_DIR); in memory when unset
   --redis URL       shared state for scale-out (PORTICO_REDIS): redis://, rediss://, redis-sentinel://, redis-cluster://
   --region NAME     AWS region the gateway answers as (PORTICO_REGION, default us-east-1)
-  --watch           reload a function's handler when its file changes (PORTICO_WATCH=1)
+  --watch           reload a function when its handler or a local module it imports changes (PORTICO_WATCH=1)
 
 Stops gracefully on SIGTERM or SIGINT: no new connections, in-flight requests finish (up to
 listen.drainTimeoutMs, default 25 s), exit 0.

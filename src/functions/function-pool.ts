@@ -48,11 +48,18 @@ export class FunctionPool {
   readonly spec: FunctionSpec;
   private readonly log: Logger;
   private readonly memory: MemoryWatch;
+  /** `--watch`: told the local modules each worker loads (see module-report.ts). */
+  private readonly onModules: ((files: readonly string[]) => void) | undefined;
 
-  constructor(spec: FunctionSpec, log: Logger) {
+  constructor(
+    spec: FunctionSpec,
+    log: Logger,
+    options: { onModules?: (files: readonly string[]) => void } = {},
+  ) {
     this.spec = spec;
     this.log = log.child({ function: spec.name });
     this.memory = new MemoryWatch(spec.memoryMb);
+    this.onModules = options.onModules;
   }
 
   /** Drops warm workers so the next invocation loads the handler afresh (after an edit). */
@@ -193,7 +200,7 @@ export class FunctionPool {
   private spawn(): Slot {
     const { spec } = this;
     const channel = new MessageChannel();
-    const worker = startWorker(spec, channel.port2);
+    const worker = startWorker(spec, channel.port2, this.onModules !== undefined);
     const slot: Slot = {
       worker,
       results: channel.port1,
@@ -220,6 +227,10 @@ export class FunctionPool {
         if (slot.queue.length > 0) this.arm(slot);
       } else if (message.type === "out-of-memory") {
         outOfMemory();
+      } else if (message.type === "modules") {
+        // The function can reach this port too: only a list of paths is taken (and the watch bounds it).
+        if (Array.isArray(message.files))
+          this.onModules?.(message.files.filter((f): f is string => typeof f === "string"));
       } else if (message.type === "log") {
         this.log.info({ requestId: message.requestId, stream: message.level }, message.text);
       } else if (message.type === "init-error") {

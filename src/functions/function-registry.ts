@@ -1,4 +1,4 @@
-import { existsSync, type FSWatcher, watch } from "node:fs";
+import { existsSync } from "node:fs";
 import type { FunctionConfig } from "../config/schema.ts";
 import type { Logger } from "../logger.ts";
 import { within } from "./coarse-timers.ts";
@@ -6,6 +6,7 @@ import { FunctionPool } from "./function-pool.ts";
 import type { InvocationResult, ProxyOutcome, TextInvocationResult } from "./invocation.ts";
 import type { EventFacts } from "./lambda-event.ts";
 import { RemoteFunction } from "./remote-function.ts";
+import { SourceWatch } from "./source-watch.ts";
 
 const EXTENSIONS = [".js", ".mjs", ".cjs", ".ts"];
 
@@ -56,7 +57,8 @@ export const invokeWithin = (
 /** The functions declared in the config, each a warm worker pool or a remote Lambda, looked up by name. */
 export class FunctionRegistry {
   private readonly pools = new Map<string, FunctionInvoker>();
-  private readonly watchers: FSWatcher[] = [];
+  /** `--watch`: every local module a function has loaded, its handler first. */
+  private readonly sources: SourceWatch | undefined;
 
   constructor(
     functions: Readonly<Record<string, FunctionConfig>>,
@@ -68,6 +70,8 @@ export class FunctionRegistry {
     },
     log: Logger,
   ) {
+    const sources = options.watch ? new SourceWatch() : undefined;
+    this.sources = sources;
     for (const [name, config] of Object.entries(functions)) {
       if (config.remote !== undefined) {
         const credentials =
@@ -96,6 +100,12 @@ export class FunctionRegistry {
           `functions.${name}.handler: no module for ${config.handler} (tried ${EXTENSIONS.join(", ")})`,
         );
       const arn = `arn:aws:lambda:${options.region}:${options.accountId}:function:${name}`;
+      // An edit to the handler or to any module it loaded makes the next invocation load afresh (a
+      // new worker, whose module cache is empty); the modules that load reports are watched in turn.
+      const changed = (files: readonly string[]) => {
+        log.info({ function: name, files }, "function source changed: reloading");
+        pool.reload();
+      };
       const pool = new FunctionPool(
         {
           name,
@@ -115,9 +125,16 @@ export class FunctionRegistry {
           },
         },
         log,
+        sources === undefined
+          ? {}
+          : {
+              onModules: (files) => {
+                for (const file of files) sources.add(file, changed);
+              },
+            },
       );
       this.pools.set(name, pool);
-      if (options.watch) this.watchers.push(watch(resolved.file, () => pool.reload()));
+      sources?.add(resolved.file, changed);
     }
   }
 
@@ -126,7 +143,7 @@ export class FunctionRegistry {
   }
 
   async close(): Promise<void> {
-    for (const w of this.watchers) w.close();
+    this.sources?.close();
     await Promise.allSettled([...this.pools.values()].map((p) => p.close()));
   }
 }

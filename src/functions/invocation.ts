@@ -32,7 +32,9 @@ export type WorkerMessage =
   | { type: "init-error"; errorType: string; errorMessage: string }
   /** A single allocation larger than the function's memory: the worker is about to end itself. */
   | { type: "out-of-memory" }
-  | { type: "log"; requestId: string | undefined; level: string; text: string };
+  | { type: "log"; requestId: string | undefined; level: string; text: string }
+  /** `--watch`: local module files the function has loaded since the last such message. */
+  | { type: "modules"; files: string[] };
 
 /** An invocation whose result is wanted as the JSON text the function's result serialises to. */
 export type TextInvocationResult =

@@ -21,6 +21,7 @@ import {
 import { jsonCopy, NOT_PLAIN } from "./json-copy.ts";
 import { type EventRoute, proxyEvent } from "./lambda-event.ts";
 import { proxyResponse } from "./lambda-result.ts";
+import { reportLoadedModules } from "./module-report.ts";
 import {
   factsFromWire,
   ROUTE_RESET,
@@ -37,7 +38,7 @@ type Item =
   | { requestId: string; route: EventRoute; facts: WireFacts };
 
 const port = parentPort!;
-const { file, exportName, identity, timeoutMs, memoryMb, results } = workerData as {
+const { file, exportName, identity, timeoutMs, memoryMb, results, reportModules } = workerData as {
   file: string;
   exportName: string;
   identity: FunctionIdentity;
@@ -45,8 +46,14 @@ const { file, exportName, identity, timeoutMs, memoryMb, results } = workerData 
   memoryMb: number;
   /** Where everything for the gateway goes: the gateway drains this port in one go. */
   results: MessagePort;
+  /** `--watch`: tell the gateway which local modules the function loads. */
+  reportModules: boolean;
 };
 const post = (message: WorkerMessage) => results.postMessage(message);
+// Registered before the handler is imported, so its whole import graph is seen.
+const flushModules = reportModules
+  ? reportLoadedModules((files) => post({ type: "modules", files }))
+  : () => undefined;
 let currentRequest: string | undefined;
 
 guardBufferAllocations(memoryMb * 1024 * 1024, () => {
@@ -200,6 +207,7 @@ try {
     default?: Record<string, unknown>;
   };
   const handler = (mod[exportName] ?? mod.default?.[exportName]) as Handler | undefined;
+  flushModules();
   if (typeof handler !== "function") {
     post({
       type: "init-error",
@@ -239,6 +247,8 @@ try {
     post({ type: "ready" });
   }
 } catch (err) {
+  // What was loaded before the failure is watched too: fixing any of it recovers.
+  flushModules();
   const e = err as Error;
   post({ type: "init-error", errorType: "Runtime.ImportModuleError", errorMessage: `Error: ${e.message}` });
 }

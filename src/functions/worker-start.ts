@@ -5,9 +5,10 @@ const WORKER = new URL("./worker-main.ts", import.meta.url);
 
 /**
  * Starts a worker thread as a Lambda execution environment of `spec`: Lambda's environment
- * variables, its heap bounded by the function's memory size, its results sent on `results`.
+ * variables, its heap bounded by the function's memory size, its results sent on `results` (and,
+ * with `reportModules`, the local modules it loads, for `--watch`).
  */
-export function startWorker(spec: FunctionSpec, results: MessagePort): Worker {
+export function startWorker(spec: FunctionSpec, results: MessagePort, reportModules: boolean): Worker {
   return new Worker(WORKER, {
     workerData: {
       file: spec.file,
@@ -16,6 +17,7 @@ export function startWorker(spec: FunctionSpec, results: MessagePort): Worker {
       timeoutMs: spec.timeoutMs,
       memoryMb: spec.memoryMb,
       results,
+      reportModules,
     },
     transferList: [results],
     env: {

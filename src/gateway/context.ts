@@ -224,7 +224,8 @@ export interface JwtOutcome {
 export interface AuthorizerOutcome {
   allowed: true;
   principalId: unknown;
-  context: Record<string, string | number | boolean>;
+  /** REST: primitives only; HTTP APIs: any JSON values, maps and arrays included. */
+  context: Readonly<Record<string, unknown>>;
   usageIdentifierKey?: string;
   cached: boolean;
   /** What integrations see as `requestContext.authorizer`. */

@@ -1,11 +1,13 @@
+import { authorizerProperty, propertyText } from "../gateway/authorizer-property.ts";
 import type { RequestContext } from "../gateway/context.ts";
 import { queryValues } from "../http/query-string.ts";
 
 /**
  * HTTP API parameter mapping (AWS-BEHAVIOUR.md §1.2): `append|overwrite|remove:header.NAME`,
  * `append|overwrite|remove:querystring.NAME` and `overwrite:path`, with values from
- * `$request.header.x`, `$request.querystring.x`, `$request.path`, `$request.path.x`, `$context.x`,
- * `$stageVariables.x` and static text, mixed with `${…}`. Compiled once per deployment.
+ * `$request.header.x`, `$request.querystring.x`, `$request.path`, `$request.path.x`, `$context.x`
+ * (`$context.authorizer.x` among them), `$stageVariables.x` and static text, mixed with `${…}`.
+ * Compiled once per deployment.
  */
 
 type Getter = (ctx: RequestContext) => string;
@@ -60,6 +62,12 @@ function source(expr: string): Getter {
     };
     const getter = getters[parts.slice(1).join(".")];
     if (getter) return getter;
+    // A Lambda authorizer's context key (maps and arrays as JSON, a longer path walks into them) or a
+    // JWT's `claims.x`.
+    if (parts[1] === "authorizer" && parts.length > 2) {
+      const path = parts.slice(2);
+      return (c) => propertyText(authorizerProperty(c.authorizer, "HTTP", path)) ?? "";
+    }
   }
   throw new ParameterMappingError(`Invalid mapping expression specified: $${expr}`);
 }

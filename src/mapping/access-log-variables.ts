@@ -1,3 +1,4 @@
+import { authorizerProperty } from "../gateway/authorizer-property.ts";
 import { principalId } from "../gateway/caller-identity.ts";
 import type { FinishedRequest } from "../gateway/context.ts";
 import type { GatewayResponse } from "../gateway/responses/catalogue.ts";
@@ -168,11 +169,7 @@ const NOTHING: Getter = () => undefined;
 /** A value of the authorizer's output: `principalId`, `claims.sub`, a context key. */
 function authorizerValue(path: readonly string[]): Getter {
   return (s) => {
-    let value: unknown = s.done.ctx?.authorizer;
-    for (const key of path) {
-      if (typeof value !== "object" || value === null) return undefined;
-      value = (value as Record<string, unknown>)[key];
-    }
+    const value = authorizerProperty(s.done.ctx?.authorizer, s.stage.apiType, path);
     if (value === undefined || value === null) return undefined;
     return typeof value === "object" ? JSON.stringify(value) : (value as Value);
   };

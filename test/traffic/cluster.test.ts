@@ -31,6 +31,7 @@ const FIXTURES = join(import.meta.dirname, "..", "fixtures", "functions");
 const fnArn = (name: string) => invocationArn(name);
 const functions = {
   threadAuthorizer: { handler: join(FIXTURES, "handlers.threadAuthorizer") },
+  structuredThreadAuthorizer: { handler: join(FIXTURES, "handlers.structuredThreadAuthorizer") },
   echo: { handler: join(FIXTURES, "handlers.echo") },
 };
 
@@ -277,7 +278,7 @@ describe("two Portico nodes sharing one Redis", () => {
     assert.notEqual(fresh, viaA, "another identity is authorised by B's own environment");
   });
 
-  test("an HTTP API's Lambda authorizer result is shared the same way", async () => {
+  test("an HTTP API's Lambda authorizer result is shared the same way, maps and arrays included", async () => {
     const v2 = new ApiGatewayV2Client(adminClientConfig(a));
     let httpId: string;
     try {
@@ -295,7 +296,7 @@ describe("two Portico nodes sharing one Redis", () => {
           ApiId: httpId,
           Name: "thread",
           AuthorizerType: "REQUEST",
-          AuthorizerUri: fnArn("threadAuthorizer"),
+          AuthorizerUri: fnArn("structuredThreadAuthorizer"),
           AuthorizerPayloadFormatVersion: "1.0",
           IdentitySource: ["$request.header.Authorization"],
           AuthorizerResultTtlInSeconds: 300,
@@ -321,10 +322,12 @@ describe("two Portico nodes sharing one Redis", () => {
         r = await gw.call(httpId, "/who", { method: "POST", headers: { authorization: token } });
       }
       assert.equal(r.status, 200, r.text);
-      return JSON.parse(r.text).event.requestContext.authorizer.lambda.thread as number;
+      return JSON.parse(r.text).event.requestContext.authorizer.lambda as Record<string, unknown>;
     };
     const viaA = await thread(a, "Bearer http-1");
-    assert.equal(await thread(b, "Bearer http-1"), viaA, "B used A's cached result");
+    assert.deepEqual(viaA.profile, { org: { name: "Acme", ids: [1, 2] } });
+    // Rebuilt from Redis on B: the maps and arrays of the context come back as they were.
+    assert.deepEqual(await thread(b, "Bearer http-1"), viaA, "B used A's cached result");
   });
 
   test("killing Redis keeps both nodes serving with their last config; they recover when it returns", async () => {

@@ -12,8 +12,9 @@ import { AuthorizerResults, type SharedAuthorizerCache } from "./results.ts";
 /**
  * HTTP API Lambda (REQUEST) authorizers: payload 1.0 or 2.0 events; with `enableSimpleResponses` the
  * function answers `{isAuthorized, context}`, otherwise an IAM policy evaluated against the route ARN.
- * Missing identity sources are 401, a refusal 403, failures 500, in HTTP APIs' wording. Cached per
- * identity for `authorizerResultTtlInSeconds`.
+ * Either way `context` may hold maps and arrays, which reach the integration intact
+ * (`requestContext.authorizer.lambda`). Missing identity sources are 401, a refusal 403, failures
+ * 500, in HTTP APIs' wording. Cached per identity for `authorizerResultTtlInSeconds`.
  */
 const UNAUTHORIZED: Refusal = { type: "UNAUTHORIZED" };
 const FORBIDDEN: Refusal = { type: "ACCESS_DENIED" };
@@ -37,7 +38,8 @@ function identity(ctx: RequestContext, source: string): string | undefined {
 type HttpEntry = {
   expires: number;
   allowed: (arn: string) => boolean;
-  context: Record<string, string | number | boolean>;
+  /** As the function returned it: HTTP APIs pass maps and arrays through, unlike REST. */
+  context: Readonly<Record<string, unknown>>;
 };
 
 type RawHttpResult = { isAuthorized?: unknown; policyDocument?: unknown; context?: unknown } | null;
@@ -50,12 +52,12 @@ function toHttpEntry(
   scope: { region: string; accountId: string },
 ): HttpEntry | undefined {
   if (result === null || typeof result !== "object") return undefined;
-  const context: Record<string, string | number | boolean> = {};
+  let context: Readonly<Record<string, unknown>> = {};
   if (result.context !== undefined && result.context !== null) {
-    if (typeof result.context !== "object") return undefined;
-    for (const [k, v] of Object.entries(result.context)) {
-      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") context[k] = v;
-    }
+    // A map of any JSON values (strings, numbers, booleans, maps, arrays), kept as it came: the
+    // result is already the JSON the function's value serialised to, so nothing here is shared.
+    if (typeof result.context !== "object" || Array.isArray(result.context)) return undefined;
+    context = result.context as Record<string, unknown>;
   }
   if (simple) {
     if (typeof result.isAuthorized !== "boolean") return undefined;
