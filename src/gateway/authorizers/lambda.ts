@@ -164,7 +164,18 @@ export function compileLambdaAuthorizer(
       context: entry.context,
       ...(entry.usageIdentifierKey ? { usageIdentifierKey: entry.usageIdentifierKey } : {}),
       cached,
-      value: { principalId: entry.principalId, ...entry.context },
+      value: { principalId: entry.principalId, ...stringValues(entry.context) },
     };
   };
+}
+
+/**
+ * REST APIs hand an authorizer's context on as strings (`1` → `"1"`, `true` → `"true"`): the proxy
+ * event's `requestContext.authorizer` and `$context.authorizer.*` alike (AWS: "Output from an API
+ * Gateway Lambda authorizer"; so `#if($context.authorizer.admin)` holds for `false`, as on AWS).
+ */
+function stringValues(context: Record<string, string | number | boolean>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(context)) out[k] = String(v);
+  return out;
 }

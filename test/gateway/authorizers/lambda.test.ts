@@ -68,7 +68,7 @@ describe("Lambda authorizers (TOKEN and REQUEST)", () => {
     const authorizer = JSON.parse(first.text).event.requestContext.authorizer;
     assert.equal(authorizer.principalId, "user-1");
     assert.equal(authorizer.user, "alice");
-    assert.equal(authorizer.admin, false);
+    assert.equal(authorizer.admin, "false", "AWS hands context values on as strings");
     const again = await me("Bearer allow");
     assert.equal(
       JSON.parse(again.text).event.requestContext.authorizer.calls,
@@ -171,7 +171,7 @@ describe("Lambda authorizers with a resource policy", () => {
     assert.equal(allowed.status, 200, allowed.text);
     assert.equal(
       JSON.parse(allowed.text).event.requestContext.authorizer.calls,
-      1,
+      "1",
       "the blocked request never reached the authorizer",
     );
   });
