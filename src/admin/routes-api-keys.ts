@@ -1,7 +1,8 @@
-import { newApiKey, newUsagePlan, patchApiKey, patchUsagePlan } from "../control/api-keys.ts";
+import { newApiKey, patchApiKey } from "../control/api-keys.ts";
 import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, ControlError, notFound } from "../control/errors.ts";
 import { readPatchOperations } from "../control/patch-operations.ts";
+import { newUsagePlan, patchUsagePlan } from "../control/usage-plans.ts";
 import type { ApiKey, UsagePlan } from "../model/account.ts";
 import { mustChange } from "./account-documents.ts";
 import { type RouteTable, route } from "./admin-router.ts";
