@@ -253,4 +253,25 @@ export class ControlPlane extends HttpApiControl {
       return next;
     });
   }
+
+  /**
+   * Puts several account-level documents in one atomic commit (ImportApiKeys): `compute` reads what
+   * it needs inside the write serialiser, so nothing changes between its reads and the commit, and
+   * returns the documents to put; a throw from it writes nothing.
+   */
+  putDocuments<R>(
+    compute: () => Promise<{
+      puts: { collection: "apikeys" | "usageplans"; key: string; value: unknown }[];
+      result: R;
+    }>,
+  ): Promise<R> {
+    return this.serial.run(async () => {
+      const { puts, result } = await compute();
+      if (puts.length > 0) {
+        await this.store.commit(puts.map((p) => ({ op: "put" as const, ...p })));
+        await this.refreshApiKeys();
+      }
+      return result;
+    });
+  }
 }

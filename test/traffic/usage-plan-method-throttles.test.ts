@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import {
   APIGatewayClient,
@@ -11,6 +10,7 @@ import {
   type PatchOperation,
   UpdateUsagePlanCommand,
 } from "@aws-sdk/client-api-gateway";
+import { awsCli } from "../support/aws-cli.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { mockIntegration as mock } from "../support/snippets.ts";
 
@@ -42,32 +42,6 @@ paths:
     get:
       security: [{ api_key: [] }]${mock('{"route":"other"}')}
 `;
-
-async function cli(gw: TestGateway, args: string[]) {
-  return new Promise<{ status: number; stdout: string; stderr: string }>((resolve, reject) => {
-    execFile(
-      "aws",
-      ["apigateway", ...args, "--endpoint-url", `http://127.0.0.1:${gw.adminPort}`, "--output", "json"],
-      {
-        encoding: "utf8",
-        timeout: 60_000,
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_PAGER: "",
-          AWS_CONFIG_FILE: "/dev/null",
-          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        },
-      },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number") reject(error);
-        else resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe("usage plans: per-method throttles", () => {
   let gw: TestGateway;
@@ -169,7 +143,7 @@ describe("usage plans: per-method throttles", () => {
   test("the AWS CLI: the whole map as AWS's example writes it, then remove it", async () => {
     const { planId, headers } = await planWithKey("cli");
     const map = JSON.stringify({ "/other/GET": { rateLimit: 0.001, burstLimit: 1 } });
-    const set = await cli(gw, [
+    const set = await awsCli(gw.adminPort, [
       "update-usage-plan",
       "--usage-plan-id",
       planId,
@@ -182,7 +156,7 @@ describe("usage plans: per-method throttles", () => {
     });
     assert.deepEqual(await statuses("/prod/other", 2, headers), [200, 429]);
     assert.deepEqual(await statuses("/prod/limited", 2, headers), [200, 200]);
-    const removed = await cli(gw, [
+    const removed = await awsCli(gw.adminPort, [
       "update-usage-plan",
       "--usage-plan-id",
       planId,
@@ -192,7 +166,7 @@ describe("usage plans: per-method throttles", () => {
     assert.equal(removed.status, 0, removed.stderr);
     assert.equal(JSON.parse(removed.stdout).apiStages[0].throttle, undefined);
     assert.deepEqual(await statuses("/prod/other", 2, headers), [200, 200]);
-    const bad = await cli(gw, [
+    const bad = await awsCli(gw.adminPort, [
       "update-usage-plan",
       "--usage-plan-id",
       planId,
