@@ -9,6 +9,11 @@ import { HttpApiControl } from "./http-api-control.ts";
 import { checkDescription, checkStageVariables } from "./limits.ts";
 import { checkNewStage, checkStageChange } from "./stage-limits.ts";
 import { type TestInvokeInput, type TestInvokeResult, testInvokeMethod } from "./test-invoke.ts";
+import {
+  type TestInvokeAuthorizerInput,
+  type TestInvokeAuthorizerResult,
+  testInvokeAuthorizer,
+} from "./test-invoke-authorizer.ts";
 
 export type { DeployOptions, RouteListing } from "./control-core.ts";
 
@@ -232,6 +237,21 @@ export class ControlPlane extends HttpApiControl {
     return testInvokeMethod(def, resourceId, httpMethod, input, {
       integrations: this.integrations,
       log: this.log,
+    });
+  }
+
+  /** TestInvokeAuthorizer on the current definition (see test-invoke-authorizer.ts). */
+  async testInvokeAuthorizer(
+    apiId: string,
+    authorizerId: string,
+    input: TestInvokeAuthorizerInput,
+  ): Promise<TestInvokeAuthorizerResult> {
+    const def = await this.getRestApi(apiId);
+    if (def === undefined) throw notFound("Invalid API identifier specified");
+    return testInvokeAuthorizer(def, authorizerId, input, {
+      integrations: this.integrations,
+      log: this.log,
+      region: this.region,
     });
   }
 
