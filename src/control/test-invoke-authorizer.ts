@@ -142,7 +142,13 @@ export async function testInvokeAuthorizer(
   const now = Date.now();
   const variables = input.stageVariables ?? {};
   const snapshot: RestApiDefinition = {
-    api: { ...def.api, policy: undefined, endpointConfiguration: { types: ["REGIONAL"] } },
+    // Only the authorizer is under test: no resource policy, private endpoint or disabled endpoint.
+    api: {
+      ...def.api,
+      policy: undefined,
+      endpointConfiguration: { types: ["REGIONAL"] },
+      disableExecuteApiEndpoint: false,
+    },
     resources: {
       root: { id: "root", path: "/", resourceMethods: { ANY: guardedMethod(authorizerId, cognito) } },
       proxy: {

@@ -8,6 +8,7 @@ import {
   GetAuthorizersCommand,
   TestInvokeAuthorizerCommand,
   type TestInvokeAuthorizerCommandInput,
+  UpdateRestApiCommand,
 } from "@aws-sdk/client-api-gateway";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { awsLogTime } from "../../src/control/authorizer-test-log.ts";
@@ -290,5 +291,21 @@ describe("TestInvokeAuthorizer", () => {
     }
     // The gateway still serves the deployed API as before.
     assert.equal((await gw.call(id, "/prod/me", { headers: { authorization: "Bearer allow" } })).status, 200);
+  });
+  test("only the authorizer is tested: the API's resource policy does not take part", async () => {
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" },
+      ],
+    });
+    await client.send(
+      new UpdateRestApiCommand({
+        restApiId: id,
+        patchOperations: [{ op: "replace", path: "/policy", value: policy }],
+      }),
+    );
+    const run = await invoke("token", { headers: { Authorization: "Bearer allow" } });
+    assert.equal(run.clientStatus, 200, run.log);
   });
 });
