@@ -21,6 +21,8 @@ export const PARTIAL: Readonly<Record<AwsService, Readonly<Record<string, string
       "variables, description, deploymentId, cache cluster, tracing, canary settings (`/canarySettings/*`, promotion by `copy`) and every method-settings path; not access-log paths",
     UpdateAccount: "cloudwatchRoleArn only",
     TestInvokeMethod: "runs the real pipeline; the execution log is shorter than AWS's",
+    TestInvokeAuthorizer:
+      "runs the real pipeline for a GET of pathWithQueryString; additionalContext is accepted and not used",
     GetUsage: "per-key daily counts and remaining quota; no pagination",
   },
   apigatewayv2: {

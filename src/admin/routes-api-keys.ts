@@ -1,7 +1,9 @@
-import { newApiKey, newUsagePlan, patchApiKey, patchUsagePlan } from "../control/api-keys.ts";
+import { newApiKey, patchApiKey } from "../control/api-keys.ts";
 import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, ControlError, notFound } from "../control/errors.ts";
+import { importOptions, planImport } from "../control/import-api-keys.ts";
 import { readPatchOperations } from "../control/patch-operations.ts";
+import { newUsagePlan, patchUsagePlan } from "../control/usage-plans.ts";
 import type { ApiKey, UsagePlan } from "../model/account.ts";
 import { mustChange } from "./account-documents.ts";
 import { type RouteTable, route } from "./admin-router.ts";
@@ -56,7 +58,28 @@ const planKeyWire = (k: ApiKey) => ({ id: k.id, type: "API_KEY", value: k.value,
 
 /** API keys, usage plans, their usage and their keys. */
 export const apiKeyRoutes: RouteTable = [
-  // API keys
+  // API keys. ImportApiKeys shares CreateApiKey's method and path: its `mode=import` comes first.
+  route("ImportApiKeys", "POST", "/apikeys?mode=import", async (r, control) => {
+    const options = importOptions(r.query);
+    const { ids, warnings } = await control.putDocuments(async () => {
+      const plan = planImport(
+        r.body.toString("utf8"),
+        {
+          keys: await control.listDocuments<ApiKey>("apikeys"),
+          plans: await control.listDocuments<UsagePlan>("usageplans"),
+        },
+        options,
+      );
+      return {
+        puts: [
+          ...plan.keys.map((k) => ({ collection: "apikeys" as const, key: k.id, value: k })),
+          ...plan.plans.map((p) => ({ collection: "usageplans" as const, key: p.id, value: p })),
+        ],
+        result: plan,
+      };
+    });
+    return { status: 201, body: { ids, warnings } };
+  }),
   route("CreateApiKey", "POST", "/apikeys", async (r, control) => {
     const created = newApiKey(jsonBody(r));
     const existing = await control.listDocuments<ApiKey>("apikeys");

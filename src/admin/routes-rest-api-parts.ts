@@ -1,6 +1,7 @@
 import type { ControlPlane } from "../control/control-plane.ts";
 import { readPatchOperations } from "../control/patch-operations.ts";
 import * as parts from "../control/rest-api-parts.ts";
+import { checkTestInvokeAuthorizerInput } from "../control/test-invoke-authorizer.ts";
 import { modelTemplate } from "../mapping/model-template.ts";
 import { GATEWAY_RESPONSE_TYPES } from "../model/gateway-response-types.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
@@ -107,6 +108,18 @@ export const restApiPartRoutes: RouteTable = [
     status: 200,
     body: parts.findAuthorizer(await api(control, r), r.params.authorizerId!),
   })),
+  route(
+    "TestInvokeAuthorizer",
+    "POST",
+    "/restapis/{apiId}/authorizers/{authorizerId}",
+    async (r, control) => {
+      const input = checkTestInvokeAuthorizerInput(jsonBody(r));
+      return {
+        status: 200,
+        body: await control.testInvokeAuthorizer(r.params.apiId!, r.params.authorizerId!, input),
+      };
+    },
+  ),
   route("UpdateAuthorizer", "PATCH", "/restapis/{apiId}/authorizers/{authorizerId}", async (r, control) => {
     const ops = readPatchOperations(jsonBody(r));
     const a = await edit(control, r, (def) => {

@@ -1,6 +1,6 @@
 import type { ApiKeyIndex } from "../auth/api-key-index.ts";
 import type { Networks } from "../auth/policy/networks.ts";
-import type { FunctionRegistry } from "../functions/function-registry.ts";
+import type { FunctionLookup } from "../functions/function-registry.ts";
 import type { IamAuthority } from "../gateway/context.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
 import type { Logger } from "../logger.ts";
@@ -9,7 +9,7 @@ import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 /** What compiling a deployment (its routes, steps and integrations) needs from the running gateway. */
 export interface CompileDeps {
   readonly upstreams: Upstreams;
-  readonly functions: FunctionRegistry | undefined;
+  readonly functions: FunctionLookup | undefined;
   readonly accountId: string;
   readonly region?: string;
   /** The config's named networks, for aws:SourceVpc / aws:SourceVpce in resource policies. */

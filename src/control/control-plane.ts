@@ -9,6 +9,11 @@ import { HttpApiControl } from "./http-api-control.ts";
 import { checkDescription, checkStageVariables } from "./limits.ts";
 import { checkNewStage, checkStageChange } from "./stage-limits.ts";
 import { type TestInvokeInput, type TestInvokeResult, testInvokeMethod } from "./test-invoke.ts";
+import {
+  type TestInvokeAuthorizerInput,
+  type TestInvokeAuthorizerResult,
+  testInvokeAuthorizer,
+} from "./test-invoke-authorizer.ts";
 
 export type { DeployOptions, RouteListing } from "./control-core.ts";
 
@@ -235,6 +240,21 @@ export class ControlPlane extends HttpApiControl {
     });
   }
 
+  /** TestInvokeAuthorizer on the current definition (see test-invoke-authorizer.ts). */
+  async testInvokeAuthorizer(
+    apiId: string,
+    authorizerId: string,
+    input: TestInvokeAuthorizerInput,
+  ): Promise<TestInvokeAuthorizerResult> {
+    const def = await this.getRestApi(apiId);
+    if (def === undefined) throw notFound("Invalid API identifier specified");
+    return testInvokeAuthorizer(def, authorizerId, input, {
+      integrations: this.integrations,
+      log: this.log,
+      region: this.region,
+    });
+  }
+
   // ---- account-level resources (API keys, usage plans, domain names) ---------------------------
 
   /** Read-modify-write of one account-level document; `change` returns the next value, or undefined to delete. */
@@ -251,6 +271,27 @@ export class ControlPlane extends HttpApiControl {
       ]);
       if (collection === "apikeys" || collection === "usageplans") await this.refreshApiKeys();
       return next;
+    });
+  }
+
+  /**
+   * Puts several account-level documents in one atomic commit (ImportApiKeys): `compute` reads what
+   * it needs inside the write serialiser, so nothing changes between its reads and the commit, and
+   * returns the documents to put; a throw from it writes nothing.
+   */
+  putDocuments<R>(
+    compute: () => Promise<{
+      puts: { collection: "apikeys" | "usageplans"; key: string; value: unknown }[];
+      result: R;
+    }>,
+  ): Promise<R> {
+    return this.serial.run(async () => {
+      const { puts, result } = await compute();
+      if (puts.length > 0) {
+        await this.store.commit(puts.map((p) => ({ op: "put" as const, ...p })));
+        await this.refreshApiKeys();
+      }
+      return result;
     });
   }
 }

@@ -46,6 +46,11 @@ export interface FunctionInvoker {
   close(): Promise<void>;
 }
 
+/** Where compiled routes find the functions they call, by name: the registry, or a view of it. */
+export interface FunctionLookup {
+  get(name: string): FunctionInvoker | undefined;
+}
+
 /** Invokes, giving up after the integration timeout (the function may still be running). */
 export const invokeWithin = (
   invoker: FunctionInvoker,
@@ -55,7 +60,7 @@ export const invokeWithin = (
 ): Promise<InvocationResult | "timeout"> => within(invoker.invoke(requestId, event), timeoutMs);
 
 /** The functions declared in the config, each a warm worker pool or a remote Lambda, looked up by name. */
-export class FunctionRegistry {
+export class FunctionRegistry implements FunctionLookup {
   private readonly pools = new Map<string, FunctionInvoker>();
   /** `--watch`: every local module a function has loaded, its handler first. */
   private readonly sources: SourceWatch | undefined;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { ApiKeyIndex } from "../auth/api-key-index.ts";
-import type { FunctionRegistry } from "../functions/function-registry.ts";
+import type { FunctionLookup } from "../functions/function-registry.ts";
 import type { IamAuthority } from "../gateway/context.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
@@ -96,7 +96,7 @@ export interface CompiledWsApi {
 
 /** What compiling a WebSocket stage needs of the running gateway. */
 export interface WsCompileDeps {
-  readonly functions: FunctionRegistry | undefined;
+  readonly functions: FunctionLookup | undefined;
   readonly accountId: string;
   readonly region?: string;
   readonly iam?: IamAuthority;
