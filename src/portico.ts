@@ -9,6 +9,7 @@ import { ControlPlane } from "./control/control-plane.ts";
 import { applyDeclaredApis } from "./control/declared-apis.ts";
 import { FunctionRegistry } from "./functions/function-registry.ts";
 import { DataPlane } from "./gateway/data-plane.ts";
+import { InvokeUrls } from "./gateway/invoke-urls.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -31,6 +32,8 @@ export interface Portico {
   readonly adminPort: number;
   /** The metrics listener's port, when `metrics.port` asked for one. */
   readonly metricsPort?: number;
+  /** The URLs that reach its APIs (ApiEndpoint, what the CLI prints). */
+  readonly urls: InvokeUrls;
   readonly control: ControlPlane;
   readonly store: Store;
   /** Graceful: stops accepting, finishes in-flight requests, then releases the store. */
@@ -91,7 +94,9 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     region: settings.region,
     accountId: settings.accountId,
   });
+  const urls = new InvokeUrls(settings.region, settings.publicUrl);
   const dataPlane = new DataPlane(log, {
+    publicHostSuffix: urls.publicHostSuffix,
     trustedProxies: new TrustedProxies(settings.trustedProxies, settings.vpceHeader),
     limits: settings.listenerLimits,
     overload: settings.overload,
@@ -133,6 +138,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   const websockets = new WebSocketPlane(registry, log, {
     iam: integrations.iam,
     limits: settings.websocket,
+    publicHostSuffix: urls.publicHostSuffix,
   });
   dataPlane.attachWebSockets(websockets);
   const control = new ControlPlane({
@@ -142,6 +148,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     log,
     region: settings.region,
     websockets,
+    urls,
   });
   // The pipeline publishes what it did; the metrics subscribe (observe/), nothing calls them.
   const metrics =
@@ -166,6 +173,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     await applyDeclaredApis(control, settings.apis);
     await tracing.ready();
     const port = await dataPlane.listen(settings.port, settings.host);
+    urls.listening(port);
     admin = new AdminServer(
       createAdminRouter(control, scrape === undefined ? {} : { scrape }),
       sigv4Authenticator({ credentials, region: settings.region }),
@@ -185,6 +193,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       port,
       adminPort,
       ...(metricsPort === undefined ? {} : { metricsPort }),
+      urls,
       control,
       store,
       async close() {

@@ -1,6 +1,8 @@
 /**
- * `npm start`: the bundled demo. Starts the demo backend on 127.0.0.1:9090, then Portico with
- * examples/demo/portico.yaml, and prints what to try. Extra arguments go to `portico start`.
+ * `npm start`: the bundled demo. Starts the demo backend on 127.0.0.1:9090 (PORTICO_DEMO_BACKEND_PORT;
+ * 0 for any free port), then Portico with examples/demo/portico.yaml, and prints what to try. Extra
+ * arguments go to `portico start`. The backend's address reaches the config as
+ * PORTICO_DEMO_BACKEND (`${env:PORTICO_DEMO_BACKEND}` there): it is decided here, once.
  */
 import { join } from "node:path";
 import { launch } from "../../src/cli/start-command.ts";
@@ -8,25 +10,33 @@ import { startDemoBackend } from "./backend.ts";
 import { WS_API_ID } from "./websocket-api.ts";
 
 const backendPort = Number(process.env.PORTICO_DEMO_BACKEND_PORT ?? 9090);
+if (!Number.isInteger(backendPort) || backendPort < 0 || backendPort > 65535) {
+  process.stderr.write(
+    `demo backend: PORTICO_DEMO_BACKEND_PORT must be a port number 0–65535 (got "${process.env.PORTICO_DEMO_BACKEND_PORT}")\n`,
+  );
+  process.exit(1);
+}
 const backend = await startDemoBackend(backendPort).catch((err: Error) => {
   process.stderr.write(`demo backend: cannot listen on 127.0.0.1:${backendPort}: ${err.message}\n`);
   process.exit(1);
 });
 
 const args = ["--config", join(import.meta.dirname, "portico.yaml"), ...process.argv.slice(2)];
+const env = { ...process.env, PORTICO_DEMO_BACKEND: `127.0.0.1:${backend.port}` };
 let running: Awaited<ReturnType<typeof launch>>;
 try {
-  running = await launch(args, process.env);
+  running = await launch(args, env);
 } catch (err) {
   process.stderr.write(`portico: ${(err as Error).message}\n`);
   backend.server.close();
   process.exit(1);
 }
-const port = running.portico.port;
-const rest = `http://petstore01.execute-api.us-east-1.localhost:${port}`;
-const http = `http://petshttp01.execute-api.us-east-1.localhost:${port}`;
-const soap = `http://calcsoap01.execute-api.us-east-1.localhost:${port}`;
-const json = `http://calcjson01.execute-api.us-east-1.localhost:${port}`;
+const { port, urls } = running.portico;
+// Where the gateway serves each API: its actual port, or the public URL it was given.
+const rest = urls.endpoint("petstore01", "REST");
+const http = urls.endpoint("petshttp01", "HTTP");
+const soap = urls.endpoint("calcsoap01", "REST");
+const json = urls.endpoint("calcjson01", "REST");
 const envelope =
   '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><Add xmlns="urn:portico:calculator"><a>2</a><b>3</b></Add></soap:Body></soap:Envelope>';
 process.stdout.write(`
@@ -54,7 +64,7 @@ Demo backend on http://127.0.0.1:${backend.port}. Try:
   curl -i ${json}/dev/CalculatorService/Divide -H 'content-type: application/json' -d '{"a":7,"b":0}'   # the SOAP fault as JSON, 400
 
   # WebSocket API "WsEcho", stage prod ($default route, a Lambda function answers each message)
-  npm run demo:ws -- 'hi there'              # or any client: ws://${WS_API_ID}.execute-api.us-east-1.localhost:${port}/prod
+  ${port === 8080 ? "" : `PORTICO_PORT=${port} `}npm run demo:ws -- 'hi there'              # or any client: ${urls.stage(WS_API_ID, "WEBSOCKET", "prod")}
 
   # the admin API (SigV4, credentials test/test)
   ./bin/portico.js routes --admin-url http://127.0.0.1:${running.portico.adminPort}

@@ -9,7 +9,8 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
  * takes an `Add`, `Subtract` or `Divide` envelope and answers its result, or a SOAP fault with
  * status 500 as SOAP 1.1 over HTTP does: `soap:Client` with a `CalculatorFault` detail (the fault
  * the WSDL declares) on a division by zero, `soap:Client` for a message it cannot read.
- * `GET /calculator?wsdl` answers the WSDL.
+ * `GET /calculator?wsdl` answers the WSDL, its soap:address naming where it was asked (as SOAP
+ * stacks do), so that it holds on whatever port the backend listens.
  */
 
 const NS = "urn:portico:calculator";
@@ -95,8 +96,13 @@ export function serveCalculator(
     });
     res.end(xml);
   };
-  if (req.method === "GET" && query.toLowerCase() === "wsdl") send(200, WSDL);
-  else if (req.method !== "POST") send(405, faultXml(clientFault("POST a SOAP envelope, or GET ?wsdl")));
+  if (req.method === "GET" && query.toLowerCase() === "wsdl") {
+    const host = req.headers.host ?? "";
+    const wsdl = /^[A-Za-z0-9.:[\]-]+$/.test(host)
+      ? WSDL.replace(/(<soap:address location=")[^"]*"/, `$1http://${host}/calculator"`)
+      : WSDL;
+    send(200, wsdl);
+  } else if (req.method !== "POST") send(405, faultXml(clientFault("POST a SOAP envelope, or GET ?wsdl")));
   else {
     const header = req.headers.soapaction;
     const result = answer(body, Array.isArray(header) ? header[0] : header);

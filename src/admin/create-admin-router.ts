@@ -1,4 +1,5 @@
 import type { ControlPlane } from "../control/control-plane.ts";
+import { notFound } from "../control/errors.ts";
 import type { Scrape } from "../observe/metrics-endpoint.ts";
 import { AdminRouter, type RouteTable, route } from "./admin-router.ts";
 import { accountRoutes } from "./routes-account.ts";
@@ -53,6 +54,18 @@ export function porticoRoutes(scrape?: Scrape): RouteTable {
       status: 200,
       body: { routes: await control.listRoutes() },
     })),
+    // Where an API is served (InvokeUrls): AWS's RestApi has no endpoint field, and the CLI, which
+    // knows only the admin URL, prints what this answers.
+    route("GetApiEndpoint", "GET", "/_portico/apis/{apiId}/endpoint", async (r, control) => {
+      const apiId = r.params.apiId!;
+      const rest = await control.getRestApi(apiId);
+      const protocol = rest !== undefined ? "REST" : (await control.getHttpApi(apiId))?.api.protocolType;
+      if (protocol === undefined) throw notFound("Invalid API identifier specified");
+      return {
+        status: 200,
+        body: { apiId, apiType: protocol, endpoint: control.urls.endpoint(apiId, protocol) },
+      };
+    }),
   ];
 }
 

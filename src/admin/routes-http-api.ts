@@ -1,14 +1,19 @@
 import { readHttpAccessLogSettings } from "../control/access-log-settings.ts";
+import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, ControlError, notFound } from "../control/errors.ts";
 import * as parts from "../control/http-api-parts.ts";
 import * as entities from "../control/http-entities.ts";
 import { checkRouteSettings, routeSettingsOf } from "../control/http-stage-settings.ts";
 import { importHttpApiDocument } from "../control/import-document.ts";
-import type { HttpStage } from "../model/http-api.ts";
+import type { HttpApi, HttpStage } from "../model/http-api.ts";
 import { type RouteTable, route } from "./admin-router.ts";
 import { httpApi as api, apiIdOf as apiId, items } from "./http-api-lookup.ts";
 import { jsonBody, optionalString, stringMap } from "./request-body.ts";
 import { httpApiWire, httpDeploymentWire, httpStageWire } from "./wire-shapes.ts";
+
+/** An API as answered: its ApiEndpoint is where this gateway serves it. */
+const wireOf = (control: ControlPlane, a: HttpApi, warnings?: string[]) =>
+  httpApiWire(a, control.urls.endpoint(a.apiId, a.protocolType), warnings);
 
 /**
  * The `apigatewayv2` operations for HTTP and WebSocket APIs: Api (incl. quick create, import,
@@ -30,7 +35,7 @@ export const httpApiRoutes: RouteTable = [
         lastUpdatedDate: Date.now(),
       }));
     }
-    return { status: 201, body: httpApiWire(def.api) };
+    return { status: 201, body: wireOf(control, def.api) };
   }),
   route("ImportApi", "PUT", "/v2/apis", async (r, control) => {
     const body = optionalString(jsonBody(r), "body");
@@ -38,7 +43,7 @@ export const httpApiRoutes: RouteTable = [
     const { definition, warnings } = await importHttpApiDocument(control, body, {
       failOnWarnings: r.query.get("failOnWarnings") === "true",
     });
-    return { status: 201, body: httpApiWire(definition.api, warnings) };
+    return { status: 201, body: wireOf(control, definition.api, warnings) };
   }),
   route("ReimportApi", "PUT", "/v2/apis/{apiId}", async (r, control) => {
     const body = optionalString(jsonBody(r), "body");
@@ -47,20 +52,20 @@ export const httpApiRoutes: RouteTable = [
       apiId: apiId(r),
       mustExist: true,
     });
-    return { status: 201, body: httpApiWire(definition.api, warnings) };
+    return { status: 201, body: wireOf(control, definition.api, warnings) };
   }),
   route("GetApis", "GET", "/v2/apis", async (_r, control) => ({
     status: 200,
-    body: items((await control.listHttpApis()).map((d) => httpApiWire(d.api))),
+    body: items((await control.listHttpApis()).map((d) => wireOf(control, d.api))),
   })),
   route("GetApi", "GET", "/v2/apis/{apiId}", async (r, control) => ({
     status: 200,
-    body: httpApiWire((await api(control, r)).api),
+    body: wireOf(control, (await api(control, r)).api),
   })),
   route("UpdateApi", "PATCH", "/v2/apis/{apiId}", async (r, control) => {
     const body = jsonBody(r);
     const updated = await control.mutateHttpApi(apiId(r), (def) => entities.updateApi(def, body));
-    return { status: 200, body: httpApiWire(updated) };
+    return { status: 200, body: wireOf(control, updated) };
   }),
   route("DeleteApi", "DELETE", "/v2/apis/{apiId}", async (r, control) => {
     await control.deleteHttpApi(apiId(r));

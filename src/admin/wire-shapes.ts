@@ -30,9 +30,14 @@ export function stageWire(s: Stage): Record<string, unknown> {
   };
 }
 
-export function httpApiWire(api: HttpApi, warnings?: string[]): Record<string, unknown> {
+/**
+ * An HTTP or WebSocket API; `apiEndpoint` is where this gateway serves it (InvokeUrls), not the
+ * stored `amazonaws.com` one, which would send a pasted request to AWS.
+ */
+export function httpApiWire(api: HttpApi, apiEndpoint: string, warnings?: string[]): Record<string, unknown> {
   return {
     ...api,
+    apiEndpoint,
     createdDate: new Date(api.createdDate).toISOString(),
     ...(warnings?.length ? { warnings } : {}),
   };

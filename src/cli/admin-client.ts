@@ -83,3 +83,14 @@ export async function callAdminRaw(
   }
   return text;
 }
+
+/** Where the gateway serves an API (Portico's `GET /_portico/apis/{id}/endpoint`): the CLI prints it. */
+export async function servedAt(
+  endpoint: AdminEndpoint,
+  apiId: string,
+): Promise<{ apiType: "REST" | "HTTP" | "WEBSOCKET"; endpoint: string }> {
+  return (await callAdmin(endpoint, "GET", `/_portico/apis/${encodeURIComponent(apiId)}/endpoint`)) as {
+    apiType: "REST" | "HTTP" | "WEBSOCKET";
+    endpoint: string;
+  };
+}

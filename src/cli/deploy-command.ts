@@ -1,4 +1,5 @@
-import { adminEndpointFromEnv, callAdmin } from "./admin-client.ts";
+import { stageUrl } from "../gateway/invoke-urls.ts";
+import { adminEndpointFromEnv, callAdmin, servedAt } from "./admin-client.ts";
 import { type Command, parseFlags } from "./flags.ts";
 import { parseVariables } from "./variables.ts";
 
@@ -32,7 +33,10 @@ export const deployCommand: Command = {
       )) as {
         deploymentId: string;
       };
-      process.stdout.write(`deployed ${d.deploymentId} to ${apiId} stage ${stage}\n`);
+      const served = await servedAt(endpoint, apiId);
+      process.stdout.write(
+        `deployed ${d.deploymentId} to ${apiId} stage ${stage}: ${stageUrl(served.endpoint, served.apiType, stage)}\n`,
+      );
       return 0;
     }
     const body = JSON.stringify({
@@ -41,7 +45,10 @@ export const deployCommand: Command = {
       variables: parseVariables(values.variables as string | undefined),
     });
     const d = (await callAdmin(endpoint, "POST", `/restapis/${apiId}/deployments`, body)) as { id: string };
-    process.stdout.write(`deployed ${d.id} to ${apiId} stage ${stage}\n`);
+    const served = await servedAt(endpoint, apiId);
+    process.stdout.write(
+      `deployed ${d.id} to ${apiId} stage ${stage}: ${stageUrl(served.endpoint, "REST", stage)}\n`,
+    );
     return 0;
   },
 };

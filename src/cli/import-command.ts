@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
+import { stageUrl } from "../gateway/invoke-urls.ts";
 import { isWsdl, wsdlToOpenApi } from "../soap/wsdl/import-wsdl.ts";
-import { AdminCallError, adminEndpointFromEnv, callAdmin } from "./admin-client.ts";
+import { AdminCallError, adminEndpointFromEnv, callAdmin, servedAt } from "./admin-client.ts";
 import { type Command, parseFlags } from "./flags.ts";
 import { parseVariables } from "./variables.ts";
 
@@ -101,8 +102,9 @@ WSDL only:
         const d = (await callAdmin(endpoint, "POST", `/restapis/${api.id}/deployments`, body)) as {
           id: string;
         };
+        const served = await servedAt(endpoint, api.id);
         process.stdout.write(
-          `deployed ${d.id} to stage ${stage}: http://${api.id}.execute-api.${endpoint.region}.localhost:8080/${stage}/\n`,
+          `deployed ${d.id} to stage ${stage}: ${stageUrl(served.endpoint, "REST", stage)}\n`,
         );
       }
       return 0;
@@ -113,6 +115,7 @@ WSDL only:
       : callAdmin(endpoint, "PUT", `/v2/apis/${encodeURIComponent(apiId)}`, body))) as {
       apiId: string;
       name: string;
+      apiEndpoint: string;
       warnings?: string[];
     };
     for (const w of api.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
@@ -129,10 +132,8 @@ WSDL only:
       // Reimport into an existing auto-deploy stage: the reimport already redeployed it.
       if (!(err instanceof AdminCallError && err.type === "ConflictException")) throw err;
     }
-    const prefix = stage === "$default" ? "" : `${stage}/`;
-    process.stdout.write(
-      `deployed to stage ${stage}: http://${api.apiId}.execute-api.${endpoint.region}.localhost:8080/${prefix}\n`,
-    );
+    // ApiEndpoint is where the gateway serves the API (its data plane's port, or its public URL).
+    process.stdout.write(`deployed to stage ${stage}: ${stageUrl(api.apiEndpoint, "HTTP", stage)}\n`);
     return 0;
   },
 };

@@ -13,6 +13,9 @@ export const startCommand: Command = {
   --host ADDR       data plane address (PORTICO_HOST, default 0.0.0.0)
   --admin-port N    admin API port (PORTICO_ADMIN_PORT, default 8081)
   --admin-host ADDR admin API address (PORTICO_ADMIN_HOST, default 127.0.0.1)
+  --public-url URL  how clients reach the data plane, e.g. behind a load balancer (PORTICO_PUBLIC_URL,
+                    config listen.publicUrl): https://{apiId}.api.example.com; ApiEndpoint and the
+                    URLs printed use it (default http://{apiId}.execute-api.{region}.localhost:PORT)
   --metrics-port N  also serve Prometheus' /metrics on this port (PORTICO_METRICS_PORT; address: config
                     metrics.host, default 127.0.0.1); /metrics is on the admin listener in any case
   --data-dir DIR    durable state directory (PORTICO_DATA_DIR); in memory when unset
@@ -30,6 +33,11 @@ listen.drainTimeoutMs, default 25 s), exit 0.
   },
 };
 
+/** Whether `*.localhost` (loopback) reaches a listener bound to `host`. */
+function reachesLoopback(host: string): boolean {
+  return ["0.0.0.0", "::", "localhost", "::1"].includes(host) || host.startsWith("127.");
+}
+
 /**
  * Starts the gateway from CLI arguments; `untilStopped` settles after SIGTERM/SIGINT and a graceful
  * shutdown. Exported for the demo runner, which prints its guide once the gateway listens.
@@ -44,6 +52,7 @@ export async function launch(
     host: { type: "string" },
     "admin-port": { type: "string" },
     "admin-host": { type: "string" },
+    "public-url": { type: "string" },
     "metrics-port": { type: "string" },
     "data-dir": { type: "string" },
     redis: { type: "string" },
@@ -51,7 +60,7 @@ export async function launch(
     watch: { type: "boolean" },
   });
   const configPath = (values.config as string | undefined) ?? env.PORTICO_CONFIG;
-  const config = configPath === undefined ? undefined : loadConfigFile(configPath);
+  const config = configPath === undefined ? undefined : loadConfigFile(configPath, env);
   const flags = { ...values, watch: values.watch ? "true" : undefined } as Record<string, string | undefined>;
   const settings = resolveSettings({ flags, env, config });
   const log = createLogger();
@@ -81,6 +90,10 @@ export async function launch(
       portico.metricsPort === undefined
         ? ""
         : `, metrics http://${settings.metrics?.host}:${portico.metricsPort}/metrics`
+    }\nAPIs answer at ${portico.urls.stage("{api-id}", "REST", "{stage}")}… (portico routes lists them)${
+      settings.publicUrl === undefined && !reachesLoopback(settings.host)
+        ? `; the data plane listens on ${settings.host} only, where *.localhost names do not lead: set --public-url`
+        : ""
     }\n`,
   );
   return { portico, settings, untilStopped };

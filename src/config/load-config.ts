@@ -4,7 +4,9 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import { ConfigError } from "./config-error.ts";
+import { substituteEnvReferences } from "./env-references.ts";
 import { resolveLogTargets } from "./logging-schema.ts";
+import { parsePublicUrl } from "./public-url.ts";
 import { type ApiConfig, CONFIG_SCHEMA, type PorticoConfig } from "./schema.ts";
 
 export interface LoadedConfig extends PorticoConfig {
@@ -97,9 +99,13 @@ function validCidr(cidr: string): boolean {
 
 /**
  * Reads, validates and normalises a config file. Every problem is reported at once, each as
- * `file:line:col: path: what is wrong`; relative paths are resolved against the file's folder.
+ * `file:line:col: path: what is wrong`; relative paths are resolved against the file's folder, and
+ * `${env:NAME}` in values is replaced from `env` (env-references.ts).
  */
-export function loadConfigFile(path: string): LoadedConfig {
+export function loadConfigFile(
+  path: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LoadedConfig {
   const file = resolve(path);
   const shown = isAbsolute(path) ? path : relative(process.cwd(), file) || path;
   let text: string;
@@ -124,6 +130,8 @@ export function loadConfigFile(path: string): LoadedConfig {
       doc.errors.map((e) => `${at(e.pos[0])}: invalid YAML: ${e.message.split("\n")[0]}`),
     );
   }
+  const unset = substituteEnvReferences(doc, env, at);
+  if (unset.length > 0) throw new ConfigError(unset);
   const config = doc.toJS() as unknown;
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
     throw new ConfigError([
@@ -168,6 +176,10 @@ export function loadConfigFile(path: string): LoadedConfig {
           );
       });
     }
+    const publicUrl = c.listen?.publicUrl;
+    const parsed = publicUrl === undefined ? undefined : parsePublicUrl(publicUrl, c.region ?? "us-east-1");
+    if (parsed !== undefined && "problem" in parsed)
+      problems.push(`${at(offsetOf(doc, ["listen", "publicUrl"]))}: listen.publicUrl: ${parsed.problem}`);
     (c.trustedProxies ?? []).forEach((cidr, i) => {
       if (!validCidr(cidr))
         problems.push(

@@ -64,6 +64,11 @@ export const CONFIG_SCHEMA = {
           description: "Admin API port (default 8081).",
         },
         adminHost: { type: "string", description: "Admin API address (default 127.0.0.1: loopback only)." },
+        publicUrl: {
+          type: "string",
+          description:
+            "How clients reach the data plane, e.g. behind a load balancer: a URL template whose host starts with {apiId}. ({region} allowed), e.g. https://{apiId}.api.example.com; ApiEndpoint and printed URLs use it, and such hosts are served (default http://{apiId}.execute-api.{region}.localhost:{port}).",
+        },
         adminBodyBudgetBytes: {
           type: "integer",
           minimum: 1,
@@ -358,6 +363,7 @@ export interface PorticoConfig {
     host?: string;
     adminPort?: number;
     adminHost?: string;
+    publicUrl?: string;
     adminBodyBudgetBytes?: number;
     headersTimeoutMs?: number;
     requestTimeoutMs?: number;

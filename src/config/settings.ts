@@ -3,6 +3,7 @@ import { defaultOverloadLimits, type OverloadLimits } from "../listen/overload.t
 import { ConfigError } from "./config-error.ts";
 import type { LoadedConfig } from "./load-config.ts";
 import type { AccessLogsConfig, ExecutionLogsConfig } from "./logging-schema.ts";
+import { type PublicUrl, parsePublicUrl } from "./public-url.ts";
 import type { CredentialConfig, DeclaredApi, FunctionConfig, WebSocketSettings } from "./schema.ts";
 
 /** What the gateway runs with: flags over PORTICO_* environment over the config file over defaults. */
@@ -11,6 +12,8 @@ export interface Settings {
   host: string;
   adminPort: number;
   adminHost: string;
+  /** How clients reach the data plane (public-url.ts); absent: `{id}.execute-api.{region}.localhost:{port}`. */
+  publicUrl?: PublicUrl;
   /** Bytes of admin request bodies held at once (default 64 MiB); beyond it: 429. */
   adminBodyBudgetBytes?: number;
   /** Timeouts and the connection cap of both listeners (defaults: DEFAULT_LISTENER_LIMITS). */
@@ -154,6 +157,16 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
       bearerToken: env.PORTICO_METRICS_TOKEN ?? config?.metrics?.bearerToken,
     },
   };
+  const publicUrl = [
+    ["--public-url", flags["public-url"]],
+    ["PORTICO_PUBLIC_URL", env.PORTICO_PUBLIC_URL],
+    ["listen.publicUrl", config?.listen?.publicUrl],
+  ].find(([, value]) => value !== undefined);
+  if (publicUrl !== undefined) {
+    const parsed = parsePublicUrl(publicUrl[1]!, settings.region);
+    if ("problem" in parsed) problems.push(`${publicUrl[0]}: ${parsed.problem}`);
+    else settings.publicUrl = parsed;
+  }
   settings.credentials = config?.credentials ?? [
     { accessKeyId: "test", secretAccessKey: "test", principal: `arn:aws:iam::${settings.accountId}:root` },
   ];

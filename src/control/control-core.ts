@@ -4,6 +4,7 @@ import { compileRestStage } from "../compile/rest-stage.ts";
 import { compileWebSocketStage } from "../compile/websocket-stage.ts";
 import type { CompiledApi, CompiledStage } from "../gateway/context.ts";
 import type { DataPlane } from "../gateway/data-plane.ts";
+import { InvokeUrls } from "../gateway/invoke-urls.ts";
 import type { Logger } from "../logger.ts";
 import type { ApiKey, UsagePlan } from "../model/account.ts";
 import type { HttpDeployment, HttpStage } from "../model/http-api.ts";
@@ -44,6 +45,8 @@ export interface RouteListing {
   method: string;
   path: string;
   integration: string;
+  /** The stage's invoke URL (InvokeUrls.stage): the route's path goes below it. */
+  url: string;
 }
 
 /**
@@ -59,6 +62,8 @@ export class ControlCore {
   readonly log: Logger;
   readonly region: string;
   protected readonly websockets: WebSocketTable | undefined;
+  /** The URLs that reach the APIs: answers (ApiEndpoint) and listings compute them, nothing stores them. */
+  readonly urls: InvokeUrls;
 
   constructor(deps: {
     store: Store;
@@ -67,6 +72,7 @@ export class ControlCore {
     log: Logger;
     region: string;
     websockets?: WebSocketTable;
+    urls?: InvokeUrls;
   }) {
     this.store = deps.store;
     this.dataPlane = deps.dataPlane;
@@ -74,6 +80,7 @@ export class ControlCore {
     this.log = deps.log;
     this.region = deps.region;
     this.websockets = deps.websockets;
+    this.urls = deps.urls ?? new InvokeUrls(deps.region);
   }
 
   /** Drops every cached response of a stage (FlushStageCache), on every node sharing the cache. */
@@ -271,6 +278,7 @@ export class ControlCore {
             method: method.httpMethod,
             path: resource.path,
             integration: i === undefined ? "-" : `${i.type}${i.uri ? ` ${i.httpMethod ?? ""} ${i.uri}` : ""}`,
+            url: this.urls.stage(stage.restApiId, "REST", stage.stageName),
           });
         }
       }
@@ -295,6 +303,7 @@ export class ControlCore {
             i === undefined
               ? "-"
               : `${i.integrationType} ${i.integrationMethod ?? ""} ${i.integrationUri ?? ""}`,
+          url: this.urls.stage(stage.apiId, deployment.snapshot.api.protocolType, stage.stageName),
         });
       }
     }

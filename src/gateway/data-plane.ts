@@ -52,6 +52,8 @@ export interface DataPlaneOptions {
   trustedProxies?: TrustedProxies;
   limits?: ListenerLimits;
   overload?: OverloadLimits;
+  /** The public URL's host after `{apiId}` (`.api.example.com`): such hosts name APIs too. */
+  publicHostSuffix?: string;
 }
 
 /**
@@ -72,6 +74,7 @@ export class DataPlane {
   private readonly trust: TrustedProxies | undefined;
 
   private readonly limits: ListenerLimits;
+  private readonly publicHostSuffix: string | undefined;
   private readonly overloadLimits: OverloadLimits;
   private overload: OverloadGuard | undefined;
   private inProcess: Server | undefined;
@@ -83,6 +86,7 @@ export class DataPlane {
     this.trust = options.trustedProxies?.empty === false ? options.trustedProxies : undefined;
     this.limits = options.limits ?? DEFAULT_LISTENER_LIMITS;
     this.overloadLimits = options.overload ?? defaultOverloadLimits();
+    this.publicHostSuffix = options.publicHostSuffix;
   }
 
   /**
@@ -198,6 +202,7 @@ export class DataPlane {
       firstHeader(raw, "host"),
       req.url ?? "/",
       firstHeader(raw, "x-apigw-api-id"),
+      this.publicHostSuffix,
     );
     if (found.kind === "unknown-api" && this.websockets?.request(req, res) === true) return;
     if (found.kind !== "found") {

@@ -5,6 +5,8 @@ import type { RoutingTable } from "./routing-table.ts";
 /**
  * Host/path → API and stage (docs/requests.md: calling an API):
  * - `Host: {api-id}.execute-api.{region}.amazonaws.com` or `….localhost`, path `/{stage}/…`;
+ * - `Host: {api-id}{suffix}` when a public URL (`listen.publicUrl`: `https://{apiId}{suffix}`) names
+ *   the hosts the gateway is reached by behind a load balancer;
  * - path style `/restapis/{api-id}/{stage}/_user_request_/{path}` for clients that cannot set Host;
  * - HTTP APIs: a first segment naming a stage selects it, otherwise the `$default` stage serves the
  *   whole path.
@@ -24,14 +26,32 @@ const USER_REQUEST = "/_user_request_";
 const hostApiIds = new Map<string, string | null>();
 const HOSTS_REMEMBERED = 1024;
 
-export function apiIdFromHost(host: string | undefined): string | undefined {
+/**
+ * The API a Host header names: `{api-id}.execute-api.{region}.amazonaws.com` or `….localhost`, or
+ * `{api-id}{publicSuffix}` when the gateway has a public URL (its host after `{apiId}`, lower case).
+ */
+export function apiIdFromHost(host: string | undefined, publicSuffix?: string): string | undefined {
   if (host === undefined) return undefined;
-  const known = hostApiIds.get(host);
-  if (known !== undefined) return known ?? undefined;
-  const id = parseApiIdFromHost(host);
-  if (hostApiIds.size >= HOSTS_REMEMBERED) hostApiIds.clear();
-  hostApiIds.set(host, id ?? null);
-  return id;
+  let known = hostApiIds.get(host);
+  if (known === undefined) {
+    known = parseApiIdFromHost(host) ?? null;
+    if (hostApiIds.size >= HOSTS_REMEMBERED) hostApiIds.clear();
+    hostApiIds.set(host, known);
+  }
+  if (known !== null) return known;
+  // Not remembered: gateways in one process (tests) may have different public URLs.
+  return publicSuffix === undefined ? undefined : apiIdFromPublicHost(host, publicSuffix);
+}
+
+/** `{api-id}{suffix}` with an optional port, case-insensitive as DNS names are. */
+function apiIdFromPublicHost(host: string, suffix: string): string | undefined {
+  const colon = host.lastIndexOf(":");
+  const name = colon !== -1 && /^:\d+$/.test(host.slice(colon)) ? host.slice(0, colon) : host;
+  if (name.length !== 10 + suffix.length) return undefined;
+  const lower = name.toLowerCase();
+  if (!lower.endsWith(suffix)) return undefined;
+  const id = lower.slice(0, 10);
+  return /^[a-z0-9]{10}$/.test(id) ? id : undefined;
 }
 
 function parseApiIdFromHost(host: string): string | undefined {
@@ -97,6 +117,7 @@ export function resolve(
   host: string | undefined,
   url: string,
   apiIdHeader?: string,
+  publicSuffix?: string,
 ): Resolution {
   // A fragment names a place in the answer, not part of the resource: it is never routed or forwarded.
   const hash = url.indexOf("#");
@@ -107,7 +128,7 @@ export function resolve(
   // Private APIs are also addressed as `{api-id}-{vpce-id}.execute-api.{region}.vpce.amazonaws.com`
   // or with an `x-apigw-api-id` header through the endpoint's own DNS name.
   const hostApiId =
-    apiIdFromHost(host) ??
+    apiIdFromHost(host, publicSuffix) ??
     privateApiIdFromHost(host) ??
     (apiIdHeader !== undefined && /^[a-z0-9]{10}$/.test(apiIdHeader) ? apiIdHeader : undefined);
   if (hostApiId !== undefined) {

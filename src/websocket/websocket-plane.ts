@@ -31,6 +31,8 @@ export class WebSocketPlane {
   private readonly log: Logger;
   private readonly iam: IamAuthority | undefined;
   private readonly limits: WsLimits;
+  /** The public URL's host after `{apiId}` (gateway/resolve.ts). */
+  private readonly publicHostSuffix: string | undefined;
   /** Clients pinged and not yet answered. */
   private readonly unanswered = new Set<WebSocket>();
   private readonly pinger: NodeJS.Timeout;
@@ -39,12 +41,13 @@ export class WebSocketPlane {
   constructor(
     registry: ConnectionRegistry,
     log: Logger,
-    options: { iam?: IamAuthority; limits?: Partial<WsLimits> } = {},
+    options: { iam?: IamAuthority; limits?: Partial<WsLimits>; publicHostSuffix?: string } = {},
   ) {
     this.registry = registry;
     this.log = log;
     this.iam = options.iam;
     this.limits = { ...DEFAULT_WS_LIMITS, ...options.limits };
+    this.publicHostSuffix = options.publicHostSuffix;
     this.pinger = setInterval(this.sweep, this.limits.pingIntervalMs);
     this.pinger.unref();
   }
@@ -80,7 +83,7 @@ export class WebSocketPlane {
     const url = req.url ?? "/";
     const path = url.split("?")[0]!;
     const style = PATH_STYLE.exec(path);
-    const apiId = style?.[1] ?? apiIdFromHost(firstHeader(req.rawHeaders, "host"));
+    const apiId = style?.[1] ?? apiIdFromHost(firstHeader(req.rawHeaders, "host"), this.publicHostSuffix);
     if (apiId === undefined) return undefined;
     const api = this.apis.get(apiId);
     if (api === undefined) return undefined;

@@ -127,7 +127,8 @@ describe("the AWS CLI manages a WebSocket API (apigatewayv2)", () => {
     ]);
     ok(api);
     const apiId = api.json.ApiId as string;
-    assert.equal(api.json.ApiEndpoint, `wss://${apiId}.execute-api.us-east-1.amazonaws.com`);
+    // Where this gateway serves it (its data plane's port), not AWS's amazonaws.com.
+    assert.equal(api.json.ApiEndpoint, `ws://${apiId}.execute-api.us-east-1.localhost:${gw.port}`);
     assert.equal(api.json.ApiKeySelectionExpression, "$request.header.x-api-key");
 
     const integration = await v2(gw, [

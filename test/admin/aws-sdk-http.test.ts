@@ -42,7 +42,7 @@ describe("the AWS SDK (client-apigatewayv2) manages HTTP APIs", () => {
       new CreateApiCommand({ Name: "Quick", ProtocolType: "HTTP", Target: `${backend.url}/quick` }),
     );
     assert.match(api.ApiId!, /^[a-z0-9]{10}$/);
-    assert.equal(api.ApiEndpoint, `https://${api.ApiId}.execute-api.us-east-1.amazonaws.com`);
+    assert.equal(api.ApiEndpoint, `http://${api.ApiId}.execute-api.us-east-1.localhost:${gw.port}`);
     const routes = await client.send(new GetRoutesCommand({ ApiId: api.ApiId }));
     assert.deepEqual(
       routes.Items?.map((r) => r.RouteKey),

@@ -58,7 +58,7 @@ describe("the AWS SDK (client-apigatewayv2) manages WebSocket APIs", () => {
       )
     ).ApiId!;
 
-  test("CreateApi: a route selection expression is required; wss:// endpoint; AWS's defaults; UpdateApi", async () => {
+  test("CreateApi: a route selection expression is required; a ws:// endpoint on this gateway; AWS's defaults; UpdateApi", async () => {
     const api = await client.send(
       new CreateApiCommand({
         Name: "Chat",
@@ -67,7 +67,7 @@ describe("the AWS SDK (client-apigatewayv2) manages WebSocket APIs", () => {
       }),
     );
     assert.match(api.ApiId!, /^[a-z0-9]{10}$/);
-    assert.equal(api.ApiEndpoint, `wss://${api.ApiId}.execute-api.us-east-1.amazonaws.com`);
+    assert.equal(api.ApiEndpoint, `ws://${api.ApiId}.execute-api.us-east-1.localhost:${gw.port}`);
     assert.equal(api.ProtocolType, "WEBSOCKET");
     assert.equal(api.RouteSelectionExpression, "$request.body.action");
     assert.equal(api.ApiKeySelectionExpression, "$request.header.x-api-key");

@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { request } from "undici";
+import { fetchAsUser } from "../support/localhost-names.ts";
 import { ROOT } from "../support/process.ts";
+import { freePort } from "../support/redis-server.ts";
 
 /**
  * A curl command the demo printed, the first whose URL contains `url`, as a request: its URL, `-H`
@@ -34,9 +36,13 @@ function printedCurl(out: string, url: string) {
   return { host: target.host, path: target.pathname + target.search, headers, body };
 }
 
-/** The README's quick start: `npm start` serves the bundled demo (run here on free gateway ports). */
-test("the bundled demo serves its REST API, HTTP API, MOCK, Lambda and SOAP routes", async () => {
+/**
+ * The README's quick start: `npm start` serves the bundled demo — run here on free ports, the
+ * backend's too (`PORTICO_DEMO_BACKEND_PORT`): every route reaching the backend must follow it there.
+ */
+test("the bundled demo, moved to other ports, serves its REST API, HTTP API, MOCK, Lambda and SOAP routes", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "portico-demo-"));
+  const backendPort = await freePort();
   const child = spawn(
     process.execPath,
     [
@@ -50,13 +56,15 @@ test("the bundled demo serves its REST API, HTTP API, MOCK, Lambda and SOAP rout
       "--data-dir",
       dataDir,
     ],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PORTICO_LOG_LEVEL: "warn" } },
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PORTICO_LOG_LEVEL: "warn", PORTICO_DEMO_BACKEND_PORT: String(backendPort) },
+    },
   );
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
   try {
     let out = "";
     let err = "";
-    // The backend listens on 9090, which portico.yaml names: another run holding it fails the demo.
     child.stderr.on("data", (d: Buffer) => {
       err += d.toString();
     });
@@ -68,7 +76,18 @@ test("the bundled demo serves its REST API, HTTP API, MOCK, Lambda and SOAP rout
       });
       exited.then((code) => reject(new Error(`demo exited ${code}: ${err}`)));
     });
-    assert.match(out, /curl http:\/\/petstore01\.execute-api\.us-east-1\.localhost:\d+\/dev\/pets/);
+    assert.match(out, new RegExp(`Demo backend on http://127\\.0\\.0\\.1:${backendPort}\\.`));
+    // The commands it prints, as a user pastes them (curl resolves *.localhost to loopback).
+    const pasted = async (url: string) => {
+      const printed = printedCurl(out, url);
+      const r = await fetchAsUser(`http://${printed.host}${printed.path}`);
+      return { status: r.status, text: await r.text() };
+    };
+    const listed = await pasted("/dev/pets");
+    assert.equal(listed.status, 200, listed.text);
+    assert.equal((JSON.parse(listed.text) as unknown[]).length >= 3, true);
+    assert.equal(JSON.parse((await pasted("/dev/pets/2")).text).type, "cat");
+    assert.equal(JSON.parse((await pasted("petshttp01.execute-api.us-east-1.localhost:")).text).type, "dog");
     const get = async (apiId: string, path: string) => {
       const r = await request(`http://127.0.0.1:${port}${path}`, {
         headers: { host: `${apiId}.execute-api.us-east-1.localhost` },
@@ -116,13 +135,23 @@ test("the bundled demo serves its REST API, HTTP API, MOCK, Lambda and SOAP rout
         detail: { CalculatorFault: { operation: "Divide", reason: "b is zero" } },
       },
     });
-    // The WSDL the demo names is the one the facade was made from.
+    // The WSDL the demo names is the one the facade was made from, its address where the backend is.
     const wsdl = /WSDL: (http:\/\/127\.0\.0\.1:\d+\/calculator\?wsdl)/.exec(out);
     assert.ok(wsdl, "the demo prints the WSDL's URL");
     const served = await request(wsdl[1]!);
-    assert.equal(await served.body.text(), readFileSync(join(ROOT, "examples/demo/calculator.wsdl"), "utf8"));
+    assert.equal(
+      await served.body.text(),
+      readFileSync(join(ROOT, "examples/demo/calculator.wsdl"), "utf8").replace(
+        /location="[^"]*"/,
+        `location="http://127.0.0.1:${backendPort}/calculator"`,
+      ),
+    );
     // The WebSocket API the demo declares, through the client script it prints.
-    assert.match(out, /npm run demo:ws/);
+    assert.match(
+      out,
+      new RegExp(`PORTICO_PORT=${port} npm run demo:ws`),
+      "the printed command finds this gateway",
+    );
     const client = spawn(process.execPath, [join(ROOT, "examples/demo/ws-client.ts"), "hi there"], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, PORTICO_PORT: String(port) },
