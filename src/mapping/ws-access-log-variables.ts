@@ -46,8 +46,9 @@ export interface WsLoggedEvent {
    * answer) and, when known, why it failed.
    */
   readonly integration?: { readonly status?: number; readonly latencyMs: number; readonly error?: string };
-  /** The API key `$connect` required (usage plans), on every event of the connection. */
+  /** The API key `$connect` required (usage plans): its id and value, on every event of the connection. */
   readonly apiKeyId?: string;
+  readonly apiKey?: string;
   /** CONNECT with a Lambda authorizer: its answer (200, or the refusal's status and message) and latency. */
   readonly authorizerCall?: { readonly status: number; readonly latencyMs: number; readonly error?: string };
 }
@@ -80,6 +81,7 @@ const VARIABLES: Record<string, Getter> = {
   "identity.sourceIp": (e) => e.facts.sourceIp,
   "identity.userAgent": (e) => e.facts.userAgent,
   "identity.apiKeyId": (e) => e.apiKeyId,
+  "identity.apiKey": (e) => e.apiKey,
   integrationLatency,
   "integration.latency": integrationLatency,
   integrationStatus,
@@ -112,8 +114,8 @@ function authorizerValue(path: readonly string[]): Getter {
 
 /**
  * The getter of one variable, by its name after `$context.`. AWS's variables of what Portico does not
- * have or keep (WAF, Cognito, `authorize.*`, `authenticate.*`, `error.responseType`, the IAM caller,
- * the API key's value) and names AWS does not list print `-`.
+ * have or keep (WAF, Cognito, `authorize.*`, `authenticate.*`, `error.responseType`, the IAM caller)
+ * and names AWS does not list print `-`.
  */
 function wsAccessLogVariable(name: string): Getter {
   const known = VARIABLES[name];

@@ -1,10 +1,9 @@
 import type { WebSocket } from "ws";
-import type { KeyEntry } from "../auth/api-key-index.ts";
 import type { Logger } from "../logger.ts";
 import { type WsEventMessage, type WsMessageMessage, wsEvents, wsMessages } from "./channels.ts";
 import type { CompiledWsRoute, CompiledWsStage } from "./compiled.ts";
 import { newMessageId } from "./connection-ids.ts";
-import { type ConnectionFacts, type EventIds, newIds } from "./handshake.ts";
+import { type ConnectionFacts, type ConnectionKey, type EventIds, newIds } from "./handshake.ts";
 import type { WsLimits } from "./limits.ts";
 import type { ConnectionRegistry, SendResult } from "./registry.ts";
 import { admitWsTraffic, refusalMessage } from "./ws-traffic.ts";
@@ -27,7 +26,7 @@ export function serveConnection(
   ws: WebSocket,
   stage: CompiledWsStage,
   facts: ConnectionFacts,
-  apiKey: KeyEntry | undefined,
+  apiKey: ConnectionKey | undefined,
   env: ConnectionEnv,
 ): void {
   const { connectionId } = facts;
@@ -118,7 +117,8 @@ export function serveConnection(
       status,
       error,
       integration,
-      apiKeyId: apiKey?.id,
+      apiKeyId: apiKey?.entry.id,
+      apiKey: apiKey?.value,
     } satisfies WsEventMessage);
   };
 
@@ -134,7 +134,7 @@ export function serveConnection(
         logEvent("MESSAGE", undefined, ids, 403, "Forbidden", undefined, messageId);
       return;
     }
-    const admitting = admitWsTraffic(stage.traffic, route.buckets, stageId, apiKey, ids.startMs);
+    const admitting = admitWsTraffic(stage.traffic, route.buckets, stageId, apiKey?.entry, ids.startMs);
     // Most answers are known at once (no throttle, or a local bucket): no need to wait a turn for them.
     const admission = typeof admitting === "string" ? admitting : await admitting;
     if (admission !== "admitted") {

@@ -20,6 +20,11 @@ export type ConnectionFacts = Pick<
 
 export type EventIds = ReturnType<typeof newIds>;
 
+export interface ConnectionKey {
+  readonly entry: KeyEntry;
+  readonly value: string;
+}
+
 /** What the access log reads of a handshake, accepted or refused (ws-access-log-variables.ts). */
 interface HandshakeRecord {
   readonly ids: EventIds;
@@ -35,7 +40,8 @@ export type Handshake =
   | (HandshakeRecord & {
       readonly accepted: true;
       readonly facts: ConnectionFacts;
-      readonly apiKey?: KeyEntry;
+      /** The API key `$connect` required: its entry (usage plans) and the value the client gave. */
+      readonly apiKey?: ConnectionKey;
     })
   | (HandshakeRecord & { readonly accepted: false; readonly status: number; readonly message: string });
 
@@ -85,19 +91,20 @@ export async function shakeHands(
     const denied = authenticate(req, stage, facts.sourceIp, onConnect?.authorizationType ?? "NONE", env);
     if (denied !== undefined) return refused(denied.status, denied.message);
   }
-  let apiKey: KeyEntry | undefined;
+  let apiKey: ConnectionKey | undefined;
   if (onConnect?.apiKeyRequired === true) {
     const value =
       stage.apiKeySource === "AUTHORIZER" ? usageIdentifierKey : firstHeader(req.rawHeaders, "x-api-key");
-    apiKey = stage.apiKeys?.authorize(value, stage.apiId, stage.stageName);
-    if (apiKey === undefined) return refused(403, "Forbidden");
+    const entry = stage.apiKeys?.authorize(value, stage.apiId, stage.stageName);
+    if (entry === undefined || value === undefined) return refused(403, "Forbidden");
+    apiKey = { entry, value };
   }
   if (onConnect !== undefined) {
     const admission = await admitWsTraffic(
       stage.traffic,
       onConnect.buckets,
       `${stage.apiId}/${stage.stageName}`,
-      apiKey,
+      apiKey?.entry,
       ids.startMs,
     );
     if (admission !== "admitted") return refused(429, refusalMessage(admission));

@@ -240,7 +240,8 @@ function publishConnect(
     error,
     integration: handshake.integration,
     authorizerCall: handshake.authorizerCall,
-    apiKeyId: handshake.accepted ? handshake.apiKey?.id : undefined,
+    apiKeyId: handshake.accepted ? handshake.apiKey?.entry.id : undefined,
+    apiKey: handshake.accepted ? handshake.apiKey?.value : undefined,
   } satisfies WsEventMessage);
 }
 
