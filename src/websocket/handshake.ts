@@ -64,9 +64,14 @@ export async function shakeHands(
 ): Promise<Handshake> {
   const onConnect = stage.routes.get("$connect");
   const ids = newIds();
-  let record: HandshakeRecord = { ids, integrated: false };
+  // What the access log reads of the handshake, filled in as it goes.
+  let authorizerCall: HandshakeRecord["authorizerCall"];
+  let integration: HandshakeRecord["integration"];
   const refused = (status: number, message: string): Handshake => ({
-    ...record,
+    ids,
+    integrated: integration !== undefined,
+    integration,
+    authorizerCall,
     accepted: false,
     status,
     message,
@@ -78,13 +83,10 @@ export async function shakeHands(
     const decision = await onConnect.authorizer(req, stage, facts.connectionId);
     const latencyMs = performance.now() - started;
     if (!decision.allowed) {
-      record = {
-        ...record,
-        authorizerCall: { status: decision.status, latencyMs, error: decision.message },
-      };
+      authorizerCall = { status: decision.status, latencyMs, error: decision.message };
       return refused(decision.status, decision.message);
     }
-    record = { ...record, authorizerCall: { status: 200, latencyMs } };
+    authorizerCall = { status: 200, latencyMs };
     authorizer = decision.authorizer;
     usageIdentifierKey = decision.usageIdentifierKey;
   } else {
@@ -126,16 +128,18 @@ export async function shakeHands(
       stage,
     );
     const latencyMs = performance.now() - started;
-    record = {
-      ...record,
-      integrated: true,
-      integration: outcome.failed === true ? { latencyMs } : { status: outcome.statusCode, latencyMs },
-    };
+    integration = outcome.failed === true ? { latencyMs } : { status: outcome.statusCode, latencyMs };
     if (outcome.statusCode < 200 || outcome.statusCode > 299) return refused(outcome.statusCode, "Refused");
   }
-  return apiKey === undefined
-    ? { ...record, accepted: true, facts: withAuthorizer }
-    : { ...record, accepted: true, facts: withAuthorizer, apiKey };
+  return {
+    ids,
+    integrated: integration !== undefined,
+    integration,
+    authorizerCall,
+    accepted: true,
+    facts: withAuthorizer,
+    apiKey,
+  };
 }
 
 interface Refusal {
