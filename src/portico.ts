@@ -166,7 +166,12 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   let admin: AdminServer | undefined;
   try {
     // Log destinations are opened (or refused) now; the writers subscribe once a stage logs.
-    logs = startLogging(settings, (m) => dataPlane.owns(m), log);
+    logs = startLogging(
+      settings,
+      (m) => dataPlane.owns(m),
+      log,
+      (stage) => websockets.current(stage),
+    );
     await control.loadAll();
     // With a shared store, every node follows the others' changes (deploys, keys, settings).
     const unfollow = settings.redis === undefined ? () => undefined : control.followSharedStore();

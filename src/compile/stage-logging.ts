@@ -4,8 +4,10 @@ import { sendGatewayResponse } from "../gateway/responses/send.ts";
 import { readBody } from "../http/request-body.ts";
 import { compileAccessLogFormat } from "../mapping/access-log-format.ts";
 import type { StageFacts } from "../mapping/access-log-variables.ts";
+import { compileWsAccessLogFormat, type WsStageFacts } from "../mapping/ws-access-log-variables.ts";
 import type { AccessLogSettings, Authorizer, Stage } from "../model/rest-api.ts";
 import { methodSetting } from "../traffic/route-traffic.ts";
+import type { WsCompileDeps, WsStageAccessLog } from "../websocket/compiled.ts";
 import type { CompileDeps } from "./deps.ts";
 
 /**
@@ -23,6 +25,18 @@ export function compileStageAccessLog(
   if (destinationArn === undefined || format === undefined) return undefined;
   deps.loggingWanted?.();
   return { destinationArn, format, line: compileAccessLogFormat(format, stage) };
+}
+
+/** A WebSocket stage's access log, when it has both a destination and a format: one line per event. */
+export function compileWsStageAccessLog(
+  settings: AccessLogSettings | undefined,
+  deps: WsCompileDeps,
+  stage: WsStageFacts,
+): WsStageAccessLog | undefined {
+  const { destinationArn, format } = settings ?? {};
+  if (destinationArn === undefined || format === undefined) return undefined;
+  deps.loggingWanted?.();
+  return { destinationArn, format, line: compileWsAccessLogFormat(format, stage) };
 }
 
 /** `method.request.header.X-Token` → `x-token`: where an authorizer reads its token, never logged. */

@@ -4,6 +4,7 @@ import type { CompiledWsRoute, CompiledWsStage, WsCompileDeps } from "../websock
 import { compileConnectAuthorizer } from "../websocket/connect-authorizer.ts";
 import { compileRouteSelection } from "../websocket/route-selection.ts";
 import { routeDetailedMetrics } from "./detailed-metrics.ts";
+import { compileWsStageAccessLog } from "./stage-logging.ts";
 import { compileWsIntegration } from "./websocket/integration.ts";
 
 /**
@@ -57,6 +58,10 @@ export function compileWebSocketStage(
       ),
     });
   }
+  const accessLog = compileWsStageAccessLog(stage.accessLogSettings, deps, {
+    apiId: stage.apiId,
+    stageName: stage.stageName,
+  });
   return {
     apiId: stage.apiId,
     stageName: stage.stageName,
@@ -72,6 +77,7 @@ export function compileWebSocketStage(
         : "HEADER",
     ...(deps.apiKeys === undefined ? {} : { apiKeys: deps.apiKeys }),
     ...(deps.traffic === undefined ? {} : { traffic: deps.traffic }),
+    ...(accessLog === undefined ? {} : { accessLog }),
   };
 }
 

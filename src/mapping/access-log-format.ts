@@ -1,11 +1,5 @@
 import type { FinishedRequest } from "../gateway/context.ts";
-import {
-  accessLogVariable,
-  type Getter,
-  LineScope,
-  type StageFacts,
-  type Value,
-} from "./access-log-variables.ts";
+import { accessLogVariable, LineScope, type StageFacts, type Value } from "./access-log-variables.ts";
 
 /**
  * An access-log format (`accessLogSettings.format`): text with `$context.x` references, one line per
@@ -82,19 +76,30 @@ function render(value: Value, escapeValue: Escape): string {
   return String(value);
 }
 
-/** Compiles a format for one stage: a function from a finished request to its line. */
-export function compileAccessLogFormat(format: string, stage: StageFacts): (done: FinishedRequest) => string {
+/**
+ * Compiles a format into a line function over any scope: `variable` gives each referenced name's
+ * getter (REST/HTTP requests: access-log-variables.ts; WebSocket events: ws-access-log-variables.ts).
+ */
+export function compileLineFormat<S>(
+  format: string,
+  variable: (name: string) => (scope: S) => Value,
+): (scope: S) => string {
   const { literals, names } = parseAccessLogFormat(format);
-  const getters: Getter[] = names.map(accessLogVariable);
+  const getters = names.map(variable);
   const escapeValue = format.trimStart().startsWith("<") ? escapeXml : escapeQuoted;
   const first = literals[0]!;
-  return (done) => {
-    const scope = new LineScope(done, stage);
+  return (scope) => {
     let line = first;
     for (let i = 0; i < getters.length; i++)
       line += render(getters[i]!(scope), escapeValue) + literals[i + 1]!;
     return line;
   };
+}
+
+/** Compiles a format for one REST or HTTP stage: a function from a finished request to its line. */
+export function compileAccessLogFormat(format: string, stage: StageFacts): (done: FinishedRequest) => string {
+  const line = compileLineFormat<LineScope>(format, accessLogVariable);
+  return (done) => line(new LineScope(done, stage));
 }
 
 /** Whether a format names the request (AWS requires `$context.requestId` or `$context.extendedRequestId`). */

@@ -1,5 +1,4 @@
 import type { RequestDoneMessage } from "../gateway/channels.ts";
-import type { StageAccessLog } from "../gateway/context.ts";
 import type { LogSink, LogSinks, LogTarget } from "./log-destination.ts";
 
 /**
@@ -25,7 +24,7 @@ export class AccessLogRouter {
   private readonly byName = new Map<string, LogSink | undefined>();
   private readonly fallback: LogSink | undefined;
   /** Resolved once per compiled stage's settings, so a request costs one WeakMap read. */
-  private readonly resolved = new WeakMap<StageAccessLog, LogSink | null>();
+  private readonly resolved = new WeakMap<{ readonly destinationArn: string }, LogSink | null>();
 
   constructor(config: AccessLogConfig, sinks: LogSinks) {
     for (const [name, target] of Object.entries(config.destinations ?? {}))
@@ -33,7 +32,8 @@ export class AccessLogRouter {
     this.fallback = sinks.open(config.default ?? "stdout", "accessLogs.default");
   }
 
-  sinkFor(log: StageAccessLog): LogSink | undefined {
+  /** Where a compiled stage's access log (REST, HTTP or WebSocket) writes. */
+  sinkFor(log: { readonly destinationArn: string }): LogSink | undefined {
     const known = this.resolved.get(log);
     if (known !== undefined) return known ?? undefined;
     const { destinationArn } = log;

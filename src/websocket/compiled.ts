@@ -3,6 +3,7 @@ import type { ApiKeyIndex } from "../auth/api-key-index.ts";
 import type { FunctionLookup } from "../functions/function-registry.ts";
 import type { IamAuthority } from "../gateway/context.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
+import type { WsLoggedEvent } from "../mapping/ws-access-log-variables.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 
 /** What a WebSocket route's integration is asked to do: one event of a connection. */
@@ -73,6 +74,14 @@ export interface CompiledWsRoute {
   readonly integrate: (event: WsInvocation, stage: CompiledWsStage) => Promise<WsOutcome>;
 }
 
+/** A stage's access log (`accessLogSettings` with both members), its format compiled at deploy time. */
+export interface WsStageAccessLog {
+  readonly destinationArn: string;
+  readonly format: string;
+  /** One event's line, without the newline. */
+  line(event: WsLoggedEvent): string;
+}
+
 export interface CompiledWsStage {
   readonly apiId: string;
   readonly stageName: string;
@@ -87,6 +96,8 @@ export interface CompiledWsStage {
   readonly apiKeySource: "HEADER" | "AUTHORIZER";
   readonly apiKeys?: ApiKeyIndex;
   readonly traffic?: TrafficBackend;
+  /** Its events are access-logged (observe/ws-access-logs.ts reads it off the stage as deployed now). */
+  readonly accessLog?: WsStageAccessLog;
 }
 
 export interface CompiledWsApi {
@@ -105,4 +116,6 @@ export interface WsCompileDeps {
   readonly apiKeys?: ApiKeyIndex;
   readonly traffic?: TrafficBackend;
   readonly accountBucket?: Bucket;
+  /** Called when a stage has an access log: the log writers subscribe then. */
+  readonly loggingWanted?: () => void;
 }

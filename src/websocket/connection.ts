@@ -1,10 +1,9 @@
 import type { WebSocket } from "ws";
-import type { KeyEntry } from "../auth/api-key-index.ts";
 import type { Logger } from "../logger.ts";
-import { type WsMessageMessage, wsMessages } from "./channels.ts";
+import { type WsEventMessage, type WsMessageMessage, wsEvents, wsMessages } from "./channels.ts";
 import type { CompiledWsRoute, CompiledWsStage } from "./compiled.ts";
 import { newMessageId } from "./connection-ids.ts";
-import { type ConnectionFacts, newIds } from "./handshake.ts";
+import { type ConnectionFacts, type ConnectionKey, type EventIds, newIds } from "./handshake.ts";
 import type { WsLimits } from "./limits.ts";
 import type { ConnectionRegistry, SendResult } from "./registry.ts";
 import { admitWsTraffic, refusalMessage } from "./ws-traffic.ts";
@@ -27,7 +26,7 @@ export function serveConnection(
   ws: WebSocket,
   stage: CompiledWsStage,
   facts: ConnectionFacts,
-  apiKey: KeyEntry | undefined,
+  apiKey: ConnectionKey | undefined,
   env: ConnectionEnv,
 ): void {
   const { connectionId } = facts;
@@ -98,21 +97,52 @@ export function serveConnection(
     }
   };
 
+  /** A message's or `$disconnect`'s access-log event, once it is answered. */
+  const logEvent = (
+    eventType: "MESSAGE" | "DISCONNECT",
+    routeKey: string | undefined,
+    ids: EventIds,
+    status: number,
+    error?: string,
+    integration?: WsEventMessage["integration"],
+    messageId?: string,
+  ) => {
+    wsEvents.publish({
+      stage,
+      eventType,
+      routeKey,
+      facts,
+      ids,
+      messageId,
+      status,
+      error,
+      integration,
+      apiKeyId: apiKey?.entry.id,
+      apiKey: apiKey?.value,
+    } satisfies WsEventMessage);
+  };
+
   const serve = async (body: string, isBinary: boolean) => {
     const key = isBinary ? undefined : stage.selectRoute(body);
     const route = (key === undefined ? undefined : stage.routes.get(key)) ?? stage.routes.get("$default");
     const ids = newIds();
+    const messageId = newMessageId();
     if (route === undefined) {
       errorFrame("Forbidden", ids.requestId);
       observe(route, "client-error", 0);
+      if (wsEvents.hasSubscribers)
+        logEvent("MESSAGE", undefined, ids, 403, "Forbidden", undefined, messageId);
       return;
     }
-    const admitting = admitWsTraffic(stage.traffic, route.buckets, stageId, apiKey, ids.startMs);
+    const admitting = admitWsTraffic(stage.traffic, route.buckets, stageId, apiKey?.entry, ids.startMs);
     // Most answers are known at once (no throttle, or a local bucket): no need to wait a turn for them.
     const admission = typeof admitting === "string" ? admitting : await admitting;
     if (admission !== "admitted") {
-      errorFrame(refusalMessage(admission), ids.requestId);
+      const message = refusalMessage(admission);
+      errorFrame(message, ids.requestId);
       observe(route, "client-error", 0);
+      if (wsEvents.hasSubscribers)
+        logEvent("MESSAGE", route.routeKey, ids, 429, message, undefined, messageId);
       return;
     }
     const started = performance.now();
@@ -122,23 +152,35 @@ export function serveConnection(
         ...ids,
         eventType: "MESSAGE",
         routeKey: route.routeKey,
-        messageId: newMessageId(),
+        messageId,
         body,
         isBase64Encoded: isBinary,
       },
       stage,
     );
+    const latencyMs = performance.now() - started;
+    const failed = outcome.failed === true;
     observe(
       route,
-      outcome.failed === true ? "execution-error" : outcome.statusCode >= 400 ? "integration-error" : "ok",
-      performance.now() - started,
+      failed ? "execution-error" : outcome.statusCode >= 400 ? "integration-error" : "ok",
+      latencyMs,
     );
     // A 5xx an integration response mapped into an answer is that answer; an unmapped one, or an
     // integration that could not be called, is AWS's Internal server error frame.
-    if (outcome.failed === true || (outcome.statusCode >= 500 && outcome.body === undefined))
-      errorFrame("Internal server error", ids.requestId);
+    const internalError = failed || (outcome.statusCode >= 500 && outcome.body === undefined);
+    if (internalError) errorFrame("Internal server error", ids.requestId);
     else if (route.twoWay && outcome.body !== undefined)
       reply(outcome.binary === true ? Buffer.from(outcome.body, "base64") : outcome.body);
+    if (wsEvents.hasSubscribers)
+      logEvent(
+        "MESSAGE",
+        route.routeKey,
+        ids,
+        outcome.statusCode,
+        internalError ? "Internal server error" : undefined,
+        failed ? { latencyMs } : { status: outcome.statusCode, latencyMs },
+        messageId,
+      );
   };
 
   ws.on("message", (data: Buffer, isBinary: boolean) => {
@@ -159,12 +201,17 @@ export function serveConnection(
     void registry.forget(connectionId);
     env.closed(ws);
     const onDisconnect = stage.routes.get("$disconnect");
-    if (onDisconnect === undefined) return;
+    const ids = newIds();
+    if (onDisconnect === undefined) {
+      if (wsEvents.hasSubscribers) logEvent("DISCONNECT", "$disconnect", ids, 200);
+      return;
+    }
+    const started = performance.now();
     onDisconnect
       .integrate(
         {
           ...facts,
-          ...newIds(),
+          ...ids,
           eventType: "DISCONNECT",
           routeKey: "$disconnect",
           disconnectStatusCode: code,
@@ -172,6 +219,19 @@ export function serveConnection(
         },
         stage,
       )
+      .then((outcome) => {
+        if (!wsEvents.hasSubscribers) return;
+        const latencyMs = performance.now() - started;
+        const failed = outcome.failed === true;
+        logEvent(
+          "DISCONNECT",
+          "$disconnect",
+          ids,
+          outcome.statusCode,
+          failed ? "Internal server error" : undefined,
+          failed ? { latencyMs } : { status: outcome.statusCode, latencyMs },
+        );
+      })
       .catch((err: unknown) => log.error({ err, connectionId }, "WebSocket $disconnect failed"));
   });
 }

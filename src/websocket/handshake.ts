@@ -18,22 +18,32 @@ export type ConnectionFacts = Pick<
   "connectionId" | "connectedAt" | "sourceIp" | "userAgent" | "domainName" | "authorizer"
 >;
 
+export type EventIds = ReturnType<typeof newIds>;
+
+export interface ConnectionKey {
+  readonly entry: KeyEntry;
+  readonly value: string;
+}
+
+/** What the access log reads of a handshake, accepted or refused (ws-access-log-variables.ts). */
+interface HandshakeRecord {
+  readonly ids: EventIds;
+  /** Whether a `$connect` integration was called (what AWS's ConnectCount counts). */
+  readonly integrated: boolean;
+  /** The `$connect` integration's status (none when it failed) and latency, when it was called. */
+  readonly integration?: { readonly status?: number; readonly latencyMs: number };
+  /** The Lambda authorizer's answer and latency, when `$connect` has one. */
+  readonly authorizerCall?: { readonly status: number; readonly latencyMs: number; readonly error?: string };
+}
+
 export type Handshake =
-  | {
+  | (HandshakeRecord & {
       readonly accepted: true;
       readonly facts: ConnectionFacts;
-      readonly apiKey?: KeyEntry;
-      /** Whether a `$connect` integration was called (what AWS's ConnectCount counts). */
-      readonly integrated: boolean;
-    }
-  | { readonly accepted: false; readonly status: number; readonly message: string; readonly integrated: boolean };
-
-const refused = (status: number, message: string, integrated = false): Handshake => ({
-  accepted: false,
-  status,
-  message,
-  integrated,
-});
+      /** The API key `$connect` required: its entry (usage plans) and the value the client gave. */
+      readonly apiKey?: ConnectionKey;
+    })
+  | (HandshakeRecord & { readonly accepted: false; readonly status: number; readonly message: string });
 
 export const newIds = () => ({
   requestId: newRequestId(),
@@ -53,31 +63,50 @@ export async function shakeHands(
   env: { iam: IamAuthority | undefined; log: Logger },
 ): Promise<Handshake> {
   const onConnect = stage.routes.get("$connect");
+  const ids = newIds();
+  // What the access log reads of the handshake, filled in as it goes.
+  let authorizerCall: HandshakeRecord["authorizerCall"];
+  let integration: HandshakeRecord["integration"];
+  const refused = (status: number, message: string): Handshake => ({
+    ids,
+    integrated: integration !== undefined,
+    integration,
+    authorizerCall,
+    accepted: false,
+    status,
+    message,
+  });
   let authorizer: Record<string, unknown> | undefined;
   let usageIdentifierKey: string | undefined;
   if (onConnect?.authorizer !== undefined) {
+    const started = performance.now();
     const decision = await onConnect.authorizer(req, stage, facts.connectionId);
-    if (!decision.allowed) return refused(decision.status, decision.message);
+    const latencyMs = performance.now() - started;
+    if (!decision.allowed) {
+      authorizerCall = { status: decision.status, latencyMs, error: decision.message };
+      return refused(decision.status, decision.message);
+    }
+    authorizerCall = { status: 200, latencyMs };
     authorizer = decision.authorizer;
     usageIdentifierKey = decision.usageIdentifierKey;
   } else {
     const denied = authenticate(req, stage, facts.sourceIp, onConnect?.authorizationType ?? "NONE", env);
-    if (denied !== undefined) return denied;
+    if (denied !== undefined) return refused(denied.status, denied.message);
   }
-  let apiKey: KeyEntry | undefined;
+  let apiKey: ConnectionKey | undefined;
   if (onConnect?.apiKeyRequired === true) {
     const value =
       stage.apiKeySource === "AUTHORIZER" ? usageIdentifierKey : firstHeader(req.rawHeaders, "x-api-key");
-    apiKey = stage.apiKeys?.authorize(value, stage.apiId, stage.stageName);
-    if (apiKey === undefined) return refused(403, "Forbidden");
+    const entry = stage.apiKeys?.authorize(value, stage.apiId, stage.stageName);
+    if (entry === undefined || value === undefined) return refused(403, "Forbidden");
+    apiKey = { entry, value };
   }
-  const ids = newIds();
   if (onConnect !== undefined) {
     const admission = await admitWsTraffic(
       stage.traffic,
       onConnect.buckets,
       `${stage.apiId}/${stage.stageName}`,
-      apiKey,
+      apiKey?.entry,
       ids.startMs,
     );
     if (admission !== "admitted") return refused(429, refusalMessage(admission));
@@ -86,6 +115,7 @@ export async function shakeHands(
   if (onConnect !== undefined) {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
+    const started = performance.now();
     const outcome = await onConnect.integrate(
       {
         ...withAuthorizer,
@@ -97,14 +127,26 @@ export async function shakeHands(
       },
       stage,
     );
-    if (outcome.statusCode < 200 || outcome.statusCode > 299)
-      return refused(outcome.statusCode, "Refused", true);
+    const latencyMs = performance.now() - started;
+    integration = outcome.failed === true ? { latencyMs } : { status: outcome.statusCode, latencyMs };
+    if (outcome.statusCode < 200 || outcome.statusCode > 299) return refused(outcome.statusCode, "Refused");
   }
-  const integrated = onConnect !== undefined;
-  return apiKey === undefined
-    ? { accepted: true, facts: withAuthorizer, integrated }
-    : { accepted: true, facts: withAuthorizer, apiKey, integrated };
+  return {
+    ids,
+    integrated: integration !== undefined,
+    integration,
+    authorizerCall,
+    accepted: true,
+    facts: withAuthorizer,
+    apiKey,
+  };
 }
+
+interface Refusal {
+  readonly status: number;
+  readonly message: string;
+}
+const refusal = (status: number, message: string): Refusal => ({ status, message });
 
 /**
  * `$connect` with AWS_IAM: the upgrade request must be SigV4-signed for `execute-api` (headers or
@@ -116,7 +158,7 @@ function authenticate(
   sourceIp: string,
   type: string,
   env: { iam: IamAuthority | undefined; log: Logger },
-): Handshake | undefined {
+): Refusal | undefined {
   if (type === "NONE") return undefined;
   if (type === "AWS_IAM" && env.iam !== undefined) {
     const verified = verifySigV4(
@@ -128,7 +170,7 @@ function authenticate(
       },
       { service: "execute-api", region: env.iam.region, lookup: env.iam.credentials.lookup },
     );
-    if (!verified.ok) return refused(verified.error.status, "Forbidden");
+    if (!verified.ok) return refusal(verified.error.status, "Forbidden");
     const resource = `arn:aws:execute-api:${stage.region}:${stage.accountId}:${stage.apiId}/${stage.stageName}/$connect`;
     const denial = identityRefusal(verified.credential, "execute-api:Invoke", resource, {
       accountId: stage.accountId,
@@ -136,7 +178,7 @@ function authenticate(
       nowMs: Date.now(),
     });
     if (denial !== undefined) env.log.debug({ denial }, "WebSocket $connect refused by IAM policy");
-    return denial === undefined ? undefined : refused(403, "Forbidden");
+    return denial === undefined ? undefined : refusal(403, "Forbidden");
   }
   // CUSTOM without a compiled authorizer (it names none that exists), or IAM without credentials:
   // refused rather than let a connection in unchecked.
@@ -144,5 +186,5 @@ function authenticate(
     { authorizationType: type },
     "WebSocket $connect: this authorization cannot be served; refused",
   );
-  return refused(500, "Internal Server Error");
+  return refusal(500, "Internal Server Error");
 }

@@ -5,13 +5,13 @@ import type { IamAuthority } from "../gateway/context.ts";
 import { apiIdFromHost } from "../gateway/resolve.ts";
 import { firstHeader } from "../http/raw-headers.ts";
 import type { Logger } from "../logger.ts";
-import { type WsConnectionMessage, wsConnections } from "./channels.ts";
+import { type WsConnectionMessage, type WsEventMessage, wsConnections, wsEvents } from "./channels.ts";
 import type { CompiledWsApi, CompiledWsStage } from "./compiled.ts";
 import { serveConnection } from "./connection.ts";
 import { newConnectionId } from "./connection-ids.ts";
 import { MAX_MESSAGE_BYTES, serveConnectionsApi } from "./connections-api.ts";
 import { limitFrames } from "./frame-limit.ts";
-import { shakeHands } from "./handshake.ts";
+import { type Handshake, shakeHands } from "./handshake.ts";
 import { DEFAULT_WS_LIMITS, type WsLimits } from "./limits.ts";
 import type { ConnectionRegistry } from "./registry.ts";
 
@@ -37,6 +37,8 @@ export class WebSocketPlane {
   private readonly unanswered = new Set<WebSocket>();
   private readonly pinger: NodeJS.Timeout;
   private warnedFrames = false;
+  /** Every stage this plane has served, the ones open connections still hold included: whose events are ours. */
+  private readonly installed = new WeakSet<CompiledWsStage>();
 
   constructor(
     registry: ConnectionRegistry,
@@ -53,6 +55,7 @@ export class WebSocketPlane {
   }
 
   install(api: CompiledWsApi): void {
+    for (const stage of api.stages.values()) this.installed.add(stage);
     const next = new Map(this.apis);
     next.set(api.apiId, api);
     this.apis = next;
@@ -76,6 +79,15 @@ export class WebSocketPlane {
   /** A deployed stage, for observers that need its compiled settings (metrics: detailed routes). */
   stage(apiId: string, stageName: string): CompiledWsStage | undefined {
     return this.apis.get(apiId)?.stages.get(stageName);
+  }
+
+  /**
+   * For observers of an event (access logs): the stage deployed now under the name of `stage`, when
+   * `stage` is one of this plane's — perhaps an earlier deployment that an open connection still
+   * holds. Another gateway's stage in the same process is never ours, whatever its name.
+   */
+  current(stage: CompiledWsStage): CompiledWsStage | undefined {
+    return this.installed.has(stage) ? this.stage(stage.apiId, stage.stageName) : undefined;
   }
 
   /** The stage and the path below it a request names, when it names a deployed WebSocket stage. */
@@ -131,21 +143,20 @@ export class WebSocketPlane {
   }
 
   private async connect(req: IncomingMessage, socket: Duplex, head: Buffer, stage: CompiledWsStage) {
-    const connectionId = newConnectionId();
-    const handshake = await shakeHands(
-      req,
-      stage,
-      {
-        connectionId,
-        connectedAt: Date.now(),
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "",
-        userAgent: firstHeader(req.rawHeaders, "user-agent") ?? "",
-        domainName: (firstHeader(req.rawHeaders, "host") ?? "").replace(/:\d+$/, ""),
-      },
-      { iam: this.iam, log: this.log },
-    );
+    const facts = {
+      connectionId: newConnectionId(),
+      connectedAt: Date.now(),
+      sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "",
+      userAgent: firstHeader(req.rawHeaders, "user-agent") ?? "",
+      domainName: (firstHeader(req.rawHeaders, "host") ?? "").replace(/:\d+$/, ""),
+    };
+    const { connectionId } = facts;
+    const handshake = await shakeHands(req, stage, facts, { iam: this.iam, log: this.log });
     if (!handshake.accepted) {
-      this.refuse(stage, connectionId, socket, handshake);
+      this.observeConnection(stage, connectionId, "refused", handshake.integrated);
+      refuseUpgrade(socket, handshake.status, handshake.message);
+      if (wsEvents.hasSubscribers)
+        publishConnect(stage, facts, handshake, handshake.status, handshake.message);
       return;
     }
     this.server.handleUpgrade(req, socket, head, (ws) => {
@@ -164,6 +175,7 @@ export class WebSocketPlane {
           this.observeConnection(stage, connectionId, "disconnect");
         },
       });
+      if (wsEvents.hasSubscribers) publishConnect(stage, handshake.facts, handshake, 200, undefined);
     });
   }
 
@@ -189,16 +201,6 @@ export class WebSocketPlane {
     }
   };
 
-  private refuse(
-    stage: CompiledWsStage,
-    connectionId: string,
-    socket: Duplex,
-    refusal: { status: number; message: string; integrated: boolean },
-  ) {
-    this.observeConnection(stage, connectionId, "refused", refusal.integrated);
-    refuseUpgrade(socket, refusal.status, refusal.message);
-  }
-
   private observeConnection(
     stage: CompiledWsStage,
     connectionId: string,
@@ -221,6 +223,29 @@ export class WebSocketPlane {
     await new Promise<void>((ok) => this.server.close(() => ok()));
     await this.registry.close();
   }
+}
+
+/** A `$connect`'s access-log event, once the client has its answer. */
+function publishConnect(
+  stage: CompiledWsStage,
+  facts: WsEventMessage["facts"],
+  handshake: Handshake,
+  status: number,
+  error: string | undefined,
+): void {
+  wsEvents.publish({
+    stage,
+    eventType: "CONNECT",
+    routeKey: "$connect",
+    facts,
+    ids: handshake.ids,
+    status,
+    error,
+    integration: handshake.integration,
+    authorizerCall: handshake.authorizerCall,
+    apiKeyId: handshake.accepted ? handshake.apiKey?.entry.id : undefined,
+    apiKey: handshake.accepted ? handshake.apiKey?.value : undefined,
+  } satisfies WsEventMessage);
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
