@@ -1,9 +1,7 @@
+// The causes the gateway records when it answers a request with a 5xx of its own (the type is
+// context.ts's FailureCause), in AWS's execution-log words.
 import type { FailureCause, RequestContext } from "./context.ts";
-
-/**
- * The causes the gateway records when it answers a request with a 5xx of its own (the type is
- * context.ts's FailureCause), in AWS's execution-log words.
- */
+import { gatewayResponseFor } from "./responses/errors.ts";
 
 /** Records why the request is about to fail; the first cause recorded is the one reported. */
 export function failWith(ctx: RequestContext, cause: FailureCause): void {
@@ -71,13 +69,6 @@ const UNREACHABLE = new Set([
   "ENETUNREACH",
   "EADDRNOTAVAIL",
 ]);
-const TIMEOUTS = new Set([
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "BACKEND_TIMEOUT",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
-
 type NetError = { code?: unknown; address?: unknown; port?: unknown; message?: unknown; errors?: unknown };
 
 /** The socket error under undici's (a refused connection to a name with two addresses is an AggregateError). */
@@ -110,7 +101,7 @@ export function backendFailure(
     ...(address === undefined ? {} : { address }),
     message: String((err as { message?: unknown } | null)?.message ?? err),
   };
-  if (code !== undefined && TIMEOUTS.has(code))
+  if (gatewayResponseFor(err) === "INTEGRATION_TIMEOUT")
     return { reason: "Execution failed due to a timeout error", timeoutMs, backend };
   if (code !== undefined && UNREACHABLE.has(code))
     return { reason: "Execution failed due to configuration error: Invalid endpoint address", backend };
