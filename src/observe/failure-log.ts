@@ -39,6 +39,8 @@ export interface FailureLog {
 
 /** Subscribes the operational log to the gateway's failures; `owns` keeps another gateway's out. */
 export function logFailures(log: Logger, owns: (ctx: RequestContext) => boolean): FailureLog {
+  // A log that writes no errors (`PORTICO_LOG_LEVEL=silent`/`fatal`) follows no failures either.
+  if (!log.isLevelEnabled("error")) return { close: () => undefined };
   const onFailure = (message: unknown) => {
     const { ctx, response } = message as GatewayFailureMessage;
     if (!owns(ctx)) return;
