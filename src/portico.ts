@@ -13,6 +13,7 @@ import { InvokeUrls } from "./gateway/invoke-urls.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { logFailures } from "./observe/failure-log.ts";
 import { startMetrics } from "./observe/gateway-metrics.ts";
 import { type RunningLogs, startLogging } from "./observe/logging.ts";
 import { metricsEndpoint } from "./observe/metrics-endpoint.ts";
@@ -101,11 +102,12 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     limits: settings.listenerLimits,
     overload: settings.overload,
   });
+  // Every 5xx of the gateway's own gets one operational log line with its cause (failures only).
+  const failureLog = logFailures(log, (ctx) => dataPlane.owns(ctx));
   let logs: RunningLogs | undefined;
   const integrations = {
     upstreams,
     functions,
-    log,
     accountId: settings.accountId,
     region: settings.region,
     networks: new Networks(settings.networks),
@@ -207,6 +209,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
         // Requests that finished while draining are counted; a last scrape may still come.
         metrics?.stop();
         await metricsServer?.close();
+        failureLog.close();
         // After the last request finished: every buffered log line is written out.
         await runningLogs.close();
         await Promise.all([upstreams.close(), functions.close(), traffic.close(), tracing.close()]);
@@ -215,6 +218,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     };
   } catch (err) {
     metrics?.stop();
+    failureLog.close();
     await Promise.allSettled([
       tracing.close(),
       logs?.close(),

@@ -3,7 +3,6 @@ import type { Networks } from "../auth/policy/networks.ts";
 import type { FunctionLookup } from "../functions/function-registry.ts";
 import type { IamAuthority } from "../gateway/context.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
-import type { Logger } from "../logger.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 
 /** What compiling a deployment (its routes, steps and integrations) needs from the running gateway. */
@@ -22,8 +21,6 @@ export interface CompileDeps {
   readonly traffic?: TrafficBackend;
   /** The account-level token bucket (AWS: 10,000 rps, burst 5,000 per region), shared by every API. */
   readonly accountBucket?: Bucket;
-  /** Where a method that cannot be served says why, each time it is called. */
-  readonly log?: Logger;
   /**
    * Told when a compiled stage has access or execution logging: the log writers subscribe to finished
    * requests from then on, so a gateway that logs none pays nothing for them.

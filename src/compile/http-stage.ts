@@ -16,7 +16,7 @@ import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../m
 import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
 import type { CompileDeps } from "./deps.ts";
 import { routeDetailedMetrics } from "./detailed-metrics.ts";
-import { configurationError, lambdaTarget, loggedWhenUnservable } from "./integration.ts";
+import { configurationError, lambdaTarget } from "./integration.ts";
 import { compileStageAccessLog } from "./stage-logging.ts";
 
 function compileHttpIntegration(
@@ -59,7 +59,7 @@ function compileHttpIntegrationOrThrow(
     });
   }
   if (integration.integrationType !== "HTTP_PROXY" || integration.integrationUri === undefined) {
-    return configurationError(`Integration type ${integration.integrationType} is not supported yet`);
+    return configurationError(`Integration type ${integration.integrationType} is not supported`);
   }
   // HTTP APIs substitute route path variables into the integration URI by name, with no mapping.
   return httpProxyIntegration(
@@ -134,13 +134,10 @@ export function compileHttpStage(
     const integrationId = route.target?.startsWith("integrations/")
       ? route.target.slice("integrations/".length)
       : undefined;
-    const invoke = loggedWhenUnservable(
-      compileHttpIntegration(
-        integrationId === undefined ? undefined : integrations[integrationId],
-        deps,
-        stage.stageVariables ?? {},
-      ),
+    const invoke = compileHttpIntegration(
+      integrationId === undefined ? undefined : integrations[integrationId],
       deps,
+      stage.stageVariables ?? {},
     );
     if (route.routeKey === "$default") {
       defaultRoute = {

@@ -1,5 +1,6 @@
 import { functionNameFromUri } from "../functions/function-registry.ts";
 import type { IntegrationHandler } from "../gateway/context.ts";
+import { configurationFailure, failWith } from "../gateway/failure.ts";
 import { sendGatewayResponse } from "../gateway/responses/send.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
 import { plainHttpIntegration } from "../integrations/http-plain.ts";
@@ -15,36 +16,17 @@ import { TemplateSet } from "../mapping/template-set.ts";
 import type { Integration } from "../model/rest-api.ts";
 import type { CompileDeps } from "./deps.ts";
 
-/** Answers 500 for a method whose integration cannot run (missing, or a type not built yet). */
+/**
+ * Answers AWS's 500 for a method whose integration cannot run (missing, or a type Portico does not
+ * call), recording why: the operational log, the execution log and test-invoke say it, never a
+ * silent 500.
+ */
 export function configurationError(reason: string): IntegrationHandler {
-  const handler: IntegrationHandler = async (ctx) => {
+  const cause = configurationFailure(reason);
+  return async (ctx) => {
+    failWith(ctx, cause);
     sendGatewayResponse(ctx.res, ctx.stage.apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
   };
-  return Object.assign(handler, { reason });
-}
-
-/**
- * The handler as it is, or — for one that cannot serve — one that first logs why: the client gets
- * AWS's plain 500, and the operator a line naming the method and the reason, never a silent 500.
- */
-export function loggedWhenUnservable(handler: IntegrationHandler, deps: CompileDeps): IntegrationHandler {
-  const reason = (handler as { reason?: string }).reason;
-  const log = deps.log;
-  if (reason === undefined || log === undefined) return handler;
-  const logged: IntegrationHandler = (ctx) => {
-    log.warn(
-      {
-        requestId: ctx.requestId,
-        apiId: ctx.stage.apiId,
-        stage: ctx.stage.stageName,
-        route: `${ctx.route.httpMethod} ${ctx.route.resourcePath}`,
-        reason,
-      },
-      "method cannot be served: answered 500",
-    );
-    return handler(ctx);
-  };
-  return Object.assign(logged, { reason });
 }
 
 /**
@@ -138,6 +120,7 @@ export function compileRestIntegration(
         if (notPost !== undefined) return configurationError(notPost);
         return lambdaAwsIntegration({
           pool: deps.functions?.get(name),
+          functionName: name,
           requestTemplates: new TemplateSet(integration.requestTemplates),
           requestTemplateTypes: new Set(
             Object.keys(integration.requestTemplates ?? {}).map((t) => t.toLowerCase()),
@@ -167,7 +150,7 @@ export function compileRestIntegration(
         });
       }
       default:
-        return configurationError(`Integration type ${integration.type} is not supported yet`);
+        return configurationError(`Integration type ${integration.type} is not supported`);
     }
   } catch (err) {
     return configurationError((err as Error).message);

@@ -19,7 +19,7 @@ import {
 import { customizeResponses } from "./custom-responses.ts";
 import type { CompileDeps } from "./deps.ts";
 import { restDetailedMetrics } from "./detailed-metrics.ts";
-import { compileRestIntegration, loggedWhenUnservable } from "./integration.ts";
+import { compileRestIntegration } from "./integration.ts";
 import { compileStageAccessLog, keepingRequestBody, restMethodLogging } from "./stage-logging.ts";
 
 function cognitoCheck(check: CognitoCheck, scopes: readonly string[] | undefined): AuthorizerCheck {
@@ -127,10 +127,7 @@ function compileRelease(
           : deployment.snapshot.authorizers?.[method.authorizerId],
       );
       if (logging !== undefined) deps.loggingWanted?.();
-      const invoke = loggedWhenUnservable(
-        compileRestIntegration(method.methodIntegration, deps, binary, variables),
-        deps,
-      );
+      const invoke = compileRestIntegration(method.methodIntegration, deps, binary, variables);
       routes.add(method.httpMethod, resource.path, {
         resourcePath: resource.path,
         resourceId: resource.id,

@@ -1,4 +1,5 @@
 import type { IntegrationHandler, RouteLogging, StageAccessLog } from "../gateway/context.ts";
+import { bodyReadFailure, failWith } from "../gateway/failure.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { sendGatewayResponse } from "../gateway/responses/send.ts";
 import { readBody } from "../http/request-body.ts";
@@ -79,6 +80,7 @@ export function keepingRequestBody(invoke: IntegrationHandler): IntegrationHandl
       await readBody(ctx.req);
     } catch (err) {
       const type = gatewayResponseFor(err);
+      failWith(ctx, bodyReadFailure(err));
       const { stage } = ctx;
       sendGatewayResponse(ctx.res, stage.apiType, ctx, stage.responses[type], type === "REQUEST_TOO_LARGE");
       return;

@@ -1,5 +1,7 @@
 import type { CompileDeps } from "../compile/deps.ts";
 import { compileRestStage } from "../compile/rest-stage.ts";
+import { type GatewayFailureMessage, gatewayFailures } from "../gateway/channels.ts";
+import type { FailureCause } from "../gateway/context.ts";
 import { DataPlane } from "../gateway/data-plane.ts";
 import type { Logger } from "../logger.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
@@ -61,6 +63,13 @@ export async function testInvokeMethod(
   // counted against throttles, quotas or the stage cache.
   const stage = { ...compiled, edge: false, traffic: undefined };
   const plane = new DataPlane(deps.log, { exposeTrace: true });
+  // The gateway's own 5xx, and why (gateway/failure.ts), for the log AWS's way.
+  let failure: GatewayFailureMessage | undefined;
+  const onFailure = (message: unknown) => {
+    const m = message as GatewayFailureMessage;
+    if (plane.owns(m.ctx)) failure = m;
+  };
+  gatewayFailures.subscribe(onFailure);
   plane.install({ apiId: def.api.id, apiType: "REST", stages: new Map([[STAGE, stage]]) });
   const path = input.pathWithQueryString ?? resource.path;
   const verb = method.httpMethod === "ANY" ? "GET" : method.httpMethod;
@@ -104,9 +113,13 @@ export async function testInvokeMethod(
       `${stamp()} : Method request body before transformations: ${input.body ?? ""}`,
       ...trace.map((line) => `${stamp()} : ${line}`),
       `${stamp()} : Integration type: ${method.methodIntegration?.type ?? "none"}`,
-      `${stamp()} : Method response body after transformations: ${body}`,
-      `${stamp()} : Method response headers: ${JSON.stringify(single)}`,
-      `${stamp()} : Successfully completed execution`,
+      ...(failure === undefined
+        ? [
+            `${stamp()} : Method response body after transformations: ${body}`,
+            `${stamp()} : Method response headers: ${JSON.stringify(single)}`,
+            `${stamp()} : Successfully completed execution`,
+          ]
+        : failureLines(failure.ctx.failure).map((line) => `${stamp()} : ${line}`)),
       `${stamp()} : Method completed with status: ${response.statusCode}`,
     );
     return {
@@ -118,6 +131,29 @@ export async function testInvokeMethod(
       latency,
     };
   } finally {
+    gatewayFailures.unsubscribe(onFailure);
     await plane.close(1_000);
   }
+}
+
+/**
+ * What AWS's execution log says of a failed invocation, in its order: the backend it was sending to,
+ * the function's error body as Lambda answered it, then the failure line (`Execution failed due to
+ * configuration error: …`, `Lambda execution failed with status 200 due to customer function error: …`).
+ */
+function failureLines(cause: FailureCause | undefined): string[] {
+  if (cause === undefined) return ["Execution failed due to an internal error"];
+  const lines: string[] = [];
+  if (cause.backend !== undefined) lines.push(`Sending request to ${cause.backend.url}`);
+  const fn = cause.function;
+  if (fn?.errorMessage !== undefined)
+    lines.push(
+      `Endpoint response body before transformations: ${JSON.stringify({
+        errorType: fn.errorType,
+        errorMessage: fn.errorMessage,
+        trace: fn.stackTrace ?? [],
+      })}`,
+    );
+  lines.push(cause.reason);
+  return lines;
 }

@@ -98,3 +98,16 @@ export interface ApiInstalledMessage {
 }
 
 export const apisInstalled = channel("portico:api-installed");
+
+/**
+ * A 5xx the gateway itself answered a matched request with (an integration that failed, a function
+ * error, a timeout, a template or configuration error, an internal error), published as it is
+ * written, with the cause on `ctx.failure`. Not published for a backend's or a function's own 5xx
+ * relayed as their answer, nor for the overload guard's 503s. Only failing requests publish it.
+ */
+export interface GatewayFailureMessage {
+  readonly ctx: RequestContext;
+  readonly response: GatewayResponse;
+}
+
+export const gatewayFailures = channel("portico:failure");

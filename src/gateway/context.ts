@@ -184,6 +184,41 @@ export interface RequestContext {
   caller?: StoredPrincipal;
   /** The integration's part, as integrations record it (integration-timing.ts): `$context.integration.*`. */
   integration?: IntegrationFacts;
+  /** Why the gateway is answering with a 5xx of its own, once a failure path knows (gateway/failure.ts). */
+  failure?: FailureCause;
+}
+
+/**
+ * Why the gateway answered a request with a 5xx of its own: recorded on the request where the
+ * failure is known (an integration, an authorizer, the data plane), read once the 5xx is written —
+ * by the operational log (one line per failed request, observe/failure-log.ts), the stage's execution
+ * log and test-invoke's log. Only failure paths build one; a request that succeeds records nothing.
+ */
+export interface FailureCause {
+  /**
+   * What AWS's execution log says for it (`Execution failed due to configuration error: Invalid
+   * endpoint address`, `Lambda execution failed with status 200 due to customer function error: …`),
+   * with Portico's own reason after AWS's phrase where AWS's words would not say which part is wrong.
+   */
+  readonly reason: string;
+  /** A function's failure as Lambda reports it (its error, or only its name when it is not declared). */
+  readonly function?: {
+    readonly name: string;
+    readonly errorType?: string;
+    readonly errorMessage?: string;
+    readonly stackTrace?: readonly string[];
+  };
+  /** A backend that could not be called or did not answer: where (no query, no credentials) and why. */
+  readonly backend?: {
+    readonly url: string;
+    readonly code?: string;
+    readonly address?: string;
+    readonly message: string;
+  };
+  /** The integration timeout that ran out. */
+  readonly timeoutMs?: number;
+  /** A template's or the gateway's own error (its stack is kept for the operational log only). */
+  readonly error?: unknown;
 }
 
 /** A span as W3C Trace Context and X-Ray carry it to the next hop. */

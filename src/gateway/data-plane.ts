@@ -13,6 +13,7 @@ import { runChain, tracesDecisions } from "./chain.ts";
 import { apisInstalled, requestStarts, requestsDone } from "./channels.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./context.ts";
 import { addEdgeHeaders } from "./edge-headers.ts";
+import { failWith, internalFailure } from "./failure.ts";
 import { refuseHead, refuseUrlForStage } from "./request-head.ts";
 import { RequestWatch } from "./request-watch.ts";
 import { resolve } from "./resolve.ts";
@@ -285,8 +286,13 @@ export class DataPlane {
       return;
     }
     const type = gatewayResponseFor(err);
-    if (type === "INTEGRATION_FAILURE")
-      this.log.error({ err, requestId: ctx.requestId }, "integration failed unexpectedly");
+    // A cause recorded on the way (a template error rethrown) is the one told; else it is ours.
+    failWith(
+      ctx,
+      type === "INTEGRATION_TIMEOUT"
+        ? { reason: "Execution failed due to a timeout error" }
+        : internalFailure(err),
+    );
     sendGatewayResponse(res, ctx.stage.apiType, ctx, ctx.stage.responses[type]);
   }
 }

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { RequestContext } from "../gateway/context.ts";
+import { configurationFailure, failWith } from "../gateway/failure.ts";
 import { integrationAnswered, integrationStarted } from "../gateway/integration-timing.ts";
 import type { GatewayResponse } from "../gateway/responses/catalogue.ts";
 import { BadBackendResponseError } from "../gateway/responses/errors.ts";
@@ -64,6 +65,11 @@ export const UNSAFE_BACKEND_PATH: GatewayResponse = {
   body: '{"message":"Bad Request"}',
 };
 
+/** AWS's words for an endpoint URL that cannot be made, with which part is wrong. */
+const BAD_URI = configurationFailure(
+  "Invalid endpoint address: the integration URI names a stage variable that is not set, or does not make an absolute http(s) URL",
+);
+
 /**
  * The backend URL for this request: path placeholders from `integration.request.path.*` mappings
  * (falling back to the method's path parameter of the same name), the integration URI's own query,
@@ -88,7 +94,10 @@ export function resolveTarget(
   };
   const url = spec.uri.render(pathValue, ctx.stage.variables);
   if (url === "unsafe-path") return UNSAFE_BACKEND_PATH;
-  if (url === "misconfigured") return ctx.stage.responses.API_CONFIGURATION_ERROR;
+  if (url === "misconfigured") {
+    failWith(ctx, BAD_URI);
+    return ctx.stage.responses.API_CONFIGURATION_ERROR;
+  }
   const { origin, pathAndQuery } = url;
   const pairs: string[] = [];
   if (passClientQuery) {

@@ -1,4 +1,11 @@
 import type { IntegrationHandler, RequestContext } from "../gateway/context.ts";
+import {
+  backendFailure,
+  bodyReadFailure,
+  configurationFailure,
+  failWith,
+  transformed,
+} from "../gateway/failure.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
 import { setTraceContext } from "../gateway/trace-context.ts";
@@ -84,6 +91,7 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
         raw = await readBody(req);
       } catch (err) {
         const type = gatewayResponseFor(err);
+        failWith(ctx, bodyReadFailure(err));
         sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
         return;
       }
@@ -113,7 +121,8 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
         // A template sees a binary body base64-encoded (AWS: payload encodings).
         raw ??= await readBody(req);
         input = templateInput(ctx, binary ? raw.toString("base64") : raw.toString("utf8"), options.accountId);
-        requestBody = Buffer.from(renderTemplate(template, input));
+        const given = input;
+        requestBody = Buffer.from(transformed(ctx, "request", () => renderTemplate(template, given)));
       } else if (options.contentHandling !== undefined) {
         requestBody = convertContent(raw ?? (await readBody(req)), options.contentHandling, binary);
       } else if (raw !== undefined) {
@@ -131,6 +140,12 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       const body = await readResponse(response.body);
       const chosen = selectHttpResponse(selector, response.statusCode, response.headers, body);
       if (chosen === undefined) {
+        failWith(
+          ctx,
+          configurationFailure(
+            `No match for output mapping and no default output mapping configured. Endpoint Response Status Code: ${response.statusCode}`,
+          ),
+        );
         sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
         return;
       }
@@ -142,7 +157,12 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       let payloadType = "application/json";
       if (responseTemplate !== undefined) {
         input ??= templateInput(ctx, "", options.accountId);
-        payload = Buffer.from(renderTemplate(responseTemplate.template, input, body.toString("utf8")));
+        const given = input;
+        payload = Buffer.from(
+          transformed(ctx, "response", () =>
+            renderTemplate(responseTemplate.template, given, body.toString("utf8")),
+          ),
+        );
         payloadType = responseTemplate.type;
       }
       const mapped = [...chosen.staticHeaders, ...headersFromBody(chosen, body.toString("utf8"))];
@@ -160,6 +180,11 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       res.end(payload);
     } catch (err) {
       const type = gatewayResponseFor(err);
+      // A template's error was recorded as it was thrown; anything else here is the backend call's.
+      failWith(
+        ctx,
+        type === "REQUEST_TOO_LARGE" ? bodyReadFailure(err) : backendFailure(err, target, spec.timeoutMs),
+      );
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
     }
   };

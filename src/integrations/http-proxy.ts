@@ -1,4 +1,5 @@
 import type { IntegrationHandler, RequestContext } from "../gateway/context.ts";
+import { backendFailure, bodyReadFailure, failWith } from "../gateway/failure.ts";
 import { addForwardedHeaders, passthroughHeaders, proxyDroppedHeaders } from "../gateway/forward-headers.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
@@ -45,6 +46,7 @@ export function httpProxyIntegration(
         buffered = await readBody(ctx.req);
       } catch (err) {
         const type = gatewayResponseFor(err);
+        failWith(ctx, bodyReadFailure(err));
         sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
         return;
       }
@@ -85,6 +87,10 @@ export function httpProxyIntegration(
       relayBody(response.body, res);
     } catch (err) {
       const type = gatewayResponseFor(err);
+      failWith(
+        ctx,
+        type === "REQUEST_TOO_LARGE" ? bodyReadFailure(err) : backendFailure(err, target, spec.timeoutMs),
+      );
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
     }
   };

@@ -2,6 +2,15 @@ import { within } from "../functions/coarse-timers.ts";
 import type { FunctionInvoker } from "../functions/function-registry.ts";
 import { errorJson } from "../functions/invocation.ts";
 import type { IntegrationHandler } from "../gateway/context.ts";
+import {
+  bodyReadFailure,
+  configurationFailure,
+  failWith,
+  functionError,
+  timeoutFailure,
+  transformed,
+  undeclaredFunction,
+} from "../gateway/failure.ts";
 import { integrationAnswered, integrationStarted } from "../gateway/integration-timing.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
@@ -17,6 +26,7 @@ import { functionFailure } from "./lambda-proxy.ts";
 
 export interface LambdaAwsOptions {
   readonly pool: FunctionInvoker | undefined;
+  readonly functionName: string;
   readonly requestTemplates: TemplateSet;
   readonly requestTemplateTypes: ReadonlySet<string>;
   readonly passthroughBehavior: PassthroughBehavior;
@@ -24,6 +34,14 @@ export interface LambdaAwsOptions {
   readonly timeoutMs: number;
   readonly accountId: string;
 }
+
+/** AWS's words when no integration response applies (a Lambda integration's endpoint status is 200). */
+const NO_OUTPUT_MAPPING = configurationFailure(
+  "No match for output mapping and no default output mapping configured. Endpoint Response Status Code: 200",
+);
+const INVALID_MAPPED_HEADER = configurationFailure(
+  "A header the integration response maps is not a valid HTTP header (name or value)",
+);
 
 /**
  * AWS (non-proxy) Lambda integration: the request template builds the event; a successful result
@@ -35,6 +53,7 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
     const { req, res } = ctx;
     const apiType = ctx.stage.apiType;
     if (options.pool === undefined) {
+      failWith(ctx, undeclaredFunction(options.functionName));
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
       return;
     }
@@ -48,12 +67,14 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
       body = (await readBody(req)).toString("utf8");
     } catch (err) {
       const type = gatewayResponseFor(err);
+      failWith(ctx, bodyReadFailure(err));
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
       return;
     }
     const input = templateInput(ctx, body, options.accountId);
     const template = options.requestTemplates.select(contentType);
-    const payload = template === undefined ? body : renderTemplate(template, input);
+    const payload =
+      template === undefined ? body : transformed(ctx, "request", () => renderTemplate(template, input));
     // The worker reads the payload (JSON, else the text itself) and answers with the result's JSON
     // text, which the response template reads as the body: no parse and re-serialise on this thread.
     integrationStarted(ctx);
@@ -64,6 +85,7 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
       outcome === "timeout" ? "Execution timed out" : outcome.ok ? undefined : outcome.errorMessage,
     );
     if (outcome === "timeout") {
+      failWith(ctx, timeoutFailure(options.timeoutMs));
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.INTEGRATION_TIMEOUT);
       return;
     }
@@ -71,22 +93,28 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
     // Successful invocations always use the default response; errors are matched on errorMessage.
     const chosen = outcome.ok ? options.selector.fallback : options.selector.select(outcome.errorMessage);
     if (chosen === undefined) {
+      // A function error no selection pattern matched, with no default response to fall back on.
+      if (!outcome.ok) failWith(ctx, functionError(options.functionName, ctx.requestId, outcome));
+      failWith(ctx, NO_OUTPUT_MAPPING);
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
       return;
     }
     const preferred = chosen.templates.preferred();
-    const rendered = Buffer.from(
-      preferred === undefined ? resultBody : renderTemplate(preferred.template, input, resultBody),
+    const output = Buffer.from(
+      preferred === undefined
+        ? resultBody
+        : transformed(ctx, "response", () => renderTemplate(preferred.template, input, resultBody)),
     );
     // CONVERT_TO_BINARY turns a base64 text result (e.g. an image from Lambda) into bytes.
     const out =
       chosen.response.contentHandling === "CONVERT_TO_BINARY"
-        ? Buffer.from(rendered.toString("utf8"), "base64")
-        : rendered;
+        ? Buffer.from(output.toString("utf8"), "base64")
+        : output;
     // Headers mapped from the result are the function's to choose: one Node cannot write is a
     // malformed response (502), never a half-written one.
     const mapped = headersFromBody(chosen, resultBody);
     if (!validHeaders(chosen.staticHeaders) || !validHeaders(mapped)) {
+      failWith(ctx, INVALID_MAPPED_HEADER);
       sendGatewayResponse(res, apiType, ctx, functionFailure(ctx));
       return;
     }

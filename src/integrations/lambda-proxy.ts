@@ -4,6 +4,13 @@ import { type EventBody, type EventRoute, NO_BODY } from "../functions/lambda-ev
 import { responseBytes } from "../functions/lambda-result.ts";
 import type { CompiledStage, IntegrationHandler, RequestContext } from "../gateway/context.ts";
 import { eventFacts, eventRoute } from "../gateway/event-facts.ts";
+import {
+  bodyReadFailure,
+  failWith,
+  functionError,
+  timeoutFailure,
+  undeclaredFunction,
+} from "../gateway/failure.ts";
 import { integrationAnswered, integrationStarted } from "../gateway/integration-timing.ts";
 import type { GatewayResponse } from "../gateway/responses/catalogue.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
@@ -107,6 +114,8 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
           outcome === "timeout" || !outcome.ok ? undefined : outcome.response.statusCode,
           outcome === "timeout" ? "Execution timed out" : outcome.ok ? undefined : "Function failed",
         );
+        if (outcome === "timeout") failWith(ctx, timeoutFailure(options.timeoutMs));
+        else if (!outcome.ok) failWith(ctx, functionError(options.functionName, ctx.requestId, outcome));
         try {
           answer(ctx, outcome, options.binaryResult);
           resolve();
@@ -120,6 +129,7 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
     const apiType = ctx.stage.apiType;
     const { pool } = options;
     if (pool === undefined) {
+      failWith(ctx, undeclaredFunction(options.functionName));
       sendGatewayResponse(res, apiType, ctx, functionFailure(ctx));
       return;
     }
@@ -136,6 +146,7 @@ export function lambdaProxyIntegration(options: LambdaProxyOptions): Integration
           : { body: binary ? bytes.toString("base64") : bytes.toString("utf8"), isBase64Encoded: binary };
     } catch (err) {
       const type = gatewayResponseFor(err);
+      failWith(ctx, bodyReadFailure(err));
       sendGatewayResponse(res, apiType, ctx, ctx.stage.responses[type], type === "REQUEST_TOO_LARGE");
       return;
     }

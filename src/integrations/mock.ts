@@ -1,4 +1,5 @@
 import type { IntegrationHandler } from "../gateway/context.ts";
+import { configurationFailure, failWith, templateFailure } from "../gateway/failure.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
 import { firstHeader } from "../http/raw-headers.ts";
 import { readBody } from "../http/request-body.ts";
@@ -8,6 +9,11 @@ import { renderTemplate, TemplateSet } from "../mapping/template-set.ts";
 import type { CompiledTemplate } from "../mapping/vtl/template.ts";
 import type { ResponseSelector } from "./integration-responses.ts";
 import { mockStatus } from "./mock-status.ts";
+
+/** AWS's words for a MOCK request template that gives no usable status. */
+const NO_STATUS = configurationFailure(
+  "Unable to parse statusCode. It should be an integer that is defined in the request template.",
+);
 
 /**
  * MOCK: the request template's output (`{"statusCode": 200}`, read leniently: mock-status.ts) picks
@@ -37,17 +43,25 @@ export function mockIntegration(
       } else {
         try {
           status = mockStatus(renderTemplate(template, input));
-        } catch {
+        } catch (err) {
+          failWith(ctx, templateFailure("request", err));
           status = undefined;
         }
       }
       if (status === undefined) {
+        failWith(ctx, NO_STATUS);
         sendGatewayResponse(ctx.res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
         return;
       }
     }
     const chosen = selector.select(status);
     if (chosen === undefined) {
+      failWith(
+        ctx,
+        configurationFailure(
+          `No match for output mapping and no default output mapping configured. Endpoint Response Status Code: ${status}`,
+        ),
+      );
       sendGatewayResponse(ctx.res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
       return;
     }
@@ -55,7 +69,8 @@ export function mockIntegration(
     let out: string;
     try {
       out = preferred === undefined ? "" : renderTemplate(preferred.template, input, "");
-    } catch {
+    } catch (err) {
+      failWith(ctx, templateFailure("response", err));
       sendGatewayResponse(ctx.res, apiType, ctx, ctx.stage.responses.API_CONFIGURATION_ERROR);
       return;
     }

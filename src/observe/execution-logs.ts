@@ -1,6 +1,6 @@
 import { type Logger, pino } from "pino";
 import type { RequestDoneMessage } from "../gateway/channels.ts";
-import { DATA_TRACE_BYTES, type RequestContext } from "../gateway/context.ts";
+import { DATA_TRACE_BYTES, type FailureCause, type RequestContext } from "../gateway/context.ts";
 import { bodyRead } from "../http/request-body.ts";
 import type { LogSink } from "./log-destination.ts";
 import { redactBody, redactHeaders, redactQuery } from "./redact.ts";
@@ -54,6 +54,16 @@ function dataTrace(ctx: RequestContext, m: RequestDoneMessage) {
   };
 }
 
+/** What the execution log tells of a failure: AWS's line and the function's or backend's error. */
+function causeFields(cause: FailureCause): Record<string, unknown> {
+  return {
+    reason: cause.reason,
+    ...(cause.function === undefined ? {} : { function: cause.function }),
+    ...(cause.backend === undefined ? {} : { backend: cause.backend }),
+    ...(cause.timeoutMs === undefined ? {} : { timeoutMs: cause.timeoutMs }),
+  };
+}
+
 /** The record of one request; `undefined` when its method's level leaves it out. */
 export function executionRecord(m: RequestDoneMessage): Record<string, unknown> | undefined {
   const ctx = m.ctx;
@@ -87,6 +97,7 @@ export function executionRecord(m: RequestDoneMessage): Record<string, unknown> 
       : {
           gatewayResponse: { status: m.gatewayResponse.statusCode, errorType: m.gatewayResponse.errorType },
         }),
+    ...(ctx.failure === undefined ? {} : { failure: causeFields(ctx.failure) }),
     ...(m.aborted ? { aborted: true } : {}),
     ...(logging.dataTrace ? dataTrace(ctx, m) : {}),
   };
@@ -99,7 +110,12 @@ export function executionLogWriter(logger: Logger, onError: (err: unknown) => vo
     try {
       const record = executionRecord(m);
       if (record === undefined) return;
-      if (failed(m)) logger.error(record, `Execution failed: method completed with status ${m.statusCode}`);
+      // AWS's own line for the failure when the gateway knows it ("Execution failed due to …").
+      if (failed(m))
+        logger.error(
+          record,
+          m.ctx.failure?.reason ?? `Execution failed: method completed with status ${m.statusCode}`,
+        );
       else logger.info(record, `Method completed with status: ${m.statusCode}`);
     } catch (err) {
       onError(err);

@@ -47,10 +47,11 @@ describe("integrations Portico cannot serve", () => {
     const r = await gw.call(id, "/prod/s3");
     assert.equal(r.status, 500);
     assert.equal(r.text, '{"message": "Internal server error"}');
-    const logged = lines.find((l) => l.msg === "method cannot be served: answered 500");
-    assert.ok(logged, "a log line");
-    assert.equal(logged.route, "GET /s3");
-    assert.match(String(logged.reason), /Lambda/);
+    const logged = lines.filter((l) => l.requestId === r.headers["x-amzn-requestid"]);
+    assert.equal(logged.length, 1, "one log line");
+    assert.equal(logged[0]!.route, "GET /s3");
+    assert.equal(logged[0]!.msg, `GET /s3 answered 500: ${logged[0]!.reason}`);
+    assert.match(String(logged[0]!.reason), /^Execution failed due to configuration error: .*Lambda/);
     assert.equal((await gw.call(id, "/prod/ok")).status, 200, "the rest of the API is served");
   });
 

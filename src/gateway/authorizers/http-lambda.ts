@@ -1,11 +1,12 @@
 import { compilePolicy } from "../../auth/policy/compile-policy.ts";
 import type { FunctionInvoker } from "../../functions/function-registry.ts";
-import { invokeWithin } from "../../functions/function-registry.ts";
+import { functionNameFromUri, invokeWithin } from "../../functions/function-registry.ts";
 import { NO_BODY } from "../../functions/lambda-event.ts";
 import { queryValues } from "../../http/query-string.ts";
 import type { HttpAuthorizer } from "../../model/http-api.ts";
 import type { AuthorizerCheck, RequestContext } from "../context.ts";
 import { eventFor } from "../event-facts.ts";
+import { type AuthorizerProblem, authorizerFailure, failWith } from "../failure.ts";
 import { type Refusal, renderRefusal } from "../responses/catalogue.ts";
 import { AuthorizerResults, type SharedAuthorizerCache } from "./results.ts";
 
@@ -95,8 +96,15 @@ export function compileHttpLambdaAuthorizer(
     build: (raw, expires) => toHttpEntry(raw as RawHttpResult, expires, simple, scope),
     shared,
   });
+  const name =
+    functionNameFromUri(authorizer.authorizerUri ?? "") ?? authorizer.authorizerUri ?? authorizer.name;
+  /** The 500 of an authorizer that could not decide, its cause recorded. */
+  const failed = (ctx: RequestContext, problem: AuthorizerProblem) => {
+    failWith(ctx, authorizerFailure(name, problem));
+    return renderRefusal(ctx.stage.responses, FAILED);
+  };
   return async (ctx, routeArn) => {
-    if (invoker === undefined) return renderRefusal(ctx.stage.responses, FAILED);
+    if (invoker === undefined) return failed(ctx, { kind: "undeclared" });
     const values = authorizer.identitySource.map((s) => identity(ctx, s));
     if (values.some((v) => v === undefined || v === ""))
       return renderRefusal(ctx.stage.responses, UNAUTHORIZED);
@@ -118,12 +126,13 @@ export function compileHttpLambdaAuthorizer(
               methodArn: routeArn,
             };
       const outcome = await invokeWithin(invoker, ctx.requestId, event, 10_000);
-      if (outcome === "timeout" || !outcome.ok)
-        return outcome !== "timeout" && outcome.errorMessage === "Unauthorized"
+      if (outcome === "timeout") return failed(ctx, { kind: "timeout", timeoutMs: 10_000 });
+      if (!outcome.ok)
+        return outcome.errorMessage === "Unauthorized"
           ? renderRefusal(ctx.stage.responses, UNAUTHORIZED)
-          : renderRefusal(ctx.stage.responses, FAILED);
+          : failed(ctx, { kind: "error", ...outcome });
       entry = toHttpEntry(outcome.result as RawHttpResult, Date.now() + ttlMs, simple, scope);
-      if (entry === undefined) return renderRefusal(ctx.stage.responses, FAILED);
+      if (entry === undefined) return failed(ctx, { kind: "malformed" });
       results.put(key, outcome.result, entry);
     }
     if (!entry.allowed(routeArn)) return renderRefusal(ctx.stage.responses, FORBIDDEN);

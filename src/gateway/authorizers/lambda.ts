@@ -1,12 +1,13 @@
 import { compilePolicy } from "../../auth/policy/compile-policy.ts";
 import type { FunctionInvoker } from "../../functions/function-registry.ts";
-import { invokeWithin } from "../../functions/function-registry.ts";
+import { functionNameFromUri, invokeWithin } from "../../functions/function-registry.ts";
 import { NO_BODY } from "../../functions/lambda-event.ts";
 import { queryValues } from "../../http/query-string.ts";
 import type { Authorizer } from "../../model/rest-api.ts";
 import { type JavaPattern, javaPattern } from "../../regex/java-pattern.ts";
 import type { AuthorizerCheck, RequestContext } from "../context.ts";
 import { eventFor } from "../event-facts.ts";
+import { type AuthorizerProblem, authorizerFailure, failWith } from "../failure.ts";
 import { type Refusal, renderRefusal } from "../responses/catalogue.ts";
 import { AuthorizerResults, type SharedAuthorizerCache } from "./results.ts";
 
@@ -115,9 +116,16 @@ export function compileLambdaAuthorizer(
       validation = "invalid";
     }
   }
+  const name =
+    functionNameFromUri(authorizer.authorizerUri ?? "") ?? authorizer.authorizerUri ?? authorizer.name;
+  /** The 500 of an authorizer that could not decide, its cause recorded. */
+  const failed = (ctx: RequestContext, problem: AuthorizerProblem) => {
+    failWith(ctx, authorizerFailure(name, problem));
+    return renderRefusal(ctx.stage.responses, CONFIG_ERROR);
+  };
   return async (ctx, methodArn) => {
-    if (invoker === undefined || validation === "invalid")
-      return renderRefusal(ctx.stage.responses, CONFIG_ERROR);
+    if (invoker === undefined) return failed(ctx, { kind: "undeclared" });
+    if (validation === "invalid") return failed(ctx, { kind: "bad-expression" });
     const values = sources.map((s) => identityValue(ctx, s));
     if (sources.length > 0 && values.some((v) => v === undefined || v === ""))
       return renderRefusal(ctx.stage.responses, UNAUTHORIZED);
@@ -141,13 +149,13 @@ export function compileLambdaAuthorizer(
               methodArn,
             };
       const outcome = await invokeWithin(invoker, ctx.requestId, event, 29_000);
-      if (outcome === "timeout") return renderRefusal(ctx.stage.responses, CONFIG_ERROR);
+      if (outcome === "timeout") return failed(ctx, { kind: "timeout", timeoutMs: 29_000 });
       if (!outcome.ok)
         return outcome.errorMessage === "Unauthorized"
           ? renderRefusal(ctx.stage.responses, UNAUTHORIZED)
-          : renderRefusal(ctx.stage.responses, CONFIG_ERROR);
+          : failed(ctx, { kind: "error", ...outcome });
       entry = toEntry(outcome.result as RawResult, Date.now() + ttlMs, scope);
-      if (entry === undefined) return renderRefusal(ctx.stage.responses, CONFIG_ERROR);
+      if (entry === undefined) return failed(ctx, { kind: "malformed" });
       results.put(cacheKey, outcome.result, entry);
     }
     const decision = entry.policy.evaluate({

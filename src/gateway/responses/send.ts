@@ -1,6 +1,7 @@
 import type { Inbound, Reply } from "../../http/inbound.ts";
 import { lingerOnClose } from "../../listen/lingering-close.ts";
-import type { ApiType } from "../context.ts";
+import { type GatewayFailureMessage, gatewayFailures } from "../channels.ts";
+import type { ApiType, RequestContext } from "../context.ts";
 import { markGatewayAnswer } from "../request-watch.ts";
 import type { GatewayResponse } from "./catalogue.ts";
 
@@ -33,7 +34,8 @@ function unreadBodyCloses(req: Inbound): boolean {
 }
 
 /**
- * Writes a gateway response (an answer of the gateway itself, not of a backend). An answer that
+ * Writes a gateway response (an answer of the gateway itself, not of a backend). A 5xx is published
+ * on `portico:failure` with the cause its failure path recorded (gateway/failure.ts). An answer that
  * closes the connection while the client is still uploading closes it lingering, so that the client
  * reads the answer rather than a reset.
  */
@@ -64,6 +66,10 @@ export function sendGatewayResponse(
   if (response.headers !== undefined) headers.push(...response.headers);
   if (closeConnection) headers.push("Connection", "close");
   markGatewayAnswer(res, response);
+  // A 5xx of the gateway's own is told to its observers (the operational log): only failures pay.
+  // A matched request's answer always gets its context as `ids`; the overload guard's have none.
+  if (response.statusCode >= 500 && gatewayFailures.hasSubscribers && "route" in ids)
+    gatewayFailures.publish({ ctx: ids as RequestContext, response } satisfies GatewayFailureMessage);
   res.writeHead(response.statusCode, headers);
   res.end(response.body);
 }

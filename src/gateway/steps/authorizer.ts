@@ -1,5 +1,8 @@
 import type { Step } from "../context.ts";
+import { configurationFailure, failWith } from "../failure.ts";
 import { methodArn } from "../method-arn.ts";
+
+const NO_AUTHORIZER = configurationFailure("The method's authorizer does not exist in this deployment");
 
 /**
  * REST Lambda (TOKEN/REQUEST) and Cognito authorizers, and HTTP API Lambda authorizers: the route's
@@ -10,7 +13,10 @@ export const authorizerStep: Step = {
   name: "authorizer",
   async run(ctx, trace) {
     const { stage, route } = ctx;
-    if (route.authorizer === undefined) return stage.responses.API_CONFIGURATION_ERROR;
+    if (route.authorizer === undefined) {
+      failWith(ctx, NO_AUTHORIZER);
+      return stage.responses.API_CONFIGURATION_ERROR;
+    }
     const arn = methodArn(
       {
         region: stage.iam?.region ?? "us-east-1",
@@ -40,7 +46,10 @@ export const jwtStep: Step = {
   name: "authorizer",
   async run(ctx, trace) {
     const { stage, route } = ctx;
-    if (route.jwt === undefined) return stage.responses.API_CONFIGURATION_ERROR;
+    if (route.jwt === undefined) {
+      failWith(ctx, NO_AUTHORIZER);
+      return stage.responses.API_CONFIGURATION_ERROR;
+    }
     const outcome = await route.jwt(ctx, route.authorizationScopes);
     if (!("allowed" in outcome)) {
       trace?.push(`JWT authorizer: refused with ${outcome.statusCode}`);

@@ -3,6 +3,7 @@ import { sha256Hex } from "../../auth/sigv4/canonical-request.ts";
 import { verifySigV4 } from "../../auth/sigv4/verify-request.ts";
 import { readBody } from "../../http/request-body.ts";
 import type { IamAuthority, RequestContext, Step } from "../context.ts";
+import { bodyReadFailure, configurationFailure, failWith } from "../failure.ts";
 import type { GatewayResponse } from "../responses/catalogue.ts";
 import { renderRefusal } from "../responses/catalogue.ts";
 import { gatewayResponseFor } from "../responses/errors.ts";
@@ -23,6 +24,7 @@ export async function authenticateIam(
   try {
     body = await readBody(ctx.req);
   } catch (err) {
+    failWith(ctx, bodyReadFailure(err));
     return { ok: false, response: ctx.stage.responses[gatewayResponseFor(err)] };
   }
   const verified = verifySigV4(
@@ -52,7 +54,13 @@ export const iamStep: Step = {
   name: "iam",
   async run(ctx, trace) {
     const { stage } = ctx;
-    if (stage.iam === undefined) return stage.responses.API_CONFIGURATION_ERROR;
+    if (stage.iam === undefined) {
+      failWith(
+        ctx,
+        configurationFailure("AWS_IAM methods need the gateway's credentials, which this stage has none of"),
+      );
+      return stage.responses.API_CONFIGURATION_ERROR;
+    }
     const authenticated = await authenticateIam(ctx, stage.iam);
     if (!authenticated.ok) {
       trace?.push(
