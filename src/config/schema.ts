@@ -116,7 +116,12 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
-    dataDir: { type: "string", description: "Directory of the durable state store; relative to this file." },
+    dataDir: {
+      type: "string",
+      description:
+        "Directory of the durable state store; relative to this file (default .portico/ beside it).",
+    },
+    inMemory: { type: "boolean", description: "Keep the state in memory: lost when Portico stops." },
     metrics: METRICS_SCHEMA,
     websocket: {
       type: "object",
@@ -369,6 +374,7 @@ export interface PorticoConfig {
     memoryWatermarkBytes?: number;
   };
   dataDir?: string;
+  inMemory?: boolean;
   metrics?: MetricsConfig;
   redis?: string;
   websocket?: WebSocketSettings;
