@@ -11,6 +11,7 @@ import { FunctionRegistry } from "./functions/function-registry.ts";
 import { DataPlane } from "./gateway/data-plane.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
+import { DEFAULT_LISTENER_LIMITS } from "./listen/listener-limits.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { startMetrics } from "./observe/gateway-metrics.ts";
 import { type RunningLogs, startLogging } from "./observe/logging.ts";
@@ -33,7 +34,10 @@ export interface Portico {
   readonly metricsPort?: number;
   readonly control: ControlPlane;
   readonly store: Store;
-  /** Graceful: stops accepting, finishes in-flight requests, then releases the store. */
+  /**
+   * Graceful: stops accepting, finishes in-flight requests and WebSocket messages (then closes the
+   * WebSockets with 1001 Going away) within `listen.drainTimeoutMs`, then writes out and releases the store.
+   */
   close(): Promise<void>;
 }
 
@@ -186,7 +190,11 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       store,
       async close() {
         unfollow();
-        await Promise.all([dataPlane.close(), adminServer.close(), websockets.close()]);
+        await Promise.all([
+          dataPlane.close(),
+          adminServer.close(),
+          websockets.close((settings.listenerLimits ?? DEFAULT_LISTENER_LIMITS).drainTimeoutMs),
+        ]);
         // Requests that finished while draining are counted; a last scrape may still come.
         metrics.stop();
         await metricsServer?.close();

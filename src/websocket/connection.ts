@@ -17,6 +17,17 @@ export interface ConnectionEnv {
   readonly closed: (ws: WebSocket) => void;
 }
 
+/** What the plane holds of a served connection, for shutting down. */
+export interface ServedConnection {
+  /**
+   * Shutdown: messages that arrive from now on are dropped; once those in flight have answered,
+   * the connection is closed with 1001 Going away (as AWS closes connections it stops serving).
+   */
+  goAway(): void;
+  /** Settles once the connection has closed and its `$disconnect` integration has finished. */
+  readonly finished: Promise<void>;
+}
+
 /**
  * One open connection: its idle and lifetime limits, its messages routed to their integrations (at
  * most `maxInFlightMessages` at once, then the socket is not read until they answer, so a fast sender
@@ -29,13 +40,26 @@ export function serveConnection(
   facts: ConnectionFacts,
   apiKey: KeyEntry | undefined,
   env: ConnectionEnv,
-): void {
+): ServedConnection {
   const { connectionId } = facts;
   const { registry, log, limits } = env;
   const stageId = `${stage.apiId}/${stage.stageName}`;
   let closed = false;
   let inFlight = 0;
   let paused = false;
+  let goingAway = false;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((ok) => {
+    finish = ok;
+  });
+  /** Going away, and nothing in flight: the close frame can go now, no reply left to send before it. */
+  const goAwayIfDrained = () => {
+    if (!goingAway || inFlight > 0 || closed) return;
+    // Its close frame answers ours: it must be read.
+    if (paused) ws.resume();
+    paused = false;
+    ws.close(1001, "Going away");
+  };
   const idle = setTimeout(() => ws.close(1001, "Going away"), limits.idleTimeoutMs);
   idle.unref();
   const lifetime = setTimeout(() => ws.close(1001, "Going away"), limits.maxDurationMs);
@@ -91,7 +115,8 @@ export function serveConnection(
       log.error({ err, connectionId }, "WebSocket message failed");
     } finally {
       inFlight--;
-      if (paused && !closed && inFlight < limits.maxInFlightMessages / 2) {
+      goAwayIfDrained();
+      if (paused && !closed && !goingAway && inFlight < limits.maxInFlightMessages / 2) {
         paused = false;
         ws.resume();
       }
@@ -142,6 +167,7 @@ export function serveConnection(
   };
 
   ws.on("message", (data: Buffer, isBinary: boolean) => {
+    if (goingAway) return;
     idle.refresh();
     registry.touch(connectionId);
     if (++inFlight >= limits.maxInFlightMessages && !paused) {
@@ -159,7 +185,10 @@ export function serveConnection(
     void registry.forget(connectionId);
     env.closed(ws);
     const onDisconnect = stage.routes.get("$disconnect");
-    if (onDisconnect === undefined) return;
+    if (onDisconnect === undefined) {
+      finish();
+      return;
+    }
     onDisconnect
       .integrate(
         {
@@ -172,6 +201,14 @@ export function serveConnection(
         },
         stage,
       )
-      .catch((err: unknown) => log.error({ err, connectionId }, "WebSocket $disconnect failed"));
+      .catch((err: unknown) => log.error({ err, connectionId }, "WebSocket $disconnect failed"))
+      .finally(finish);
   });
+  return {
+    goAway() {
+      goingAway = true;
+      goAwayIfDrained();
+    },
+    finished,
+  };
 }
