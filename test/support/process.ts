@@ -37,8 +37,8 @@ function stateArgs(args: string[], env: NodeJS.ProcessEnv, cwd: string | undefin
 export interface SpawnOptions {
   /** The working directory (default: this process's). */
   cwd?: string;
-  /** The Node binary and the script it runs (default: this Node running src/cli/main.ts). */
-  launcher?: [node: string, script: string];
+  /** The command that runs the CLI, with its arguments (default: this Node running src/cli/main.ts). */
+  launcher?: [node: string, ...args: string[]];
   /** In a process group of its own, so that a test can signal the group as a terminal would. */
   detached?: boolean;
 }
@@ -49,11 +49,11 @@ export async function spawnPortico(
   env: NodeJS.ProcessEnv = {},
   options: SpawnOptions = {},
 ): Promise<RunningPortico> {
-  const [node, script] = options.launcher ?? [process.execPath, CLI];
+  const [node, ...launch] = options.launcher ?? [process.execPath, CLI];
   const child = spawn(
     node,
     [
-      script,
+      ...launch,
       "start",
       "--port",
       "0",
