@@ -39,7 +39,7 @@ written out, exit 0. A second signal while stopping changes nothing.
 };
 
 /**
- * Starts the gateway from CLI arguments; `untilStopped` settles after SIGTERM/SIGINT and a graceful
+ * Starts the gateway from CLI arguments; `untilStopped` settles after SIGTERM/SIGINT/SIGHUP and a graceful
  * shutdown. Exported for the demo runner, which prints its guide once the gateway listens.
  */
 export async function launch(

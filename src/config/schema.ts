@@ -96,7 +96,8 @@ export const CONFIG_SCHEMA = {
         drainTimeoutMs: {
           type: "integer",
           minimum: 0,
-          description: "On SIGTERM/SIGINT, in-flight requests may finish for this many ms (default 25000).",
+          description:
+            "On SIGTERM/SIGINT/SIGHUP, in-flight requests and WebSocket messages may finish for this many ms (default 25000).",
         },
         maxInFlight: {
           type: "integer",
