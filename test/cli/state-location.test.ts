@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type AwsCliResult, awsCli } from "../support/aws-cli.ts";
+import { awsCli } from "../support/aws-cli.ts";
 import { BIN, type RunningPortico, runCli, spawnPortico } from "../support/process.ts";
 
 const API = `
@@ -28,13 +28,13 @@ async function stop(running: RunningPortico): Promise<void> {
   assert.equal(await running.exited, 0, running.stderr());
 }
 
-function ok(r: AwsCliResult): unknown {
+function ok(r: Awaited<ReturnType<typeof awsCli>>): unknown {
   assert.equal(r.status, 0, r.stderr);
   return r.json;
 }
 
 async function restApiNames(running: RunningPortico): Promise<string[]> {
-  const listed = ok(await awsCli(running.adminUrl, ["get-rest-apis"])) as { items: { name: string }[] };
+  const listed = ok(await awsCli(running.adminPort, ["get-rest-apis"])) as { items: { name: string }[] };
   return listed.items.map((api) => api.name).sort();
 }
 
@@ -59,7 +59,7 @@ describe("where portico start keeps its state", () => {
     );
     let id: string;
     try {
-      id = (ok(await awsCli(first.adminUrl, ["create-rest-api", "--name", "first-hour"])) as { id: string })
+      id = (ok(await awsCli(first.adminPort, ["create-rest-api", "--name", "first-hour"])) as { id: string })
         .id;
     } finally {
       await stop(first);
@@ -69,7 +69,7 @@ describe("where portico start keeps its state", () => {
     const second = await start(cwd);
     try {
       assert.equal(stateLine(second), stateLine(first));
-      const got = ok(await awsCli(second.adminUrl, ["get-rest-api", "--rest-api-id", id])) as {
+      const got = ok(await awsCli(second.adminPort, ["get-rest-api", "--rest-api-id", id])) as {
         name: string;
       };
       assert.equal(got.name, "first-hour");
@@ -84,7 +84,7 @@ describe("where portico start keeps its state", () => {
     const first = await start(cwd, ["--in-memory"]);
     try {
       assert.match(stateLine(first) ?? "", /^State: in memory \(--in-memory\): .*lost when Portico stops$/);
-      ok(await awsCli(first.adminUrl, ["create-rest-api", "--name", "throwaway"]));
+      ok(await awsCli(first.adminPort, ["create-rest-api", "--name", "throwaway"]));
       assert.deepEqual(await restApiNames(first), ["throwaway"]);
     } finally {
       await stop(first);
@@ -111,7 +111,7 @@ describe("where portico start keeps its state", () => {
     const first = await start(elsewhere, args);
     try {
       assert.match(stateLine(first) ?? "", new RegExp(`^State: ${join(project, ".portico", "portico.db")} `));
-      ok(await awsCli(first.adminUrl, ["create-rest-api", "--name", "made-by-cli"]));
+      ok(await awsCli(first.adminPort, ["create-rest-api", "--name", "made-by-cli"]));
       assert.deepEqual(await restApiNames(first), ["Declared", "made-by-cli"]);
     } finally {
       await stop(first);
@@ -120,10 +120,10 @@ describe("where portico start keeps its state", () => {
     try {
       assert.deepEqual(await restApiNames(second), ["Declared", "made-by-cli"]);
       const declared = (
-        ok(await awsCli(second.adminUrl, ["get-rest-apis"])) as { items: { id: string; name: string }[] }
+        ok(await awsCli(second.adminPort, ["get-rest-apis"])) as { items: { id: string; name: string }[] }
       ).items.find((api) => api.name === "Declared")!;
       const deployments = ok(
-        await awsCli(second.adminUrl, ["get-deployments", "--rest-api-id", declared.id]),
+        await awsCli(second.adminPort, ["get-deployments", "--rest-api-id", declared.id]),
       ) as {
         items: unknown[];
       };

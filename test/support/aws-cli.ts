@@ -1,54 +1,44 @@
 import { execFile } from "node:child_process";
 
-export interface AwsCliResult {
-  status: number | null;
-  /** The parsed JSON output, when it succeeded and printed any. */
-  json: unknown;
-  stderr: string;
-}
-
 /**
- * The real AWS CLI (`aws`; .ci/run installs Debian's awscli) against a Portico admin API, with
- * credentials test/test and no profile of the machine's. Asynchronous: the gateway may live in the
- * calling process.
+ * `aws apigateway …` — the real AWS CLI — against a gateway's admin port with the development
+ * credentials, run asynchronously (the gateway answering it may live in the test's own process).
+ * `json` is the parsed output of a successful call.
  */
-export async function awsCli(
-  adminUrl: string,
-  args: string[],
-  options: { service?: "apigateway" | "apigatewayv2"; secret?: string } = {},
-): Promise<AwsCliResult> {
-  const r = await new Promise<{ status: number | null; stdout: string; stderr: string; error?: Error }>(
-    (resolve) => {
-      execFile(
-        "aws",
-        [options.service ?? "apigateway", ...args, "--endpoint-url", adminUrl, "--output", "json"],
-        {
-          encoding: "utf8",
-          timeout: 60_000,
-          env: {
-            ...process.env,
-            AWS_ACCESS_KEY_ID: "test",
-            AWS_SECRET_ACCESS_KEY: options.secret ?? "test",
-            AWS_DEFAULT_REGION: "us-east-1",
-            AWS_PAGER: "",
-            AWS_CONFIG_FILE: "/dev/null",
-            AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-          },
+export function awsCli(
+  adminPort: number,
+  args: readonly string[],
+): Promise<{ status: number; stdout: string; stderr: string; json?: unknown }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "aws",
+      ["apigateway", ...args, "--endpoint-url", `http://127.0.0.1:${adminPort}`, "--output", "json"],
+      {
+        encoding: "utf8",
+        timeout: 60_000,
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: "test",
+          AWS_SECRET_ACCESS_KEY: "test",
+          AWS_DEFAULT_REGION: "us-east-1",
+          AWS_PAGER: "",
+          AWS_CONFIG_FILE: "/dev/null",
+          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
         },
-        (error, stdout, stderr) =>
+      },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number")
+          reject(new Error(`the AWS CLI could not run (is awscli installed?): ${error.message}`));
+        else {
+          const status = error ? (error.code as number) : 0;
           resolve({
-            status: error ? (typeof error.code === "number" ? error.code : null) : 0,
+            status,
             stdout,
             stderr,
-            error: error && typeof error.code !== "number" ? error : undefined,
-          }),
-      );
-    },
-  );
-  if (r.error) throw new Error(`the AWS CLI could not run (is awscli installed?): ${r.error.message}`);
-  return {
-    status: r.status,
-    json: r.status === 0 && r.stdout.trim() ? JSON.parse(r.stdout) : undefined,
-    stderr: r.stderr,
-  };
+            json: status === 0 && stdout.trim() ? JSON.parse(stdout) : undefined,
+          });
+        }
+      },
+    );
+  });
 }
