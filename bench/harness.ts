@@ -78,6 +78,8 @@ export const porticoArgs = (root: string, config: string): string[] => [
   "0",
   "--host",
   "127.0.0.1",
+  // As before durable state became the default: the benchmarks measure requests, not the store.
+  "--in-memory",
 ];
 
 /** `--rounds N --seconds N --connections N`, the options every benchmark takes. */

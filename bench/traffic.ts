@@ -48,6 +48,7 @@ async function startPortico(
     String(admin),
     "--host",
     "127.0.0.1",
+    "--in-memory",
   ];
   const port = await startChild(args, /data plane http:\/\/[^:]+:(\d+)/);
   const client = new APIGatewayClient({

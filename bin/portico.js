@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Runs the CLI on a Node that strips TypeScript types (24+); on an older Node, re-runs itself on the
 // Node 24 that the `node` devDependency installs.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,8 +16,27 @@ if (process.features.typescript) {
     process.stderr.write("portico needs Node.js 24 or later (run npm ci to install it locally)\n");
     process.exit(1);
   }
-  const r = spawnSync(node24, [join(root, "src/cli/main.ts"), ...process.argv.slice(2)], {
+  const child = spawn(node24, [join(root, "src/cli/main.ts"), ...process.argv.slice(2)], {
     stdio: "inherit",
   });
-  process.exit(r.status ?? 1);
+  // A supervisor (systemd, docker stop, Kubernetes) signals only the pid it started: this one. The
+  // gateway gets every stop signal, and this process lives until the gateway has stopped.
+  const forward = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  // (Not SIGUSR1: Node keeps it for its inspector.)
+  const signals = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"];
+  for (const signal of signals) process.on(signal, forward);
+  child.on("error", (err) => {
+    process.stderr.write(`portico: cannot run ${node24}: ${err.message}\n`);
+    process.exit(1);
+  });
+  child.on("exit", (code, signal) => {
+    for (const s of signals) process.off(s, forward);
+    if (signal === null) process.exit(code ?? 1);
+    // Killed by a signal: so is this process, so that whoever started it sees the same end.
+    process.kill(process.pid, signal);
+    // Should the signal not end it, the shell's convention for "killed by a signal".
+    setTimeout(() => process.exit(128 + (constants.signals[signal] ?? 0)), 1000);
+  });
 }

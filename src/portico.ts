@@ -12,6 +12,7 @@ import { DataPlane } from "./gateway/data-plane.ts";
 import { InvokeUrls } from "./gateway/invoke-urls.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
+import { DEFAULT_LISTENER_LIMITS } from "./listen/listener-limits.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { logFailures } from "./observe/failure-log.ts";
 import { startMetrics } from "./observe/gateway-metrics.ts";
@@ -37,7 +38,10 @@ export interface Portico {
   readonly urls: InvokeUrls;
   readonly control: ControlPlane;
   readonly store: Store;
-  /** Graceful: stops accepting, finishes in-flight requests, then releases the store. */
+  /**
+   * Graceful: stops accepting, finishes in-flight requests and WebSocket messages (then closes the
+   * WebSockets with 1001 Going away) within `listen.drainTimeoutMs`, then writes out and releases the store.
+   */
   close(): Promise<void>;
 }
 
@@ -205,7 +209,11 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       store,
       async close() {
         unfollow();
-        await Promise.all([dataPlane.close(), adminServer.close(), websockets.close()]);
+        await Promise.all([
+          dataPlane.close(),
+          adminServer.close(),
+          websockets.close((settings.listenerLimits ?? DEFAULT_LISTENER_LIMITS).drainTimeoutMs),
+        ]);
         // Requests that finished while draining are counted; a last scrape may still come.
         metrics?.stop();
         await metricsServer?.close();

@@ -3,10 +3,14 @@ import { resolveSettings, type Settings } from "../config/settings.ts";
 import { createLogger } from "../logger.ts";
 import { type Portico, startPortico } from "../portico.ts";
 import { type Command, parseFlags } from "./flags.ts";
+import { stateLine } from "./state-line.ts";
+
+/** Each stops the gateway gracefully; a supervisor's SIGHUP (its terminal gone) included: no reload. */
+const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGHUP"] as const;
 
 export const startCommand: Command = {
   summary: "Run the gateway (data plane and admin API)",
-  usage: `Usage: portico start [--config FILE] [--port N] [--admin-port N] [--data-dir DIR] [--redis URL]
+  usage: `Usage: portico start [--config FILE] [--port N] [--admin-port N] [--data-dir DIR | --in-memory] [--redis URL]
 
   --config FILE     YAML or JSON config (PORTICO_CONFIG); APIs listed under 'apis' are imported and deployed
   --port N          data plane port (PORTICO_PORT, default 8080, all interfaces)
@@ -18,13 +22,17 @@ export const startCommand: Command = {
                     URLs printed use it (default http://{apiId}.execute-api.{region}.localhost:PORT)
   --metrics-port N  also serve Prometheus' /metrics on this port (PORTICO_METRICS_PORT; address: config
                     metrics.host, default 127.0.0.1); /metrics is on the admin listener in any case
-  --data-dir DIR    durable state directory (PORTICO_DATA_DIR); in memory when unset
-  --redis URL       shared state for scale-out (PORTICO_REDIS): redis://, rediss://, redis-sentinel://, redis-cluster://
+  --data-dir DIR    durable state directory (PORTICO_DATA_DIR; default .portico/ beside the config
+                    file, else in the working directory); printed at start
+  --in-memory       keep the state in memory, lost at stop: a throwaway run (PORTICO_IN_MEMORY=1)
+  --redis URL       shared state for scale-out (PORTICO_REDIS): redis://, rediss://, redis-sentinel://, redis-cluster://;
+                    a node keeps a local copy only in a --data-dir that is given
   --region NAME     AWS region the gateway answers as (PORTICO_REGION, default us-east-1)
   --watch           reload a function when its handler or a local module it imports changes (PORTICO_WATCH=1)
 
-Stops gracefully on SIGTERM or SIGINT: no new connections, in-flight requests finish (up to
-listen.drainTimeoutMs, default 25 s), exit 0.
+Stops gracefully on SIGTERM, SIGINT or SIGHUP: no new connections, in-flight requests finish and
+WebSockets are closed with 1001 Going away (up to listen.drainTimeoutMs, default 25 s), the state is
+written out, exit 0. A second signal while stopping changes nothing.
 `,
   async run(args, env) {
     const running = await launch(args, env);
@@ -39,7 +47,7 @@ function reachesLoopback(host: string): boolean {
 }
 
 /**
- * Starts the gateway from CLI arguments; `untilStopped` settles after SIGTERM/SIGINT and a graceful
+ * Starts the gateway from CLI arguments; `untilStopped` settles after SIGTERM/SIGINT/SIGHUP and a graceful
  * shutdown. Exported for the demo runner, which prints its guide once the gateway listens.
  */
 export async function launch(
@@ -55,13 +63,18 @@ export async function launch(
     "public-url": { type: "string" },
     "metrics-port": { type: "string" },
     "data-dir": { type: "string" },
+    "in-memory": { type: "boolean" },
     redis: { type: "string" },
     region: { type: "string" },
     watch: { type: "boolean" },
   });
   const configPath = (values.config as string | undefined) ?? env.PORTICO_CONFIG;
   const config = configPath === undefined ? undefined : loadConfigFile(configPath, env);
-  const flags = { ...values, watch: values.watch ? "true" : undefined } as Record<string, string | undefined>;
+  const flags = {
+    ...values,
+    watch: values.watch ? "true" : undefined,
+    "in-memory": values["in-memory"] ? "true" : undefined,
+  } as Record<string, string | undefined>;
   const settings = resolveSettings({ flags, env, config });
   const log = createLogger();
   const portico = await startPortico(settings, log);
@@ -69,22 +82,37 @@ export async function launch(
     {
       port: portico.port,
       adminPort: portico.adminPort,
-      state: settings.redis !== undefined ? "redis" : (settings.dataDir ?? "(memory)"),
+      state: settings.redis !== undefined ? "redis" : settings.dataDir === undefined ? "memory" : "durable",
+      ...(settings.dataDir === undefined ? {} : { dataDir: settings.dataDir }),
     },
     "portico started",
   );
   // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
   const untilStopped = new Promise<void>((done) => {
-    const stop = (signal: string) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      // Ctrl-C in a terminal reaches bin/portico.js and this process both, and the launcher forwards
+      // it too: the second SIGINT must not cut the drain short.
+      if (stopping) {
+        log.info({ signal }, "already shutting down");
+        return;
+      }
+      stopping = true;
       log.info({ signal }, "shutting down");
-      portico.close().then(done, (err: unknown) => {
-        log.error({ err }, "shutdown failed");
-        done();
-      });
+      portico.close().then(
+        () => {
+          for (const s of STOP_SIGNALS) process.off(s, stop);
+          done();
+        },
+        (err: unknown) => {
+          log.error({ err }, "shutdown failed");
+          done();
+        },
+      );
     };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+    for (const signal of STOP_SIGNALS) process.on(signal, stop);
   });
+  process.stdout.write(`${stateLine(settings)}\n`);
   process.stdout.write(
     `Portico listening: data plane http://${settings.host}:${portico.port}, admin http://${settings.adminHost}:${portico.adminPort}${
       portico.metricsPort === undefined

@@ -155,6 +155,10 @@ export function loadConfigFile(
   const c = config as PorticoConfig;
   const base = dirname(file);
   if (problems.length === 0) {
+    if (c.inMemory === true && c.dataDir !== undefined)
+      problems.push(
+        `${at(offsetOf(doc, [], "inMemory"))}: inMemory: contradicts dataDir: give one (durable state in a directory, or in memory for a throwaway run)`,
+      );
     const ids = new Map<string, number>();
     (c.apis ?? []).forEach((api, i) => {
       if (api.id !== undefined) {

@@ -101,7 +101,8 @@ export const CONFIG_SCHEMA = {
         drainTimeoutMs: {
           type: "integer",
           minimum: 0,
-          description: "On SIGTERM/SIGINT, in-flight requests may finish for this many ms (default 25000).",
+          description:
+            "On SIGTERM/SIGINT/SIGHUP, in-flight requests and WebSocket messages may finish for this many ms (default 25000).",
         },
         maxInFlight: {
           type: "integer",
@@ -121,7 +122,12 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
-    dataDir: { type: "string", description: "Directory of the durable state store; relative to this file." },
+    dataDir: {
+      type: "string",
+      description:
+        "Directory of the durable state store; relative to this file (default .portico/ beside it).",
+    },
+    inMemory: { type: "boolean", description: "Keep the state in memory: lost when Portico stops." },
     metrics: METRICS_SCHEMA,
     websocket: {
       type: "object",
@@ -375,6 +381,7 @@ export interface PorticoConfig {
     memoryWatermarkBytes?: number;
   };
   dataDir?: string;
+  inMemory?: boolean;
   metrics?: MetricsConfig;
   redis?: string;
   websocket?: WebSocketSettings;

@@ -5,6 +5,7 @@ import type { LoadedConfig } from "./load-config.ts";
 import type { AccessLogsConfig, ExecutionLogsConfig } from "./logging-schema.ts";
 import { type PublicUrl, parsePublicUrl } from "./public-url.ts";
 import type { CredentialConfig, DeclaredApi, FunctionConfig, WebSocketSettings } from "./schema.ts";
+import { resolveDataDir } from "./state-location.ts";
 
 /** What the gateway runs with: flags over PORTICO_* environment over the config file over defaults. */
 export interface Settings {
@@ -20,6 +21,11 @@ export interface Settings {
   listenerLimits?: ListenerLimits;
   /** Where the data plane starts shedding (defaults: defaultOverloadLimits()). */
   overload?: OverloadLimits;
+  /**
+   * The durable store's directory; undefined keeps the state in memory (with `redis`: no local copy).
+   * resolveSettings fills in the default (`.portico/` beside the config file); in-process callers
+   * that leave it unset run in memory.
+   */
   dataDir?: string;
   redis?: string;
   region: string;
@@ -65,6 +71,8 @@ export interface SettingsInput {
   flags: Readonly<Record<string, string | undefined>>;
   env: Readonly<Record<string, string | undefined>>;
   config?: LoadedConfig;
+  /** Where relative `--data-dir`s and the default data dir are resolved (default: process.cwd()). */
+  cwd?: string;
 }
 
 function port(value: string | number | undefined, source: string, problems: string[]): number | undefined {
@@ -107,7 +115,7 @@ function pickKeys<K extends string>(
   return picked;
 }
 
-export function resolveSettings({ flags, env, config }: SettingsInput): Settings {
+export function resolveSettings({ flags, env, config, cwd = process.cwd() }: SettingsInput): Settings {
   const problems: string[] = [];
   const pick = (flag: string, variable: string) => flags[flag] ?? env[variable];
   const portOf = (flag: string, variable: string, fromFile: number | undefined, fallback: number) =>
@@ -123,7 +131,6 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     adminBodyBudgetBytes: config?.listen?.adminBodyBudgetBytes,
     listenerLimits: { ...DEFAULT_LISTENER_LIMITS, ...pickKeys(config?.listen, LIMIT_KEYS) },
     overload: { ...defaultOverloadLimits(), ...pickKeys(config?.listen, OVERLOAD_KEYS) },
-    dataDir: pick("data-dir", "PORTICO_DATA_DIR") ?? config?.dataDir,
     redis: pick("redis", "PORTICO_REDIS") ?? config?.redis,
     region: pick("region", "PORTICO_REGION") ?? config?.region ?? "us-east-1",
     accountId: config?.accountId ?? "000000000000",
@@ -167,6 +174,10 @@ export function resolveSettings({ flags, env, config }: SettingsInput): Settings
     if ("problem" in parsed) problems.push(`${publicUrl[0]}: ${parsed.problem}`);
     else settings.publicUrl = parsed;
   }
+  settings.dataDir = resolveDataDir(
+    { flags, env, config, cwd, redis: settings.redis !== undefined },
+    problems,
+  );
   settings.credentials = config?.credentials ?? [
     { accessKeyId: "test", secretAccessKey: "test", principal: `arn:aws:iam::${settings.accountId}:root` },
   ];

@@ -12,7 +12,7 @@ export interface ListenerLimits {
   keepAliveTimeoutMs: number;
   /** Connections held at once; beyond it a new connection is closed as soon as it is accepted. */
   maxConnections: number;
-  /** On SIGTERM/SIGINT: how long in-flight requests may finish before every socket is closed. */
+  /** On SIGTERM/SIGINT/SIGHUP: how long in-flight requests and WebSocket messages may finish before every socket is closed. */
   drainTimeoutMs: number;
 }
 

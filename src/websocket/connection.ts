@@ -16,6 +16,17 @@ export interface ConnectionEnv {
   readonly closed: (ws: WebSocket) => void;
 }
 
+/** What the plane holds of a served connection, for shutting down. */
+export interface ServedConnection {
+  /**
+   * Shutdown: messages that arrive from now on are dropped; once those in flight have answered,
+   * the connection is closed with 1001 Going away (as AWS closes connections it stops serving).
+   */
+  goAway(): void;
+  /** Settles once the connection has closed and its `$disconnect` integration has finished. */
+  readonly finished: Promise<void>;
+}
+
 /**
  * One open connection: its idle and lifetime limits, its messages routed to their integrations (at
  * most `maxInFlightMessages` at once, then the socket is not read until they answer, so a fast sender
@@ -28,13 +39,26 @@ export function serveConnection(
   facts: ConnectionFacts,
   apiKey: ConnectionKey | undefined,
   env: ConnectionEnv,
-): void {
+): ServedConnection {
   const { connectionId } = facts;
   const { registry, log, limits } = env;
   const stageId = `${stage.apiId}/${stage.stageName}`;
   let closed = false;
   let inFlight = 0;
   let paused = false;
+  let goingAway = false;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((ok) => {
+    finish = ok;
+  });
+  /** Going away, and nothing in flight: the close frame can go now, no reply left to send before it. */
+  const goAwayIfDrained = () => {
+    if (!goingAway || inFlight > 0 || closed) return;
+    // Its close frame answers ours: it must be read.
+    if (paused) ws.resume();
+    paused = false;
+    ws.close(1001, "Going away");
+  };
   const idle = setTimeout(() => ws.close(1001, "Going away"), limits.idleTimeoutMs);
   idle.unref();
   const lifetime = setTimeout(() => ws.close(1001, "Going away"), limits.maxDurationMs);
@@ -90,7 +114,8 @@ export function serveConnection(
       log.error({ err, connectionId }, "WebSocket message failed");
     } finally {
       inFlight--;
-      if (paused && !closed && inFlight < limits.maxInFlightMessages / 2) {
+      goAwayIfDrained();
+      if (paused && !closed && !goingAway && inFlight < limits.maxInFlightMessages / 2) {
         paused = false;
         ws.resume();
       }
@@ -184,6 +209,7 @@ export function serveConnection(
   };
 
   ws.on("message", (data: Buffer, isBinary: boolean) => {
+    if (goingAway) return;
     idle.refresh();
     registry.touch(connectionId);
     if (++inFlight >= limits.maxInFlightMessages && !paused) {
@@ -204,6 +230,7 @@ export function serveConnection(
     const ids = newIds();
     if (onDisconnect === undefined) {
       if (wsEvents.hasSubscribers) logEvent("DISCONNECT", "$disconnect", ids, 200);
+      finish();
       return;
     }
     const started = performance.now();
@@ -232,6 +259,14 @@ export function serveConnection(
           failed ? { latencyMs } : { status: outcome.statusCode, latencyMs },
         );
       })
-      .catch((err: unknown) => log.error({ err, connectionId }, "WebSocket $disconnect failed"));
+      .catch((err: unknown) => log.error({ err, connectionId }, "WebSocket $disconnect failed"))
+      .finally(finish);
   });
+  return {
+    goAway() {
+      goingAway = true;
+      goAwayIfDrained();
+    },
+    finished,
+  };
 }

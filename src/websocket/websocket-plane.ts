@@ -7,7 +7,7 @@ import { firstHeader } from "../http/raw-headers.ts";
 import type { Logger } from "../logger.ts";
 import { type WsConnectionMessage, type WsEventMessage, wsConnections, wsEvents } from "./channels.ts";
 import type { CompiledWsApi, CompiledWsStage } from "./compiled.ts";
-import { serveConnection } from "./connection.ts";
+import { type ServedConnection, serveConnection } from "./connection.ts";
 import { newConnectionId } from "./connection-ids.ts";
 import { MAX_MESSAGE_BYTES, serveConnectionsApi } from "./connections-api.ts";
 import { limitFrames } from "./frame-limit.ts";
@@ -39,6 +39,9 @@ export class WebSocketPlane {
   private warnedFrames = false;
   /** Every stage this plane has served, the ones open connections still hold included: whose events are ours. */
   private readonly installed = new WeakSet<CompiledWsStage>();
+  /** Connections being served, until their `$disconnect` has run. */
+  private readonly served = new Set<ServedConnection>();
+  private closing = false;
 
   constructor(
     registry: ConnectionRegistry,
@@ -131,6 +134,11 @@ export class WebSocketPlane {
 
   /** The data plane's `upgrade` hook. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Shutting down: a new connection would only be closed again.
+    if (this.closing) {
+      refuseUpgrade(socket, 503, "Service Unavailable");
+      return;
+    }
     const found = this.find(req);
     if (found === undefined || found.rest !== "/") {
       refuseUpgrade(socket, 404, "Not Found");
@@ -166,7 +174,7 @@ export class WebSocketPlane {
       }
       this.observeConnection(stage, connectionId, "connect", handshake.integrated);
       ws.on("pong", () => this.unanswered.delete(ws));
-      serveConnection(ws, stage, handshake.facts, handshake.apiKey, {
+      const served = serveConnection(ws, stage, handshake.facts, handshake.apiKey, {
         registry: this.registry,
         log: this.log,
         limits: this.limits,
@@ -176,6 +184,10 @@ export class WebSocketPlane {
         },
       });
       if (wsEvents.hasSubscribers) publishConnect(stage, handshake.facts, handshake, 200, undefined);
+      this.served.add(served);
+      void served.finished.then(() => this.served.delete(served));
+      // Its $connect answered while the plane began to close.
+      if (this.closing) served.goAway();
     });
   }
 
@@ -217,8 +229,23 @@ export class WebSocketPlane {
       } satisfies WsConnectionMessage);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Graceful: no new connections; each open one finishes the messages it has in flight, then gets
+   * 1001 Going away and its `$disconnect` runs. Those still open after `graceMs` are cut.
+   */
+  async close(graceMs = 0): Promise<void> {
+    this.closing = true;
     clearInterval(this.pinger);
+    const served = [...this.served];
+    for (const connection of served) connection.goAway();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(served.map((c) => c.finished)),
+      new Promise<void>((ok) => {
+        timer = setTimeout(ok, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
     for (const client of this.server.clients) client.terminate();
     await new Promise<void>((ok) => this.server.close(() => ok()));
     await this.registry.close();

@@ -70,7 +70,7 @@ test("defaults without a config file, and the test/test credential", () => {
   assert.equal(s.adminPort, 8081);
   assert.equal(s.adminHost, "127.0.0.1");
   assert.equal(s.region, "us-east-1");
-  assert.equal(s.dataDir, undefined);
+  assert.equal(s.dataDir, join(process.cwd(), ".portico"), "durable by default, in the working directory");
   assert.deepEqual(s.credentials, [
     { accessKeyId: "test", secretAccessKey: "test", principal: "arn:aws:iam::000000000000:root" },
   ]);

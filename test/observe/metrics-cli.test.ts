@@ -23,6 +23,7 @@ test("portico start --metrics-port 0: the ready line names the listener, which s
       "127.0.0.1",
       "--metrics-port",
       "0",
+      "--in-memory",
     ],
     {
       env: { ...process.env, PORTICO_LOG_LEVEL: "warn", PORTICO_METRICS_TOKEN: token },
