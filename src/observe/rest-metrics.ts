@@ -87,8 +87,19 @@ export class RestMetrics {
     });
   }
 
+  /** The last name seen per API and its dimension: a request reads, a rename recomputes. */
+  private readonly dimensions = new Map<string, { name: string | undefined; dimension: string }>();
+
+  private dimension(name: string | undefined, apiId: string): string {
+    const known = this.dimensions.get(apiId);
+    if (known !== undefined && known.name === name) return known.dimension;
+    const dimension = apiNameDimension(name, apiId);
+    this.dimensions.set(apiId, { name, dimension });
+    return dimension;
+  }
+
   private labelsOf(apiId: string, stageName: string, route: CompiledRoute | undefined): Labels {
-    const name = apiNameDimension(this.apiName(apiId), apiId);
+    const name = this.dimension(this.apiName(apiId), apiId);
     return route?.detailedMetrics === true
       ? this.labels.route(route, name, stageName)
       : this.labels.stage(apiId, name, stageName);
