@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the CLI on a Node that strips TypeScript types (24+); on an older Node, re-runs itself on the
-// Node 24 that the `node` devDependency installs.
+// Runs the CLI on Node 24 or later, which runs the TypeScript sources and is what Portico is tested
+// on; on an older Node (20 or 22 — 22.18 strips types too, but is not what Portico runs on), re-runs
+// itself on the Node 24 that the `node` devDependency installs.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
@@ -8,7 +9,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-if (process.features.typescript) {
+const major = Number(process.versions.node.split(".")[0]);
+if (major >= 24 && process.features.typescript) {
   await import(join(root, "src/cli/main.ts"));
 } else {
   const node24 = join(root, "node_modules/node/bin/node");
