@@ -86,12 +86,18 @@ export function compileLineFormat<S>(
 ): (scope: S) => string {
   const { literals, names } = parseAccessLogFormat(format);
   const getters = names.map(variable);
-  const escapeValue = format.trimStart().startsWith("<") ? escapeXml : escapeQuoted;
+  const xml = format.trimStart().startsWith("<");
+  const escapeValue = xml ? escapeXml : escapeQuoted;
+  // `$context.error.messageString` is the message as a JSON string literal, made to be written
+  // unquoted (`"error": $context.error.messageString`): escaping it again would break the line.
+  const escapes = names.map((name) =>
+    !xml && name === "error.messageString" ? (t: string) => t : escapeValue,
+  );
   const first = literals[0]!;
   return (scope) => {
     let line = first;
     for (let i = 0; i < getters.length; i++)
-      line += render(getters[i]!(scope), escapeValue) + literals[i + 1]!;
+      line += render(getters[i]!(scope), escapes[i]!) + literals[i + 1]!;
     return line;
   };
 }

@@ -63,7 +63,7 @@ describe("access-log formats", () => {
     );
     assert.equal(
       line(finished()),
-      '10.1.2.3|-|/prod/nowhere|abc123defg.execute-api.us-east-1.localhost|abc123defg|07/Dec/2026:10:15:02 +0000|13|MISSING_AUTHENTICATION_TOKEN|Missing Authentication Token|\\"Missing Authentication Token\\"|-|prod|abc123defg',
+      '10.1.2.3|-|/prod/nowhere|abc123defg.execute-api.us-east-1.localhost|abc123defg|07/Dec/2026:10:15:02 +0000|13|MISSING_AUTHENTICATION_TOKEN|Missing Authentication Token|"Missing Authentication Token"|-|prod|abc123defg',
     );
   });
 
@@ -75,6 +75,25 @@ describe("access-log formats", () => {
     const text = line(finished({}, 'a "b" \\ c\td'));
     assert.equal(JSON.parse(text).ua, 'a "b" \\ c\td');
     assert.ok(!text.includes("\t"));
+  });
+
+  test("$context.error.messageString is a JSON string literal, written as it is: the line stays JSON", () => {
+    const line = compileAccessLogFormat(
+      '{"id":"$context.requestId","error":$context.error.messageString}',
+      STAGE,
+    );
+    const quoted = REST_RESPONSES.MISSING_AUTHENTICATION_TOKEN;
+    assert.deepEqual(
+      JSON.parse(
+        line(
+          finished({ gatewayResponse: { ...quoted, body: JSON.stringify({ message: 'say "no" \\ then' }) } }),
+        ),
+      ),
+      {
+        id: "11111111-2222-3333-4444-555555555555",
+        error: 'say "no" \\ then',
+      },
+    );
   });
 
   test("in XML formats, values are XML-escaped", () => {

@@ -389,7 +389,13 @@ describe("WebSocket API access logs: a line per CONNECT, MESSAGE and DISCONNECT"
     const lines = final.get("toggled")!;
     assert.equal(lines.length, 3, "the first message and both DISCONNECTs went unlogged");
     assert.equal(lines[0], `MESSAGE - ${early!.connectionId} 403 ${early!.requestId}`);
-    assert.match(lines[1]!, new RegExp(`^CONNECT \\$connect ${late!.connectionId} 200 \\S+$`));
+    const [kind, route, id, status, requestId] = lines[1]!.split(" ");
+    assert.deepEqual([kind, route, id, status], ["CONNECT", "$connect", late!.connectionId, "200"]);
+    assert.match(
+      requestId ?? "",
+      /^\S+$/,
+      "a connection id may hold regex characters (+, /): compared as text",
+    );
     assert.equal(lines[2], `MESSAGE - ${late!.connectionId} 403 ${late!.requestId}`);
     assert.deepEqual(final.get("default"), [], "prod and the toggled-off events went nowhere");
   });
