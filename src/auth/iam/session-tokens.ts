@@ -104,6 +104,8 @@ export class SessionSealer {
     const invalid = { ok: false, reason: "invalid" } as const;
     if (token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(token)) return invalid;
     const raw = Buffer.from(token, "base64url");
+    // Only the one spelling of the bytes: trailing bits a decoder would drop make another token.
+    if (raw.toString("base64url") !== token) return invalid;
     if (raw.length < 1 + IV_BYTES + TAG_BYTES + 1 || raw[0] !== VERSION) return invalid;
     let payload: { k?: unknown; c?: SessionClaims };
     try {
