@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { APIGatewayClient, GetResourcesCommand, TestInvokeMethodCommand } from "@aws-sdk/client-api-gateway";
 import { request } from "undici";
 import { SessionKeyring } from "../../src/auth/iam/session-key.ts";
 import { presignUrl, signRequest } from "../../src/auth/sigv4/sign-request.ts";
 import { capturingLog } from "../support/capturing-log.ts";
-import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { ACCOUNT, ALICE, CREDENTIALS, ROLES, roleArn, userArn } from "../support/iam-fixture.ts";
 import { invocationArn } from "../support/lambda-arn.ts";
 import { assumeRole, type Credentials } from "../support/sts.ts";
@@ -54,7 +55,8 @@ x-amazon-apigateway-policy:
   Version: "2012-10-17"
   Statement:
     - { Effect: Allow, Principal: { AWS: "${roleArn("guest")}" }, Action: execute-api:Invoke, Resource: "execute-api:/prod/GET/by-role" }
-    - { Effect: Allow, Principal: { AWS: "${sessionArn("guest", "named")}" }, Action: execute-api:Invoke, Resource: "execute-api:/prod/GET/by-session" }
+    - { Effect: Allow, Principal: { AWS: "${sessionArn("guest", "named")}" }, Action: execute-api:Invoke, Resource: "execute-api:/*/GET/by-session" }
+    - { Sid: NoOne, Effect: Deny, Principal: "*", Action: execute-api:Invoke, Resource: "execute-api:/*/GET/closed" }
 components:
   securitySchemes:
     sigv4: { type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4 }
@@ -63,6 +65,8 @@ paths:
     get: { security: [{ sigv4: [] }], x-amazon-apigateway-integration: ${mock()} }
   /by-session:
     get: { security: [{ sigv4: [] }], x-amazon-apigateway-integration: ${mock()} }
+  /closed:
+    get: { x-amazon-apigateway-integration: ${mock()} }
 `;
 
 const policy = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -265,6 +269,20 @@ describe("temporary credentials on AWS_IAM methods", () => {
     assert.match(
       captured.lines.join("\n"),
       /allowed by the resource policy \(Statement\[1\]\), which names this session/,
+    );
+  });
+
+  test("test-invoke-method's log names the policy and statement that decided", async () => {
+    const client = new APIGatewayClient(adminClientConfig(gw));
+    const resources = await client.send(new GetResourcesCommand({ restApiId: shared }));
+    const closed = resources.items!.find((r) => r.path === "/closed")!;
+    const out = await client.send(
+      new TestInvokeMethodCommand({ restApiId: shared, resourceId: closed.id!, httpMethod: "GET" }),
+    );
+    assert.equal(out.status, 403);
+    assert.match(
+      out.log ?? "",
+      /Policy: explicit deny in the resource policy \(NoOne\): User: anonymous is not authorized/,
     );
   });
 

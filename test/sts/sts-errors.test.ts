@@ -228,6 +228,34 @@ describe("STS refusals", () => {
     assert.equal((await whoAmI(creds)).status, 200, "the gateway still answers");
   });
 
+  test("bodies that are not forms, and forms no one sends, are answered in XML and the gateway goes on", async () => {
+    const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)).toString("latin1");
+    const odd = await stsQuery(gw.adminPort, {}, ALICE, { body: garbage });
+    assert.equal(odd.contentType, "text/xml");
+    assert.ok(odd.status === 400 || odd.status === 403, odd.text);
+    const escapes = await stsQuery(gw.adminPort, {}, ALICE, {
+      body: "Action=%FF%FE&Version=%&RoleArn=%E0%A4%A",
+    });
+    assert.equal(escapes.status, 400);
+    assert.equal(escapes.code, "InvalidAction");
+    const many = Array.from(
+      { length: 20_000 },
+      (_, i) => `Tags.member.${i + 1}.Key=k${i}&Tags.member.${i + 1}.Value=v`,
+    ).join("&");
+    const flood = await stsQuery(gw.adminPort, {}, ALICE, {
+      body: `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(roleArn("reader"))}&RoleSessionName=flood&${many}`,
+    });
+    assert.equal(flood.code, "ValidationError");
+    const gaps = await assume({
+      "Tags.member.0.Key": "a",
+      "Tags.member.2.Key": "b",
+      "Tags.member.x.Key": "c",
+    });
+    assert.equal(gaps.status, 200, "members after a gap, or not numbered, are no members");
+    const who = await call({ Action: "GetCallerIdentity" });
+    assert.equal(who.status, 200);
+  });
+
   test("an unsigned request for the API Gateway services is still theirs, in JSON", async () => {
     const r = await fetch(`http://127.0.0.1:${gw.adminPort}/restapis`);
     assert.equal(r.status, 403);
