@@ -272,6 +272,29 @@ describe("temporary credentials on AWS_IAM methods", () => {
     );
   });
 
+  test("an HTTP API's AWS_IAM route takes temporary credentials too", async () => {
+    const http = await gw.deployHttp(`
+openapi: 3.0.1
+info: { title: HttpSessions, version: "1" }
+components:
+  securitySchemes:
+    sigv4: { type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4 }
+paths:
+  /items:
+    get:
+      security: [{ sigv4: [] }]
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "http://127.0.0.1:9/", payloadFormatVersion: "1.0" }
+`, "prod");
+    const creds = await session("http-route");
+    // Allowed through IAM, the route then calls a backend that is not there: 503 is past authorization.
+    const allowed = await call(http, "GET", "/prod/items", creds);
+    assert.notEqual(allowed.status, 403, allowed.text);
+    const narrow = await session("http-narrow", { Policy: ONLY_S3 });
+    const refused = await call(http, "GET", "/prod/items", narrow);
+    assert.equal(refused.status, 403);
+    assert.equal(refused.type, "ForbiddenException", "HTTP APIs' ACCESS_DENIED");
+  });
+
   test("test-invoke-method's log names the policy and statement that decided", async () => {
     const client = new APIGatewayClient(adminClientConfig(gw));
     const resources = await client.send(new GetResourcesCommand({ restApiId: shared }));
