@@ -51,7 +51,7 @@ networks:
   const config = loadConfigFile(file);
   assert.equal(config.roles?.[0]?.arn, "arn:aws:iam::000000000000:role/app/reader");
   assert.deepEqual(config.networks?.["vpc-0main"], ["10.0.0.0/16"]);
-  assert.equal((config.networks?.["vpce-0aaa1111"] as { vpc: string }).vpc, "vpc-0main");
+  assert.equal((config.networks?.["vpce-0aaa1111"] as { vpc: string } | undefined)?.vpc, "vpc-0main");
 });
 
 test("malformed roles are refused with file:line and the part", () => {

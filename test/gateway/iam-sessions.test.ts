@@ -273,7 +273,8 @@ describe("temporary credentials on AWS_IAM methods", () => {
   });
 
   test("an HTTP API's AWS_IAM route takes temporary credentials too", async () => {
-    const http = await gw.deployHttp(`
+    const http = await gw.deployHttp(
+      `
 openapi: 3.0.1
 info: { title: HttpSessions, version: "1" }
 components:
@@ -284,7 +285,9 @@ paths:
     get:
       security: [{ sigv4: [] }]
       x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "http://127.0.0.1:9/", payloadFormatVersion: "1.0" }
-`, "prod");
+`,
+      "prod",
+    );
     const creds = await session("http-route");
     // Allowed through IAM, the route then calls a backend that is not there: 503 is past authorization.
     const allowed = await call(http, "GET", "/prod/items", creds);
