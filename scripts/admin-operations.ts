@@ -1,6 +1,6 @@
 /**
  * Writes docs/admin-operations.md: every operation of `apigateway` and `apigatewayv2`, as the AWS SDK
- * lists them, with Portico's support. An operation is available because a route of the admin router's
+ * lists them, with Portico's support, and STS's (served by src/sts/, not by routes). An operation is available because a route of the admin router's
  * tables (src/admin/create-admin-router.ts) serves it; PARTIAL says what an available one still lacks.
  * `node scripts/admin-operations.ts` regenerates the file; a test fails when it is stale, so a new SDK
  * operation or a new route cannot go unlisted. A route naming an operation the SDK lacks, or a note on
@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { RouteTable } from "../src/admin/admin-router.ts";
 import { type AwsService, SERVICE_ROUTES } from "../src/admin/create-admin-router.ts";
+import { STS_ACTIONS } from "../src/sts/sts-service.ts";
 
 /** What a served operation does not do (yet), keyed by operation name. */
 export const PARTIAL: Readonly<Record<AwsService, Readonly<Record<string, string>>>> = {
@@ -29,6 +30,12 @@ export const PARTIAL: Readonly<Record<AwsService, Readonly<Record<string, string
     CreateApi:
       "HTTP APIs incl. quick create; WEBSOCKET APIs with their routes, integrations, integration and route responses, models, stages and deployments (docs/admin-api.md#websocket-apis); quick create is HTTP-only, as in AWS",
   },
+};
+
+/** What the STS actions served do not do (yet). */
+const STS_PARTIAL: Readonly<Record<string, string>> = {
+  AssumeRole:
+    "partial: inline session policies and session tags; no managed session policies (PolicyArns) and no MFA (SerialNumber/TokenCode are refused)",
 };
 
 export const SDK_PACKAGES: Readonly<Record<AwsService, string>> = {
@@ -83,15 +90,26 @@ export function renderOperationsTable(): string {
     const rows = names.map((n) => `| ${n} | ${statuses.get(n) ?? "not yet"} |`);
     return `## ${title}\n\n${statuses.size} of ${names.length} operations available.\n\n| operation | status |\n| --- | --- |\n${rows.join("\n")}\n`;
   };
+  // STS is no route table: the Query protocol names its action in the body (src/sts/sts-service.ts).
+  const stsNames = sdkOperations("@aws-sdk/client-sts");
+  const stsUnknown = STS_ACTIONS.filter((a) => !stsNames.includes(a));
+  if (stsUnknown.length > 0)
+    throw new Error(`STS serves ${stsUnknown.join(", ")}, which the SDK does not have`);
+  const stsRows = stsNames.map(
+    (n) =>
+      `| ${n} | ${(STS_ACTIONS as readonly string[]).includes(n) ? (STS_PARTIAL[n] ?? "supported") : "not yet"} |`,
+  );
+  const sts = `## sts (temporary credentials)\n\n${STS_ACTIONS.length} of ${stsNames.length} operations available, as \`@aws-sdk/client-sts\` lists them; "not yet" answers 400 \`InvalidAction\`.\n\n| operation | status |\n| --- | --- |\n${stsRows.join("\n")}\n`;
   return `# Admin API operations
 
 Every operation of the two AWS services, as \`@aws-sdk/client-api-gateway\` and \`@aws-sdk/client-apigatewayv2\`
 list them, and what Portico does with it: an operation is available when a route of the admin router serves it.
 Generated from the router's tables by \`node scripts/admin-operations.ts\`; do not edit by hand.
-"not yet" answers 404 \`NotFoundException\` (unknown operation).
+"not yet" answers 404 \`NotFoundException\` (unknown operation). STS, on the same listener, is listed last.
 
 ${section("apigateway (REST APIs)", "apigateway")}
-${section("apigatewayv2 (HTTP and WebSocket APIs)", "apigatewayv2")}`;
+${section("apigatewayv2 (HTTP and WebSocket APIs)", "apigatewayv2")}
+${sts}`;
 }
 
 if (import.meta.main) {

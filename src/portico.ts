@@ -3,6 +3,8 @@ import { createAdminRouter } from "./admin/create-admin-router.ts";
 import { sigv4Authenticator } from "./admin/sigv4-authenticator.ts";
 import { ApiKeyIndex } from "./auth/api-key-index.ts";
 import { CredentialStore } from "./auth/iam/credential-store.ts";
+import { RoleStore } from "./auth/iam/roles.ts";
+import { SessionKeyring } from "./auth/iam/session-key.ts";
 import { Networks } from "./auth/policy/networks.ts";
 import type { Settings } from "./config/settings.ts";
 import { ControlPlane } from "./control/control-plane.ts";
@@ -22,6 +24,7 @@ import { MetricsListener } from "./observe/metrics-listener.ts";
 import { traceRequests } from "./observe/tracing.ts";
 import { openStore } from "./state/open-store.ts";
 import type { Store } from "./state/store.ts";
+import { StsService } from "./sts/sts-service.ts";
 import { LocalTraffic } from "./traffic/local-traffic.ts";
 import { RedisTraffic } from "./traffic/redis-traffic.ts";
 import type { TrafficBackend } from "./traffic/traffic-backend.ts";
@@ -57,6 +60,12 @@ async function localTraffic(store: Store): Promise<LocalTraffic> {
  * the config file, then opens the data and admin listeners.
  */
 export async function startPortico(settings: Settings, log: Logger = createLogger()): Promise<Portico> {
+  // Roles and endpoint policies compile first: a bad one refuses the start before anything opens.
+  const roles = new RoleStore(settings.roles ?? [], settings.region);
+  const networks = new Networks(settings.networks, {
+    region: settings.region,
+    accountId: settings.accountId,
+  });
   const store = await openStore({
     dataDir: settings.dataDir,
     redis: settings.redis,
@@ -94,11 +103,21 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     await Promise.allSettled([functions.close(), store.close()]);
     throw err;
   }
+  // Temporary credentials (STS) are sealed with a key every node reads from the state store.
+  let keyring: SessionKeyring;
+  try {
+    keyring = await SessionKeyring.open(store);
+  } catch (err) {
+    await Promise.allSettled([functions.close(), traffic.close(), store.close()]);
+    throw err;
+  }
+  const sealer = () => keyring.current;
   // One store for both planes: IAM-authorised methods and the admin API see the same keys and policies.
-  const credentials = new CredentialStore(settings.credentials, {
-    region: settings.region,
-    accountId: settings.accountId,
-  });
+  const credentials = new CredentialStore(
+    settings.credentials,
+    { region: settings.region, accountId: settings.accountId },
+    { roles, sealer },
+  );
   const urls = new InvokeUrls(settings.region, settings.publicUrl);
   const dataPlane = new DataPlane(log, {
     publicHostSuffix: urls.publicHostSuffix,
@@ -114,7 +133,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     functions,
     accountId: settings.accountId,
     region: settings.region,
-    networks: new Networks(settings.networks),
+    networks,
     apiKeys: new ApiKeyIndex(),
     traffic,
     // A negative limit lifts the account throttle (benchmarks; AWS itself always has one).
@@ -189,7 +208,11 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       createAdminRouter(control, scrape === undefined ? {} : { scrape }),
       sigv4Authenticator({ credentials, region: settings.region }),
       log,
-      { bodyBudgetBytes: settings.adminBodyBudgetBytes, limits: settings.listenerLimits },
+      {
+        bodyBudgetBytes: settings.adminBodyBudgetBytes,
+        limits: settings.listenerLimits,
+        sts: new StsService({ credentials, roles, sealer, region: settings.region }),
+      },
     );
     const adminPort = await admin.listen(settings.adminPort, settings.adminHost);
     const adminServer = admin;
@@ -221,6 +244,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
         // After the last request finished: every buffered log line is written out.
         await runningLogs.close();
         await Promise.all([upstreams.close(), functions.close(), traffic.close(), tracing.close()]);
+        keyring.close();
         await store.close();
       },
     };
@@ -238,6 +262,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       functions.close(),
       traffic.close(),
     ]);
+    keyring.close();
     await store.close();
     throw err;
   }

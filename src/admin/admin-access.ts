@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
-import { identityDecision, notAuthorizedMessage } from "../auth/iam/identity-decision.ts";
+import { callerIdentityDecision, notAuthorizedMessage } from "../auth/iam/identity-decision.ts";
 import { principalContext } from "../auth/iam/principal-context.ts";
 
 /**
@@ -65,7 +65,7 @@ export function authorizeAdmin(
     ...(userAgent === undefined ? {} : { "aws:UserAgent": userAgent }),
     ...principalContext(caller),
   };
-  const decision = identityDecision(caller.identityPolicies, {
+  const decision = callerIdentityDecision(caller, {
     principal: caller.principal,
     action: what.action,
     resource: what.resource,

@@ -6,6 +6,8 @@ import { drain, hardenedServer } from "../listen/hardened-server.ts";
 import { lingerOnClose } from "../listen/lingering-close.ts";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
 import type { Logger } from "../logger.ts";
+import { isStsRequest, type StsService } from "../sts/sts-service.ts";
+import type { StsReply } from "../sts/sts-xml.ts";
 import type { AdminResponse, AdminRouter } from "./admin-router.ts";
 import { BodyBudget, BodyReservation, readBody } from "./body-budget.ts";
 import type { AdminAuthenticator, AdminRefusal } from "./sigv4-authenticator.ts";
@@ -26,6 +28,8 @@ export interface AdminServerOptions {
   bodyBudgetBytes?: number;
   /** Timeouts and connection cap, shared with the data plane's listener. */
   limits?: ListenerLimits;
+  /** AWS STS (AssumeRole, GetCallerIdentity), served beside the API Gateway services. */
+  sts?: StsService;
 }
 
 export class AdminServer {
@@ -35,6 +39,7 @@ export class AdminServer {
   private readonly log: Logger;
   private readonly budget: BodyBudget;
   private readonly limits: ListenerLimits;
+  private readonly sts: StsService | undefined;
 
   constructor(
     router: AdminRouter,
@@ -47,6 +52,7 @@ export class AdminServer {
     this.log = log;
     this.budget = new BodyBudget(options.bodyBudgetBytes ?? DEFAULT_ADMIN_BODY_BUDGET);
     this.limits = options.limits ?? DEFAULT_LISTENER_LIMITS;
+    this.sts = options.sts;
   }
 
   async listen(port: number, host: string): Promise<number> {
@@ -80,8 +86,16 @@ export class AdminServer {
     const url = new URL(req.url ?? "/", "http://admin");
     const now = new Date();
     const authenticated = !PUBLIC_PATHS.has(url.pathname);
+    // STS requests are told apart by their signing scope (or Query form) and answered in STS's XML.
+    const sts = this.sts !== undefined && isStsRequest(req, url) ? this.sts : undefined;
     // Everything up to claiming the budget runs before the body is read, and synchronously.
-    if (authenticated) {
+    if (sts !== undefined) {
+      const refused = sts.precheck(req, now);
+      if (refused !== undefined) {
+        sendSts(res, refused, pendingBody(req));
+        return;
+      }
+    } else if (authenticated) {
       const refused = this.authenticate.precheck(req, url.pathname, now);
       if (refused !== undefined) {
         refuse(req, res, refused);
@@ -106,7 +120,8 @@ export class AdminServer {
         else refuse(req, res, read.reason === "busy" ? BUSY : TOO_LARGE);
         return;
       }
-      await this.serve(req, res, url, read.body, authenticated, now);
+      if (sts !== undefined) sendSts(res, sts.serve(req, url, read.body, now), false);
+      else await this.serve(req, res, url, read.body, authenticated, now);
     } finally {
       reservation.release();
     }
@@ -167,11 +182,27 @@ function declaredLength(req: IncomingMessage): number {
  * Answers without (all of) the body. When a body is still on its way the connection is closed after the
  * answer, so the rest is never waited for.
  */
-function refuse(req: IncomingMessage, res: ServerResponse, refusal: AdminRefusal): void {
+function pendingBody(req: IncomingMessage): boolean {
   const pending =
     !req.complete && (declaredLength(req) > 0 || req.headers["transfer-encoding"] !== undefined);
   // The client may still be sending: close lingering, so it reads this answer rather than a reset.
   if (pending) lingerOnClose(req.socket);
+  return pending;
+}
+
+/** An STS answer: XML, the request id in the header too, as STS sends it. */
+function sendSts(res: ServerResponse, reply: StsReply, closing: boolean): void {
+  res.writeHead(reply.status, {
+    "x-amzn-RequestId": reply.requestId,
+    "Content-Type": "text/xml",
+    "Content-Length": String(Buffer.byteLength(reply.body)),
+    ...(closing ? { Connection: "close" } : {}),
+  });
+  res.end(reply.body);
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: AdminRefusal): void {
+  const pending = pendingBody(req);
   send(
     res,
     {

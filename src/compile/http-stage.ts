@@ -1,4 +1,5 @@
 import { functionNameFromUri } from "../functions/function-registry.ts";
+import { compileAccessCheck } from "../gateway/access-check.ts";
 import { compileHttpLambdaAuthorizer } from "../gateway/authorizers/http-lambda.ts";
 import { compileJwtAuthorizer } from "../gateway/authorizers/jwt.ts";
 import { sharedAuthorizerCache } from "../gateway/authorizers/results.ts";
@@ -6,7 +7,6 @@ import { chooseSteps } from "../gateway/chain.ts";
 import type { CompiledRoute, CompiledStage, IntegrationHandler } from "../gateway/context.ts";
 import { HTTP_API_RESPONSES } from "../gateway/responses/catalogue.ts";
 import { RouteTree } from "../gateway/route-tree.ts";
-import { compileAccessCheck } from "../gateway/steps/resource-policy.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
 import { compileRequestMapping, compileResponseMappings } from "../integrations/http-api-mapping.ts";
 import { httpProxyIntegration } from "../integrations/http-proxy.ts";

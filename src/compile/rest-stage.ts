@@ -1,4 +1,5 @@
 import { functionNameFromUri } from "../functions/function-registry.ts";
+import { compileAccessCheck } from "../gateway/access-check.ts";
 import { type CognitoCheck, compileCognitoAuthorizer } from "../gateway/authorizers/cognito.ts";
 import { compileLambdaAuthorizer } from "../gateway/authorizers/lambda.ts";
 import { sharedAuthorizerCache } from "../gateway/authorizers/results.ts";
@@ -6,7 +7,6 @@ import { chooseSteps, observedIntegration } from "../gateway/chain.ts";
 import type { AuthorizerCheck, CompiledRoute, CompiledStage } from "../gateway/context.ts";
 import { REST_RESPONSES } from "../gateway/responses/catalogue.ts";
 import { RouteTree } from "../gateway/route-tree.ts";
-import { compileAccessCheck } from "../gateway/steps/resource-policy.ts";
 import { compileRequestValidation, modelCompiler } from "../gateway/steps/validate-request.ts";
 import { substituteStageVariables } from "../integrations/uri-template.ts";
 import type { Deployment, Method, Stage } from "../model/rest-api.ts";

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
-import { isIP } from "node:net";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import { ConfigError } from "./config-error.ts";
 import { substituteEnvReferences } from "./env-references.ts";
+import { checkNetworks, checkRoles, validCidr } from "./iam-checks.ts";
 import { resolveLogTargets } from "./logging-schema.ts";
 import { parsePublicUrl } from "./public-url.ts";
 import { type ApiConfig, CONFIG_SCHEMA, type PorticoConfig } from "./schema.ts";
@@ -90,13 +90,6 @@ function describe(error: ErrorObject, value: unknown): { message: string; key?: 
   }
 }
 
-function validCidr(cidr: string): boolean {
-  const [ip, bits, extra] = cidr.split("/");
-  if (ip === undefined || bits === undefined || extra !== undefined || !/^\d+$/.test(bits)) return false;
-  const family = isIP(ip);
-  return family !== 0 && Number(bits) <= (family === 4 ? 32 : 128);
-}
-
 /**
  * Reads, validates and normalises a config file. Every problem is reported at once, each as
  * `file:line:col: path: what is wrong`; relative paths are resolved against the file's folder, and
@@ -172,14 +165,10 @@ export function loadConfigFile(
         problems.push(`${at(offsetOf(doc, ["apis", i, key]))}: apis[${i}].${key}: no such file ${source}`);
       }
     });
-    for (const [network, cidrs] of Object.entries(c.networks ?? {})) {
-      cidrs.forEach((cidr, i) => {
-        if (!validCidr(cidr))
-          problems.push(
-            `${at(offsetOf(doc, ["networks", network, i]))}: networks.${network}[${i}]: invalid CIDR "${cidr}"`,
-          );
-      });
-    }
+    const position = (segments: readonly (string | number)[]) => at(offsetOf(doc, segments));
+    const scope = { region: c.region ?? "us-east-1", accountId: c.accountId ?? "000000000000" };
+    problems.push(...checkNetworks(c.networks ?? {}, scope, position));
+    problems.push(...checkRoles(c.roles ?? [], scope.region, position));
     const publicUrl = c.listen?.publicUrl;
     const parsed = publicUrl === undefined ? undefined : parsePublicUrl(publicUrl, c.region ?? "us-east-1");
     if (parsed !== undefined && "problem" in parsed)

@@ -3,6 +3,7 @@
  * form) come from this one place. Unknown keys are errors everywhere.
  */
 
+import { NETWORKS_SCHEMA, type NetworkConfig, ROLES_SCHEMA, type RoleConfig } from "./iam-schema.ts";
 import {
   ACCESS_LOGS_SCHEMA,
   type AccessLogsConfig,
@@ -241,12 +242,8 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
-    networks: {
-      type: "object",
-      description: "Named VPCs and VPC endpoints: vpc-… or vpce-… id → CIDR list.",
-      propertyNames: { pattern: "^vpce?-[0-9a-zA-Z]+$" },
-      additionalProperties: { type: "array", items: { type: "string" } },
-    },
+    roles: ROLES_SCHEMA,
+    networks: NETWORKS_SCHEMA,
     accountThrottle: {
       type: "object",
       additionalProperties: false,
@@ -334,6 +331,7 @@ export interface OpenApiConfig {
   description?: string;
 }
 
+export type { NetworkConfig, RoleConfig } from "./iam-schema.ts";
 export type { WebSocketApiConfig } from "./websocket-api-schema.ts";
 export type { WsdlApiConfig } from "./wsdl-api-schema.ts";
 export type ApiConfig = OpenApiConfig | WsdlApiConfig | WebSocketApiConfig;
@@ -387,7 +385,8 @@ export interface PorticoConfig {
   websocket?: WebSocketSettings;
   credentials?: CredentialConfig[];
   functions?: Record<string, FunctionConfig>;
-  networks?: Record<string, string[]>;
+  roles?: RoleConfig[];
+  networks?: Record<string, NetworkConfig>;
   trustedProxies?: string[];
   vpceHeader?: string;
   accountThrottle?: { rateLimit?: number; burstLimit?: number };

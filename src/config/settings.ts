@@ -4,7 +4,14 @@ import { ConfigError } from "./config-error.ts";
 import type { LoadedConfig } from "./load-config.ts";
 import type { AccessLogsConfig, ExecutionLogsConfig } from "./logging-schema.ts";
 import { type PublicUrl, parsePublicUrl } from "./public-url.ts";
-import type { CredentialConfig, DeclaredApi, FunctionConfig, WebSocketSettings } from "./schema.ts";
+import type {
+  CredentialConfig,
+  DeclaredApi,
+  FunctionConfig,
+  NetworkConfig,
+  RoleConfig,
+  WebSocketSettings,
+} from "./schema.ts";
 import { resolveDataDir } from "./state-location.ts";
 
 /** What the gateway runs with: flags over PORTICO_* environment over the config file over defaults. */
@@ -32,7 +39,9 @@ export interface Settings {
   accountId: string;
   credentials: CredentialConfig[];
   functions: Record<string, FunctionConfig>;
-  networks: Record<string, string[]>;
+  networks: Record<string, NetworkConfig>;
+  /** IAM roles for STS AssumeRole (absent: none). */
+  roles?: RoleConfig[];
   trustedProxies: string[];
   vpceHeader?: string;
   /** The account-level token bucket. */
@@ -137,6 +146,7 @@ export function resolveSettings({ flags, env, config, cwd = process.cwd() }: Set
     credentials: [],
     functions: config?.functions ?? {},
     networks: config?.networks ?? {},
+    roles: config?.roles,
     trustedProxies: config?.trustedProxies ?? [],
     vpceHeader: config?.vpceHeader,
     accountThrottle: {

@@ -3,6 +3,7 @@ import type { GatewayResponse } from "./responses/catalogue.ts";
 import { stepEnded, stepStarted } from "./step-events.ts";
 import { apiKeyStep } from "./steps/api-key.ts";
 import { authorizerStep, jwtStep } from "./steps/authorizer.ts";
+import { endpointPolicyStep } from "./steps/endpoint-policy.ts";
 import { iamStep } from "./steps/iam.ts";
 import { privateEndpointStep } from "./steps/private-endpoint.ts";
 import { policyBeforeAuthorizerStep, policyStep } from "./steps/resource-policy.ts";
@@ -21,7 +22,7 @@ export interface StepChoice {
 }
 
 /**
- * A route's steps in AWS's order (AWS-BEHAVIOUR.md §3: resource policy, authN/authZ, API key,
+ * A route's steps in AWS's order (AWS-BEHAVIOUR.md §3: private endpoint and its VPC endpoint policy, resource policy, authN/authZ, API key,
  * throttling and quotas, request validation), only those it needs. Chosen once per route at deploy
  * time, so a request runs no check it cannot fail.
  */
@@ -30,7 +31,11 @@ export function chooseSteps(choice: StepChoice): readonly Step[] {
   const type = choice.authorizationType;
   const custom = type === "CUSTOM";
   if (choice.privateEndpoint) steps.push(privateEndpointStep);
+  // The VPC endpoint's policy comes first, judged on who the Authorization header says is asking:
+  // on AWS_IAM methods that is known once IAM has verified the signature.
+  if (choice.privateEndpoint && type !== "AWS_IAM") steps.push(endpointPolicyStep);
   if (type === "AWS_IAM") steps.push(iamStep);
+  if (choice.privateEndpoint && type === "AWS_IAM") steps.push(endpointPolicyStep);
   if (custom && choice.hasPolicy) steps.push(policyBeforeAuthorizerStep);
   if (custom || type === "COGNITO_USER_POOLS") steps.push(authorizerStep);
   if (type === "JWT") steps.push(jwtStep);

@@ -278,10 +278,13 @@ export type AccessCheck = (
   /**
    * `explicitDenyOnly`: the phase before a Lambda authorizer runs, which refuses only an explicit
    * deny; the authorizer's own policy then stands in for the identity policy (AWS's Table A).
+   * `endpoint`: the VPC endpoint's policy alone, for a private API's request through one.
    */
-  phase?: "explicitDenyOnly",
+  phase?: "explicitDenyOnly" | "endpoint",
   /** `execute-api:Invoke` unless asked otherwise (`execute-api:InvalidateCache`). */
   action?: string,
+  /** Told, in one line, which policy decided (the decision trace). */
+  explain?: (line: string) => void,
 ) => GatewayResponse | undefined;
 
 export interface IamAuthority {
@@ -303,6 +306,7 @@ export type StepOutcome = GatewayResponse | undefined | Promise<GatewayResponse 
 
 export type StepName =
   | "private-endpoint"
+  | "endpoint-policy"
   | "iam"
   | "resource-policy"
   | "authorizer"

@@ -1,5 +1,5 @@
+import { principalId } from "../auth/iam/principal-id.ts";
 import { authorizerProperty } from "../gateway/authorizer-property.ts";
-import { principalId } from "../gateway/caller-identity.ts";
 import type { FinishedRequest } from "../gateway/context.ts";
 import type { GatewayResponse } from "../gateway/responses/catalogue.ts";
 import { plainAddress } from "../gateway/trusted-proxies.ts";
@@ -46,8 +46,11 @@ export class LineScope {
   /** `identity.caller` and `identity.user`: the IAM principal's id (caller-identity.ts), worked out once. */
   get caller(): string | null {
     if (this.callerMemo === undefined) {
-      const principal = this.done.ctx?.caller?.principal;
-      this.callerMemo = principal === undefined ? null : principalId(principal.arn, principal.accountId);
+      const caller = this.done.ctx?.caller;
+      this.callerMemo =
+        caller === undefined
+          ? null
+          : (caller.userId ?? principalId(caller.principal.arn, caller.principal.accountId));
     }
     return this.callerMemo;
   }

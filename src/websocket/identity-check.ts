@@ -1,5 +1,6 @@
 import type { StoredPrincipal } from "../auth/iam/credential-store.ts";
-import { addCallerKeys, identityDecision } from "../gateway/steps/resource-policy.ts";
+import { callerIdentityDecision } from "../auth/iam/identity-decision.ts";
+import { principalContext } from "../auth/iam/principal-context.ts";
 
 /**
  * Whether a SigV4-verified caller may perform `action` on `resource` of a WebSocket API. WebSocket
@@ -16,9 +17,9 @@ export function identityRefusal(
     "aws:SourceIp": facts.sourceIp,
     "aws:CurrentTime": new Date(facts.nowMs).toISOString(),
     "aws:EpochTime": String(Math.floor(facts.nowMs / 1000)),
+    ...principalContext(caller),
   };
-  addCallerKeys(context, caller);
-  const decision = identityDecision(
+  const decision = callerIdentityDecision(
     caller,
     { principal: caller.principal, action, resource, context },
     facts.accountId,

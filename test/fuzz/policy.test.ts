@@ -4,9 +4,9 @@ import fc from "fast-check";
 import { compilePolicy } from "../../src/auth/policy/compile-policy.ts";
 import { PolicyError } from "../../src/auth/policy/policy-error.ts";
 import { wildcardMatcher } from "../../src/auth/policy/wildcard.ts";
+import { compileAccessCheck } from "../../src/gateway/access-check.ts";
 import type { RequestContext } from "../../src/gateway/context.ts";
 import { REST_RESPONSES } from "../../src/gateway/responses/catalogue.ts";
-import { compileAccessCheck } from "../../src/gateway/steps/resource-policy.ts";
 import { fuzzParameters } from "../support/fuzz.ts";
 
 /**

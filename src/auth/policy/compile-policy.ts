@@ -8,13 +8,27 @@ import { wildcardMatcher } from "./wildcard.ts";
  * Allow, else an implicit deny. Each decision names the statement that made it, for traces.
  */
 
-export type PolicyPrincipal = { kind: "anonymous" } | { kind: "aws"; arn: string; accountId: string };
+/**
+ * Who asks. A role session's `arn` is its assumed-role ARN (`arn:aws:sts::…:assumed-role/R/s`) and
+ * `roleArn` the role's: a policy naming the role matches every session of it, as IAM has it.
+ */
+export type PolicyPrincipal =
+  | { kind: "anonymous" }
+  | { kind: "aws"; arn: string; accountId: string; roleArn?: string };
+
+/**
+ * Which statements' principals count: `any` (the default) every match; `named` only statements that
+ * name the caller's ARN or its role's (not `*`, not an account); `session` only those naming the
+ * caller's own ARN. IAM grants differently by how a resource-based policy names its principal.
+ */
+export type PrincipalMatch = "any" | "named" | "session";
 
 export interface PolicyRequest {
   principal: PolicyPrincipal;
   action: string;
   resource: string;
   context: RequestContextValues;
+  principalMatch?: PrincipalMatch;
 }
 
 export interface PolicyDecision {
@@ -47,8 +61,10 @@ function anyOf(patterns: string[], ignoreCase: boolean): Matcher {
   return (v) => matchers.some((m) => m(v));
 }
 
-function principalMatcher(value: unknown, what: string): (p: PolicyPrincipal) => boolean {
-  if (value === "*") return () => true;
+type PrincipalTest = (p: PolicyPrincipal, match: PrincipalMatch) => boolean;
+
+function principalMatcher(value: unknown, what: string): PrincipalTest {
+  if (value === "*") return (_p, match) => match === "any";
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new PolicyError(`${what} must be "*" or {"AWS": …}`);
   const entries = Object.entries(value);
@@ -58,16 +74,17 @@ function principalMatcher(value: unknown, what: string): (p: PolicyPrincipal) =>
     return () => false;
   }
   const ids = list(aws, `${what}.AWS`);
-  if (ids.includes("*")) return () => true;
-  const matchers = ids.map((id) => {
-    if (/^\d{12}$/.test(id)) return (p: PolicyPrincipal) => p.kind === "aws" && p.accountId === id;
-    const rootAccount = /^arn:aws:iam::(\d{12}):root$/.exec(id)?.[1];
-    if (rootAccount) return (p: PolicyPrincipal) => p.kind === "aws" && p.accountId === rootAccount;
+  if (ids.includes("*")) return (_p, match) => match === "any";
+  const matchers = ids.map((id): PrincipalTest => {
+    const account = /^\d{12}$/.test(id) ? id : /^arn:aws:iam::(\d{12}):root$/.exec(id)?.[1];
+    if (account !== undefined)
+      return (p, match) => match === "any" && p.kind === "aws" && p.accountId === account;
     if (!id.startsWith("arn:")) throw new PolicyError(`Invalid principal in policy: "AWS" : "${id}"`);
     const m = wildcardMatcher(id);
-    return (p: PolicyPrincipal) => p.kind === "aws" && m(p.arn);
+    return (p, match) =>
+      p.kind === "aws" && (m(p.arn) || (match !== "session" && p.roleArn !== undefined && m(p.roleArn)));
   });
-  return (p) => matchers.some((m) => m(p));
+  return (p, match) => matchers.some((m) => m(p, match));
 }
 
 export function expandResource(resource: string, scope: PolicyScope): string {
@@ -82,18 +99,23 @@ export function expandResource(resource: string, scope: PolicyScope): string {
 interface Statement {
   name: string;
   effect: "Allow" | "Deny";
-  principal: (p: PolicyPrincipal) => boolean;
+  principal: PrincipalTest;
   action: Matcher;
   resource: Matcher;
   condition: (ctx: RequestContextValues) => boolean;
 }
 
-function compileStatement(
-  raw: unknown,
-  index: number,
-  scope: PolicyScope,
-  requirePrincipal: boolean,
-): Statement {
+/** What kind of policy a document is, for the elements it must and must not have. */
+export interface PolicyKind {
+  /** A resource-based policy: each statement names a Principal. */
+  resourcePolicy?: boolean;
+  /** A role's trust policy: a Principal, and no Resource (the role is the resource). */
+  trustPolicy?: boolean;
+  /** A session policy or identity policy: no Principal. */
+  identityPolicy?: boolean;
+}
+
+function compileStatement(raw: unknown, index: number, scope: PolicyScope, kind: PolicyKind): Statement {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
     throw new PolicyError(`Statement[${index}] must be an object`);
   const s = raw as Record<string, unknown>;
@@ -103,25 +125,36 @@ function compileStatement(
   const has = (k: string) => Object.hasOwn(s, k);
   if (has("Action") === has("NotAction"))
     throw new PolicyError(`${name}: exactly one of Action and NotAction is required`);
-  if (has("Resource") === has("NotResource"))
+  if (kind.trustPolicy === true) {
+    if (has("Resource") || has("NotResource"))
+      throw new PolicyError(`${name}: a trust policy statement has no Resource (the role is its resource)`);
+  } else if (has("Resource") === has("NotResource"))
     throw new PolicyError(`${name}: exactly one of Resource and NotResource is required`);
   if (has("Principal") && has("NotPrincipal"))
     throw new PolicyError(`${name}: Principal and NotPrincipal cannot be used together`);
-  if (requirePrincipal && !has("Principal") && !has("NotPrincipal"))
+  if (
+    (kind.resourcePolicy === true || kind.trustPolicy === true) &&
+    !has("Principal") &&
+    !has("NotPrincipal")
+  )
     throw new PolicyError(`${name}: a resource policy statement needs a Principal`);
+  if (kind.identityPolicy === true && (has("Principal") || has("NotPrincipal")))
+    throw new PolicyError(`${name}: an identity or session policy names no Principal`);
   const actions = anyOf(list(s.Action ?? s.NotAction, `${name}.Action`), true);
-  const resources = anyOf(
-    list(s.Resource ?? s.NotResource, `${name}.Resource`).map((r) => expandResource(r, scope)),
-    false,
-  );
-  const principal = has("Principal")
-    ? principalMatcher(s.Principal, `${name}.Principal`)
-    : has("NotPrincipal")
-      ? (
-          (m) => (p: PolicyPrincipal) =>
-            !m(p)
-        )(principalMatcher(s.NotPrincipal, `${name}.NotPrincipal`))
-      : () => true;
+  const resources: Matcher =
+    kind.trustPolicy === true
+      ? () => true
+      : anyOf(
+          list(s.Resource ?? s.NotResource, `${name}.Resource`).map((r) => expandResource(r, scope)),
+          false,
+        );
+  let principal: PrincipalTest = (_p, match) => match === "any";
+  if (has("Principal")) principal = principalMatcher(s.Principal, `${name}.Principal`);
+  else if (has("NotPrincipal")) {
+    const excluded = principalMatcher(s.NotPrincipal, `${name}.NotPrincipal`);
+    // NotPrincipal names no one: it never grants to a principal it names.
+    principal = (p, match) => match === "any" && !excluded(p, "any");
+  }
   return {
     name,
     effect: s.Effect,
@@ -136,7 +169,7 @@ function compileStatement(
 export function compilePolicy(
   document: string | object,
   scope: PolicyScope,
-  options: { resourcePolicy?: boolean } = {},
+  options: PolicyKind = {},
 ): CompiledPolicy {
   let doc: unknown = document;
   if (typeof document === "string") {
@@ -155,13 +188,18 @@ export function compilePolicy(
   const raw = d.Statement;
   if (raw === undefined) throw new PolicyError("A policy needs a Statement");
   const statements = (Array.isArray(raw) ? raw : [raw]).map((st, i) =>
-    compileStatement(st, i, scope, options.resourcePolicy === true),
+    compileStatement(st, i, scope, options),
   );
   return {
     evaluate(request) {
       let allowed: string | undefined;
+      const match = request.principalMatch ?? "any";
       for (const st of statements) {
-        if (!st.principal(request.principal) || !st.action(request.action) || !st.resource(request.resource))
+        if (
+          !st.principal(request.principal, match) ||
+          !st.action(request.action) ||
+          !st.resource(request.resource)
+        )
           continue;
         if (!st.condition(request.context)) continue;
         if (st.effect === "Deny") return { effect: "Deny", statement: st.name };

@@ -18,7 +18,8 @@ export type SigV4ErrorType =
   | "MissingAuthenticationTokenException"
   | "IncompleteSignatureException"
   | "InvalidSignatureException"
-  | "UnrecognizedClientException";
+  | "UnrecognizedClientException"
+  | "ExpiredTokenException";
 
 /**
  * Why verification failed, for logs, metrics and tests; never sent to the client.
@@ -39,14 +40,15 @@ export type SigV4FailureReason =
   | "scope-mismatch"
   | "unknown-access-key"
   | "signature-mismatch"
-  | "invalid-session-token";
+  | "invalid-session-token"
+  | "expired-session-token";
 
 /**
  * The gateway response a data-plane failure maps to. [M]: AWS documents MISSING_AUTHENTICATION_TOKEN
  * and INVALID_SIGNATURE but not which SigV4 failure lands on which; everything except an unsigned
  * request is taken to be INVALID_SIGNATURE.
  */
-export type SigV4GatewayResponseType = "MISSING_AUTHENTICATION_TOKEN" | "INVALID_SIGNATURE";
+export type SigV4GatewayResponseType = "MISSING_AUTHENTICATION_TOKEN" | "INVALID_SIGNATURE" | "EXPIRED_TOKEN";
 
 /** A refused SigV4 request, ready to be rendered as `{"message": ...}` with `x-amzn-ErrorType: type`. */
 export interface SigV4Error {
@@ -64,7 +66,11 @@ function error(type: SigV4ErrorType, reason: SigV4FailureReason, message: string
     message,
     reason,
     gatewayResponseType:
-      type === "MissingAuthenticationTokenException" ? "MISSING_AUTHENTICATION_TOKEN" : "INVALID_SIGNATURE",
+      type === "MissingAuthenticationTokenException"
+        ? "MISSING_AUTHENTICATION_TOKEN"
+        : type === "ExpiredTokenException"
+          ? "EXPIRED_TOKEN"
+          : "INVALID_SIGNATURE",
   };
 }
 
@@ -248,6 +254,27 @@ export function invalidSessionToken(): SigV4Error {
     "UnrecognizedClientException",
     "invalid-session-token",
     "The security token included in the request is invalid",
+  );
+}
+
+/**
+ * Temporary credentials whose session token is not one this gateway issued, was altered, or belongs
+ * to another access key: API Gateway's answer to a wrong token (with its final period). [O]
+ */
+export function unknownSessionToken(): SigV4Error {
+  return error(
+    "UnrecognizedClientException",
+    "invalid-session-token",
+    "The security token included in the request is invalid.",
+  );
+}
+
+/** Temporary credentials past their expiration (EXPIRED_TOKEN gateway response). [O] */
+export function expiredSessionToken(): SigV4Error {
+  return error(
+    "ExpiredTokenException",
+    "expired-session-token",
+    "The security token included in the request is expired",
   );
 }
 

@@ -13,7 +13,9 @@ export type { SigV4Error, SigV4ErrorType, SigV4FailureReason, SigV4GatewayRespon
 export type { AwsCredentials, PresignUrlInput, SignRequestInput } from "./sign-request.ts";
 export { presignUrl, signRequest } from "./sign-request.ts";
 export type {
+  CredentialRefusal,
   HeaderCheckResult,
+  LookupFacts,
   RequestHeaders,
   SignedHeaders,
   StoredCredential,

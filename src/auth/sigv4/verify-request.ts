@@ -49,13 +49,28 @@ export interface StoredCredential {
   readonly sessionToken?: string;
 }
 
+/** An access key the store knows but refuses for this request (an expired or altered session token). */
+export interface CredentialRefusal {
+  readonly refused: SigV4Error;
+}
+
+/** What a credential lookup is told beyond the access key: the session token sent, and the time. */
+export interface LookupFacts {
+  readonly sessionToken: string | undefined;
+  readonly now: Date;
+}
+
 /** Where and how to verify. */
 export interface VerifyOptions<C extends StoredCredential> {
   /** The service the credential scope must name: `apigateway`, `execute-api`, ... */
   readonly service: string;
   /** When set, the scope must name this region; otherwise any region is accepted. */
   readonly region?: string;
-  readonly lookup: (accessKeyId: string) => C | undefined;
+  /**
+   * The credential of an access key. Temporary credentials are found by their session token, which
+   * is checked (validity, expiry) before the signature, as AWS does.
+   */
+  readonly lookup: (accessKeyId: string, facts: LookupFacts) => C | CredentialRefusal | undefined;
   readonly now?: Date;
   /** Allowed clock skew either way, default five minutes (API Gateway's). */
   readonly maxSkewMs?: number;
@@ -313,8 +328,9 @@ function readSignature<C extends StoredCredential>(
   const scopeError = checkScope(scope, parts.amzDate, options);
   if (scopeError !== undefined) return fail(scopeError);
 
-  const credential = options.lookup(scope[0]!);
+  const credential = options.lookup(scope[0]!, { sessionToken: parts.sessionToken, now });
   if (credential === undefined) return fail(errors.unrecognizedClient());
+  if ("refused" in credential) return fail(credential.refused);
   return { ok: true, parts, path, rawQuery, signedHeaders, scope, credential };
 }
 

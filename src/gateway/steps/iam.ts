@@ -69,7 +69,14 @@ export const iamStep: Step = {
       return authenticated.response;
     }
     ctx.caller = authenticated.principal;
-    trace?.push(`IAM: signature verified for ${ctx.caller.principal.arn}`);
+    const session = ctx.caller.session;
+    trace?.push(
+      `IAM: signature verified for ${ctx.caller.principal.arn}${
+        session === undefined
+          ? ""
+          : ` (temporary credentials of ${session.roleArn}${session.policy === undefined ? "" : ", with a session policy"})`
+      }`,
+    );
     return undefined;
   },
 };
