@@ -141,6 +141,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     iam: integrations.iam,
     limits: settings.websocket,
     publicHostSuffix: urls.publicHostSuffix,
+    domains: () => dataPlane.domains,
   });
   dataPlane.attachWebSockets(websockets);
   const control = new ControlPlane({
