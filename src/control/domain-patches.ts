@@ -19,15 +19,14 @@ const CERTIFICATES = new Set([
   "ownershipVerificationCertificateArn",
 ]);
 
-function setting(op: PatchOperation): string | undefined {
-  if (op.op === "remove") return undefined;
-  if (op.op !== "replace" && op.op !== "add")
-    throw badRequest(`Invalid patch operation ${op.op} for path ${op.path}`);
-  return requireValue(op);
-}
+/** The value an add or replace sets; undefined for a remove. */
+const setting = (op: PatchOperation): string | undefined =>
+  op.op === "remove" ? undefined : requireValue(op);
 
 /** One operation on a draft. */
 function apply(d: DomainName, op: PatchOperation, now: number): void {
+  if (op.op !== "replace" && op.op !== "add" && op.op !== "remove")
+    throw badRequest(`Invalid patch operation ${op.op} for path ${op.path}`);
   const field = op.path.slice(1);
   if (CERTIFICATES.has(field)) {
     const value = setting(op);
@@ -62,8 +61,6 @@ function apply(d: DomainName, op: PatchOperation, now: number): void {
     }
     case "/mutualTlsAuthentication/truststoreUri": {
       // An empty truststore (or a remove) turns mutual TLS off, as AWS documents it.
-      if (op.op !== "remove" && op.op !== "replace" && op.op !== "add")
-        throw badRequest(`Invalid patch operation ${op.op} for path ${op.path}`);
       const value = op.op === "remove" ? "" : (op.value ?? "");
       if (value === "") delete d.mutualTlsAuthentication;
       else d.mutualTlsAuthentication = { ...d.mutualTlsAuthentication, truststoreUri: value };
