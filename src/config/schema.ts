@@ -3,6 +3,7 @@
  * form) come from this one place. Unknown keys are errors everywhere.
  */
 
+import { DOMAINS_SCHEMA, type DomainConfig } from "./domain-schema.ts";
 import {
   ACCESS_LOGS_SCHEMA,
   type AccessLogsConfig,
@@ -297,6 +298,7 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    domains: DOMAINS_SCHEMA,
   },
 } as const;
 
@@ -389,4 +391,5 @@ export interface PorticoConfig {
   accessLogs?: AccessLogsConfig;
   executionLogs?: ExecutionLogsConfig;
   apis?: ApiConfig[];
+  domains?: DomainConfig[];
 }
