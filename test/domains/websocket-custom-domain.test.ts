@@ -3,6 +3,10 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
+  ApiGatewayManagementApiClient,
+  PostToConnectionCommand,
+} from "@aws-sdk/client-apigatewaymanagementapi";
+import {
   ApiGatewayV2Client,
   CreateApiMappingCommand,
   CreateDomainNameCommand,
@@ -72,11 +76,37 @@ describe("WebSocket APIs by custom domain name", () => {
 
   test("an upgrade by Host reaches the mapped stage; the event names the custom domain", async () => {
     const ws = await openByHost(gw, "WS.example.com:443", "/chat");
-    assert.deepEqual(await ask(ws, "hi"), { domainName: "WS.example.com", stage: "prod", apiId });
+    const { connectionId, ...where } = await ask(ws, "hi");
+    assert.deepEqual(where, { domainName: "WS.example.com", stage: "prod", apiId });
+    assert.ok(connectionId);
     ws.close();
     const root = await openByHost(gw, "root.example.com", "/");
     assert.equal((await ask(root, "hi")).domainName, "root.example.com");
     root.close();
+  });
+
+  test("@connections by the custom domain: {base path}/@connections/{id}, signed for that Host", async () => {
+    const ws = await openByHost(gw, "ws.example.com", "/chat");
+    const { connectionId } = await ask(ws, "who am i");
+    const management = new ApiGatewayManagementApiClient({
+      endpoint: `http://127.0.0.1:${gw.port}/chat`,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      maxAttempts: 1,
+    });
+    // A client of the real domain would send its name as Host; SigV4 signs what is sent.
+    management.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers.host = "ws.example.com";
+        return next(args);
+      },
+      { step: "build" },
+    );
+    const pushed = once(ws, "message");
+    await management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: "pushed" }));
+    assert.equal(String((await pushed)[0]), "pushed");
+    management.destroy();
+    ws.close();
   });
 
   test("a path no mapping takes is refused 403; below a mapping, 404", async () => {
