@@ -148,8 +148,22 @@ describe("the AWS CLI sets up custom domain names that the data plane serves", (
     const pathStyle = await callHost(gw.port, "localhost", `/restapis/${rest}/prod/_user_request_/orders`);
     assert.equal(pathStyle.status, 403);
     assert.equal((await gw.call(rest, "/nostage/orders")).status, 403);
-    // Its custom domain still serves it.
+    // Its custom domain still serves it, and test-invoke-method reaches the method directly.
     assert.equal((await callHost(gw.port, host, "/v1/orders")).status, 200);
+    const resources = await awsCli(gw.adminPort, ["get-resources", "--rest-api-id", rest]);
+    const orders = (resources.json as { items: { id: string; path: string }[] }).items.find(
+      (r) => r.path === "/orders",
+    )!;
+    const invoked = await awsCli(gw.adminPort, [
+      "test-invoke-method",
+      "--rest-api-id",
+      rest,
+      "--resource-id",
+      orders.id,
+      "--http-method",
+      "GET",
+    ]);
+    assert.equal((invoked.json as { status: number }).status, 200, invoked.stderr);
   });
 
   test("an HTTP API's disableExecuteApiEndpoint (auto-deployed) leaves only its custom domain", async () => {
