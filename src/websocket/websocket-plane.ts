@@ -27,6 +27,9 @@ interface Found {
   readonly viaDomain: boolean;
 }
 
+/** A stage whose deployment disables its execute-api endpoint answers only by its custom domains. */
+const refused = (found: Found): boolean => !found.viaDomain && found.stage.defaultEndpointDisabled;
+
 /**
  * The WebSocket data plane: upgrades on the data-plane listener (`ws://{api-id}.execute-api.{region}.
  * localhost:8080/{stage}`), `$connect` deciding whether the upgrade completes, each message routed by
@@ -142,15 +145,10 @@ export class WebSocketPlane {
     return stage === undefined ? undefined : { stage, rest, viaDomain: false };
   }
 
-  /** A stage whose deployment disables its execute-api endpoint answers only by its custom domains. */
-  private static refused(found: Found): boolean {
-    return !found.viaDomain && found.stage.defaultEndpointDisabled;
-  }
-
   /** The data plane's hook for plain HTTP requests it has no REST or HTTP API for: `@connections`. */
   request(req: IncomingMessage, res: ServerResponse): boolean {
     const found = this.find(req);
-    if (found === undefined || found === "unmapped" || WebSocketPlane.refused(found)) return false;
+    if (found === undefined || found === "unmapped" || refused(found)) return false;
     const m = CONNECTIONS.exec(found.rest);
     if (m === null) return false;
     serveConnectionsApi(req, res, decodeURIComponent(m[1]!), this.registry, this.iam, found.stage).catch(
@@ -167,7 +165,7 @@ export class WebSocketPlane {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const found = this.find(req);
     // AWS answers a custom domain path no mapping takes, and a disabled execute-api endpoint, 403.
-    if (found === "unmapped" || (found !== undefined && WebSocketPlane.refused(found))) {
+    if (found === "unmapped" || (found !== undefined && refused(found))) {
       refuseUpgrade(socket, 403, "Forbidden");
       return;
     }
