@@ -9,6 +9,7 @@ import { Networks } from "./auth/policy/networks.ts";
 import type { Settings } from "./config/settings.ts";
 import { ControlPlane } from "./control/control-plane.ts";
 import { applyDeclaredApis } from "./control/declared-apis.ts";
+import { applyDeclaredDomains } from "./control/declared-domains.ts";
 import { FunctionRegistry } from "./functions/function-registry.ts";
 import { DataPlane } from "./gateway/data-plane.ts";
 import { InvokeUrls } from "./gateway/invoke-urls.ts";
@@ -164,6 +165,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     iam: integrations.iam,
     limits: settings.websocket,
     publicHostSuffix: urls.publicHostSuffix,
+    domains: () => dataPlane.domains,
   });
   dataPlane.attachWebSockets(websockets);
   const control = new ControlPlane({
@@ -201,6 +203,8 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     // With a shared store, every node follows the others' changes (deploys, keys, settings).
     const unfollow = settings.redis === undefined ? () => undefined : control.followSharedStore();
     await applyDeclaredApis(control, settings.apis);
+    // Their mappings name the APIs: the domains come after them.
+    await applyDeclaredDomains(control, settings.domains ?? []);
     await tracing.ready();
     const port = await dataPlane.listen(settings.port, settings.host);
     urls.listening(port);

@@ -57,6 +57,11 @@ Demo backend on http://127.0.0.1:${backend.port}. Try:
   curl ${http}/hello                         # the same function, payload format 2.0
   curl -i ${http}/nope                       # 404 Not Found, as AWS
 
+  # the same APIs behind the custom domain name api.demo.localhost (docs/domains.md): /v1 → PetStore dev, /v2 → PetsHttp
+  curl http://api.demo.localhost:${port}/v1/pets
+  curl http://api.demo.localhost:${port}/v2/pets/1
+  curl -H 'Host: api.demo.localhost' http://127.0.0.1:${port}/v1/pets/2     # any client: the Host header names the domain
+
   # SOAP calculator (WSDL: http://127.0.0.1:${backend.port}/calculator?wsdl), passed through (HTTP_PROXY)
   curl ${soap}/dev/calculator -H 'content-type: text/xml; charset=utf-8' -H 'SOAPAction: "urn:portico:calculator/Add"' -d '${envelope}'
   # ... and as JSON, the REST API imported from its WSDL (POST /CalculatorService/{Add,Subtract,Divide})

@@ -4,7 +4,9 @@ import type { Scrape } from "../observe/metrics-endpoint.ts";
 import { AdminRouter, type RouteTable, route } from "./admin-router.ts";
 import { accountRoutes } from "./routes-account.ts";
 import { apiKeyRoutes } from "./routes-api-keys.ts";
+import { domainAccessRoutes } from "./routes-domain-access.ts";
 import { domainNameRoutes } from "./routes-domain-names.ts";
+import { domainNameV2Routes } from "./routes-domain-names-v2.ts";
 import { httpExportRoutes, restExportRoutes } from "./routes-export.ts";
 import { httpApiRoutes } from "./routes-http-api.ts";
 import { restApiRoutes } from "./routes-rest-api.ts";
@@ -26,11 +28,18 @@ export const SERVICE_ROUTES: Readonly<Record<AwsService, RouteTable>> = {
     ...restApiPartRoutes,
     ...apiKeyRoutes,
     ...domainNameRoutes,
+    ...domainAccessRoutes,
     ...accountRoutes,
     ...restExportRoutes,
     ...restTagRoutes,
   ],
-  apigatewayv2: [...httpApiRoutes, ...webSocketApiRoutes, ...httpExportRoutes, ...httpTagRoutes],
+  apigatewayv2: [
+    ...httpApiRoutes,
+    ...webSocketApiRoutes,
+    ...domainNameV2Routes,
+    ...httpExportRoutes,
+    ...httpTagRoutes,
+  ],
 };
 
 /**

@@ -1,4 +1,5 @@
 import { readHttpAccessLogSettings } from "../control/access-log-settings.ts";
+import { refuseMappedApi } from "../control/api-mappings.ts";
 import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, ControlError, notFound } from "../control/errors.ts";
 import * as parts from "../control/http-api-parts.ts";
@@ -68,6 +69,7 @@ export const httpApiRoutes: RouteTable = [
     return { status: 200, body: wireOf(control, updated) };
   }),
   route("DeleteApi", "DELETE", "/v2/apis/{apiId}", async (r, control) => {
+    await refuseMappedApi(control, apiId(r));
     await control.deleteHttpApi(apiId(r));
     return { status: 204 };
   }),

@@ -1,3 +1,4 @@
+import { refuseMappedApi } from "../control/api-mappings.ts";
 import { canarySettings, readCanaryInput } from "../control/canary.ts";
 import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, ControlError, notFound } from "../control/errors.ts";
@@ -73,6 +74,7 @@ export const restApiRoutes: RouteTable = [
     return { status: 200, body: restApiWire(updated) };
   }),
   route("DeleteRestApi", "DELETE", "/restapis/{apiId}", async (r, control) => {
+    await refuseMappedApi(control, p(r).apiId);
     await control.deleteRestApi(p(r).apiId);
     return { status: 202 };
   }),

@@ -1,15 +1,17 @@
 import type { ControlPlane } from "../control/control-plane.ts";
 import { badRequest, notFound } from "../control/errors.ts";
 import type { ApiKey, UsagePlan } from "../model/account.ts";
+import type { DomainName } from "../model/domain-name.ts";
 import { type AdminHandler, type AdminRequest, type RouteTable, route } from "./admin-router.ts";
 import { jsonBody, stringMap } from "./request-body.ts";
 
 type Tags = Record<string, string>;
 
 async function edit(control: ControlPlane, arn: string, change: (tags: Tags) => Tags): Promise<Tags> {
-  const m = /^arn:aws:apigateway:[^:]*::(\/.+)$/.exec(arn);
+  // Private custom domain names' ARNs name the account (`…:123456789012:/domainnames/{name}+{id}`).
+  const m = /^arn:aws:apigateway:[^:]*:(\d{12})?:(\/.+)$/.exec(arn);
   if (m === null) throw badRequest(`Invalid resource ARN: ${arn}`);
-  const parts = m[1]!.split("/").slice(1);
+  const parts = m[2]!.split("/").slice(1);
   let result: Tags | undefined;
   if (parts[0] === "restapis" && parts.length === 2) {
     await control.mutateRestApi(parts[1]!, (def) => {
@@ -25,6 +27,13 @@ async function edit(control: ControlPlane, arn: string, change: (tags: Tags) => 
     await control.changeDocument<ApiKey | UsagePlan>(parts[0], parts[1]!, (doc) => {
       if (doc === undefined) throw notFound("Invalid resource identifier specified");
       result = doc.tags = change(doc.tags ?? {});
+      return doc;
+    });
+  } else if (parts[0] === "domainnames" && parts.length === 2) {
+    await control.changeDocument<DomainName>("domainnames", parts[1]!, (doc) => {
+      if (doc === undefined) throw notFound("Invalid domain name identifier specified");
+      result = doc.tags = change(doc.tags ?? {});
+      if (Object.keys(doc.tags).length === 0) delete doc.tags;
       return doc;
     });
   } else if (parts[0] === "apis" && parts.length === 2) {
@@ -59,7 +68,8 @@ const untag: AdminHandler = async (r, control) => {
 /**
  * TagResource / UntagResource / GetTags for both services, by resource ARN
  * (`arn:aws:apigateway:{region}::/restapis/{id}[/stages/{name}]`, `…::/apikeys/{id}`,
- * `…::/usageplans/{id}`, `…::/apis/{id}` for HTTP APIs).
+ * `…::/usageplans/{id}`, `…::/apis/{id}` for HTTP APIs, `…::/domainnames/{name}` for custom domain
+ * names, a private one's `…:{account}:/domainnames/{name}+{id}`).
  */
 export const restTagRoutes: RouteTable = [
   route("GetTags", "GET", "/tags/{arn}", getTags),

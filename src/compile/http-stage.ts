@@ -186,6 +186,7 @@ export function compileHttpStage(
     defaultRoute,
     responses: HTTP_API_RESPONSES,
     hasPolicy: false,
+    defaultEndpointDisabled: deployment.snapshot.api.disableExecuteApiEndpoint === true,
     access: compileAccessCheck({
       policy: undefined,
       region: deps.region ?? "us-east-1",

@@ -180,6 +180,7 @@ function compileRelease(
     hasPolicy: deployment.snapshot.api.policy !== undefined,
     apiKeySource: deployment.snapshot.api.apiKeySource,
     edge: deployment.snapshot.api.endpointConfiguration.types.includes("EDGE"),
+    defaultEndpointDisabled: deployment.snapshot.api.disableExecuteApiEndpoint === true,
     privateEndpoint: deployment.snapshot.api.endpointConfiguration.types.includes("PRIVATE")
       ? { networks: deps.networks }
       : undefined,

@@ -71,6 +71,7 @@ export function compileWebSocketStage(
     routes,
     accountId: deps.accountId,
     region: deps.region ?? "us-east-1",
+    defaultEndpointDisabled: snapshot.api.disableExecuteApiEndpoint === true,
     apiKeySource:
       snapshot.api.apiKeySelectionExpression === "$context.authorizer.usageIdentifierKey"
         ? "AUTHORIZER"

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import { ConfigError } from "./config-error.ts";
+import type { DeclaredDomain } from "./domain-schema.ts";
 import { substituteEnvReferences } from "./env-references.ts";
 import { checkNetworks, checkRoles, validCidr } from "./iam-checks.ts";
 import { resolveLogTargets } from "./logging-schema.ts";
@@ -14,6 +15,8 @@ export interface LoadedConfig extends PorticoConfig {
   file: string;
   /** Each entry with where it is written (`file:line:col: apis[i]`), for refusals at apply time. */
   apis?: (ApiConfig & { declaredAt?: string })[];
+  /** Each with its `tls` files made absolute and where it is written. */
+  domains?: DeclaredDomain[];
 }
 
 const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(CONFIG_SCHEMA);
@@ -173,6 +176,15 @@ export function loadConfigFile(
     const parsed = publicUrl === undefined ? undefined : parsePublicUrl(publicUrl, c.region ?? "us-east-1");
     if (parsed !== undefined && "problem" in parsed)
       problems.push(`${at(offsetOf(doc, ["listen", "publicUrl"]))}: listen.publicUrl: ${parsed.problem}`);
+    (c.domains ?? []).forEach((d, i) => {
+      for (const key of ["certificate", "key", "truststore"] as const) {
+        const file = d.tls?.[key];
+        if (file !== undefined && !existsSync(resolve(base, file)))
+          problems.push(
+            `${at(offsetOf(doc, ["domains", i, "tls", key]))}: domains[${i}].tls.${key}: no such file ${file}`,
+          );
+      }
+    });
     (c.trustedProxies ?? []).forEach((cidr, i) => {
       if (!validCidr(cidr))
         problems.push(
@@ -194,6 +206,13 @@ export function loadConfigFile(
           ? { wsdl: resolve(base, a.wsdl) }
           : { openapi: resolve(base, a.openapi) }),
       declaredAt: `${at(offsetOf(doc, ["apis", i]))}: apis[${i}]`,
+    })),
+    domains: c.domains?.map((d, i) => ({
+      ...d,
+      ...(d.tls === undefined
+        ? {}
+        : { tls: Object.fromEntries(Object.entries(d.tls).map(([k, f]) => [k, resolve(base, f)])) }),
+      declaredAt: `${at(offsetOf(doc, ["domains", i]))}: domains[${i}]`,
     })),
     functions:
       c.functions === undefined

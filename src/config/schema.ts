@@ -1,8 +1,6 @@
-/**
- * The config file's JSON Schema. Every field carries a description so the docs (and a future console
- * form) come from this one place. Unknown keys are errors everywhere.
- */
+/** The config file's JSON Schema: every field described (the docs come from here); unknown keys are errors. */
 
+import { DOMAINS_SCHEMA, type DomainConfig } from "./domain-schema.ts";
 import { NETWORKS_SCHEMA, type NetworkConfig, ROLES_SCHEMA, type RoleConfig } from "./iam-schema.ts";
 import {
   ACCESS_LOGS_SCHEMA,
@@ -300,6 +298,7 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    domains: DOMAINS_SCHEMA,
   },
 } as const;
 
@@ -395,4 +394,5 @@ export interface PorticoConfig {
   accessLogs?: AccessLogsConfig;
   executionLogs?: ExecutionLogsConfig;
   apis?: ApiConfig[];
+  domains?: DomainConfig[];
 }

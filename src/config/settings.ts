@@ -1,6 +1,7 @@
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
 import { defaultOverloadLimits, type OverloadLimits } from "../listen/overload.ts";
 import { ConfigError } from "./config-error.ts";
+import type { DeclaredDomain } from "./domain-schema.ts";
 import type { LoadedConfig } from "./load-config.ts";
 import type { AccessLogsConfig, ExecutionLogsConfig } from "./logging-schema.ts";
 import { type PublicUrl, parsePublicUrl } from "./public-url.ts";
@@ -51,6 +52,8 @@ export interface Settings {
   /** Encrypts `caching/dataEncrypted` entries on Redis (never logged). */
   cacheEncryptionKey?: string;
   apis: DeclaredApi[];
+  /** The config file's custom domain names (`domains:`), applied after the APIs. */
+  domains?: DeclaredDomain[];
   configFile?: string;
   /**
    * WebSocket connection limits (defaults: AWS's 10 minutes idle, 2 hours in all), the ping interval,
@@ -159,6 +162,7 @@ export function resolveSettings({ flags, env, config, cwd = process.cwd() }: Set
       (a): DeclaredApi =>
         a.type === "WEBSOCKET" ? a : "wsdl" in a ? { ...a, type: "REST" } : { ...a, type: a.type ?? "REST" },
     ),
+    domains: config?.domains ?? [],
     configFile: config?.file,
     websocket: config?.websocket,
     accessLogs: config?.accessLogs,

@@ -7,11 +7,13 @@ import type { DataPlane } from "../gateway/data-plane.ts";
 import { InvokeUrls } from "../gateway/invoke-urls.ts";
 import type { Logger } from "../logger.ts";
 import type { ApiKey, UsagePlan } from "../model/account.ts";
+import type { DomainName } from "../model/domain-name.ts";
 import type { HttpDeployment, HttpStage } from "../model/http-api.ts";
 import type { Deployment, RestApiDefinition, Stage } from "../model/rest-api.ts";
 import type { Store } from "../state/store.ts";
 import type { CompiledWsApi, CompiledWsStage } from "../websocket/compiled.ts";
 import type { CanaryInput } from "./canary.ts";
+import { compileDomainTable } from "./domain-table.ts";
 import { badRequest } from "./errors.ts";
 import { Serial } from "./serial.ts";
 import { updateUsage, usageReport } from "./traffic-admin.ts";
@@ -81,6 +83,11 @@ export class ControlCore {
     this.region = deps.region;
     this.websockets = deps.websockets;
     this.urls = deps.urls ?? new InvokeUrls(deps.region);
+  }
+
+  /** The account id the gateway answers as (ARNs). */
+  get accountId(): string {
+    return this.integrations.accountId;
   }
 
   /** Drops every cached response of a stage (FlushStageCache), on every node sharing the cache. */
@@ -171,6 +178,17 @@ export class ControlCore {
     for (const d of await this.store.list("httpstages")) ids.add(d.key.split("/")[0]!);
     for (const id of ids) await this.refreshApi(id);
     await this.refreshApiKeys();
+    await this.refreshDomains();
+  }
+
+  /** What the custom domains were compiled from last (another node's change to them is followed). */
+  private domainsFingerprint = "";
+
+  /** Compiles the custom domains and their API mappings into the data plane (one swap). */
+  async refreshDomains(): Promise<void> {
+    const documents = (await this.store.list("domainnames")).map((d) => d.value as DomainName);
+    this.domainsFingerprint = JSON.stringify(documents);
+    this.dataPlane.installDomains(compileDomainTable(documents));
   }
 
   /**
@@ -215,6 +233,8 @@ export class ControlCore {
       this.stageFingerprints.set(id, fingerprint);
     }
     await this.refreshApiKeys();
+    const domains = JSON.stringify((await this.store.list("domainnames")).map((d) => d.value));
+    if (domains !== this.domainsFingerprint) await this.refreshDomains();
   }
 
   /** Recompiles one API's stages off the hot path, then swaps them in with one assignment. */
@@ -255,7 +275,12 @@ export class ControlCore {
       this.dataPlane.remove(apiId);
       return;
     }
-    const compiled: CompiledApi = { apiId, apiType, stages };
+    const compiled: CompiledApi = {
+      apiId,
+      apiType,
+      stages,
+      defaultEndpointDisabled: [...stages.values()].every((stage) => stage.defaultEndpointDisabled === true),
+    };
     this.dataPlane.install(compiled);
     this.log.debug({ apiId, stages: [...stages.keys()] }, "deployed");
   }

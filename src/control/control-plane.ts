@@ -270,6 +270,8 @@ export class ControlPlane extends HttpApiControl {
         next === undefined ? { op: "delete", collection, key } : { op: "put", collection, key, value: next },
       ]);
       if (collection === "apikeys" || collection === "usageplans") await this.refreshApiKeys();
+      // A mapping created, changed or deleted is served (or refused) from the next request on.
+      if (collection === "domainnames") await this.refreshDomains();
       return next;
     });
   }

@@ -59,9 +59,10 @@ export async function testInvokeMethod(
     { id: "testinvoke", restApiId: def.api.id, createdDate: now, snapshot: def },
     deps.integrations,
   );
-  // A test invocation reaches the method directly, as on AWS: not through CloudFront, and not
-  // counted against throttles, quotas or the stage cache.
-  const stage = { ...compiled, edge: false, traffic: undefined };
+  // A test invocation reaches the method directly, as on AWS: not through CloudFront or the
+  // execute-api endpoint (which the API may disable), and not counted against throttles, quotas or
+  // the stage cache.
+  const stage = { ...compiled, edge: false, traffic: undefined, defaultEndpointDisabled: false };
   const plane = new DataPlane(deps.log, { exposeTrace: true });
   // The gateway's own 5xx, and why (gateway/failure.ts), for the log AWS's way.
   let failure: GatewayFailureMessage | undefined;

@@ -81,6 +81,11 @@ export interface EventFacts {
   readonly method: string;
   /** The path below the stage, as received. */
   readonly path: string;
+  /**
+   * By a custom domain: the whole path as received, its base path in (AWS gives it as `path` and
+   * `requestContext.path`, and as HTTP APIs' `rawPath`); undefined by the execute-api endpoint.
+   */
+  readonly requestPath: string | undefined;
   readonly rawQuery: string;
   readonly httpVersion: string;
   /** The event's headers, `[name, value, …]` as eventHeaders makes them. */
@@ -158,7 +163,7 @@ export function eventV1(f: EventFacts): Record<string, unknown> {
     extendedRequestId: f.extendedRequestId,
     httpMethod: f.method,
     identity,
-    path: `${stagePrefix}${f.path}`,
+    path: f.requestPath ?? `${stagePrefix}${f.path}`,
     protocol: `HTTP/${f.httpVersion}`,
     requestId: f.requestId,
     requestTime: requestTime(f.startMs),
@@ -171,7 +176,7 @@ export function eventV1(f: EventFacts): Record<string, unknown> {
   if (f.authorizer !== undefined) requestContext.authorizer = f.authorizer;
   const event: Record<string, unknown> = isHttpApi ? { version: "1.0" } : {};
   event.resource = route.resourcePath.includes(" ") ? route.resourcePath.split(" ")[1] : route.resourcePath;
-  event.path = isHttpApi ? `${stagePrefix}${f.path}` : withoutLeadingEmptySegments(f.path);
+  event.path = f.requestPath ?? (isHttpApi ? `${stagePrefix}${f.path}` : withoutLeadingEmptySegments(f.path));
   event.httpMethod = f.method;
   event.headers = headers.single;
   event.multiValueHeaders = headers.multi;
@@ -209,7 +214,7 @@ export function eventV2(f: EventFacts): Record<string, unknown> {
   const event: Record<string, unknown> = {
     version: "2.0",
     routeKey: route.resourcePath,
-    rawPath: `${stagePrefix}${f.path}`,
+    rawPath: f.requestPath ?? `${stagePrefix}${f.path}`,
     rawQueryString: f.rawQuery,
   };
   if (cookies.length > 0) event.cookies = cookies;
@@ -222,7 +227,7 @@ export function eventV2(f: EventFacts): Record<string, unknown> {
     domainPrefix: domainName.split(".")[0],
     http: {
       method: f.method,
-      path: `${stagePrefix}${f.path}`,
+      path: f.requestPath ?? `${stagePrefix}${f.path}`,
       protocol: `HTTP/${f.httpVersion}`,
       sourceIp: f.clientIp,
       userAgent: firstHeader(raw, "user-agent") ?? "",

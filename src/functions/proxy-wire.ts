@@ -29,6 +29,8 @@ export type WireFacts = readonly [
   identity: string,
   body: string | null,
   isBase64Encoded: boolean,
+  /** The custom domain request's whole path, or "" by the execute-api endpoint. */
+  requestPath: string,
 ];
 
 export function factsToWire(f: EventFacts): WireFacts {
@@ -49,6 +51,7 @@ export function factsToWire(f: EventFacts): WireFacts {
     f.identity === undefined ? "" : JSON.stringify(f.identity),
     f.body,
     f.isBase64Encoded,
+    f.requestPath ?? "",
   ];
 }
 
@@ -73,6 +76,7 @@ export function factsFromWire(route: EventRoute, a: WireFacts): EventFacts {
     identity: a[11] === "" ? undefined : (JSON.parse(a[11]) as EventIdentity),
     body: a[12],
     isBase64Encoded: a[13],
+    requestPath: a[14] === "" ? undefined : a[14],
   };
 }
 

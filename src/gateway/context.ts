@@ -133,12 +133,29 @@ export interface CompiledStage {
   readonly tracingEnabled?: boolean;
   /** `accessLogSettings` with both a destination and a format: this stage's requests are access-logged. */
   readonly accessLog?: StageAccessLog;
+  /**
+   * The deployment's `disableExecuteApiEndpoint`: requests that name the API by its id (execute-api
+   * hosts, the public URL's, path style) are refused; its custom domains still serve it.
+   */
+  readonly defaultEndpointDisabled?: boolean;
 }
 
 export interface CompiledApi {
   readonly apiId: string;
   readonly apiType: ApiType;
   readonly stages: ReadonlyMap<string, CompiledStage>;
+  /** Every stage's deployment disables the default endpoint: a stage it does not name is refused too. */
+  readonly defaultEndpointDisabled?: boolean;
+}
+
+/** How a custom domain chose a request's API (gateway/custom-domains.ts). */
+export interface CustomDomainFacts {
+  /** The domain name as created (a wildcard's `*.example.com`). */
+  readonly domainName: string;
+  /** The mapping's base path, "" for the root: `$context.customDomain.basePathMatched`. */
+  readonly basePath: string;
+  /** The path as received (dot segments resolved, no query): the events' and `$context.path`. */
+  readonly requestPath: string;
 }
 
 export interface ListenerInfo {
@@ -154,8 +171,10 @@ export interface RequestContext {
   readonly startMs: number;
   readonly stage: CompiledStage;
   readonly route: CompiledRoute;
-  /** The request path below the stage, as received (`/pets/1`). */
+  /** The request path below the stage (or the custom domain's base path), as received (`/pets/1`). */
   readonly path: string;
+  /** Set when the request came by a custom domain: its path fields show the whole path received. */
+  readonly customDomain: CustomDomainFacts | undefined;
   /** The query string without `?`; empty when there is none. */
   readonly rawQuery: string;
   readonly pathParams: Readonly<Record<string, string>>;

@@ -12,12 +12,18 @@ import type { Logger } from "../logger.ts";
 import { runChain, tracesDecisions } from "./chain.ts";
 import { apisInstalled, requestStarts, requestsDone } from "./channels.ts";
 import type { CompiledApi, ListenerInfo, RequestContext } from "./context.ts";
+import { DomainTable } from "./custom-domains.ts";
 import { addEdgeHeaders } from "./edge-headers.ts";
 import { failWith, internalFailure } from "./failure.ts";
 import { refuseHead, refuseUrlForStage } from "./request-head.ts";
 import { RequestWatch } from "./request-watch.ts";
 import { resolve } from "./resolve.ts";
-import { type GatewayResponse, HTTP_API_RESPONSES, REST_RESPONSES } from "./responses/catalogue.ts";
+import {
+  FORBIDDEN,
+  type GatewayResponse,
+  HTTP_API_RESPONSES,
+  REST_RESPONSES,
+} from "./responses/catalogue.ts";
 import { gatewayResponseFor } from "./responses/errors.ts";
 import { sendGatewayResponse } from "./responses/send.ts";
 import { RoutingTable } from "./routing-table.ts";
@@ -63,6 +69,7 @@ export interface DataPlaneOptions {
  */
 export class DataPlane {
   private table: RoutingTable = RoutingTable.empty;
+  private domainTable: DomainTable = DomainTable.empty;
   private server: Server | undefined;
   private listener: ListenerInfo = { protocol: "http", port: 0 };
 
@@ -121,6 +128,16 @@ export class DataPlane {
 
   remove(apiId: string): void {
     this.table = this.table.without(apiId);
+  }
+
+  /** The custom domains and their API mappings (the WebSocket plane reads the same table). */
+  get domains(): DomainTable {
+    return this.domainTable;
+  }
+
+  /** A change of custom domains or mappings: served from the next request on, like a deployment. */
+  installDomains(table: DomainTable): void {
+    this.domainTable = table;
   }
 
   async listen(port: number, host: string): Promise<number> {
@@ -204,8 +221,24 @@ export class DataPlane {
       req.url ?? "/",
       firstHeader(raw, "x-apigw-api-id"),
       this.publicHostSuffix,
+      this.domainTable,
     );
-    if (found.kind === "unknown-api" && this.websockets?.request(req, res) === true) return;
+    if (found.kind === "unknown-api" || found.kind === "unmapped") {
+      if (this.websockets?.request(req, res) === true) return;
+      if (found.kind === "unmapped") {
+        sendGatewayResponse(res, undefined, ids, FORBIDDEN);
+        return;
+      }
+    }
+    // An API that disables its execute-api endpoint answers only by its custom domains.
+    if (found.kind !== "unknown-api" && found.domain === undefined) {
+      const disabled =
+        found.kind === "found" ? found.stage.defaultEndpointDisabled : found.api.defaultEndpointDisabled;
+      if (disabled === true) {
+        sendGatewayResponse(res, found.api.apiType, ids, FORBIDDEN);
+        return;
+      }
+    }
     if (found.kind !== "found") {
       const apiType = found.kind === "unknown-api" ? undefined : found.api.apiType;
       const responses = apiType === "HTTP" ? HTTP_API_RESPONSES : REST_RESPONSES;
@@ -244,6 +277,7 @@ export class DataPlane {
       stage,
       route,
       path: found.path,
+      customDomain: found.domain,
       rawQuery: found.rawQuery,
       pathParams: match?.params ?? {},
       clientIp: origin?.clientIp ?? plainAddress(remote),

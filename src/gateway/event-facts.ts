@@ -49,6 +49,7 @@ export function eventFacts(ctx: RequestContext, route: EventRoute, payload: Even
     route,
     method: req.method ?? "GET",
     path: ctx.path,
+    requestPath: ctx.customDomain?.requestPath,
     rawQuery: ctx.rawQuery,
     httpVersion: req.httpVersion,
     headers: eventHeaders(ctx),

@@ -1,4 +1,5 @@
-import type { CompiledApi, CompiledStage } from "./context.ts";
+import type { CompiledApi, CompiledStage, CustomDomainFacts } from "./context.ts";
+import { type CompiledDomain, type DomainTable, matchMapping } from "./custom-domains.ts";
 import { withoutDotSegments } from "./dot-segments.ts";
 import type { RoutingTable } from "./routing-table.ts";
 
@@ -9,14 +10,27 @@ import type { RoutingTable } from "./routing-table.ts";
  *   the hosts the gateway is reached by behind a load balancer;
  * - path style `/restapis/{api-id}/{stage}/_user_request_/{path}` for clients that cannot set Host;
  * - HTTP APIs: a first segment naming a stage selects it, otherwise the `$default` stage serves the
- *   whole path.
+ *   whole path;
+ * - `Host: {custom domain}`: its API mappings, longest base path first (custom-domains.ts); a path
+ *   none matches is `unmapped` (AWS: 403 Forbidden).
  * Dot segments are resolved first, over the whole path, as AWS's edge does: `..` can leave the stage
  * (and then names another, or none) but never reaches a backend.
  */
 export type Resolution =
   | { kind: "unknown-api" }
-  | { kind: "unknown-stage"; api: CompiledApi }
-  | { kind: "found"; api: CompiledApi; stage: CompiledStage; path: string; rawQuery: string };
+  | { kind: "unmapped" }
+  | { kind: "unknown-stage"; api: CompiledApi; domain?: CustomDomainFacts }
+  | {
+      kind: "found";
+      api: CompiledApi;
+      stage: CompiledStage;
+      path: string;
+      rawQuery: string;
+      /** Present when a custom domain's mapping chose the API. */
+      domain?: CustomDomainFacts;
+    };
+
+const UNMAPPED: Resolution = { kind: "unmapped" };
 
 const EXECUTE_API = ".execute-api.";
 const PATH_STYLE = "/restapis/";
@@ -112,12 +126,38 @@ function selectStage(api: CompiledApi, path: string, rawQuery: string, pathStyle
   return { kind: "unknown-stage", api };
 }
 
+/**
+ * A custom domain's request: the mapping its path selects, then the mapping's stage (or, for a REST
+ * base path mapping without one, the next segment's). A mapping whose API or stage is not deployed
+ * here answers as no mapping does; a WebSocket API's mapping is the WebSocket plane's (`@connections`).
+ */
+function onDomain(table: RoutingTable, domain: CompiledDomain, path: string, rawQuery: string): Resolution {
+  const match = matchMapping(domain, path);
+  if (match === undefined) return UNMAPPED;
+  const { mapping, rest } = match;
+  const api = table.apis.get(mapping.apiId);
+  if (api === undefined) return UNMAPPED;
+  const facts: CustomDomainFacts = {
+    domainName: domain.domainName,
+    basePath: mapping.key,
+    requestPath: path,
+  };
+  if (mapping.stage === undefined) {
+    const chosen = selectStage(api, rest, rawQuery, false);
+    return chosen.kind === "found" || chosen.kind === "unknown-stage" ? { ...chosen, domain: facts } : chosen;
+  }
+  const stage = api.stages.get(mapping.stage);
+  if (stage === undefined) return UNMAPPED;
+  return { kind: "found", api, stage: pickRelease(stage), path: rest, rawQuery, domain: facts };
+}
+
 export function resolve(
   table: RoutingTable,
   host: string | undefined,
   url: string,
   apiIdHeader?: string,
   publicSuffix?: string,
+  domains?: DomainTable,
 ): Resolution {
   // A fragment names a place in the answer, not part of the resource: it is never routed or forwarded.
   const hash = url.indexOf("#");
@@ -127,10 +167,13 @@ export function resolve(
   const rawQuery = q === -1 ? "" : url.slice(q + 1);
   // Private APIs are also addressed as `{api-id}-{vpce-id}.execute-api.{region}.vpce.amazonaws.com`
   // or with an `x-apigw-api-id` header through the endpoint's own DNS name.
-  const hostApiId =
-    apiIdFromHost(host, publicSuffix) ??
-    privateApiIdFromHost(host) ??
-    (apiIdHeader !== undefined && /^[a-z0-9]{10}$/.test(apiIdHeader) ? apiIdHeader : undefined);
+  let hostApiId = apiIdFromHost(host, publicSuffix) ?? privateApiIdFromHost(host);
+  if (hostApiId === undefined) {
+    // Only requests no API id names look at the custom domains: execute-api hosts never pay for them.
+    const domain = domains?.lookup(host);
+    if (domain !== undefined) return onDomain(table, domain, path, rawQuery);
+    if (apiIdHeader !== undefined && /^[a-z0-9]{10}$/.test(apiIdHeader)) hostApiId = apiIdHeader;
+  }
   if (hostApiId !== undefined) {
     const api = table.apis.get(hostApiId);
     return api === undefined ? { kind: "unknown-api" } : selectStage(api, path, rawQuery, false);

@@ -72,6 +72,7 @@ const roundMs = (ms: number | undefined) => (ms === undefined ? undefined : Math
 /** The request path as received, query left off. */
 function requestPath(s: LineScope): string {
   const { ctx, req } = s.done;
+  if (ctx?.customDomain !== undefined) return ctx.customDomain.requestPath;
   if (ctx !== undefined)
     return ctx.stage.stageName === "$default" ? ctx.path : `/${ctx.stage.stageName}${ctx.path}`;
   const url = req.url ?? "/";
@@ -163,6 +164,8 @@ const VARIABLES: Record<string, Getter> = {
     return message === undefined ? undefined : JSON.stringify(message);
   },
   "error.responseType": errorResponseType,
+  // The API mapping a custom domain's request matched (`v1/orders`); the root's and execute-api's print `-`.
+  "customDomain.basePathMatched": (s) => s.done.ctx?.customDomain?.basePath || undefined,
   xrayTraceId: (s) => s.done.ctx?.traceId?.match(/Root=([^;]+)/)?.[1],
 };
 for (const [field, getter] of Object.entries(IDENTITY)) VARIABLES[`identity.${field}`] = getter;

@@ -20,7 +20,8 @@ export function contextVariable(ctx: RequestContext, accountId: string): JMap {
     extendedRequestId: ctx.extendedRequestId,
     httpMethod: ctx.req.method,
     identity: callerIdentity(ctx),
-    path: `/${ctx.stage.stageName}${ctx.path}`,
+    // By a custom domain, the path as received: its base path in, no stage of its own (AWS).
+    path: ctx.customDomain?.requestPath ?? `/${ctx.stage.stageName}${ctx.path}`,
     protocol: `HTTP/${ctx.req.httpVersion}`,
     requestId: ctx.requestId,
     requestTime: requestTime(ctx.startMs),

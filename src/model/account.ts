@@ -1,4 +1,4 @@
-/** Account-level resources of `apigateway`: API keys, usage plans, custom domain names. */
+/** Account-level resources of `apigateway`: API keys and usage plans (custom domain names: domain-name.ts). */
 
 export interface ApiKey {
   id: string;
@@ -41,26 +41,5 @@ export interface UsagePlan {
   quota?: QuotaSettings;
   /** API key ids attached to the plan (UsagePlanKeys). */
   keyIds: string[];
-  tags?: Record<string, string>;
-}
-
-export interface BasePathMapping {
-  /** `(none)` for the root. */
-  basePath: string;
-  restApiId: string;
-  stage?: string;
-}
-
-export interface DomainName {
-  domainName: string;
-  certificateArn?: string;
-  regionalCertificateArn?: string;
-  endpointConfiguration: { types: string[] };
-  securityPolicy: string;
-  domainNameStatus: "AVAILABLE";
-  regionalDomainName?: string;
-  distributionDomainName?: string;
-  createdDate: number;
-  basePathMappings: Record<string, BasePathMapping>;
   tags?: Record<string, string>;
 }

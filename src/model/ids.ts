@@ -18,5 +18,9 @@ export const newDeploymentId = (): string => randomString(6, LOWER_ALNUM);
 export const newV2ChildId = (): string => randomString(7, LOWER_ALNUM);
 /** Model ids are 6 lower-case alphanumerics. */
 export const newModelId = (): string => randomString(6, LOWER_ALNUM);
+/** apigatewayv2 API mapping ids: 6 lower-case alphanumerics. */
+export const newApiMappingId = (): string => randomString(6, LOWER_ALNUM);
+/** Private custom domain names' ids (`domainNameId`): 8 lower-case alphanumerics. */
+export const newDomainNameId = (): string => randomString(8, LOWER_ALNUM);
 
 export const isApiId = (s: string): boolean => /^[a-z0-9]{10}$/.test(s);

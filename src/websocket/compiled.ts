@@ -92,6 +92,8 @@ export interface CompiledWsStage {
   readonly routes: ReadonlyMap<string, CompiledWsRoute>;
   readonly accountId: string;
   readonly region: string;
+  /** The deployment's `disableExecuteApiEndpoint`: only its custom domains reach it. */
+  readonly defaultEndpointDisabled: boolean;
   /** Where `$connect` takes the API key from: `$request.header.x-api-key`, or the authorizer's usageIdentifierKey. */
   readonly apiKeySource: "HEADER" | "AUTHORIZER";
   readonly apiKeys?: ApiKeyIndex;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { IamAuthority } from "../gateway/context.ts";
+import { type DomainTable, matchMapping } from "../gateway/custom-domains.ts";
 import { apiIdFromHost } from "../gateway/resolve.ts";
 import { firstHeader } from "../http/raw-headers.ts";
 import type { Logger } from "../logger.ts";
@@ -18,6 +19,17 @@ import type { ConnectionRegistry } from "./registry.ts";
 const PATH_STYLE = /^\/restapis\/([a-z0-9]{10})\/([^/]+)\/_user_request_(\/.*)?$/;
 const CONNECTIONS = /^\/@connections\/([^/?]+)$/;
 
+/** A request's WebSocket stage, and whether a custom domain's mapping chose it. */
+interface Found {
+  readonly stage: CompiledWsStage;
+  /** The path below the stage (or the mapping's base path). */
+  readonly rest: string;
+  readonly viaDomain: boolean;
+}
+
+/** A stage whose deployment disables its execute-api endpoint answers only by its custom domains. */
+const refused = (found: Found): boolean => !found.viaDomain && found.stage.defaultEndpointDisabled;
+
 /**
  * The WebSocket data plane: upgrades on the data-plane listener (`ws://{api-id}.execute-api.{region}.
  * localhost:8080/{stage}`), `$connect` deciding whether the upgrade completes, each message routed by
@@ -33,6 +45,8 @@ export class WebSocketPlane {
   private readonly limits: WsLimits;
   /** The public URL's host after `{apiId}` (gateway/resolve.ts). */
   private readonly publicHostSuffix: string | undefined;
+  /** The data plane's custom domains as they are now (gateway/custom-domains.ts). */
+  private readonly domains: (() => DomainTable) | undefined;
   /** Clients pinged and not yet answered. */
   private readonly unanswered = new Set<WebSocket>();
   private readonly pinger: NodeJS.Timeout;
@@ -46,13 +60,19 @@ export class WebSocketPlane {
   constructor(
     registry: ConnectionRegistry,
     log: Logger,
-    options: { iam?: IamAuthority; limits?: Partial<WsLimits>; publicHostSuffix?: string } = {},
+    options: {
+      iam?: IamAuthority;
+      limits?: Partial<WsLimits>;
+      publicHostSuffix?: string;
+      domains?: () => DomainTable;
+    } = {},
   ) {
     this.registry = registry;
     this.log = log;
     this.iam = options.iam;
     this.limits = { ...DEFAULT_WS_LIMITS, ...options.limits };
     this.publicHostSuffix = options.publicHostSuffix;
+    this.domains = options.domains;
     this.pinger = setInterval(this.sweep, this.limits.pingIntervalMs);
     this.pinger.unref();
   }
@@ -93,13 +113,25 @@ export class WebSocketPlane {
     return this.installed.has(stage) ? this.stage(stage.apiId, stage.stageName) : undefined;
   }
 
-  /** The stage and the path below it a request names, when it names a deployed WebSocket stage. */
-  private find(req: IncomingMessage): { stage: CompiledWsStage; rest: string } | undefined {
+  /**
+   * The stage and the path below it a request names, when it names a deployed WebSocket stage;
+   * `unmapped` when its Host is a custom domain none of whose mappings takes the path.
+   */
+  private find(req: IncomingMessage): Found | "unmapped" | undefined {
     const url = req.url ?? "/";
     const path = url.split("?")[0]!;
     const style = PATH_STYLE.exec(path);
-    const apiId = style?.[1] ?? apiIdFromHost(firstHeader(req.rawHeaders, "host"), this.publicHostSuffix);
-    if (apiId === undefined) return undefined;
+    const host = firstHeader(req.rawHeaders, "host");
+    const apiId = style?.[1] ?? apiIdFromHost(host, this.publicHostSuffix);
+    if (apiId === undefined) {
+      const domain = this.domains?.().lookup(host);
+      if (domain === undefined) return undefined;
+      const match = matchMapping(domain, path);
+      const mapped = match?.mapping.stage;
+      const stage =
+        mapped === undefined ? undefined : this.apis.get(match!.mapping.apiId)?.stages.get(mapped);
+      return stage === undefined ? "unmapped" : { stage, rest: match!.rest, viaDomain: true };
+    }
     const api = this.apis.get(apiId);
     if (api === undefined) return undefined;
     let stageName: string;
@@ -113,13 +145,13 @@ export class WebSocketPlane {
       rest = end === -1 ? "/" : path.slice(end);
     }
     const stage = api.stages.get(decodeURIComponent(stageName));
-    return stage === undefined ? undefined : { stage, rest };
+    return stage === undefined ? undefined : { stage, rest, viaDomain: false };
   }
 
   /** The data plane's hook for plain HTTP requests it has no REST or HTTP API for: `@connections`. */
   request(req: IncomingMessage, res: ServerResponse): boolean {
     const found = this.find(req);
-    if (found === undefined) return false;
+    if (found === undefined || found === "unmapped" || refused(found)) return false;
     const m = CONNECTIONS.exec(found.rest);
     if (m === null) return false;
     serveConnectionsApi(req, res, decodeURIComponent(m[1]!), this.registry, this.iam, found.stage).catch(
@@ -140,6 +172,11 @@ export class WebSocketPlane {
       return;
     }
     const found = this.find(req);
+    // AWS answers a custom domain path no mapping takes, and a disabled execute-api endpoint, 403.
+    if (found === "unmapped" || (found !== undefined && refused(found))) {
+      refuseUpgrade(socket, 403, "Forbidden");
+      return;
+    }
     if (found === undefined || found.rest !== "/") {
       refuseUpgrade(socket, 404, "Not Found");
       return;

@@ -4,9 +4,7 @@ import {
   APIGatewayClient,
   CreateApiKeyCommand,
   CreateAuthorizerCommand,
-  CreateBasePathMappingCommand,
   CreateDeploymentCommand,
-  CreateDomainNameCommand,
   CreateModelCommand,
   CreateRequestValidatorCommand,
   CreateRestApiCommand,
@@ -14,7 +12,6 @@ import {
   CreateUsagePlanKeyCommand,
   DeleteModelCommand,
   GetApiKeyCommand,
-  GetBasePathMappingsCommand,
   GetGatewayResponseCommand,
   GetGatewayResponsesCommand,
   GetModelsCommand,
@@ -29,7 +26,7 @@ import {
 } from "@aws-sdk/client-api-gateway";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
-describe("the AWS SDK manages models, validators, authorizers, gateway responses, keys, plans and domains", () => {
+describe("the AWS SDK manages models, validators, authorizers, gateway responses, keys and plans", () => {
   let gw: TestGateway;
   let client: APIGatewayClient;
   let apiId: string;
@@ -236,39 +233,5 @@ describe("the AWS SDK manages models, validators, authorizers, gateway responses
       }),
     );
     assert.equal(patched.quota?.limit, 5);
-  });
-
-  test("domain names and base path mappings", async () => {
-    const domain = await client.send(
-      new CreateDomainNameCommand({
-        domainName: "api.example.com",
-        regionalCertificateArn: "arn:aws:acm:us-east-1:000000000000:certificate/x",
-        endpointConfiguration: { types: ["REGIONAL"] },
-      }),
-    );
-    assert.equal(domain.domainNameStatus, "AVAILABLE");
-    await client.send(
-      new CreateBasePathMappingCommand({
-        domainName: "api.example.com",
-        restApiId: apiId,
-        stage: "prod",
-        basePath: "orders/v1",
-      }),
-    );
-    await client.send(
-      new CreateBasePathMappingCommand({ domainName: "api.example.com", restApiId: apiId, stage: "prod" }),
-    );
-    const mappings = await client.send(new GetBasePathMappingsCommand({ domainName: "api.example.com" }));
-    assert.deepEqual(mappings.items?.map((m) => m.basePath).sort(), ["(none)", "orders/v1"]);
-    await assert.rejects(
-      client.send(new CreateDomainNameCommand({ domainName: "api.example.com" })),
-      (e: Error) => e.name === "ConflictException",
-    );
-    await assert.rejects(
-      client.send(
-        new CreateBasePathMappingCommand({ domainName: "api.example.com", restApiId: "nope000000" }),
-      ),
-      (e: Error) => e.name === "BadRequestException",
-    );
   });
 });

@@ -88,6 +88,11 @@ test("the bundled demo, moved to other ports, serves its REST API, HTTP API, MOC
     assert.equal((JSON.parse(listed.text) as unknown[]).length >= 3, true);
     assert.equal(JSON.parse((await pasted("/dev/pets/2")).text).type, "cat");
     assert.equal(JSON.parse((await pasted("petshttp01.execute-api.us-east-1.localhost:")).text).type, "dog");
+    // Behind the custom domain name the demo declares: /v1 the REST API, /v2 the HTTP API.
+    const byDomain = await pasted("api.demo.localhost:");
+    assert.equal(byDomain.status, 200, byDomain.text);
+    assert.equal((JSON.parse(byDomain.text) as unknown[]).length >= 3, true);
+    assert.equal(JSON.parse((await pasted(`api.demo.localhost:${port}/v2/pets/1`)).text).type, "dog");
     const get = async (apiId: string, path: string) => {
       const r = await request(`http://127.0.0.1:${port}${path}`, {
         headers: { host: `${apiId}.execute-api.us-east-1.localhost` },

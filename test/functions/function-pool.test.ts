@@ -131,6 +131,7 @@ describe("function pool: execution environments", () => {
       route: routes[n]!,
       method: "GET",
       path: `/things/${n}`,
+      requestPath: undefined,
       rawQuery: "",
       httpVersion: "1.1",
       headers: ["Host", "manyroutes.execute-api.us-east-1.localhost"],

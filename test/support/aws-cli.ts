@@ -9,10 +9,26 @@ export function awsCli(
   adminPort: number,
   args: readonly string[],
 ): Promise<{ status: number; stdout: string; stderr: string; json?: unknown }> {
+  return awsCliService("apigateway", adminPort, args);
+}
+
+/** The same, for `aws apigatewayv2 …`. */
+export function awsCliV2(
+  adminPort: number,
+  args: readonly string[],
+): Promise<{ status: number; stdout: string; stderr: string; json?: unknown }> {
+  return awsCliService("apigatewayv2", adminPort, args);
+}
+
+function awsCliService(
+  service: "apigateway" | "apigatewayv2",
+  adminPort: number,
+  args: readonly string[],
+): Promise<{ status: number; stdout: string; stderr: string; json?: unknown }> {
   return new Promise((resolve, reject) => {
     execFile(
       "aws",
-      ["apigateway", ...args, "--endpoint-url", `http://127.0.0.1:${adminPort}`, "--output", "json"],
+      [service, ...args, "--endpoint-url", `http://127.0.0.1:${adminPort}`, "--output", "json"],
       {
         encoding: "utf8",
         timeout: 60_000,

@@ -201,3 +201,14 @@ export function renderRefusal(
     ...(base.contentType === undefined ? {} : { contentType: base.contentType }),
   };
 }
+
+/**
+ * AWS's answer before any API is chosen, so no API can customise it: a custom domain path that no
+ * API mapping matches, and a request by the execute-api endpoint of an API that disables it
+ * (`disableExecuteApiEndpoint`).
+ */
+export const FORBIDDEN: GatewayResponse = {
+  statusCode: 403,
+  errorType: "ForbiddenException",
+  body: '{"message":"Forbidden"}',
+};
