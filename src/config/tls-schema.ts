@@ -11,7 +11,7 @@ export const LISTEN_TLS_SCHEMA = {
   additionalProperties: false,
   description:
     "The data plane's HTTPS listener; certificates are chosen by the client's server name (SNI) among domains[].tls.",
-  dependentRequired: { certificate: ["key"], key: ["certificate"] },
+  dependencies: { certificate: ["key"], key: ["certificate"] },
   properties: {
     port: {
       type: "integer",
@@ -34,7 +34,7 @@ export const DOMAIN_TLS_SCHEMA = {
   type: "object",
   additionalProperties: false,
   description: "The domain's certificate on the HTTPS listener, and its mutual TLS truststore.",
-  dependentRequired: { certificate: ["key"], key: ["certificate"] },
+  dependencies: { certificate: ["key"], key: ["certificate"] },
   properties: {
     certificate: {
       type: "string",

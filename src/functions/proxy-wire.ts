@@ -1,3 +1,4 @@
+import type { ClientCert } from "../http/client-cert.ts";
 import { finalStatus, validHeaders } from "../http/writable-response.ts";
 import type { EventFacts, EventIdentity, EventRoute } from "./lambda-event.ts";
 import type { ProxyResponse } from "./lambda-result.ts";
@@ -29,6 +30,8 @@ export type WireFacts = readonly [
   identity: string,
   body: string | null,
   isBase64Encoded: boolean,
+  /** A mutual TLS client's certificate as JSON text (or ""). */
+  clientCert: string,
 ];
 
 export function factsToWire(f: EventFacts): WireFacts {
@@ -49,6 +52,7 @@ export function factsToWire(f: EventFacts): WireFacts {
     f.identity === undefined ? "" : JSON.stringify(f.identity),
     f.body,
     f.isBase64Encoded,
+    f.clientCert === undefined ? "" : JSON.stringify(f.clientCert),
   ];
 }
 
@@ -73,6 +77,7 @@ export function factsFromWire(route: EventRoute, a: WireFacts): EventFacts {
     identity: a[11] === "" ? undefined : (JSON.parse(a[11]) as EventIdentity),
     body: a[12],
     isBase64Encoded: a[13],
+    ...(a[14] === "" ? {} : { clientCert: JSON.parse(a[14]) as ClientCert }),
   };
 }
 

@@ -51,16 +51,13 @@ export function readKeyPair(certFile: string, keyFile: string): KeyPair | Proble
   } catch {
     return { problem: `${certFile} holds no PEM certificate` };
   }
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(key))
+    return { problem: `${keyFile} is an encrypted private key: Portico reads unencrypted PEM keys only` };
   let privateKey: ReturnType<typeof createPrivateKey>;
   try {
     privateKey = createPrivateKey(key);
-  } catch (err) {
-    const encrypted = /passphrase|encrypted/i.test((err as Error).message);
-    return {
-      problem: encrypted
-        ? `${keyFile} is an encrypted private key: Portico reads unencrypted PEM keys only`
-        : `${keyFile} holds no PEM private key`,
-    };
+  } catch {
+    return { problem: `${keyFile} holds no PEM private key` };
   }
   if (!x509.checkPrivateKey(privateKey))
     return { problem: `${keyFile} is not the private key of the certificate in ${certFile}` };

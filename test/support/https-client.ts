@@ -21,6 +21,7 @@ export interface HttpsCall {
   host?: string;
   path?: string;
   method?: string;
+  headers?: Record<string, string>;
   body?: string;
   /** The CA that signed the server's certificates. */
   ca: string;
@@ -44,7 +45,7 @@ export function httpsCall(call: HttpsCall): Promise<HttpsAnswer> {
         path: call.path ?? "/",
         method: call.method ?? "GET",
         agent: false,
-        headers: { host: call.host ?? call.servername ?? "127.0.0.1" },
+        headers: { host: call.host ?? call.servername ?? "127.0.0.1", ...call.headers },
         ...(call.servername === undefined ? { servername: "" } : { servername: call.servername }),
         ca: readFileSync(call.ca),
         // The certificates name domains, not 127.0.0.1: the test checks which one it got itself.

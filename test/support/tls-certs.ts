@@ -20,7 +20,7 @@ export interface TestPki {
   /** A server certificate for `names` (the first is its CN, every one a DNS SAN), signed by `ca`. */
   server(file: string, names: string[], ca: CertFiles): CertFiles;
   /** A client certificate with `subject` (`/C=US/O=Example/CN=client`), signed by `ca` or self-signed. */
-  client(file: string, subject: string, ca: CertFiles | "self-signed", serial?: number): CertFiles;
+  client(file: string, subject: string, ca: CertFiles | "self-signed", serial?: number | string): CertFiles;
   /** Text written into the folder (a config file, a bad PEM). */
   write(file: string, text: string): string;
   remove(): void;
@@ -36,7 +36,7 @@ export function makeTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), "portico-tls-"));
   const path = (f: string) => join(dir, f);
   let serial = 1000;
-  const sign = (csr: string, out: string, ca: CertFiles, ext: string, serialNumber?: number) => {
+  const sign = (csr: string, out: string, ca: CertFiles, ext: string, serialNumber?: number | string) => {
     writeFileSync(path(`${out}.ext`), ext);
     openssl(
       [
