@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
+import WebSocket from "ws";
 import { type Echo, type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { type HttpsCall, httpsCall } from "../support/https-client.ts";
@@ -324,6 +325,25 @@ describe("mutual TLS on a custom domain", () => {
     // The other way is no bypass: a verified connection may ask for a domain without mutual TLS.
     const other = await call("mtls.example.com", clients.good, "/event", { host: "public.example.com" });
     assert.equal(other.status, 200);
+  });
+
+  test("a WebSocket upgrade to a mutual TLS domain without a trusted certificate is refused with 403", async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`wss://127.0.0.1:${gw.portico.tlsPort}/prod`, {
+        headers: { host: "mtls.example.com" },
+        servername: "mtls.example.com",
+        ca: readFileSync(serverCa.cert),
+        cert: readFileSync(clients.untrusted!.cert),
+        key: readFileSync(clients.untrusted!.key),
+      } as unknown as WebSocket.ClientOptions);
+      ws.once("unexpected-response", (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.once("open", () => reject(new Error("upgraded")));
+      ws.once("error", reject);
+    });
+    assert.equal(status, 403);
   });
 
   test("a stored domain name's truststoreUri (file://) turns mutual TLS on and off without a restart", async () => {

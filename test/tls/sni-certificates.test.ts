@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { APIGatewayClient, CreateDomainNameCommand } from "@aws-sdk/client-api-gateway";
+import WebSocket from "ws";
 import type { TlsListenerSettings } from "../../src/listen/tls-domains.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { httpsCall } from "../support/https-client.ts";
 import { type CertFiles, makeTestPki, type TestPki } from "../support/tls-certs.ts";
+import { deployWebSocketApi } from "../support/websocket-api.ts";
 
 /**
  * The data plane's HTTPS listener: the certificate chosen by the client's server name (SNI), a
@@ -62,7 +66,12 @@ describe("the HTTPS listener chooses certificates by SNI", () => {
       wild: pki.server("wild", ["*.wild.example.com"], ca),
       legacy: pki.server("legacy", ["legacy.example.com"], ca),
     };
-    gw = await startTestGateway({ tls: tlsSettings(certs) });
+    gw = await startTestGateway({
+      tls: tlsSettings(certs),
+      functions: {
+        wsEcho: { handler: join(import.meta.dirname, "..", "fixtures", "functions", "websocket.echo") },
+      },
+    });
     apiId = await gw.deployRest(MOCK_API, "prod");
     // The control plane's domain name says TLS_1_0; the others keep the default TLS_1_2.
     const client = new APIGatewayClient(adminClientConfig(gw));
@@ -122,6 +131,28 @@ describe("the HTTPS listener chooses certificates by SNI", () => {
     assert.equal(legacy.serverCN, "legacy.example.com");
     // TLS 1.2 still reaches every one.
     assert.equal((await call("api.example.com", { maxVersion: "TLSv1.2" })).protocol, "TLSv1.2");
+  });
+
+  test("WebSocket APIs answer over wss:// on the same listener", async () => {
+    const wsApi = await deployWebSocketApi(gw, [
+      { key: "$default", integration: { lambda: "wsEcho" }, twoWay: true },
+    ]);
+    const ws = new WebSocket(`wss://127.0.0.1:${gw.portico.tlsPort}/prod`, {
+      headers: { host: `${wsApi}.execute-api.us-east-1.localhost` },
+      servername: "api.example.com",
+      ca: readFileSync(ca.cert),
+    } as unknown as WebSocket.ClientOptions);
+    try {
+      await new Promise((resolve, reject) => {
+        ws.once("open", resolve);
+        ws.once("error", reject);
+      });
+      const answer = new Promise<string>((resolve) => ws.once("message", (d) => resolve(d.toString())));
+      ws.send("hello");
+      assert.equal(await answer, "echo hello");
+    } finally {
+      ws.terminate();
+    }
   });
 });
 
