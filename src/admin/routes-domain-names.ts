@@ -48,6 +48,14 @@ export const domainNameRoutes: RouteTable = [
     if (typeof body.certificateArn === "string") created.certificateArn = body.certificateArn;
     if (typeof body.regionalCertificateArn === "string")
       created.regionalCertificateArn = body.regionalCertificateArn;
+    const mtls = body.mutualTlsAuthentication as
+      | { truststoreUri?: unknown; truststoreVersion?: unknown }
+      | undefined;
+    if (typeof mtls?.truststoreUri === "string")
+      created.mutualTlsAuthentication = {
+        truststoreUri: mtls.truststoreUri,
+        ...(typeof mtls.truststoreVersion === "string" ? { truststoreVersion: mtls.truststoreVersion } : {}),
+      };
     await control.changeDocument<DomainName>("domainnames", name, (current) => {
       if (current !== undefined)
         throw new ControlError("ConflictException", "The domain name you provided already exists.");

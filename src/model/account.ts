@@ -57,6 +57,8 @@ export interface DomainName {
   regionalCertificateArn?: string;
   endpointConfiguration: { types: string[] };
   securityPolicy: string;
+  /** Mutual TLS: here `truststoreUri` is a local PEM bundle (file:// or a path); docs/tls.md. */
+  mutualTlsAuthentication?: { truststoreUri: string; truststoreVersion?: string };
   domainNameStatus: "AVAILABLE";
   regionalDomainName?: string;
   distributionDomainName?: string;

@@ -4,7 +4,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { APIGatewayClient, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
+import {
+  APIGatewayClient,
+  CreateDomainNameCommand,
+  DeleteDomainNameCommand,
+  UpdateStageCommand,
+} from "@aws-sdk/client-api-gateway";
 import WebSocket from "ws";
 import { type Echo, type EchoBackend, startEchoBackend } from "../support/echo-backend.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
@@ -346,47 +351,60 @@ describe("mutual TLS on a custom domain", () => {
     assert.equal(status, 403);
   });
 
-  test("a stored domain name's truststoreUri (file://) turns mutual TLS on and off without a restart", async () => {
-    const control = gw.portico.control;
-    assert.equal((await call("stored.example.com", undefined, "/event")).status, 200);
-    await control.changeDocument("domainnames", "stored.example.com", () => ({
-      domainName: "stored.example.com",
-      securityPolicy: "TLS_1_2",
-      mutualTlsAuthentication: { truststoreUri: pathToFileURL(clientCa.cert).href },
-    }));
-    assert.ok(
-      await eventually(async () => (await call("stored.example.com", undefined, "/event")).status === 403),
-      "mutual TLS did not take effect",
-    );
-    assert.equal((await call("stored.example.com", clients.good, "/event")).status, 200);
-    assert.equal((await call("stored.example.com", clients.untrusted, "/event")).status, 403);
-    // A truststore on S3 is not readable here: without a local one, every client is refused.
-    await control.changeDocument("domainnames", "stored.example.com", () => ({
-      domainName: "stored.example.com",
-      securityPolicy: "TLS_1_2",
-      mutualTlsAuthentication: { truststoreUri: "s3://bucket/truststore.pem" },
-    }));
-    assert.ok(
-      await eventually(async () => (await call("stored.example.com", clients.good, "/event")).status === 403),
-      "an unreadable truststore must trust nothing",
-    );
-    await control.changeDocument("domainnames", "stored.example.com", () => undefined);
-    assert.ok(
-      await eventually(async () => (await call("stored.example.com", undefined, "/event")).status === 200),
-    );
+  test("CreateDomainName with a file:// truststoreUri turns mutual TLS on, DeleteDomainName off, no restart", async () => {
+    const admin = new APIGatewayClient(adminClientConfig(gw));
+    const create = (truststoreUri: string) =>
+      admin.send(
+        new CreateDomainNameCommand({
+          domainName: "stored.example.com",
+          regionalCertificateArn: "arn:aws:acm:us-east-1:000000000000:certificate/stored",
+          endpointConfiguration: { types: ["REGIONAL"] },
+          securityPolicy: "TLS_1_2",
+          mutualTlsAuthentication: { truststoreUri },
+        }),
+      );
+    const status = async (client?: CertFiles) => (await call("stored.example.com", client, "/event")).status;
+    try {
+      assert.equal(await status(), 200);
+      await create(pathToFileURL(clientCa.cert).href);
+      assert.ok(await eventually(async () => (await status()) === 403), "mutual TLS did not take effect");
+      assert.equal(await status(clients.good), 200);
+      assert.equal(await status(clients.untrusted), 403);
+      await admin.send(new DeleteDomainNameCommand({ domainName: "stored.example.com" }));
+      assert.ok(await eventually(async () => (await status()) === 200), "mutual TLS did not go away");
+      // A truststore on S3 is not readable here: without a local one, every client is refused.
+      await create("s3://bucket/truststore.pem");
+      assert.ok(
+        await eventually(async () => (await status(clients.good)) === 403),
+        "an unreadable truststore must trust nothing",
+      );
+      await admin.send(new DeleteDomainNameCommand({ domainName: "stored.example.com" }));
+      assert.ok(await eventually(async () => (await status()) === 200));
+    } finally {
+      admin.destroy();
+    }
   });
 
   test("an S3 truststoreUri on a domain whose config file names a truststore uses the local one", async () => {
-    const control = gw.portico.control;
-    await control.changeDocument("domainnames", "mtls.example.com", () => ({
-      domainName: "mtls.example.com",
-      securityPolicy: "TLS_1_2",
-      mutualTlsAuthentication: { truststoreUri: "s3://bucket/truststore.pem", truststoreVersion: "2" },
-    }));
-    // Whatever the reload's timing, the domain keeps requiring a certificate its local truststore trusts.
-    for (let i = 0; i < 3; i++) {
-      assert.equal((await call("mtls.example.com", undefined, "/event")).status, 403);
-      assert.equal((await call("mtls.example.com", clients.good, "/event")).status, 200);
-    }
+    const admin = new APIGatewayClient(adminClientConfig(gw));
+    const create = (domainName: string, truststoreUri: string) =>
+      admin.send(
+        new CreateDomainNameCommand({
+          domainName,
+          regionalCertificateArn: `arn:aws:acm:us-east-1:000000000000:certificate/${domainName}`,
+          endpointConfiguration: { types: ["REGIONAL"] },
+          mutualTlsAuthentication: { truststoreUri, truststoreVersion: "2" },
+        }),
+      );
+    await create("mtls.example.com", "s3://bucket/truststore.pem");
+    // A second domain whose change shows: once it applies, so has the first (one reload reads both).
+    await create("stored.example.com", pathToFileURL(clientCa.cert).href);
+    admin.destroy();
+    assert.ok(
+      await eventually(async () => (await call("stored.example.com", undefined, "/event")).status === 403),
+    );
+    assert.equal((await call("mtls.example.com", undefined, "/event")).status, 403);
+    assert.equal((await call("mtls.example.com", clients.untrusted, "/event")).status, 403);
+    assert.equal((await call("mtls.example.com", clients.good, "/event")).status, 200);
   });
 });
