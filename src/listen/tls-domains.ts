@@ -108,7 +108,12 @@ export class TlsDomains {
       else domains.truststores.set(d.truststore, read);
     }
     if (problems.length > 0) return { problems };
-    domains.current = domains.build([]);
+    try {
+      domains.current = domains.build([]);
+    } catch (err) {
+      // OpenSSL refusing what parsed (a key type it cannot use, say): still the config's problem.
+      return { problems: [`listen.tls: the certificates cannot be used (${(err as Error).message})`] };
+    }
     return domains;
   }
 

@@ -52,6 +52,9 @@ paths:
         responses: { default: { statusCode: "200" } }
   /template:
     get:${mockIntegration(CERT_TEMPLATE)}
+  /proxied:
+    get:
+      x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "${backend}/proxied" }
 `;
 
 const HTTP_API = `
@@ -252,6 +255,10 @@ describe("mutual TLS on a custom domain", () => {
       "C=US,ST=Washington,L=Seattle,O=Portico tests,OU=Security,CN=My Client",
     );
     assert.equal(echo.headers["x-client-serial"], "1");
+    // An HTTP_PROXY backend is told the listener the client reached.
+    const proxied = JSON.parse((await call("mtls.example.com", clients.good, "/proxied")).text) as Echo;
+    assert.equal(proxied.headers["x-forwarded-proto"], "https");
+    assert.equal(proxied.headers["x-forwarded-port"], String(gw.portico.tlsPort));
     const templated = await call("mtls.example.com", clients.good, "/template");
     const dates = openssl(clients.good!.cert);
     assert.deepEqual(JSON.parse(templated.text), {
