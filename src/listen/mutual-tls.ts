@@ -38,6 +38,7 @@ function untrusted(code: string | undefined): string {
 const hostName = (host: string | undefined): string | undefined => host?.replace(/:\d+$/, "");
 
 export function admitMutualTls(req: Inbound, profiles: TlsProfiles): Admission {
+  if (!profiles.anyMutual) return PASS;
   const host = hostName(firstHeader(req.rawHeaders, "host"));
   const profile = profiles.lookup(host);
   if (profile === undefined || !profile.mutual) return PASS;

@@ -66,6 +66,8 @@ export class TlsProfiles {
   readonly fallback: TlsProfile;
   /** The listener's own context (no SNI): the default certificate, and the lowest version any name accepts. */
   readonly baseOptions: SecureContextOptions;
+  /** Some domain requires mutual TLS (else no request needs its Host looked up). */
+  readonly anyMutual: boolean;
 
   constructor(
     defaultPair: KeyPair | undefined,
@@ -95,6 +97,7 @@ export class TlsProfiles {
       profiles.set(d.name, { name: d.name, context, minVersion, mutual: trust !== undefined });
     }
     this.byName = profiles;
+    this.anyMutual = mutual;
     this.fallback = {
       name: "",
       context: defaultPair === undefined ? undefined : createSecureContext(pairOptions(defaultPair)),

@@ -10,6 +10,8 @@ export interface HttpsAnswer {
   text: string;
   /** The CN of the certificate the server presented. */
   serverCN: string | undefined;
+  /** The serial number of the certificate the server presented (hex). */
+  serverSerial: string | undefined;
   protocol: string | null;
 }
 
@@ -60,7 +62,8 @@ export function httpsCall(call: HttpsCall): Promise<HttpsAnswer> {
       },
       (res) => {
         const socket = res.socket as TLSSocket;
-        const serverCN = socket.getPeerCertificate().subject?.CN;
+        const peer = socket.getPeerCertificate();
+        const serverCN = peer.subject?.CN;
         const protocol = socket.getProtocol();
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -70,6 +73,7 @@ export function httpsCall(call: HttpsCall): Promise<HttpsAnswer> {
             headers: res.headers,
             text: Buffer.concat(chunks).toString("utf8"),
             serverCN: Array.isArray(serverCN) ? serverCN[0] : serverCN,
+            serverSerial: peer.serialNumber,
             protocol,
           }),
         );

@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { APIGatewayClient, CreateDomainNameCommand } from "@aws-sdk/client-api-gateway";
+import {
+  APIGatewayClient,
+  CreateDomainNameCommand,
+  DeleteDomainNameCommand,
+} from "@aws-sdk/client-api-gateway";
 import WebSocket from "ws";
 import type { TlsListenerSettings } from "../../src/listen/tls-domains.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { httpsCall } from "../support/https-client.ts";
+import { eventually } from "../support/snippets.ts";
 import { type CertFiles, makeTestPki, type TestPki } from "../support/tls-certs.ts";
 import { deployWebSocketApi } from "../support/websocket-api.ts";
 
@@ -131,6 +136,52 @@ describe("the HTTPS listener chooses certificates by SNI", () => {
     assert.equal(legacy.serverCN, "legacy.example.com");
     // TLS 1.2 still reaches every one.
     assert.equal((await call("api.example.com", { maxVersion: "TLSv1.2" })).protocol, "TLSv1.2");
+  });
+
+  test("a change of a stored domain name reads the certificate files again; an unreadable one keeps its last content", async () => {
+    const before = (await call("api.example.com")).serverSerial;
+    // A renewed certificate for the same name, written over the configured files.
+    const renewed = pki.server("renewed", ["api.example.com"], ca);
+    copyFileSync(renewed.cert, certs.api!.cert);
+    copyFileSync(renewed.key, certs.api!.key);
+    // Files alone change nothing until a domain name changes (or the gateway restarts).
+    assert.equal((await call("api.example.com")).serverSerial, before);
+    const client = new APIGatewayClient(adminClientConfig(gw));
+    try {
+      await client.send(
+        new CreateDomainNameCommand({
+          domainName: "api.example.com",
+          regionalCertificateArn: "arn:aws:acm:us-east-1:000000000000:certificate/api",
+          endpointConfiguration: { types: ["REGIONAL"] },
+        }),
+      );
+      assert.ok(await eventually(async () => (await call("api.example.com")).serverSerial !== before));
+      const now = (await call("api.example.com")).serverSerial;
+      rmSync(certs.api!.cert);
+      await client.send(new DeleteDomainNameCommand({ domainName: "api.example.com" }));
+      // The reload that follows cannot read the file: the last good certificate stays.
+      await client.send(
+        new CreateDomainNameCommand({
+          domainName: "other.example.com",
+          regionalCertificateArn: "arn:aws:acm:us-east-1:000000000000:certificate/other",
+          endpointConfiguration: { types: ["REGIONAL"] },
+          securityPolicy: "TLS_1_0",
+        }),
+      );
+      const old = { minVersion: "TLSv1", maxVersion: "TLSv1.1" } as const;
+      assert.ok(
+        await eventually(
+          async () =>
+            await call("other.example.com", old).then(
+              () => true,
+              () => false,
+            ),
+        ),
+      );
+      assert.equal((await call("api.example.com")).serverSerial, now);
+    } finally {
+      client.destroy();
+    }
   });
 
   test("WebSocket APIs answer over wss:// on the same listener", async () => {
