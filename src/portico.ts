@@ -6,6 +6,7 @@ import { CredentialStore } from "./auth/iam/credential-store.ts";
 import { RoleStore } from "./auth/iam/roles.ts";
 import { SessionKeyring } from "./auth/iam/session-key.ts";
 import { Networks } from "./auth/policy/networks.ts";
+import { ConfigError } from "./config/config-error.ts";
 import type { Settings } from "./config/settings.ts";
 import { ControlPlane } from "./control/control-plane.ts";
 import { applyDeclaredApis } from "./control/declared-apis.ts";
@@ -16,6 +17,7 @@ import { InvokeUrls } from "./gateway/invoke-urls.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { DEFAULT_LISTENER_LIMITS } from "./listen/listener-limits.ts";
+import { TlsDomains } from "./listen/tls-domains.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { logFailures } from "./observe/failure-log.ts";
 import { startMetrics } from "./observe/gateway-metrics.ts";
@@ -34,7 +36,10 @@ import { RedisConnectionRegistry } from "./websocket/redis-registry.ts";
 import { WebSocketPlane } from "./websocket/websocket-plane.ts";
 
 export interface Portico {
+  /** The data plane's port: the plain HTTP listener's, or the HTTPS listener's when it is the only one. */
   readonly port: number;
+  /** The HTTPS listener's port, when `listen.tls` asked for one. */
+  readonly tlsPort?: number;
   readonly adminPort: number;
   /** The metrics listener's port, when `metrics.port` asked for one. */
   readonly metricsPort?: number;
@@ -67,6 +72,9 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     region: settings.region,
     accountId: settings.accountId,
   });
+  // Certificates and truststores of the config file are read first: a bad one changes nothing.
+  const tlsDomains = settings.tls === undefined ? undefined : TlsDomains.load(settings.tls, log);
+  if (tlsDomains !== undefined && "problems" in tlsDomains) throw new ConfigError(tlsDomains.problems);
   const store = await openStore({
     dataDir: settings.dataDir,
     redis: settings.redis,
@@ -191,6 +199,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   const scrape = metrics && metricsEndpoint(metrics.registry, settings.metrics?.bearerToken);
   let metricsListener: MetricsListener | undefined;
   let admin: AdminServer | undefined;
+  let unfollowTls: (() => void) | undefined;
   try {
     // Log destinations are opened (or refused) now; the writers subscribe once a stage logs.
     logs = startLogging(
@@ -206,8 +215,25 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     // Their mappings name the APIs: the domains come after them.
     await applyDeclaredDomains(control, settings.domains ?? []);
     await tracing.ready();
-    const port = await dataPlane.listen(settings.port, settings.host);
-    urls.listening(port);
+    // The HTTPS listener follows the stored domain names (security policy, mutual TLS) as they change.
+    unfollowTls =
+      tlsDomains === undefined
+        ? undefined
+        : await tlsDomains.follow(
+            {
+              list: async () => (await store.list("domainnames")).map((d) => d.value),
+              onChange: (listener) => store.onChange(listener),
+            },
+            (profiles) => dataPlane.updateTls(profiles),
+          );
+    const plainPort =
+      settings.plainHttp === false ? undefined : await dataPlane.listen(settings.port, settings.host);
+    const tlsPort =
+      tlsDomains === undefined || settings.tls === undefined
+        ? undefined
+        : await dataPlane.listenTls(settings.tls.port, settings.tls.host, tlsDomains.current);
+    const port = (plainPort ?? tlsPort)!;
+    urls.listening(port, plainPort === undefined ? "https" : "http");
     admin = new AdminServer(
       createAdminRouter(control, scrape === undefined ? {} : { scrape }),
       sigv4Authenticator({ credentials, region: settings.region }),
@@ -227,8 +253,10 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     }
     const metricsServer = metricsListener;
     const runningLogs = logs;
+    const stopTls = unfollowTls;
     return {
       port,
+      ...(tlsPort === undefined ? {} : { tlsPort }),
       adminPort,
       ...(metricsPort === undefined ? {} : { metricsPort }),
       urls,
@@ -236,6 +264,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       store,
       async close() {
         unfollow();
+        stopTls?.();
         await Promise.all([
           dataPlane.close(),
           adminServer.close(),
@@ -253,6 +282,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       },
     };
   } catch (err) {
+    unfollowTls?.();
     metrics?.stop();
     failureLog.close();
     await Promise.allSettled([

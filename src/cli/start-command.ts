@@ -15,6 +15,8 @@ export const startCommand: Command = {
   --config FILE     YAML or JSON config (PORTICO_CONFIG); APIs listed under 'apis' are imported and deployed
   --port N          data plane port (PORTICO_PORT, default 8080, all interfaces)
   --host ADDR       data plane address (PORTICO_HOST, default 0.0.0.0)
+  --tls-port N      HTTPS port of the data plane (PORTICO_TLS_PORT, default 8443); needs listen.tls in the
+                    config file (certificates by SNI, security policies, mutual TLS: docs/domains.md)
   --admin-port N    admin API port (PORTICO_ADMIN_PORT, default 8081)
   --admin-host ADDR admin API address (PORTICO_ADMIN_HOST, default 127.0.0.1)
   --public-url URL  how clients reach the data plane, e.g. behind a load balancer (PORTICO_PUBLIC_URL,
@@ -58,6 +60,7 @@ export async function launch(
     config: { type: "string" },
     port: { type: "string" },
     host: { type: "string" },
+    "tls-port": { type: "string" },
     "admin-port": { type: "string" },
     "admin-host": { type: "string" },
     "public-url": { type: "string" },
@@ -81,6 +84,7 @@ export async function launch(
   log.info(
     {
       port: portico.port,
+      ...(portico.tlsPort === undefined ? {} : { tlsPort: portico.tlsPort }),
       adminPort: portico.adminPort,
       state: settings.redis !== undefined ? "redis" : settings.dataDir === undefined ? "memory" : "durable",
       ...(settings.dataDir === undefined ? {} : { dataDir: settings.dataDir }),
@@ -113,12 +117,14 @@ export async function launch(
     for (const signal of STOP_SIGNALS) process.on(signal, stop);
   });
   process.stdout.write(`${stateLine(settings)}\n`);
+  const https = portico.tlsPort === undefined ? "" : `https://${settings.tls?.host}:${portico.tlsPort}`;
+  const plain = settings.plainHttp === false ? https : `http://${settings.host}:${portico.port}`;
   process.stdout.write(
-    `Portico listening: data plane http://${settings.host}:${portico.port}, admin http://${settings.adminHost}:${portico.adminPort}${
+    `Portico listening: data plane ${plain}, admin http://${settings.adminHost}:${portico.adminPort}${
       portico.metricsPort === undefined
         ? ""
         : `, metrics http://${settings.metrics?.host}:${portico.metricsPort}/metrics`
-    }\nAPIs answer at ${portico.urls.stage("{api-id}", "REST", "{stage}")}… (portico routes lists them)${
+    }${https === "" || plain === https ? "" : `, data plane (HTTPS) ${https}`}\nAPIs answer at ${portico.urls.stage("{api-id}", "REST", "{stage}")}… (portico routes lists them)${
       settings.publicUrl === undefined && !reachesLoopback(settings.host)
         ? `; the data plane listens on ${settings.host} only, where *.localhost names do not lead: set --public-url`
         : ""

@@ -1,4 +1,5 @@
 import { stringMap } from "./schema-parts.ts";
+import { DOMAIN_TLS_SCHEMA } from "./tls-schema.ts";
 
 /**
  * The config file's `domains:`: custom domain names created (or brought up to date) at start with
@@ -35,19 +36,7 @@ export const DOMAINS_SCHEMA = {
           "An ACM certificate ARN, kept as the domain's name for its certificate (tls: is what is served).",
       },
       tags: { ...stringMap, description: "Tags of the domain name." },
-      tls: {
-        type: "object",
-        additionalProperties: false,
-        description: "PEM files the HTTPS listener serves this name with, chosen by SNI.",
-        properties: {
-          certificate: { type: "string", description: "Certificate chain (PEM), relative to this file." },
-          key: { type: "string", description: "Its private key (PEM), relative to this file." },
-          truststore: {
-            type: "string",
-            description: "CA bundle (PEM) for mutual TLS: clients must present a certificate it trusts.",
-          },
-        },
-      },
+      tls: DOMAIN_TLS_SCHEMA,
       mappings: {
         type: "array",
         description: "The domain's API mappings; none declared: the domain answers 403 Forbidden.",

@@ -10,7 +10,9 @@ import {
 } from "./logging-schema.ts";
 import { METRICS_SCHEMA, type MetricsConfig } from "./metrics-schema.ts";
 import { apiId, stageVariables, stringMap } from "./schema-parts.ts";
+import { LISTEN_HTTP_SCHEMA, LISTEN_TLS_SCHEMA, type ListenTlsConfig } from "./tls-schema.ts";
 import { WEBSOCKET_API_SCHEMA, type WebSocketApiConfig } from "./websocket-api-schema.ts";
+import { WEBSOCKET_SETTINGS_SCHEMA } from "./websocket-settings-schema.ts";
 import { WSDL_API_SCHEMA, type WsdlApiConfig } from "./wsdl-api-schema.ts";
 
 /** An `apis:` entry importing an OpenAPI document (REST or HTTP API). */
@@ -56,6 +58,8 @@ export const CONFIG_SCHEMA = {
       properties: {
         port: { type: "integer", minimum: 0, maximum: 65535, description: "Data-plane port (default 8080)." },
         host: { type: "string", description: "Data-plane address (default 0.0.0.0)." },
+        http: LISTEN_HTTP_SCHEMA,
+        tls: LISTEN_TLS_SCHEMA,
         adminPort: {
           type: "integer",
           minimum: 0,
@@ -128,55 +132,7 @@ export const CONFIG_SCHEMA = {
     },
     inMemory: { type: "boolean", description: "Keep the state in memory: lost when Portico stops." },
     metrics: METRICS_SCHEMA,
-    websocket: {
-      type: "object",
-      additionalProperties: false,
-      description: "WebSocket API connection limits.",
-      properties: {
-        idleTimeoutMs: {
-          type: "integer",
-          minimum: 1,
-          description:
-            "A connection with no message either way for this long is closed (default 600000: AWS's 10 minutes).",
-        },
-        maxDurationMs: {
-          type: "integer",
-          minimum: 1,
-          description: "No connection lasts longer (default 7200000: AWS's 2 hours).",
-        },
-        pingIntervalMs: {
-          type: "integer",
-          minimum: 1000,
-          description:
-            "How often the gateway pings each WebSocket client; a client that does not answer by the next ping is closed (default 30000).",
-        },
-        maxFrameBytes: {
-          type: "integer",
-          minimum: 125,
-          maximum: 131072,
-          description:
-            "A WebSocket data frame larger than this closes the connection with 1009 (default 32768: AWS's 32 KB; larger messages come in fragments).",
-        },
-        maxBufferedBytes: {
-          type: "integer",
-          minimum: 1024,
-          description:
-            "Bytes waiting to reach a slow WebSocket client beyond which a send is refused (@connections answers 429 LimitExceededException; default 1048576).",
-        },
-        maxInFlightMessages: {
-          type: "integer",
-          minimum: 1,
-          description:
-            "Messages of one WebSocket connection at its integrations at once; past it the gateway stops reading that socket until they answer (default 32).",
-        },
-        heartbeatTtlMs: {
-          type: "integer",
-          minimum: 1000,
-          description:
-            "With --redis: a connection is reported gone (410) this long after the last heartbeat of the node holding it, e.g. once that node died (default 30000); the node beats every third of it.",
-        },
-      },
-    },
+    websocket: WEBSOCKET_SETTINGS_SCHEMA,
     redis: { type: "string", pattern: "^rediss?://", description: "Redis URL for shared scale-out state." },
     credentials: {
       type: "array",
@@ -376,6 +332,8 @@ export interface PorticoConfig {
     maxInFlight?: number;
     maxPendingPerConnection?: number;
     memoryWatermarkBytes?: number;
+    http?: boolean;
+    tls?: ListenTlsConfig;
   };
   dataDir?: string;
   inMemory?: boolean;

@@ -1,5 +1,6 @@
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
 import { defaultOverloadLimits, type OverloadLimits } from "../listen/overload.ts";
+import type { TlsListenerSettings } from "../listen/tls-domains.ts";
 import { ConfigError } from "./config-error.ts";
 import type { DeclaredDomain } from "./domain-schema.ts";
 import type { LoadedConfig } from "./load-config.ts";
@@ -14,6 +15,7 @@ import type {
   WebSocketSettings,
 } from "./schema.ts";
 import { resolveDataDir } from "./state-location.ts";
+import { resolveTlsSettings } from "./tls-settings.ts";
 
 /** What the gateway runs with: flags over PORTICO_* environment over the config file over defaults. */
 export interface Settings {
@@ -21,6 +23,10 @@ export interface Settings {
   host: string;
   adminPort: number;
   adminHost: string;
+  /** The data plane's HTTPS listener (`listen.tls`, `--tls-port`), when there is one (tls-settings.ts). */
+  tls?: TlsListenerSettings;
+  /** false (`listen.http: false`): the data plane listens on HTTPS only. */
+  plainHttp?: boolean;
   /** How clients reach the data plane (public-url.ts); absent: `{id}.execute-api.{region}.localhost:{port}`. */
   publicUrl?: PublicUrl;
   /** Bytes of admin request bodies held at once (default 64 MiB); beyond it: 429. */
@@ -178,6 +184,21 @@ export function resolveSettings({ flags, env, config, cwd = process.cwd() }: Set
       bearerToken: env.PORTICO_METRICS_TOKEN ?? config?.metrics?.bearerToken,
     },
   };
+  const tlsPortFlag =
+    flags["tls-port"] !== undefined
+      ? { value: flags["tls-port"], source: "--tls-port" }
+      : env.PORTICO_TLS_PORT !== undefined
+        ? { value: env.PORTICO_TLS_PORT, source: "PORTICO_TLS_PORT" }
+        : undefined;
+  const tls = resolveTlsSettings(
+    tlsPortFlag,
+    (v, source) => port(v, source, problems),
+    settings.host,
+    config,
+    problems,
+  );
+  if (tls !== undefined) settings.tls = tls;
+  if (config?.listen?.http === false) settings.plainHttp = false;
   const publicUrl = [
     ["--public-url", flags["public-url"]],
     ["PORTICO_PUBLIC_URL", env.PORTICO_PUBLIC_URL],

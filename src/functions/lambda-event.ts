@@ -1,3 +1,4 @@
+import type { ClientCert } from "../http/client-cert.ts";
 import { formDecode } from "../http/query-string.ts";
 import { firstHeader } from "../http/raw-headers.ts";
 import { requestTime } from "../http/request-time.ts";
@@ -98,6 +99,8 @@ export interface EventFacts {
   readonly authorizer: Record<string, unknown> | undefined;
   /** What is known of the caller beyond its address and agent (an API key, an IAM principal). */
   readonly identity: EventIdentity | undefined;
+  /** A mutual TLS domain's client certificate: `identity.clientCert` (1.0), `authentication.clientCert` (2.0). */
+  readonly clientCert?: ClientCert | undefined;
   readonly body: string | null;
   readonly isBase64Encoded: boolean;
 }
@@ -148,6 +151,7 @@ export function eventV1(f: EventFacts): Record<string, unknown> {
     userAgent: firstHeader(f.headers, "user-agent") ?? null,
     user: id?.user ?? null,
   };
+  if (f.clientCert !== undefined) identity.clientCert = f.clientCert;
   // Only a method that requires an API key names it (AWS leaves both keys out otherwise).
   if (id?.apiKey != null) identity.apiKey = id.apiKey;
   if (id?.apiKeyId != null) identity.apiKeyId = id.apiKeyId;
@@ -223,6 +227,7 @@ export function eventV2(f: EventFacts): Record<string, unknown> {
   event.requestContext = {
     accountId: route.accountId,
     apiId: route.apiId,
+    ...(f.clientCert === undefined ? {} : { authentication: { clientCert: f.clientCert } }),
     domainName,
     domainPrefix: domainName.split(".")[0],
     http: {

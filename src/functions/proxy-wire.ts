@@ -1,3 +1,4 @@
+import type { ClientCert } from "../http/client-cert.ts";
 import { finalStatus, validHeaders } from "../http/writable-response.ts";
 import type { EventFacts, EventIdentity, EventRoute } from "./lambda-event.ts";
 import type { ProxyResponse } from "./lambda-result.ts";
@@ -31,6 +32,8 @@ export type WireFacts = readonly [
   isBase64Encoded: boolean,
   /** The custom domain request's whole path, or "" by the execute-api endpoint. */
   requestPath: string,
+  /** A mutual TLS client's certificate as JSON text (or ""). */
+  clientCert: string,
 ];
 
 export function factsToWire(f: EventFacts): WireFacts {
@@ -52,6 +55,7 @@ export function factsToWire(f: EventFacts): WireFacts {
     f.body,
     f.isBase64Encoded,
     f.requestPath ?? "",
+    f.clientCert === undefined ? "" : JSON.stringify(f.clientCert),
   ];
 }
 
@@ -77,6 +81,7 @@ export function factsFromWire(route: EventRoute, a: WireFacts): EventFacts {
     body: a[12],
     isBase64Encoded: a[13],
     requestPath: a[14] === "" ? undefined : a[14],
+    ...(a[15] === "" ? {} : { clientCert: JSON.parse(a[15]) as ClientCert }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { principalId } from "../auth/iam/principal-id.ts";
+import type { ClientCert } from "../http/client-cert.ts";
 import type { RequestContext } from "./context.ts";
 
 export { principalId };
@@ -8,8 +9,9 @@ export { principalId };
  * what API Gateway knows of the caller. `apiKey`/`apiKeyId` are the key's value and id on a method
  * that requires one (null elsewhere, even if the client sent one); `accessKey`, `accountId`,
  * `caller`, `user` and `userArn` describe the principal that signed an AWS_IAM method's request; the
- * `cognito*` fields are for Cognito identity-pool credentials, which Portico has none of. Whatever
- * does not apply is null, which a template prints as nothing.
+ * `cognito*` fields are for Cognito identity-pool credentials, which Portico has none of; `clientCert`
+ * is the certificate of a mutual TLS domain's client (absent elsewhere). Whatever does not apply is
+ * null, which a template prints as nothing.
  */
 export interface CallerIdentity {
   accessKey: string | null;
@@ -26,6 +28,7 @@ export interface CallerIdentity {
   user: string | null;
   userAgent: string;
   userArn: string | null;
+  clientCert?: ClientCert;
 }
 
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
@@ -56,5 +59,6 @@ export function callerIdentity(ctx: RequestContext): CallerIdentity {
     user: caller,
     userAgent: first(ctx.req.headers["user-agent"]) ?? "",
     userArn: principal?.arn ?? null,
+    ...(ctx.clientCert === undefined ? {} : { clientCert: ctx.clientCert }),
   };
 }

@@ -3,6 +3,7 @@ import type { JWTPayload } from "jose";
 import type { ApiKeyIndex, KeyEntry } from "../auth/api-key-index.ts";
 import type { CredentialStore, StoredPrincipal } from "../auth/iam/credential-store.ts";
 import type { Networks } from "../auth/policy/networks.ts";
+import type { ClientCert } from "../http/client-cert.ts";
 import type { Inbound, Reply } from "../http/inbound.ts";
 import type { RouteCachePolicy } from "../traffic/route-traffic.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
@@ -182,6 +183,11 @@ export interface RequestContext {
   /** The VPC endpoint a trusted proxy named (`aws:SourceVpce`), over the configured networks. */
   readonly sourceVpce?: string;
   readonly listener: ListenerInfo;
+  /**
+   * The client certificate, on a request to a domain that requires mutual TLS (read once per
+   * connection, on the HTTPS listener only): `$context.identity.clientCert`, events' `clientCert`.
+   */
+  readonly clientCert?: ClientCert;
   /** The request body as text, once an integration has read it (for `method.request.body` mappings). */
   bodyText?: string;
   /** `X-Amzn-Trace-Id` towards the integration, once made (gateway/trace-header.ts). */

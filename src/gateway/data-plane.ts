@@ -1,13 +1,18 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import type { ClientCert } from "../http/client-cert.ts";
 import type { Inbound } from "../http/inbound.ts";
 import { firstHeader } from "../http/raw-headers.ts";
 import { MAX_PAYLOAD_BYTES } from "../http/request-body.ts";
 import { newExtendedRequestId, newRequestId } from "../http/request-ids.ts";
 import { drain, hardenedServer } from "../listen/hardened-server.ts";
+import { type HttpsListener, hardenedHttpsServer } from "../listen/https-server.ts";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../listen/listener-limits.ts";
+import { listening } from "../listen/listening.ts";
+import { admitMutualTls } from "../listen/mutual-tls.ts";
 import { defaultOverloadLimits, OverloadGuard, type OverloadLimits } from "../listen/overload.ts";
+import type { TlsProfiles } from "../listen/tls-profiles.ts";
 import type { Logger } from "../logger.ts";
 import { runChain, tracesDecisions } from "./chain.ts";
 import { apisInstalled, requestStarts, requestsDone } from "./channels.ts";
@@ -25,24 +30,11 @@ import {
   REST_RESPONSES,
 } from "./responses/catalogue.ts";
 import { gatewayResponseFor } from "./responses/errors.ts";
+import { CONNECTION_FULL, MTLS_FORBIDDEN, NODE_FULL } from "./responses/listener-answers.ts";
 import { sendGatewayResponse } from "./responses/send.ts";
 import { RoutingTable } from "./routing-table.ts";
 import { serveWithCache } from "./steps/cache.ts";
 import { plainAddress, type TrustedProxies } from "./trusted-proxies.ts";
-
-/** Answers of a node too full to take the request: another node (or a retry) should. */
-const NODE_FULL = {
-  statusCode: 503,
-  errorType: "ServiceUnavailableException",
-  body: '{"message":"Service Unavailable"}',
-  headers: ["Retry-After", "1"],
-} as const;
-const CONNECTION_FULL = {
-  statusCode: 429,
-  errorType: "TooManyRequestsException",
-  body: '{"message":"Too Many Requests"}',
-  headers: ["Retry-After", "1"],
-} as const;
 
 /**
  * What a WebSocket plane plugs into this listener (websocket/, injected by portico.ts so the data
@@ -72,6 +64,9 @@ export class DataPlane {
   private domainTable: DomainTable = DomainTable.empty;
   private server: Server | undefined;
   private listener: ListenerInfo = { protocol: "http", port: 0 };
+  private https: HttpsListener | undefined;
+  private httpsListener: ListenerInfo = { protocol: "https", port: 0 };
+  private tls: TlsProfiles | undefined;
 
   private readonly log: Logger;
 
@@ -102,7 +97,7 @@ export class DataPlane {
    * its context, or a `portico:request` message.
    */
   owns(request: { readonly listener?: ListenerInfo }): boolean {
-    return request.listener === this.listener;
+    return request.listener === this.listener || request.listener === this.httpsListener;
   }
 
   /**
@@ -110,7 +105,10 @@ export class DataPlane {
    * has no context to compare). Requests served in process (test-invoke) are nobody's.
    */
   servedHere(req: Inbound): boolean {
-    return this.listener.port !== 0 && req.socket.localPort === this.listener.port;
+    const port = req.socket.localPort;
+    return (
+      port !== undefined && (port === this.listener.port || port === this.httpsListener.port) && port !== 0
+    );
   }
 
   attachWebSockets(hooks: WebSocketHooks): void {
@@ -141,33 +139,75 @@ export class DataPlane {
   }
 
   async listen(port: number, host: string): Promise<number> {
-    const overload = new OverloadGuard(this.overloadLimits);
+    const server = hardenedServer(
+      "data plane",
+      this.limits,
+      this.log,
+      this.admitting((req, res) => this.handle(req, res)),
+    );
+    this.acceptUpgrades(server);
+    await listening(server, port, host);
+    this.server = server;
+    const bound = (server.address() as AddressInfo).port;
+    this.listener = { protocol: "http", port: bound };
+    return bound;
+  }
+
+  /**
+   * The HTTPS listener (listen/https-server.ts): the same pipeline, certificates chosen by SNI among
+   * `profiles`, and mutual TLS domains' requests admitted only with a trusted client certificate.
+   */
+  async listenTls(port: number, host: string, profiles: TlsProfiles): Promise<number> {
+    this.tls = profiles;
+    const https = hardenedHttpsServer(
+      "data plane (https)",
+      this.limits,
+      this.log,
+      profiles,
+      this.admitting((req, res) => this.handle(req, res, true)),
+    );
+    this.acceptUpgrades(https.server);
+    await listening(https.server, port, host);
+    this.https = https;
+    const bound = (https.server.address() as AddressInfo).port;
+    this.httpsListener = { protocol: "https", port: bound };
+    return bound;
+  }
+
+  /** New domains or certificates for the HTTPS listener (a stored domain name changed). */
+  updateTls(profiles: TlsProfiles): void {
+    this.tls = profiles;
+    this.https?.update(profiles);
+  }
+
+  /** Every request of a listener goes through the overload guard first (one guard for both listeners). */
+  private admitting(serve: (req: IncomingMessage, res: ServerResponse) => void) {
+    this.overload ??= new OverloadGuard(this.overloadLimits);
+    const overload = this.overload;
     // One listener function for every request: counting in-flight requests allocates nothing.
     const answered = function (this: ServerResponse) {
       overload.done(this.req.socket);
     };
-    const server = hardenedServer("data plane", this.limits, this.log, (req, res) => {
+    return (req: IncomingMessage, res: ServerResponse) => {
       const shed = overload.admit(req.socket);
       if (shed !== undefined) {
         this.shed(req, res, shed === "node-full" ? NODE_FULL : CONNECTION_FULL);
         return;
       }
       res.once("close", answered);
-      this.handle(req, res);
-    });
+      serve(req, res);
+    };
+  }
+
+  private acceptUpgrades(server: Server | HttpsListener["server"]): void {
     server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (this.websockets === undefined) socket.destroy();
+      else if (server !== this.server && this.tls !== undefined && !admitMutualTls(req, this.tls).admitted)
+        socket.end(
+          `HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: 23\r\nConnection: close\r\n\r\n${MTLS_FORBIDDEN.body}`,
+        );
       else this.websockets.upgrade(req, socket, head);
     });
-    await new Promise<void>((ok, fail) => {
-      server.once("error", fail);
-      server.listen(port, host, () => ok());
-    });
-    this.server = server;
-    this.overload = overload;
-    const bound = (server.address() as AddressInfo).port;
-    this.listener = { protocol: "http", port: bound };
-    return bound;
   }
 
   /**
@@ -187,11 +227,11 @@ export class DataPlane {
     this.inProcess?.closeAllConnections();
     this.inProcess?.close(() => undefined);
     this.inProcess = undefined;
-    const server = this.server;
-    if (server === undefined) return;
+    const servers = [this.server, this.https?.server].filter((x) => x !== undefined);
     this.server = undefined;
+    this.https = undefined;
     this.overload?.close();
-    await drain(server, graceMs);
+    await Promise.all(servers.map((server) => drain(server, graceMs)));
   }
 
   private shed(req: IncomingMessage, res: ServerResponse, answer: typeof NODE_FULL | typeof CONNECTION_FULL) {
@@ -200,19 +240,30 @@ export class DataPlane {
     sendGatewayResponse(res, undefined, ids, answer, req.headers["transfer-encoding"] !== undefined);
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  /** `secure`: the request came over the HTTPS listener (mutual TLS applies, the client certificate is read). */
+  private handle(req: IncomingMessage, res: ServerResponse, secure?: true): void {
     // While closing, each answer ends its connection.
-    if (this.server === undefined) res.shouldKeepAlive = false;
+    if (this.server === undefined && this.https === undefined) res.shouldKeepAlive = false;
     const ids = { requestId: newRequestId(), extendedRequestId: newExtendedRequestId() };
     const startMs = Date.now();
     // Followed to its end only when metrics or logs observe requests.
     const watch = requestsDone.hasSubscribers
-      ? new RequestWatch(req, res, ids, startMs, this.listener)
+      ? new RequestWatch(req, res, ids, startMs, secure === true ? this.httpsListener : this.listener)
       : undefined;
     const head = refuseHead(req);
     if (head !== undefined) {
       sendGatewayResponse(res, undefined, ids, head, true);
       return;
+    }
+    let clientCert: ClientCert | undefined;
+    if (secure === true && this.tls !== undefined) {
+      const admission = admitMutualTls(req, this.tls);
+      if (!admission.admitted) {
+        this.log.debug({ requestId: ids.requestId, reason: admission.reason }, "mutual TLS: access denied");
+        sendGatewayResponse(res, undefined, ids, MTLS_FORBIDDEN);
+        return;
+      }
+      clientCert = admission.clientCert;
     }
     const raw = req.rawHeaders;
     const found = resolve(
@@ -282,7 +333,8 @@ export class DataPlane {
       pathParams: match?.params ?? {},
       clientIp: origin?.clientIp ?? plainAddress(remote),
       sourceVpce: origin?.sourceVpce,
-      listener: this.listener,
+      listener: secure === true ? this.httpsListener : this.listener,
+      clientCert,
     };
     if (watch !== undefined) watch.ctx = ctx;
     // A traced stage's request begins its trace here, before its steps (chain.ts publishes those).

@@ -60,6 +60,7 @@ export function eventFacts(ctx: RequestContext, route: EventRoute, payload: Even
     pathParams: ctx.pathParams,
     authorizer: ctx.authorizer,
     identity: eventIdentity(ctx),
+    clientCert: ctx.clientCert,
     body: payload.body,
     isBase64Encoded: payload.isBase64Encoded,
   };

@@ -15,6 +15,7 @@ export class InvokeUrls {
   private readonly region: string;
   private readonly publicUrl: PublicUrl | undefined;
   private port = 0;
+  private scheme: "http" | "https" = "http";
 
   constructor(region: string, publicUrl?: PublicUrl) {
     this.region = region;
@@ -26,18 +27,20 @@ export class InvokeUrls {
     return this.publicUrl?.hostSuffix;
   }
 
-  /** The data plane listens on `port` (it may have been 0: any free port). */
-  listening(port: number): void {
+  /** The data plane listens on `port` (it may have been 0: any free port); `https` when on HTTPS only. */
+  listening(port: number, scheme: "http" | "https" = "http"): void {
     this.port = port;
+    this.scheme = scheme;
   }
 
   /** An API's base URL, no trailing slash: `http://a1b2c3d4e5.execute-api.us-east-1.localhost:8080`. */
   endpoint(apiId: string, protocol: ApiProtocol): string {
-    const secure = this.publicUrl?.scheme === "https";
+    const secure = (this.publicUrl?.scheme ?? this.scheme) === "https";
     const scheme = protocol === "WEBSOCKET" ? (secure ? "wss" : "ws") : secure ? "https" : "http";
     if (this.publicUrl !== undefined)
       return `${scheme}://${apiId}${this.publicUrl.hostSuffix}${this.publicUrl.port}`;
-    return `${scheme}://${apiId}.execute-api.${this.region}.localhost${this.port === 80 ? "" : `:${this.port}`}`;
+    const defaultPort = secure ? 443 : 80;
+    return `${scheme}://${apiId}.execute-api.${this.region}.localhost${this.port === defaultPort ? "" : `:${this.port}`}`;
   }
 
   /** A stage's invoke URL (stageUrl). */

@@ -59,6 +59,12 @@ function source(expr: string): Getter {
       "identity.sourceIp": (c) => c.clientIp,
       "http.method": (c) => c.req.method ?? "",
       domainName: (c) => c.req.headers.host ?? "",
+      "identity.clientCert.clientCertPem": (c) => c.clientCert?.clientCertPem ?? "",
+      "identity.clientCert.subjectDN": (c) => c.clientCert?.subjectDN ?? "",
+      "identity.clientCert.issuerDN": (c) => c.clientCert?.issuerDN ?? "",
+      "identity.clientCert.serialNumber": (c) => c.clientCert?.serialNumber ?? "",
+      "identity.clientCert.validity.notBefore": (c) => c.clientCert?.validity.notBefore ?? "",
+      "identity.clientCert.validity.notAfter": (c) => c.clientCert?.validity.notAfter ?? "",
     };
     const getter = getters[parts.slice(1).join(".")];
     if (getter) return getter;

@@ -37,6 +37,12 @@ const CONTEXT_GETTERS: Record<string, Getter> = {
   requestTimeEpoch: (c) => String(c.startMs),
   "identity.sourceIp": (c) => c.clientIp,
   "identity.userAgent": (c) => c.req.headers["user-agent"],
+  "identity.clientCert.clientCertPem": (c) => c.clientCert?.clientCertPem,
+  "identity.clientCert.subjectDN": (c) => c.clientCert?.subjectDN,
+  "identity.clientCert.issuerDN": (c) => c.clientCert?.issuerDN,
+  "identity.clientCert.serialNumber": (c) => c.clientCert?.serialNumber,
+  "identity.clientCert.validity.notBefore": (c) => c.clientCert?.validity.notBefore,
+  "identity.clientCert.validity.notAfter": (c) => c.clientCert?.validity.notAfter,
 };
 
 /** Source prefixes and how each turns the name after the prefix into a getter. */

@@ -34,11 +34,17 @@ function answer(status: number, message: string): string {
   );
 }
 
+/** An error of Node's HTTP parser or its timers, as opposed to the TLS layer's. */
+const fromHttp = (code: string | undefined): boolean =>
+  code !== undefined && (code.startsWith("HPE_") || code.startsWith("ERR_HTTP_"));
+
 /** The listeners' `clientError` handler: an answer where the socket can still take one. */
 export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   // A reset connection, or one whose answer was already started, has no one left to tell.
   const started = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-  if (err.code === "ECONNRESET" || !socket.writable || started) {
+  // An HTTPS listener's failed handshakes come here too (Node forwards tlsClientError): no HTTP was spoken.
+  const handshake = (socket as { encrypted?: boolean }).encrypted === true && !fromHttp(err.code);
+  if (err.code === "ECONNRESET" || !socket.writable || started || handshake) {
     socket.destroy();
     return;
   }

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Server as TlsServer } from "node:tls";
 import type { Logger } from "../logger.ts";
 import { answerClientError } from "./client-errors.ts";
 import { checkingIntervalMs, type ListenerLimits } from "./listener-limits.ts";
 
 /** Node's parser refuses heads beyond this; AWS's own limits (URL, header values) are checked below it. */
-const MAX_HEADER_BYTES = 16 * 1024;
+export const MAX_HEADER_BYTES = 16 * 1024;
 
 /** A warning about refused connections at most this often, so a flood does not become a log flood. */
 const DROP_LOG_MS = 10_000;
@@ -29,6 +30,17 @@ export function hardenedServer(
     },
     handler,
   );
+  hardenServer(server, name, limits, log);
+  return server;
+}
+
+/** The connection cap, its rate-limited warning and the parser-error answers, on a plain or TLS listener. */
+export function hardenServer(
+  server: Server | TlsServer,
+  name: string,
+  limits: ListenerLimits,
+  log: Logger,
+): void {
   server.maxConnections = limits.maxConnections;
   let dropped = 0;
   let lastLogged = 0;
@@ -44,7 +56,6 @@ export function hardenedServer(
     dropped = 0;
   });
   server.on("clientError", answerClientError);
-  return server;
 }
 
 /**

@@ -109,8 +109,8 @@ function errorResponseType(s: LineScope): string | undefined {
 
 /**
  * `$context.identity`, field by field as callerIdentity (caller-identity.ts) fills it for templates:
- * the API key only on a method that required one, the IAM principal on AWS_IAM methods, null
- * (printed `-`) for Cognito identities, which Portico has none of.
+ * the API key only on a method that required one, the IAM principal on AWS_IAM methods, the client
+ * certificate on a mutual TLS domain, null (printed `-`) for Cognito identities, which Portico has none of.
  */
 const IDENTITY: Record<string, Getter> = {
   sourceIp: (s) => s.done.ctx?.clientIp ?? plainAddress(s.done.req.socket?.remoteAddress ?? ""),
@@ -126,6 +126,12 @@ const IDENTITY: Record<string, Getter> = {
     if (ctx?.apiKey === undefined) return undefined;
     return ctx.stage.apiKeySource === "AUTHORIZER" ? ctx.usageIdentifierKey : s.header("x-api-key");
   },
+  "clientCert.clientCertPem": (s) => s.done.ctx?.clientCert?.clientCertPem,
+  "clientCert.subjectDN": (s) => s.done.ctx?.clientCert?.subjectDN,
+  "clientCert.issuerDN": (s) => s.done.ctx?.clientCert?.issuerDN,
+  "clientCert.serialNumber": (s) => s.done.ctx?.clientCert?.serialNumber,
+  "clientCert.validity.notBefore": (s) => s.done.ctx?.clientCert?.validity.notBefore,
+  "clientCert.validity.notAfter": (s) => s.done.ctx?.clientCert?.validity.notAfter,
 };
 
 const VARIABLES: Record<string, Getter> = {
@@ -183,8 +189,8 @@ function authorizerValue(path: readonly string[]): Getter {
 
 /**
  * The getter of one `$context.` variable, by its name after `context.`. Variables of features Portico
- * does not have (WAF, custom-domain routing, client certificates) print `-`, as AWS prints them on an
- * API that does not use them.
+ * does not have (WAF, custom-domain routing) print `-`, as AWS prints them on an API that does not
+ * use them.
  */
 export function accessLogVariable(name: string): Getter {
   const known = VARIABLES[name];

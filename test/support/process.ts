@@ -11,9 +11,11 @@ export interface RunningPortico {
   port: number;
   adminPort: number;
   adminUrl: string;
-  stderr: () => string;
+  /** The HTTPS listener's port, when the banner names one. */
+  tlsPort?: number;
   /** What it printed on stdout so far (the state line, the ready line). */
   stdout: () => string;
+  stderr: () => string;
   /** Resolves with the exit code (or signal name) once the process ends. */
   exited: Promise<number | string>;
 }
@@ -82,18 +84,20 @@ export async function spawnPortico(
   const ports = await new Promise<[number, number]>((resolve, reject) => {
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      const m = /data plane http:\/\/[^:]+:(\d+), admin http:\/\/[^:]+:(\d+)/.exec(out);
+      const m = /data plane https?:\/\/[^:]+:(\d+), admin http:\/\/[^:]+:(\d+)/.exec(out);
       if (m) resolve([Number(m[1]), Number(m[2])]);
     });
     exited.then((code) => reject(new Error(`portico exited (${code}) before listening:\n${err}`)));
   });
+  const tls = /data plane (?:\(HTTPS\) )?https:\/\/[^:]+:(\d+)/.exec(out);
   return {
     child,
     port: ports[0],
     adminPort: ports[1],
     adminUrl: `http://127.0.0.1:${ports[1]}`,
-    stderr: () => err,
+    ...(tls === null ? {} : { tlsPort: Number(tls[1]) }),
     stdout: () => out,
+    stderr: () => err,
     exited,
   };
 }
