@@ -56,7 +56,11 @@ describe("custom domain names declared in the config file", () => {
   const dataDir = join(dir, "state");
   const settings = configFile(
     "portico.yaml",
-    `${APIS}domains:
+    // A domain's tls: is served by the HTTPS listener, which listen.tls declares (these tests run
+    // the plain listener only, so the placeholder PEM files are never parsed).
+    `${APIS}listen:
+  tls: { port: 0 }
+domains:
   - name: api.example.com
     certificateArn: arn:aws:acm:us-east-1:000000000000:certificate/declared
     tls: { certificate: api.pem, key: api-key.pem, truststore: ca.pem }
@@ -191,7 +195,10 @@ describe("custom domain names declared in the config file", () => {
         return true;
       },
     );
-    writeFileSync(file, "domains:\n  - name: api.example.com\n    tls: { certificate: missing.pem }\n");
+    writeFileSync(
+      file,
+      "domains:\n  - name: api.example.com\n    tls: { certificate: missing.pem, key: api-key.pem }\n",
+    );
     assert.throws(
       () => loadConfigFile(file),
       /invalid\.yaml:3:\d+: domains\[0\]\.tls\.certificate: no such file missing\.pem/,
