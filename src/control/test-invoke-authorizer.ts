@@ -1,6 +1,5 @@
 import { decodeJwt } from "jose";
 import type { CompileDeps } from "../compile/deps.ts";
-import { compileRestStage } from "../compile/rest-stage.ts";
 import {
   type FunctionInvoker,
   type FunctionLookup,
@@ -14,6 +13,7 @@ import type { Method, RestApiDefinition } from "../model/rest-api.ts";
 import { authorizerLog } from "./authorizer-test-log.ts";
 import { badRequest, notFound } from "./errors.ts";
 import { exchange } from "./in-process-exchange.ts";
+import { testInvokeStage } from "./test-invoke-stage.ts";
 
 export interface TestInvokeAuthorizerInput {
   headers?: Record<string, string>;
@@ -139,7 +139,6 @@ export async function testInvokeAuthorizer(
   const authorizer = def.authorizers?.[authorizerId];
   if (authorizer === undefined) throw notFound("Invalid Authorizer identifier specified");
   const cognito = authorizer.type === "COGNITO_USER_POOLS";
-  const now = Date.now();
   const variables = input.stageVariables ?? {};
   const snapshot: RestApiDefinition = {
     // Only the authorizer is under test: no resource policy, private endpoint or disabled endpoint.
@@ -164,34 +163,19 @@ export async function testInvokeAuthorizer(
     ...(def.gatewayResponses === undefined ? {} : { gatewayResponses: def.gatewayResponses }),
   };
   const seen: { invocation?: { event: unknown; outcome?: InvocationResult } } = {};
-  const compiled = compileRestStage(
-    {
-      restApiId: def.api.id,
-      stageName: STAGE,
-      deploymentId: "testinvoke",
-      variables,
-      cacheClusterEnabled: false,
-      cacheClusterStatus: "NOT_AVAILABLE",
-      tracingEnabled: false,
-      methodSettings: {},
-      createdDate: now,
-      lastUpdatedDate: now,
-    },
-    { id: "testinvoke", restApiId: def.api.id, createdDate: now, snapshot },
-    {
-      ...deps.integrations,
-      functions: recording(deps.integrations.functions, seen),
-      // A test run shares no results with the stages' caches, and takes no tokens.
-      traffic: undefined,
-      accountBucket: undefined,
-      loggingWanted: undefined,
-    },
-  );
+  const stage = testInvokeStage(snapshot, STAGE, variables, {
+    ...deps.integrations,
+    functions: recording(deps.integrations.functions, seen),
+    // A test run shares no results with the stages' caches, and takes no tokens.
+    traffic: undefined,
+    accountBucket: undefined,
+    loggingWanted: undefined,
+  });
   const plane = new DataPlane(deps.log, { exposeTrace: true });
   plane.install({
     apiId: def.api.id,
     apiType: "REST",
-    stages: new Map([[STAGE, { ...compiled, edge: false, traffic: undefined }]]),
+    stages: new Map([[STAGE, stage]]),
   });
   const path = input.pathWithQueryString || "/";
   const headers: Record<string, string | string[]> = { ...input.multiValueHeaders, ...input.headers };

@@ -1,5 +1,4 @@
 import type { CompileDeps } from "../compile/deps.ts";
-import { compileRestStage } from "../compile/rest-stage.ts";
 import { type GatewayFailureMessage, gatewayFailures } from "../gateway/channels.ts";
 import type { FailureCause } from "../gateway/context.ts";
 import { DataPlane } from "../gateway/data-plane.ts";
@@ -7,6 +6,7 @@ import type { Logger } from "../logger.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
 import { exchange } from "./in-process-exchange.ts";
 import { findMethod, findResource } from "./rest-entities/lookup.ts";
+import { testInvokeStage } from "./test-invoke-stage.ts";
 
 export interface TestInvokeInput {
   pathWithQueryString?: string;
@@ -42,27 +42,7 @@ export async function testInvokeMethod(
 ): Promise<TestInvokeResult> {
   const resource = findResource(def, resourceId);
   const method = findMethod(def, resourceId, httpMethod);
-  const now = Date.now();
-  const compiled = compileRestStage(
-    {
-      restApiId: def.api.id,
-      stageName: STAGE,
-      deploymentId: "testinvoke",
-      variables: input.stageVariables ?? {},
-      cacheClusterEnabled: false,
-      cacheClusterStatus: "NOT_AVAILABLE",
-      tracingEnabled: false,
-      methodSettings: {},
-      createdDate: now,
-      lastUpdatedDate: now,
-    },
-    { id: "testinvoke", restApiId: def.api.id, createdDate: now, snapshot: def },
-    deps.integrations,
-  );
-  // A test invocation reaches the method directly, as on AWS: not through CloudFront or the
-  // execute-api endpoint (which the API may disable), and not counted against throttles, quotas or
-  // the stage cache.
-  const stage = { ...compiled, edge: false, traffic: undefined, defaultEndpointDisabled: false };
+  const stage = testInvokeStage(def, STAGE, input.stageVariables ?? {}, deps.integrations);
   const plane = new DataPlane(deps.log, { exposeTrace: true });
   // The gateway's own 5xx, and why (gateway/failure.ts), for the log AWS's way.
   let failure: GatewayFailureMessage | undefined;
