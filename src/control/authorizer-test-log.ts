@@ -1,5 +1,6 @@
 import type { InvocationResult } from "../functions/invocation.ts";
 import type { Authorizer } from "../model/rest-api.ts";
+import { awsLogTime } from "./aws-log-time.ts";
 
 /**
  * TestInvokeAuthorizer's execution log, worded as AWS's is (an AWS test run's log reads
@@ -12,16 +13,6 @@ import type { Authorizer } from "../model/rest-api.ts";
 /** AWS's masking of identities in execution logs: all but the last six characters starred. */
 export function masked(value: string): string {
   return value.length > 6 ? `${"*".repeat(value.length - 6)}${value.slice(-6)}` : "*".repeat(value.length);
-}
-
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** A log line's time as AWS's execution logs write it (Java's Date#toString): `Thu Sep 05 04:56:39 UTC 2019`. */
-export function awsLogTime(date: Date): string {
-  const two = (n: number) => String(n).padStart(2, "0");
-  const time = `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}`;
-  return `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${two(date.getUTCDate())} ${time} UTC ${date.getUTCFullYear()}`;
 }
 
 export interface AuthorizerRun {

@@ -4,6 +4,7 @@ import type { FailureCause } from "../gateway/context.ts";
 import { DataPlane } from "../gateway/data-plane.ts";
 import type { Logger } from "../logger.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
+import { awsLogTime } from "./aws-log-time.ts";
 import { exchange } from "./in-process-exchange.ts";
 import { findMethod, findResource } from "./rest-entities/lookup.ts";
 import { testInvokeStage } from "./test-invoke-stage.ts";
@@ -57,7 +58,7 @@ export async function testInvokeMethod(
   const headers: Record<string, string | string[]> = { ...input.multiValueHeaders, ...input.headers };
   const started = performance.now();
   const lines: string[] = [];
-  const stamp = () => new Date().toUTCString().replace("GMT", "UTC");
+  const stamp = () => awsLogTime(new Date());
   try {
     const response = await exchange(plane, {
       method: verb,

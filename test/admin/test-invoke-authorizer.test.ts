@@ -11,7 +11,7 @@ import {
   UpdateRestApiCommand,
 } from "@aws-sdk/client-api-gateway";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
-import { awsLogTime } from "../../src/control/authorizer-test-log.ts";
+import { awsLogTime } from "../../src/control/aws-log-time.ts";
 import { awsCli } from "../support/aws-cli.ts";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 import { invocationArn as arn } from "../support/lambda-arn.ts";

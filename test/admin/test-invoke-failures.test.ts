@@ -87,6 +87,12 @@ paths:
     );
     assert.match(log, / : Method completed with status: 502\n$/);
     assert.doesNotMatch(log, /Successfully completed execution/);
+    // Each line opens with the time as AWS's execution logs write it (Java's Date#toString).
+    for (const line of log
+      .trimEnd()
+      .split("\n")
+      .filter((l) => / : /.test(l.slice(0, 40))))
+      assert.match(line, /^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4} : /, line);
   });
 
   test("an unreachable backend: Invalid endpoint address", async () => {
