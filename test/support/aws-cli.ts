@@ -25,17 +25,27 @@ function awsCliService(
   adminPort: number,
   args: readonly string[],
 ): Promise<{ status: number; stdout: string; stderr: string; json?: unknown }> {
+  return awsCliAs(adminPort, { accessKeyId: "test", secretAccessKey: "test" }, [service, ...args]);
+}
+
+/** Any `aws …` command (its service first) against the admin port, signed as `credentials`. */
+export function awsCliAs(
+  adminPort: number,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  args: readonly string[],
+): Promise<{ status: number; stdout: string; stderr: string; json?: unknown }> {
   return new Promise((resolve, reject) => {
     execFile(
       "aws",
-      [service, ...args, "--endpoint-url", `http://127.0.0.1:${adminPort}`, "--output", "json"],
+      [...args, "--endpoint-url", `http://127.0.0.1:${adminPort}`, "--output", "json"],
       {
         encoding: "utf8",
         timeout: 60_000,
         env: {
           ...process.env,
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
+          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+          AWS_SESSION_TOKEN: credentials.sessionToken ?? "",
           AWS_DEFAULT_REGION: "us-east-1",
           AWS_PAGER: "",
           AWS_CONFIG_FILE: "/dev/null",

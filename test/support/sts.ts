@@ -1,7 +1,7 @@
-import { execFile } from "node:child_process";
 import { AssumeRoleCommand, type AssumeRoleCommandInput, STSClient } from "@aws-sdk/client-sts";
 import { request } from "undici";
 import { type AwsCredentials, signRequest } from "../../src/auth/sigv4/sign-request.ts";
+import { awsCliAs } from "./aws-cli.ts";
 
 export interface Credentials {
   accessKeyId: string;
@@ -15,39 +15,7 @@ export function awsAs(
   credentials: Credentials,
   args: readonly string[],
 ): Promise<{ status: number; stdout: string; stderr: string; json?: unknown }> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "aws",
-      [...args, "--endpoint-url", `http://127.0.0.1:${adminPort}`, "--output", "json"],
-      {
-        encoding: "utf8",
-        timeout: 60_000,
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-          AWS_SESSION_TOKEN: credentials.sessionToken ?? "",
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_PAGER: "",
-          AWS_CONFIG_FILE: "/dev/null",
-          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        },
-      },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== "number")
-          reject(new Error(`the AWS CLI could not run (is awscli installed?): ${error.message}`));
-        else {
-          const status = error ? (error.code as number) : 0;
-          resolve({
-            status,
-            stdout,
-            stderr,
-            json: status === 0 && stdout.trim() ? JSON.parse(stdout) : undefined,
-          });
-        }
-      },
-    );
-  });
+  return awsCliAs(adminPort, credentials, args);
 }
 
 /** An STS client of the SDK against the admin port. */
