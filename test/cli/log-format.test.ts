@@ -11,7 +11,9 @@ import { ROOT } from "../support/process.ts";
 // The operational log as a person at a terminal meets it: `portico start` under a real
 // pseudo-terminal (util-linux `script`) writes pino-pretty's readable lines, a failing request's
 // reason among them; piped, it writes JSON lines; PORTICO_LOG_FORMAT overrides either way. SIGTERM
-// still stops it cleanly in pretty mode (no transport thread to wait for).
+// still stops it cleanly in pretty mode (no transport thread to wait for). `script` runs its command
+// through $SHELL, and a shell that does not exec its last command (dash) would take the SIGTERM
+// itself and hang up the terminal under the gateway: the command says `exec`.
 
 const CLI = join(ROOT, "src", "cli", "main.ts");
 const FIXTURES = join(ROOT, "test", "fixtures", "functions");
@@ -42,10 +44,14 @@ interface Started {
 async function start(config: string, env: NodeJS.ProcessEnv, tty: boolean): Promise<Started> {
   const args = [CLI, "start", "--config", config, "--port", "0", "--admin-port", "0"];
   const child = tty
-    ? spawn("script", ["-qefc", [process.execPath, ...args].map((a) => `'${a}'`).join(" "), "/dev/null"], {
-        env: { ...process.env, ...env },
-        stdio: ["pipe", "pipe", "pipe"],
-      })
+    ? spawn(
+        "script",
+        ["-qefc", `exec ${[process.execPath, ...args].map((a) => `'${a}'`).join(" ")}`, "/dev/null"],
+        {
+          env: { ...process.env, ...env },
+          stdio: ["pipe", "pipe", "pipe"],
+        },
+      )
     : spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => {
