@@ -12,6 +12,28 @@ import { str } from "./values.ts";
 
 export type { PlanOptions } from "./plan-context.ts";
 
+const REST: [string, string] = ["RestApiId", "AWS::ApiGateway::RestApi"];
+const V2: [string, string] = ["ApiId", "AWS::ApiGatewayV2::Api"];
+/** The property naming each part's API. */
+const OWNER: Record<string, [string, string]> = {
+  "AWS::ApiGateway::Resource": REST,
+  "AWS::ApiGateway::Method": REST,
+  "AWS::ApiGateway::Authorizer": REST,
+  "AWS::ApiGateway::RequestValidator": REST,
+  "AWS::ApiGateway::Model": REST,
+  "AWS::ApiGateway::GatewayResponse": REST,
+  "AWS::ApiGateway::Deployment": REST,
+  "AWS::ApiGateway::Stage": REST,
+  "AWS::ApiGatewayV2::Route": V2,
+  "AWS::ApiGatewayV2::Integration": V2,
+  "AWS::ApiGatewayV2::Authorizer": V2,
+  "AWS::ApiGatewayV2::Stage": V2,
+  "AWS::ApiGatewayV2::Model": V2,
+  "AWS::ApiGatewayV2::RouteResponse": V2,
+  "AWS::ApiGatewayV2::IntegrationResponse": V2,
+  "AWS::ApiGatewayV2::Deployment": V2,
+};
+
 /**
  * A resolved CloudFormation template → what Portico runs: each API as an OpenAPI document (REST,
  * HTTP) or a WebSocket declaration, its stages, the functions by the names their ARNs carry, the
@@ -20,6 +42,11 @@ export type { PlanOptions } from "./plan-context.ts";
  */
 export function planFromCloudFormation(resolved: ResolvedTemplate, options: PlanOptions): TemplatePlan {
   const ctx = new PlanContext(resolved.resources, options);
+  // A part whose API is not in the template is refused even when the template has no API at all.
+  for (const r of ctx.resources) {
+    const owner = OWNER[r.type];
+    if (owner !== undefined) ctx.target(r, owner[0], owner[1]);
+  }
   const functions: Record<string, FunctionConfig> = {};
   for (const r of ctx.ofType("AWS::Lambda::Function")) {
     const [name, config] = planFunction(ctx, r);
