@@ -242,3 +242,39 @@ test("a route whose Target names no integration of its API is refused; an API wi
     ["Resources.Bare.Type"],
   );
 });
+
+test("an HTTP API from a Body keeps its routes and takes Name as its title; ProtocolType may be left out", () => {
+  const plan = planFromCloudFormation(
+    template([
+      res("Imported", API, {
+        Name: "imported",
+        Body: {
+          openapi: "3.0.1",
+          info: { title: "in-body", version: "2" },
+          paths: {
+            "/ping": {
+              get: {
+                "x-amazon-apigateway-integration": {
+                  type: "http_proxy",
+                  httpMethod: "GET",
+                  uri: "https://ping.example",
+                },
+              },
+            },
+          },
+        },
+      }),
+      res("ImportedStage", "AWS::ApiGatewayV2::Stage", { ApiId: ref("Imported", API), StageName: "v1" }),
+    ]),
+    options(folder({})),
+  );
+  const planned = plan.apis[0] as PlannedDocumentApi;
+  assert.equal(planned.type, "HTTP");
+  const { definition } = importHttpApi(parseDocument(JSON.stringify(planned.document)));
+  assert.equal(definition.api.name, "imported");
+  assert.equal(definition.api.version, "2");
+  assert.deepEqual(
+    Object.values(definition.routes).map((r) => r.routeKey),
+    ["GET /ping"],
+  );
+});

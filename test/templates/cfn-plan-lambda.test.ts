@@ -128,3 +128,13 @@ test("Layers and an out-of-range concurrency are notices, not silently dropped",
     ["Resources.PetsFn.Properties.Layers", "Resources.PetsFn.Properties.ReservedConcurrentExecutions"],
   );
 });
+
+test("two functions with one FunctionName are refused: their ARNs would be the same", () => {
+  const dir = folder({ "index.js": HANDLER });
+  const one = { Code: ".", Handler: "index.handler", FunctionName: "same" };
+  const t = template([res("PetsFn", FN, one), res("OtherFn", FN, one)]);
+  assert.throws(
+    () => planFromCloudFormation(t, options(dir)),
+    /Resources\.OtherFn\.Properties\.FunctionName: two functions of the template are named same/,
+  );
+});

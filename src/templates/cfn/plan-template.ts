@@ -50,11 +50,15 @@ export function planFromCloudFormation(resolved: ResolvedTemplate, options: Plan
   const functions: Record<string, FunctionConfig> = {};
   for (const r of ctx.ofType("AWS::Lambda::Function")) {
     const [name, config] = planFunction(ctx, r);
+    if (functions[name] !== undefined)
+      throw ctx.error(r, "Properties.FunctionName", `two functions of the template are named ${name}`);
     functions[name] = config;
   }
   const apis: PlannedApi[] = planRestApis(ctx);
   for (const r of ctx.ofType("AWS::ApiGatewayV2::Api")) {
-    const protocol = str(r.properties.ProtocolType)?.toUpperCase();
+    // An API imported from a Body or BodyS3Location is an HTTP API (WebSocket APIs have no import).
+    const imported = r.properties.Body !== undefined || r.properties.BodyS3Location !== undefined;
+    const protocol = str(r.properties.ProtocolType)?.toUpperCase() ?? (imported ? "HTTP" : undefined);
     if (protocol === "HTTP") apis.push(planHttpApi(ctx, r));
     else if (protocol === "WEBSOCKET") {
       const ws = planWebSocketApi(ctx, r);
