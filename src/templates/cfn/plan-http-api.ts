@@ -3,7 +3,7 @@ import { checkProperties, type PlanContext } from "./plan-context.ts";
 import { readBodyFile } from "./plan-rest-api.ts";
 import { routeIntegration, v2PartsOf, v2Stage } from "./plan-v2-parts.ts";
 import type { ResolvedResource } from "./resolved.ts";
-import { bool, child, defined, isRecord, num, str, strList, strMap } from "./values.ts";
+import { bool, child, defined, isRecord, num, str, strList, strMap } from "./plan-values.ts";
 
 const API_HANDLED = [
   "Name",

@@ -4,7 +4,7 @@ import type { FunctionConfig } from "../../config/schema.ts";
 import { resolveHandler } from "../../functions/function-registry.ts";
 import { checkProperties, type PlanContext } from "./plan-context.ts";
 import type { ResolvedResource } from "./resolved.ts";
-import { isRecord, num, str, strMap } from "./values.ts";
+import { isRecord, num, str, strMap } from "./plan-values.ts";
 
 const HANDLED = [
   "Code",

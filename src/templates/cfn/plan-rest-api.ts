@@ -7,7 +7,7 @@ import { addRestMethods } from "./plan-rest-methods.ts";
 import { addRestParts } from "./plan-rest-parts.ts";
 import { restStages } from "./plan-rest-stages.ts";
 import type { ResolvedResource } from "./resolved.ts";
-import { bool, child, isRecord, num, str, strList } from "./values.ts";
+import { bool, child, isRecord, num, str, strList } from "./plan-values.ts";
 
 const HANDLED = [
   "Name",

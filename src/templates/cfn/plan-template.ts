@@ -8,7 +8,7 @@ import { planRestApis } from "./plan-rest-api.ts";
 import { planUsagePlans } from "./plan-usage-plans.ts";
 import { planWebSocketApi } from "./plan-websocket-api.ts";
 import type { ResolvedTemplate } from "./resolved.ts";
-import { str } from "./values.ts";
+import { str } from "./plan-values.ts";
 
 export type { PlanOptions } from "./plan-context.ts";
 
