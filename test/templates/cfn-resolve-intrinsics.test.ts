@@ -59,6 +59,31 @@ test("Ref of a resource gives refOf's value; GetAtt in both forms gives attribut
   assert.deepEqual(resolved.notices, []);
 });
 
+test("Cognito user pools and log groups, as JWT authorizers and access logs name them", () => {
+  const resolved = resolveYaml(`Resources:
+  Pool:
+    Type: AWS::Cognito::UserPool
+  Logs:
+    Type: AWS::Logs::LogGroup
+    Properties: { LogGroupName: /api/access }
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      Issuer: !GetAtt Pool.ProviderURL
+      Arn: !GetAtt Pool.Arn
+      Same: !Sub "https://cognito-idp.\${AWS::Region}.amazonaws.com/\${Pool}"
+      LogArn: !GetAtt Logs.Arn`);
+  const p = propertiesOf(resolved, "Topic");
+  assert.match(String(p.Issuer), /^https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_[a-z0-9]{9}$/);
+  assert.equal(p.Same, p.Issuer);
+  assert.equal(
+    p.Arn,
+    `arn:aws:cognito-idp:eu-west-1:123456789012:userpool/${String(p.Issuer).split("/").pop()}`,
+  );
+  assert.equal(p.LogArn, "arn:aws:logs:eu-west-1:123456789012:log-group:/api/access:*");
+  assert.deepEqual(resolved.notices, []);
+});
+
 test("a resource's Ref sees its resolved properties (a FunctionName built with Fn::Sub)", () => {
   const resolved = resolveYaml(`Resources:
   Api:
@@ -72,16 +97,16 @@ test("a resource's Ref sees its resolved properties (a FunctionName built with F
 
 test("an attribute Portico does not know gives a placeholder and a notice, not a crash", () => {
   const resolved = resolveYaml(`Resources:
-  Pool:
-    Type: AWS::Cognito::UserPool
+  Client:
+    Type: AWS::Cognito::UserPoolClient
   Topic:
     Type: AWS::SNS::Topic
-    Properties: { Url: !GetAtt Pool.ProviderURL }`);
-  assert.equal(propertiesOf(resolved, "Topic").Url, "unresolved:Pool.ProviderURL");
+    Properties: { Url: !GetAtt Client.ClientSecret }`);
+  assert.equal(propertiesOf(resolved, "Topic").Url, "unresolved:Client.ClientSecret");
   assert.equal(resolved.notices.length, 1);
   assert.equal(resolved.notices[0]!.logicalId, "Topic");
   assert.equal(resolved.notices[0]!.path, "Resources.Topic.Properties.Url");
-  assert.match(resolved.notices[0]!.message, /AWS::Cognito::UserPool's attribute ProviderURL/);
+  assert.match(resolved.notices[0]!.message, /AWS::Cognito::UserPoolClient's attribute ClientSecret/);
 });
 
 test("Fn::GetAtt of an id no resource has is CloudFormation's refusal", () => {
