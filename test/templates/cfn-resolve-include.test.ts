@@ -7,7 +7,7 @@ import { TemplateError } from "../../src/templates/template-plan.ts";
 import { parseTemplateText } from "../../src/templates/template-text.ts";
 import { folderWith, propertiesOf, resolveYaml, STACK } from "./cfn-resolve-support.ts";
 
-const FIXTURES = join(import.meta.dirname, "..", "fixtures", "templates");
+const FIXTURES = join(import.meta.dirname, "..", "fixtures", "real-inputs");
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
 const refusal = (pattern: RegExp) => (error: unknown) =>
   error instanceof TemplateError && pattern.test(error.message);
