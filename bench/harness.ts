@@ -82,19 +82,33 @@ export const porticoArgs = (root: string, config: string): string[] => [
   "--in-memory",
 ];
 
-/** `--rounds N --seconds N --connections N`, the options every benchmark takes. */
-export function benchOptions(): { rounds: number; seconds: number; connections: number } {
+export interface BenchOptions {
+  rounds: number;
+  seconds: number;
+  connections: number;
+  /**
+   * `--rate N`: requests per second in all, held steady (autocannon's overallRate) instead of as many
+   * as the target answers. Below saturation every target does the same work per second, so CPU per
+   * request compares code paths rather than how well each batches under overload.
+   */
+  rate?: number;
+}
+
+/** `--rounds N --seconds N --connections N [--rate N]`, the options every benchmark takes. */
+export function benchOptions(): BenchOptions {
   const { values } = parseArgs({
     options: {
       rounds: { type: "string", default: "3" },
       seconds: { type: "string", default: "5" },
       connections: { type: "string", default: "50" },
+      rate: { type: "string" },
     },
   });
   return {
     rounds: Number(values.rounds),
     seconds: Number(values.seconds),
     connections: Number(values.connections),
+    ...(values.rate === undefined ? {} : { rate: Number(values.rate) }),
   };
 }
 
@@ -116,9 +130,14 @@ export interface BenchTarget {
   request: autocannon.Options;
 }
 
-async function run(t: BenchTarget, connections: number, seconds: number): Promise<Sample> {
+async function run(t: BenchTarget, connections: number, seconds: number, rate?: number): Promise<Sample> {
   const cpuBefore = cpuMicros(t.port) ?? 0;
-  const r = await autocannon({ ...t.request, connections, duration: seconds });
+  const r = await autocannon({
+    ...t.request,
+    connections,
+    duration: seconds,
+    ...(rate === undefined ? {} : { overallRate: rate }),
+  });
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -134,7 +153,7 @@ async function run(t: BenchTarget, connections: number, seconds: number): Promis
  */
 export async function runInterleaved(
   targets: readonly BenchTarget[],
-  { rounds, seconds, connections }: { rounds: number; seconds: number; connections: number },
+  { rounds, seconds, connections, rate }: BenchOptions,
 ): Promise<Map<string, Sample>> {
   for (const t of targets) {
     const warm = await autocannon({ ...t.request, connections, duration: 1 });
@@ -146,10 +165,10 @@ export async function runInterleaved(
   const samples = new Map(targets.map((t) => [t.name, [] as Sample[]]));
   for (let round = 1; round <= rounds; round++) {
     for (const t of targets) {
-      const s = await run(t, connections, seconds);
+      const s = await run(t, connections, seconds, rate);
       samples.get(t.name)!.push(s);
       process.stderr.write(
-        `round ${round} ${t.name}: ${Math.round(s.rps)} req/s p50 ${s.p50} ms p99 ${s.p99} ms\n`,
+        `round ${round} ${t.name}: ${Math.round(s.rps)} req/s p50 ${s.p50} ms p99 ${s.p99} ms CPU ${s.cpu.toFixed(1)} µs/req\n`,
       );
     }
   }

@@ -8,6 +8,7 @@
  *
  *   npm run bench:observe
  *   npm run bench:observe -- --rounds 5 --seconds 10 --connections 100
+ *   npm run bench:observe -- --rate 2000   (held load: the overhead as CPU per request)
  *   PORTICO_BENCH_OBSERVE_CONFIG='executionLogs: { … }' npm run bench:observe
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,7 +29,7 @@ import {
   stopChildren,
 } from "./harness.ts";
 
-const { rounds, seconds, connections } = benchOptions();
+const { rounds, seconds, connections, rate } = benchOptions();
 const root = join(import.meta.dirname, "..");
 
 // AWS's JSON example (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html).
@@ -99,7 +100,14 @@ async function main(): Promise<void> {
     // seconds apart: on a shared machine the load moves more between rounds than within one.
     const perRound: Map<string, Sample>[] = [];
     for (let round = 0; round < rounds; round++)
-      perRound.push(await runInterleaved(targets, { rounds: 1, seconds, connections }));
+      perRound.push(
+        await runInterleaved(targets, {
+          rounds: 1,
+          seconds,
+          connections,
+          ...(rate === undefined ? {} : { rate }),
+        }),
+      );
     const summary = targets.map((t) => {
       const xs = perRound.map((r) => r.get(t.name)!);
       return {
@@ -135,10 +143,15 @@ async function main(): Promise<void> {
       children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once("exit", r)))),
     );
     const lines = readFileSync(accessLog, "utf8").split("\n").length - 1;
+    // At a held rate every target answers the same number of requests: the cost is the CPU each takes.
+    const overhead =
+      rate === undefined
+        ? `throughput ${rpsRatio.toFixed(3)}× (overhead ${((1 - rpsRatio) * 100).toFixed(1)} %, target ≤ 5 %); ` +
+          `server CPU per request ${cpuRatio.toFixed(3)}× (+${((cpuRatio - 1) * 100).toFixed(1)} %)`
+        : `at ${rate} req/s held, server CPU per request ${cpuRatio.toFixed(3)}× ` +
+          `(overhead ${((cpuRatio - 1) * 100).toFixed(1)} %, target ≤ 5 %)`;
     process.stdout.write(
-      `\nobservers on / off, median of the rounds' ratios: throughput ${rpsRatio.toFixed(3)}× ` +
-        `(overhead ${((1 - rpsRatio) * 100).toFixed(1)} %, target ≤ 5 %); ` +
-        `server CPU per request ${cpuRatio.toFixed(3)}× (+${((cpuRatio - 1) * 100).toFixed(1)} %)\n` +
+      `\nobservers on / off, median of the rounds' ratios: ${overhead}\n` +
         `  p99 added: ${(onS.p99 - offS.p99).toFixed(1)} ms\n` +
         `access-log lines written: ${lines}\n`,
     );

@@ -157,6 +157,13 @@ export function loadConfigFile(
       );
     const ids = new Map<string, number>();
     (c.apis ?? []).forEach((api, i) => {
+      if ("template" in api) {
+        if (!existsSync(resolve(base, api.template)))
+          problems.push(
+            `${at(offsetOf(doc, ["apis", i, "template"]))}: apis[${i}].template: no such file ${api.template}`,
+          );
+        return;
+      }
       if (api.id !== undefined) {
         if (ids.has(api.id))
           problems.push(`${at(offsetOf(doc, ["apis", i, "id"]))}: apis[${i}].id: duplicate api id ${api.id}`);
@@ -200,11 +207,13 @@ export function loadConfigFile(
     ...resolveLogTargets(base, c.accessLogs, c.executionLogs),
     apis: c.apis?.map((a, i) => ({
       ...a,
-      ...(a.type === "WEBSOCKET"
-        ? {}
-        : "wsdl" in a
-          ? { wsdl: resolve(base, a.wsdl) }
-          : { openapi: resolve(base, a.openapi) }),
+      ...("template" in a
+        ? { template: resolve(base, a.template) }
+        : a.type === "WEBSOCKET"
+          ? {}
+          : "wsdl" in a
+            ? { wsdl: resolve(base, a.wsdl) }
+            : { openapi: resolve(base, a.openapi) }),
       declaredAt: `${at(offsetOf(doc, ["apis", i]))}: apis[${i}]`,
     })),
     domains: c.domains?.map((d, i) => ({

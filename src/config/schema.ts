@@ -10,6 +10,7 @@ import {
 } from "./logging-schema.ts";
 import { METRICS_SCHEMA, type MetricsConfig } from "./metrics-schema.ts";
 import { apiId, stageVariables, stringMap } from "./schema-parts.ts";
+import { TEMPLATE_API_SCHEMA, type TemplateApiConfig } from "./template-api-schema.ts";
 import { LISTEN_HTTP_SCHEMA, LISTEN_TLS_SCHEMA, type ListenTlsConfig } from "./tls-schema.ts";
 import { WEBSOCKET_API_SCHEMA, type WebSocketApiConfig } from "./websocket-api-schema.ts";
 import { WEBSOCKET_SETTINGS_SCHEMA } from "./websocket-settings-schema.ts";
@@ -250,7 +251,12 @@ export const CONFIG_SCHEMA = {
           if: { type: "object", required: ["wsdl"] },
           // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else, never awaited
           then: WSDL_API_SCHEMA,
-          else: OPENAPI_API_SCHEMA,
+          else: {
+            if: { type: "object", required: ["template"] },
+            // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else, never awaited
+            then: TEMPLATE_API_SCHEMA,
+            else: OPENAPI_API_SCHEMA,
+          },
         },
       },
     },
@@ -287,16 +293,23 @@ export interface OpenApiConfig {
 }
 
 export type { NetworkConfig, RoleConfig } from "./iam-schema.ts";
+export type { TemplateApiConfig } from "./template-api-schema.ts";
 export type { WebSocketApiConfig } from "./websocket-api-schema.ts";
 export type { WsdlApiConfig } from "./wsdl-api-schema.ts";
-export type ApiConfig = OpenApiConfig | WsdlApiConfig | WebSocketApiConfig;
+export type ApiConfig = OpenApiConfig | WsdlApiConfig | WebSocketApiConfig | TemplateApiConfig;
 
 /**
  * An API of the config file as the gateway applies it at start: its type resolved (REST unless said),
  * and where the file declares it (`file:line:col: apis[i]`), for the refusals.
  */
 export type DeclaredApi = (
-  | (OpenApiConfig & { type: "REST" | "HTTP" })
+  | (OpenApiConfig & {
+      type: "REST" | "HTTP";
+      /** The document itself, when it comes from a template rather than a file (`openapi` then names it). */
+      documentText?: string;
+      /** Imported, not deployed: a template's API with no stage. */
+      undeployed?: boolean;
+    })
   | (WsdlApiConfig & { type: "REST" })
   | WebSocketApiConfig
 ) & {

@@ -15,6 +15,7 @@ import type {
   WebSocketSettings,
 } from "./schema.ts";
 import { resolveDataDir } from "./state-location.ts";
+import type { TemplateSource } from "./template-api-schema.ts";
 import { resolveTlsSettings } from "./tls-settings.ts";
 
 /** What the gateway runs with: flags over PORTICO_* environment over the config file over defaults. */
@@ -58,6 +59,8 @@ export interface Settings {
   /** Encrypts `caching/dataEncrypted` entries on Redis (never logged). */
   cacheEncryptionKey?: string;
   apis: DeclaredApi[];
+  /** SAM, CloudFormation and serverless.yml templates, run after `apis` (docs/templates.md). */
+  templates: TemplateSource[];
   /** The config file's custom domain names (`domains:`), applied after the APIs. */
   domains?: DeclaredDomain[];
   configFile?: string;
@@ -91,6 +94,8 @@ export interface SettingsInput {
   config?: LoadedConfig;
   /** Where relative `--data-dir`s and the default data dir are resolved (default: process.cwd()). */
   cwd?: string;
+  /** `--template` files (with `--parameter-overrides`), after the config file's. */
+  templates?: TemplateSource[];
 }
 
 function port(value: string | number | undefined, source: string, problems: string[]): number | undefined {
@@ -133,7 +138,8 @@ function pickKeys<K extends string>(
   return picked;
 }
 
-export function resolveSettings({ flags, env, config, cwd = process.cwd() }: SettingsInput): Settings {
+export function resolveSettings(input: SettingsInput): Settings {
+  const { flags, env, config, cwd = process.cwd() } = input;
   const problems: string[] = [];
   const pick = (flag: string, variable: string) => flags[flag] ?? env[variable];
   const portOf = (flag: string, variable: string, fromFile: number | undefined, fallback: number) =>
@@ -164,10 +170,21 @@ export function resolveSettings({ flags, env, config, cwd = process.cwd() }: Set
     },
     trafficFailMode: config?.trafficFailMode ?? "open",
     cacheEncryptionKey: env.PORTICO_CACHE_ENCRYPTION_KEY ?? config?.cacheEncryptionKey,
-    apis: (config?.apis ?? []).map(
-      (a): DeclaredApi =>
-        a.type === "WEBSOCKET" ? a : "wsdl" in a ? { ...a, type: "REST" } : { ...a, type: a.type ?? "REST" },
+    apis: (config?.apis ?? []).flatMap((a): DeclaredApi[] =>
+      "template" in a
+        ? []
+        : [
+            a.type === "WEBSOCKET"
+              ? a
+              : "wsdl" in a
+                ? { ...a, type: "REST" }
+                : { ...a, type: a.type ?? "REST" },
+          ],
     ),
+    templates: [
+      ...(config?.apis ?? []).filter((a): a is TemplateSource => "template" in a),
+      ...(input.templates ?? []),
+    ],
     domains: config?.domains ?? [],
     configFile: config?.file,
     websocket: config?.websocket,

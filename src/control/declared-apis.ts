@@ -30,7 +30,7 @@ const sourceOf = (api: DocumentApi): string => ("wsdl" in api ? api.wsdl : api.o
  * refusal names the declaration).
  */
 async function documentText(control: ControlPlane, api: DocumentApi, at: string): Promise<string> {
-  if (!("wsdl" in api)) return readFile(api.openapi, "utf8");
+  if (!("wsdl" in api)) return api.documentText ?? readFile(api.openapi, "utf8");
   try {
     const imported = await wsdlToOpenApi(api.wsdl, {
       endpoint: api.endpoint,
@@ -150,9 +150,13 @@ export async function applyDeclaredApis(control: ControlPlane, apis: readonly De
       continue;
     }
     const text = await documentText(control, api, where(i));
+    const undeployed = "undeployed" in api && api.undeployed === true;
     if (api.type === "HTTP") {
       const before = await control.getHttpApi(apiId);
-      const { definition } = await importHttpApiDocument(control, text, { apiId });
+      const { definition } = await importHttpApiDocument(control, text, { apiId }).catch((err: unknown) => {
+        throw from(where(i), err);
+      });
+      if (undeployed) continue;
       const stageName = api.stage ?? "$default";
       const stage = await control.getHttpStage(apiId, stageName);
       const deployed = stage?.deploymentId
@@ -167,7 +171,10 @@ export async function applyDeclaredApis(control: ControlPlane, apis: readonly De
         await control.deployHttpApi(apiId, { stageName, autoDeploy: true, variables: api.variables ?? {} });
       continue;
     }
-    const { definition } = await importRestApiDocument(control, text, { apiId });
+    const { definition } = await importRestApiDocument(control, text, { apiId }).catch((err: unknown) => {
+      throw from(where(i), err);
+    });
+    if (undeployed) continue;
     const stageName = api.stage ?? "dev";
     const stage = await control.getRestStage(apiId, stageName);
     const deployed = stage ? await control.getDeployment(apiId, stage.deploymentId) : undefined;

@@ -74,6 +74,12 @@ export function refOf(s: StackFacts, r: ResourceFacts): string {
       return named(s, r, "Name");
     case "AWS::IAM::Role":
       return named(s, r, "RoleName");
+    case "AWS::Cognito::UserPool":
+      return `${region}_${id(s, r, 9)}`;
+    case "AWS::Cognito::UserPoolClient":
+      return id(s, r, 26);
+    case "AWS::Logs::LogGroup":
+      return named(s, r, "LogGroupName");
     default:
       return r.type.startsWith("AWS::ApiGateway") ? id(s, r, 6) : r.logicalId;
   }
@@ -120,6 +126,18 @@ export function attributeOf(s: StackFacts, r: ResourceFacts, attribute: string):
       return ref;
     case "AWS::IAM::Role.Arn":
       return `arn:aws:iam::${accountId}:role/${ref}`;
+    case "AWS::Cognito::UserPool.Arn":
+      return `arn:aws:cognito-idp:${region}:${accountId}:userpool/${ref}`;
+    case "AWS::Cognito::UserPool.UserPoolId":
+      return ref;
+    case "AWS::Cognito::UserPool.ProviderName":
+      return `cognito-idp.${region}.amazonaws.com/${ref}`;
+    case "AWS::Cognito::UserPool.ProviderURL":
+      return `https://cognito-idp.${region}.amazonaws.com/${ref}`;
+    case "AWS::Cognito::UserPoolClient.ClientId":
+      return ref;
+    case "AWS::Logs::LogGroup.Arn":
+      return `arn:aws:logs:${region}:${accountId}:log-group:${ref}:*`;
     default:
       return undefined;
   }
