@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { ResolvedResource, ResolvedTemplate } from "../../src/templates/cfn/resolved.ts";
+import type { ResolvedResource, ResolvedTemplate } from "../../src/templates/cfn/resolve-template.ts";
 import { attributeOf, refOf, type StackFacts } from "../../src/templates/references.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { attributeOf, refOf, type StackFacts } from "../references.ts";
 import { TemplateError, type TemplateNotice } from "../template-plan.ts";
-import type { ResolvedResource } from "./resolved.ts";
+import type { ResolvedResource } from "./resolve-template.ts";
 
 export interface PlanOptions {
   /** The template file, for errors. */

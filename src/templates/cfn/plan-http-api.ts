@@ -2,8 +2,8 @@ import type { PlannedDocumentApi, PlannedStage } from "../template-plan.ts";
 import { checkProperties, type PlanContext } from "./plan-context.ts";
 import { readBodyFile } from "./plan-rest-api.ts";
 import { routeIntegration, v2PartsOf, v2Stage } from "./plan-v2-parts.ts";
-import type { ResolvedResource } from "./resolved.ts";
 import { bool, child, defined, isRecord, num, str, strList, strMap } from "./plan-values.ts";
+import type { ResolvedResource } from "./resolve-template.ts";
 
 const API_HANDLED = [
   "Name",

@@ -3,8 +3,8 @@ import { dirname, join, resolve } from "node:path";
 import type { FunctionConfig } from "../../config/schema.ts";
 import { resolveHandler } from "../../functions/function-registry.ts";
 import { checkProperties, type PlanContext } from "./plan-context.ts";
-import type { ResolvedResource } from "./resolved.ts";
 import { isRecord, num, str, strMap } from "./plan-values.ts";
+import type { ResolvedResource } from "./resolve-template.ts";
 
 const HANDLED = [
   "Code",

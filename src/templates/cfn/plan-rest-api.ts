@@ -6,8 +6,8 @@ import { checkProperties, type PlanContext } from "./plan-context.ts";
 import { addRestMethods } from "./plan-rest-methods.ts";
 import { addRestParts } from "./plan-rest-parts.ts";
 import { restStages } from "./plan-rest-stages.ts";
-import type { ResolvedResource } from "./resolved.ts";
 import { bool, child, isRecord, num, str, strList } from "./plan-values.ts";
+import type { ResolvedResource } from "./resolve-template.ts";
 
 const HANDLED = [
   "Name",

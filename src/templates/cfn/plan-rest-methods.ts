@@ -1,8 +1,8 @@
 import { attributeOf } from "../references.ts";
 import { checkProperties, type PlanContext } from "./plan-context.ts";
 import { API_KEY_SCHEME, partsOf, type RestParts } from "./plan-rest-parts.ts";
-import type { ResolvedResource } from "./resolved.ts";
 import { bool, child, defined, isRecord, list, num, str, strList, strMap } from "./plan-values.ts";
+import type { ResolvedResource } from "./resolve-template.ts";
 
 const METHOD_PROPERTIES = [
   "RestApiId",

@@ -1,6 +1,6 @@
 import { checkProperties, type PlanContext } from "./plan-context.ts";
-import type { ResolvedResource } from "./resolved.ts";
 import { bool, child, defined, isRecord, num, str, strList, strMap } from "./plan-values.ts";
+import type { ResolvedResource } from "./resolve-template.ts";
 
 /**
  * A REST API's parts other than its methods — AWS::ApiGateway::Authorizer, RequestValidator, Model

@@ -1,8 +1,8 @@
 import type { PlannedStage } from "../template-plan.ts";
 import { checkProperties, type PlanContext } from "./plan-context.ts";
 import { partsOf } from "./plan-rest-parts.ts";
-import type { ResolvedResource } from "./resolved.ts";
 import { bool, defined, isRecord, list, num, str, strMap } from "./plan-values.ts";
+import type { ResolvedResource } from "./resolve-template.ts";
 
 /** MethodSetting fields, CloudFormation's name → the stage's. */
 const SETTINGS: Record<string, [string, "bool" | "num" | "str"]> = {

@@ -6,9 +6,9 @@ import { planFunction } from "./plan-lambda.ts";
 import { unsupportedResourceNotices } from "./plan-notices.ts";
 import { planRestApis } from "./plan-rest-api.ts";
 import { planUsagePlans } from "./plan-usage-plans.ts";
-import { planWebSocketApi } from "./plan-websocket-api.ts";
-import type { ResolvedTemplate } from "./resolved.ts";
 import { str } from "./plan-values.ts";
+import { planWebSocketApi } from "./plan-websocket-api.ts";
+import type { ResolvedTemplate } from "./resolve-template.ts";
 
 export type { PlanOptions } from "./plan-context.ts";
 

@@ -1,7 +1,7 @@
 import type { PlannedApiKey, PlannedUsagePlan } from "../template-plan.ts";
 import { checkProperties, type PlanContext } from "./plan-context.ts";
-import type { ResolvedResource } from "./resolved.ts";
 import { bool, isRecord, list, num, str } from "./plan-values.ts";
+import type { ResolvedResource } from "./resolve-template.ts";
 
 const REST_API = "AWS::ApiGateway::RestApi";
 const PERIODS = new Set(["DAY", "WEEK", "MONTH"]);

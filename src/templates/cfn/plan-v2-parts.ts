@@ -1,7 +1,7 @@
 import type { PlannedStage } from "../template-plan.ts";
 import { checkProperties, type PlanContext } from "./plan-context.ts";
-import type { ResolvedResource } from "./resolved.ts";
 import { isRecord, num, str } from "./plan-values.ts";
+import type { ResolvedResource } from "./resolve-template.ts";
 
 export const V2_API = "AWS::ApiGatewayV2::Api";
 

@@ -6,8 +6,8 @@ import type {
 import type { PlannedWebSocketApi } from "../template-plan.ts";
 import { checkProperties, type PlanContext } from "./plan-context.ts";
 import { routeIntegration, v2PartsOf, v2Stage } from "./plan-v2-parts.ts";
-import type { ResolvedResource } from "./resolved.ts";
 import { bool, defined, isRecord, num, str, strList, strMap } from "./plan-values.ts";
+import type { ResolvedResource } from "./resolve-template.ts";
 
 const API_HANDLED = [
   "Name",
