@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { importRestApi } from "../../src/openapi/import-rest-api.ts";
 import { parseDocument } from "../../src/openapi/parse-document.ts";
+import { methodSettingKey } from "../../src/templates/cfn/plan-rest-stages.ts";
 import { planFromCloudFormation } from "../../src/templates/cfn/plan-template.ts";
 import type { PlannedDocumentApi } from "../../src/templates/template-plan.ts";
 import { TemplateError } from "../../src/templates/template-plan.ts";
@@ -348,4 +349,11 @@ test("a Method naming no resource of its API, or an unknown authorizer, is refus
   assert.throws(bad({ ResourceId: "nope42" }), /Resources\.ListPets\.Properties\.ResourceId/);
   assert.throws(bad({ AuthorizerId: "nope42" }), /Resources\.ListPets\.Properties\.AuthorizerId/);
   assert.throws(bad({ AuthorizationType: "MAGIC" }), /Resources\.ListPets\.Properties\.AuthorizationType/);
+});
+
+test("method setting keys: plain or escaped resource paths, the root, and the all-methods wildcard", () => {
+  assert.equal(methodSettingKey("/pets/{id}", "get"), "~1pets~1{id}/GET");
+  assert.equal(methodSettingKey("/~1pets~1{id}", "GET"), "~1pets~1{id}/GET");
+  assert.equal(methodSettingKey("/", "POST"), "~1/POST");
+  assert.equal(methodSettingKey("/*", "*"), "*/*");
 });
