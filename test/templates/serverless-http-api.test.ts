@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { importHttpApi } from "../../src/openapi/import-http-api.ts";
 import { parseDocument } from "../../src/openapi/parse-document.ts";
 import { convert, convertFixture, evaluate, type Json, props } from "./serverless-support.ts";
 
-const REAL = "/work/shared/real-inputs/serverless-examples-aws-node-http-api-serverless.yml";
-
 test("serverless/examples aws-node-http-api: one function on GET / of an HTTP API, $default stage", () => {
-  const t = convert(readFileSync(REAL, "utf8"));
+  const t = convertFixture("aws-node-http-api");
+  assert.deepEqual(
+    t.notices.map((n) => n.path),
+    ["functions.hello.handler"],
+  );
   assert.equal(t.stackName, "serverless-http-api-dev");
   assert.deepEqual(
     Object.entries(t.template.Resources as Record<string, Json>).map(([id, r]) => `${id}:${r.Type}`),
