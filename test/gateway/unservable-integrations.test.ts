@@ -4,8 +4,9 @@ import { pino } from "pino";
 import { importHttpApiDocument, importRestApiDocument } from "../../src/control/import-document.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
 
-// An integration Portico cannot call (an AWS service integration) is never a silent 500: the import
-// warns naming the method, and each call answers AWS's 500 with a log line saying why.
+// An integration Portico cannot call (an AWS service integration without a configured endpoint) is
+// never a silent 500: the import warns naming the method, and each call answers AWS's 500 with a log
+// line saying why.
 
 const REST = `
 openapi: 3.0.1
@@ -39,7 +40,7 @@ describe("integrations Portico cannot serve", () => {
   test("a REST AWS service integration: a warning naming the method, then 500 with a log line per call", async () => {
     const { definition, warnings } = await importRestApiDocument(gw.portico.control, REST);
     assert.ok(
-      warnings.some((w) => w.includes("paths./s3.get") && w.includes("AWS service integration")),
+      warnings.some((w) => w.includes("paths./s3.get") && w.includes("services.s3.endpoint")),
       warnings.join("\n"),
     );
     const id = definition.api.id;
@@ -51,7 +52,10 @@ describe("integrations Portico cannot serve", () => {
     assert.equal(logged.length, 1, "one log line");
     assert.equal(logged[0]!.route, "GET /s3");
     assert.equal(logged[0]!.msg, `GET /s3 answered 500: ${logged[0]!.reason}`);
-    assert.match(String(logged[0]!.reason), /^Execution failed due to configuration error: .*Lambda/);
+    assert.match(
+      String(logged[0]!.reason),
+      /^Execution failed due to configuration error: .*services\.s3\.endpoint/,
+    );
     assert.equal((await gw.call(id, "/prod/ok")).status, 200, "the rest of the API is served");
   });
 
