@@ -7,8 +7,11 @@ import { compileResponseSelector } from "../integrations/integration-responses.t
 import { binaryMatcher } from "../integrations/lambda-proxy.ts";
 import { compileRequestParameters } from "../integrations/request-parameters.ts";
 import { missingEndpoint, type ServiceEndpoint, serviceSigner } from "../integrations/service-endpoints.ts";
+import { subtypeIntegration } from "../integrations/service-subtype.ts";
+import { SUBTYPES, subtypeProblem } from "../integrations/service-subtypes.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
 import { TemplateSet } from "../mapping/template-set.ts";
+import type { HttpIntegration } from "../model/http-api.ts";
 import type { Integration } from "../model/rest-api.ts";
 import type { CompileDeps } from "./deps.ts";
 
@@ -92,6 +95,34 @@ export function compileAwsServiceIntegration(
       contentHandling: integration.contentHandling,
       isBinary: binaryMatcher(binaryMediaTypes),
       service: { headers, sign: serviceSigner(endpoint, arn.region || (deps.region ?? "us-east-1")) },
+    },
+    deps.upstreams,
+  );
+}
+
+/**
+ * An HTTP API `integrationSubtype` integration: its parameters and the service it calls are checked
+ * and its signer made here; an error reason when it cannot run (AWS's import refuses most of these).
+ */
+export function compileSubtypeIntegration(
+  integration: HttpIntegration,
+  deps: CompileDeps,
+  place: IntegrationPlace | undefined,
+): IntegrationHandler | { error: string } {
+  const name = integration.integrationSubtype!;
+  const parameters = integration.requestParameters ?? {};
+  const problem = subtypeProblem(name, parameters);
+  if (problem !== undefined) return { error: problem };
+  const subtype = SUBTYPES[name]!;
+  const endpoint = serviceEndpointFor(subtype.service, deps, place);
+  if ("error" in endpoint) return endpoint;
+  return subtypeIntegration(
+    {
+      subtype,
+      parameters,
+      endpoint,
+      sign: serviceSigner(endpoint, deps.region ?? "us-east-1"),
+      timeoutMs: integration.timeoutInMillis,
     },
     deps.upstreams,
   );

@@ -64,6 +64,8 @@ export type ServiceSigner = (
   url: string,
   headers: readonly string[],
   body: Buffer | undefined,
+  /** A region for this request only (an HTTP API subtype's `Region` parameter). */
+  region?: string,
 ) => string[];
 
 /**
@@ -73,7 +75,7 @@ export type ServiceSigner = (
  */
 export function serviceSigner(endpoint: ServiceEndpoint, region: string): ServiceSigner {
   const signingRegion = endpoint.region ?? region;
-  return (method, url, headers, body) => {
+  return (method, url, headers, body, region) => {
     const record: Record<string, string> = {};
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i]!.toLowerCase();
@@ -86,7 +88,7 @@ export function serviceSigner(endpoint: ServiceEndpoint, region: string): Servic
       headers: record,
       body: body ?? Buffer.alloc(0),
       credentials: endpoint.credentials,
-      region: signingRegion,
+      region: region ?? signingRegion,
       service: endpoint.signingName,
     });
     return Object.entries(added).flat();

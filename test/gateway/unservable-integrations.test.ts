@@ -71,7 +71,7 @@ describe("integrations Portico cannot serve", () => {
         requestParameters: { ${parameters} }`;
     const text = `openapi: 3.0.1
 info: { title: Direct integrations, version: "1" }
-paths:${route("sqs", "SQS-SendMessage", 'MessageBody: "$request.body.message", QueueUrl: { Ref: Queue }')}${route("eb", "EventBridge-PutEvents", 'Detail: "$request.body", DetailType: "order", Source: "shop"')}${route("kinesis", "Kinesis-PutRecord", 'StreamName: "orders", Data: "$request.body", PartitionKey: "$request.body.id"')}
+paths:${route("sqs", "SQS-SendMessage", 'MessageBody: "$request.body.message", QueueUrl: "http://sqs.local/000000000000/q"')}${route("eb", "EventBridge-PutEvents", 'Detail: "$request.body", DetailType: "order", Source: "shop"')}${route("kinesis", "Kinesis-PutRecord", 'StreamName: "orders", Data: "$request.body", PartitionKey: "$request.body.id"')}
 `;
     const { definition, warnings } = await importHttpApiDocument(gw.portico.control, text);
     for (const sub of ["SQS-SendMessage", "EventBridge-PutEvents", "Kinesis-PutRecord"])
@@ -85,6 +85,6 @@ paths:${route("sqs", "SQS-SendMessage", 'MessageBody: "$request.body.message", Q
     const r = await gw.call(id, "/sqs", { method: "POST", body: "{}" });
     assert.equal(r.status, 500);
     assert.equal(r.text, '{"message":"Internal Server Error"}');
-    assert.match(String(lines.find((l) => l.reason !== undefined)?.reason), /SQS-SendMessage/);
+    assert.match(String(lines.find((l) => l.reason !== undefined)?.reason), /services\.sqs\.endpoint/);
   });
 });
