@@ -70,8 +70,9 @@ export type ServiceSigner = (
 
 /**
  * A signer for an endpoint and region, made at compile time. Every header the request carries is
- * signed (but for those the HTTP stack may rewrite: sign-request.ts), with the payload's SHA-256 in
- * `X-Amz-Content-Sha256` as the SDKs send it (S3 requires it).
+ * signed but for those the HTTP stack may rewrite (sign-request.ts) and Content-Length, which the
+ * client leaves out of a body-less GET; the payload's SHA-256 goes in `X-Amz-Content-Sha256`, as
+ * the SDKs send it (S3 requires it), so the body is covered all the same.
  */
 export function serviceSigner(endpoint: ServiceEndpoint, region: string): ServiceSigner {
   const signingRegion = endpoint.region ?? region;
@@ -79,6 +80,7 @@ export function serviceSigner(endpoint: ServiceEndpoint, region: string): Servic
     const record: Record<string, string> = {};
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i]!.toLowerCase();
+      if (name === "content-length") continue;
       const value = headers[i + 1]!;
       record[name] = record[name] === undefined ? value : `${record[name]},${value}`;
     }
