@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import {
+  ApiGatewayV2Client,
+  CreateApiCommand,
+  CreateIntegrationCommand,
+  CreateRouteCommand,
+  CreateStageCommand,
+} from "@aws-sdk/client-apigatewayv2";
 import { importHttpApiDocument } from "../../src/control/import-document.ts";
 import {
   type ServiceCall,
@@ -8,7 +15,7 @@ import {
   startServiceServer,
 } from "../support/aws-service-server.ts";
 import { capturingLog } from "../support/capturing-log.ts";
-import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
 
 // HTTP API first-class integrations (integrationSubtype), following the SAM "HTTP API direct
 // integrations" example of sessions-with-aws-sam (shared/real-inputs/
@@ -243,5 +250,71 @@ describe("HTTP API integration subtypes: bad input", () => {
     const r = await gw.call(definition.api.apiId, "/sqs", { method: "POST", body: "{}" });
     assert.equal(r.status, 500);
     assert.equal(r.text, '{"message":"Internal Server Error"}');
+  });
+});
+
+describe("HTTP API integration subtypes through the admin API", () => {
+  test("CreateIntegration with a subtype serves it; one missing a required parameter is refused", async () => {
+    const aws = await startServiceServer({ test: "test" }, (call) => ({
+      status: 200,
+      headers: { "content-type": "application/x-amz-json-1.0" },
+      body: JSON.stringify({
+        executionArn: "arn:aws:states:us-east-1:000000000000:execution:m:1",
+        echo: call.body.toString(),
+      }),
+    }));
+    const gw = await startTestGateway({ services: { states: { endpoint: aws.url } } });
+    try {
+      const client = new ApiGatewayV2Client(adminClientConfig(gw));
+      const api = await client.send(new CreateApiCommand({ Name: "sfn", ProtocolType: "HTTP" }));
+      await assert.rejects(
+        client.send(
+          new CreateIntegrationCommand({
+            ApiId: api.ApiId,
+            IntegrationType: "AWS_PROXY",
+            IntegrationSubtype: "StepFunctions-StartExecution",
+            PayloadFormatVersion: "1.0",
+            RequestParameters: { Input: "$request.body" },
+          }),
+        ),
+        /requires the request parameter StateMachineArn/,
+      );
+      const integration = await client.send(
+        new CreateIntegrationCommand({
+          ApiId: api.ApiId,
+          IntegrationType: "AWS_PROXY",
+          IntegrationSubtype: "StepFunctions-StartExecution",
+          PayloadFormatVersion: "1.0",
+          CredentialsArn: "arn:aws:iam::000000000000:role/sfn",
+          RequestParameters: {
+            StateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:m",
+            Input: "$request.body",
+          },
+        }),
+      );
+      assert.equal(integration.IntegrationSubtype, "StepFunctions-StartExecution");
+      await client.send(
+        new CreateRouteCommand({
+          ApiId: api.ApiId,
+          RouteKey: "POST /start",
+          Target: `integrations/${integration.IntegrationId}`,
+        }),
+      );
+      await client.send(
+        new CreateStageCommand({ ApiId: api.ApiId, StageName: "$default", AutoDeploy: true }),
+      );
+      const r = await gw.call(api.ApiId!, "/start", { method: "POST", body: '{"order":7}' });
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(aws.refused, []);
+      const call = aws.calls[0]!;
+      assert.equal(call.headers["x-amz-target"], "AWSStepFunctions.StartExecution");
+      assert.deepEqual(JSON.parse(call.body.toString()), {
+        stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:m",
+        input: '{"order":7}',
+      });
+    } finally {
+      await gw.close();
+      await aws.close();
+    }
   });
 });
