@@ -5,8 +5,7 @@
 export const SERVICES_SCHEMA = {
   type: "object",
   description:
-    "AWS services that integrations call, by the service part of the integration ARN (sqs, s3, states, dynamodb, events, kinesis, sns, appconfig, …): real AWS, LocalStack, ElasticMQ, MinIO or any compatible server.",
-  propertyNames: { pattern: "^[a-z0-9][a-z0-9-]*$" },
+    "AWS services that integrations call, by the service part of the integration ARN, in lower case (sqs, s3, states, dynamodb, events, kinesis, sns, appconfig, …): real AWS, LocalStack, ElasticMQ, MinIO or any compatible server.",
   additionalProperties: {
     type: "object",
     additionalProperties: false,
