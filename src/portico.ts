@@ -15,6 +15,7 @@ import { FunctionRegistry } from "./functions/function-registry.ts";
 import { DataPlane } from "./gateway/data-plane.ts";
 import { InvokeUrls } from "./gateway/invoke-urls.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
+import { ServiceEndpoints } from "./integrations/service-endpoints.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { DEFAULT_LISTENER_LIMITS } from "./listen/listener-limits.ts";
 import { TlsDomains } from "./listen/tls-domains.ts";
@@ -157,6 +158,11 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     },
     // A stage compiled with access or execution logging turns the log writers on.
     loggingWanted: () => logs?.wanted(),
+    services: new ServiceEndpoints(
+      settings.services,
+      settings.credentials[0] ?? { accessKeyId: "test", secretAccessKey: "test" },
+    ),
+    warn: (fields: Record<string, unknown>, message: string) => log.warn(fields, message),
   };
   // Stages with tracingEnabled are traced when OTEL_* configures an exporter; OpenTelemetry loads only then.
   const tracing = traceRequests({ log, owns: (ctx) => dataPlane.owns(ctx) });
