@@ -4,7 +4,11 @@ import type { SamApi, SamContext } from "./context.ts";
 import { applyRestCors } from "./cors.ts";
 import { isSwagger } from "./swagger.ts";
 import type { UsagePlans } from "./usage-plan.ts";
-import { at, idHash, isIntrinsic, isMap, type Json, ref } from "./values.ts";
+import { at, idHash, isInclude, isIntrinsic, isMap, type Json, ref } from "./values.ts";
+
+/** SAM edits a definition it can see; an AWS::Include is read only after the transform. */
+export const INCLUDED = (key: string): string =>
+  `${key} is not applied: the DefinitionBody is an AWS::Include, read after the SAM transform; write it in the included definition`;
 
 /**
  * AWS::Serverless::Api → AWS::ApiGateway::RestApi with the Swagger `Body` (Cors, Auth, gateway
@@ -67,6 +71,10 @@ export function translateRestApi(ctx: SamContext, api: SamApi, plans: UsagePlans
     const inline = !api.fromUri && isSwagger(body);
     const needsInline = (key: string): void => {
       if (props[key] === undefined) return;
+      if (isInclude(body)) {
+        ctx.notice(id, at(base, key), INCLUDED(key));
+        return;
+      }
       if (api.fromUri)
         ctx.fail(
           at(base, key),

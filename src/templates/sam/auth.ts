@@ -6,7 +6,6 @@ import {
   authorizerUri,
   integratedOperations,
   operation,
-  pathItem,
   securityOf,
 } from "./swagger.ts";
 import { at, isMap, type Json, own } from "./values.ts";
@@ -295,5 +294,4 @@ export function applyEventAuth(
   }
   if (own(auth, "ResourcePolicy") !== undefined)
     ctx.notice(api.logicalId, at(event.base, "ResourcePolicy"), "an event's ResourcePolicy is not applied");
-  void pathItem;
 }

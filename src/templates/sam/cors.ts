@@ -114,9 +114,12 @@ export function applyHttpCors(ctx: SamContext, api: SamApi, doc: Json, cors: unk
   ];
   if (cors === true) out.allowOrigins = ["*"];
   else if (cors === false) return;
-  else if (isIntrinsic(cors))
-    ctx.fail(base, "CorsConfiguration as an intrinsic is not supported; write the mapping");
-  else if (isMap(cors)) {
+  else if (isIntrinsic(cors)) {
+    // SAM renames the keys anywhere inside the intrinsic (an Fn::If between two mappings, say).
+    let text = JSON.stringify(cors);
+    for (const key of keys) text = text.replaceAll(key, key[0]!.toLowerCase() + key.slice(1));
+    Object.assign(out, JSON.parse(text) as Json);
+  } else if (isMap(cors)) {
     for (const key of Object.keys(cors))
       if (!keys.includes(key)) ctx.fail(at(base, key), `Invalid key '${key}' for 'Cors' property.`);
     if (cors.AllowCredentials === true && (cors.AllowOrigins === undefined || isStar(cors.AllowOrigins)))

@@ -137,7 +137,18 @@ export function translateEvents(ctx: SamContext, fn: FunctionRef, events: unknow
   const base = at("Resources", fn.logicalId, "Properties", "Events");
   if (events === undefined) return;
   if (!isMap(events)) ctx.fail(base, "Events must be a mapping of event name to {Type, Properties}");
-  for (const [eventId, event] of Object.entries(events)) {
+  // SAM's order: by Path (the $default route first, so its permission covers the function's
+  // other routes), else by name.
+  const sortKey = ([id, e]: [string, unknown]): string => {
+    const props = isMap(e) && isMap(e.Properties) ? e.Properties : {};
+    if (isMap(e) && e.Type === "HttpApi" && props.Path === undefined && props.Method === undefined)
+      return "$default";
+    return typeof props.Path === "string" ? props.Path : id;
+  };
+  const entries = Object.entries(events).sort((a, b) =>
+    sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0,
+  );
+  for (const [eventId, event] of entries) {
     const path = at(base, eventId);
     if (!/^[A-Za-z0-9]+$/.test(eventId))
       ctx.fail(path, "an event's name must be alphanumeric (it becomes part of logical ids)");

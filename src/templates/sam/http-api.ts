@@ -1,9 +1,9 @@
-import { passthroughOf } from "./api.ts";
+import { INCLUDED, passthroughOf } from "./api.ts";
 import type { SamApi, SamContext } from "./context.ts";
 import { applyHttpCors } from "./cors.ts";
 import { applyHttpAuth } from "./http-auth.ts";
 import { isOpenApi3 } from "./swagger.ts";
-import { at, idHash, isMap, type Json, ref } from "./values.ts";
+import { at, idHash, isInclude, isMap, type Json, ref } from "./values.ts";
 
 /**
  * AWS::Serverless::HttpApi → AWS::ApiGatewayV2::Api with the OpenAPI 3 `Body` (CorsConfiguration as
@@ -35,6 +35,10 @@ export function translateHttpApi(ctx: SamContext, api: SamApi): void {
   const inline = !api.fromUri && isOpenApi3(body);
   for (const key of ["CorsConfiguration", "Auth", "Name", "Description"]) {
     if (props[key] === undefined || inline) continue;
+    if (isInclude(body)) {
+      ctx.notice(id, at(base, key), INCLUDED(key));
+      continue;
+    }
     ctx.fail(
       at(base, key),
       api.fromUri
@@ -47,6 +51,12 @@ export function translateHttpApi(ctx: SamContext, api: SamApi): void {
     if (props.CorsConfiguration !== undefined) applyHttpCors(ctx, api, doc, props.CorsConfiguration);
     if (props.Auth !== undefined) applyHttpAuth(ctx, api, doc, props.Auth);
     dropNoneMarkers(doc);
+    // SAM's fix for FailOnWarnings: API Gateway warns that `$default` does not start with a slash.
+    const paths = doc.paths as Json;
+    if (props.FailOnWarnings === true && Object.hasOwn(paths, "$default")) {
+      paths["/$default"] = paths.$default;
+      delete paths.$default;
+    }
     const tags = { ...(isMap(props.Tags) ? props.Tags : {}), "httpapi:createdBy": "SAM" };
     const list = Array.isArray(doc.tags) ? [...doc.tags] : [];
     for (const [name, value] of Object.entries(tags))

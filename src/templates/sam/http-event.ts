@@ -48,8 +48,10 @@ export function translateHttpEvent(ctx: SamContext, fn: FunctionRef, eventId: st
     );
   const method = rawMethod.toLowerCase();
   const target = eventTarget(ctx, base, "ApiId", props.ApiId, "HttpApi");
-  addPermission(ctx, fn, eventId, urlPath, method, props.ApiId ?? ref(target.logicalId));
   const api = target.api;
+  // A function already on the $default route has the permission that covers this route too.
+  if (urlPath === DEFAULT_PATH || api === undefined || !defaultRouteIs(api, fn.logicalId))
+    addPermission(ctx, fn, eventId, urlPath, method, props.ApiId ?? ref(target.logicalId));
   if (api === undefined) return;
   const body = api.properties.DefinitionBody;
   if (!isOpenApi3(body)) {
@@ -97,6 +99,15 @@ export function translateHttpEvent(ctx: SamContext, fn: FunctionRef, eventId: st
     all[route] = { ...(isMap(all[route]) ? all[route] : {}), ...props.RouteSettings };
     api.properties.RouteSettings = all;
   }
+}
+
+function defaultRouteIs(api: SamApi, functionId: string): boolean {
+  const body = api.properties.DefinitionBody;
+  if (!isOpenApi3(body) || !hasIntegration(body, DEFAULT_PATH, ANY_METHOD)) return false;
+  const uri = (operation(body, DEFAULT_PATH, ANY_METHOD)![INTEGRATION] as Json).uri;
+  const sub = isMap(uri) ? uri["Fn::Sub"] : undefined;
+  const match = typeof sub === "string" ? /([A-Za-z0-9]+)\.Arn/.exec(sub) : null;
+  return match?.[1] === functionId;
 }
 
 /** `<Function><Event>Permission` for the route (every stage). */

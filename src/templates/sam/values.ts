@@ -82,3 +82,10 @@ export const at = (base: string, ...parts: string[]): string => [base, ...parts]
 export function isStringish(value: unknown): boolean {
   return typeof value === "string" || isIntrinsic(value);
 }
+
+/** `{"Fn::Transform": {Name: "AWS::Include", …}}`: a definition the resolver reads in later. */
+export function isInclude(value: unknown): boolean {
+  if (!isMap(value) || Object.keys(value).length !== 1) return false;
+  const transform = value["Fn::Transform"];
+  return isMap(transform) && transform.Name === "AWS::Include";
+}
