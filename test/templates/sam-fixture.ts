@@ -59,6 +59,9 @@ export function gatewayParts(resources: Resources): Record<string, Resource> {
     if (!GATEWAY_TYPES.has(r.Type)) continue;
     const copy = structuredClone(r);
     if (r.Type === "AWS::ApiGateway::Deployment") delete copy.Properties.Description;
+    // SAM lists an HTTP API's tags in Python 2.7 dict order (it emulates its hashing): compare as a set.
+    const body = copy.Properties.Body as { tags?: { name: string }[] } | undefined;
+    if (Array.isArray(body?.tags)) body.tags.sort((a, b) => (a.name < b.name ? -1 : 1));
     out[unhash(id)] = JSON.parse(JSON.stringify(copy, (_k, v) => (typeof v === "string" ? unhash(v) : v)));
   }
   return out;

@@ -17,6 +17,7 @@ const SAME = [
   "explicit_http_api_minimum",
   "globals_for_api",
   "http_api_lambda_auth",
+  "http_api_lambda_auth_with_permissions_resource",
   "http_api_multiple_authorizers",
   "http_api_with_cors",
   "implicit_http_api",

@@ -59,8 +59,11 @@ export function translateHttpApi(ctx: SamContext, api: SamApi): void {
     }
     const tags = { ...(isMap(props.Tags) ? props.Tags : {}), "httpapi:createdBy": "SAM" };
     const list = Array.isArray(doc.tags) ? [...doc.tags] : [];
-    for (const [name, value] of Object.entries(tags))
-      list.push({ name, "x-amazon-apigateway-tag-value": value });
+    for (const [name, value] of Object.entries(tags)) {
+      const existing = list.find((t) => isMap(t) && t.name === name) as Json | undefined;
+      if (existing) existing["x-amazon-apigateway-tag-value"] = value;
+      else list.push({ name, "x-amazon-apigateway-tag-value": value });
+    }
     doc.tags = list;
     const info: Json = isMap(doc.info) ? (doc.info as Json) : {};
     if (props.Name !== undefined) info.title = props.Name;
@@ -77,6 +80,31 @@ export function translateHttpApi(ctx: SamContext, api: SamApi): void {
   ctx.add(id, { Type: "AWS::ApiGatewayV2::Api", Properties: httpApi, ...api.attributes });
 
   const passthrough = passthroughOf(api.attributes);
+  // SAM gives a Lambda authorizer permission to be invoked only when asked to (unlike REST APIs).
+  const authorizers = isMap(props.Auth) && isMap(props.Auth.Authorizers) ? props.Auth.Authorizers : {};
+  for (const [name, config] of Object.entries(authorizers)) {
+    if (
+      !isMap(config) ||
+      config.FunctionArn === undefined ||
+      config.EnableFunctionDefaultPermissions !== true
+    )
+      continue;
+    ctx.add(`${id}${name}AuthorizerPermission`, {
+      Type: "AWS::Lambda::Permission",
+      Properties: {
+        Action: "lambda:InvokeFunction",
+        FunctionName: config.FunctionArn,
+        Principal: "apigateway.amazonaws.com",
+        SourceArn: {
+          "Fn::Sub": [
+            "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/authorizers/*",
+            { __ApiId__: ref(id) },
+          ],
+        },
+      },
+      ...passthrough,
+    });
+  }
   const stageName = props.StageName ?? "$default";
   const stage: Json = { ApiId: ref(id), StageName: stageName, AutoDeploy: true };
   for (const key of TO_STAGE) if (props[key] !== undefined) stage[key] = props[key];

@@ -99,11 +99,6 @@ function lambdaScheme(ctx: SamContext, path: string, name: string, config: Json)
       at(path, "AuthorizerPayloadFormatVersion"),
       `${name} Lambda Authorizer must define 'AuthorizerPayloadFormatVersion' ("1.0" or "2.0").`,
     );
-  if (config.EnableSimpleResponses === true && String(version) !== "2.0")
-    ctx.fail(
-      at(path, "EnableSimpleResponses"),
-      "EnableSimpleResponses works only with AuthorizerPayloadFormatVersion 2.0",
-    );
   const authorizer: Json = { type: "request", authorizerUri: authorizerUri(config.FunctionArn) };
   const role = config.FunctionInvokeRole;
   if (role && role !== "NONE") authorizer.authorizerCredentials = role;
