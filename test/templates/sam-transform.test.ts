@@ -6,6 +6,8 @@ import { TemplateError } from "../../src/templates/template-plan.ts";
 import { parseTemplateText } from "../../src/templates/template-text.ts";
 import type { Resources } from "./sam-fixture.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests walk generated Swagger by known paths.
+type Doc = any;
 const BASE = join(import.meta.dirname, "../fixtures/sam-local");
 const run = (yaml: string) =>
   transformSam(parseTemplateText(yaml, "t.yaml"), { file: "t.yaml", baseDir: BASE });
@@ -70,7 +72,7 @@ Resources:
 
 test("a Lambda TOKEN authorizer, API key and PER_API usage plan become SAM's Swagger and resources", () => {
   const r = resources(TOKEN_AND_PLAN);
-  const body = r.MyApi!.Properties.Body as Record<string, any>;
+  const body = r.MyApi!.Properties.Body as Doc;
   assert.deepEqual(body.securityDefinitions.MyLambdaTokenAuthorizer, {
     type: "apiKey",
     name: "X-Token",
@@ -151,7 +153,7 @@ Resources:
           Type: HttpApi
           Properties: { ApiId: !Ref MyHttpApi, Path: "/items/{id}", Method: GET, PayloadFormatVersion: "1.0", TimeoutInMillis: 5000 }
 `);
-  const body = r.MyHttpApi!.Properties.Body as Record<string, any>;
+  const body = r.MyHttpApi!.Properties.Body as Doc;
   assert.deepEqual(body.components.securitySchemes.MyOauth2, {
     type: "oauth2",
     "x-amazon-apigateway-authorizer": {
@@ -198,7 +200,7 @@ Resources:
   assert.equal(fn.Timeout, 3);
   assert.deepEqual(fn.Environment, { Variables: { A: "1", B: "local" } });
   assert.deepEqual(fn.Layers, ["g", "l"]);
-  const paths = (r.ServerlessRestApi!.Properties.Body as Record<string, any>).paths;
+  const paths = (r.ServerlessRestApi!.Properties.Body as Doc).paths;
   const options = paths["/items"].options["x-amazon-apigateway-integration"];
   assert.equal(options.type, "mock");
   assert.deepEqual(options.responses.default.responseParameters, {
@@ -228,7 +230,7 @@ Resources:
       Events:
         Get: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /other, Method: get } }
 `);
-  const body = (out.template.Resources as Resources).Api!.Properties.Body as Record<string, any>;
+  const body = (out.template.Resources as Resources).Api!.Properties.Body as Doc;
   assert.equal(body.paths["/pets"].get["x-amazon-apigateway-integration"].type, "mock");
   assert.equal(body.paths["/other"], undefined);
   assert.ok(out.notices.some((n) => n.path === "Resources.Fn.Properties.Events.Get.Properties"));
