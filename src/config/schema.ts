@@ -10,8 +10,8 @@ import {
 } from "./logging-schema.ts";
 import { METRICS_SCHEMA, type MetricsConfig } from "./metrics-schema.ts";
 import { apiId, stageVariables, stringMap } from "./schema-parts.ts";
-import { TEMPLATE_API_SCHEMA, type TemplateApiConfig } from "./template-api-schema.ts";
 import { SERVICES_SCHEMA, type ServiceConfig } from "./services-schema.ts";
+import { TEMPLATE_API_SCHEMA, type TemplateApiConfig } from "./template-api-schema.ts";
 import { LISTEN_HTTP_SCHEMA, LISTEN_TLS_SCHEMA, type ListenTlsConfig } from "./tls-schema.ts";
 import { WEBSOCKET_API_SCHEMA, type WebSocketApiConfig } from "./websocket-api-schema.ts";
 import { WEBSOCKET_SETTINGS_SCHEMA } from "./websocket-settings-schema.ts";
@@ -295,8 +295,8 @@ export interface OpenApiConfig {
 }
 
 export type { NetworkConfig, RoleConfig } from "./iam-schema.ts";
-export type { TemplateApiConfig } from "./template-api-schema.ts";
 export type { ServiceConfig } from "./services-schema.ts";
+export type { TemplateApiConfig } from "./template-api-schema.ts";
 export type { WebSocketApiConfig } from "./websocket-api-schema.ts";
 export type { WsdlApiConfig } from "./wsdl-api-schema.ts";
 export type ApiConfig = OpenApiConfig | WsdlApiConfig | WebSocketApiConfig | TemplateApiConfig;

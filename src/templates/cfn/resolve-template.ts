@@ -58,7 +58,20 @@ export function resolveTemplate(
   const copy = readCopy(template, options, notices);
   const declared = readResources(copy.Resources, file);
   const byId = new Map(declared.map((r) => [r.logicalId, r]));
-  const parameters = resolveParameters(copy.Parameters, options.parameterOverrides, file, notices);
+  // Rules are CloudFormation's own checks (the CDK's bootstrap version): Portico does not evaluate
+  // them, so a parameter only they read needs no value worth a notice.
+  const used = JSON.stringify([copy.Resources, copy.Outputs, copy.Conditions]);
+  const referenced = (name: string) =>
+    used.includes(`"Ref":${JSON.stringify(name)}`) ||
+    used.includes(`\${${name}}`) ||
+    used.includes(`\${${name}.`);
+  const parameters = resolveParameters(
+    copy.Parameters,
+    options.parameterOverrides,
+    file,
+    notices,
+    referenced,
+  );
   for (const name of parameters.keys())
     if (byId.has(name))
       fail(
