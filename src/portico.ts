@@ -97,7 +97,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   let templates: ReadTemplates;
   try {
     // Templates are read before anything runs: one that cannot run refuses the start.
-    templates = readTemplates(settings.templates, templateContext, log);
+    templates = readTemplates(settings.templates ?? [], templateContext, log);
     functions = new FunctionRegistry(
       { ...settings.functions, ...templates.functions },
       {
@@ -234,9 +234,11 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     const unfollow = settings.redis === undefined ? () => undefined : control.followSharedStore();
     await applyDeclaredApis(control, [...settings.apis, ...templates.templates.flatMap(templateApis)]);
     for (const t of templates.templates) await applyTemplateSettings(control, t);
-    runner.adopt(settings.templates, templates);
+    runner.adopt(settings.templates ?? [], templates);
     unwatchTemplates =
-      settings.watch === true && settings.templates.length > 0 ? watchTemplates(runner, log) : undefined;
+      settings.watch === true && (settings.templates ?? []).length > 0
+        ? watchTemplates(runner, log)
+        : undefined;
     // Their mappings name the APIs: the domains come after them.
     await applyDeclaredDomains(control, settings.domains ?? []);
     await tracing.ready();

@@ -63,7 +63,7 @@ export interface Settings {
   cacheEncryptionKey?: string;
   apis: DeclaredApi[];
   /** SAM, CloudFormation and serverless.yml templates, run after `apis` (docs/templates.md). */
-  templates: TemplateSource[];
+  templates?: TemplateSource[];
   /** The config file's custom domain names (`domains:`), applied after the APIs. */
   domains?: DeclaredDomain[];
   configFile?: string;
