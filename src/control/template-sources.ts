@@ -34,7 +34,8 @@ export function readTemplates(
     try {
       read = readTemplateSource(source, ctx);
     } catch (err) {
-      if (err instanceof TemplateError) throw new ConfigError([`${where}: ${err.message}`]);
+      if (err instanceof TemplateError)
+        throw new ConfigError([err.message.startsWith(where) ? err.message : `${where}: ${err.message}`]);
       throw err;
     }
     for (const stack of read) {
