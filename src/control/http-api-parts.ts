@@ -123,16 +123,16 @@ export function checkImportedAuthorizers(def: HttpApiDefinition): void {
   const imported = Object.values(def.authorizers ?? {});
   if (imported.length === 0) return;
   checkCount(imported.length - 1, AWS_QUOTAS.authorizersPerApi, "Authorizers");
-  const ws = def.api.protocolType === "WEBSOCKET";
   for (const from of imported) {
     const a: HttpAuthorizer = {
       authorizerId: from.authorizerId,
       name: from.name,
-      authorizerType: ws ? "REQUEST" : "JWT",
+      authorizerType: "JWT",
       identitySource: [],
     };
     try {
-      applyAuthorizer(a, { ...from }, ws);
+      // OpenAPI documents describe HTTP APIs only (ImportApi refuses a WebSocket API).
+      applyAuthorizer(a, { ...from }, false);
     } catch (err) {
       if (!(err instanceof ControlError)) throw err;
       throw new ControlError(err.type, `Invalid OpenAPI input: securitySchemes.${from.name}: ${err.message}`);
