@@ -11,10 +11,15 @@ import type { Settings } from "./config/settings.ts";
 import { ControlPlane } from "./control/control-plane.ts";
 import { applyDeclaredApis } from "./control/declared-apis.ts";
 import { applyDeclaredDomains } from "./control/declared-domains.ts";
+import { applyTemplateSettings, templateApis } from "./control/declared-templates.ts";
+import { TemplateRunner } from "./control/template-runner.ts";
+import { type ReadTemplates, readTemplates } from "./control/template-sources.ts";
+import { watchTemplates } from "./control/template-watch.ts";
 import { FunctionRegistry } from "./functions/function-registry.ts";
 import { DataPlane } from "./gateway/data-plane.ts";
 import { InvokeUrls } from "./gateway/invoke-urls.ts";
 import { TrustedProxies } from "./gateway/trusted-proxies.ts";
+import { ServiceEndpoints } from "./integrations/service-endpoints.ts";
 import { Upstreams } from "./integrations/upstreams.ts";
 import { DEFAULT_LISTENER_LIMITS } from "./listen/listener-limits.ts";
 import { TlsDomains } from "./listen/tls-domains.ts";
@@ -82,10 +87,19 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     log,
   });
   const upstreams = new Upstreams();
+  const templateContext = {
+    region: settings.region,
+    accountId: settings.accountId,
+    env: process.env,
+    configFunctions: settings.functions,
+  };
   let functions: FunctionRegistry;
+  let templates: ReadTemplates;
   try {
+    // Templates are read before anything runs: one that cannot run refuses the start.
+    templates = readTemplates(settings.templates ?? [], templateContext, log);
     functions = new FunctionRegistry(
-      settings.functions,
+      { ...settings.functions, ...templates.functions },
       {
         region: settings.region,
         accountId: settings.accountId,
@@ -157,6 +171,11 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     },
     // A stage compiled with access or execution logging turns the log writers on.
     loggingWanted: () => logs?.wanted(),
+    services: new ServiceEndpoints(
+      settings.services,
+      settings.credentials[0] ?? { accessKeyId: "test", secretAccessKey: "test" },
+    ),
+    warn: (fields: Record<string, unknown>, message: string) => log.warn(fields, message),
   };
   // Stages with tracingEnabled are traced when OTEL_* configures an exporter; OpenTelemetry loads only then.
   const tracing = traceRequests({ log, owns: (ctx) => dataPlane.owns(ctx) });
@@ -185,6 +204,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     websockets,
     urls,
   });
+  const runner = new TemplateRunner(templateContext, { control, functions, log });
   // The pipeline publishes what it did; the metrics subscribe (observe/), nothing calls them.
   const metrics =
     settings.metrics?.enabled === false
@@ -200,6 +220,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
   let metricsListener: MetricsListener | undefined;
   let admin: AdminServer | undefined;
   let unfollowTls: (() => void) | undefined;
+  let unwatchTemplates: (() => void) | undefined;
   try {
     // Log destinations are opened (or refused) now; the writers subscribe once a stage logs.
     logs = startLogging(
@@ -211,7 +232,13 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     await control.loadAll();
     // With a shared store, every node follows the others' changes (deploys, keys, settings).
     const unfollow = settings.redis === undefined ? () => undefined : control.followSharedStore();
-    await applyDeclaredApis(control, settings.apis);
+    await applyDeclaredApis(control, [...settings.apis, ...templates.templates.flatMap(templateApis)]);
+    for (const t of templates.templates) await applyTemplateSettings(control, t);
+    runner.adopt(settings.templates ?? [], templates);
+    unwatchTemplates =
+      settings.watch === true && (settings.templates ?? []).length > 0
+        ? watchTemplates(runner, log)
+        : undefined;
     // Their mappings name the APIs: the domains come after them.
     await applyDeclaredDomains(control, settings.domains ?? []);
     await tracing.ready();
@@ -235,7 +262,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     const port = (plainPort ?? tlsPort)!;
     urls.listening(port, plainPort === undefined ? "https" : "http");
     admin = new AdminServer(
-      createAdminRouter(control, scrape === undefined ? {} : { scrape }),
+      createAdminRouter(control, { ...(scrape === undefined ? {} : { scrape }), templates: runner }),
       sigv4Authenticator({ credentials, region: settings.region }),
       log,
       {
@@ -254,6 +281,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     const metricsServer = metricsListener;
     const runningLogs = logs;
     const stopTls = unfollowTls;
+    const stopWatching = unwatchTemplates;
     return {
       port,
       ...(tlsPort === undefined ? {} : { tlsPort }),
@@ -264,6 +292,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
       store,
       async close() {
         unfollow();
+        stopWatching?.();
         stopTls?.();
         await Promise.all([
           dataPlane.close(),
@@ -283,6 +312,7 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
     };
   } catch (err) {
     unfollowTls?.();
+    unwatchTemplates?.();
     metrics?.stop();
     failureLog.close();
     await Promise.allSettled([

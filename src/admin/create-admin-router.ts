@@ -1,5 +1,6 @@
 import type { ControlPlane } from "../control/control-plane.ts";
 import { notFound } from "../control/errors.ts";
+import type { TemplateRunner } from "../control/template-runner.ts";
 import type { Scrape } from "../observe/metrics-endpoint.ts";
 import { AdminRouter, type RouteTable, route } from "./admin-router.ts";
 import { accountRoutes } from "./routes-account.ts";
@@ -13,6 +14,7 @@ import { restApiRoutes } from "./routes-rest-api.ts";
 import { restApiPartRoutes } from "./routes-rest-api-parts.ts";
 import { restMethodRoutes } from "./routes-rest-methods.ts";
 import { httpTagRoutes, restTagRoutes } from "./routes-tags.ts";
+import { templateRoutes } from "./routes-templates.ts";
 import { webSocketApiRoutes } from "./routes-websocket-api.ts";
 
 export type AwsService = "apigateway" | "apigatewayv2";
@@ -46,8 +48,9 @@ export const SERVICE_ROUTES: Readonly<Record<AwsService, RouteTable>> = {
  * Portico's own additions, named by Portico: no AWS operation describes them. `/health` and `/metrics`
  * are answered without SigV4 (admin-server.ts): a liveness probe and Prometheus sign nothing.
  */
-export function porticoRoutes(scrape?: Scrape): RouteTable {
+export function porticoRoutes(scrape?: Scrape, templates?: TemplateRunner): RouteTable {
   return [
+    ...templateRoutes(templates),
     route("Health", "GET", "/health", async () => ({ status: 200, body: { status: "ok" } })),
     route("Metrics", "GET", "/metrics", async ({ req }) => {
       if (scrape === undefined)
@@ -85,9 +88,16 @@ export const PORTICO_ROUTES: RouteTable = porticoRoutes();
  * The admin API: the `apigateway` and `apigatewayv2` REST wire protocols, plus Portico's own
  * `/health`, `/metrics` and `/_portico/*` additions.
  */
-export function createAdminRouter(control: ControlPlane, options: { scrape?: Scrape } = {}): AdminRouter {
+export function createAdminRouter(
+  control: ControlPlane,
+  options: { scrape?: Scrape; templates?: TemplateRunner } = {},
+): AdminRouter {
   return new AdminRouter(
-    [...porticoRoutes(options.scrape), ...SERVICE_ROUTES.apigateway, ...SERVICE_ROUTES.apigatewayv2],
+    [
+      ...porticoRoutes(options.scrape, options.templates),
+      ...SERVICE_ROUTES.apigateway,
+      ...SERVICE_ROUTES.apigatewayv2,
+    ],
     control,
   );
 }

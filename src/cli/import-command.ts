@@ -1,13 +1,21 @@
+import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { stageUrl } from "../gateway/invoke-urls.ts";
 import { isWsdl, wsdlToOpenApi } from "../soap/wsdl/import-wsdl.ts";
+import { isTemplate } from "../templates/template-kind.ts";
 import { AdminCallError, adminEndpointFromEnv, callAdmin, servedAt } from "./admin-client.ts";
 import { type Command, parseFlags } from "./flags.ts";
+import { importTemplate } from "./import-template.ts";
+import { parseParameterOverrides } from "./parameter-overrides.ts";
 import { parseVariables } from "./variables.ts";
 
+const WSDL_FLAGS = ["endpoint", "soap-version", "service", "print-openapi"];
+
 export const importCommand: Command = {
-  summary: "Import an OpenAPI or WSDL file (REST or HTTP API) into a running gateway, and deploy it",
+  summary:
+    "Import an OpenAPI or WSDL file, or run a SAM/CloudFormation/serverless.yml template, in a running gateway",
   usage: `Usage: portico import FILE [--type REST|HTTP] [--stage NAME] [--api-id ID] [--variables k=v,...]
+       portico import TEMPLATE [--parameter-overrides 'K=V …'] [--stack-name NAME] [--stage NAME]
 
   FILE              OpenAPI 3.0 or Swagger 2.0, YAML or JSON, with x-amazon-apigateway-* extensions;
                     or a WSDL 1.1/2.0 file (.wsdl, or XML with a definitions/description root): a REST
@@ -19,6 +27,13 @@ export const importCommand: Command = {
   --variables k=v   stage variables for the deployment, comma-separated
   --fail-on-warnings  refuse the import when AWS would warn
   --admin-url URL   the gateway's admin API (PORTICO_ADMIN_URL, default http://127.0.0.1:8081)
+
+Templates (docs/templates.md): a SAM or CloudFormation template, a cdk.out folder or a serverless.yml
+is read by the gateway from its own file system and run as at start: its functions in the gateway,
+its APIs deployed, its API keys and usage plans created; importing the same path again replaces them.
+  --parameter-overrides  the template's parameters, as sam deploy takes them
+  --stack-name NAME      AWS::StackName (API ids derive from it)
+  --stage NAME           serverless.yml's stage
 
 WSDL only:
   --endpoint URL    call the service here instead of at the WSDL's soap:address
@@ -40,20 +55,39 @@ WSDL only:
         "soap-version": { type: "string" },
         service: { type: "string" },
         "print-openapi": { type: "boolean" },
+        "parameter-overrides": { type: "string" },
+        "stack-name": { type: "string" },
       },
       true,
     );
     const file = positionals[0];
     if (file === undefined || positionals.length > 1)
       throw new Error("expected exactly one FILE (see --help)");
+    if (
+      isTemplate(file, existsSync(file) && statSync(file).isFile() ? await readFile(file, "utf8") : undefined)
+    ) {
+      const misplaced = ["type", "api-id", "variables", "fail-on-warnings", ...WSDL_FLAGS].find(
+        (f) => values[f] !== undefined,
+      );
+      if (misplaced !== undefined) throw new Error(`--${misplaced} is not for templates, and ${file} is one`);
+      const overrides = values["parameter-overrides"] as string | undefined;
+      const parameters = overrides === undefined ? undefined : parseParameterOverrides(overrides);
+      if (parameters !== undefined && "problem" in parameters)
+        throw new Error(`--parameter-overrides: ${parameters.problem}`);
+      return importTemplate(adminEndpointFromEnv(values["admin-url"] as string | undefined, env), file, {
+        ...(parameters === undefined ? {} : { parameters: parameters as Record<string, string> }),
+        ...(values["stack-name"] === undefined ? {} : { stackName: values["stack-name"] as string }),
+        ...(values.stage === undefined ? {} : { stage: values.stage as string }),
+      });
+    }
+    for (const f of ["parameter-overrides", "stack-name"])
+      if (values[f] !== undefined) throw new Error(`--${f} is for templates, and ${file} is not one`);
     const type = String(values.type ?? "REST").toUpperCase();
     if (type !== "REST" && type !== "HTTP")
       throw new Error(`--type must be REST or HTTP (got ${values.type})`);
     const variables = parseVariables(values.variables as string | undefined);
     let text = await readFile(file, "utf8");
-    const wsdlFlags = ["endpoint", "soap-version", "service", "print-openapi"].filter(
-      (f) => values[f] !== undefined,
-    );
+    const wsdlFlags = WSDL_FLAGS.filter((f) => values[f] !== undefined);
     if (isWsdl(file, text)) {
       if (type !== "REST")
         throw new Error(

@@ -1,8 +1,13 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { ConfigError } from "../config/config-error.ts";
 import { loadConfigFile } from "../config/load-config.ts";
 import { resolveSettings, type Settings } from "../config/settings.ts";
+import type { TemplateSource } from "../config/template-api-schema.ts";
 import { createLogger } from "../logger.ts";
 import { type Portico, startPortico } from "../portico.ts";
 import { type Command, parseFlags } from "./flags.ts";
+import { parseParameterOverrides } from "./parameter-overrides.ts";
 import { stateLine } from "./state-line.ts";
 
 /** Each stops the gateway gracefully; a supervisor's SIGHUP (its terminal gone) included: no reload. */
@@ -13,6 +18,11 @@ export const startCommand: Command = {
   usage: `Usage: portico start [--config FILE] [--port N] [--admin-port N] [--data-dir DIR | --in-memory] [--redis URL]
 
   --config FILE     YAML or JSON config (PORTICO_CONFIG); APIs listed under 'apis' are imported and deployed
+  --template FILE   run an AWS SAM or CloudFormation template, a cdk.out folder or a serverless.yml: its
+                    APIs, functions, API keys and usage plans (docs/templates.md)
+  --parameter-overrides 'Key=Value …'
+                    the template's parameters, as sam deploy takes them (also ParameterKey=K,ParameterValue=V)
+  --stage NAME      serverless.yml's stage (as serverless --stage; default provider.stage, else dev)
   --port N          data plane port (PORTICO_PORT, default 8080, all interfaces)
   --host ADDR       data plane address (PORTICO_HOST, default 0.0.0.0)
   --tls-port N      HTTPS port of the data plane (PORTICO_TLS_PORT, default 8443); needs listen.tls in the
@@ -43,6 +53,32 @@ written out, exit 0. A second signal while stopping changes nothing.
   },
 };
 
+/** `--template` with its `--parameter-overrides` and `--stage`, as a template source. */
+function templateFlags(values: Record<string, string | boolean | undefined>): TemplateSource[] {
+  const template = values.template as string | undefined;
+  const overrides = values["parameter-overrides"] as string | undefined;
+  const stage = values.stage as string | undefined;
+  if (template === undefined) {
+    if (overrides !== undefined || stage !== undefined)
+      throw new ConfigError([
+        `--${overrides !== undefined ? "parameter-overrides" : "stage"}: needs --template`,
+      ]);
+    return [];
+  }
+  const parameters = overrides === undefined ? undefined : parseParameterOverrides(overrides);
+  if (parameters !== undefined && "problem" in parameters)
+    throw new ConfigError([`--parameter-overrides: ${parameters.problem}`]);
+  if (!existsSync(template)) throw new ConfigError([`--template: no such file ${template}`]);
+  return [
+    {
+      template: resolve(template),
+      declaredAt: "--template",
+      ...(parameters === undefined ? {} : { parameters: parameters as Record<string, string> }),
+      ...(stage === undefined ? {} : { stage }),
+    },
+  ];
+}
+
 /** Whether `*.localhost` (loopback) reaches a listener bound to `host`. */
 function reachesLoopback(host: string): boolean {
   return ["0.0.0.0", "::", "localhost", "::1"].includes(host) || host.startsWith("127.");
@@ -70,6 +106,9 @@ export async function launch(
     redis: { type: "string" },
     region: { type: "string" },
     watch: { type: "boolean" },
+    template: { type: "string" },
+    "parameter-overrides": { type: "string" },
+    stage: { type: "string" },
   });
   const configPath = (values.config as string | undefined) ?? env.PORTICO_CONFIG;
   const config = configPath === undefined ? undefined : loadConfigFile(configPath, env);
@@ -78,7 +117,7 @@ export async function launch(
     watch: values.watch ? "true" : undefined,
     "in-memory": values["in-memory"] ? "true" : undefined,
   } as Record<string, string | undefined>;
-  const settings = resolveSettings({ flags, env, config });
+  const settings = resolveSettings({ flags, env, config, templates: templateFlags(values) });
   const log = createLogger();
   const portico = await startPortico(settings, log);
   log.info(

@@ -2,6 +2,7 @@ import type { ApiKeyIndex } from "../auth/api-key-index.ts";
 import type { Networks } from "../auth/policy/networks.ts";
 import type { FunctionLookup } from "../functions/function-registry.ts";
 import type { IamAuthority } from "../gateway/context.ts";
+import type { ServiceEndpoints } from "../integrations/service-endpoints.ts";
 import type { Upstreams } from "../integrations/upstreams.ts";
 import type { Bucket, TrafficBackend } from "../traffic/traffic-backend.ts";
 
@@ -26,4 +27,8 @@ export interface CompileDeps {
    * requests from then on, so a gateway that logs none pays nothing for them.
    */
   readonly loggingWanted?: () => void;
+  /** The AWS services that service integrations call (`services:`); absent: none configured. */
+  readonly services?: ServiceEndpoints;
+  /** A deploy-time warning for the operational log (a route that cannot work as configured). */
+  readonly warn?: (fields: Record<string, unknown>, message: string) => void;
 }

@@ -14,6 +14,7 @@ import { httpApiIsBinary, lambdaProxyIntegration } from "../integrations/lambda-
 import { compileUriTemplate } from "../integrations/uri-template.ts";
 import type { HttpDeployment, HttpIntegration, HttpRoute, HttpStage } from "../model/http-api.ts";
 import { httpRouteBucket, routeBuckets } from "../traffic/route-traffic.ts";
+import { compileSubtypeIntegration, type IntegrationPlace } from "./aws-service-integration.ts";
 import type { CompileDeps } from "./deps.ts";
 import { routeDetailedMetrics } from "./detailed-metrics.ts";
 import { configurationError, lambdaTarget } from "./integration.ts";
@@ -23,9 +24,10 @@ function compileHttpIntegration(
   integration: HttpIntegration | undefined,
   deps: CompileDeps,
   variables: Readonly<Record<string, string>>,
+  place: IntegrationPlace,
 ): IntegrationHandler {
   try {
-    return compileHttpIntegrationOrThrow(integration, deps, variables);
+    return compileHttpIntegrationOrThrow(integration, deps, variables, place);
   } catch (err) {
     // A bad mapping fails its route (500), not the whole deployment.
     return configurationError((err as Error).message);
@@ -36,12 +38,13 @@ function compileHttpIntegrationOrThrow(
   integration: HttpIntegration | undefined,
   deps: CompileDeps,
   variables: Readonly<Record<string, string>>,
+  place: IntegrationPlace,
 ): IntegrationHandler {
   if (integration === undefined) return configurationError("Route has no integration target");
-  if (integration.integrationSubtype !== undefined)
-    return configurationError(
-      `integrationSubtype ${integration.integrationSubtype} is an AWS service integration, which Portico does not call`,
-    );
+  if (integration.integrationSubtype !== undefined) {
+    const service = compileSubtypeIntegration(integration, deps, place);
+    return "error" in service ? configurationError(service.error) : service;
+  }
   if (integration.integrationType === "AWS_PROXY") {
     // The function name or alias may be a stage variable, as in REST APIs.
     const target = lambdaTarget(integration.integrationUri, variables, deps);
@@ -138,6 +141,7 @@ export function compileHttpStage(
       integrationId === undefined ? undefined : integrations[integrationId],
       deps,
       stage.stageVariables ?? {},
+      { apiId: stage.apiId, stage: stage.stageName, route: route.routeKey },
     );
     if (route.routeKey === "$default") {
       defaultRoute = {

@@ -14,6 +14,7 @@ import { restrictedHeaderMapping } from "../integrations/restricted-headers.ts";
 import { compileUriTemplate, substituteStageVariables } from "../integrations/uri-template.ts";
 import { TemplateSet } from "../mapping/template-set.ts";
 import type { Integration } from "../model/rest-api.ts";
+import { compileAwsServiceIntegration, type IntegrationPlace } from "./aws-service-integration.ts";
 import type { CompileDeps } from "./deps.ts";
 
 /**
@@ -70,6 +71,7 @@ export function compileRestIntegration(
   deps: CompileDeps,
   binaryMediaTypes: readonly string[] = [],
   variables: Readonly<Record<string, string>> = {},
+  place?: IntegrationPlace,
 ): IntegrationHandler {
   const { upstreams } = deps;
   if (integration === undefined) return configurationError("No integration defined for method");
@@ -114,8 +116,10 @@ export function compileRestIntegration(
         const target = lambdaTarget(integration.uri, variables, deps);
         if ("error" in target) return configurationError(target.error);
         const { name } = target;
-        if (name === undefined)
-          return configurationError("Only Lambda function AWS integrations are supported yet");
+        if (name === undefined) {
+          const service = compileAwsServiceIntegration(integration, deps, binaryMediaTypes, place);
+          return "error" in service ? configurationError(service.error) : service;
+        }
         const notPost = notInvokedWithPost(integration);
         if (notPost !== undefined) return configurationError(notPost);
         return lambdaAwsIntegration({

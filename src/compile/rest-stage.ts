@@ -127,7 +127,11 @@ function compileRelease(
           : deployment.snapshot.authorizers?.[method.authorizerId],
       );
       if (logging !== undefined) deps.loggingWanted?.();
-      const invoke = compileRestIntegration(method.methodIntegration, deps, binary, variables);
+      const invoke = compileRestIntegration(method.methodIntegration, deps, binary, variables, {
+        apiId: stage.restApiId,
+        stage: stage.stageName,
+        route: `${method.httpMethod} ${resource.path}`,
+      });
       routes.add(method.httpMethod, resource.path, {
         resourcePath: resource.path,
         resourceId: resource.id,

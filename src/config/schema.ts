@@ -10,6 +10,7 @@ import {
 } from "./logging-schema.ts";
 import { METRICS_SCHEMA, type MetricsConfig } from "./metrics-schema.ts";
 import { apiId, stageVariables, stringMap } from "./schema-parts.ts";
+import { SERVICES_SCHEMA, type ServiceConfig } from "./services-schema.ts";
 import { TEMPLATE_API_SCHEMA, type TemplateApiConfig } from "./template-api-schema.ts";
 import { LISTEN_HTTP_SCHEMA, LISTEN_TLS_SCHEMA, type ListenTlsConfig } from "./tls-schema.ts";
 import { WEBSOCKET_API_SCHEMA, type WebSocketApiConfig } from "./websocket-api-schema.ts";
@@ -197,6 +198,7 @@ export const CONFIG_SCHEMA = {
         },
       },
     },
+    services: SERVICES_SCHEMA,
     roles: ROLES_SCHEMA,
     networks: NETWORKS_SCHEMA,
     accountThrottle: {
@@ -293,6 +295,7 @@ export interface OpenApiConfig {
 }
 
 export type { NetworkConfig, RoleConfig } from "./iam-schema.ts";
+export type { ServiceConfig } from "./services-schema.ts";
 export type { TemplateApiConfig } from "./template-api-schema.ts";
 export type { WebSocketApiConfig } from "./websocket-api-schema.ts";
 export type { WsdlApiConfig } from "./wsdl-api-schema.ts";
@@ -355,6 +358,7 @@ export interface PorticoConfig {
   websocket?: WebSocketSettings;
   credentials?: CredentialConfig[];
   functions?: Record<string, FunctionConfig>;
+  services?: Record<string, ServiceConfig>;
   roles?: RoleConfig[];
   networks?: Record<string, NetworkConfig>;
   trustedProxies?: string[];

@@ -12,6 +12,7 @@ import type {
   FunctionConfig,
   NetworkConfig,
   RoleConfig,
+  ServiceConfig,
   WebSocketSettings,
 } from "./schema.ts";
 import { resolveDataDir } from "./state-location.ts";
@@ -47,6 +48,8 @@ export interface Settings {
   accountId: string;
   credentials: CredentialConfig[];
   functions: Record<string, FunctionConfig>;
+  /** AWS services that integrations call (`services:`), by the ARN's service part (absent: none). */
+  services?: Record<string, ServiceConfig>;
   networks: Record<string, NetworkConfig>;
   /** IAM roles for STS AssumeRole (absent: none). */
   roles?: RoleConfig[];
@@ -60,7 +63,7 @@ export interface Settings {
   cacheEncryptionKey?: string;
   apis: DeclaredApi[];
   /** SAM, CloudFormation and serverless.yml templates, run after `apis` (docs/templates.md). */
-  templates: TemplateSource[];
+  templates?: TemplateSource[];
   /** The config file's custom domain names (`domains:`), applied after the APIs. */
   domains?: DeclaredDomain[];
   configFile?: string;
@@ -160,6 +163,7 @@ export function resolveSettings(input: SettingsInput): Settings {
     accountId: config?.accountId ?? "000000000000",
     credentials: [],
     functions: config?.functions ?? {},
+    services: config?.services ?? {},
     networks: config?.networks ?? {},
     roles: config?.roles,
     trustedProxies: config?.trustedProxies ?? [],

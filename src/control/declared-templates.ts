@@ -17,6 +17,8 @@ export interface DeclaredTemplate {
   plan: TemplatePlan;
   /** The template file: the APIs' source in refusals and deployment descriptions. */
   file: string;
+  /** The source it was read from (a cdk.out folder holds several stacks' files). */
+  source: string;
   where: string;
 }
 

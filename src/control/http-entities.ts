@@ -1,3 +1,4 @@
+import { subtypeProblem } from "../integrations/service-subtypes.ts";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import type { HttpApi, HttpApiDefinition, HttpIntegration, HttpRoute } from "../model/http-api.ts";
 import { newApiId, newV2ChildId } from "../model/ids.ts";
@@ -87,6 +88,16 @@ function applyIntegrationFields(i: HttpIntegration, body: Record<string, unknown
     i.requestParameters = body.requestParameters as Record<string, string>;
   if (body.responseParameters !== undefined)
     i.responseParameters = body.responseParameters as Record<string, Record<string, string>>;
+  const subtype = str(body, "integrationSubtype");
+  if (subtype !== undefined) i.integrationSubtype = subtype;
+  const credentials = str(body, "credentialsArn");
+  if (credentials !== undefined) i.credentialsArn = credentials;
+  if (i.integrationSubtype !== undefined) {
+    if (i.integrationType !== "AWS_PROXY")
+      throw badRequest("IntegrationSubtype is supported only for AWS_PROXY integrations");
+    const problem = subtypeProblem(i.integrationSubtype, i.requestParameters ?? {});
+    if (problem !== undefined) throw badRequest(problem);
+  }
   if (i.integrationType === "HTTP_PROXY") {
     if (i.integrationUri === undefined || !isHttpUri(i.integrationUri))
       throw badRequest("Invalid integration URI specified");

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import type { FunctionConfig } from "../config/schema.ts";
 import type { Logger } from "../logger.ts";
 import { within } from "./coarse-timers.ts";
@@ -64,6 +65,13 @@ export class FunctionRegistry implements FunctionLookup {
   private readonly pools = new Map<string, FunctionInvoker>();
   /** `--watch`: every local module a function has loaded, its handler first. */
   private readonly sources: SourceWatch | undefined;
+  private readonly options: {
+    region: string;
+    accountId: string;
+    watch?: boolean;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+  };
+  private readonly log: Logger;
 
   constructor(
     functions: Readonly<Record<string, FunctionConfig>>,
@@ -75,72 +83,95 @@ export class FunctionRegistry implements FunctionLookup {
     },
     log: Logger,
   ) {
-    const sources = options.watch ? new SourceWatch() : undefined;
-    this.sources = sources;
-    for (const [name, config] of Object.entries(functions)) {
-      if (config.remote !== undefined) {
-        const credentials =
-          process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY
-            ? {
-                accessKeyId: process.env.AWS_ACCESS_KEY_ID,
-                secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
-                sessionToken: process.env.AWS_SESSION_TOKEN,
-              }
-            : (options.credentials ?? { accessKeyId: "test", secretAccessKey: "test" });
-        this.pools.set(
-          name,
-          new RemoteFunction({
-            endpoint: config.remote.endpoint,
-            region: config.remote.region ?? options.region,
-            functionName: config.remote.functionName ?? name,
-            timeoutMs: (config.timeout ?? 3) * 1000,
-            credentials,
-          }),
-        );
-        continue;
-      }
-      const resolved = resolveHandler(config.handler ?? "");
-      if (resolved === undefined)
-        throw new Error(
-          `functions.${name}.handler: no module for ${config.handler} (tried ${EXTENSIONS.join(", ")})`,
-        );
-      const arn = `arn:aws:lambda:${options.region}:${options.accountId}:function:${name}`;
-      // An edit to the handler or to any module it loaded makes the next invocation load afresh (a
-      // new worker, whose module cache is empty); the modules that load reports are watched in turn.
-      const changed = (files: readonly string[]) => {
-        log.info({ function: name, files }, "function source changed: reloading");
-        pool.reload();
-      };
-      const pool = new FunctionPool(
-        {
-          name,
-          file: resolved.file,
-          exportName: resolved.exportName,
-          timeoutMs: (config.timeout ?? 3) * 1000,
-          memoryMb: config.memorySize ?? 128,
-          environment: config.environment ?? {},
-          concurrency: config.reservedConcurrency ?? 4,
-          identity: {
-            functionName: name,
-            functionVersion: "$LATEST",
-            invokedFunctionArn: arn,
-            memoryLimitInMB: String(config.memorySize ?? 128),
-            logGroupName: `/aws/lambda/${name}`,
-            logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll("-", "/")}/[$LATEST]portico`,
-          },
-        },
-        log,
-        sources === undefined
-          ? {}
-          : {
-              onModules: (files) => {
-                for (const file of files) sources.add(file, changed);
-              },
-            },
-      );
-      this.pools.set(name, pool);
-      sources?.add(resolved.file, changed);
+    this.sources = options.watch ? new SourceWatch() : undefined;
+    this.options = options;
+    this.log = log;
+    for (const [name, config] of Object.entries(functions)) this.create(name, config);
+  }
+
+  /**
+   * Adds, replaces or removes functions at run time (a template re-read under `--watch`): a new or
+   * changed declaration gets a fresh pool, an unchanged one keeps its warm workers, and a function
+   * no longer declared is closed. Only the names in `previous` are removed.
+   */
+  async update(
+    previous: Readonly<Record<string, FunctionConfig>>,
+    next: Readonly<Record<string, FunctionConfig>>,
+  ): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const name of Object.keys(previous)) {
+      if (name in next && isDeepStrictEqual(previous[name], next[name])) continue;
+      const pool = this.pools.get(name);
+      this.pools.delete(name);
+      if (pool !== undefined) closing.push(pool.close());
     }
+    for (const [name, config] of Object.entries(next)) if (!this.pools.has(name)) this.create(name, config);
+    await Promise.allSettled(closing);
+  }
+
+  private create(name: string, config: FunctionConfig): void {
+    if (config.remote !== undefined) {
+      const credentials =
+        process.env.AWS_ACCESS_KEY_ID && process.env.AWS_SECRET_ACCESS_KEY
+          ? {
+              accessKeyId: process.env.AWS_ACCESS_KEY_ID,
+              secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
+              sessionToken: process.env.AWS_SESSION_TOKEN,
+            }
+          : (this.options.credentials ?? { accessKeyId: "test", secretAccessKey: "test" });
+      this.pools.set(
+        name,
+        new RemoteFunction({
+          endpoint: config.remote.endpoint,
+          region: config.remote.region ?? this.options.region,
+          functionName: config.remote.functionName ?? name,
+          timeoutMs: (config.timeout ?? 3) * 1000,
+          credentials,
+        }),
+      );
+      return;
+    }
+    const resolved = resolveHandler(config.handler ?? "");
+    if (resolved === undefined)
+      throw new Error(
+        `functions.${name}.handler: no module for ${config.handler} (tried ${EXTENSIONS.join(", ")})`,
+      );
+    const arn = `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${name}`;
+    // An edit to the handler or to any module it loaded makes the next invocation load afresh (a
+    // new worker, whose module cache is empty); the modules that load reports are watched in turn.
+    const changed = (files: readonly string[]) => {
+      this.log.info({ function: name, files }, "function source changed: reloading");
+      pool.reload();
+    };
+    const pool = new FunctionPool(
+      {
+        name,
+        file: resolved.file,
+        exportName: resolved.exportName,
+        timeoutMs: (config.timeout ?? 3) * 1000,
+        memoryMb: config.memorySize ?? 128,
+        environment: config.environment ?? {},
+        concurrency: config.reservedConcurrency ?? 4,
+        identity: {
+          functionName: name,
+          functionVersion: "$LATEST",
+          invokedFunctionArn: arn,
+          memoryLimitInMB: String(config.memorySize ?? 128),
+          logGroupName: `/aws/lambda/${name}`,
+          logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll("-", "/")}/[$LATEST]portico`,
+        },
+      },
+      this.log,
+      this.sources === undefined
+        ? {}
+        : {
+            onModules: (files) => {
+              for (const file of files) this.sources!.add(file, changed);
+            },
+          },
+    );
+    this.pools.set(name, pool);
+    this.sources?.add(resolved.file, changed);
   }
 
   get(name: string): FunctionInvoker | undefined {

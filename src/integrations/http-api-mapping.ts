@@ -1,6 +1,7 @@
 import { authorizerProperty, propertyText } from "../gateway/authorizer-property.ts";
 import type { RequestContext } from "../gateway/context.ts";
 import { queryValues } from "../http/query-string.ts";
+import { compileJsonPath } from "../mapping/jsonpath.ts";
 
 /**
  * HTTP API parameter mapping (AWS-BEHAVIOUR.md §1.2): `append|overwrite|remove:header.NAME`,
@@ -26,8 +27,30 @@ export class ParameterMappingError extends Error {
 
 const TOKEN = /\$\{([^}]+)\}|\$((?:request|context|stageVariables)(?:\.[A-Za-z0-9_-]+)+)/g;
 
-function source(expr: string): Getter {
+/**
+ * `$request.body` (the body as text) and `$request.body.{JSONPath}` (a string as it is, any other
+ * value as JSON): only AWS service integrations' parameters read the body, which their handler
+ * reads first (`ctx.bodyText`).
+ */
+function bodySource(parts: readonly string[]): Getter {
+  if (parts.length === 2) return (c) => c.bodyText ?? "";
+  const path = compileJsonPath(`$.${parts.slice(2).join(".")}`);
+  return (c) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(c.bodyText ?? "");
+    } catch {
+      return "";
+    }
+    const v = path.evaluate(json);
+    if (v === undefined || v === null) return "";
+    return typeof v === "string" ? v : JSON.stringify(v);
+  };
+}
+
+function source(expr: string, allowBody = false): Getter {
   const parts = expr.split(".");
+  if (parts[0] === "request" && parts[1] === "body" && allowBody) return bodySource(parts);
   if (parts[0] === "request") {
     if (parts[1] === "header" && parts[2]) {
       const name = parts.slice(2).join(".").toLowerCase();
@@ -78,14 +101,17 @@ function source(expr: string): Getter {
   throw new ParameterMappingError(`Invalid mapping expression specified: $${expr}`);
 }
 
-/** A mapping value: static text with `$request…`/`${…}` references substituted. */
-export function compileMappingValue(value: string): Getter {
+/**
+ * A mapping value: static text with `$request…`/`${…}` references substituted; `allowBody` admits
+ * `$request.body[.path]` (service integration parameters).
+ */
+export function compileMappingValue(value: string, allowBody = false): Getter {
   const pieces: (string | Getter)[] = [];
   let last = 0;
   for (const m of value.matchAll(TOKEN)) {
     if (m.index > last) pieces.push(value.slice(last, m.index));
     const expr = (m[1] ?? m[2]!).replace(/^\$/, "");
-    pieces.push(source(expr));
+    pieces.push(source(expr, allowBody));
     last = m.index + m[0].length;
   }
   if (last < value.length) pieces.push(value.slice(last));

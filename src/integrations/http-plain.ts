@@ -20,7 +20,15 @@ import { appendMappedHeaders, type HttpBackendSpec, resolveTarget } from "./back
 import { selectHttpResponse } from "./fault-selection.ts";
 import { headersFromBody, type ResponseSelector } from "./integration-responses.ts";
 import { applyRequestOverride } from "./request-overrides.ts";
+import type { ServiceSigner } from "./service-endpoints.ts";
 import type { Upstreams } from "./upstreams.ts";
+
+/** What an AWS service integration adds to the HTTP exchange: its protocol's headers and SigV4. */
+export interface ServiceExchange {
+  /** Flat name/value list (X-Amz-Target, Content-Type, Host), each sent unless a mapping sets it. */
+  readonly headers: readonly string[];
+  readonly sign: ServiceSigner;
+}
 
 export interface PlainHttpOptions {
   readonly spec: HttpBackendSpec;
@@ -32,6 +40,8 @@ export interface PlainHttpOptions {
   readonly contentHandling: ContentHandling | undefined;
   /** Whether a request content type is one of the API's binary media types. */
   readonly isBinary: (contentType: string | undefined) => boolean;
+  /** Set for AWS service integrations: the body is read whole, since the signature covers it. */
+  readonly service?: ServiceExchange;
 }
 
 /** CONVERT_TO_TEXT base64-encodes a binary payload; CONVERT_TO_BINARY decodes a base64 text payload. */
@@ -107,7 +117,15 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
     if (!spec.mappedHeaderNames.has("user-agent"))
       headers.push("User-Agent", `AmazonAPIGateway_${ctx.stage.apiId}`);
     const contentType = req.headers["content-type"];
-    if (contentType !== undefined && !spec.mappedHeaderNames.has("content-type"))
+    const service = options.service;
+    for (let i = 0; service !== undefined && i < service.headers.length; i += 2)
+      if (!spec.mappedHeaderNames.has(service.headers[i]!.toLowerCase()))
+        headers.push(service.headers[i]!, service.headers[i + 1]!);
+    if (
+      contentType !== undefined &&
+      !spec.mappedHeaderNames.has("content-type") &&
+      !headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === "content-type")
+    )
       headers.push("Content-Type", contentType);
     headers.push("X-Amzn-Apigateway-Api-Id", ctx.stage.apiId, "X-Amzn-Trace-Id", traceHeader(ctx));
     appendMappedHeaders(ctx, spec, headers);
@@ -131,10 +149,15 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
       const overridden = applyRequestOverride(input, ctx, spec, target, headers);
       if ("statusCode" in overridden) return sendGatewayResponse(res, apiType, ctx, overridden);
       target = overridden;
+      if (service !== undefined) requestBody ??= raw ?? (await readBody(req));
       if (requestBody !== undefined) headers.push("Content-Length", String(requestBody.length));
       else {
         const length = req.headers["content-length"];
         if (length !== undefined) headers.push("Content-Length", length);
+      }
+      if (service !== undefined) {
+        const method = spec.method ?? req.method ?? "GET";
+        headers.push(...service.sign(method, target.origin + target.path, headers, requestBody));
       }
       const response = await callBackend(ctx, spec, target, headers, upstreams, requestBody);
       const body = await readResponse(response.body);

@@ -1,8 +1,10 @@
 import {
+  compileMappingValue,
   compileRequestMapping,
   compileResponseMappings,
   ParameterMappingError,
 } from "../integrations/http-api-mapping.ts";
+import { SUBTYPES, subtypeProblem } from "../integrations/service-subtypes.ts";
 import { JsonPathError } from "../mapping/jsonpath.ts";
 import type {
   HttpApi,
@@ -74,9 +76,9 @@ function integrationFor(
 }
 
 /**
- * An AWS service integration (`integrationSubtype`: SQS, EventBridge, Kinesis, Step Functions, AppConfig):
- * AWS calls the service itself, which Portico cannot. The route is created as written — so an export
- * gives it back — and answers 500 with a log line naming it; the import says so in a warning.
+ * An AWS service integration (`integrationSubtype`: SQS, EventBridge, Kinesis, Step Functions,
+ * AppConfig): the subtype must be one AWS has and its required parameters present, as AWS's import
+ * checks. Portico sends it to the endpoint of `services.<service>`; the warning says which.
  */
 function serviceIntegration(
   raw: Record<string, unknown>,
@@ -90,8 +92,33 @@ function serviceIntegration(
   const timeout = raw.timeoutInMillis === undefined ? 30_000 : Number(raw.timeoutInMillis);
   if (!Number.isInteger(timeout) || timeout < 50 || timeout > 30_000)
     throw importError(`Invalid OpenAPI input: ${where}: Timeout should be between 50 ms and 30000 ms`);
+  const spec = SUBTYPES[subtype];
+  if (spec === undefined)
+    throw importError(`Invalid OpenAPI input: ${where}: ${subtypeProblem(subtype, {})}`);
+  const parameters: Record<string, string> = {};
+  const raws = isObject(raw.requestParameters) ? raw.requestParameters : {};
+  for (const [name, value] of Object.entries(raws)) {
+    if (typeof value === "string") parameters[name] = value;
+    // A CloudFormation intrinsic (Ref, Fn::GetAtt) has no value outside a stack.
+    else if (isObject(value))
+      throw importError(
+        `Invalid OpenAPI input: ${where}.requestParameters.${name}: ${Object.keys(value).join(", ")} is a CloudFormation intrinsic, which an OpenAPI import cannot resolve; write the value itself`,
+      );
+    else throw importError(`Invalid OpenAPI input: ${where}.requestParameters.${name} must be a string`);
+  }
+  const problem = subtypeProblem(subtype, parameters);
+  if (problem !== undefined) throw importError(`Invalid OpenAPI input: ${where}: ${problem}`);
+  const known = new Set([...spec.required, ...spec.optional]);
+  for (const name of Object.keys(parameters))
+    if (!known.has(name)) warnings.push(`${where}: ${name} is not a parameter of ${subtype}; it is not sent`);
+  try {
+    for (const value of Object.values(parameters)) compileMappingValue(value, true);
+  } catch (err) {
+    if (!(err instanceof ParameterMappingError || err instanceof JsonPathError)) throw err;
+    throw importError(`Invalid OpenAPI input: ${where}: ${err.message}`);
+  }
   warnings.push(
-    `${where}: integrationSubtype ${subtype} is an AWS service integration, which Portico does not call; the route answers 500 Internal Server Error`,
+    `${where}: integrationSubtype ${subtype} calls the AWS service ${spec.service}: Portico sends it to the endpoint configured as services.${spec.service}.endpoint (without one the route answers 500)`,
   );
   const out: HttpIntegration = {
     integrationId: id,
@@ -100,12 +127,8 @@ function serviceIntegration(
     payloadFormatVersion: "1.0",
     timeoutInMillis: timeout,
   };
-  // The service's parameters (QueueUrl, MessageBody, …) are kept as written; they are not mappings.
-  // CloudFormation intrinsics (Ref, Fn::GetAtt) in them cannot be resolved here and are dropped.
-  if (isObject(raw.requestParameters)) {
-    const kept = Object.entries(raw.requestParameters).filter(([, v]) => typeof v === "string");
-    if (kept.length > 0) out.requestParameters = Object.fromEntries(kept) as Record<string, string>;
-  }
+  if (typeof raw.credentials === "string") out.credentialsArn = raw.credentials;
+  if (Object.keys(parameters).length > 0) out.requestParameters = parameters;
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { awsServiceOf } from "../integrations/aws-arn.ts";
 import { integrationTargetProblem } from "../integrations/integration-target.ts";
 import { compileRequestParameters, MappingError } from "../integrations/request-parameters.ts";
 import { JsonPathError } from "../mapping/jsonpath.ts";
@@ -237,9 +238,14 @@ export function importRestApi(
         // The checks PutIntegration makes (an HTTP API's integrations follow other rules).
         const problem = integrationTargetProblem(type, httpMethod, uri);
         if (problem !== undefined) throw importError(`Invalid OpenAPI input: ${at}: ${problem}`);
-        if ((type === "AWS" || type === "AWS_PROXY") && uri !== undefined && !/:lambda:path\//.test(uri))
+        const service = uri === undefined ? undefined : awsServiceOf(uri);
+        if (type === "AWS" && service !== undefined && service !== "lambda")
           warnings.push(
-            `${where}: ${uri} is an AWS service integration, which Portico does not call; the method answers 500 Internal server error`,
+            `${where}: ${uri} is an AWS service integration: Portico sends it to the endpoint configured as services.${service}.endpoint (without one the method answers 500 Internal server error)`,
+          );
+        else if (type === "AWS_PROXY" && service !== undefined && service !== "lambda")
+          warnings.push(
+            `${where}: ${uri} is an AWS_PROXY integration to a service other than Lambda, which Portico does not call; the method answers 500 Internal server error`,
           );
         try {
           // The data plane's own compiler: a mapping it would refuse at deploy is refused now.

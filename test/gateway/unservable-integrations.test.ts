@@ -4,8 +4,9 @@ import { pino } from "pino";
 import { importHttpApiDocument, importRestApiDocument } from "../../src/control/import-document.ts";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
 
-// An integration Portico cannot call (an AWS service integration) is never a silent 500: the import
-// warns naming the method, and each call answers AWS's 500 with a log line saying why.
+// An integration Portico cannot call (an AWS service integration without a configured endpoint) is
+// never a silent 500: the import warns naming the method, and each call answers AWS's 500 with a log
+// line saying why.
 
 const REST = `
 openapi: 3.0.1
@@ -39,7 +40,7 @@ describe("integrations Portico cannot serve", () => {
   test("a REST AWS service integration: a warning naming the method, then 500 with a log line per call", async () => {
     const { definition, warnings } = await importRestApiDocument(gw.portico.control, REST);
     assert.ok(
-      warnings.some((w) => w.includes("paths./s3.get") && w.includes("AWS service integration")),
+      warnings.some((w) => w.includes("paths./s3.get") && w.includes("services.s3.endpoint")),
       warnings.join("\n"),
     );
     const id = definition.api.id;
@@ -51,7 +52,10 @@ describe("integrations Portico cannot serve", () => {
     assert.equal(logged.length, 1, "one log line");
     assert.equal(logged[0]!.route, "GET /s3");
     assert.equal(logged[0]!.msg, `GET /s3 answered 500: ${logged[0]!.reason}`);
-    assert.match(String(logged[0]!.reason), /^Execution failed due to configuration error: .*Lambda/);
+    assert.match(
+      String(logged[0]!.reason),
+      /^Execution failed due to configuration error: .*services\.s3\.endpoint/,
+    );
     assert.equal((await gw.call(id, "/prod/ok")).status, 200, "the rest of the API is served");
   });
 
@@ -67,7 +71,7 @@ describe("integrations Portico cannot serve", () => {
         requestParameters: { ${parameters} }`;
     const text = `openapi: 3.0.1
 info: { title: Direct integrations, version: "1" }
-paths:${route("sqs", "SQS-SendMessage", 'MessageBody: "$request.body.message", QueueUrl: { Ref: Queue }')}${route("eb", "EventBridge-PutEvents", 'Detail: "$request.body", DetailType: "order", Source: "shop"')}${route("kinesis", "Kinesis-PutRecord", 'StreamName: "orders", Data: "$request.body", PartitionKey: "$request.body.id"')}
+paths:${route("sqs", "SQS-SendMessage", 'MessageBody: "$request.body.message", QueueUrl: "http://sqs.local/000000000000/q"')}${route("eb", "EventBridge-PutEvents", 'Detail: "$request.body", DetailType: "order", Source: "shop"')}${route("kinesis", "Kinesis-PutRecord", 'StreamName: "orders", Data: "$request.body", PartitionKey: "$request.body.id"')}
 `;
     const { definition, warnings } = await importHttpApiDocument(gw.portico.control, text);
     for (const sub of ["SQS-SendMessage", "EventBridge-PutEvents", "Kinesis-PutRecord"])
@@ -81,6 +85,6 @@ paths:${route("sqs", "SQS-SendMessage", 'MessageBody: "$request.body.message", Q
     const r = await gw.call(id, "/sqs", { method: "POST", body: "{}" });
     assert.equal(r.status, 500);
     assert.equal(r.text, '{"message":"Internal Server Error"}');
-    assert.match(String(lines.find((l) => l.reason !== undefined)?.reason), /SQS-SendMessage/);
+    assert.match(String(lines.find((l) => l.reason !== undefined)?.reason), /services\.sqs\.endpoint/);
   });
 });

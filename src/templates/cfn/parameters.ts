@@ -100,6 +100,7 @@ export function resolveParameters(
   overrides: Record<string, string> | undefined,
   file: string,
   notices: TemplateNotice[],
+  referenced: (name: string) => boolean = () => true,
 ): Map<string, ParameterValue> {
   const out = new Map<string, ParameterValue>();
   if (section !== undefined && section !== null && !isMapping(section))
@@ -125,7 +126,7 @@ export function resolveParameters(
       missing.push(name);
       continue;
     }
-    if (shape.ssm && override === undefined)
+    if (shape.ssm && override === undefined && referenced(name))
       notices.push({
         logicalId: name,
         path,

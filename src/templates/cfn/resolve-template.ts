@@ -58,7 +58,20 @@ export function resolveTemplate(
   const copy = readCopy(template, options, notices);
   const declared = readResources(copy.Resources, file);
   const byId = new Map(declared.map((r) => [r.logicalId, r]));
-  const parameters = resolveParameters(copy.Parameters, options.parameterOverrides, file, notices);
+  // Rules are CloudFormation's own checks (the CDK's bootstrap version): Portico does not evaluate
+  // them, so a parameter only they read needs no value worth a notice.
+  const used = JSON.stringify([copy.Resources, copy.Outputs, copy.Conditions]);
+  const referenced = (name: string) =>
+    used.includes(`"Ref":${JSON.stringify(name)}`) ||
+    used.includes(`\${${name}}`) ||
+    used.includes(`\${${name}.`);
+  const parameters = resolveParameters(
+    copy.Parameters,
+    options.parameterOverrides,
+    file,
+    notices,
+    referenced,
+  );
   for (const name of parameters.keys())
     if (byId.has(name))
       fail(
@@ -173,7 +186,25 @@ export function resolveTemplate(
 }
 
 /** Our own copy of the template, every AWS::Include expanded. */
-function readCopy(template: Mapping, options: ResolveOptions, notices: TemplateNotice[]): Mapping {
+/**
+ * The template with its `AWS::Include` snippets inserted, as CloudFormation does before any
+ * template-level transform: the SAM transform then sees an included DefinitionBody whole (and adds
+ * its Cors, Auth and event paths to it, as SAM does).
+ */
+export function expandIncludes(
+  template: Record<string, unknown>,
+  options: Pick<ResolveOptions, "file" | "baseDir">,
+  notices: TemplateNotice[],
+): Record<string, unknown> {
+  if (!isMapping(template)) fail(options.file, "", "a template is a mapping (Resources, Parameters, …)");
+  return readCopy(template, options, notices);
+}
+
+function readCopy(
+  template: Mapping,
+  options: Pick<ResolveOptions, "file" | "baseDir">,
+  notices: TemplateNotice[],
+): Mapping {
   const ctx: CopyContext = {
     file: options.file,
     baseDir: options.baseDir,
