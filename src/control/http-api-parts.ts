@@ -112,3 +112,31 @@ export function deleteAuthorizer(def: HttpApiDefinition, id: string): void {
   }
   delete def.authorizers![id];
 }
+
+/**
+ * The authorizers an OpenAPI import read (ImportApi, ReimportApi), put through CreateAuthorizer's
+ * own rules and rebuilt from its fields under the ids the import chose, so an imported authorizer is
+ * stored exactly as CreateAuthorizer would store it and is refused with the same words, prefixed
+ * with the security scheme it came from.
+ */
+export function checkImportedAuthorizers(def: HttpApiDefinition): void {
+  const imported = Object.values(def.authorizers ?? {});
+  if (imported.length === 0) return;
+  checkCount(imported.length - 1, AWS_QUOTAS.authorizersPerApi, "Authorizers");
+  for (const from of imported) {
+    const a: HttpAuthorizer = {
+      authorizerId: from.authorizerId,
+      name: from.name,
+      authorizerType: "JWT",
+      identitySource: [],
+    };
+    try {
+      // OpenAPI documents describe HTTP APIs only (ImportApi refuses a WebSocket API).
+      applyAuthorizer(a, { ...from }, false);
+    } catch (err) {
+      if (!(err instanceof ControlError)) throw err;
+      throw new ControlError(err.type, `Invalid OpenAPI input: securitySchemes.${from.name}: ${err.message}`);
+    }
+    def.authorizers![a.authorizerId] = a;
+  }
+}

@@ -6,6 +6,7 @@ import type { ImportJob } from "../openapi/import-job.ts";
 import { importOffThread } from "../openapi/import-worker.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { badRequest, ControlError, notFound } from "./errors.ts";
+import { checkImportedAuthorizers } from "./http-api-parts.ts";
 import { mergeRestApi } from "./merge-rest-api.ts";
 
 export interface ImportOutcome<T> {
@@ -75,6 +76,7 @@ export async function importHttpApiDocument(
     apiId: options.apiId,
     region: control.region,
   });
+  checkImportedAuthorizers(outcome.definition);
   if (options.failOnWarnings && outcome.warnings.length > 0) throw badRequest(outcome.warnings.join("\n"));
   await control.putHttpApi(outcome.definition);
   return outcome;

@@ -1,8 +1,10 @@
 import type { HttpApiDefinition } from "../model/http-api.ts";
+import { exportHttpSecurity } from "./export-http-security.ts";
 
 /**
  * ExportApi for HTTP APIs (OAS 3.0, `x-amazon-apigateway-importexport-version: 1.0`): routes as paths,
- * `$default` as `/$default` with `x-amazon-apigateway-any-method`, integrations inline.
+ * `$default` as `/$default` with `x-amazon-apigateway-any-method`, integrations inline, authorizers as
+ * security schemes and each route's `security`.
  */
 export function exportHttpApi(
   def: HttpApiDefinition,
@@ -18,6 +20,7 @@ export function exportHttpApi(
   const stagePath = options.stageName && options.stageName !== "$default" ? `/${options.stageName}` : "";
   doc.servers = [{ url: `${api.apiEndpoint}${stagePath}` }];
   const paths: Record<string, Record<string, unknown>> = {};
+  const security = exportHttpSecurity(def, options.includeExtensions);
   for (const route of Object.values(def.routes).sort((a, b) => a.routeKey.localeCompare(b.routeKey))) {
     const isDefault = route.routeKey === "$default";
     const space = route.routeKey.indexOf(" ");
@@ -27,6 +30,8 @@ export function exportHttpApi(
       responses: { default: { description: `Default response for ${route.routeKey}` } },
     };
     if (route.operationName) op.operationId = route.operationName;
+    const requirement = security.securityOf(route);
+    if (requirement) op.security = requirement;
     const integrationId = route.target?.startsWith("integrations/")
       ? route.target.slice("integrations/".length)
       : undefined;
@@ -49,6 +54,7 @@ export function exportHttpApi(
     paths[path]![method === "ANY" ? "x-amazon-apigateway-any-method" : method.toLowerCase()] = op;
   }
   doc.paths = paths;
+  if (Object.keys(security.schemes).length > 0) doc.components = { securitySchemes: security.schemes };
   if (options.includeExtensions) {
     if (api.corsConfiguration) doc["x-amazon-apigateway-cors"] = api.corsConfiguration;
     doc["x-amazon-apigateway-importexport-version"] = "1.0";

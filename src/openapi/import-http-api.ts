@@ -6,7 +6,13 @@ import {
 } from "../integrations/http-api-mapping.ts";
 import { SUBTYPES, subtypeProblem } from "../integrations/service-subtypes.ts";
 import { JsonPathError } from "../mapping/jsonpath.ts";
-import type { HttpApi, HttpApiDefinition, HttpIntegration, HttpRoute } from "../model/http-api.ts";
+import type {
+  HttpApi,
+  HttpApiDefinition,
+  HttpAuthorizer,
+  HttpIntegration,
+  HttpRoute,
+} from "../model/http-api.ts";
 import { newApiId, newV2ChildId } from "../model/ids.ts";
 import { misplacedAuthWarning } from "./auth-extension.ts";
 import { importError } from "./errors.ts";
@@ -128,7 +134,10 @@ function serviceIntegration(
 
 /**
  * ImportApi / ReimportApi for HTTP APIs: a route per (path, method) — `x-amazon-apigateway-any-method`
- * gives `ANY`, a path `/$default` gives the `$default` route — each targeting its own integration.
+ * gives `ANY`, a path `/$default` gives the `$default` route — each targeting its own integration,
+ * secured by the scheme its operation's `security` names (IAM, a JWT or a Lambda authorizer). The
+ * authorizers are read, not yet checked against CreateAuthorizer's rules: the control plane does that
+ * before storing (control/import-document.ts).
  */
 export function importHttpApi(
   doc: OpenApiDocument,
@@ -157,7 +166,8 @@ export function importHttpApi(
   const integrations: Record<string, HttpIntegration> = {};
   const seen = new Set<string>();
 
-  const schemes = readHttpSchemes(doc, warnings);
+  const authorizers: Record<string, HttpAuthorizer> = {};
+  const schemes = readHttpSchemes(doc, existing, authorizers, warnings);
   if (Array.isArray(doc.root.security) && doc.root.security.length > 0) {
     warnings.push(
       "security at the document root is ignored: it is read per operation, so it secures no route",
@@ -181,13 +191,13 @@ export function importHttpApi(
       const where = `paths.${path}.${key}`;
       const op = deref(doc.root, rawOp);
       if (!isObject(op)) throw importError(`Invalid OpenAPI input: ${where} must be an object`);
-      const authorizationType = routeAuthorization(op, schemes, where, warnings);
-      if (authorizationType === undefined) continue;
+      const auth = routeAuthorization(op, schemes, where, warnings);
+      if (auth === undefined) continue;
       const old = oldRoutes.get(routeKey);
       const route: HttpRoute = {
         routeId: old?.routeId ?? newV2ChildId(),
         routeKey,
-        authorizationType,
+        ...auth,
         apiKeyRequired: false,
       };
       if (typeof op.operationId === "string") route.operationName = op.operationId;
@@ -209,5 +219,7 @@ export function importHttpApi(
       routes[route.routeId] = route;
     }
   }
-  return { definition: { api, routes, integrations }, warnings };
+  const definition: HttpApiDefinition = { api, routes, integrations };
+  if (Object.keys(authorizers).length > 0) definition.authorizers = authorizers;
+  return { definition, warnings };
 }

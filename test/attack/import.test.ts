@@ -378,7 +378,7 @@ describe("HTTP API import honours x-amazon-apigateway-auth and awsSigv4", () => 
     await backend.close();
   });
 
-  test("an AWS_IAM route refuses unsigned calls; a route requiring an authorizer that is not imported is not created", async () => {
+  test("an AWS_IAM route refuses unsigned calls; a JWT route refuses calls without a token; a route requiring an unenforceable scheme is not created", async () => {
     const integration = `x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "${backend.url}/x", payloadFormatVersion: "1.0" }`;
     const doc = `
 openapi: 3.0.1
@@ -387,6 +387,7 @@ components:
   securitySchemes:
     sigv4: { type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4 }
     jwt: { type: oauth2, flows: {}, x-amazon-apigateway-authorizer: { type: jwt, jwtConfiguration: { issuer: "https://issuer.example", audience: [a] }, identitySource: "$request.header.Authorization" } }
+    bearer: { type: http, scheme: bearer }
 paths:
   /ext:
     get:
@@ -400,17 +401,22 @@ paths:
     get:
       security: [{ jwt: [] }]
       ${integration}
+  /bearer:
+    get:
+      security: [{ bearer: [] }]
+      ${integration}
   /open:
     get:
       ${integration}
 `;
     const id = await gw.deployHttp(doc);
     for (const path of ["/ext", "/scheme"]) assert.equal((await gw.call(id, path)).status, 403, path);
-    assert.notEqual(
-      (await gw.call(id, "/jwt")).status,
-      200,
-      "a route needing an unimported authorizer is not open",
-    );
+    const jwt = await gw.call(id, "/jwt");
+    assert.equal(jwt.status, 401, "the JWT route is guarded by its imported authorizer");
+    assert.equal(jwt.text, '{"message":"Unauthorized"}');
+    const routes = Object.values((await gw.portico.control.getHttpApi(id))!.routes).map((r) => r.routeKey);
+    assert.ok(!routes.includes("GET /bearer"), "a route needing an unenforceable scheme is not created");
+    assert.equal((await gw.call(id, "/bearer")).status, 404);
     assert.equal((await gw.call(id, "/open")).status, 200);
   });
 });

@@ -95,3 +95,39 @@ for (const file of ["test/fixtures/openapi/http-api.yaml", "examples/demo/pets-h
     assert.deepEqual(again, first);
   });
 }
+
+test("HTTP with JWT, Lambda and IAM routes: import → export → import gives the same API, IAM included", () => {
+  const doc = `
+openapi: 3.0.1
+info: { title: Guarded, version: "1" }
+components:
+  securitySchemes:
+    jwt: { type: oauth2, flows: {}, x-amazon-apigateway-authorizer: { type: jwt, identitySource: $request.header.Authorization, jwtConfiguration: { issuer: "https://issuer.example", audience: [a, b] } } }
+    lambda: { type: apiKey, name: X-Token, in: header, x-amazon-apigateway-authorizer: { type: request, authorizerUri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:auth/invocations", authorizerCredentials: "arn:aws:iam::000000000000:role/invoker", authorizerPayloadFormatVersion: "1.0", identitySource: "$request.header.X-Token, $request.querystring.id", authorizerResultTtlInSeconds: 60 } }
+    sigv4: { type: apiKey, name: Authorization, in: header, x-amazon-apigateway-authtype: awsSigv4 }
+paths:
+  /jwt: { get: { security: [{ jwt: [read, write] }], x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "https://b.example/jwt" } } }
+  /lambda: { get: { security: [{ lambda: [] }], x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "https://b.example/lambda" } } }
+  /iam: { get: { x-amazon-apigateway-auth: { type: AWS_IAM }, x-amazon-apigateway-integration: { type: http_proxy, httpMethod: GET, uri: "https://b.example/iam" } } }
+`;
+  const first = importHttpApi(parseDocument(doc)).definition;
+  const lambda = Object.values(first.authorizers ?? {}).find((a) => a.name === "lambda")!;
+  assert.deepEqual(lambda.identitySource, ["$request.header.X-Token", "$request.querystring.id"]);
+  assert.equal(lambda.authorizerCredentialsArn, "arn:aws:iam::000000000000:role/invoker");
+  const exported = exportHttpApi(first, { includeExtensions: true });
+  const schemes = (exported.components as { securitySchemes: Record<string, Record<string, unknown>> })
+    .securitySchemes;
+  assert.equal(schemes.sigv4?.["x-amazon-apigateway-authtype"], "awsSigv4");
+  assert.equal(schemes.lambda?.name, "X-Token");
+  const paths = exported.paths as Record<string, Record<string, { security?: unknown }>>;
+  assert.deepEqual(paths["/iam"]?.get?.security, [{ sigv4: [] }]);
+  const again = importHttpApi(parseDocument(JSON.stringify(exported)), { existing: first }).definition;
+  assert.deepEqual(again, first);
+  // Without extensions the schemes cannot be enforced on reimport: the routes are left out, not opened.
+  const bare = exportHttpApi(first, { includeExtensions: false });
+  const reread = importHttpApi(parseDocument(JSON.stringify(bare)));
+  assert.deepEqual(
+    Object.values(reread.definition.routes).map((r) => r.routeKey),
+    ["GET /iam"],
+  );
+});
