@@ -179,14 +179,14 @@ describe("the operational log tells why the gateway answered 5xx", () => {
     for (const secret of [SECRET_AUTH, SECRET_KEY, "uri-secret"]) assert.ok(!text.includes(secret), secret);
   });
 
-  test("an integration Portico does not call: 500 and why", async () => {
+  test("an AWS service integration with no endpoint configured: 500, and the setting to make", async () => {
     const r = await failing(rest, "/dev/unsupported");
     assert.equal(r.status, 500);
     assert.equal(r.text, '{"message": "Internal server error"}');
     const line = oneLine(r, { apiId: rest, stage: "dev", route: "GET /unsupported", status: 500 });
     assert.match(
       String(line.reason),
-      /^Execution failed due to configuration error: Only Lambda function AWS/,
+      /^Execution failed due to configuration error: No endpoint is configured for the AWS service s3: set services\.s3\.endpoint/,
     );
   });
 
