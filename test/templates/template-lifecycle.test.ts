@@ -89,6 +89,21 @@ describe("a template that cannot run refuses the start, naming the place", () =>
   }
 });
 
+test("a resource Portico does not create is reported once, by logical id and path, and the rest runs", async () => {
+  const dir = projectDir(`${sam("/hello", "hi")}  Queue:\n    Type: AWS::SQS::Queue\n`);
+  const captured = capturingLog("warn");
+  const gw = await startTestGateway({ templates: [{ template: join(dir, "template.yaml") }] }, captured.log);
+  try {
+    const notices = captured.lines.filter((l) => l.includes('"logicalId":"Queue"'));
+    assert.equal(notices.length, 1, captured.lines.join("\n"));
+    assert.match(notices[0]!, /"path":"Resources\.Queue\.Type"/);
+    assert.equal((await get(gw.port, await implicitApiId(gw), "/Prod/hello")).status, 200);
+  } finally {
+    await gw.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 describe("portico import TEMPLATE into a running gateway", () => {
   let dir: string;
   let gateway: Awaited<ReturnType<typeof spawnPortico>>;
