@@ -49,11 +49,12 @@ export function integrationTargetProblem(
 function awsUriProblem(uri: string, proxy: boolean): string | undefined {
   const fields = uri.split(":");
   if (fields.length < 6 || fields[0] !== "arn" || fields[1] === "" || fields[2] === "") return INVALID_ARN;
-  if (!REGION.test(fields[3]!)) return INVALID_ARN;
   const service = fields[4]!;
   const resource = fields.slice(5).join(":");
   if (resource.startsWith("${stageVariables.")) return undefined;
   if (!/^(?:path|action)\//.test(resource)) return "AWS ARN for integration must contain path or action";
+  // Checked after the path or action, as AWS does: a role's ARN (no region) lacks the path first.
+  if (!REGION.test(fields[3]!)) return INVALID_ARN;
   if (proxy && (service !== "lambda" || !resource.startsWith("path/2015-03-31/functions/"))) {
     return "Integrations of type 'AWS_PROXY' currently only supports Lambda function and Firehose stream invocations.";
   }

@@ -22,6 +22,11 @@ test("an integration ARN's region must be a region", () => {
     integrationTargetProblem("AWS_PROXY", "POST", LAMBDA("${region}")),
     "Invalid ARN specified in the request",
   );
+  // The path or action is checked first: a role's ARN, which has no region, lacks it.
+  assert.equal(
+    integrationTargetProblem("AWS", "POST", "arn:aws:iam::0000000000:role/service-role/asdf"),
+    "AWS ARN for integration must contain path or action",
+  );
 });
 
 test("a Lambda authorizer's URI is an API Gateway invocation ARN in a region", () => {
