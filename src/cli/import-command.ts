@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { stageUrl } from "../gateway/invoke-urls.ts";
+import { importHint } from "../openapi/template-placeholders.ts";
 import { isWsdl, wsdlToOpenApi } from "../soap/wsdl/import-wsdl.ts";
 import { isTemplate } from "../templates/template-kind.ts";
 import { AdminCallError, adminEndpointFromEnv, callAdmin, servedAt } from "./admin-client.ts";
@@ -8,6 +9,21 @@ import { type Command, parseFlags } from "./flags.ts";
 import { importTemplate } from "./import-template.ts";
 import { parseParameterOverrides } from "./parameter-overrides.ts";
 import { parseVariables } from "./variables.ts";
+
+/** The admin API's refusal of an import, with a hint when the file holds template placeholders. */
+async function withHint(text: string, call: Promise<unknown>): Promise<unknown> {
+  try {
+    return await call;
+  } catch (err) {
+    const hint = err instanceof AdminCallError ? importHint(text) : undefined;
+    if (hint === undefined) throw err;
+    throw new AdminCallError(
+      (err as AdminCallError).status,
+      (err as AdminCallError).type,
+      `${(err as Error).message} (${hint})`,
+    );
+  }
+}
 
 const WSDL_FLAGS = ["endpoint", "soap-version", "service", "print-openapi"];
 
@@ -116,14 +132,12 @@ WSDL only:
     const apiId = values["api-id"] as string | undefined;
     const warn = values["fail-on-warnings"] ? "&failonwarnings=true" : "";
     if (type === "REST") {
-      const api = (await (apiId === undefined
-        ? callAdmin(endpoint, "POST", `/restapis?mode=import${warn}`, text)
-        : callAdmin(
-            endpoint,
-            "PUT",
-            `/restapis/${encodeURIComponent(apiId)}?mode=overwrite${warn}`,
-            text,
-          ))) as {
+      const api = (await withHint(
+        text,
+        apiId === undefined
+          ? callAdmin(endpoint, "POST", `/restapis?mode=import${warn}`, text)
+          : callAdmin(endpoint, "PUT", `/restapis/${encodeURIComponent(apiId)}?mode=overwrite${warn}`, text),
+      )) as {
         id: string;
         name: string;
         warnings?: string[];
@@ -144,9 +158,12 @@ WSDL only:
       return 0;
     }
     const body = JSON.stringify({ body: text });
-    const api = (await (apiId === undefined
-      ? callAdmin(endpoint, "PUT", "/v2/apis", body)
-      : callAdmin(endpoint, "PUT", `/v2/apis/${encodeURIComponent(apiId)}`, body))) as {
+    const api = (await withHint(
+      text,
+      apiId === undefined
+        ? callAdmin(endpoint, "PUT", "/v2/apis", body)
+        : callAdmin(endpoint, "PUT", `/v2/apis/${encodeURIComponent(apiId)}`, body),
+    )) as {
       apiId: string;
       name: string;
       apiEndpoint: string;

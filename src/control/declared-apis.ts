@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { DeclaredApi, WebSocketApiConfig } from "../config/schema.ts";
 import type { HttpApiDefinition } from "../model/http-api.ts";
 import type { RestApiDefinition } from "../model/rest-api.ts";
+import { importHint } from "../openapi/template-placeholders.ts";
 import { WsdlError, wsdlToOpenApi } from "../soap/wsdl/import-wsdl.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { buildDeclaredWebSocketApi, stableId } from "./declared-websocket.ts";
@@ -48,9 +49,10 @@ function withoutVolatile(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (k, v) => (k === "createdDate" ? undefined : v)));
 }
 
-/** The same refusal, its message prefixed with where it comes from. */
-function from(where: string, err: unknown): unknown {
-  return err instanceof ControlError ? new ControlError(err.type, `${where}: ${err.message}`) : err;
+/** The same refusal, its message prefixed with where it comes from (and a hint, if there is one). */
+function from(where: string, err: unknown, hint?: string): unknown {
+  if (!(err instanceof ControlError)) return err;
+  return new ControlError(err.type, `${where}: ${err.message}${hint === undefined ? "" : ` (${hint})`}`);
 }
 
 /**
@@ -154,7 +156,7 @@ export async function applyDeclaredApis(control: ControlPlane, apis: readonly De
     if (api.type === "HTTP") {
       const before = await control.getHttpApi(apiId);
       const { definition } = await importHttpApiDocument(control, text, { apiId }).catch((err: unknown) => {
-        throw from(where(i), err);
+        throw from(where(i), err, importHint(text));
       });
       if (undeployed) continue;
       const stageName = api.stage ?? "$default";
@@ -172,7 +174,7 @@ export async function applyDeclaredApis(control: ControlPlane, apis: readonly De
       continue;
     }
     const { definition } = await importRestApiDocument(control, text, { apiId }).catch((err: unknown) => {
-      throw from(where(i), err);
+      throw from(where(i), err, importHint(text));
     });
     if (undeployed) continue;
     const stageName = api.stage ?? "dev";

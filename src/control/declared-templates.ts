@@ -22,6 +22,21 @@ export interface DeclaredTemplate {
   where: string;
 }
 
+/** `swagger: 2.0` read by YAML as the number 2, written back as the "2.0" its author wrote. */
+const versionAsWritten = (v: unknown): unknown =>
+  typeof v === "number" ? (Number.isInteger(v) ? v.toFixed(1) : String(v)) : v;
+
+/**
+ * The document as ImportRestApi / ImportApi take it. A template is parsed before anything knows its
+ * Body is OpenAPI, so an unquoted version (`swagger: 2.0` in AWS's own SAM examples) is a number by
+ * then, and JSON would say 2; AWS reads the version as written, and so the text says "2.0" again.
+ */
+export function templateDocumentText(document: Record<string, unknown>): string {
+  const out = { ...document };
+  for (const key of ["swagger", "openapi"]) if (key in out) out[key] = versionAsWritten(out[key]);
+  return JSON.stringify(out);
+}
+
 /**
  * A template's APIs as the config file's declarations: one per API and stage (a document API with
  * no stage is imported and left undeployed, as CloudFormation leaves a RestApi with no Deployment).
@@ -33,7 +48,7 @@ export function templateApis(t: DeclaredTemplate): DeclaredApi[] {
     const base = {
       type: api.type,
       openapi: `${t.file} (${api.logicalId})`,
-      documentText: JSON.stringify(api.document),
+      documentText: templateDocumentText(api.document),
       id: api.id,
       declaredAt,
     };

@@ -1,3 +1,4 @@
+import { authorizerUriProblem } from "../integrations/integration-target.ts";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import {
   GATEWAY_RESPONSE_TYPES,
@@ -137,11 +138,9 @@ function checkAuthorizer(a: Authorizer): void {
   if (a.type === "COGNITO_USER_POOLS") {
     if (!a.providerARNs?.length)
       throw badRequest("ProviderARNs need to be specified for authorizer of type COGNITO_USER_POOLS");
-  } else if (
-    a.authorizerUri === undefined ||
-    !/^arn:aws:apigateway:[^:]+:lambda:path\/.+\/invocations$/.test(a.authorizerUri)
-  ) {
-    throw badRequest("Invalid Authorizer URI specified");
+  } else {
+    const problem = authorizerUriProblem(a.authorizerUri);
+    if (problem !== undefined) throw badRequest(problem);
   }
   if (
     a.type !== "REQUEST" &&

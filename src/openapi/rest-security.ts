@@ -1,3 +1,4 @@
+import { authorizerUriProblem } from "../integrations/integration-target.ts";
 import { AWS_QUOTAS } from "../model/aws-quotas.ts";
 import { newModelId } from "../model/ids.ts";
 import type { Authorizer, Method, RestApiDefinition } from "../model/rest-api.ts";
@@ -15,6 +16,8 @@ export type SchemeEffect =
   /** A scheme API Gateway cannot enforce: a method requiring it is not created (it would be open). */
   | { kind: "unenforceable" };
 
+const stringOr = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
 function authorizerFrom(
   name: string,
   raw: Record<string, unknown>,
@@ -27,6 +30,11 @@ function authorizerFrom(
       `Invalid OpenAPI input: securitySchemes.${name}: unsupported authorizer type ${String(x.type)}`,
     );
   }
+  // A Lambda authorizer's URI is checked as CreateAuthorizer checks it.
+  const uriProblem =
+    type === "COGNITO_USER_POOLS" ? undefined : authorizerUriProblem(stringOr(x.authorizerUri));
+  if (uriProblem !== undefined)
+    throw importError(`Invalid OpenAPI input: securitySchemes.${name}: ${uriProblem}`);
   const headerName = raw.in === "header" && typeof raw.name === "string" ? raw.name : undefined;
   const ttl = x.authorizerResultTtlInSeconds === undefined ? 300 : Number(x.authorizerResultTtlInSeconds);
   if (!Number.isInteger(ttl) || ttl < 0 || ttl > AWS_QUOTAS.authorizerTtlMaxSeconds) {

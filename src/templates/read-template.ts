@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { TemplateSource } from "../config/template-api-schema.ts";
+import { expandNestedIncludes } from "./cfn/include.ts";
 import { planFromCloudFormation } from "./cfn/plan-template.ts";
 import { expandIncludes, resolveTemplate } from "./cfn/resolve-template.ts";
 import { isSamTemplate, transformSam } from "./sam/transform-sam.ts";
@@ -91,6 +92,9 @@ function readOne(
     stack = source.stackName ?? converted.stackName;
   }
   if (isSamTemplate(template)) {
+    template = expandNestedIncludes(template, file, baseDir, (from, path) =>
+      notices.push({ logicalId: "", path, message: `the key __proto__ in ${from} is ignored` }),
+    );
     const transformed = transformSam(template, { file, baseDir });
     template = transformed.template;
     notices.push(...transformed.notices);

@@ -100,6 +100,29 @@ export function include(spec: unknown, path: string, depth: number, ctx: CopyCon
 }
 
 /**
+ * The template with its nested `Fn::Transform: AWS::Include`s expanded and nothing else done, for a
+ * transform that runs after them: CloudFormation evaluates macros "from the most deeply nested
+ * outward to the most general" (template-macros, Macro evaluation order), so the SAM transform in
+ * the Transform section sees an included DefinitionBody as written in its file, and applies Cors,
+ * Auth and the rest to it. The top-level includes stay in `Transform`, for their place in the list.
+ */
+export function expandNestedIncludes(
+  template: Mapping,
+  file: string,
+  baseDir: string,
+  skipped: CopyContext["skipped"],
+): Mapping {
+  const ctx: CopyContext = { file, baseDir, including: [], budget: newBudget(), skipped };
+  const out: Mapping = {};
+  for (const key of Object.keys(template)) {
+    if (key === "Transform") out[key] = template[key];
+    else if (isUnsafeKey(key)) skipped(file, key);
+    else out[key] = copyExpanding(template[key], key, 1, ctx);
+  }
+  return out;
+}
+
+/**
  * The template-level form, `Transform: {Name: AWS::Include, …}` (alone or in the Transform list):
  * the file's sections join the template's. Other transforms (the SAM one) are left to whoever ran them.
  */
