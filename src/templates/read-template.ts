@@ -3,7 +3,7 @@ import { basename, dirname, join } from "node:path";
 import type { TemplateSource } from "../config/template-api-schema.ts";
 import { expandNestedIncludes } from "./cfn/include.ts";
 import { planFromCloudFormation } from "./cfn/plan-template.ts";
-import { expandIncludes, resolveTemplate } from "./cfn/resolve-template.ts";
+import { resolveTemplate } from "./cfn/resolve-template.ts";
 import { isSamTemplate, transformSam } from "./sam/transform-sam.ts";
 import { isServerlessConfig, serverlessToCloudFormation } from "./serverless/read-serverless.ts";
 import { TemplateError, type TemplateNotice, type TemplatePlan } from "./template-plan.ts";
@@ -77,7 +77,6 @@ function readOne(
   const notices: TemplateNotice[] = [];
   let stack = stackName ?? source.stackName ?? stackNameFrom(basename(baseDir));
   const serverless = isServerlessConfig(file, template);
-  if (!serverless) template = expandIncludes(template, { file, baseDir }, notices);
   if (serverless) {
     const converted = serverlessToCloudFormation(template, {
       file,

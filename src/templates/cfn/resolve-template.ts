@@ -186,20 +186,6 @@ export function resolveTemplate(
 }
 
 /** Our own copy of the template, every AWS::Include expanded. */
-/**
- * The template with its `AWS::Include` snippets inserted, as CloudFormation does before any
- * template-level transform: the SAM transform then sees an included DefinitionBody whole (and adds
- * its Cors, Auth and event paths to it, as SAM does).
- */
-export function expandIncludes(
-  template: Record<string, unknown>,
-  options: Pick<ResolveOptions, "file" | "baseDir">,
-  notices: TemplateNotice[],
-): Record<string, unknown> {
-  if (!isMapping(template)) fail(options.file, "", "a template is a mapping (Resources, Parameters, …)");
-  return readCopy(template, options, notices);
-}
-
 function readCopy(
   template: Mapping,
   options: Pick<ResolveOptions, "file" | "baseDir">,
