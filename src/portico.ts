@@ -11,7 +11,7 @@ import type { Settings } from "./config/settings.ts";
 import { ControlPlane } from "./control/control-plane.ts";
 import { applyDeclaredApis } from "./control/declared-apis.ts";
 import { applyDeclaredDomains } from "./control/declared-domains.ts";
-import { applyTemplateSettings, templateApis } from "./control/declared-templates.ts";
+import { applyTemplateSettings, templateApis, templateDomains } from "./control/declared-templates.ts";
 import { TemplateRunner } from "./control/template-runner.ts";
 import { type ReadTemplates, readTemplates } from "./control/template-sources.ts";
 import { watchTemplates } from "./control/template-watch.ts";
@@ -240,7 +240,10 @@ export async function startPortico(settings: Settings, log: Logger = createLogge
         ? watchTemplates(runner, log)
         : undefined;
     // Their mappings name the APIs: the domains come after them.
-    await applyDeclaredDomains(control, settings.domains ?? []);
+    await applyDeclaredDomains(control, [
+      ...(settings.domains ?? []),
+      ...templates.templates.flatMap(templateDomains),
+    ]);
     await tracing.ready();
     // The HTTPS listener follows the stored domain names (security policy, mutual TLS) as they change.
     unfollowTls =

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import type { DeclaredDomain } from "../config/domain-schema.ts";
 import type { DeclaredApi } from "../config/schema.ts";
 import type { ApiKey, UsagePlan } from "../model/account.ts";
 import type { MethodSetting, Stage } from "../model/rest-api.ts";
@@ -54,6 +55,26 @@ export function templateApis(t: DeclaredTemplate): DeclaredApi[] {
     };
     if (api.stages.length === 0) return [{ ...base, undeployed: true }];
     return api.stages.map((s) => ({ ...base, stage: s.name, variables: s.variables ?? {} }));
+  });
+}
+
+/** A template's custom domain names as the config file's `domains:` entries, their APIs by id. */
+export function templateDomains(t: DeclaredTemplate): DeclaredDomain[] {
+  return (t.plan.domains ?? []).map((d) => {
+    const where = `${t.where}: Resources.${d.logicalId}`;
+    return {
+      name: d.name,
+      ...(d.endpointType === undefined ? {} : { endpointType: d.endpointType }),
+      ...(d.securityPolicy === undefined ? {} : { securityPolicy: d.securityPolicy }),
+      ...(d.certificateArn === undefined ? {} : { certificateArn: d.certificateArn }),
+      ...(d.tags === undefined ? {} : { tags: d.tags }),
+      mappings: d.mappings.map((m) => ({
+        api: stageOf(t.plan, m.apiLogicalId, m.stage ?? "", where).apiId,
+        ...(m.basePath === undefined ? {} : { basePath: m.basePath }),
+        ...(m.stage === undefined ? {} : { stage: m.stage }),
+      })),
+      declaredAt: where,
+    };
   });
 }
 

@@ -6,7 +6,13 @@ import type { ReadContext } from "../templates/read-template.ts";
 import type { TemplateNotice } from "../templates/template-plan.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { applyDeclaredApis, declaredApiId } from "./declared-apis.ts";
-import { applyTemplateSettings, type DeclaredTemplate, templateApis } from "./declared-templates.ts";
+import { applyDeclaredDomains } from "./declared-domains.ts";
+import {
+  applyTemplateSettings,
+  type DeclaredTemplate,
+  templateApis,
+  templateDomains,
+} from "./declared-templates.ts";
 import { type ReadTemplates, readTemplates } from "./template-sources.ts";
 
 /** What applying a template made: each API by logical id, and what was not carried over. */
@@ -91,6 +97,7 @@ export class TemplateRunner {
     this.bySource.set(source.template, { source, read: next });
     await applyDeclaredApis(this.deps.control, next.templates.flatMap(templateApis));
     for (const t of next.templates) await applyTemplateSettings(this.deps.control, t);
+    await applyDeclaredDomains(this.deps.control, next.templates.flatMap(templateDomains));
     const applied = summary(next.templates);
     // Compiled routes hold the function pools they call: an unchanged API is recompiled onto new ones.
     for (const api of applied.apis) await this.deps.control.refreshApi(api.apiId);

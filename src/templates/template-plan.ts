@@ -12,6 +12,8 @@ export interface TemplatePlan {
   apis: PlannedApi[];
   apiKeys: PlannedApiKey[];
   usagePlans: PlannedUsagePlan[];
+  /** Custom domain names with their API mappings (applied as the config file's `domains:`). */
+  domains?: PlannedDomain[];
   /** Each unsupported resource or property, once, by logical id and path. */
   warnings: TemplateNotice[];
 }
@@ -89,6 +91,17 @@ export interface PlannedUsagePlan {
   quota?: { limit: number; offset?: number; period: "DAY" | "WEEK" | "MONTH" };
   /** Keys by their logical id (UsagePlanKey resources, SAM's Auth.UsagePlan). */
   apiKeyLogicalIds: string[];
+}
+
+export interface PlannedDomain {
+  logicalId: string;
+  name: string;
+  endpointType?: "REGIONAL" | "EDGE";
+  securityPolicy?: "TLS_1_0" | "TLS_1_2";
+  certificateArn?: string;
+  tags?: Record<string, string>;
+  /** By the planned API's logical id; a REST mapping without a stage takes it from the path. */
+  mappings: { apiLogicalId: string; basePath?: string; stage?: string }[];
 }
 
 /** A template that cannot be run: where, and why, in a sentence a user can act on. */

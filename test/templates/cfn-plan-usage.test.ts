@@ -90,6 +90,7 @@ test("resources Portico does not create get one notice each; grants and records 
   t.resources.push(
     res("Orders", "AWS::SQS::Queue", {}),
     res("Table", "AWS::DynamoDB::Table", {}),
+    res("Account", "AWS::ApiGateway::Account", {}),
     res("Domain", "AWS::ApiGateway::DomainName", { DomainName: "api.example.com" }),
     res("Policy", "AWS::IAM::Policy", {}),
     res("Logs", "AWS::Logs::LogGroup", {}),
@@ -100,12 +101,17 @@ test("resources Portico does not create get one notice each; grants and records 
     [
       ["Orders", "Resources.Orders.Type"],
       ["Table", "Resources.Table.Type"],
-      ["Domain", "Resources.Domain.Type"],
+      ["Account", "Resources.Account.Type"],
     ],
   );
   assert.match(plan.warnings[0]!.message, /AWS::SQS::Queue Orders is not created: .*`services:` endpoint/);
   assert.match(
     plan.warnings[2]!.message,
     /not created: Portico creates API Gateway APIs and Lambda functions only/,
+  );
+  assert.deepEqual(
+    plan.domains,
+    [{ logicalId: "Domain", name: "api.example.com", mappings: [] }],
+    "domain names are planned",
   );
 });

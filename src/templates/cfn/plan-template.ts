@@ -1,6 +1,7 @@
 import type { FunctionConfig } from "../../config/schema.ts";
 import type { PlannedApi, TemplatePlan } from "../template-plan.ts";
 import { PlanContext, type PlanOptions } from "./plan-context.ts";
+import { planDomains } from "./plan-domains.ts";
 import { planHttpApi } from "./plan-http-api.ts";
 import { planFunction } from "./plan-lambda.ts";
 import { unsupportedResourceNotices } from "./plan-notices.ts";
@@ -66,6 +67,14 @@ export function planFromCloudFormation(resolved: ResolvedTemplate, options: Plan
     } else throw ctx.error(r, "Properties.ProtocolType", "ProtocolType is HTTP or WEBSOCKET");
   }
   const { apiKeys, usagePlans } = planUsagePlans(ctx);
+  const domains = planDomains(ctx);
   unsupportedResourceNotices(ctx);
-  return { functions, apis, apiKeys, usagePlans, warnings: [...resolved.notices, ...ctx.notices] };
+  return {
+    functions,
+    apis,
+    apiKeys,
+    usagePlans,
+    ...(domains.length === 0 ? {} : { domains }),
+    warnings: [...resolved.notices, ...ctx.notices],
+  };
 }
