@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -15,8 +13,9 @@ import {
   GetRoutesCommand,
   ImportApiCommand,
 } from "@aws-sdk/client-apigatewayv2";
-import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { type CryptoKey, SignJWT } from "jose";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { type JwtIssuer, startJwtIssuer } from "../support/jwt-issuer.ts";
 import { invocationArn } from "../support/lambda-arn.ts";
 
 // An HTTP API whose OpenAPI document declares a JWT authorizer and a Lambda (request) authorizer the
@@ -70,9 +69,8 @@ paths:
 }
 
 describe("an imported HTTP API's JWT and Lambda authorizers guard its routes", () => {
-  let issuerServer: Server;
+  let jwt: JwtIssuer;
   let issuer: string;
-  const jwks: { keys: JWK[] } = { keys: [] };
   let key: CryptoKey;
   let gw: TestGateway;
   let v2: ApiGatewayV2Client;
@@ -87,20 +85,10 @@ describe("an imported HTTP API's JWT and Lambda authorizers guard its routes", (
       .sign(key);
 
   before(async () => {
-    const pair = await generateKeyPair("RS256");
-    key = pair.privateKey;
-    jwks.keys.push({ ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" });
-    issuerServer = createServer((req, res) => {
-      const body =
-        req.url === "/.well-known/openid-configuration"
-          ? { issuer, jwks_uri: `${issuer}/jwks.json` }
-          : req.url === "/jwks.json"
-            ? jwks
-            : undefined;
-      res.writeHead(body ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(body ?? {}));
-    });
-    await new Promise<void>((ok) => issuerServer.listen(0, "127.0.0.1", () => ok()));
-    issuer = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
+    jwt = await startJwtIssuer();
+    issuer = jwt.url;
+    key = jwt.key;
+
     gw = await startTestGateway({
       functions: {
         echo: { handler: join(FIXTURES, "handlers.echo") },
@@ -115,7 +103,7 @@ describe("an imported HTTP API's JWT and Lambda authorizers guard its routes", (
   after(async () => {
     v2.destroy();
     await gw.close();
-    await new Promise((ok) => issuerServer.close(ok));
+    await jwt.close();
   });
 
   test("the authorizers are stored as CreateAuthorizer stores the same fields", async () => {

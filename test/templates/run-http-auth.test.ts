@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { startTestGateway, type TestGateway } from "../support/gateway.ts";
+import { type JwtIssuer, startJwtIssuer } from "../support/jwt-issuer.ts";
 
 // HTTP APIs with JWT and Lambda authorizers as SAM (AWS::Serverless::HttpApi Auth, following SAM's
 // documented HttpApi JWT example) and serverless.yml (provider.httpApi.authorizers, following the
@@ -90,36 +88,15 @@ functions:
 `;
 
 describe("HTTP API authorizers declared in templates", () => {
-  let issuerServer: Server;
+  let jwt: JwtIssuer;
   let issuer: string;
-  const jwks: { keys: JWK[] } = { keys: [] };
-  let key: CryptoKey;
   let dir: string;
   let gw: TestGateway;
-
-  const mint = (claims: Record<string, unknown>) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: "RS256", kid: "k1" })
-      .setIssuer(issuer)
-      .setIssuedAt()
-      .setExpirationTime("5m")
-      .sign(key);
+  const mint = (claims: Record<string, unknown>) => jwt.mint(claims);
 
   before(async () => {
-    const pair = await generateKeyPair("RS256");
-    key = pair.privateKey;
-    jwks.keys.push({ ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" });
-    issuerServer = createServer((req, res) => {
-      const body =
-        req.url === "/.well-known/openid-configuration"
-          ? { issuer, jwks_uri: `${issuer}/jwks.json` }
-          : req.url === "/jwks.json"
-            ? jwks
-            : undefined;
-      res.writeHead(body ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(body ?? {}));
-    });
-    await new Promise<void>((ok) => issuerServer.listen(0, "127.0.0.1", () => ok()));
-    issuer = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
+    jwt = await startJwtIssuer();
+    issuer = jwt.url;
     dir = mkdtempSync(join(tmpdir(), "portico-http-auth-"));
     for (const sub of ["sam", "sls"]) {
       mkdirSync(join(dir, sub));
@@ -138,7 +115,7 @@ describe("HTTP API authorizers declared in templates", () => {
   after(async () => {
     delete process.env.TEST_ISSUER;
     await gw?.close();
-    await new Promise((ok) => issuerServer.close(ok));
+    await jwt?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

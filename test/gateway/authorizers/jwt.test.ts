@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
@@ -13,13 +11,14 @@ import {
 } from "@aws-sdk/client-apigatewayv2";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { adminClientConfig, startTestGateway, type TestGateway } from "../../support/gateway.ts";
+import { type JwtIssuer, startJwtIssuer } from "../../support/jwt-issuer.ts";
 
 const FIXTURES = join(import.meta.dirname, "..", "..", "fixtures", "functions");
 
 describe("HTTP API JWT authorizers against a real issuer (OpenID discovery + JWKS on loopback)", () => {
-  let issuerServer: Server;
+  let jwt: JwtIssuer;
   let issuer: string;
-  const jwks: { keys: JWK[] } = { keys: [] };
+  let jwks: { keys: JWK[] };
   let key1: CryptoKey;
   let gw: TestGateway;
   let apiId: string;
@@ -36,20 +35,10 @@ describe("HTTP API JWT authorizers against a real issuer (OpenID discovery + JWK
       .sign(opts.key ?? key1);
 
   before(async () => {
-    const pair = await generateKeyPair("RS256");
-    key1 = pair.privateKey;
-    jwks.keys.push({ ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" });
-    issuerServer = createServer((req, res) => {
-      const body =
-        req.url === "/.well-known/openid-configuration"
-          ? { issuer, jwks_uri: `${issuer}/jwks.json` }
-          : req.url === "/jwks.json"
-            ? jwks
-            : undefined;
-      res.writeHead(body ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(body ?? {}));
-    });
-    await new Promise<void>((ok) => issuerServer.listen(0, "127.0.0.1", () => ok()));
-    issuer = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
+    jwt = await startJwtIssuer();
+    issuer = jwt.url;
+    key1 = jwt.key;
+    jwks = jwt.jwks;
 
     gw = await startTestGateway({ functions: { echo: { handler: join(FIXTURES, "handlers.echo") } } });
     const client = new ApiGatewayV2Client(adminClientConfig(gw));
@@ -95,7 +84,7 @@ describe("HTTP API JWT authorizers against a real issuer (OpenID discovery + JWK
   });
   after(async () => {
     await gw.close();
-    await new Promise((ok) => issuerServer.close(ok));
+    await jwt.close();
   });
 
   const call = (path: string, token?: string) =>
