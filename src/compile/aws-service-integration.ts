@@ -3,17 +3,15 @@ import { parseAwsServiceArn } from "../integrations/aws-arn.ts";
 import { jsonProtocol } from "../integrations/aws-protocols.ts";
 import { backendSpec } from "../integrations/backend-target.ts";
 import { plainHttpIntegration } from "../integrations/http-plain.ts";
-import { compileResponseSelector } from "../integrations/integration-responses.ts";
-import { binaryMatcher } from "../integrations/lambda-proxy.ts";
 import { compileRequestParameters } from "../integrations/request-parameters.ts";
 import { missingEndpoint, type ServiceEndpoint, serviceSigner } from "../integrations/service-endpoints.ts";
 import { subtypeIntegration } from "../integrations/service-subtype.ts";
 import { SUBTYPES, subtypeProblem } from "../integrations/service-subtypes.ts";
 import { compileUriTemplate } from "../integrations/uri-template.ts";
-import { TemplateSet } from "../mapping/template-set.ts";
 import type { HttpIntegration } from "../model/http-api.ts";
 import type { Integration } from "../model/rest-api.ts";
 import type { CompileDeps } from "./deps.ts";
+import { nonProxyOptions } from "./non-proxy-options.ts";
 
 /** Where a compiled integration serves, for the compile-time log line. */
 export interface IntegrationPlace {
@@ -85,15 +83,7 @@ export function compileAwsServiceIntegration(
   return plainHttpIntegration(
     {
       spec,
-      selector: compileResponseSelector(integration.integrationResponses),
-      passthroughBehavior: integration.passthroughBehavior ?? "WHEN_NO_MATCH",
-      requestTemplates: new TemplateSet(integration.requestTemplates),
-      requestTemplateTypes: new Set(
-        Object.keys(integration.requestTemplates ?? {}).map((t) => t.toLowerCase()),
-      ),
-      accountId: deps.accountId,
-      contentHandling: integration.contentHandling,
-      isBinary: binaryMatcher(binaryMediaTypes),
+      ...nonProxyOptions(integration, deps.accountId, binaryMediaTypes),
       service: { headers, sign: serviceSigner(endpoint, arn.region || (deps.region ?? "us-east-1")) },
     },
     deps.upstreams,

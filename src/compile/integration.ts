@@ -16,6 +16,7 @@ import { TemplateSet } from "../mapping/template-set.ts";
 import type { Integration } from "../model/rest-api.ts";
 import { compileAwsServiceIntegration, type IntegrationPlace } from "./aws-service-integration.ts";
 import type { CompileDeps } from "./deps.ts";
+import { nonProxyOptions } from "./non-proxy-options.ts";
 
 /**
  * Answers AWS's 500 for a method whose integration cannot run (missing, or a type Portico does not
@@ -99,15 +100,7 @@ export function compileRestIntegration(
         return plainHttpIntegration(
           {
             spec,
-            selector: compileResponseSelector(integration.integrationResponses),
-            passthroughBehavior: integration.passthroughBehavior ?? "WHEN_NO_MATCH",
-            requestTemplates: new TemplateSet(integration.requestTemplates),
-            requestTemplateTypes: new Set(
-              Object.keys(integration.requestTemplates ?? {}).map((t) => t.toLowerCase()),
-            ),
-            accountId: deps.accountId,
-            contentHandling: integration.contentHandling,
-            isBinary: binaryMatcher(binaryMediaTypes),
+            ...nonProxyOptions(integration, deps.accountId, binaryMediaTypes),
           },
           upstreams,
         );
