@@ -37,23 +37,30 @@ export function groupReport(
   group: Group,
   results: Map<string, Measured>,
   names: readonly string[],
+  pinned: boolean,
 ): string[] {
   const width = Math.max(6, ...names.map((n) => n.length));
   const lines = [
     "",
     `### ${group.title}`,
     "",
-    `| ${pad("target", width)} |    req/s | p50 ms | p99 ms | CPU µs/req |`,
-    `| ${"-".repeat(width)} | -------: | -----: | -----: | ---------: |`,
+    `| ${pad("target", width)} |    req/s | p50 ms | p99 ms | CPU µs/req | cores busy |`,
+    `| ${"-".repeat(width)} | -------: | -----: | -----: | ---------: | ---------: |`,
   ];
   for (const name of names) {
     const m = results.get(name);
     if (m === undefined) continue;
     lines.push(
-      `| ${pad(name, width)} | ${num(m.rps, 0, 8)} | ${num(m.p50, 2, 6)} | ${num(m.p99, 2, 6)} | ${num(m.cpu, 1, 10)} |`,
+      `| ${pad(name, width)} | ${num(m.rps, 0, 8)} | ${num(m.p50, 2, 6)} | ${num(m.p99, 2, 6)} | ${num(m.cpu, 1, 10)} | ${num(m.busy, 2, 10)} |`,
     );
   }
   lines.push("");
+  for (const name of names) {
+    const m = results.get(name);
+    // Pinned to one CPU, a saturated server keeps it busy; much less means it was not the limit.
+    if (pinned && m !== undefined && m.busy < 0.8)
+      lines.push(`- warning: ${name} kept only ${m.busy.toFixed(2)} of its core busy: not saturated`);
+  }
   for (const r of group.ratios) {
     const a = results.get(r.of);
     const b = results.get(r.to);

@@ -104,7 +104,8 @@ async function main(): Promise<void> {
         peers: peerVersions(),
       }).map((l) => `- ${l}`),
     ];
-    for (const [g, names] of byGroup) out.push(...groupReport(g, results, names));
+    for (const [g, names] of byGroup)
+      out.push(...groupReport(g, results, names, pinning.servers !== undefined));
     process.stdout.write(`${out.join("\n")}\n`);
   } finally {
     await stopServers();

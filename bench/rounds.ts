@@ -24,6 +24,11 @@ export interface Measured {
   p50: number;
   p99: number;
   cpu: number;
+  /**
+   * Cores the server kept busy (CPU per request × requests per second): about 1 on a pinned,
+   * saturated server; well under 1 says something else (the load generator, the backend) set the pace.
+   */
+  busy: number;
 }
 
 export interface RoundOptions {
@@ -89,6 +94,7 @@ export async function runRounds(
       p50: median(rs.map((r) => r.p50)),
       p99: median(rs.map((r) => r.p99)),
       cpu: median(rs.map((r) => r.cpu)),
+      busy: median(rs.map((r) => (r.cpu * r.rps) / 1e6)),
     });
   return out;
 }

@@ -18,7 +18,8 @@ const server = createServer((req, res) => {
   res.writeHead(answer.status, answer.headers);
   res.end(body);
 });
-server.keepAliveTimeout = 60_000;
+// Portico's keep-alive timeout, so even the Keep-Alive header node:http adds is the same.
+server.keepAliveTimeout = 65_000;
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   process.stdout.write(`listening ${typeof address === "object" && address ? address.port : 0}\n`);
