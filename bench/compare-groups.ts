@@ -74,16 +74,22 @@ const httpProxy: Group = {
     const backend = `http://127.0.0.1:${ctx.backend.port}`;
     const floor = await node(ctx, NAMES.floor, [join(ctx.root, "bench/minimal-floor.ts"), backend]);
     const fastGateway = await startFastGateway(backend, ctx.pinning.servers);
+    const sharing = ctx.pinning.backend === ctx.pinning.servers ? { sharing: ctx.backend } : {};
     const targets: Target[] = [
       { name: NAMES.direct, server: ctx.backend, request: local(ctx.backend, "/pets/1") },
-      { name: NAMES.floor, server: floor, request: local(floor, "/pets/1") },
-      { name: NAMES.httpProxy, server: ctx.portico.server, request: ctx.portico.requests.httpProxy },
-      { name: NAMES.fastGateway, server: fastGateway, request: local(fastGateway, "/pets/1") },
+      { name: NAMES.floor, server: floor, request: local(floor, "/pets/1"), ...sharing },
+      {
+        name: NAMES.httpProxy,
+        server: ctx.portico.server,
+        request: ctx.portico.requests.httpProxy,
+        ...sharing,
+      },
+      { name: NAMES.fastGateway, server: fastGateway, request: local(fastGateway, "/pets/1"), ...sharing },
     ];
     if (ctx.nginx !== undefined) {
       const config = { port: await freePort(), backendPort: ctx.backend.port, dir: join(ctx.dir, "nginx") };
       const nginx = await startNginx(ctx.nginx, config, ctx.pinning.servers);
-      targets.push({ name: NAMES.nginx, server: nginx, request: local(nginx, "/pets/1") });
+      targets.push({ name: NAMES.nginx, server: nginx, request: local(nginx, "/pets/1"), ...sharing });
     }
     return targets;
   },

@@ -9,11 +9,18 @@ export interface Target {
   name: string;
   server: Server;
   request: LoadRequest;
+  /**
+   * Another server this target's requests keep busy on the same CPU (the backend, where the machine
+   * has too few CPUs to give it its own): counted in "cores busy", not in the target's CPU.
+   */
+  sharing?: Server;
 }
 
 export interface RoundResult extends LoadResult {
   /** CPU time (µs, user + system, the server's whole process tree) per request. */
   cpu: number;
+  /** Cores kept busy by the server (and what shares its CPU for this target) during the run. */
+  busy: number;
 }
 
 export interface Measured {
@@ -25,8 +32,9 @@ export interface Measured {
   p99: number;
   cpu: number;
   /**
-   * Cores the server kept busy (CPU per request × requests per second): about 1 on a pinned,
-   * saturated server; well under 1 says something else (the load generator, the backend) set the pace.
+   * Cores the server (with the backend, where it shares the CPU) kept busy: about 1 on a pinned,
+   * saturated server; well under 1 says something else (the load generator, other work on the
+   * machine) set the pace.
    */
   busy: number;
 }
@@ -55,9 +63,11 @@ async function requireAll2xx(t: Target, r: LoadResult, phase: string): Promise<v
 
 async function measure(t: Target, load: LoadGenerator, connections: number, seconds: number) {
   const before = treeCpuMicros(t.server.pid);
+  const sharedBefore = t.sharing === undefined ? 0 : treeCpuMicros(t.sharing.pid);
   const r = await load.measure(t.request, connections, seconds);
-  const cpu = (treeCpuMicros(t.server.pid) - before) / r.requests;
-  return { ...r, cpu };
+  const used = treeCpuMicros(t.server.pid) - before;
+  const shared = t.sharing === undefined ? 0 : treeCpuMicros(t.sharing.pid) - sharedBefore;
+  return { ...r, cpu: used / r.requests, busy: (used + shared) / (r.seconds * 1e6) };
 }
 
 /**
@@ -94,7 +104,7 @@ export async function runRounds(
       p50: median(rs.map((r) => r.p50)),
       p99: median(rs.map((r) => r.p99)),
       cpu: median(rs.map((r) => r.cpu)),
-      busy: median(rs.map((r) => (r.cpu * r.rps) / 1e6)),
+      busy: median(rs.map((r) => r.busy)),
     });
   return out;
 }
