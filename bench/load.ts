@@ -7,7 +7,13 @@ import { type LoadRequest, type LoadResult, runWrk, wrkVersion } from "./wrk.ts"
 export interface LoadGenerator {
   /** "wrk 4.1.0 -t1" or "autocannon (fallback)", for the report. */
   describe: string;
-  measure(request: LoadRequest, connections: number, seconds: number): Promise<LoadResult>;
+  /** `everyStatus`: count every status outside 2xx, at a cost to the rate (bench/wrk.ts). */
+  measure(
+    request: LoadRequest,
+    connections: number,
+    seconds: number,
+    everyStatus: boolean,
+  ): Promise<LoadResult>;
 }
 
 export async function chooseLoadGenerator(dir: string, pinning: Pinning): Promise<LoadGenerator> {
@@ -21,7 +27,8 @@ export async function chooseLoadGenerator(dir: string, pinning: Pinning): Promis
     const pin = pinning.loadGenerator === undefined ? [] : ["taskset", "-c", pinning.loadGenerator];
     return {
       describe: `wrk ${(await wrkVersion()) ?? "(version unknown)"}, -t1`,
-      measure: (request, connections, seconds) => runWrk(request, { connections, seconds, dir, pin }),
+      measure: (request, connections, seconds, everyStatus) =>
+        runWrk(request, { connections, seconds, dir, pin, everyStatus }),
     };
   }
   return {
@@ -42,6 +49,7 @@ export async function chooseLoadGenerator(dir: string, pinning: Pinning): Promis
         p50: r.latency.p50,
         p99: r.latency.p99,
         non2xx: r.non2xx,
+        everyStatus: true,
         socketErrors: r.errors,
       };
     },

@@ -55,16 +55,23 @@ async function requireAll2xx(t: Target, r: LoadResult, phase: string): Promise<v
   } catch (e) {
     sample = `; a request now fails: ${(e as Error).message}`;
   }
+  const what = r.everyStatus ? "outside 2xx" : "of status ≥ 400";
   throw new Error(
-    `${t.name} (${phase}): ${r.non2xx} answers outside 2xx and ${r.socketErrors} socket errors in ` +
+    `${t.name} (${phase}): ${r.non2xx} answers ${what} and ${r.socketErrors} socket errors in ` +
       `${r.requests} requests — every answer must be 2xx (a throttle left on? the server failing?)${sample}`,
   );
 }
 
-async function measure(t: Target, load: LoadGenerator, connections: number, seconds: number) {
+async function measure(
+  t: Target,
+  load: LoadGenerator,
+  connections: number,
+  seconds: number,
+  everyStatus: boolean,
+) {
   const before = treeCpuMicros(t.server.pid);
   const sharedBefore = t.sharing === undefined ? 0 : treeCpuMicros(t.sharing.pid);
-  const r = await load.measure(t.request, connections, seconds);
+  const r = await load.measure(t.request, connections, seconds, everyStatus);
   const used = treeCpuMicros(t.server.pid) - before;
   const shared = t.sharing === undefined ? 0 : treeCpuMicros(t.sharing.pid) - sharedBefore;
   return { ...r, cpu: used / r.requests, busy: (used + shared) / (r.seconds * 1e6) };
@@ -72,7 +79,8 @@ async function measure(t: Target, load: LoadGenerator, connections: number, seco
 
 /**
  * Warms every target for a second, then loads them round by round, interleaved, so whatever else
- * the machine does hits all alike. Every run must answer 2xx only, or the benchmark stops.
+ * the machine does hits all alike. The warm-up must answer 2xx only, every round must have no answer
+ * ≥ 400 and no socket error (what wrk counts without slowing down: bench/wrk.ts), or the run stops.
  */
 export async function runRounds(
   targets: readonly Target[],
@@ -80,13 +88,13 @@ export async function runRounds(
   { rounds, seconds, connections }: RoundOptions,
 ): Promise<Map<string, Measured>> {
   for (const t of targets) {
-    const warm = await measure(t, load, connections, 1);
+    const warm = await measure(t, load, connections, 1, true);
     await requireAll2xx(t, warm, "warm-up");
   }
   const results = new Map(targets.map((t) => [t.name, [] as RoundResult[]]));
   for (let round = 1; round <= rounds; round++) {
     for (const t of targets) {
-      const r = await measure(t, load, connections, seconds);
+      const r = await measure(t, load, connections, seconds, false);
       await requireAll2xx(t, r, `round ${round}`);
       results.get(t.name)!.push(r);
       process.stderr.write(
