@@ -2,9 +2,10 @@
  * HTTP_PROXY benchmark: the same request through (1) the backend directly, (2) a bare Node proxy
  * (node:http + undici, the floor) and (3) Portico, interleaved round by round in one run so machine
  * noise hits all three alike. Prints req/s and p50/p99 latency per target and Portico's ratios.
+ * The previous `npm run bench` (autocannon, unpinned); `npm run bench` is now bench/compare.ts.
  *
- *   npm run bench                       # 3 rounds × 5 s per target, 50 connections
- *   npm run bench -- --rounds 5 --seconds 10 --connections 100
+ *   npm run bench:proxy                       # 3 rounds × 5 s per target, 50 connections
+ *   npm run bench:proxy -- --rounds 5 --seconds 10 --connections 100
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
