@@ -8,10 +8,15 @@ import type { GatewayResponse } from "./responses/catalogue.ts";
  * property read.
  */
 export function stepStarted(ctx: RequestContext, step: TracedStepName): StepMessage | undefined {
-  if (ctx.stage.tracingEnabled !== true || !stepStarts.hasSubscribers) return undefined;
+  if (!stepsTraced(ctx)) return undefined;
   const message: StepMessage = { ctx, step };
   stepStarts.publish(message);
   return message;
+}
+
+/** Whether this request's steps are published for tracers (what stepStarted checks). */
+export function stepsTraced(ctx: RequestContext): boolean {
+  return ctx.stage.tracingEnabled === true && stepStarts.hasSubscribers;
 }
 
 /** Publishes the end of a step that stepStarted began (nothing when it began none). */
