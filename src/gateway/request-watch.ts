@@ -15,23 +15,22 @@ export function markGatewayAnswer(res: Reply, response: GatewayResponse): void {
 }
 
 const WATCH = Symbol("portico.watch");
-const WRITE = Symbol("portico.write");
-const END = Symbol("portico.end");
 
-type Watched = Reply & {
-  [WATCH]: RequestWatch;
-  [WRITE]: (...args: unknown[]) => boolean;
-  [END]: (...args: unknown[]) => Reply;
-};
+type Watched = Reply & { [WATCH]?: RequestWatch };
 
-function countingWrite(this: Watched, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
-  this[WATCH].count(chunk, encoding);
-  return this[WRITE].call(this, chunk, encoding, callback);
+/**
+ * A body, or a chunk of one, on its way out: Portico's writers report what they send, for the
+ * request's observers ($context.responseLength, DataProcessed, data traces). Wrapping each response's
+ * write and end instead gave every ServerResponse its own methods, which cost Node's HTTP code more
+ * than the rest of the observing together.
+ */
+export function countBody(res: Reply, chunk: unknown): void {
+  (res as Watched)[WATCH]?.count(chunk, undefined);
 }
 
-function countingEnd(this: Watched, chunk?: unknown, encoding?: unknown, callback?: unknown): Reply {
-  if (chunk !== undefined && typeof chunk !== "function") this[WATCH].count(chunk, encoding);
-  return this[END].call(this, chunk, encoding, callback);
+/** Whether anyone counts this response's body (so a relay need not listen for its chunks). */
+export function bodyCounted(res: Reply): boolean {
+  return (res as Watched)[WATCH] !== undefined;
 }
 
 /**
@@ -40,7 +39,7 @@ function countingEnd(this: Watched, chunk?: unknown, encoding?: unknown, callbac
  * prematurely"). One listener per response instead of two.
  */
 function onClose(this: Watched): void {
-  this[WATCH].publish(!this.writableFinished);
+  this[WATCH]?.publish(!this.writableFinished);
 }
 
 /**
@@ -96,14 +95,8 @@ export class RequestWatch {
     this.ids = ids;
     this.startMs = startMs;
     this.listener = listener;
-    // Shared functions and one watch per response (no closures per request): the response carries
-    // its watch and its own write/end, which the counting versions call on.
-    const watched = res as Watched;
-    watched[WATCH] = this;
-    watched[WRITE] = res.write as Watched[typeof WRITE];
-    watched[END] = res.end as Watched[typeof END];
-    res.write = countingWrite as Reply["write"];
-    res.end = countingEnd as Reply["end"];
+    // One shared listener and one watch per response (no closures per request).
+    (res as Watched)[WATCH] = this;
     res.on("close", onClose);
   }
 

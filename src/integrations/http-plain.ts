@@ -6,6 +6,7 @@ import {
   failWith,
   transformed,
 } from "../gateway/failure.ts";
+import { countBody } from "../gateway/request-watch.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
 import { setTraceContext } from "../gateway/trace-context.ts";
@@ -200,6 +201,7 @@ export function plainHttpIntegration(options: PlainHttpOptions, upstreams: Upstr
         out.push("Content-Type", payloadType);
       out.push("Content-Length", String(payload.length), ...mapped);
       res.writeHead(applyResponseOverride(input?.builtContext, chosen.statusCode, out), out);
+      countBody(res, payload);
       res.end(payload);
     } catch (err) {
       const type = gatewayResponseFor(err);

@@ -12,6 +12,7 @@ import {
   undeclaredFunction,
 } from "../gateway/failure.ts";
 import { integrationAnswered, integrationStarted } from "../gateway/integration-timing.ts";
+import { countBody } from "../gateway/request-watch.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
 import { readBody } from "../http/request-body.ts";
@@ -127,6 +128,8 @@ export function lambdaAwsIntegration(options: LambdaAwsOptions): IntegrationHand
     const bodyless = bodylessStatus(status);
     if (!bodyless) headers.push("Content-Length", String(out.length));
     res.writeHead(status, headers);
-    res.end(bodyless ? undefined : out);
+    const sent = bodyless ? undefined : out;
+    countBody(res, sent);
+    res.end(sent);
   };
 }

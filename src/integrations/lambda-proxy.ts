@@ -12,6 +12,7 @@ import {
   undeclaredFunction,
 } from "../gateway/failure.ts";
 import { integrationAnswered, integrationStarted } from "../gateway/integration-timing.ts";
+import { countBody } from "../gateway/request-watch.ts";
 import type { GatewayResponse } from "../gateway/responses/catalogue.ts";
 import { gatewayResponseFor } from "../gateway/responses/errors.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
@@ -192,5 +193,6 @@ function answer(
   }
   headers.push("Content-Length", String(typeof body === "string" ? Buffer.byteLength(body) : body.length));
   res.writeHead(response.statusCode, headers);
+  countBody(res, body);
   res.end(body);
 }

@@ -1,5 +1,6 @@
 import type { IntegrationHandler } from "../gateway/context.ts";
 import { configurationFailure, failWith, templateFailure } from "../gateway/failure.ts";
+import { countBody } from "../gateway/request-watch.ts";
 import { idHeaders, sendGatewayResponse } from "../gateway/responses/send.ts";
 import { firstHeader } from "../http/raw-headers.ts";
 import { readBody } from "../http/request-body.ts";
@@ -81,6 +82,7 @@ export function mockIntegration(
     headers.push(...chosen.staticHeaders);
     const statusCode = applyResponseOverride(input.builtContext, chosen.statusCode, headers);
     ctx.res.writeHead(statusCode, headers);
+    countBody(ctx.res, out);
     ctx.res.end(out);
   };
 }

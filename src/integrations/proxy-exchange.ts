@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import type { RequestContext } from "../gateway/context.ts";
 import { integrationAnswered, integrationStarted } from "../gateway/integration-timing.ts";
+import { countBody } from "../gateway/request-watch.ts";
 import { BadBackendResponseError } from "../gateway/responses/errors.ts";
 import type { Reply } from "../http/inbound.ts";
 import { streamingBody } from "../http/request-body.ts";
@@ -112,6 +113,7 @@ class ProxyExchange implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.state !== STREAMING) return;
+    countBody(this.res, chunk);
     if (!this.res.write(chunk)) {
       controller.pause();
       this.drain ??= () => this.controller?.resume();

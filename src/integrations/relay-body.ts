@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { bodyCounted, countBody } from "../gateway/request-watch.ts";
 import type { Reply } from "../http/inbound.ts";
 
 /**
@@ -12,5 +13,7 @@ export function relayBody(body: Readable, res: Reply): void {
   res.once("close", () => {
     if (!body.readableEnded) body.destroy();
   });
+  // Observers count the body as it goes (countBody); nobody watching, no listener.
+  if (bodyCounted(res)) body.on("data", (chunk: Buffer) => countBody(res, chunk));
   body.pipe(res);
 }

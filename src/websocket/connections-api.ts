@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { sha256Hex } from "../auth/sigv4/canonical-request.ts";
 import { verifySigV4 } from "../auth/sigv4/verify-request.ts";
 import type { IamAuthority } from "../gateway/context.ts";
+import { countBody } from "../gateway/request-watch.ts";
 import { PayloadTooLargeError, readBody } from "../http/request-body.ts";
 import { newRequestId } from "../http/request-ids.ts";
 import { identityRefusal } from "./identity-check.ts";
@@ -95,5 +96,6 @@ function answer(res: ServerResponse, status: number, errorType: string | undefin
   if (errorType !== undefined) headers.push("x-amzn-ErrorType", errorType);
   headers.push("Content-Length", String(Buffer.byteLength(text)));
   res.writeHead(status, headers);
+  countBody(res, text);
   res.end(text);
 }

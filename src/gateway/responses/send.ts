@@ -2,7 +2,7 @@ import type { Inbound, Reply } from "../../http/inbound.ts";
 import { lingerOnClose } from "../../listen/lingering-close.ts";
 import { type GatewayFailureMessage, gatewayFailures } from "../channels.ts";
 import type { ApiType, RequestContext } from "../context.ts";
-import { markGatewayAnswer } from "../request-watch.ts";
+import { countBody, markGatewayAnswer } from "../request-watch.ts";
 import type { GatewayResponse } from "./catalogue.ts";
 
 export interface ResponseIds {
@@ -71,5 +71,6 @@ export function sendGatewayResponse(
   if (response.statusCode >= 500 && gatewayFailures.hasSubscribers && "route" in ids)
     gatewayFailures.publish({ ctx: ids as RequestContext, response } satisfies GatewayFailureMessage);
   res.writeHead(response.statusCode, headers);
+  countBody(res, response.body);
   res.end(response.body);
 }

@@ -4,6 +4,7 @@ import type { CachedResponse } from "../../traffic/traffic-backend.ts";
 import { type CacheMessage, cacheLookups } from "../channels.ts";
 import type { RequestContext } from "../context.ts";
 import { canonicalPath } from "../method-arn.ts";
+import { countBody } from "../request-watch.ts";
 import { renderRefusal } from "../responses/catalogue.ts";
 import { idHeaders, sendGatewayResponse } from "../responses/send.ts";
 import { stepEnded, stepStarted } from "../step-events.ts";
@@ -68,7 +69,9 @@ function replay(ctx: RequestContext, hit: CachedResponse, warning: boolean): voi
   headers.push("Content-Length", String(hit.body.length), "x-portico-cache", "hit");
   if (warning) headers.push("Warning", WARNING);
   ctx.res.writeHead(hit.statusCode, headers);
-  ctx.res.end(ctx.req.method === "HEAD" ? undefined : hit.body);
+  const body = ctx.req.method === "HEAD" ? undefined : hit.body;
+  countBody(ctx.res, body);
+  ctx.res.end(body);
 }
 
 /**
